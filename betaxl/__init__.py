@@ -1,0 +1,34 @@
+"""betaxl: portfolio beta and return calculations, in Python and in Excel cells.
+
+The core (this package without :mod:`betaxl.udfs` and the workbook modules) needs only
+numpy and pandas.  Rows are periods, oldest first; columns are assets.
+"""
+
+from .errors import BetaxlError, DataError, InputError
+from .portfolio import EqualWeightReturns, PortfolioPath, equal_weight_returns, portfolio_returns
+from .reconcile import Reconciliation, beta_reconcile
+from .regression import OLSFit, ols_beta, rolling_beta
+from .returns import log_to_simple, simple_to_log, to_returns
+from .risk import RiskTable, risk_table
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "BetaxlError",
+    "DataError",
+    "EqualWeightReturns",
+    "InputError",
+    "OLSFit",
+    "PortfolioPath",
+    "Reconciliation",
+    "RiskTable",
+    "beta_reconcile",
+    "equal_weight_returns",
+    "log_to_simple",
+    "ols_beta",
+    "portfolio_returns",
+    "risk_table",
+    "rolling_beta",
+    "simple_to_log",
+    "to_returns",
+]

@@ -1,0 +1,351 @@
+"""Portfolio returns from asset returns and holdings: buy and hold, rebalanced, calendar.
+
+Timing convention (as PerformanceAnalytics' ``Return.portfolio``): ``w_{t-1}`` are the
+weights at the *beginning* of period t, after any rebalancing; the portfolio return is
+``R_t = sum_i w_{t-1,i} r_{t,i}``; asset i contributes ``w_{t-1,i} r_{t,i}``; the weights
+at the *end* of period t, before any rebalancing, are
+``w_{t-1,i} (1 + r_{t,i}) / (1 + R_t)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from ._data import ArrayLike, Panel, as_panel, as_weights, choice
+from .errors import DataError, problem, public
+from .returns import INPUT_TYPES, InputType, price_relatives, returns_from
+
+__all__ = [
+    "EQUAL_WEIGHT_METHODS",
+    "REBALANCE_MODES",
+    "EqualWeightReturns",
+    "PortfolioPath",
+    "equal_weight_returns",
+    "portfolio_returns",
+]
+
+Rebalance = Literal["none", "period", "month", "quarter", "year"]
+REBALANCE_MODES: tuple[Rebalance, ...] = ("none", "period", "month", "quarter", "year")
+Holdings = Literal["weights", "units"]
+EqualWeightMethod = Literal["rebalance", "buy_and_hold", "equal_shares"]
+EQUAL_WEIGHT_METHODS: tuple[EqualWeightMethod, ...] = ("rebalance", "buy_and_hold",
+                                                        "equal_shares")
+
+
+@dataclass(frozen=True)
+class PortfolioPath:
+    """A portfolio's returns with the weights behind them, auditable row by row.
+
+    ``contributions.sum(axis=1) == returns`` in every row, and
+    ``contributions == weights_start * asset returns``.
+    """
+
+    returns: pd.Series  #: portfolio return per period
+    weights_start: pd.DataFrame  #: beginning-of-period weights (after rebalancing)
+    weights_end: pd.DataFrame  #: end-of-period weights (after drift, before rebalancing)
+    contributions: pd.DataFrame  #: w_{t-1,i} * r_{t,i}
+    final_weights: pd.Series  #: holdings after the last period (rebalanced if due then)
+    growth: pd.Series  #: value of 1 invested at the start, at the end of each period
+    rebalance: str
+
+
+@dataclass(frozen=True)
+class EqualWeightReturns:
+    """Equal-weighted portfolio returns and how many constituents each period used."""
+
+    returns: pd.Series
+    n_assets: pd.Series
+    weights_start: pd.DataFrame  #: beginning-of-period weights behind each return
+    method: str
+
+
+def normalise(raw: np.ndarray, *, arg: str = "weights") -> np.ndarray:
+    """Scale weights or market values to sum to 1 (the one place weights are scaled)."""
+    total = float(raw.sum())
+    gross = float(np.abs(raw).sum())
+    if gross == 0.0 or total <= 1e-9 * gross:
+        raise problem("", arg, "must add up to a positive total (they add up to {t:.6g}); "
+                      "a portfolio with no net value has no return", t=total)
+    return raw / total
+
+
+def start_weights(k: int, weights: ArrayLike, holdings: str,
+                  prices: ArrayLike | None, n: int) -> np.ndarray:
+    """Weights at the start of the first period from weights, market values or units."""
+    holdings = choice(holdings, ("weights", "units"), arg="holdings")
+    raw = as_weights(weights, arg="weights", k=k)
+    if holdings == "units":
+        if prices is None:
+            raise problem("", "prices", "is needed when holdings are units "
+                          "(value = units x price)")
+        price_panel = as_panel(prices, arg="prices")
+        if price_panel.values.shape != (n + 1, k):
+            raise problem("", "prices", "must be {r} x {k} (one row before the first "
+                          "return, then one per return), got {a} x {b}",
+                          r=n + 1, k=k, a=price_panel.n, b=price_panel.k)
+        first = price_panel.values[0]
+        if np.isnan(first[raw != 0]).any() or (first[raw != 0] <= 0).any():
+            raise problem("", "prices", "needs a positive first-row price for every asset "
+                          "held")
+        raw = raw * np.where(raw != 0, first, 0.0)
+    return normalise(raw)
+
+
+def _period_keys(dates: Any, n: int, mode: str) -> np.ndarray:
+    """Calendar month, quarter or year of each return row, as integers."""
+    if dates is None:
+        raise problem("", "dates", "are needed to rebalance every {m}", m=mode)
+    try:
+        stamps = pd.DatetimeIndex(pd.to_datetime(pd.Series(list(dates)), errors="raise"))
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise problem("", "dates", "must be dates ({e})",
+                      e=str(exc).splitlines()[0][:80]) from None
+    if len(stamps) != n:
+        raise problem("", "dates", "has {m} rows but {returns} has {n}", m=len(stamps), n=n)
+    if stamps.isna().any():
+        raise problem("", "dates", "is missing row {r}",
+                      r=int(np.flatnonzero(stamps.isna())[0]) + 1)
+    if (np.diff(stamps.asi8) < 0).any():
+        raise problem("", "dates", "must be in time order, oldest first")
+    year, month = stamps.year.to_numpy(), stamps.month.to_numpy()
+    if mode == "month":
+        return year * 12 + month
+    if mode == "quarter":
+        return year * 4 + (month - 1) // 3
+    return year
+
+
+def reset_rows(n: int, mode: str, dates: Any) -> np.ndarray:
+    """True where period t starts from the target weights (row 0 always)."""
+    reset = np.zeros(n, dtype=bool)
+    if n:
+        reset[0] = True
+    if mode == "period":
+        reset[:] = True
+    elif mode in ("month", "quarter", "year"):
+        keys = _period_keys(dates, n, mode)
+        reset[1:] = keys[1:] != keys[:-1]
+    return reset
+
+
+def drift(r: np.ndarray, target: np.ndarray, reset: np.ndarray) -> np.ndarray:
+    """Beginning-of-period weights: the target on reset rows, drifted weights otherwise."""
+    n, k = r.shape
+    if reset.all():
+        return np.broadcast_to(target, (n, k)).copy()
+    starts = np.flatnonzero(reset)
+    bounds = np.append(starts, n)
+    w = np.empty((n, k))
+    for s, e in pairwise(bounds):
+        value = np.cumprod(1.0 + r[s:e - 1], axis=0) * target
+        w[s] = target
+        total = value.sum(axis=1, keepdims=True)
+        if (total <= 0).any():
+            row = s + 1 + int(np.flatnonzero(total[:, 0] <= 0)[0])
+            raise problem("", "returns", "wipe the portfolio out before row {r}; its "
+                          "value reached zero", kind=DataError, r=row + 1)
+        w[s + 1:e] = value / total
+    return w
+
+
+@public("portfolio_returns")
+def portfolio_returns(
+    returns: ArrayLike,
+    weights: ArrayLike,
+    *,
+    rebalance: Rebalance = "none",
+    dates: Sequence[Any] | pd.Index | None = None,
+    holdings: Holdings = "weights",
+    prices: ArrayLike | None = None,
+) -> PortfolioPath:
+    """Compute a portfolio's return each period from its assets' returns and holdings.
+
+    Parameters
+    ----------
+    returns : shape (n, k)
+        Simple returns per period, oldest first, one column per asset.  An asset with
+        weight 0 may have missing values; a held asset may not.
+    weights : k numbers
+        ``holdings="weights"``: weights or market values, scaled to sum to 1.
+        ``holdings="units"``: quantities held (shares; bonds quoted per 100 nominal:
+        units = nominal / 100), valued at the first row of ``prices``.
+    rebalance : {"none", "period", "month", "quarter", "year"}
+        ``"none"``: buy and hold, weights drift with returns.  ``"period"``: back to the
+        weights at the start of every period (constant weights, Excel's SUMPRODUCT).
+        Calendar modes: back to the weights after the last period of each calendar
+        month, quarter or year, read from ``dates``.
+    dates : n dates, optional
+        The end date of each return row; defaults to ``returns``' DatetimeIndex.
+    holdings : {"weights", "units"}
+    prices : shape (n + 1, k), optional
+        Prices behind the returns (needed for units).
+
+    Returns
+    -------
+    PortfolioPath
+
+    Raises
+    ------
+    InputError
+        Weights of the wrong length or adding up to zero, missing returns for a held
+        asset, unknown modes, calendar rebalancing without dates.
+
+    Notes
+    -----
+    ``R_t = sum_i w_{t-1,i} r_{t,i}`` with beginning-of-period weights ``w_{t-1}``; the
+    end-of-period weights are ``w_{t-1,i}(1 + r_{t,i}) / (1 + R_t)``.  Buy and hold is the
+    same as holding the initial amounts: ``V_t = sum_i w_i prod_{s<=t}(1 + r_{s,i})``.
+    After the last period, ``final_weights`` are the target weights for ``"period"`` and
+    the drifted end-of-period weights for the other modes.
+
+    Examples
+    --------
+    The seed's two stocks: 10 -> 12 and 20 -> 18, equal money in each.
+
+    >>> path = portfolio_returns([[0.2, -0.1]], [100, 100])
+    >>> round(float(path.returns.iloc[0]), 12)
+    0.05
+    >>> [round(float(w), 6) for w in path.weights_end.iloc[0]]
+    [0.571429, 0.428571]
+    """
+    panel = as_panel(returns, arg="returns", min_rows=1)
+    mode = choice(rebalance, REBALANCE_MODES, arg="rebalance")
+    target = start_weights(panel.k, weights, holdings, prices, panel.n)
+    if dates is None and isinstance(panel.index, pd.DatetimeIndex):
+        dates = panel.index
+    r = panel.values
+    held = target != 0
+    missing = np.isnan(r[:, held])
+    if missing.any():
+        row, col = np.argwhere(missing)[0]
+        raise problem("", "returns", "is missing row {r} of {name!r}, which the portfolio "
+                      "holds; fill or drop that row first", r=int(row) + 1,
+                      name=panel.names[int(np.flatnonzero(held)[col])])
+    r = np.where(held, r, 0.0)
+    w0 = drift(r, target, reset_rows(panel.n, mode, dates))
+    return _path(panel, r, w0, target, mode)
+
+
+def _path(panel: Panel, r: np.ndarray, w0: np.ndarray, target: np.ndarray,
+          mode: str) -> PortfolioPath:
+    contributions = w0 * r
+    port = contributions.sum(axis=1)
+    if (port <= -1).any():
+        row = int(np.flatnonzero(port <= -1)[0]) + 1
+        raise problem("", "returns", "lose the whole portfolio in row {r}", kind=DataError,
+                      r=row)
+    w1 = w0 * (1.0 + r) / (1.0 + port)[:, None]
+    final = target if mode == "period" else w1[-1]
+    index = panel.index if panel.index is not None else pd.RangeIndex(panel.n)
+    return PortfolioPath(
+        returns=pd.Series(port, index=index, name="portfolio"),
+        weights_start=panel.frame(w0, index),
+        weights_end=panel.frame(w1, index),
+        contributions=panel.frame(contributions, index),
+        final_weights=panel.series(final, "final_weights"),
+        growth=pd.Series(np.cumprod(1.0 + port), index=index, name="growth"),
+        rebalance=mode,
+    )
+
+
+@public("equal_weight_returns")
+def equal_weight_returns(
+    data: ArrayLike,
+    *,
+    method: EqualWeightMethod = "rebalance",
+    input_type: InputType = "returns",
+    distributions: ArrayLike | None = None,
+) -> EqualWeightReturns:
+    """Return of an equal-weighted portfolio of the columns of ``data``, each period.
+
+    Parameters
+    ----------
+    data : shape (n, k)
+        Returns, prices or log returns (``input_type``), oldest first.  Log returns are
+        converted to simple returns first: averaging log returns is not a portfolio return.
+    method : {"rebalance", "buy_and_hold", "equal_shares"}
+        ``"rebalance"``: equal money in every constituent at the start of each period,
+        i.e. the mean of the simple returns of the constituents that have a value that
+        period.  ``"buy_and_hold"``: equal money at the start, then let it drift (prices
+        normalised to 1 and added up).  ``"equal_shares"``: one unit of each, so weights
+        follow prices (a price-weighted index); needs prices.
+    input_type : {"returns", "prices", "log_returns"}
+    distributions : same shape as prices, optional
+        Cash per unit paid on each date, for total return (needs prices).  Buy and hold
+        reinvests it in the asset that paid it; equal shares keeps one unit of each and
+        counts the cash in that period's return.
+
+    Returns
+    -------
+    EqualWeightReturns
+        ``returns`` (n rows for returns input, n - 1 for prices), ``n_assets`` used per
+        period, and the beginning-of-period weights.
+
+    Notes
+    -----
+    rebalance: ``R_t = (1/N_t) sum_i r_{t,i}`` over the N_t constituents present (NaN when
+    N_t = 0).  buy_and_hold: ``R_t = sum_i V_{t,i} / sum_i V_{t-1,i} - 1`` with
+    ``V_{0,i} = 1/N``.  equal_shares: ``R_t = sum_i (P_{t,i} + D_{t,i}) / sum_i P_{t-1,i} - 1``.
+
+    Examples
+    --------
+    The seed: A 10 -> 12, B 20 -> 18, and B also pays $1.
+
+    >>> p, d = [[10.0, 20.0], [12.0, 18.0]], [[0, 0], [0, 1.0]]
+    >>> round(float(equal_weight_returns(p, input_type="prices").returns.iloc[0]), 12)
+    0.05
+    >>> round(float(equal_weight_returns(p, input_type="prices", distributions=d)
+    ...             .returns.iloc[0]), 12)
+    0.075
+    >>> float(equal_weight_returns(p, method="equal_shares", input_type="prices")
+    ...       .returns.iloc[0])
+    0.0
+    """
+    how = choice(method, EQUAL_WEIGHT_METHODS, arg="method")
+    kind = choice(input_type, INPUT_TYPES, arg="input_type")
+    if how == "equal_shares":
+        if kind != "prices":
+            raise problem("", "method", "'equal_shares' needs prices (input_type "
+                          "'prices'), not {t}", t=kind)
+        prices = as_panel(data, arg="data", min_rows=2)
+        if np.isnan(prices.values).any():
+            raise problem("", "data", "has missing prices; equal shares needs every price")
+        price_relatives(prices, distributions, arg="data")  # validates prices and cash
+        cash = np.zeros_like(prices.values) if distributions is None else np.nan_to_num(
+            as_panel(distributions, arg="distributions").values)
+        before = prices.values[:-1]
+        total = before.sum(axis=1)
+        ret = (prices.values[1:] + cash[1:]).sum(axis=1) / total - 1.0
+        weights = before / total[:, None]
+        index = prices.index[1:] if prices.index is not None else None
+        return _ew(prices, ret, np.full(len(ret), prices.k), weights, index, how)
+    panel = returns_from(data, kind, arg="data", distributions=distributions)
+    if how == "buy_and_hold":
+        path = portfolio_returns(panel.values if panel.index is None else panel.frame(
+            panel.values), np.ones(panel.k))
+        return _ew(panel, path.returns.to_numpy(), np.full(panel.n, panel.k),
+                   path.weights_start.to_numpy(), panel.index, how)
+    present = ~np.isnan(panel.values)
+    count = present.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ret = np.where(present, panel.values, 0.0).sum(axis=1) / count
+        weights = np.where(present, 1.0 / count[:, None], 0.0)
+    ret[count == 0] = np.nan
+    return _ew(panel, ret, count, weights, panel.index, how)
+
+
+def _ew(panel: Panel, ret: np.ndarray, count: np.ndarray, weights: np.ndarray,
+        index: pd.Index | None, how: str) -> EqualWeightReturns:
+    index = index if index is not None else pd.RangeIndex(len(ret))
+    return EqualWeightReturns(
+        returns=pd.Series(ret, index=index, name="equal_weight"),
+        n_assets=pd.Series(np.asarray(count, dtype=np.int64), index=index, name="n_assets"),
+        weights_start=panel.frame(weights, index),
+        method=how,
+    )

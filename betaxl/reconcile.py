@@ -1,0 +1,255 @@
+"""Why a portfolio's regression beta differs from the weighted sum of its assets' betas.
+
+OLS is linear in the dependent variable.  The portfolio's return is
+``R_t = sum_i w_{t-1,i} r_{t,i}``, so over one sample
+
+    beta(R on market) = sum_i beta(w_{t-1,i} r_{t,i} on market)       (exact)
+
+and with constant weights ``w`` that is ``sum_i w_i beta_i``.  The sum an analyst
+usually computes, ``sum_i w_end_i beta_i`` with today's weights, differs from the
+portfolio's beta for four reasons, which :func:`beta_reconcile` measures one by one:
+
+- *timing*: today's weights are not the weights held over the sample;
+- *drift*: under buy and hold the weights moved every period, and moved with the
+  returns themselves, so no constant weight reproduces the path;
+- *sample*: each asset's beta was measured over its own rows, not the shared ones;
+- *direction*: the regression was run backwards (market on asset), which is not a beta
+  of the asset at all and is not additive across assets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ._data import ArrayLike, as_column, as_panel, as_weights, index_of, same_index
+from .errors import DataError, problem, public
+from .portfolio import Holdings, PortfolioPath, Rebalance, portfolio_returns
+from .regression import check_fit, fit_columns
+
+__all__ = ["ASSET_COLUMNS", "SUMMARY_FIELDS", "Reconciliation", "beta_reconcile"]
+
+#: Columns of the per-asset table, in order (also BETA_RECONCILE's header row).
+ASSET_COLUMNS = ("beta", "weight_start", "weight_avg", "weight_end", "weighted_beta_end",
+                 "contribution", "gap")
+#: The summary figures, in order (also BETA_RECONCILE's summary rows).
+SUMMARY_FIELDS = ("portfolio_beta", "weighted_beta_end", "weighted_beta_start",
+                  "weighted_beta_avg", "timing_effect", "drift_effect", "sample_effect",
+                  "reverse_regression_portfolio", "reverse_regression_weighted")
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    """The portfolio beta, the weighted sums of component betas, and what separates them.
+
+    ``assets`` has one row per asset and the columns ``ASSET_COLUMNS`` plus
+    ``beta_own_sample`` and ``n_obs_own`` (each asset on all its own rows).
+
+    Identities (exact up to rounding):
+    ``assets.contribution.sum() == portfolio_beta``;
+    ``portfolio_beta - weighted_beta_end == timing_effect + drift_effect``;
+    ``assets.gap.sum() == portfolio_beta - weighted_beta_end``.
+    """
+
+    assets: pd.DataFrame
+    portfolio_beta: float
+    weighted_beta_end: float
+    weighted_beta_start: float
+    weighted_beta_avg: float
+    timing_effect: float
+    drift_effect: float
+    sample_effect: float
+    reverse_regression_portfolio: float
+    reverse_regression_weighted: float
+    n_obs: int
+    path: PortfolioPath
+
+    def summary(self) -> pd.Series:
+        """The summary figures (``SUMMARY_FIELDS``) as a Series."""
+        return pd.Series({name: getattr(self, name) for name in SUMMARY_FIELDS},
+                         name="value")
+
+    def explain(self) -> str:
+        """The reconciliation in plain words, for a report or a terminal."""
+        own = self.weighted_beta_end + self.sample_effect
+        gap = self.portfolio_beta - self.weighted_beta_end
+        lines = [
+            (f"Portfolio beta (portfolio returns regressed on the market, {self.n_obs} "
+             f"periods, {self.path.rebalance!r} rebalancing): {self.portfolio_beta:.6f}"),
+            (f"Weighted sum of component betas with end-of-sample weights:   "
+             f"{self.weighted_beta_end:.6f}"),
+            (f"                                  with start-of-sample weights: "
+             f"{self.weighted_beta_start:.6f}"),
+            (f"                                  with average weights:         "
+             f"{self.weighted_beta_avg:.6f}"),
+            (f"Gap portfolio - end-weighted sum = {gap:+.6f} = timing "
+             f"{self.timing_effect:+.6f} (today's weights are not the weights held) + drift "
+             f"{self.drift_effect:+.6f} (weights moved with the returns)."),
+            ("Each asset's exact contribution is the beta of w[t-1]*r[t] on the market; "
+             "the contributions add up to the portfolio beta exactly."),
+        ]
+        if self.sample_effect != 0.0:
+            lines.append(
+                f"With each asset's beta over its own rows the end-weighted sum would be "
+                f"{own:.6f} (sample effect {self.sample_effect:+.6f}).")
+        lines.append(
+            f"Regressed backwards (market on portfolio) the 'beta' is "
+            f"{self.reverse_regression_portfolio:.6f}, and end weights x market-on-asset "
+            f"slopes give {self.reverse_regression_weighted:.6f}: a reverse regression is "
+            f"not a beta and does not add up across assets.")
+        return "\n".join(lines)
+
+
+def _shared_rows(r: np.ndarray, held: np.ndarray, names: Sequence[str]) -> slice:
+    """The rows where every held asset has a return; they must be contiguous."""
+    complete = ~np.isnan(r[:, held]).any(axis=1)
+    rows = np.flatnonzero(complete)
+    if rows.size == 0:
+        raise problem("", "returns", "has no row where every held asset has a value",
+                      kind=DataError)
+    first, last = int(rows[0]), int(rows[-1])
+    if rows.size != last - first + 1:
+        gap = first + int(np.flatnonzero(~complete[first:last + 1])[0])
+        col = np.flatnonzero(held)[int(np.flatnonzero(np.isnan(r[gap, held]))[0])]
+        raise problem("", "returns", "is missing row {r} of {name!r} inside the period "
+                      "all held assets share; fill or drop that row first",
+                      r=gap + 1, name=names[int(col)])
+    return slice(first, last + 1)
+
+
+def _betas(y: np.ndarray, x: np.ndarray, names: Sequence[str]) -> np.ndarray:
+    stats = fit_columns(y, x)
+    check_fit(stats, tuple(names))
+    return stats["beta"]
+
+
+@public("beta_reconcile")
+def beta_reconcile(
+    returns: ArrayLike,
+    market: ArrayLike,
+    weights: ArrayLike,
+    *,
+    rebalance: Rebalance = "none",
+    dates: Sequence[Any] | pd.Index | None = None,
+    holdings: Holdings = "weights",
+    prices: ArrayLike | None = None,
+    risk_free: ArrayLike | None = None,
+) -> Reconciliation:
+    """Explain why the portfolio's beta is not the weighted sum of its assets' betas.
+
+    Parameters
+    ----------
+    returns : shape (n, k)
+        Asset returns per period, oldest first.  Assets may start or end at different
+        dates: the portfolio lives on the rows all held assets share.
+    market : shape (n,)
+        Market returns; rows where it is missing are left out of every regression.
+    weights, rebalance, dates, holdings, prices
+        The holdings at the start and how they are managed, as in
+        :func:`~betaxl.portfolio_returns`.
+    risk_free : float or shape (n,), optional
+        Per-period risk-free return; given, every regression uses excess returns.
+
+    Returns
+    -------
+    Reconciliation
+
+    Notes
+    -----
+    All regressions are asset (or portfolio) on market with an intercept, over the rows
+    the portfolio and the market share, except ``beta_own_sample`` (each asset over all
+    its own rows) and the two ``reverse_regression`` figures (market on portfolio;
+    end weights times market-on-asset slopes), which show the mistake of running the
+    regression backwards.
+
+    - ``contribution_i = beta(w_{t-1,i} r_{t,i} on market)``; they add up to
+      ``portfolio_beta`` exactly.
+    - ``weighted_beta_X = sum_i weight_X_i beta_i`` for X = end (``final_weights`` of
+      the path: today's weights), start, avg (mean beginning-of-period weight over the
+      regression rows).
+    - ``timing_effect = weighted_beta_avg - weighted_beta_end``;
+      ``drift_effect = portfolio_beta - weighted_beta_avg``.
+    - ``sample_effect = sum_i weight_end_i (beta_own_sample_i - beta_i)``.
+    - With ``rebalance="period"`` and complete data, ``portfolio_beta ==
+      weighted_beta_end`` exactly, and both effects are zero.
+
+    Examples
+    --------
+    Constant weights: the portfolio beta is the weighted sum of betas.
+
+    >>> mkt = [0.01, -0.02, 0.03, 0.00, 0.02]
+    >>> a = [0.02, -0.03, 0.05, 0.01, 0.02]
+    >>> b = [0.00, -0.01, 0.01, -0.01, 0.02]
+    >>> rec = beta_reconcile(np.column_stack([a, b]), mkt, [0.5, 0.5], rebalance="period")
+    >>> round(rec.portfolio_beta - rec.weighted_beta_end, 12)
+    0.0
+    """
+    panel = as_panel(returns, arg="returns")
+    x_all = as_column(market, arg="market", n=panel.n)
+    same_index(panel, index_of(market), arg="market")
+    rf_all = (np.zeros(panel.n) if risk_free is None
+              else as_column(risk_free, arg="risk_free", n=panel.n, scalar_ok=True))
+    probe = as_weights(weights, arg="weights", k=panel.k)
+    rows = _shared_rows(panel.values, probe != 0, panel.names)
+    if prices is not None and holdings == "units":
+        prices = as_panel(prices, arg="prices").values[rows.start:rows.stop + 1]
+    if dates is None and isinstance(panel.index, pd.DatetimeIndex):
+        dates = panel.index
+    sub_dates = None if dates is None else list(dates)[rows]
+    r = panel.values[rows]
+    path = portfolio_returns(r, weights, rebalance=rebalance, dates=sub_dates,
+                             holdings=holdings, prices=prices)
+    rf = rf_all[rows]
+    x = x_all[rows] - rf
+    reg = ~np.isnan(x)
+    if reg.sum() < 3:
+        raise problem("", "market", "has {m} values over the {s} rows the portfolio "
+                      "covers; at least 3 are needed", kind=DataError, m=int(reg.sum()),
+                      s=r.shape[0])
+    x, held_r = x[reg], r[reg] - rf[reg, None]
+    w_start = path.weights_start.to_numpy()[reg]
+    port = path.returns.to_numpy()[reg] - rf[reg]
+    names = panel.names
+
+    beta = _betas(held_r, x[:, None], names)
+    contribution = _betas(w_start * np.nan_to_num(held_r), x[:, None], names)
+    portfolio_beta = float(_betas(port[:, None], x[:, None], ("portfolio",))[0])
+    beta_own = _betas(panel.values - rf_all[:, None], (x_all - rf_all)[:, None], names)
+    n_own = (~np.isnan(panel.values) & ~np.isnan(x_all)[:, None]).sum(axis=0)
+    # Backwards regressions are shown, not relied on: a constant asset (cash) has no
+    # market-on-asset slope, so it gives NaN instead of stopping the reconciliation.
+    reverse_port = float(fit_columns(x[:, None], port[:, None])["beta"][0])
+    reverse_assets = fit_columns(np.broadcast_to(x[:, None], held_r.shape), held_r)["beta"]
+
+    weight_start = path.weights_start.to_numpy()[0]
+    weight_avg = w_start.mean(axis=0)
+    weight_end = path.final_weights.to_numpy()
+    weighted_end = weight_end * beta
+    table = pd.DataFrame({
+        "beta": beta, "weight_start": weight_start, "weight_avg": weight_avg,
+        "weight_end": weight_end, "weighted_beta_end": weighted_end,
+        "contribution": contribution, "gap": contribution - weighted_end,
+        "beta_own_sample": beta_own, "n_obs_own": n_own,
+    }, index=list(names))
+    wb_end = float(weighted_end.sum())
+    wb_start = float(weight_start @ beta)
+    wb_avg = float(weight_avg @ beta)
+    return Reconciliation(
+        assets=table,
+        portfolio_beta=portfolio_beta,
+        weighted_beta_end=wb_end,
+        weighted_beta_start=wb_start,
+        weighted_beta_avg=wb_avg,
+        timing_effect=wb_avg - wb_end,
+        drift_effect=portfolio_beta - wb_avg,
+        sample_effect=float(weight_end @ (beta_own - beta)),
+        reverse_regression_portfolio=reverse_port,
+        reverse_regression_weighted=float(weight_end @ reverse_assets),
+        n_obs=int(reg.sum()),
+        path=path,
+    )
+

@@ -1,0 +1,142 @@
+"""Prices to returns: simple or log, price or total return.
+
+This module is the only place in betaxl where prices become returns; every other
+function that accepts prices calls :func:`to_returns`.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from ._data import ArrayLike, Panel, as_panel, choice
+from .errors import Arg, problem, public
+
+__all__ = ["log_to_simple", "price_relatives", "simple_to_log", "to_returns"]
+
+ReturnMethod = Literal["simple", "log"]
+InputType = Literal["returns", "prices", "log_returns"]
+INPUT_TYPES: tuple[InputType, ...] = ("returns", "prices", "log_returns")
+
+
+def price_relatives(prices: Panel, distributions: ArrayLike | None = None, *,
+                    arg: str = "prices") -> np.ndarray:
+    """Gross returns ``(P_t + D_t) / P_{t-1}`` as an (n-1, k) array (NaN where a price is missing).
+
+    Prices must be strictly positive.  ``distributions`` is cash paid per unit with the
+    price of row t; a missing distribution means none was paid.
+    """
+    values = prices.values
+    positive = values[~np.isnan(values)]
+    if positive.size and positive.min() <= 0:
+        row, col = np.argwhere(values <= 0)[0]
+        raise problem("", arg, "must be positive; row {r}, column {c} holds {v!r}",
+                      r=int(row) + 1, c=prices.names[col], v=float(values[row, col]))
+    cash = np.zeros_like(values)
+    if distributions is not None:
+        dist = as_panel(distributions, arg="distributions")
+        if dist.values.shape != values.shape:
+            raise problem("", "distributions", "is {a} x {b} but {p} is {c} x {d}",
+                          a=dist.n, b=dist.k, c=prices.n, d=prices.k, p=Arg(arg))
+        cash = np.nan_to_num(dist.values, nan=0.0)
+        if (cash < 0).any():
+            raise problem("", "distributions", "must not be negative")
+    return (values[1:] + cash[1:]) / values[:-1]
+
+
+@public("to_returns")
+def to_returns(
+    prices: ArrayLike,
+    *,
+    method: ReturnMethod = "simple",
+    distributions: ArrayLike | None = None,
+) -> pd.DataFrame:
+    """Turn a table of prices into per-period returns, one column per asset.
+
+    Parameters
+    ----------
+    prices : DataFrame, Series or array, shape (n, k)
+        Prices, oldest first, strictly positive.  Missing prices are NaN.
+    method : {"simple", "log"}
+        ``"simple"``: ``(P_t + D_t) / P_{t-1} - 1``; ``"log"``: ``ln((P_t + D_t) / P_{t-1})``.
+    distributions : same shape as ``prices``, optional
+        Cash paid per unit on the date of row t (dividends, coupons), for total return.
+        A blank or NaN distribution means nothing was paid.
+
+    Returns
+    -------
+    DataFrame, shape (n - 1, k)
+        Returns for rows 2..n; the index is the prices' index without its first entry.
+
+    Raises
+    ------
+    InputError
+        Non-positive prices, negative distributions, mismatched shapes, fewer than 2 rows.
+
+    Notes
+    -----
+    A return needs both its prices: a missing price makes the return of its own row and
+    of the next row missing (no return is spread over two periods).
+
+    Examples
+    --------
+    >>> to_returns([[10.0, 20.0], [12.0, 18.0]], distributions=[[0, 0], [0, 1.0]])
+       prices_1  prices_2
+    0       0.2     -0.05
+    """
+    panel = as_panel(prices, arg="prices", min_rows=2)
+    method = choice(method, ("simple", "log"), arg="method")
+    gross = price_relatives(panel, distributions)
+    out = np.log(gross) if method == "log" else gross - 1.0
+    index = panel.index[1:] if panel.index is not None else pd.RangeIndex(len(out))
+    return panel.frame(out, index=index)
+
+
+def log_to_simple(log_returns: ArrayLike) -> np.ndarray | pd.DataFrame | pd.Series:
+    """Convert log returns to simple returns: ``exp(l) - 1`` (pandas in, pandas out).
+
+    >>> round(float(log_to_simple(np.log(1.05))), 12)
+    0.05
+    """
+    if isinstance(log_returns, (pd.DataFrame, pd.Series)):
+        return np.expm1(log_returns.astype(float))
+    return np.expm1(np.asarray(log_returns, dtype=float))
+
+
+def simple_to_log(returns: ArrayLike) -> np.ndarray | pd.DataFrame | pd.Series:
+    """Convert simple returns to log returns: ``ln(1 + r)``; returns at or below -100% are refused.
+
+    >>> round(float(simple_to_log(0.05)), 12)
+    0.048790164169
+    """
+    values = np.asarray(returns, dtype=float)
+    if (values <= -1).any():
+        raise problem("simple_to_log", "returns", "has a return at or below -100%")
+    if isinstance(returns, (pd.DataFrame, pd.Series)):
+        return np.log1p(returns.astype(float))
+    return np.log1p(values)
+
+
+def returns_from(data: ArrayLike, input_type: str, *, arg: str,
+                 distributions: ArrayLike | None = None) -> Panel:
+    """Read ``data`` as returns, prices or log returns and give simple returns.
+
+    The single door every function with an ``input_type`` goes through.
+    """
+    kind = choice(input_type, INPUT_TYPES, arg="input_type")
+    if kind == "prices":
+        panel = as_panel(data, arg=arg, min_rows=2)
+        gross = price_relatives(panel, distributions, arg=arg)
+        index = panel.index[1:] if panel.index is not None else None
+        return Panel(gross - 1.0, panel.names, index)
+    if distributions is not None:
+        raise problem("", "distributions", "needs prices (input_type 'prices'), not {t}",
+                      t=kind)
+    panel = as_panel(data, arg=arg)
+    if kind == "log_returns":
+        return Panel(np.expm1(panel.values), panel.names, panel.index)
+    if (panel.values[~np.isnan(panel.values)] < -1).any():
+        raise problem("", arg, "has a return below -100%; are these log returns or prices?")
+    return panel
