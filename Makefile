@@ -18,6 +18,8 @@ demo: $(STAMP)
 test: $(STAMP)
 	bash scripts/system-deps.sh
 	$(BIN)/python -m pytest -q
+	BETAXL_RUNTIME=classic $(BIN)/python -m pytest -q tests/runtimes/classic
+	BETAXL_RUNTIME=officejs $(BIN)/python -m pytest -q tests/runtimes/officejs
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

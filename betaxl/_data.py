@@ -22,6 +22,8 @@ __all__ = ["Panel", "as_column", "as_panel", "as_weights", "choice", "same_index
 
 #: Anything the core accepts as a table of numbers.
 ArrayLike = Any
+#: The largest magnitude accepted: squares and cross products must fit in a double.
+MAX_MAGNITUDE = 1e100
 
 
 @dataclass(frozen=True, eq=False)
@@ -84,9 +86,12 @@ def _to_float(raw: np.ndarray, arg: str) -> np.ndarray:
                 )
             else:
                 flat_out[pos] = float(cell)
-    if np.isinf(out).any():
-        row = int(np.argwhere(np.isinf(out))[0][0]) + 1
-        raise problem("", arg, "has an infinite value at row {row}", row=row)
+    magnitude = np.abs(out)
+    if (magnitude > MAX_MAGNITUDE).any():  # NaN compares False: missing values pass
+        row = int(np.argwhere(magnitude > MAX_MAGNITUDE)[0][0]) + 1
+        what = "an infinite value" if np.isinf(out).any() else "a value beyond 1e100"
+        raise problem("", arg, "has {what} at row {row}; betaxl accepts numbers up to "
+                      "1e100 in size (their squares must fit a double)", what=what, row=row)
     return out
 
 

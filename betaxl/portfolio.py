@@ -228,8 +228,13 @@ def portfolio_returns(
                       "holds; fill or drop that row first", r=int(row) + 1,
                       name=panel.names[int(np.flatnonzero(held)[col])])
     r = np.where(held, r, 0.0)
-    w0 = drift(r, target, reset_rows(panel.n, mode, dates))
-    return _path(panel, r, w0, target, mode)
+    with np.errstate(all="ignore"):  # growth beyond a double's range is refused below
+        w0 = drift(r, target, reset_rows(panel.n, mode, dates))
+        path = _path(panel, r, w0, target, mode)
+    if not (np.isfinite(w0).all() and np.isfinite(path.growth.to_numpy()).all()):
+        raise problem("", "returns", "compound to a value too large for a double; are "
+                      "these returns?", kind=DataError)
+    return path
 
 
 def _path(panel: Panel, r: np.ndarray, w0: np.ndarray, target: np.ndarray,

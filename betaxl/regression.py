@@ -104,12 +104,41 @@ def fit_columns(y: np.ndarray, x: np.ndarray) -> dict[str, np.ndarray]:
         bound = _EPS * 64 * (syy_raw / syy + sxx_raw / sxx + syy_raw / ssr)
     redo = ~flat & ~(bound <= 1e-11)
     out = _finish(n, mx + shift, my, sxx, syy, sxy, ssr, beta, flat)
-    if redo.any():
-        cols = np.flatnonzero(redo)
-        exact = _fit_centred(y[:, cols], x)
-        for key, values in out.items():
-            values[cols] = exact[key]
+    tiny = (syy_raw < _TINY) | (sxx_raw < _TINY)  # squares near underflow: rescale
+    for cols, fit in ((np.flatnonzero(redo & ~tiny), _fit_centred),
+                      (np.flatnonzero(tiny & (n > 0)), _fit_scaled)):
+        if cols.size:
+            exact = fit(y[:, cols], x)
+            for key, values in out.items():
+                values[cols] = exact[key]
     return out
+
+
+_TINY = 1e-200
+
+
+def _fit_scaled(y: np.ndarray, x: np.ndarray) -> dict[str, np.ndarray]:
+    """Two-pass OLS on data scaled by powers of two (exact), for values near 1e-300.
+
+    With ``x' = x a`` and ``y' = y b``: beta = beta' a / b, alpha = alpha' / b, and the
+    standard errors and sums scale the same way; R², correlation and t are unchanged.
+    """
+    def power(values: np.ndarray) -> np.ndarray:
+        top = np.nanmax(np.where(np.isnan(values), 0.0, np.abs(values)), axis=0)
+        return np.ldexp(1.0, -np.frexp(np.where(top > 0, top, 1.0))[1])
+
+    a, b = power(x), power(y)
+    fit = _fit_centred(y * b, x * a)
+    with np.errstate(over="ignore", under="ignore"):  # the raw sums may not fit unscaled
+        ratio = a / b
+        for key in ("beta", "beta_se"):
+            fit[key] = fit[key] * ratio
+        for key in ("alpha", "alpha_se", "resid_std"):
+            fit[key] = fit[key] / b
+        fit["ssr"], fit["syy"] = fit["ssr"] / b**2, fit["syy"] / b**2
+        fit["sxx"], fit["sxy"] = fit["sxx"] / a**2, fit["sxy"] / (a * b)
+        fit["adjusted_beta"] = 2.0 / 3.0 * fit["beta"] + 1.0 / 3.0
+    return fit
 
 
 def _fit_centred(y: np.ndarray, x: np.ndarray) -> dict[str, np.ndarray]:
@@ -143,7 +172,8 @@ def _finish(n: np.ndarray, mx: np.ndarray, my: np.ndarray, sxx: np.ndarray,
         beta_se = resid_std / np.sqrt(sxx)
         alpha_se = resid_std * np.sqrt(1.0 / n + mx * mx / sxx)
         moves = syy > 0
-        corr = np.where(moves, np.clip(sxy / np.sqrt(sxx * syy), -1.0, 1.0), np.nan)
+        corr = np.where(moves, np.clip(sxy / np.sqrt(sxx) / np.sqrt(syy), -1.0, 1.0),
+                        np.nan)
         r2 = np.where(moves, np.clip(1.0 - ssr / np.where(moves, syy, 1.0), 0.0, 1.0),
                       np.nan)
         beta_t = beta / beta_se

@@ -69,9 +69,12 @@ class RiskTable:
 RISK_FIELDS = tuple(f.name for f in fields(RiskTable))
 
 
-def annualise_return(gross_product: np.ndarray, n: np.ndarray, t: float) -> np.ndarray:
-    """Geometric annualisation: ``prod(1 + r)^(t/n) - 1``."""
-    return gross_product ** (t / n) - 1.0
+def annualise_return(log_growth: np.ndarray, n: np.ndarray, t: float) -> np.ndarray:
+    """Geometric annualisation ``prod(1 + r)^(t/n) - 1``, from ``sum(ln(1 + r))``.
+
+    Summing logs instead of multiplying keeps long series from overflowing.
+    """
+    return np.expm1(log_growth * (t / n))
 
 
 @public("risk_table")
@@ -156,12 +159,24 @@ def risk_table(
                           "annual return is undefined", kind=DataError)
 
     n = valid.sum(axis=0).astype(np.float64)
+    with np.errstate(all="ignore"):  # overflow is checked on the results below
+        measures = _measures(rr, bb, ff, valid, n, t, stats)
+    if not (np.isfinite(measures["annual_return"]).all()
+            and np.isfinite(measures["benchmark_annual_return"]).all()):
+        raise problem("", "returns", "compound to a number too large to annualise",
+                      kind=DataError)
+    return RiskTable(**{name: panel.series(measures[name], name) for name in RISK_FIELDS})
+
+
+def _measures(rr: np.ndarray, bb: np.ndarray, ff: np.ndarray, valid: np.ndarray,
+              n: np.ndarray, t: float, stats: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Every measure of :func:`risk_table`, from validated, masked arrays."""
 
     def mean(a: np.ndarray) -> np.ndarray:
         return np.where(valid, a, 0.0).sum(axis=0) / n
 
     def gross(a: np.ndarray) -> np.ndarray:
-        return np.where(valid, 1.0 + a, 1.0).prod(axis=0)
+        return np.where(valid, np.log1p(np.where(valid, a, 0.0)), 0.0).sum(axis=0)
 
     mu, mu_b = mean(rr), mean(bb)
     dev, dev_b = np.where(valid, rr - mu, 0.0), np.where(valid, bb - mu_b, 0.0)
@@ -180,27 +195,23 @@ def risk_table(
     systematic = beta * annual_std_b
     specific = np.sqrt(stats["ssr"] / n) * root_t
     tracking = np.sqrt((active_dev * active_dev).sum(axis=0) / n) * root_t
-    with np.errstate(divide="ignore", invalid="ignore"):
-        m2 = annual_f + (annual_return - annual_f) * annual_std_b / annual_std
-        measures = {
-            "n_obs": n, "mean": mu, "variance": variance,
-            "variance_sample": variance * n / (n - 1), "std": std,
-            "std_sample": np.sqrt(variance * n / (n - 1)), "annual_std": annual_std,
-            "annual_return": annual_return, "benchmark_annual_return": annual_b,
-            "sharpe": (annual_return - annual_f) / annual_std,
-            "m2": m2, "m2_excess_geometric": (1.0 + m2) / (1.0 + annual_b) - 1.0,
-            "m2_excess_arithmetic": m2 - annual_b,
-            "alpha": stats["alpha"], "beta": beta,
-            "jensen_alpha": annual_return - (annual_f + beta * (annual_b - annual_f)),
-            "covariance": covariance, "annual_covariance": covariance * t,
-            "correlation": covariance / (std * std_b), "r_squared": stats["r_squared"],
-            "systematic_risk": systematic, "specific_risk": specific,
-            "total_risk": np.hypot(systematic, specific), "tracking_error": tracking,
-            "information_ratio": (annual_return - annual_b) / tracking,
-        }
+    m2 = annual_f + (annual_return - annual_f) * annual_std_b / annual_std
+    measures = {
+        "n_obs": n, "mean": mu, "variance": variance,
+        "variance_sample": variance * n / (n - 1), "std": std,
+        "std_sample": np.sqrt(variance * n / (n - 1)), "annual_std": annual_std,
+        "annual_return": annual_return, "benchmark_annual_return": annual_b,
+        "sharpe": (annual_return - annual_f) / annual_std,
+        "m2": m2, "m2_excess_geometric": (1.0 + m2) / (1.0 + annual_b) - 1.0,
+        "m2_excess_arithmetic": m2 - annual_b,
+        "alpha": stats["alpha"], "beta": beta,
+        "jensen_alpha": annual_return - (annual_f + beta * (annual_b - annual_f)),
+        "covariance": covariance, "annual_covariance": covariance * t,
+        "correlation": covariance / (std * std_b), "r_squared": stats["r_squared"],
+        "systematic_risk": systematic, "specific_risk": specific,
+        "total_risk": np.hypot(systematic, specific), "tracking_error": tracking,
+        "information_ratio": (annual_return - annual_b) / tracking,
+    }
     for name in ("sharpe", "m2", "information_ratio"):
         measures[name] = np.where(np.isfinite(measures[name]), measures[name], np.nan)
-    if not np.isfinite(annual_return).all():
-        raise problem("", "returns", "compound to a number too large to annualise",
-                      kind=DataError)
-    return RiskTable(**{name: panel.series(measures[name], name) for name in RISK_FIELDS})
+    return measures

@@ -1,0 +1,41 @@
+"""The UDFs through classic xlwings' call_udf (see conftest.py)."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import betaxl.udfs
+
+from ..shared import *
+
+
+def test_vba_wrappers_declare_every_function_with_its_optional_arguments() -> None:
+    import xlwings.udfs
+
+    out = io.StringIO()
+    book = type("Workbook", (), {"Name": "workbook_template.xlsm"})()
+    xlwings.udfs.generate_vba_wrapper("betaxl.udfs", betaxl.udfs, out, book)
+    vba = out.getvalue()
+    expected = {
+        "BETA_OLS": ("asset_returns", "market_returns", "Optional risk_free",
+                     "Optional stats", "Optional input_type"),
+        "PORT_RETURNS": ("asset_returns", "weights", "Optional rebalance",
+                         "Optional input_type", "Optional dates", "Optional holdings_type",
+                         "Optional detail"),
+        "EQUAL_WEIGHT_RETURN": ("data", "Optional method", "Optional input_type",
+                                "Optional dividends"),
+        "BETA_RECONCILE": ("asset_returns", "market_returns", "weights", "Optional rebalance",
+                           "Optional input_type", "Optional holdings_type",
+                           "Optional risk_free"),
+        "RISK_TABLE": ("returns", "benchmark_returns", "Optional risk_free",
+                       "Optional periods_per_year"),
+        "RETURNS": ("prices", "Optional method", "Optional dividends"),
+        "BETA_ROLLING": ("asset_returns", "market_returns", "window", "Optional input_type"),
+    }
+    for name, params in expected.items():
+        match = re.search(rf"Function {name}\((.*?)\)", vba)
+        assert match, f"{name} is not declared"
+        assert [p.strip() for p in match.group(1).split(",")] == list(params)
+        assert f'Py.CallUDF("betaxl.udfs", "{name}"' in vba
+    assert "Application.MacroOptions" in vba or "Function" in vba

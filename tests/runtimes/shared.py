@@ -1,0 +1,273 @@
+"""UDF tests that run through each xlwings runtime's own dispatcher.
+
+Imported by ``classic/test_udfs.py`` and ``officejs/test_udfs.py``; the ``xl`` fixture
+of each runtime's conftest encodes the sheet ranges as that runtime delivers them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+import statsmodels.api as sm
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import betaxl as bx
+from betaxl.errors import BetaxlError
+from betaxl.examples import BOND_MARKET, BOND_NOTIONALS, BOND_PRICES, EW_DIVIDENDS, EW_PRICES
+from betaxl.excel import InternalError
+from betaxl.reconcile import ASSET_COLUMNS, SUMMARY_FIELDS
+from betaxl.regression import OLS_FIELDS
+from betaxl.risk import RISK_FIELDS
+
+from .sheet import BLANK, OMIT, Err, frame_range, result_value
+
+BONDS = frame_range(BOND_PRICES)
+MARKET = frame_range(BOND_MARKET.to_frame())
+UNITS = [list(BOND_NOTIONALS / 100)]  # one row: 25,000 and 65,000 units
+
+
+def table(result: list[list]) -> pd.DataFrame:
+    """A spilled table (header row, label column) as a DataFrame."""
+    header, *rows = result
+    return pd.DataFrame([[result_value(v) for v in r[1:]] for r in rows],
+                        index=[r[0] for r in rows], columns=header[1:])
+
+
+def scalar(result):
+    """A one-cell result: classic returns it as [[x]], Office.js as x or [[x]]."""
+    while isinstance(result, list):
+        assert len(result) == 1
+        result = result[0]
+    return result
+
+
+def values(result: list[list]) -> np.ndarray:
+    return np.array([[np.nan if result_value(v) is None else v for v in row]
+                     for row in result], dtype=float)
+
+
+# -- the seeds ------------------------------------------------------------------------
+
+
+def test_seed_bond_reconciliation(xl) -> None:
+    out = xl("BETA_RECONCILE", BONDS, MARKET, UNITS, "none", "prices", "units", OMIT)
+    assert out[0] == ["asset", *ASSET_COLUMNS]
+    assert [row[0] for row in out[1:]] == ["bond_one", "bond_two", "total", *SUMMARY_FIELDS]
+    summary = {row[0]: row[1] for row in out[4:]}
+    assert round(summary["portfolio_beta"], 5) == 1.52001
+    assert round(summary["weighted_beta_end"], 5) == 1.60627
+    assert round(summary["weighted_beta_start"], 5) == 1.49377
+    assert summary["portfolio_beta"] == pytest.approx(1.5200058242, abs=1e-10)
+    total = dict(zip(out[0], out[3]))
+    assert total["contribution"] == pytest.approx(summary["portfolio_beta"], abs=1e-12)
+    assert result_value(out[3][1]) is None  # no total of betas
+
+
+def test_seed_constant_weights_add_up(xl) -> None:
+    end = (BOND_NOTIONALS * BOND_PRICES.iloc[-1]).tolist()
+    out = xl("BETA_RECONCILE", BONDS, MARKET, [end], "period", "prices")
+    summary = {row[0]: row[1] for row in out[4:]}
+    assert summary["portfolio_beta"] == pytest.approx(summary["weighted_beta_end"], abs=1e-12)
+
+
+def test_seed_equal_weight(xl) -> None:
+    ew, div = frame_range(EW_PRICES), frame_range(EW_DIVIDENDS)
+    out = xl("EQUAL_WEIGHT_RETURN", ew, OMIT, "prices")
+    assert out[0] == ["equal_weight"] and out[1][0] == pytest.approx(0.05, abs=1e-15)
+    out = xl("EQUAL_WEIGHT_RETURN", ew, "rebalance", "prices", div)
+    assert out[1][0] == pytest.approx(0.075, abs=1e-15)
+    assert xl("EQUAL_WEIGHT_RETURN", ew, "equal_shares", "prices")[1][0] == 0.0
+    logs = [[math.log(1.2), math.log(0.9)]]
+    assert scalar(xl("EQUAL_WEIGHT_RETURN", logs, OMIT, "log_returns")) == \
+        pytest.approx(0.05, abs=1e-15)
+
+
+# -- each function gives the core's numbers --------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def ff():
+    from linearmodels.datasets import french
+
+    data = french.load()
+    cols = ["NoDur", "Durbl", "Manuf", "Enrgy", "Hlth"]
+    returns = data[cols].iloc[-240:].reset_index(drop=True)
+    market = (data["MktRF"] + data["RF"]).iloc[-240:].reset_index(drop=True)
+    rf = data["RF"].iloc[-240:].reset_index(drop=True)
+    return returns, market.rename("market"), rf
+
+
+def test_beta_ols_matches_core_and_statsmodels(xl, ff) -> None:
+    returns, market, rf = ff
+    sheet = frame_range(returns)
+    sheet[5][1] = BLANK
+    sheet[9][2] = Err("#N/A")
+    sheet[11][3] = "n/a"
+    out = table(xl("BETA_OLS", sheet, frame_range(market.to_frame()), OMIT, True))
+    assert list(out.index) == list(OLS_FIELDS)
+    holed = returns.copy()
+    holed.iloc[4, 1] = holed.iloc[8, 2] = holed.iloc[10, 3] = np.nan
+    core = bx.ols_beta(holed, market).to_frame()
+    np.testing.assert_allclose(out.to_numpy(float), core.to_numpy(), rtol=1e-12)
+    for col in holed:
+        keep = holed[col].notna()
+        res = sm.OLS(holed[col][keep], sm.add_constant(market[keep])).fit()
+        assert out.loc["beta", col] == pytest.approx(res.params.iloc[1], rel=1e-10)
+        assert out.loc["alpha_se", col] == pytest.approx(res.bse.iloc[0], rel=1e-10)
+        assert out.loc["r_squared", col] == pytest.approx(res.rsquared, rel=1e-10)
+    row = xl("BETA_OLS", sheet, frame_range(market.to_frame()))
+    np.testing.assert_allclose(row[0], core.loc["beta"], rtol=1e-14)
+    excess = table(xl("BETA_OLS", sheet, frame_range(market.to_frame()),
+                      [[v] for v in rf], True))
+    np.testing.assert_allclose(excess.loc["alpha"].to_numpy(float),
+                               bx.ols_beta(holed, market, risk_free=rf).alpha, rtol=1e-12)
+
+
+def test_beta_ols_single_asset_is_a_number(xl) -> None:
+    one = scalar(xl("BETA_OLS", [0.02, -0.01, 0.03, 0.0], [0.01, -0.01, 0.02, 0.0]))
+    assert isinstance(one, float)
+    assert one == pytest.approx(float(bx.ols_beta([0.02, -0.01, 0.03, 0.0],
+                                                  [0.01, -0.01, 0.02, 0.0]).beta.iloc[0]))
+
+
+def test_port_returns_modes(xl, ff) -> None:
+    returns, _, _ = ff
+    sheet = frame_range(returns)
+    weights = [[0.3, 0.2, 0.2, 0.1, 0.2]]
+    dates = [dt.datetime(2000, 1, 31) + pd.offsets.MonthEnd(i) for i in range(240)]
+    dates = [d.to_pydatetime() if hasattr(d, "to_pydatetime") else d for d in dates]
+    for mode in ("none", "period", "quarter", "year"):
+        out = xl("PORT_RETURNS", sheet, weights, mode, OMIT, [["date"], *[[d] for d in dates]])
+        core = bx.portfolio_returns(returns, weights[0], rebalance=mode,
+                                    dates=pd.DatetimeIndex(dates))
+        assert out[0] == ["portfolio"]
+        np.testing.assert_allclose(values(out[1:])[:, 0], core.returns, rtol=1e-14)
+    detail = xl("PORT_RETURNS", sheet, weights, "period", OMIT, OMIT, OMIT, True)
+    assert detail[0][:3] == ["portfolio", "weight_start:NoDur", "weight_start:Durbl"]
+    grid = values(detail[1:])
+    np.testing.assert_allclose(grid[:, 6:].sum(axis=1), grid[:, 0], atol=1e-15)
+
+
+def test_port_returns_units_with_prices(xl) -> None:
+    out = xl("PORT_RETURNS", BONDS, UNITS, OMIT, "prices", OMIT, "units")
+    core = bx.portfolio_returns(bx.to_returns(BOND_PRICES), BOND_NOTIONALS / 100,
+                                holdings="units", prices=BOND_PRICES)
+    np.testing.assert_allclose(values(out[1:])[:, 0], core.returns, rtol=1e-14)
+
+
+def test_risk_table_matches_core(xl, ff) -> None:
+    returns, market, rf = ff
+    out = table(xl("RISK_TABLE", frame_range(returns), frame_range(market.to_frame()),
+                   [[v] for v in rf], 12))
+    assert list(out.index) == list(RISK_FIELDS)
+    core = bx.risk_table(returns, market, risk_free=rf, periods_per_year=12).to_frame()
+    # same numbers through another path: only summation order may differ
+    np.testing.assert_allclose(out.to_numpy(float), core.to_numpy(), rtol=1e-12)
+
+
+def test_returns_and_rolling(xl) -> None:
+    prices = frame_range(BOND_PRICES)
+    simple = xl("RETURNS", prices)
+    assert simple[0] == ["bond_one", "bond_two"] and len(simple) == len(prices) - 1
+    np.testing.assert_allclose(values(simple[1:]), bx.to_returns(BOND_PRICES), rtol=1e-15)
+    logs = xl("RETURNS", prices, "log")
+    np.testing.assert_allclose(values(logs[1:]), np.log(BOND_PRICES).diff().iloc[1:],
+                               rtol=1e-12)
+    rolled = xl("BETA_ROLLING", prices, MARKET, 4, "prices")
+    assert len(rolled) == len(prices)  # same rows as the input, header included
+    grid = values(rolled[1:])
+    assert np.isnan(grid[:4]).all() and np.isfinite(grid[4:]).all()
+    core = bx.rolling_beta(bx.to_returns(BOND_PRICES), bx.to_returns(BOND_MARKET).iloc[:, 0], 4)
+    np.testing.assert_allclose(grid[1:], core, rtol=1e-12)
+
+
+# -- bad input: one line naming function and argument ----------------------------------
+
+BAD = [
+    (("BETA_OLS", [[1.0], [2.0], [3.0]], [[1.0], [2.0]]),
+     "BETA_OLS: market_returns has 2 rows but asset_returns has 3"),
+    (("BETA_OLS", [0.1, 0.2, 0.3, 0.4], [0.1, 0.2, 0.3, 0.4], OMIT, "maybe"),
+     "BETA_OLS: stats must be TRUE or FALSE"),
+    (("BETA_OLS", [0.1, 0.2, 0.3], [0.2, 0.2, 0.2]), "BETA_OLS: market_returns is constant"),
+    (("PORT_RETURNS", [[0.1, 0.2]], [[1.0, "x"]]),
+     "PORT_RETURNS: weights value number 2 is not a number ('x')"),
+    (("PORT_RETURNS", [[0.1, 0.2]], [[0.5, 0.5]], "weekly"),
+     "PORT_RETURNS: rebalance must be one of none, period, month, quarter, year"),
+    (("PORT_RETURNS", [[0.1, 0.2]], [[0.5, 0.5]], "month"),
+     "PORT_RETURNS: dates are needed to rebalance every month"),
+    (("PORT_RETURNS", [[0.1, 0.2]], [[1.0, 1.0]], OMIT, OMIT, OMIT, "units"),
+     "PORT_RETURNS: asset_returns is needed when holdings are units"),
+    (("EQUAL_WEIGHT_RETURN", [[0.1, 0.2]], "equal_shares"),
+     "EQUAL_WEIGHT_RETURN: method 'equal_shares' needs prices"),
+    (("BETA_RECONCILE", [[0.1, 0.2]] * 4, [0.1] * 4, [[0.5, 0.5]]),
+     "BETA_RECONCILE: market_returns is constant"),
+    (("RISK_TABLE", [0.1, 0.2, 0.3], [0.1, 0.3, 0.2], OMIT, "monthly"),
+     "RISK_TABLE: periods_per_year must be a number"),
+    (("RETURNS", [[10.0], [0.0]]), "RETURNS: prices must be positive; row 2"),
+    (("BETA_ROLLING", [0.1, 0.2, 0.3], [0.1, 0.3, 0.2], 2.5),
+     "BETA_ROLLING: window must be a whole number"),
+]
+
+
+@pytest.mark.parametrize("call, message", BAD, ids=[b[0][0] + str(i) for i, b in
+                                                     enumerate(BAD)])
+def test_bad_input_one_line(xl, call, message) -> None:
+    with pytest.raises(BetaxlError) as info:
+        xl(*call)
+    assert not isinstance(info.value, InternalError)
+    assert str(info.value).startswith(message)
+    assert "\n" not in str(info.value)
+
+
+# -- random Excel-shaped input: a result or betaxl's own error, nothing else -----------
+
+cell = st.one_of(
+    st.floats(-0.5, 0.5), st.floats(allow_nan=True, allow_infinity=False),
+    st.just(BLANK), st.sampled_from([Err("#N/A"), Err("#DIV/0!"), Err("#VALUE!")]),
+    st.text(max_size=4), st.booleans(), st.integers(-5, 5),
+    st.just(dt.datetime(2021, 3, 31)),
+)
+
+
+@st.composite
+def ranges(draw: st.DrawFn, max_rows: int = 8, max_cols: int = 3) -> list[list]:
+    n, k = draw(st.integers(1, max_rows)), draw(st.integers(1, max_cols))
+    return [[draw(cell) for _ in range(k)] for _ in range(n)]
+
+
+option = st.one_of(st.just(OMIT), cell, st.sampled_from(
+    ["none", "period", "month", "prices", "log_returns", "returns", "units", "weights",
+     "rebalance", "buy_and_hold", "equal_shares", "log", "simple", True, False, 3, 12]),
+    ranges(3, 2))
+
+SIGNATURES = {
+    "BETA_OLS": 2 + 3, "PORT_RETURNS": 2 + 5, "EQUAL_WEIGHT_RETURN": 1 + 3,
+    "BETA_RECONCILE": 3 + 4, "RISK_TABLE": 2 + 2, "RETURNS": 1 + 2, "BETA_ROLLING": 3 + 1,
+}
+REQUIRED = {"BETA_OLS": 2, "PORT_RETURNS": 2, "EQUAL_WEIGHT_RETURN": 1, "BETA_RECONCILE": 3,
+            "RISK_TABLE": 2, "RETURNS": 1, "BETA_ROLLING": 3}
+
+
+@pytest.mark.parametrize("name", sorted(SIGNATURES))
+def test_random_excel_input_never_escapes(xl, name: str) -> None:
+    @settings(max_examples=150, deadline=None,
+              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @given(st.data())
+    def run(data: st.DataObject) -> None:
+        args = [data.draw(ranges()) for _ in range(REQUIRED[name])]
+        if name == "BETA_ROLLING":
+            args[2] = data.draw(st.one_of(st.integers(1, 9), cell))
+        args += [data.draw(option) for _ in range(SIGNATURES[name] - REQUIRED[name])]
+        try:
+            xl(name, *args)
+        except BetaxlError as exc:
+            assert not isinstance(exc, InternalError), str(exc)
+            text = str(exc)
+            assert text.startswith(name + ": ") and "\n" not in text
+
+    run()
