@@ -15,7 +15,9 @@ date           datetime                 serial number (days since 1899-12-30)
 ============== ======================== ===========================================
 
 In data ranges, blanks, errors, text and TRUE/FALSE are missing values (as in Excel's
-own SLOPE or STDEV); a first row with text and no numbers holds the asset names.
+own SLOPE or STDEV), except that a number stored as text ("0.5") is read as that
+number; a first row with text and no numbers (numeric text such as the ticker "600519"
+counts as text there) holds the asset names.
 Results go back as lists of rows with ``None`` for "no value": NaN would show as #NUM!
 in Office.js.
 """
@@ -116,6 +118,20 @@ def _number(value: Any) -> float | None:
     return None
 
 
+def _data_number(value: Any) -> float | None:
+    """A data cell's number: a number, or a number stored as text ("0.5"), else None.
+
+    The same rule numpy applies in :func:`_fast_body`, so both paths read alike.
+    """
+    number = _number(value)
+    if number is None and isinstance(value, str) and not _is_error(value):
+        try:
+            number = float(value)
+        except ValueError:
+            return None
+    return number
+
+
 def _is_text(value: Any) -> bool:
     return isinstance(value, str) and bool(value.strip()) and not _is_error(value)
 
@@ -157,27 +173,71 @@ class Table:
         return pd.DataFrame(self.values, columns=list(self.names), copy=False)
 
 
+def _fast_body(body: Sequence[Sequence[Any]]) -> np.ndarray | None:
+    """All cells as floats in one numpy call, or None when some cell is not a number.
+
+    numpy turns None into NaN and refuses text, dicts and dates (we then read cell by
+    cell); it silently takes TRUE/FALSE as 1/0 and classic error codes as numbers, so
+    those two are put right here: only cells equal to 0 or 1 need a type check, and
+    error codes are all near -2.1e9.
+    """
+    try:
+        with np.errstate(all="ignore"):
+            out = np.array(body, dtype=np.float64)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    if out.ndim != 2:
+        return None
+    codes = out < -2.1e9
+    if codes.any():
+        out[codes & np.isin(out, list(ERROR_CODES))] = np.nan
+    for i, j in np.argwhere((out == 0.0) | (out == 1.0)):
+        if isinstance(body[i][j], (bool, np.bool_)):
+            out[i, j] = np.nan
+    return out
+
+
+def _names(first: Sequence[Any], header: bool, prefix: str) -> tuple[str, ...]:
+    if not header:
+        return tuple(f"{prefix}_{j + 1}" for j in range(len(first)))
+    return tuple(str(c).strip() if _is_text(c) else f"{prefix}_{j + 1}"
+                 for j, c in enumerate(first))
+
+
+def _is_header(first: Sequence[Any]) -> bool:
+    return any(_is_text(c) for c in first) and not any(_number(c) is not None
+                                                        for c in first)
+
+
 def read_table(value: Any, *, arg: str, prefix: str = "asset") -> Table:
     """Read a data range: rows are periods, columns are assets; first text row = names."""
+    if isinstance(value, (list, tuple)) and len(value) > 1 and all(
+            isinstance(row, (list, tuple)) for row in value[:2]):
+        header = _is_header(value[0])
+        fast = _fast_body(value[1:] if header else value)
+        if fast is not None and fast.shape[1] == len(value[0]) and fast.shape[0] > 0:
+            if np.isinf(fast).any():
+                return read_cells(value, arg=arg, prefix=prefix)  # for the message
+            return Table(fast, _names(value[0], header, prefix), header)
+    return read_cells(value, arg=arg, prefix=prefix)
+
+
+def read_cells(value: Any, *, arg: str, prefix: str = "asset") -> Table:
+    """:func:`read_table` cell by cell: any runtime's shapes, with exact messages."""
     rows = rows_of(value, arg=arg)
-    first = rows[0]
-    header = any(_is_text(c) for c in first) and not any(_number(c) is not None
-                                                          for c in first)
-    names = tuple(
-        str(c).strip() if _is_text(c) else f"{prefix}_{j + 1}" for j, c in enumerate(first)
-    ) if header else tuple(f"{prefix}_{j + 1}" for j in range(len(first)))
+    header = _is_header(rows[0])
     body = rows[1:] if header else rows
     if not body:
         raise fail(arg, "has a header row but no data below it")
-    out = np.empty((len(body), len(first)))
+    out = np.empty((len(body), len(rows[0])))
     for i, row in enumerate(body):
         for j, cell in enumerate(row):
-            number = _number(cell)
+            number = _data_number(cell)
             if number is not None and math.isinf(number):
                 raise fail(arg, f"has an infinite value at row {i + 1 + header}, column "
-                            f"{j + 1}")
+                           f"{j + 1}")
             out[i, j] = np.nan if number is None else number
-    return Table(out, names, bool(header))
+    return Table(out, _names(rows[0], header, prefix), header)
 
 
 def read_row(value: Any, *, arg: str) -> np.ndarray:

@@ -11,7 +11,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from ._data import ArrayLike, Panel, as_panel, choice
+from ._data import MAX_MAGNITUDE, ArrayLike, Panel, as_panel, choice
 from .errors import Arg, problem, public
 
 __all__ = ["log_to_simple", "price_relatives", "simple_to_log", "to_returns"]
@@ -43,7 +43,19 @@ def price_relatives(prices: Panel, distributions: ArrayLike | None = None, *,
         cash = np.nan_to_num(dist.values, nan=0.0)
         if (cash < 0).any():
             raise problem("", "distributions", "must not be negative")
-    return (values[1:] + cash[1:]) / values[:-1]
+    with np.errstate(over="ignore"):
+        gross = (values[1:] + cash[1:]) / values[:-1]
+    return within_range(gross, arg, "a price ratio")
+
+
+def within_range(values: np.ndarray, arg: str, what: str) -> np.ndarray:
+    """Refuse converted values beyond the magnitudes betaxl accepts (see MAX_MAGNITUDE)."""
+    big = np.abs(values) > MAX_MAGNITUDE
+    if big.any():
+        row = int(np.argwhere(big)[0][0]) + 1
+        raise problem("", arg, "gives {what} beyond 1e100 at row {r}; check the data "
+                      "and input_type", what=what, r=row)
+    return values
 
 
 @public("to_returns")
@@ -136,7 +148,9 @@ def returns_from(data: ArrayLike, input_type: str, *, arg: str,
                       t=kind)
     panel = as_panel(data, arg=arg)
     if kind == "log_returns":
-        return Panel(np.expm1(panel.values), panel.names, panel.index)
+        with np.errstate(over="ignore"):
+            simple = np.expm1(panel.values)
+        return Panel(within_range(simple, arg, "a simple return"), panel.names, panel.index)
     if (panel.values[~np.isnan(panel.values)] < -1).any():
         raise problem("", arg, "has a return below -100%; are these log returns or prices?")
     return panel

@@ -14,7 +14,9 @@ computed first, so results have one row fewer) or "log_returns".
 
 from __future__ import annotations
 
-from typing import Any
+import inspect
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -53,11 +55,50 @@ __all__ = [
     "RISK_TABLE",
 ]
 
-_DATA = ("Rows are periods (oldest first), columns are assets; a first row of text "
-         "holds the names")
-_INPUT = 'Optional: "returns" (default), "prices" or "log_returns"'
-_RF = "Optional: risk-free return per period (a number or a column), not annual"
-_REBALANCE = 'Optional: "none" (buy and hold, default), "period", "month", "quarter", "year"'
+#: What each argument means; the same name means the same thing in every function.
+#: (function, argument) entries override the plain ones.  Shown by Excel's function
+#: wizard and in the README's function reference.
+ARG_HELP: dict[str | tuple[str, str], str] = {
+    "asset_returns": "Rows are periods (oldest first), columns are assets; a first row of "
+                     "text holds the names",
+    "market_returns": "The market's returns (or prices), one column, same rows",
+    "returns": "Returns per period, one column per portfolio; a first row of text holds "
+               "the names",
+    "benchmark_returns": "The benchmark's returns, one column, same rows",
+    "data": "Rows are periods (oldest first), columns are assets; a first row of text "
+            "holds the names",
+    "prices": "Prices, oldest first, one column per asset; strictly positive",
+    "weights": "One weight (or market value, or units held) per asset, a row or a column",
+    "risk_free": "Optional: risk-free return per period (a number or a column), not annual",
+    "stats": "Optional: FALSE (default) for betas only, TRUE for the full table",
+    "input_type": 'Optional: "returns" (default), "prices" or "log_returns"',
+    "rebalance": 'Optional: "none" (buy and hold, default), "period", "month", "quarter" '
+                 'or "year"',
+    "dates": "Optional: a column of dates, one per data row (needed for calendar "
+             "rebalancing)",
+    "holdings_type": 'Optional: "weights" (default) or "units" (quantities; needs prices)',
+    "detail": "Optional: TRUE adds each asset's start-of-period weight and contribution",
+    "method": 'Optional: "rebalance" (default), "buy_and_hold" or "equal_shares" (prices)',
+    ("RETURNS", "method"): 'Optional: "simple" (default) or "log"',
+    "dividends": "Optional: cash paid per unit on each date, shaped like the prices",
+    "periods_per_year": "Optional: 12 (default) for monthly data, 4 quarterly, 252 daily",
+    "window": "Rows per window, for example 36 months or 252 days",
+}
+
+
+def arg_help(function: str, name: str) -> str:
+    """The help text of one argument of one Excel function."""
+    return ARG_HELP.get((function, name)) or ARG_HELP[name]
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def excel(fn: F) -> F:
+    """Register an Excel function: every argument raw, with its help text."""
+    for name in reversed(inspect.signature(fn).parameters):
+        fn = arg(name, "raw", doc=arg_help(fn.__name__, name))(fn)
+    return func(fn)  # type: ignore[no-any-return]
 
 
 class _Inputs:
@@ -123,15 +164,18 @@ def raise_input(arg_name: str, text: str) -> None:
     raise fail(arg_name, text)
 
 
-@func
-@arg("asset_returns", "raw", doc=_DATA)
-@arg("market_returns", "raw", doc="The market's returns (or prices), one column, same rows")
-@arg("risk_free", "raw", doc=_RF)
-@arg("stats", "raw", doc="Optional: FALSE (default) for betas only, TRUE for the full table")
-@arg("input_type", "raw", doc=_INPUT)
+@excel
 def BETA_OLS(asset_returns: Any, market_returns: Any, risk_free: Any = None,
              stats: Any = False, input_type: Any = "returns") -> Any:
-    """Beta of each asset on the market (OLS with an intercept); TRUE for all statistics."""
+    """Beta of each asset on the market (OLS with an intercept); TRUE for all statistics.
+
+    Gives a row of betas, one per asset (one number for one asset).  With ``stats``
+    TRUE: a table with a header row of asset names and the rows ``beta, alpha,
+    r_squared, correlation, beta_se, alpha_se, beta_t, alpha_t, resid_std, n_obs,
+    adjusted_beta``.  Alpha is per period; ``resid_std`` is Excel's STEYX; rows with a
+    missing value in either series are left out (``n_obs``).  With ``risk_free`` both
+    sides are excess returns (CAPM).
+    """
     with cell_errors("BETA_OLS", {"returns": "asset_returns", "market": "market_returns"}):
         data = _Inputs(asset_returns, input_type, market=market_returns)
         full = read_flag(stats, arg="stats")
@@ -143,19 +187,19 @@ def BETA_OLS(asset_returns: Any, market_returns: Any, risk_free: Any = None,
         return cells(fit.to_frame().loc[list(OLS_FIELDS)], corner="statistic")
 
 
-@func
-@arg("asset_returns", "raw", doc=_DATA)
-@arg("weights", "raw", doc="One weight (or market value, or units) per asset")
-@arg("rebalance", "raw", doc=_REBALANCE)
-@arg("input_type", "raw", doc=_INPUT)
-@arg("dates", "raw", doc="Optional: a column of dates, one per data row (for calendar "
-     "rebalancing)")
-@arg("holdings_type", "raw", doc='Optional: "weights" (default) or "units" (needs prices)')
-@arg("detail", "raw", doc="Optional: TRUE adds each asset's start weight and contribution")
+@excel
 def PORT_RETURNS(asset_returns: Any, weights: Any, rebalance: Any = "none",
                  input_type: Any = "returns", dates: Any = None,
                  holdings_type: Any = "weights", detail: Any = False) -> Any:
-    """Portfolio return per period from asset returns and weights (buy and hold by default)."""
+    """Portfolio return per period from asset returns and weights (buy and hold by default).
+
+    Gives one column of portfolio returns (headed "portfolio" when the data had names).
+    With ``detail`` TRUE: the return, each asset's beginning-of-period weight and its
+    contribution (weight x return), which add up to the return.  Weights are scaled to
+    sum to 1; "units" are valued at the first row of prices (bonds per 100 nominal:
+    units = nominal / 100).  Calendar rebalancing resets the weights after the last
+    period of each month, quarter or year.
+    """
     with cell_errors("PORT_RETURNS", {"returns": "asset_returns", "prices": "asset_returns",
                                       "holdings": "holdings_type"}):
         data = _Inputs(asset_returns, input_type)
@@ -174,15 +218,16 @@ def PORT_RETURNS(asset_returns: Any, weights: Any, rebalance: Any = "none",
         return cells(table)
 
 
-@func
-@arg("data", "raw", doc=_DATA)
-@arg("method", "raw", doc='Optional: "rebalance" (default), "buy_and_hold", "equal_shares"')
-@arg("input_type", "raw", doc=_INPUT)
-@arg("dividends", "raw", doc="Optional: cash paid per unit on each date, shaped like the "
-     "prices")
+@excel
 def EQUAL_WEIGHT_RETURN(data: Any, method: Any = "rebalance", input_type: Any = "returns",
                         dividends: Any = None) -> Any:
-    """Return of an equal-weighted portfolio each period (rebalanced, buy and hold, shares)."""
+    """Return of an equal-weighted portfolio each period (rebalanced, buy and hold, shares).
+
+    Gives one column.  "rebalance": the mean of the simple returns present that period.
+    "buy_and_hold": equal money at the start, then drift.  "equal_shares": one unit of
+    each (price weighted; needs prices).  Log returns are converted to simple returns
+    first, never averaged as logs; dividends make it a total return.
+    """
     with cell_errors("EQUAL_WEIGHT_RETURN", {"distributions": "dividends"}):
         how = read_choice(method, EQUAL_WEIGHT_METHODS, arg="method", default="rebalance")
         kind = read_choice(input_type, INPUT_TYPES, arg="input_type", default="returns")
@@ -194,18 +239,20 @@ def EQUAL_WEIGHT_RETURN(data: Any, method: Any = "rebalance", input_type: Any = 
                       name="equal_weight" if table.has_header else None)
 
 
-@func
-@arg("asset_returns", "raw", doc=_DATA)
-@arg("market_returns", "raw", doc="The market's returns (or prices), one column, same rows")
-@arg("weights", "raw", doc="Holdings at the start: weights, market values or units")
-@arg("rebalance", "raw", doc=_REBALANCE)
-@arg("input_type", "raw", doc=_INPUT)
-@arg("holdings_type", "raw", doc='Optional: "weights" (default) or "units" (needs prices)')
-@arg("risk_free", "raw", doc=_RF)
+@excel
 def BETA_RECONCILE(asset_returns: Any, market_returns: Any, weights: Any,
                    rebalance: Any = "none", input_type: Any = "returns",
                    holdings_type: Any = "weights", risk_free: Any = None) -> Any:
-    """Why the portfolio's beta differs from the weighted sum of its assets' betas."""
+    """Why the portfolio's beta differs from the weighted sum of its assets' betas.
+
+    Gives a table: one row per asset with ``beta, weight_start, weight_avg, weight_end,
+    weighted_beta_end, contribution, gap``, a ``total`` row, then the summary rows
+    ``portfolio_beta, weighted_beta_end, weighted_beta_start, weighted_beta_avg,
+    timing_effect, drift_effect, sample_effect, reverse_regression_portfolio,
+    reverse_regression_weighted`` with the value in the second column.  Contributions
+    add up to the portfolio beta exactly; timing + drift = portfolio beta - weighted
+    beta with end weights.
+    """
     with cell_errors("BETA_RECONCILE", {"returns": "asset_returns",
                                         "market": "market_returns",
                                         "prices": "asset_returns",
@@ -228,14 +275,15 @@ def BETA_RECONCILE(asset_returns: Any, market_returns: Any, weights: Any,
                 for row in out]
 
 
-@func
-@arg("returns", "raw", doc=_DATA)
-@arg("benchmark_returns", "raw", doc="The benchmark's returns, one column, same rows")
-@arg("risk_free", "raw", doc=_RF)
-@arg("periods_per_year", "raw", doc="Optional: 12 (default) monthly, 4 quarterly, 252 daily")
+@excel
 def RISK_TABLE(returns: Any, benchmark_returns: Any, risk_free: Any = None,
                periods_per_year: Any = 12) -> Any:
-    """Risk and risk-adjusted return measures (Sharpe, M², alpha, beta, ...) per column."""
+    """Risk and risk-adjusted return measures (Sharpe, M², alpha, beta, ...) per column.
+
+    Gives a table with one column per returns column and one row per measure (see the
+    README's conventions): population variances unless the name says ``_sample``,
+    geometric annual returns, risk annualised by sqrt(periods_per_year).
+    """
     with cell_errors("RISK_TABLE", {"benchmark": "benchmark_returns"}):
         data = _Inputs(returns, "returns", asset_arg="returns", market=benchmark_returns,
                        market_arg="benchmark_returns")
@@ -246,13 +294,14 @@ def RISK_TABLE(returns: Any, benchmark_returns: Any, risk_free: Any = None,
         return cells(table.to_frame().loc[list(RISK_FIELDS)], corner="measure")
 
 
-@func
-@arg("prices", "raw", doc="Prices, oldest first, one column per asset; strictly positive")
-@arg("method", "raw", doc='Optional: "simple" (default) or "log"')
-@arg("dividends", "raw", doc="Optional: cash paid per unit on each date, shaped like the "
-     "prices")
+@excel
 def RETURNS(prices: Any, method: Any = "simple", dividends: Any = None) -> Any:
-    """Returns from prices, (P + D) / P_previous - 1 or its log; one row fewer than prices."""
+    """Returns from prices, (P + D) / P_previous - 1 or its log; one row fewer than prices.
+
+    Gives one column of returns per price column, with the names as a header row when
+    the prices had one.  A return needs both its prices: a blank price leaves its own
+    return and the next one blank.
+    """
     with cell_errors("RETURNS", {"distributions": "dividends"}):
         how = read_choice(method, ("simple", "log"), arg="method", default="simple")
         table = read_table(prices, arg="prices")
@@ -262,14 +311,15 @@ def RETURNS(prices: Any, method: Any = "simple", dividends: Any = None) -> Any:
         return cells(frame, header=table.has_header)
 
 
-@func
-@arg("asset_returns", "raw", doc=_DATA)
-@arg("market_returns", "raw", doc="The market's returns (or prices), one column, same rows")
-@arg("window", "raw", doc="Rows per window, for example 36 months or 252 days")
-@arg("input_type", "raw", doc=_INPUT)
+@excel
 def BETA_ROLLING(asset_returns: Any, market_returns: Any, window: Any,
                  input_type: Any = "returns") -> Any:
-    """Rolling-window beta of each asset on the market; blank until the first full window."""
+    """Rolling-window beta of each asset on the market; blank until the first full window.
+
+    Gives one column per asset with as many rows as the input (with prices, a blank
+    first row keeps the rows level); each beta uses the ``window`` rows ending on its
+    row, and a window with a missing value is blank.
+    """
     with cell_errors("BETA_ROLLING", {"returns": "asset_returns",
                                       "market": "market_returns"}):
         data = _Inputs(asset_returns, input_type, market=market_returns)

@@ -20,3 +20,25 @@ def test_nan_never_reaches_a_cell(xl) -> None:
     out = xl("BETA_ROLLING", [0.1, 0.2, 0.0, 0.3], [0.1, 0.3, 0.2, 0.4], 3)
     assert out[0] == [""] and out[1] == [""]
     assert isinstance(out[2][0], float)
+
+
+def test_a_lite_main_py_that_imports_the_functions_registers_all_of_them() -> None:
+    # xlwings Lite registers the custom functions it finds in main.py; the README tells
+    # users to write `from betaxl.udfs import *` there.
+    import types
+
+    from xlwings.server import custom_functions_meta
+
+    import betaxl.udfs
+
+    main = types.ModuleType("main")
+    exec("from betaxl.udfs import *", main.__dict__)  # noqa: S102
+    meta = custom_functions_meta(main)
+    names = {f["name"] for f in meta["functions"]}
+    assert names == {n.upper() for n in betaxl.udfs.__all__}
+    ols = next(f for f in meta["functions"] if f["name"] == "BETA_OLS")
+    assert [p["name"] for p in ols["parameters"]] == [
+        "asset_returns", "market_returns", "risk_free", "stats", "input_type"]
+    assert [p.get("optional", False) for p in ols["parameters"]] == [
+        False, False, True, True, True]
+    assert ols["description"].startswith("Beta of each asset on the market")

@@ -1,0 +1,139 @@
+"""Reading cells as both xlwings runtimes deliver them, and writing results back."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from betaxl.errors import BetaxlError, labels
+from betaxl.excel import (
+    InternalError,
+    cell_errors,
+    cells,
+    column,
+    read_cells,
+    read_choice,
+    read_dates,
+    read_flag,
+    read_number,
+    read_row,
+    read_table,
+)
+
+NA_CODE = -2146826246
+NA_DICT = {"type": "Error", "basicValue": "#N/A", "errorType": "NotAvailable"}
+
+
+def test_header_blanks_errors_text_and_booleans_are_missing() -> None:
+    classic = (("A", "B"), (0.1, None), (NA_CODE, 0.2), ("n/a", True), (0.3, "#DIV/0!"))
+    office = [["A", "B"], [0.1, ""], [NA_DICT, 0.2], ["n/a", True], [0.3, "#DIV/0!"]]
+    for value in (classic, office):
+        table = read_table(value, arg="data")
+        assert table.names == ("A", "B") and table.has_header
+        np.testing.assert_array_equal(table.values, [[0.1, np.nan], [np.nan, 0.2],
+                                                     [np.nan, np.nan], [0.3, np.nan]])
+
+
+def test_one_row_one_cell_and_flattened_ranges() -> None:
+    assert read_table(0.5, arg="x").values.tolist() == [[0.5]]
+    assert read_table([0.1, 0.2, 0.3], arg="x").values.tolist() == [[0.1, 0.2, 0.3]]
+    assert read_table([[0.1], [0.2]], arg="x").values.tolist() == [[0.1], [0.2]]
+    # Office.js whole numbers arrive as ints; numbers stored as text are numbers
+    assert read_table([[1, "0.5"], [2, 3]], arg="x").values.tolist() == [[1, 0.5], [2, 3]]
+    # numeric text in the first row is a header of names (tickers), not data
+    assert read_table([["600519", "000001"], [0.1, 0.2]], arg="x").names == ("600519",
+                                                                             "000001")
+
+
+@pytest.mark.parametrize("value, message", [
+    ([], "x is an empty range"), ([[]], "x is an empty range"),
+    ([[1.0, 2.0], [3.0]], "x is ragged"), ([[1.0], 2.0], "x is ragged"),
+    ([["a", "b"]], "x has a header row but no data"),
+    ([[1.0], [float("inf")]], "x has an infinite value at row 2"),
+])
+def test_bad_ranges(value, message) -> None:
+    with labels("F"), pytest.raises(BetaxlError, match="^F: " + message):
+        read_table(value, arg="x")
+
+
+cell = st.one_of(st.floats(allow_infinity=False), st.none(), st.just(""),
+                 st.booleans(), st.integers(-3, 3), st.just(NA_CODE), st.just(NA_DICT),
+                 st.text(max_size=3), st.sampled_from(["0.5", "1e-3", " 2 ", "#N/A"]),
+                 st.just(dt.datetime(2020, 1, 31)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(1, 6).flatmap(lambda k: st.lists(st.lists(cell, min_size=k, max_size=k),
+                                                    min_size=2, max_size=6)))
+def test_fast_path_reads_exactly_like_the_cell_by_cell_path(rows) -> None:
+    try:
+        slow = read_cells(rows, arg="x")
+    except BetaxlError as exc:
+        with pytest.raises(BetaxlError) as info:
+            read_table(rows, arg="x")
+        assert str(info.value) == str(exc)
+        return
+    fast = read_table(rows, arg="x")
+    assert fast.names == slow.names and fast.has_header == slow.has_header
+    np.testing.assert_array_equal(fast.values, slow.values)
+    as_tuples = tuple(tuple(r) for r in rows)
+    np.testing.assert_array_equal(read_table(as_tuples, arg="x").values, slow.values)
+
+
+def test_read_row_with_labels() -> None:
+    assert read_row([[0.3, 0.7]], arg="w").tolist() == [0.3, 0.7]
+    assert read_row([[0.3], [0.7]], arg="w").tolist() == [0.3, 0.7]
+    assert read_row([["A", "B"], [0.3, 0.7]], arg="w").tolist() == [0.3, 0.7]
+    assert read_row([["A", 0.3], ["B", 0.7]], arg="w").tolist() == [0.3, 0.7]
+    with labels("F"), pytest.raises(BetaxlError, match="^F: w value number 2 is not a "
+                                                       "number \\(blank\\)"):
+        read_row([[0.3, None]], arg="w")
+    with labels("F"), pytest.raises(BetaxlError, match="^F: w must be one row or one column"):
+        read_row([[1.0, 2.0], [3.0, 4.0]], arg="w")
+
+
+def test_dates_from_each_runtime() -> None:
+    classic = read_dates(((dt.datetime(2020, 1, 31),), (dt.datetime(2020, 2, 29),)),
+                         arg="dates")
+    office = read_dates([[43861], [43890]], arg="dates")  # serials of the same dates
+    texts = read_dates([["date"], ["2020-01-31"], ["2020-02-29"]], arg="dates")
+    assert classic == office == texts
+    with labels("F"), pytest.raises(BetaxlError, match="^F: dates row 2 is not a date"):
+        read_dates([[43861], [None]], arg="dates")
+
+
+def test_scalar_arguments() -> None:
+    assert read_flag(None, arg="s") is False and read_flag("", arg="s", default=True)
+    assert read_flag(True, arg="s") and read_flag([[1.0]], arg="s") and \
+        not read_flag("false", arg="s")
+    assert read_choice(" Period ", ("none", "period"), arg="r", default="none") == "period"
+    assert read_number("", arg="n", default=12.0) == 12.0
+    assert read_number([[4]], arg="n") == 4.0
+    for bad, call in (("x", lambda v: read_flag(v, arg="s")),
+                      ("weekly", lambda v: read_choice(v, ("none",), arg="r", default="n")),
+                      ([[1.0, 2.0]], lambda v: read_number(v, arg="n")),
+                      (NA_DICT, lambda v: read_number(v, arg="n"))):
+        with labels("F"), pytest.raises(BetaxlError, match="^F: "):
+            call(bad)
+
+
+def test_results_have_no_nan_and_plain_types() -> None:
+    import pandas as pd
+
+    frame = pd.DataFrame({"a": [np.float64(1.5), np.nan], "b": [np.inf, 2]}, index=["x", "y"])
+    assert cells(frame, corner="stat") == [["stat", "a", "b"], ["x", 1.5, None],
+                                           ["y", None, 2.0]]
+    assert column(np.array([np.nan, 0.1]), name="p") == [["p"], [None], [0.1]]
+    assert all(type(v) is float for v in (cells(frame)[1][0], column([np.float32(1)])[0][0]))
+
+
+def test_cell_errors_turns_bugs_into_one_line() -> None:
+    with pytest.raises(InternalError, match=r"^F: internal error \(KeyError: 'k'\); please "
+                                            "report it$"), cell_errors("F"):
+        {}["k"]
+    with pytest.raises(BetaxlError, match="^F: x is an empty range"), cell_errors("F"):
+        read_table([], arg="x")
