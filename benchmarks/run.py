@@ -98,7 +98,7 @@ def bench_core() -> None:
 
 def excel_cells(values: np.ndarray) -> tuple[tuple[float | None, ...], ...]:
     """A float array as classic xlwings delivers a range: row tuples, None for blanks."""
-    return tuple(tuple(None if v != v else float(v) for v in row) for row in values)
+    return tuple(tuple(None if np.isnan(v) else float(v) for v in row) for row in values)
 
 
 def bench_udf() -> None:

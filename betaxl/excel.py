@@ -29,7 +29,7 @@ import math
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar, overload
 
 import numpy as np
 import pandas as pd
@@ -290,6 +290,12 @@ def _scalar(value: Any, arg: str) -> Any:
     return value
 
 
+@overload
+def read_number(value: Any, *, arg: str, default: float, whole: bool = ...,
+                minimum: float | None = ...) -> float: ...
+@overload
+def read_number(value: Any, *, arg: str, default: None = ..., whole: bool = ...,
+                minimum: float | None = ...) -> float | None: ...
 def read_number(value: Any, *, arg: str, default: float | None = None,
                 whole: bool = False, minimum: float | None = None) -> float | None:
     """A single number; a blank or omitted argument gives ``default``."""
@@ -326,13 +332,18 @@ def read_flag(value: Any, *, arg: str, default: bool = False) -> bool:
     raise fail(arg, f"must be TRUE or FALSE, got {_shown(value)}")
 
 
-def read_choice(value: Any, options: Sequence[str], *, arg: str, default: str) -> str:
+S = TypeVar("S", bound=str)
+
+
+def read_choice(value: Any, options: Sequence[S], *, arg: str, default: S) -> S:
     """One of ``options`` (case-insensitive); blank or omitted gives ``default``."""
     value = _scalar(value, arg)
     if _is_blank(value):
         return default
-    if isinstance(value, str) and value.strip().lower() in options:
-        return value.strip().lower()
+    if isinstance(value, str):
+        for option in options:
+            if value.strip().lower() == option:
+                return option
     raise fail(arg, f"must be one of {', '.join(options)}; got {_shown(value)}")
 
 

@@ -33,6 +33,7 @@ __all__ = [
 Rebalance = Literal["none", "period", "month", "quarter", "year"]
 REBALANCE_MODES: tuple[Rebalance, ...] = ("none", "period", "month", "quarter", "year")
 Holdings = Literal["weights", "units"]
+HOLDINGS: tuple[Holdings, ...] = ("weights", "units")
 EqualWeightMethod = Literal["rebalance", "buy_and_hold", "equal_shares"]
 EQUAL_WEIGHT_METHODS: tuple[EqualWeightMethod, ...] = ("rebalance", "buy_and_hold",
                                                         "equal_shares")
@@ -78,7 +79,7 @@ def normalise(raw: np.ndarray, *, arg: str = "weights") -> np.ndarray:
 def start_weights(k: int, weights: ArrayLike, holdings: str,
                   prices: ArrayLike | None, n: int) -> np.ndarray:
     """Weights at the start of the first period from weights, market values or units."""
-    holdings = choice(holdings, ("weights", "units"), arg="holdings")
+    holdings = choice(holdings, HOLDINGS, arg="holdings")
     raw = as_weights(weights, arg="weights", k=k)
     if holdings == "units":
         if prices is None:

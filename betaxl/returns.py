@@ -17,6 +17,7 @@ from .errors import Arg, problem, public
 __all__ = ["log_to_simple", "price_relatives", "simple_to_log", "to_returns"]
 
 ReturnMethod = Literal["simple", "log"]
+RETURN_METHODS: tuple[ReturnMethod, ...] = ("simple", "log")
 InputType = Literal["returns", "prices", "log_returns"]
 INPUT_TYPES: tuple[InputType, ...] = ("returns", "prices", "log_returns")
 
@@ -99,7 +100,7 @@ def to_returns(
     0       0.2     -0.05
     """
     panel = as_panel(prices, arg="prices", min_rows=2)
-    method = choice(method, ("simple", "log"), arg="method")
+    method = choice(method, RETURN_METHODS, arg="method")
     gross = price_relatives(panel, distributions)
     out = np.log(gross) if method == "log" else gross - 1.0
     index = panel.index[1:] if panel.index is not None else pd.RangeIndex(len(out))

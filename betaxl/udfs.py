@@ -36,13 +36,14 @@ from .excel import (
 )
 from .portfolio import (
     EQUAL_WEIGHT_METHODS,
+    HOLDINGS,
     REBALANCE_MODES,
     equal_weight_returns,
     portfolio_returns,
 )
 from .reconcile import ASSET_COLUMNS, SUMMARY_FIELDS, beta_reconcile
 from .regression import OLS_FIELDS, ols_beta, rolling_beta
-from .returns import INPUT_TYPES, returns_from, to_returns
+from .returns import INPUT_TYPES, RETURN_METHODS, returns_from, to_returns
 from .risk import RISK_FIELDS, risk_table
 
 __all__ = [
@@ -98,7 +99,7 @@ def excel(fn: F) -> F:
     """Register an Excel function: every argument raw, with its help text."""
     for name in reversed(inspect.signature(fn).parameters):
         fn = arg(name, "raw", doc=arg_help(fn.__name__, name))(fn)
-    return func(fn)  # type: ignore[no-any-return]
+    return func(fn)
 
 
 class _Inputs:
@@ -204,7 +205,7 @@ def PORT_RETURNS(asset_returns: Any, weights: Any, rebalance: Any = "none",
                                       "holdings": "holdings_type"}):
         data = _Inputs(asset_returns, input_type)
         mode = read_choice(rebalance, REBALANCE_MODES, arg="rebalance", default="none")
-        holdings = read_choice(holdings_type, ("weights", "units"), arg="holdings_type",
+        holdings = read_choice(holdings_type, HOLDINGS, arg="holdings_type",
                                default="weights")
         path = portfolio_returns(data.returns, read_row(weights, arg="weights"),
                                  rebalance=mode, dates=data.dates(dates), holdings=holdings,
@@ -262,7 +263,7 @@ def BETA_RECONCILE(asset_returns: Any, market_returns: Any, weights: Any,
             data.returns, data.market, read_row(weights, arg="weights"),
             rebalance=read_choice(rebalance, REBALANCE_MODES, arg="rebalance",
                                   default="none"),
-            holdings=read_choice(holdings_type, ("weights", "units"), arg="holdings_type",
+            holdings=read_choice(holdings_type, HOLDINGS, arg="holdings_type",
                                  default="weights"),
             prices=data.prices, risk_free=data.per_period(risk_free, arg_name="risk_free"))
         table = rec.assets[list(ASSET_COLUMNS)].copy()
@@ -303,7 +304,7 @@ def RETURNS(prices: Any, method: Any = "simple", dividends: Any = None) -> Any:
     return and the next one blank.
     """
     with cell_errors("RETURNS", {"distributions": "dividends"}):
-        how = read_choice(method, ("simple", "log"), arg="method", default="simple")
+        how = read_choice(method, RETURN_METHODS, arg="method", default="simple")
         table = read_table(prices, arg="prices")
         cash = None if _blank(dividends) else read_table(dividends, arg="dividends").values
         frame = to_returns(table.values, method=how, distributions=cash)
