@@ -1,0 +1,368 @@
+"""Build ``workbook_template.xlsm``: the seeds' examples, every function, native checks.
+
+    betaxl template -o workbook_template.xlsm
+
+The VBA project is xlwings' own (``quickstart_standalone.xlsm`` of the installed
+xlwings, which must be the version the template pins), with nothing added: its
+``SampleCall`` macro runs ``workbook_template.main()`` through ``RunPython`` and its
+``ImportPythonUDFs`` macro imports the Excel functions.  Nothing runs on open.  With a
+fixed creation date, two builds are byte-identical.
+
+Sheets: ``Inputs`` (named blocks), ``Returns`` (native formulas), ``Functions`` (each
+betaxl function in a cell formula with the native Excel formula that checks it beside
+it, and the scatter chart), ``Output`` (filled by the Recalculate button or
+``betaxl recalc``) and ``xlwings.conf``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import xlsxwriter
+import xlwings
+from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
+
+from .errors import BetaxlError
+from .examples import (BOND_MARKET, BOND_NOTIONALS, BOND_PRICES, EW_DIVIDENDS, EW_PRICES,
+                       multi_asset_prices)
+from .workbook import FIRST_OUTPUT_ROW, OUTPUT_SHEET, XLWINGS_VERSION
+
+__all__ = ["build_template", "CHECKS", "Check", "vba_project"]
+
+CREATED = dt.datetime(2026, 1, 1)
+INPUTS, RETURNS, FUNCTIONS, CONF = "Inputs", "Returns", "Functions", "xlwings.conf"
+
+
+@dataclass(frozen=True)
+class Check:
+    """A native Excel formula cell and what betaxl computes for the same cells."""
+
+    sheet: str
+    cell: str
+    formula: str
+    label: str
+    expected: float
+
+
+#: Filled by :func:`build_template`: every native check cell of the last build.
+CHECKS: list[Check] = []
+
+
+def vba_project() -> bytes:
+    """xlwings' own VBA project, from the installed package's standalone quickstart."""
+    if xlwings.__version__ != XLWINGS_VERSION:
+        raise BetaxlError(f"betaxl template: xlwings {XLWINGS_VERSION} is needed to build "
+                          f"the template (found {xlwings.__version__})")
+    source = Path(xlwings.__file__).parent / "quickstart_standalone.xlsm"
+    with zipfile.ZipFile(source) as archive:
+        return archive.read("xl/vbaProject.bin")
+
+
+def _ref(sheet: str, first: tuple[int, int], last: tuple[int, int]) -> str:
+    return (f"{sheet}!${xl_col_to_name(first[1])}${first[0] + 1}:"
+            f"${xl_col_to_name(last[1])}${last[0] + 1}")
+
+
+def _cell(sheet: str, row: int, col: int) -> str:
+    return f"{sheet}!{xl_rowcol_to_cell(row, col, row_abs=True, col_abs=True)}"
+
+
+class _Builder:
+    def __init__(self, path: Path, cached: bool = True) -> None:
+        self.cached = cached
+        self.book = xlsxwriter.Workbook(str(path), {"use_future_functions": True})
+        self.book.set_properties({"created": CREATED, "title": "betaxl workbook template",
+                                  "author": "betaxl"})
+        self.book.set_size(1600, 1000)
+        self.bold = self.book.add_format({"bold": True})
+        self.title = self.book.add_format({"bold": True, "font_size": 14})
+        self.note = self.book.add_format({"italic": True, "font_color": "#595959"})
+        self.date = self.book.add_format({"num_format": "yyyy-mm-dd"})
+        self.pct = self.book.add_format({"num_format": "0.0000%"})
+        self.num = self.book.add_format({"num_format": "0.000000"})
+        self.checks: list[Check] = []
+
+    def name(self, name: str, sheet: str, first: tuple[int, int], last: tuple[int, int]
+             ) -> str:
+        ref = _ref(sheet, first, last)
+        self.book.define_name(name, f"={ref}")
+        return ref
+
+    def table(self, ws: Any, row: int, col: int, frame: pd.DataFrame,
+              header: bool = True) -> tuple[int, int]:
+        """Write a frame's values (with its column names), return the last cell."""
+        if header:
+            for j, name in enumerate(frame.columns):
+                ws.write_string(row, col + j, str(name), self.bold)
+            row += 1
+        values = frame.to_numpy()
+        for i, line in enumerate(values):
+            for j, value in enumerate(line):
+                ws.write_number(row + i, col + j, float(value))
+        return row + len(values) - 1, col + frame.shape[1] - 1
+
+    def check(self, ws: Any, sheet: str, row: int, col: int, formula: str, label: str,
+              expected: float) -> None:
+        ws.write_formula(row, col, formula, self.num, expected if self.cached else 0)
+        self.checks.append(Check(sheet, xl_rowcol_to_cell(row, col), formula, label,
+                                 float(expected)))
+
+
+def build_template(path: str | Path, *, cached: bool = True) -> list[Check]:
+    """Write the template to ``path``; return its native check cells.
+
+    ``cached=False`` stores 0 as every check formula's last value (Excel's own habit
+    for unopened files), so that a test can tell a real recalculation from a copy.
+    """
+    import betaxl as bx
+
+    target = Path(path)
+    b = _Builder(target, cached)
+    book = b.book
+    book.add_vba_project(io.BytesIO(vba_project()), is_stream=True)
+    book.set_vba_name("ThisWorkbook")
+
+    # -- Inputs ------------------------------------------------------------------------
+    ws = book.add_worksheet(INPUTS)
+    ws.set_vba_name("Sheet1")
+    ws.write(0, 0, "betaxl inputs: every block has a defined name (Formulas > Name "
+                   "Manager); change the numbers, then press Recalculate on Output.",
+             b.title)
+    ws.write(2, 0, "Why don't these betas match? Two bonds (price per 100 nominal) and a "
+                   "market index", b.bold)
+    ws.write_string(3, 0, "period", b.bold)
+    for i in range(len(BOND_PRICES)):
+        ws.write_number(4 + i, 0, i)
+    last = b.table(ws, 3, 1, BOND_PRICES)
+    bond_prices = b.name("bond_prices", INPUTS, (3, 1), last)
+    last_m = b.table(ws, 3, 3, BOND_MARKET.to_frame())
+    bond_market = b.name("bond_market", INPUTS, (3, 3), last_m)
+    n_bond = len(BOND_PRICES)
+    ws.write_string(16, 0, "notional", b.bold)
+    ws.write_string(17, 0, "units", b.bold)
+    ws.write_string(18, 0, "", b.note)
+    for j, value in enumerate(BOND_NOTIONALS):
+        ws.write_number(16, 1 + j, float(value))
+        ws.write_formula(17, 1 + j, f"={xl_rowcol_to_cell(16, 1 + j)}/100", None,
+                         float(value) / 100)
+    b.name("bond_units", INPUTS, (17, 1), (17, 2))
+    ws.write(18, 1, "units = notional / 100: bonds are quoted per 100 nominal", b.note)
+
+    ws.write(2, 5, "Equal-weighted return: A 10 -> 12, B 20 -> 18, B pays $1", b.bold)
+    b.table(ws, 3, 6, EW_PRICES)
+    b.name("ew_prices", INPUTS, (3, 6), (5, 7))
+    ws.write_string(3, 5, "prices", b.bold)
+    ws.write_string(7, 5, "dividends", b.bold)
+    b.table(ws, 7, 6, EW_DIVIDENDS)
+    b.name("ew_dividends", INPUTS, (7, 6), (9, 7))
+
+    prices, market = multi_asset_prices()
+    ws.write(2, 9, "A larger example: five assets and a market index, month ends", b.bold)
+    ws.write_string(3, 9, "date", b.bold)
+    for i, stamp in enumerate(prices.index):
+        ws.write_datetime(4 + i, 9, stamp.to_pydatetime(), b.date)
+    n_multi = len(prices)
+    b.name("multi_dates", INPUTS, (3, 9), (3 + n_multi, 9))
+    last_p = b.table(ws, 3, 10, prices.reset_index(drop=True))
+    b.name("multi_prices", INPUTS, (3, 10), last_p)
+    last_i = b.table(ws, 3, 15, market.reset_index(drop=True).to_frame())
+    b.name("multi_market", INPUTS, (3, 15), last_i)
+    weights = np.array([0.15, 0.25, 0.2, 0.25, 0.15])
+    ws.write_string(5 + n_multi, 9, "weight", b.bold)
+    for j, w in enumerate(weights):
+        ws.write_number(5 + n_multi, 10 + j, w)
+    b.name("multi_weights", INPUTS, (5 + n_multi, 10), (5 + n_multi, 14))
+    ws.set_column(0, 0, 10)
+    ws.set_column(9, 9, 11)
+
+    # -- Returns: native formulas ------------------------------------------------------
+    rs = book.add_worksheet(RETURNS)
+    rs.set_vba_name("Sheet2")
+    rs.write(0, 0, "Returns by native Excel formulas (=P_t/P_t-1 - 1), for the checks",
+             b.title)
+    bond_r = bx.to_returns(BOND_PRICES)
+    mkt_r = bx.to_returns(BOND_MARKET).iloc[:, 0]
+    heads = ["bond_one", "bond_two", "mkt"]
+    for j, head in enumerate(heads):
+        rs.write_string(2, j, head, b.bold)
+        src_col = 1 + j
+        for i in range(n_bond - 1):
+            prev = xl_rowcol_to_cell(4 + i, src_col)
+            cur = xl_rowcol_to_cell(5 + i, src_col)
+            value = (bond_r.iloc[i, j] if j < 2 else mkt_r.iloc[i])
+            rs.write_formula(3 + i, j, f"={INPUTS}!{cur}/{INPUTS}!{prev}-1", b.pct,
+                             float(value))
+    n_r = n_bond - 1
+    bond_one_r = _ref(RETURNS, (3, 0), (2 + n_r, 0))
+    bond_two_r = _ref(RETURNS, (3, 1), (2 + n_r, 1))
+    mkt_ref = _ref(RETURNS, (3, 2), (2 + n_r, 2))
+    multi_r = bx.to_returns(prices.reset_index(drop=True))
+    index_r = bx.to_returns(market.reset_index(drop=True)).iloc[:, 0]
+    for j, head in enumerate([*prices.columns, "market"]):
+        rs.write_string(2, 5 + j, head, b.bold)
+        src_col = 10 + j
+        for i in range(n_multi - 1):
+            prev = xl_rowcol_to_cell(4 + i, src_col)
+            cur = xl_rowcol_to_cell(5 + i, src_col)
+            value = multi_r.iloc[i, j] if j < 5 else index_r.iloc[i]
+            rs.write_formula(3 + i, 5 + j, f"={INPUTS}!{cur}/{INPUTS}!{prev}-1", b.pct,
+                             float(value))
+    n_mr = n_multi - 1
+
+    # -- Functions: each betaxl function beside its native check -----------------------
+    fs = book.add_worksheet(FUNCTIONS)
+    fs.write(0, 0, "Each betaxl function in a cell formula; the native Excel formula that "
+                   "checks it stands beside it. Before Import Functions the betaxl cells "
+                   "show #NAME?.", b.title)
+    fs.set_column(0, 0, 30)
+    fs.set_column(1, 12, 13)
+    row = 2
+    # BETA_OLS with SLOPE, INTERCEPT, RSQ, CORREL, STEYX
+    fs.write(row, 0, 'BETA_OLS(bond_prices, bond_market, , TRUE, "prices")', b.bold)
+    fs.write_dynamic_array_formula(row + 1, 0, row + 12, 2,
+                                   '=BETA_OLS(bond_prices,bond_market,,TRUE,"prices")')
+    fs.write(row, 5, "native checks", b.bold)
+    fit = bx.ols_beta(bond_r, mkt_r)
+    natives = [("beta", "SLOPE({y},{x})", fit.beta), ("alpha", "INTERCEPT({y},{x})",
+                                                      fit.alpha),
+               ("r_squared", "RSQ({y},{x})", fit.r_squared),
+               ("correlation", "CORREL({y},{x})", fit.correlation),
+               ("resid_std", "STEYX({y},{x})", fit.resid_std)]
+    fs.write(row + 1, 6, "bond_one", b.bold)
+    fs.write(row + 1, 7, "bond_two", b.bold)
+    for i, (label, template, values) in enumerate(natives):
+        fs.write(row + 2 + i, 5, label)
+        for j, y in enumerate((bond_one_r, bond_two_r)):
+            b.check(fs, FUNCTIONS, row + 2 + i, 6 + j,
+                    "=" + template.format(y=y, x=mkt_ref), f"{label} {heads[j]}",
+                    float(values.iloc[j]))
+    fs.write(row + 1, 9, "single beta", b.bold)
+    fs.write_formula(row + 2, 9, '=BETA_OLS(Returns!$A$4:$A$13,Returns!$C$4:$C$13)')
+    row += 15
+
+    # RISK_TABLE with STDEV.P and STDEV.S
+    fs.write(row, 0, "RISK_TABLE(five assets' returns, market returns, , 12)", b.bold)
+    multi_ref = _ref(RETURNS, (2, 5), (2 + n_mr, 9))
+    index_ref = _ref(RETURNS, (2, 10), (2 + n_mr, 10))
+    index_data = _ref(RETURNS, (3, 10), (2 + n_mr, 10))
+    fs.write_dynamic_array_formula(row + 1, 0, row + 26, 5,
+                                   f"=RISK_TABLE({multi_ref},{index_ref},,12)")
+    risk = bx.risk_table(multi_r, index_r)
+    fs.write(row, 7, "native checks", b.bold)
+    for j, asset in enumerate(prices.columns):
+        col_ref = _ref(RETURNS, (3, 5 + j), (2 + n_mr, 5 + j))
+        fs.write(row + 1, 8 + j, asset, b.bold)
+        for i, (label, fn, value) in enumerate((("std", "STDEV.P", risk.std),
+                                                ("std_sample", "STDEV.S", risk.std_sample),
+                                                ("mean", "AVERAGE", risk.mean))):
+            fs.write(row + 2 + i, 7, label)
+            b.check(fs, FUNCTIONS, row + 2 + i, 8 + j, f"={fn}({col_ref})",
+                    f"{label} {asset}", float(value.iloc[j]))
+        fs.write(row + 5, 7, "covariance")
+        b.check(fs, FUNCTIONS, row + 5, 8 + j, f"=COVARIANCE.P({col_ref},{index_data})",
+                f"covariance {asset}", float(risk.covariance.iloc[j]))
+    row += 29
+
+    # PORT_RETURNS with SUMPRODUCT (constant weights), and BETA_RECONCILE with SLOPE
+    end = BOND_NOTIONALS * BOND_PRICES.iloc[-1] / 100
+    weights_end = (end / end.sum()).to_numpy()
+    fs.write(row, 0, "Constant end-of-sample weights:", b.bold)
+    for j, w in enumerate(weights_end):
+        fs.write_number(row, 1 + j, float(w))
+    w_ref = _ref(FUNCTIONS, (row, 1), (row, 2))
+    fs.write(row + 1, 0, 'PORT_RETURNS(bond_prices, weights, "period", "prices")', b.bold)
+    fs.write_dynamic_array_formula(row + 2, 0, row + 2 + n_r, 0,
+                                   f'=PORT_RETURNS(bond_prices,{w_ref},"period","prices")')
+    fs.write(row + 1, 2, "native check: SUMPRODUCT", b.bold)
+    port = bond_r.to_numpy() @ weights_end
+    for i in range(n_r):
+        returns_row = f"{RETURNS}!$A${4 + i}:$B${4 + i}"
+        b.check(fs, FUNCTIONS, row + 3 + i, 2, f"=SUMPRODUCT({returns_row},{w_ref})",
+                f"portfolio return {i + 1}", float(port[i]))
+    port_ref = _ref(FUNCTIONS, (row + 3, 2), (row + 2 + n_r, 2))
+    rec = bx.beta_reconcile(bond_r, mkt_r, weights_end, rebalance="period")
+    fs.write(row + 1, 4, 'BETA_RECONCILE(bond_prices, bond_market, weights, "period", '
+                         '"prices")', b.bold)
+    fs.write_dynamic_array_formula(row + 2, 4, row + 14, 11,
+                                   f'=BETA_RECONCILE(bond_prices,bond_market,{w_ref},'
+                                   f'"period","prices")')
+    fs.write(row + 16, 4, "native check: SLOPE(SUMPRODUCT returns, market) = "
+                          "portfolio_beta with constant weights", b.bold)
+    b.check(fs, FUNCTIONS, row + 17, 4, f"=SLOPE({port_ref},{mkt_ref})",
+            "portfolio beta, constant weights", rec.portfolio_beta)
+    fs.write(row + 17, 5, "= SUMPRODUCT(weights, betas):")
+    betas_ref = _ref(FUNCTIONS, (4, 6), (4, 7))
+    b.check(fs, FUNCTIONS, row + 17, 7, f"=SUMPRODUCT({w_ref},{betas_ref})",
+            "weighted sum of betas", rec.weighted_beta_end)
+    chart_top = row + 20
+    row += 22 + 18
+
+    # EQUAL_WEIGHT_RETURN with AVERAGE; RETURNS, BETA_ROLLING, buy and hold reconcile
+    fs.write(row, 0, 'EQUAL_WEIGHT_RETURN(ew_prices, "rebalance", "prices", ew_dividends)',
+             b.bold)
+    fs.write_dynamic_array_formula(row + 1, 0, row + 2, 0,
+                                   '=EQUAL_WEIGHT_RETURN(ew_prices,"rebalance","prices",'
+                                   'ew_dividends)')
+    fs.write(row, 2, "native check: AVERAGE of (P + D) / P_prev - 1", b.bold)
+    b.check(fs, FUNCTIONS, row + 2, 2,
+            f"=AVERAGE(({INPUTS}!$G$6+{INPUTS}!$G$10)/{INPUTS}!$G$5-1,"
+            f"({INPUTS}!$H$6+{INPUTS}!$H$10)/{INPUTS}!$H$5-1)", "equal weight, total",
+            0.075)
+    row += 4
+    fs.write(row, 0, 'BETA_RECONCILE(bond_prices, bond_market, bond_units, "none", '
+                     '"prices", "units"): bought and held', b.bold)
+    fs.write_dynamic_array_formula(row + 1, 0, row + 13, 7,
+                                   '=BETA_RECONCILE(bond_prices,bond_market,bond_units,'
+                                   '"none","prices","units")')
+    row += 15
+    fs.write(row, 0, "RETURNS(bond_prices)", b.bold)
+    fs.write_dynamic_array_formula(row + 1, 0, row + n_bond, 1, "=RETURNS(bond_prices)")
+    fs.write(row, 3, 'BETA_ROLLING(multi_prices, multi_market, 12, "prices")', b.bold)
+    fs.write_dynamic_array_formula(row + 1, 3, row + n_multi, 7,
+                                   '=BETA_ROLLING(multi_prices,multi_market,12,"prices")')
+
+    chart = book.add_chart({"type": "scatter"})
+    chart.add_series({
+        "name": "portfolio vs market",
+        "categories": mkt_ref, "values": port_ref,
+        "marker": {"type": "circle", "size": 6},
+        "trendline": {"type": "linear", "display_equation": True,
+                      "display_r_squared": True, "name": "regression line"},
+    })
+    chart.set_title({"name": "Portfolio against market returns (slope = beta)"})
+    chart.set_x_axis({"name": "market return", "num_format": "0%"})
+    chart.set_y_axis({"name": "portfolio return", "num_format": "0%"})
+    chart.set_legend({"position": "bottom"})
+    fs.insert_chart(chart_top, 0, chart, {"x_scale": 1.4, "y_scale": 1.2})
+
+    # -- Output: filled by the button ----------------------------------------------------
+    out = book.add_worksheet(OUTPUT_SHEET)
+    out.write(0, 0, "betaxl output: filled by Recalculate (or betaxl recalc); never edit "
+                    "inputs here", b.title)
+    out.write(1, 0, "Press Import Functions once (Windows: trust access to the VBA project "
+                    "first), then Recalculate.", b.note)
+    out.insert_button(2, 0, {"macro": "SampleCall", "caption": "Recalculate",
+                             "width": 140, "height": 28})
+    out.insert_button(2, 2, {"macro": "ImportPythonUDFs", "caption": "Import Functions",
+                             "width": 140, "height": 28})
+    out.write(FIRST_OUTPUT_ROW - 1, 0, "(empty until recalculated)", b.note)
+    out.set_column(0, 0, 28)
+    out.set_column(1, 20, 14)
+
+    # -- xlwings.conf ------------------------------------------------------------------
+    conf = book.add_worksheet(CONF)
+    conf.write_string(0, 0, "UDF Modules")
+    conf.write_string(0, 1, "betaxl.udfs")
+    conf.write(2, 0, "xlwings reads its settings from A1 down; UDF Modules names the "
+                     "Python module with betaxl's Excel functions.", b.note)
+    book.worksheets()[-2].activate()
+    book.close()
+    CHECKS[:] = b.checks
+    return list(b.checks)
