@@ -139,7 +139,56 @@ def bench_udf() -> None:
           f"cells: {per_call * 1000:.2f} s of Python time")
 
 
-SECTIONS: dict[str, Callable[[], None]] = {"core": bench_core, "udf": bench_udf}
+def _wall(argv: list[str], cwd: str, repeat: int = 3) -> float:
+    import subprocess
+
+    def run() -> None:
+        subprocess.run(argv, cwd=cwd, check=True, capture_output=True)
+
+    return best(run, repeat)
+
+
+def bench_recalc() -> None:
+    """betaxl recalc, as a command, against starting Python and importing betaxl."""
+    import tempfile
+
+    from betaxl.examples import multi_asset_prices
+    from betaxl.template import build_template
+
+    print("== betaxl recalc (wall time of the whole command) ==")
+    root = Path(__file__).resolve().parents[1]
+    with tempfile.TemporaryDirectory() as folder:
+        baseline = _wall([sys.executable, "-c", "import betaxl"], folder, 5)
+        print(f'python -c "import betaxl": {baseline:.2f} s (the baseline)')
+        template = root / "workbook_template.xlsm"
+        cmd = [sys.executable, "-m", "betaxl.cli", "recalc", str(template), "-o",
+               str(Path(folder) / "out.xlsm")]
+        small = _wall(cmd, folder, 3)
+        print(f"recalc workbook_template.xlsm: {small:.2f} s = {small / baseline:.1f}x "
+              "the baseline")
+        rng = np.random.default_rng(5)
+        n, k = 2520, 500
+        dates = pd.bdate_range("2015-01-01", periods=n + 1)
+        market_r = rng.normal(3e-4, 0.01, n)
+        asset_r = market_r[:, None] * rng.uniform(0.3, 1.7, k) + rng.normal(0, 0.015, (n, k))
+        prices = pd.DataFrame(50 * np.vstack([np.ones(k), np.cumprod(1 + asset_r, axis=0)]),
+                              index=dates, columns=[f"asset_{j + 1}" for j in range(k)])
+        market = pd.Series(1000 * np.concatenate([[1.0], np.cumprod(1 + market_r)]),
+                           index=dates, name="market")
+        big = Path(folder) / "big.xlsm"
+        start = time.perf_counter()
+        build_template(big, larger=(prices.round(4), market.round(4)))
+        print(f"(built a workbook of {n} days x {k} assets in "
+              f"{time.perf_counter() - start:.1f} s, {big.stat().st_size / 1e6:.1f} MB)")
+        cmd = [sys.executable, "-m", "betaxl.cli", "recalc", str(big), "-o",
+               str(Path(folder) / "big_out.xlsm")]
+        large = _wall(cmd, folder, 1)
+        print(f"recalc on {n} days x {k} assets: {large:.2f} s = {large / baseline:.1f}x "
+              "the baseline")
+
+
+SECTIONS: dict[str, Callable[[], None]] = {"core": bench_core, "udf": bench_udf,
+                                           "recalc": bench_recalc}
 
 
 def main(argv: list[str]) -> None:

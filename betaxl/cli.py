@@ -15,8 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import (beta_reconcile, equal_weight_returns, ols_beta, risk_table, rolling_beta,
-               to_returns)
+from . import beta_reconcile, equal_weight_returns, ols_beta, risk_table, rolling_beta, to_returns
 from .errors import BetaxlError
 from .examples import BOND_MARKET, BOND_PRICES, EW_DIVIDENDS, EW_PRICES, bond_units
 from .returns import INPUT_TYPES
@@ -87,7 +86,7 @@ def _demo(args: argparse.Namespace) -> None:
         template = Path(folder) / "workbook_template.xlsm"
         build_template(template)
         written, blocks = recalculate_file(template, target)
-    print("")
+    print()
     print("== The workbook ==")
     print(f"Recalculated workbook_template.xlsm headless and wrote {written.resolve()}")
     print(f"  its Output sheet holds {len(blocks)} tables; the reconciliation's "

@@ -30,11 +30,17 @@ import xlwings
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from .errors import BetaxlError
-from .examples import (BOND_MARKET, BOND_NOTIONALS, BOND_PRICES, EW_DIVIDENDS, EW_PRICES,
-                       multi_asset_prices)
+from .examples import (
+    BOND_MARKET,
+    BOND_NOTIONALS,
+    BOND_PRICES,
+    EW_DIVIDENDS,
+    EW_PRICES,
+    multi_asset_prices,
+)
 from .workbook import FIRST_OUTPUT_ROW, OUTPUT_SHEET, XLWINGS_VERSION
 
-__all__ = ["build_template", "CHECKS", "Check", "vba_project"]
+__all__ = ["CHECKS", "Check", "build_template", "vba_project"]
 
 CREATED = dt.datetime(2026, 1, 1)
 INPUTS, RETURNS, FUNCTIONS, CONF = "Inputs", "Returns", "Functions", "xlwings.conf"
@@ -115,11 +121,14 @@ class _Builder:
                                  float(expected)))
 
 
-def build_template(path: str | Path, *, cached: bool = True) -> list[Check]:
+def build_template(path: str | Path, *, cached: bool = True,
+                   larger: tuple[pd.DataFrame, pd.Series] | None = None) -> list[Check]:
     """Write the template to ``path``; return its native check cells.
 
     ``cached=False`` stores 0 as every check formula's last value (Excel's own habit
     for unopened files), so that a test can tell a real recalculation from a copy.
+    ``larger`` replaces the larger example's (prices, market index), for benchmarks;
+    its weights are then equal.
     """
     import betaxl as bx
 
@@ -141,9 +150,9 @@ def build_template(path: str | Path, *, cached: bool = True) -> list[Check]:
     for i in range(len(BOND_PRICES)):
         ws.write_number(4 + i, 0, i)
     last = b.table(ws, 3, 1, BOND_PRICES)
-    bond_prices = b.name("bond_prices", INPUTS, (3, 1), last)
+    b.name("bond_prices", INPUTS, (3, 1), last)
     last_m = b.table(ws, 3, 3, BOND_MARKET.to_frame())
-    bond_market = b.name("bond_market", INPUTS, (3, 3), last_m)
+    b.name("bond_market", INPUTS, (3, 3), last_m)
     n_bond = len(BOND_PRICES)
     ws.write_string(16, 0, "notional", b.bold)
     ws.write_string(17, 0, "units", b.bold)
@@ -163,7 +172,7 @@ def build_template(path: str | Path, *, cached: bool = True) -> list[Check]:
     b.table(ws, 7, 6, EW_DIVIDENDS)
     b.name("ew_dividends", INPUTS, (7, 6), (9, 7))
 
-    prices, market = multi_asset_prices()
+    prices, market = multi_asset_prices() if larger is None else larger
     ws.write(2, 9, "A larger example: five assets and a market index, month ends", b.bold)
     ws.write_string(3, 9, "date", b.bold)
     for i, stamp in enumerate(prices.index):
@@ -172,13 +181,15 @@ def build_template(path: str | Path, *, cached: bool = True) -> list[Check]:
     b.name("multi_dates", INPUTS, (3, 9), (3 + n_multi, 9))
     last_p = b.table(ws, 3, 10, prices.reset_index(drop=True))
     b.name("multi_prices", INPUTS, (3, 10), last_p)
-    last_i = b.table(ws, 3, 15, market.reset_index(drop=True).to_frame())
-    b.name("multi_market", INPUTS, (3, 15), last_i)
-    weights = np.array([0.15, 0.25, 0.2, 0.25, 0.15])
+    k = prices.shape[1]
+    last_i = b.table(ws, 3, 10 + k, market.reset_index(drop=True).to_frame())
+    b.name("multi_market", INPUTS, (3, 10 + k), last_i)
+    weights = (np.array([0.15, 0.25, 0.2, 0.25, 0.15]) if larger is None
+               else np.full(prices.shape[1], 1.0 / prices.shape[1]))
     ws.write_string(5 + n_multi, 9, "weight", b.bold)
     for j, w in enumerate(weights):
         ws.write_number(5 + n_multi, 10 + j, w)
-    b.name("multi_weights", INPUTS, (5 + n_multi, 10), (5 + n_multi, 14))
+    b.name("multi_weights", INPUTS, (5 + n_multi, 10), (5 + n_multi, 9 + k))
     ws.set_column(0, 0, 10)
     ws.set_column(9, 9, 11)
 
@@ -211,7 +222,7 @@ def build_template(path: str | Path, *, cached: bool = True) -> list[Check]:
         for i in range(n_multi - 1):
             prev = xl_rowcol_to_cell(4 + i, src_col)
             cur = xl_rowcol_to_cell(5 + i, src_col)
-            value = multi_r.iloc[i, j] if j < 5 else index_r.iloc[i]
+            value = multi_r.iloc[i, j] if j < k else index_r.iloc[i]
             rs.write_formula(3 + i, 5 + j, f"={INPUTS}!{cur}/{INPUTS}!{prev}-1", b.pct,
                              float(value))
     n_mr = n_multi - 1
@@ -249,14 +260,14 @@ def build_template(path: str | Path, *, cached: bool = True) -> list[Check]:
 
     # RISK_TABLE with STDEV.P and STDEV.S
     fs.write(row, 0, "RISK_TABLE(five assets' returns, market returns, , 12)", b.bold)
-    multi_ref = _ref(RETURNS, (2, 5), (2 + n_mr, 9))
-    index_ref = _ref(RETURNS, (2, 10), (2 + n_mr, 10))
-    index_data = _ref(RETURNS, (3, 10), (2 + n_mr, 10))
+    multi_ref = _ref(RETURNS, (2, 5), (2 + n_mr, 9))  # the first five assets
+    index_ref = _ref(RETURNS, (2, 5 + k), (2 + n_mr, 5 + k))
+    index_data = _ref(RETURNS, (3, 5 + k), (2 + n_mr, 5 + k))
     fs.write_dynamic_array_formula(row + 1, 0, row + 26, 5,
                                    f"=RISK_TABLE({multi_ref},{index_ref},,12)")
-    risk = bx.risk_table(multi_r, index_r)
+    risk = bx.risk_table(multi_r.iloc[:, :5], index_r)
     fs.write(row, 7, "native checks", b.bold)
-    for j, asset in enumerate(prices.columns):
+    for j, asset in enumerate(prices.columns[:5]):
         col_ref = _ref(RETURNS, (3, 5 + j), (2 + n_mr, 5 + j))
         fs.write(row + 1, 8 + j, asset, b.bold)
         for i, (label, fn, value) in enumerate((("std", "STDEV.P", risk.std),

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import xlwings as xw
 from xlwings import script
@@ -24,9 +24,19 @@ from xlwings import script
 from . import udfs
 from .errors import BetaxlError
 
-__all__ = ["INPUT_NAMES", "OUTPUT_SHEET", "Block", "recalculate", "compute", "main",
-           "recalculate_workbook", "recalculate_file", "XLWINGS_VERSION",
-           "check_xlwings_version", "find_value"]
+__all__ = [
+    "INPUT_NAMES",
+    "OUTPUT_SHEET",
+    "XLWINGS_VERSION",
+    "Block",
+    "check_xlwings_version",
+    "compute",
+    "find_value",
+    "main",
+    "recalculate",
+    "recalculate_file",
+    "recalculate_workbook",
+]
 
 #: The template's VBA loads the xlwings DLL of exactly this version.
 XLWINGS_VERSION = "0.37.8"
@@ -55,8 +65,8 @@ class Block:
     rows: list[list[Any]]
 
 
-class Reader(Protocol):
-    def __call__(self, name: str) -> list[list[Any]]: ...
+#: Gives the cells of a named input range as rows.
+Reader = Callable[[str], list[list[Any]]]
 
 
 def _side_by_side(columns: Sequence[tuple[str, list[list[Any]]]]) -> list[list[Any]]:

@@ -29,12 +29,21 @@ import defusedxml.ElementTree as SafeET
 
 from .errors import BetaxlError
 
-__all__ = ["FileError", "check_archive", "read_names", "write_output", "atomic_file",
-           "MAX_PART_BYTES", "MAX_TOTAL_BYTES", "MAX_RATIO"]
+__all__ = [
+    "MAX_PART_BYTES",
+    "MAX_RATIO",
+    "MAX_TOTAL_BYTES",
+    "FileError",
+    "atomic_file",
+    "check_archive",
+    "read_names",
+    "write_output",
+]
 
 MAX_PART_BYTES = 256 << 20   # one part (a sheet's XML) inflated
 MAX_TOTAL_BYTES = 1 << 30    # the whole package inflated
 MAX_RATIO = 200              # inflated / compressed, for parts over 1 MiB
+MAX_NAMED_CELLS = 20_000_000  # cells one input name may cover
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -103,7 +112,7 @@ def read_names(path: Path, names: list[str]) -> dict[str, list[list[Any]]]:
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True,
                                       keep_links=False, keep_vba=False)
-    except Exception as exc:  # openpyxl raises many kinds on malformed files
+    except Exception as exc:  # noqa: BLE001  openpyxl raises many kinds on bad files
         raise _fail(path, f"cannot be read as a workbook ({type(exc).__name__}: "
                     f"{str(exc).splitlines()[0][:100] if str(exc) else ''})") from None
     try:
@@ -113,7 +122,7 @@ def read_names(path: Path, names: list[str]) -> dict[str, list[list[Any]]]:
             raise _fail(path, "lacks the input names " + ", ".join(missing) +
                         " (see Formulas > Name Manager; betaxl template makes a workbook "
                         "that has them)")
-        out: dict[str, list[list[Any]]] = {}
+        boxes: dict[str, dict[str, tuple[int, int, int, int]]] = {}
         for name in names:
             destinations = list(defined[name].destinations)
             if len(destinations) != 1:
@@ -126,17 +135,34 @@ def read_names(path: Path, names: list[str]) -> dict[str, list[list[Any]]]:
                 (r1, c1), (r2, c2) = _cell_index(first), _cell_index(last or first)
             except ValueError:
                 raise _fail(path, f"name {name} does not refer to a range ({ref})") from None
-            if (r2 - r1 + 1) * (c2 - c1 + 1) > 20_000_000:
-                raise _fail(path, f"name {name} covers more than 20 million cells")
-            rows = book[sheet].iter_rows(min_row=r1, max_row=r2, min_col=c1, max_col=c2,
-                                         values_only=True)
-            out[name] = [list(row) for row in rows]
-            width = c2 - c1 + 1
-            out[name] += [[None] * width for _ in range(r2 - r1 + 1 - len(out[name]))]
-            out[name] = [row + [None] * (width - len(row)) for row in out[name]]
+            if (r2 - r1 + 1) * (c2 - c1 + 1) > MAX_NAMED_CELLS:
+                raise _fail(path, f"name {name} covers more than {MAX_NAMED_CELLS:,} cells")
+            boxes.setdefault(sheet, {})[name] = (r1, c1, r2, c2)
+        out: dict[str, list[list[Any]]] = {}
+        for sheet, wanted in boxes.items():
+            out.update(_read_sheet(book[sheet], wanted))
         return out
     finally:
         book.close()
+
+
+def _read_sheet(sheet: Any, wanted: dict[str, tuple[int, int, int, int]]
+                ) -> dict[str, list[list[Any]]]:
+    """Every wanted range of one sheet, in a single streaming pass over its rows."""
+    top = min(box[0] for box in wanted.values())
+    bottom = max(box[2] for box in wanted.values())
+    left = min(box[1] for box in wanted.values())
+    right = max(box[3] for box in wanted.values())
+    out: dict[str, list[list[Any]]] = {name: [] for name in wanted}
+    for number, row in enumerate(sheet.iter_rows(min_row=top, max_row=bottom, min_col=left,
+                                                 max_col=right, values_only=True), top):
+        for name, (r1, c1, r2, c2) in wanted.items():
+            if r1 <= number <= r2:
+                cells = list(row[c1 - left:c2 - left + 1])
+                out[name].append(cells + [None] * (c2 - c1 + 1 - len(cells)))
+    for name, (r1, c1, r2, c2) in wanted.items():  # rows past the sheet's end are blank
+        out[name] += [[None] * (c2 - c1 + 1) for _ in range(r2 - r1 + 1 - len(out[name]))]
+    return out
 
 
 def _sheet_part(archive: zipfile.ZipFile, sheet: str) -> str:
@@ -196,12 +222,12 @@ def _sheet_data(rows: list[tuple[int, list[Any]]], keep: bytes) -> tuple[bytes, 
     return b"".join(parts), f"A1:{_col_name(last_col)}{last_row}"
 
 
-_ROW = re.compile(rb'<row\b[^>]*\br="(\d+)"[^>]*?(?:/>|>.*?</row>)', re.S)
+_ROW = re.compile(rb'<row\b[^>]*\br="(\d+)"[^>]*?(?:/>|>.*?</row>)', re.DOTALL)
 
 
 def _replace_cells(xml: bytes, rows: list[tuple[int, list[Any]]], first_row: int) -> bytes:
     """The sheet XML with every row from ``first_row`` down replaced by ``rows``."""
-    match = re.search(rb"<sheetData\s*/>|<sheetData\b[^>]*>(.*?)</sheetData>", xml, re.S)
+    match = re.search(rb"<sheetData\s*/>|<sheetData\b[^>]*>(.*?)</sheetData>", xml, re.DOTALL)
     if match is None:
         raise FileError("the output sheet has no cell data section")
     old = match.group(1) or b""
@@ -279,10 +305,10 @@ def write_output(source: Path, target: Path, sheet: str,
         with atomic_file(target) as handle, zipfile.ZipFile(
                 handle, "w", compression=zipfile.ZIP_DEFLATED) as out:
             for info in archive.infolist():
-                data: bytes | None = archive.read(info.filename)
+                raw = archive.read(info.filename)
                 if info.filename == part:
-                    data = _replace_cells(data, rows, first_row)
-                data = _drop_calc_chain(info.filename, data)
+                    raw = _replace_cells(raw, rows, first_row)
+                data = _drop_calc_chain(info.filename, raw)
                 if data is not None and strip_vba:
                     data = _strip_vba(info.filename, data)
                 if data is None:
@@ -290,4 +316,4 @@ def write_output(source: Path, target: Path, sheet: str,
                 copy = zipfile.ZipInfo(info.filename, date_time=info.date_time)
                 copy.compress_type = zipfile.ZIP_DEFLATED
                 copy.external_attr = info.external_attr
-                out.writestr(copy, data)
+                out.writestr(copy, data, compresslevel=3)
