@@ -152,7 +152,6 @@ def bench_recalc() -> None:
     """betaxl recalc, as a command, against starting Python and importing betaxl."""
     import tempfile
 
-    from betaxl.examples import multi_asset_prices
     from betaxl.template import build_template
 
     print("== betaxl recalc (wall time of the whole command) ==")
