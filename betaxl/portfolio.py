@@ -333,8 +333,7 @@ def equal_weight_returns(
         return _ew(prices, ret, np.full(len(ret), prices.k), weights, index, how)
     panel = returns_from(data, kind, arg="data", distributions=distributions)
     if how == "buy_and_hold":
-        path = portfolio_returns(panel.values if panel.index is None else panel.frame(
-            panel.values), np.ones(panel.k))
+        path = portfolio_returns(panel.frame(panel.values), np.ones(panel.k))
         return _ew(panel, path.returns.to_numpy(), np.full(panel.n, panel.k),
                    path.weights_start.to_numpy(), panel.index, how)
     present = ~np.isnan(panel.values)

@@ -229,12 +229,13 @@ def EQUAL_WEIGHT_RETURN(data: Any, method: Any = "rebalance", input_type: Any = 
     each (price weighted; needs prices).  Log returns are converted to simple returns
     first, never averaged as logs; dividends make it a total return.
     """
-    with cell_errors("EQUAL_WEIGHT_RETURN", {"distributions": "dividends"}):
+    with cell_errors("EQUAL_WEIGHT_RETURN", {"distributions": "dividends",
+                                             "returns": "data"}):
         how = read_choice(method, EQUAL_WEIGHT_METHODS, arg="method", default="rebalance")
         kind = read_choice(input_type, INPUT_TYPES, arg="input_type", default="returns")
         table = read_table(data, arg="data")
         cash = None if _blank(dividends) else read_table(dividends, arg="dividends").values
-        result = equal_weight_returns(table.values, method=how, input_type=kind,
+        result = equal_weight_returns(table.frame(), method=how, input_type=kind,
                                       distributions=cash)
         return column(result.returns.to_numpy(),
                       name="equal_weight" if table.has_header else None)

@@ -271,29 +271,90 @@ def _drop_calc_chain(name: str, data: bytes) -> bytes | None:
 def atomic_file(target: Path) -> Iterator[IO[bytes]]:
     """A file that appears at ``target`` complete or not at all.
 
-    Written under a temporary name in the target's folder, flushed to disk, then renamed
-    over the target; on any failure the temporary file is removed.
+    On Linux the bytes go to an anonymous file (``O_TMPFILE``) in the target's folder,
+    which has no name until it is complete: a process killed mid-write leaves nothing
+    behind.  It is then linked under a temporary name and renamed over the target in one
+    step.  Elsewhere a named temporary file is used and removed on any failure.
     """
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise _fail(target, f"cannot write: folder {folder} does not exist")
+    anonymous = getattr(os, "O_TMPFILE", 0)
+    fd = -1
+    if anonymous:
+        try:
+            fd = os.open(folder, anonymous | os.O_RDWR, 0o644)
+        except OSError:
+            fd = -1  # the file system has no O_TMPFILE: use a named file
+    tmp = None
+    if fd < 0:
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".betaxl-tmp",
+                                       dir=folder)
+        except OSError as exc:
+            raise _fail(target, f"cannot write here ({exc.strerror})") from None
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".betaxl-tmp",
-                                   dir=folder)
-    except OSError as exc:
-        raise _fail(target, f"cannot write here ({exc.strerror})") from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
+        with os.fdopen(fd, "w+b") as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
+            if tmp is None:
+                tmp = _link_anonymous(handle, folder, target.name)
         os.replace(tmp, target)
-    except BaseException:
+        tmp = None
+    except OSError as exc:
+        raise _fail(target, f"cannot write ({exc.strerror or exc})") from None
+    finally:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except FileNotFoundError:
+                pass
+
+
+def _link_anonymous(handle: IO[bytes], folder: Path, name: str) -> str:
+    """Give a complete O_TMPFILE file a (temporary) name in ``folder``.
+
+    linkat(AT_EMPTY_PATH) first, then the /proc/self/fd link; where neither is allowed
+    the bytes are copied to a named temporary file (only then can a kill leave one).
+    """
+    fd = handle.fileno()
+    for attempt in range(100):
+        path = str(folder / f".{name}.{os.getpid()}.{attempt}.betaxl-tmp")
+        if os.path.lexists(path):
+            continue
+        if _linkat_empty_path(fd, path):
+            return path
         try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
+            os.link(f"/proc/self/fd/{fd}", path, follow_symlinks=True)
+            return path
+        except FileExistsError:
+            continue
+        except OSError:
+            break
+    out_fd, path = tempfile.mkstemp(prefix=f".{name}.", suffix=".betaxl-tmp", dir=folder)
+    try:
+        with os.fdopen(out_fd, "wb") as copy:
+            handle.seek(0)
+            while chunk := handle.read(1 << 20):
+                copy.write(chunk)
+            copy.flush()
+            os.fsync(copy.fileno())
+    except BaseException:
+        os.unlink(path)
         raise
+    return path
+
+
+def _linkat_empty_path(fd: int, path: str) -> bool:
+    """linkat(fd, "", AT_FDCWD, path, AT_EMPTY_PATH) through libc; False if refused."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        return int(libc.linkat(fd, b"", -100, os.fsencode(path), 0x1000)) == 0
+    except (OSError, AttributeError):
+        return False
 
 
 def write_output(source: Path, target: Path, sheet: str,
