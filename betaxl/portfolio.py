@@ -19,7 +19,7 @@ import pandas as pd
 
 from ._data import ArrayLike, Panel, as_panel, as_weights, choice
 from .errors import DataError, problem, public
-from .returns import INPUT_TYPES, InputType, price_relatives, returns_from
+from .returns import INPUT_TYPES, InputType, checked_cash, returns_from
 
 __all__ = [
     "EQUAL_WEIGHT_METHODS",
@@ -322,12 +322,10 @@ def equal_weight_returns(
         prices = as_panel(data, arg="data", min_rows=2)
         if np.isnan(prices.values).any():
             raise problem("", "data", "has missing prices; equal shares needs every price")
-        price_relatives(prices, distributions, arg="data")  # validates prices and cash
-        cash = np.zeros_like(prices.values) if distributions is None else np.nan_to_num(
-            as_panel(distributions, arg="distributions").values)
+        cash = checked_cash(prices, distributions, arg="data")
         before = prices.values[:-1]
         total = before.sum(axis=1)
-        ret = (prices.values[1:] + cash[1:]).sum(axis=1) / total - 1.0
+        ret = ((prices.values[1:] + cash[1:]).sum(axis=1) - total) / total
         weights = before / total[:, None]
         index = prices.index[1:] if prices.index is not None else None
         return _ew(prices, ret, np.full(len(ret), prices.k), weights, index, how)

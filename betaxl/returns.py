@@ -14,7 +14,7 @@ import pandas as pd
 from ._data import MAX_MAGNITUDE, ArrayLike, Panel, as_panel, choice
 from .errors import Arg, problem, public
 
-__all__ = ["log_to_simple", "price_relatives", "simple_to_log", "to_returns"]
+__all__ = ["log_to_simple", "price_returns", "simple_to_log", "to_returns"]
 
 ReturnMethod = Literal["simple", "log"]
 RETURN_METHODS: tuple[ReturnMethod, ...] = ("simple", "log")
@@ -22,12 +22,12 @@ InputType = Literal["returns", "prices", "log_returns"]
 INPUT_TYPES: tuple[InputType, ...] = ("returns", "prices", "log_returns")
 
 
-def price_relatives(prices: Panel, distributions: ArrayLike | None = None, *,
-                    arg: str = "prices") -> np.ndarray:
-    """Gross returns ``(P_t + D_t) / P_{t-1}`` as an (n-1, k) array (NaN where a price is missing).
+def checked_cash(prices: Panel, distributions: ArrayLike | None = None, *,
+                 arg: str = "prices") -> np.ndarray:
+    """Check that prices are positive; the cash paid per unit on each row (0 if none).
 
-    Prices must be strictly positive.  ``distributions`` is cash paid per unit with the
-    price of row t; a missing distribution means none was paid.
+    ``distributions`` is cash paid per unit with the price of row t; a missing
+    distribution means none was paid.
     """
     values = prices.values
     positive = values[~np.isnan(values)]
@@ -35,18 +35,31 @@ def price_relatives(prices: Panel, distributions: ArrayLike | None = None, *,
         row, col = np.argwhere(values <= 0)[0]
         raise problem("", arg, "must be positive; row {r}, column {c} holds {v!r}",
                       r=int(row) + 1, c=prices.names[col], v=float(values[row, col]))
-    cash = np.zeros_like(values)
-    if distributions is not None:
-        dist = as_panel(distributions, arg="distributions")
-        if dist.values.shape != values.shape:
-            raise problem("", "distributions", "is {a} x {b} but {p} is {c} x {d}",
-                          a=dist.n, b=dist.k, c=prices.n, d=prices.k, p=Arg(arg))
-        cash = np.nan_to_num(dist.values, nan=0.0)
-        if (cash < 0).any():
-            raise problem("", "distributions", "must not be negative")
+    if distributions is None:
+        return np.zeros_like(values)
+    dist = as_panel(distributions, arg="distributions")
+    if dist.values.shape != values.shape:
+        raise problem("", "distributions", "is {a} x {b} but {p} is {c} x {d}",
+                      a=dist.n, b=dist.k, c=prices.n, d=prices.k, p=Arg(arg))
+    cash = np.nan_to_num(dist.values, nan=0.0)
+    if (cash < 0).any():
+        raise problem("", "distributions", "must not be negative")
+    return cash
+
+
+def price_returns(prices: Panel, distributions: ArrayLike | None = None, *,
+                  arg: str = "prices") -> np.ndarray:
+    """Simple returns ``(P_t + D_t - P_{t-1}) / P_{t-1}``, (n-1, k); NaN where a price is missing.
+
+    Written as a difference over the old price rather than ``P_t / P_{t-1} - 1``: the
+    difference of two close prices is exact, so a small return keeps all its digits
+    (the ratio form rounds near 1 and then cancels, losing up to 1e-11 relative).
+    """
+    cash = checked_cash(prices, distributions, arg=arg)
+    values = prices.values
     with np.errstate(over="ignore"):
-        gross = (values[1:] + cash[1:]) / values[:-1]
-    return within_range(gross, arg, "a price ratio")
+        simple = ((values[1:] + cash[1:]) - values[:-1]) / values[:-1]
+    return within_range(simple, arg, "a return")
 
 
 def within_range(values: np.ndarray, arg: str, what: str) -> np.ndarray:
@@ -73,7 +86,9 @@ def to_returns(
     prices : DataFrame, Series or array, shape (n, k)
         Prices, oldest first, strictly positive.  Missing prices are NaN.
     method : {"simple", "log"}
-        ``"simple"``: ``(P_t + D_t) / P_{t-1} - 1``; ``"log"``: ``ln((P_t + D_t) / P_{t-1})``.
+        ``"simple"``: ``(P_t + D_t) / P_{t-1} - 1``; ``"log"``: ``ln((P_t + D_t) / P_{t-1})``
+        (computed as ``(P_t + D_t - P_{t-1}) / P_{t-1}`` and its ``log1p``, which keep
+        every digit of small returns).
     distributions : same shape as ``prices``, optional
         Cash paid per unit on the date of row t (dividends, coupons), for total return.
         A blank or NaN distribution means nothing was paid.
@@ -101,8 +116,8 @@ def to_returns(
     """
     panel = as_panel(prices, arg="prices", min_rows=2)
     method = choice(method, RETURN_METHODS, arg="method")
-    gross = price_relatives(panel, distributions)
-    out = np.log(gross) if method == "log" else gross - 1.0
+    simple = price_returns(panel, distributions)
+    out = np.log1p(simple) if method == "log" else simple
     index = panel.index[1:] if panel.index is not None else pd.RangeIndex(len(out))
     return panel.frame(out, index=index)
 
@@ -141,9 +156,9 @@ def returns_from(data: ArrayLike, input_type: str, *, arg: str,
     kind = choice(input_type, INPUT_TYPES, arg="input_type")
     if kind == "prices":
         panel = as_panel(data, arg=arg, min_rows=2)
-        gross = price_relatives(panel, distributions, arg=arg)
+        simple = price_returns(panel, distributions, arg=arg)
         index = panel.index[1:] if panel.index is not None else None
-        return Panel(gross - 1.0, panel.names, index)
+        return Panel(simple, panel.names, index)
     if distributions is not None:
         raise problem("", "distributions", "needs prices (input_type 'prices'), not {t}",
                       t=kind)
