@@ -24,5 +24,9 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 
+fuzz: $(STAMP)
+	$(BIN)/python -m tests.runtimes.fuzz --runtime classic --cases 100000
+	$(BIN)/python -m tests.runtimes.fuzz --runtime officejs --cases 100000
+
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

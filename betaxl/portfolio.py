@@ -19,7 +19,7 @@ import pandas as pd
 
 from ._data import ArrayLike, Panel, as_panel, as_weights, choice
 from .errors import DataError, problem, public
-from .returns import INPUT_TYPES, InputType, checked_cash, returns_from
+from .returns import INPUT_TYPES, InputType, checked_cash, returns_from, within_range
 
 __all__ = [
     "EQUAL_WEIGHT_METHODS",
@@ -325,7 +325,9 @@ def equal_weight_returns(
         cash = checked_cash(prices, distributions, arg="data")
         before = prices.values[:-1]
         total = before.sum(axis=1)
-        ret = ((prices.values[1:] + cash[1:]).sum(axis=1) - total) / total
+        with np.errstate(over="ignore"):
+            ret = within_range(((prices.values[1:] + cash[1:]).sum(axis=1) - total) / total,
+                               "data", "a return")
         weights = before / total[:, None]
         index = prices.index[1:] if prices.index is not None else None
         return _ew(prices, ret, np.full(len(ret), prices.k), weights, index, how)

@@ -120,23 +120,28 @@ _TINY = 1e-200
 def _fit_scaled(y: np.ndarray, x: np.ndarray) -> dict[str, np.ndarray]:
     """Two-pass OLS on data scaled by powers of two (exact), for values near 1e-300.
 
-    With ``x' = x a`` and ``y' = y b``: beta = beta' a / b, alpha = alpha' / b, and the
-    standard errors and sums scale the same way; R², correlation and t are unchanged.
+    With ``x' = x 2^ea`` and ``y' = y 2^eb``: beta = beta' 2^(ea-eb), alpha = alpha'
+    2^-eb, and the standard errors and sums scale the same way; R², correlation and t
+    are unchanged.  Every factor is applied with ldexp, so denormal inputs (exponents
+    up to 1074, beyond a double's range as a factor) scale exactly too.
     """
-    def power(values: np.ndarray) -> np.ndarray:
+    def exponent(values: np.ndarray) -> np.ndarray:
         top = np.nanmax(np.where(np.isnan(values), 0.0, np.abs(values)), axis=0)
-        return np.ldexp(1.0, -np.frexp(np.where(top > 0, top, 1.0))[1])
+        return -np.frexp(np.where(top > 0, top, 1.0))[1]
 
-    a, b = power(x), power(y)
-    fit = _fit_centred(y * b, x * a)
+    def scaled(values: np.ndarray, power: np.ndarray) -> np.ndarray:
+        half = power // 2  # two steps: 2^1074 itself is not a double
+        return np.ldexp(np.ldexp(values, half), power - half)
+
+    ea, eb = exponent(x), exponent(y)
+    fit = _fit_centred(scaled(y, eb), scaled(x, ea))
     with np.errstate(over="ignore", under="ignore"):  # the raw sums may not fit unscaled
-        ratio = a / b
         for key in ("beta", "beta_se"):
-            fit[key] = fit[key] * ratio
+            fit[key] = scaled(fit[key], ea - eb)
         for key in ("alpha", "alpha_se", "resid_std"):
-            fit[key] = fit[key] / b
-        fit["ssr"], fit["syy"] = fit["ssr"] / b**2, fit["syy"] / b**2
-        fit["sxx"], fit["sxy"] = fit["sxx"] / a**2, fit["sxy"] / (a * b)
+            fit[key] = scaled(fit[key], -eb)
+        fit["ssr"], fit["syy"] = scaled(fit["ssr"], -2 * eb), scaled(fit["syy"], -2 * eb)
+        fit["sxx"], fit["sxy"] = scaled(fit["sxx"], -2 * ea), scaled(fit["sxy"], -ea - eb)
         fit["adjusted_beta"] = 2.0 / 3.0 * fit["beta"] + 1.0 / 3.0
     return fit
 

@@ -62,6 +62,19 @@ def price_returns(prices: Panel, distributions: ArrayLike | None = None, *,
     return within_range(simple, arg, "a return")
 
 
+def log_price_returns(prices: Panel, simple: np.ndarray,
+                      distributions: ArrayLike | None = None) -> np.ndarray:
+    """``ln((P_t + D_t) / P_{t-1})``: ``log1p`` of the simple return where it is precise,
+    the difference of the logs where the price fell by more than half (so that a fall
+    to a denormal price is a large negative number, not minus infinity)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        small = np.log1p(simple)
+        values = prices.values
+        cash = checked_cash(prices, distributions)
+        large = np.log(values[1:] + cash[1:]) - np.log(values[:-1])
+    return np.where(simple > -0.5, small, large)
+
+
 def within_range(values: np.ndarray, arg: str, what: str) -> np.ndarray:
     """Refuse converted values beyond the magnitudes betaxl accepts (see MAX_MAGNITUDE)."""
     big = np.abs(values) > MAX_MAGNITUDE
@@ -117,7 +130,7 @@ def to_returns(
     panel = as_panel(prices, arg="prices", min_rows=2)
     method = choice(method, RETURN_METHODS, arg="method")
     simple = price_returns(panel, distributions)
-    out = np.log1p(simple) if method == "log" else simple
+    out = log_price_returns(panel, simple, distributions) if method == "log" else simple
     index = panel.index[1:] if panel.index is not None else pd.RangeIndex(len(out))
     return panel.frame(out, index=index)
 

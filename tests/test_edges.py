@@ -65,6 +65,7 @@ def test_a_market_that_moves_in_one_period_only() -> None:
     beta, alpha, ssr = exact_ols(y, x)
     res = sm.OLS(np.array(y), sm.add_constant(np.array(x))).fit()
     assert fit.beta.iloc[0] == pytest.approx(float(beta), rel=1e-13)
+    assert fit.alpha.iloc[0] == pytest.approx(float(alpha), rel=1e-12, abs=1e-17)
     assert fit.beta.iloc[0] == pytest.approx(res.params[1], rel=1e-10)
     assert fit.resid_std.iloc[0] == pytest.approx(float(mpmath.sqrt(mpmath.mpf(ssr.numerator)
                                                   / ssr.denominator / 8)), rel=1e-13)

@@ -334,3 +334,42 @@ def test_xlwings_version_is_checked() -> None:
                                              "is installed; run: pip install "
                                              "xlwings==0.37.8"):
         check_xlwings_version("0.38.0")
+
+
+def test_template_has_nothing_hidden_and_only_xlwings_suspicious_keywords() -> None:
+    from oletools.olevba import VBA_Parser
+
+    with zipfile.ZipFile(TEMPLATE) as z:
+        workbook = z.read("xl/workbook.xml").decode()
+        names = z.namelist()
+    assert 'state="hidden"' not in workbook and 'state="veryHidden"' not in workbook
+    assert not [n for n in names if "externalLink" in n or n.endswith(".bin")
+                and n != "xl/vbaProject.bin"]
+
+    def suspicious(path: Path) -> set[str]:
+        parser = VBA_Parser(str(path))
+        try:
+            return {keyword for kind, keyword, _ in parser.analyze_macros()
+                    if kind in ("AutoExec", "Suspicious")}
+        finally:
+            parser.close()
+
+    ours = suspicious(TEMPLATE)
+    xlwings_own = suspicious(Path(xlwings.__file__).parent / "quickstart_standalone.xlsm")
+    assert ours == xlwings_own
+    assert not {k for k in ours if k.lower() in ("workbook_open", "auto_open",
+                                                  "document_open", "autoopen")}
+    assert XLWINGS_SUSPICIOUS == ours, sorted(ours)
+
+
+#: What olevba flags in xlwings' own VBA module (and so in the template; none is an
+#: auto-run keyword), listed in the README: xlwings starts Python (shell, run,
+#: WScript.Shell, MacScript, Exec...), loads its DLL (Lib, libc.dylib), reads its config
+#: (Environ, open, binary...), and Import Functions writes the wrappers into the VBA
+#: project (VBProject, VBComponents).
+XLWINGS_SUSPICIOUS = {
+    "Environ", "environment", "ExpandEnvironmentStrings", "open", "Write", "Output",
+    "binary", "FileCopy", "Kill", "shell", "WScript.Shell", "run", "MacScript",
+    "applescript", "Command", "call", "MkDir", "CreateObject", "Windows", "Lib",
+    "libc.dylib", "dylib", "Chr", "VBProject", "VBComponents", "system", "Exec",
+    "Hex Strings", "Base64 Strings"}

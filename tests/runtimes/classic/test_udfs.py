@@ -39,3 +39,9 @@ def test_vba_wrappers_declare_every_function_with_its_optional_arguments() -> No
         assert [p.strip() for p in match.group(1).split(",")] == list(params)
         assert f'Py.CallUDF("betaxl.udfs", "{name}"' in vba
     assert "Application.MacroOptions" in vba or "Function" in vba
+
+
+def test_eight_threads_at_once_give_the_serial_answers(xl) -> None:
+    from ..concurrency import check_threads_match_serial
+
+    check_threads_match_serial(xl)

@@ -42,3 +42,9 @@ def test_a_lite_main_py_that_imports_the_functions_registers_all_of_them() -> No
     assert [p.get("optional", False) for p in ols["parameters"]] == [
         False, False, True, True, True]
     assert ols["description"].startswith("Beta of each asset on the market")
+
+
+def test_eight_threads_at_once_give_the_serial_answers(xl) -> None:
+    from ..concurrency import check_threads_match_serial
+
+    check_threads_match_serial(xl)
