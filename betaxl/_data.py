@@ -57,6 +57,17 @@ class Panel:
         return pd.Series(values, index=self.columns, name=name, copy=False)
 
 
+class FieldTable:
+    """Mixin for frozen result dataclasses whose fields are Series indexed by asset."""
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per field, one column per asset."""
+        from dataclasses import fields
+
+        return pd.DataFrame({f.name: getattr(self, f.name)
+                             for f in fields(self)}).T  # type: ignore[arg-type]
+
+
 def _to_float(raw: np.ndarray, arg: str) -> np.ndarray:
     """Convert to float64, refusing text, booleans and infinities with the cell's place."""
     if raw.dtype == bool:

@@ -12,12 +12,12 @@ excess returns first (the CAPM regression; alpha is then Jensen's alpha per peri
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from ._data import ArrayLike, Panel, as_column, as_panel, index_of, same_index
+from ._data import ArrayLike, FieldTable, Panel, as_column, as_panel, index_of, same_index
 from .errors import Arg, DataError, problem, public
 
 __all__ = ["OLS_FIELDS", "OLSFit", "ols_beta", "rolling_beta"]
@@ -31,7 +31,7 @@ OLS_FIELDS = ("beta", "alpha", "r_squared", "correlation", "beta_se", "alpha_se"
 
 
 @dataclass(frozen=True)
-class OLSFit:
+class OLSFit(FieldTable):
     """OLS of each asset on the market with an intercept; every field is indexed by asset.
 
     ``beta``, ``alpha`` (per period), ``r_squared``, ``correlation``, ``beta_se`` and
@@ -52,9 +52,6 @@ class OLSFit:
     n_obs: pd.Series
     adjusted_beta: pd.Series
 
-    def to_frame(self) -> pd.DataFrame:
-        """The statistics as a table: one row per field (``OLS_FIELDS``), one column per asset."""
-        return pd.DataFrame({f.name: getattr(self, f.name) for f in fields(self)}).T
 
 
 def fit_columns(y: np.ndarray, x: np.ndarray) -> dict[str, np.ndarray]:
@@ -398,13 +395,76 @@ def rolling_beta(returns: ArrayLike, market: ArrayLike, window: int, *,
     if not MIN_OBS <= need <= window:
         raise problem("", "min_obs", "must be between {lo} and window ({w}), got {m}",
                       lo=MIN_OBS, w=window, m=need)
-    out = np.full(y.shape, np.nan)
+    out = np.empty(y.shape)
+    out[:window - 1] = np.nan
     # Columns in chunks of about 128k cells keep the temporaries in cache.
     step = max(8, (1 << 17) // panel.n)
+    complete = not (np.isnan(y).any() or np.isnan(x).any())
     for start in range(0, y.shape[1], step):
         cols = slice(start, start + step)
-        out[window - 1:, cols] = _rolling_chunk(y[:, cols], x, window, need)
+        if complete and window >= 4 * _SUB:
+            _rolling_complete(y[:, cols], x, window, out[window - 1:, cols])
+        else:
+            out[window - 1:, cols] = _rolling_chunk(y[:, cols], x, window, need)
     return panel.frame(out)
+
+
+def _unstable(raw_xx: np.ndarray, sx: np.ndarray, sxx: np.ndarray, y_max: np.ndarray,
+              window: int) -> np.ndarray:
+    """Windows (rows) whose moment differences may have lost digits: refit those exactly.
+
+    A bound on the rounding error, per window and for its widest column, from
+    ``sum(y^2) <= window max(y^2)`` and ``|sum(y)| <= window max|y|``.  It is tiny
+    unless the market's spread inside the window is small next to its distance from
+    the series' mean (or y sits far from zero).  All arguments are (rows, 1).
+    """
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        error_y = 4 * _EPS * window * y_max * (np.sqrt(raw_xx / window) + np.abs(sx)
+                                               / window) / sxx
+        error_x = 4 * _EPS * raw_xx / sxx
+        beta_scale = np.maximum(1.0, y_max * np.sqrt(window / sxx))
+        stable = (error_y <= 0.5e-13 * beta_scale) & (error_x <= 0.5e-13)
+    return ~stable[:, 0]
+
+
+def _rolling_complete(y: np.ndarray, x: np.ndarray, window: int, out: np.ndarray) -> None:
+    """Rolling betas of complete data into ``out`` (rows window-1..n-1): the lean path.
+
+    The same block-local sums as :func:`window_sums`, but for y and x*y together in one
+    stacked array, with the block differences taken in place, so that only three
+    arrays the size of the data are ever allocated (fresh memory costs page faults).
+    """
+    n, k = y.shape
+    blocks = -(-n // window)
+    xc = x - x.mean()
+    stacked = np.zeros((blocks * window, 2 * k))
+    stacked[:n, :k] = y
+    np.multiply(xc[:, None], y, out=stacked[:n, k:])
+    cube = stacked.reshape(blocks, window, 2 * k)
+    prefix = _running_sums(cube)
+    # window ending at row i of block b: P[b, i] - P[b-1, i] + P[b-1, last]
+    for b in range(blocks - 1, 0, -1):
+        last = prefix[b - 1, -1].copy()
+        np.subtract(prefix[b], prefix[b - 1], out=prefix[b])
+        prefix[b] += last
+    sums = prefix.reshape(-1, 2 * k)[window - 1:n]
+    sy, sxy = sums[:, :k], sums[:, k:]
+    sx = window_sums(xc[:, None], window)
+    raw_xx = window_sums((xc * xc)[:, None], window)
+    sxx = raw_xx - sx * sx / window
+    np.multiply(sy, sx / window, out=sy)
+    np.subtract(sxy, sy, out=sxy)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        np.divide(sxy, sxx, out=out)
+        block_y = cube[:, :, :k]
+        top = np.maximum(block_y.max(axis=(1, 2)), -block_y.min(axis=(1, 2)))
+        pair = top.copy()
+        np.maximum(pair[1:], top[:-1], out=pair[1:])
+        y_max = np.repeat(pair, window)[window - 1:n][:, None]
+    shaky = _unstable(raw_xx, sx, sxx, y_max, window)
+    for row in np.flatnonzero(shaky):
+        rows = slice(row, row + window)
+        out[row] = fit_columns(y[rows], x[rows][:, None])["beta"]
 
 
 def _rolling_chunk(y: np.ndarray, x: np.ndarray, window: int, need: int) -> np.ndarray:
@@ -440,22 +500,11 @@ def _rolling_chunk(y: np.ndarray, x: np.ndarray, window: int, need: int) -> np.n
     sxx = raw_xx - sx * sx / safe
     with np.errstate(divide="ignore", invalid="ignore"):
         beta = sxy / sxx
-        # A bound on the rounding error of the moment differences, per window and for
-        # the window's widest column: sum(y^2) <= window * max(y^2) and
-        # |sum(y)| <= window * max|y|.  It is tiny unless the market's spread inside
-        # the window is small next to its distance from the series' mean (or y sits far
-        # from zero); those few windows are refitted exactly with the two-pass formula.
         y_max = window_max(y_abs, window)
-        raw_xx_max = raw_xx.max(axis=1, keepdims=True)
-        sx_max = np.abs(sx).max(axis=1, keepdims=True)
-        sxx_min = sxx.min(axis=1, keepdims=True)
-        error_y = 4 * _EPS * window * y_max * (np.sqrt(raw_xx_max / window) + sx_max
-                                               / window) / sxx_min
-        error_x = 4 * _EPS * raw_xx_max / sxx_min
-        beta_scale = np.maximum(1.0, y_max * np.sqrt(window / sxx_min))
+    shaky = _unstable(raw_xx.max(axis=1, keepdims=True), np.abs(sx).max(axis=1, keepdims=True),
+                      sxx.min(axis=1, keepdims=True), y_max, window)[:, None]
     short = np.broadcast_to(count < need, beta.shape)
     beta[short] = np.nan
-    shaky = ~((error_y <= 0.5e-13 * beta_scale) & (error_x <= 0.5e-13))
     suspect = ~short & shaky
     for row in np.unique(np.nonzero(suspect)[0]):
         cols = np.flatnonzero(suspect[row])

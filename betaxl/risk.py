@@ -23,7 +23,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 import pandas as pd
 
-from ._data import ArrayLike, as_column, as_panel, index_of, same_index
+from ._data import ArrayLike, FieldTable, as_column, as_panel, index_of, same_index
 from .errors import DataError, problem, public
 from .regression import check_fit, fit_columns
 
@@ -31,7 +31,7 @@ __all__ = ["RISK_FIELDS", "RiskTable", "risk_table"]
 
 
 @dataclass(frozen=True)
-class RiskTable:
+class RiskTable(FieldTable):
     """Risk measures per returns column; see :func:`risk_table` for every formula."""
 
     n_obs: pd.Series
@@ -60,9 +60,6 @@ class RiskTable:
     tracking_error: pd.Series
     information_ratio: pd.Series
 
-    def to_frame(self) -> pd.DataFrame:
-        """One row per measure (``RISK_FIELDS``), one column per returns column."""
-        return pd.DataFrame({f.name: getattr(self, f.name) for f in fields(self)}).T
 
 
 #: Row labels of the risk table, in order (also RISK_TABLE's rows).

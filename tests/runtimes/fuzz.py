@@ -178,6 +178,20 @@ def run(call: Callable[..., Any], cases: int, seed: int = 0,
     return tally
 
 
+def test_random_excel_input_gives_a_result_or_betaxls_own_error(xl: Any) -> None:
+    """A few thousand cases (BETAXL_FUZZ_CASES per function) through ``xl``."""
+    import os
+
+    cases = int(os.environ.get("BETAXL_FUZZ_CASES", "400"))
+    tally = run(xl, cases, seed=int(os.environ.get("BETAXL_FUZZ_SEED", "0")))
+    escapes = {name: {k: v for k, v in counts.items() if k not in ("result", "error")}
+               for name, counts in tally.items() if counts["escape"]}
+    assert not escapes, escapes
+    assert set(tally) == set(FUNCTIONS)
+    # the generator reaches both outcomes for every function
+    assert all(counts["result"] and counts["error"] for counts in tally.values()), tally
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runtime", choices=["classic", "officejs"], required=True)
