@@ -402,7 +402,7 @@ def rolling_beta(returns: ArrayLike, market: ArrayLike, window: int, *,
     complete = not (np.isnan(y).any() or np.isnan(x).any())
     for start in range(0, y.shape[1], step):
         cols = slice(start, start + step)
-        if complete and window >= 4 * _SUB:
+        if complete:
             _rolling_complete(y[:, cols], x, window, out[window - 1:, cols])
         else:
             out[window - 1:, cols] = _rolling_chunk(y[:, cols], x, window, need)
@@ -431,33 +431,52 @@ def _rolling_complete(y: np.ndarray, x: np.ndarray, window: int, out: np.ndarray
     """Rolling betas of complete data into ``out`` (rows window-1..n-1): the lean path.
 
     The same block-local sums as :func:`window_sums`, but for y and x*y together in one
-    stacked array, with the block differences taken in place, so that only three
-    arrays the size of the data are ever allocated (fresh memory costs page faults).
+    stacked array, whose memory then takes the block differences: only two arrays the
+    size of the data are allocated besides the result (fresh memory costs page faults,
+    which cost more than the arithmetic here).
     """
     n, k = y.shape
     blocks = -(-n // window)
     xc = x - x.mean()
-    stacked = np.zeros((blocks * window, 2 * k))
+    stacked = np.empty((blocks * window, 2 * k))
+    stacked[n:] = 0.0  # the last block's padding
     stacked[:n, :k] = y
     np.multiply(xc[:, None], y, out=stacked[:n, k:])
     cube = stacked.reshape(blocks, window, 2 * k)
-    prefix = _running_sums(cube)
-    # window ending at row i of block b: P[b, i] - P[b-1, i] + P[b-1, last]
-    for b in range(blocks - 1, 0, -1):
-        last = prefix[b - 1, -1].copy()
-        np.subtract(prefix[b], prefix[b - 1], out=prefix[b])
-        prefix[b] += last
-    sums = prefix.reshape(-1, 2 * k)[window - 1:n]
-    sy, sxy = sums[:, :k], sums[:, k:]
+    block_y = cube[:, :, :k]  # extremes of y per block, for the error bound below
+    top = np.maximum(block_y.max(axis=(1, 2)), -block_y.min(axis=(1, 2)))
+    size = next((s for s in (8, 7, 9, 6, 10, 12, 5, 11, 13, 4, 3) if window % s == 0), 0)
+    if size:
+        # Running sums within runs of `size` rows (one small matrix product); the runs'
+        # offsets are not added to every row but folded into the block differences:
+        # P[b, i] - P[b-1, i] + P[b-1, last], with P = W + offset of i's run.
+        groups = window // size
+        inner = np.matmul(_TRIANGLES[size], cube.reshape(blocks * groups, size, 2 * k))
+        inner = inner.reshape(blocks, groups, size, 2 * k)
+        totals = inner[:, :, -1, :]
+        offsets = np.cumsum(totals, axis=1)
+        block_total = offsets[:, -1, :].copy()
+        offsets -= totals
+        windows = stacked.reshape(inner.shape)  # y and x*y are spent: reuse their memory
+        np.subtract(inner[1:], inner[:-1], out=windows[1:])
+        windows[1:] += (offsets[1:] - offsets[:-1] + block_total[:-1, None, :])[:, :, None, :]
+        windows[0, -1, -1] = inner[0, -1, -1] + offsets[0, -1]  # block 0: its last row only
+        sums = windows.reshape(-1, 2 * k)[window - 1:n]
+    else:  # a prime window: numpy's running sums, then the same differences
+        prefix = np.cumsum(cube, axis=1)
+        for b in range(blocks - 1, 0, -1):
+            last = prefix[b - 1, -1].copy()
+            np.subtract(prefix[b], prefix[b - 1], out=prefix[b])
+            prefix[b] += last
+        sums = prefix.reshape(-1, 2 * k)[window - 1:n]
     sx = window_sums(xc[:, None], window)
     raw_xx = window_sums((xc * xc)[:, None], window)
     sxx = raw_xx - sx * sx / window
-    np.multiply(sy, sx / window, out=sy)
-    np.subtract(sxy, sy, out=sxy)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        np.divide(sxy, sxx, out=out)
-        block_y = cube[:, :, :k]
-        top = np.maximum(block_y.max(axis=(1, 2)), -block_y.min(axis=(1, 2)))
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        # beta = (S_xy - mean_x S_y) / S_xx for each row at once: every row of `sums` is
+        # [S_y | S_xy], so this is one batched (1 x 2) @ (2 x k) product
+        coef = np.hstack([-(sx / window) / sxx, 1.0 / sxx])
+        np.matmul(coef[:, None, :], sums.reshape(-1, 2, k), out=out.reshape(-1, 1, k))
         pair = top.copy()
         np.maximum(pair[1:], top[:-1], out=pair[1:])
         y_max = np.repeat(pair, window)[window - 1:n][:, None]

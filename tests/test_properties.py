@@ -115,7 +115,7 @@ def test_rolling_beta_equals_windowed_ols(data, window) -> None:
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.integers(33, 70), st.integers(0, 3), st.integers(1, 5), st.integers(0, 10**6))
+@given(st.integers(3, 70), st.integers(0, 3), st.integers(1, 5), st.integers(0, 10**6))
 def test_lean_rolling_path_equals_the_general_one(window, extra_blocks, k, seed) -> None:
     from betaxl.regression import _rolling_chunk
 
