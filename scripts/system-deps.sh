@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Debian packages the tests need: LibreOffice recalculates the template's native formulas
-# headless, and its Python-UNO bridge drives it.  Installed once, only when missing.
+# headless (driven through soffice --convert-to).  Installed once, only when missing.
 set -euo pipefail
-if command -v soffice >/dev/null 2>&1 && /usr/bin/python3 -c "import uno" 2>/dev/null; then
+if command -v soffice >/dev/null 2>&1; then
     exit 0
 fi
 if [ "$(id -u)" != 0 ]; then
-    echo "system-deps: LibreOffice is missing; run as root or install libreoffice-calc-nogui python3-uno" >&2
+    echo "system-deps: LibreOffice is missing; run as root or install libreoffice-calc-nogui" >&2
     exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
-apt-get install -y -qq --no-install-recommends libreoffice-calc-nogui python3-uno >/dev/null
+apt-get install -y -qq --no-install-recommends libreoffice-calc-nogui >/dev/null
