@@ -287,6 +287,14 @@ def test_betas_command_on_csv_and_xlsx(tmp_path: Path, industries, capsys) -> No
     assert openpyxl.load_workbook(tmp_path / "b.xlsx").sheetnames == ["betas"]
     assert cli(["betas", str(source), "--market", "nope"]) == 2
     assert "no column named 'nope'" in capsys.readouterr().err
+    # Parquet in, prices: the same betas as from the returns
+    prices = (1 + frame.drop(columns=["rf"])).cumprod() * 100
+    prices.to_parquet(tmp_path / "prices.parquet")
+    assert cli(["betas", str(tmp_path / "prices.parquet"), "--market", "market",
+                "--input-type", "prices", "-o", str(tmp_path / "p.csv")]) == 0
+    from_prices = pd.read_csv(tmp_path / "p.csv", index_col=0)
+    raw = bx.ols_beta(returns.iloc[-119:], market.iloc[-119:]).to_frame().T
+    np.testing.assert_allclose(from_prices.to_numpy(), raw.to_numpy(), rtol=1e-9)
 
 
 class FakeRange:
