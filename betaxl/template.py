@@ -156,7 +156,6 @@ def build_template(path: str | Path, *, cached: bool = True,
     n_bond = len(BOND_PRICES)
     ws.write_string(16, 0, "notional", b.bold)
     ws.write_string(17, 0, "units", b.bold)
-    ws.write_string(18, 0, "", b.note)
     for j, value in enumerate(BOND_NOTIONALS):
         ws.write_number(16, 1 + j, float(value))
         ws.write_formula(17, 1 + j, f"={xl_rowcol_to_cell(16, 1 + j)}/100", None,

@@ -79,8 +79,9 @@ def check_archive(path: Path) -> zipfile.ZipFile:
                             f"bytes; the limit is {MAX_PART_BYTES:,}")
             if info.file_size > 1 << 20 and info.file_size > MAX_RATIO * max(
                     info.compress_size, 1):
-                raise _fail(path, f"part {info.filename} is compressed {info.file_size // max(info.compress_size, 1)}:1; refusing a "
-                            "likely decompression bomb")
+                ratio = info.file_size // max(info.compress_size, 1)
+                raise _fail(path, f"part {info.filename} is compressed {ratio}:1; refusing "
+                            "a likely decompression bomb")
         if total > MAX_TOTAL_BYTES:
             raise _fail(path, f"inflates to {total:,} bytes; the limit is "
                         f"{MAX_TOTAL_BYTES:,}")
