@@ -280,6 +280,11 @@ _SUB = 8
 _TRIANGLES = {s: np.tril(np.ones((s, s))) for s in range(3, 14)}
 
 
+def _run_size(rows: int) -> int:
+    """Rows per run for the matrix-product running sums: a divisor near 8, or 0."""
+    return next((s for s in (8, 7, 9, 6, 10, 12, 5, 11, 13, 4, 3) if rows % s == 0), 0)
+
+
 def _running_sums(cube: np.ndarray) -> np.ndarray:
     """Running sums along axis 1 of a (blocks, rows, k) array, as a contiguous array.
 
@@ -290,7 +295,7 @@ def _running_sums(cube: np.ndarray) -> np.ndarray:
     blocks, rows, k = cube.shape
     if rows < 4 * _SUB or k < _SUB:
         return np.cumsum(cube, axis=1)
-    size = next((s for s in (8, 7, 9, 6, 10, 12, 5, 11, 13, 4, 3) if rows % s == 0), 0)
+    size = _run_size(rows)
     if not size:  # a prime number of rows: let numpy do it
         return np.cumsum(cube, axis=1)
     groups = rows // size
@@ -338,11 +343,15 @@ def window_max(a: np.ndarray, window: int) -> np.ndarray:
 
     The maximum over the two blocks of ``window`` rows that a window can touch: O(n).
     """
-    n = a.shape[0]
-    block_max = _blocks(a, window).max(axis=1).max(axis=1, keepdims=True)
+    block_max = _blocks(a, window).max(axis=(1, 2))
+    return _pair_max(block_max, window, a.shape[0])
+
+
+def _pair_max(block_max: np.ndarray, window: int, n: int) -> np.ndarray:
+    """Per window (rows window-1..n-1, as a column): the larger of its two blocks' maxima."""
     pair = block_max.copy()
     np.maximum(pair[1:], block_max[:-1], out=pair[1:])
-    return np.repeat(pair, window, axis=0)[window - 1:n]
+    return np.repeat(pair, window)[window - 1:n, None]
 
 
 @public("rolling_beta")
@@ -445,7 +454,7 @@ def _rolling_complete(y: np.ndarray, x: np.ndarray, window: int, out: np.ndarray
     cube = stacked.reshape(blocks, window, 2 * k)
     block_y = cube[:, :, :k]  # extremes of y per block, for the error bound below
     top = np.maximum(block_y.max(axis=(1, 2)), -block_y.min(axis=(1, 2)))
-    size = next((s for s in (8, 7, 9, 6, 10, 12, 5, 11, 13, 4, 3) if window % s == 0), 0)
+    size = _run_size(window)
     if size:
         # Running sums within runs of `size` rows (one small matrix product); the runs'
         # offsets are not added to every row but folded into the block differences:
@@ -462,13 +471,8 @@ def _rolling_complete(y: np.ndarray, x: np.ndarray, window: int, out: np.ndarray
         windows[1:] += (offsets[1:] - offsets[:-1] + block_total[:-1, None, :])[:, :, None, :]
         windows[0, -1, -1] = inner[0, -1, -1] + offsets[0, -1]  # block 0: its last row only
         sums = windows.reshape(-1, 2 * k)[window - 1:n]
-    else:  # a prime window: numpy's running sums, then the same differences
-        prefix = np.cumsum(cube, axis=1)
-        for b in range(blocks - 1, 0, -1):
-            last = prefix[b - 1, -1].copy()
-            np.subtract(prefix[b], prefix[b - 1], out=prefix[b])
-            prefix[b] += last
-        sums = prefix.reshape(-1, 2 * k)[window - 1:n]
+    else:  # a prime window: the general block sums
+        sums = window_sums(stacked, window)[:n - window + 1]
     sx = window_sums(xc[:, None], window)
     raw_xx = window_sums((xc * xc)[:, None], window)
     sxx = raw_xx - sx * sx / window
@@ -477,41 +481,27 @@ def _rolling_complete(y: np.ndarray, x: np.ndarray, window: int, out: np.ndarray
         # [S_y | S_xy], so this is one batched (1 x 2) @ (2 x k) product
         coef = np.hstack([-(sx / window) / sxx, 1.0 / sxx])
         np.matmul(coef[:, None, :], sums.reshape(-1, 2, k), out=out.reshape(-1, 1, k))
-        pair = top.copy()
-        np.maximum(pair[1:], top[:-1], out=pair[1:])
-        y_max = np.repeat(pair, window)[window - 1:n][:, None]
-    shaky = _unstable(raw_xx, sx, sxx, y_max, window)
+    shaky = _unstable(raw_xx, sx, sxx, _pair_max(top, window, n), window)
     for row in np.flatnonzero(shaky):
         rows = slice(row, row + window)
         out[row] = fit_columns(y[rows], x[rows][:, None])["beta"]
 
 
 def _rolling_chunk(y: np.ndarray, x: np.ndarray, window: int, need: int) -> np.ndarray:
-    """Rolling betas of the columns of ``y`` (rows window-1..n-1); see rolling_beta."""
-    n = y.shape[0]
+    """Rolling betas of data with gaps (rows window-1..n-1): pairs are dropped per window.
+
+    Complete data take :func:`_rolling_complete`; see :func:`rolling_beta`.
+    """
     k = y.shape[1]
-    if not (np.isnan(y).any() or np.isnan(x).any()):
-        # Every window has all its rows: market sums are one column, shared by all, and
-        # the sums of y and x*y come from one pass over one stacked array.
-        xc = (x - x.mean())[:, None]
-        count = np.full((n - window + 1, 1), float(window))
-        stacked = np.empty((n, 2 * k))
-        stacked[:, :k] = y
-        np.multiply(xc, y, out=stacked[:, k:])
-        raw_xx = window_sums(xc * xc, window)
-        sx = window_sums(xc, window)
-        y_abs = np.abs(y)
-    else:
-        xx = np.broadcast_to(x[:, None], y.shape)
-        valid = ~(np.isnan(y) | np.isnan(xx))
-        pairs = np.maximum(valid.sum(axis=0), 1)
-        xc = np.where(valid, xx - np.where(valid, xx, 0.0).sum(axis=0) / pairs, 0.0)
-        yc = np.where(valid, y - np.where(valid, y, 0.0).sum(axis=0) / pairs, 0.0)
-        count = window_sums(valid.astype(np.float64), window)
-        stacked = np.hstack([yc, xc * yc])
-        raw_xx = window_sums(xc * xc, window)
-        sx = window_sums(xc, window)
-        y_abs = np.abs(yc)
+    xx = np.broadcast_to(x[:, None], y.shape)
+    valid = ~(np.isnan(y) | np.isnan(xx))
+    pairs = np.maximum(valid.sum(axis=0), 1)
+    xc = np.where(valid, xx - np.where(valid, xx, 0.0).sum(axis=0) / pairs, 0.0)
+    yc = np.where(valid, y - np.where(valid, y, 0.0).sum(axis=0) / pairs, 0.0)
+    count = window_sums(valid.astype(np.float64), window)
+    stacked = np.hstack([yc, xc * yc])
+    raw_xx = window_sums(xc * xc, window)
+    sx = window_sums(xc, window)
     safe = np.maximum(count, 1.0)
     sums = window_sums(stacked, window)
     sy, sxy = sums[:, :k], sums[:, k:]
@@ -519,7 +509,7 @@ def _rolling_chunk(y: np.ndarray, x: np.ndarray, window: int, need: int) -> np.n
     sxx = raw_xx - sx * sx / safe
     with np.errstate(divide="ignore", invalid="ignore"):
         beta = sxy / sxx
-        y_max = window_max(y_abs, window)
+        y_max = window_max(np.abs(yc), window)
     shaky = _unstable(raw_xx.max(axis=1, keepdims=True), np.abs(sx).max(axis=1, keepdims=True),
                       sxx.min(axis=1, keepdims=True), y_max, window)[:, None]
     short = np.broadcast_to(count < need, beta.shape)
