@@ -105,7 +105,8 @@ def _is_error(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value in ERROR_CODES
 
 
-def _is_blank(value: Any) -> bool:
+def is_blank(value: Any) -> bool:
+    """An empty cell or an omitted argument: None, or text of only blanks."""
     return value is None or (isinstance(value, str) and not value.strip())
 
 
@@ -240,6 +241,11 @@ def read_cells(value: Any, *, arg: str, prefix: str = "asset") -> Table:
     return Table(out, _names(rows[0], header, prefix), header)
 
 
+def read_optional_table(value: Any, *, arg: str) -> np.ndarray | None:
+    """A data range that may be left out (dividends): its values, or None when blank."""
+    return None if is_blank(value) else read_table(value, arg=arg).values
+
+
 def read_row(value: Any, *, arg: str) -> np.ndarray:
     """One number per asset from a row or a column (weights, units, market values).
 
@@ -270,7 +276,7 @@ def read_row(value: Any, *, arg: str) -> np.ndarray:
 
 
 def _shown(cell: Any) -> str:
-    if _is_blank(cell):
+    if is_blank(cell):
         return "blank"
     if _is_error(cell):
         if isinstance(cell, dict):
@@ -300,7 +306,7 @@ def read_number(value: Any, *, arg: str, default: float | None = None,
                 whole: bool = False, minimum: float | None = None) -> float | None:
     """A single number; a blank or omitted argument gives ``default``."""
     value = _scalar(value, arg)
-    if _is_blank(value):
+    if is_blank(value):
         return default
     number = _number(value)
     if number is None and isinstance(value, str):
@@ -320,7 +326,7 @@ def read_number(value: Any, *, arg: str, default: float | None = None,
 def read_flag(value: Any, *, arg: str, default: bool = False) -> bool:
     """TRUE/FALSE (also 1/0 and the texts TRUE/FALSE); blank or omitted gives ``default``."""
     value = _scalar(value, arg)
-    if _is_blank(value):
+    if is_blank(value):
         return default
     if isinstance(value, (bool, np.bool_)):
         return bool(value)
@@ -338,7 +344,7 @@ S = TypeVar("S", bound=str)
 def read_choice(value: Any, options: Sequence[S], *, arg: str, default: S) -> S:
     """One of ``options`` (case-insensitive); blank or omitted gives ``default``."""
     value = _scalar(value, arg)
-    if _is_blank(value):
+    if is_blank(value):
         return default
     if isinstance(value, str):
         for option in options:

@@ -27,10 +27,12 @@ from .excel import (
     cells,
     column,
     fail,
+    is_blank,
     read_choice,
     read_dates,
     read_flag,
     read_number,
+    read_optional_table,
     read_row,
     read_table,
 )
@@ -110,17 +112,17 @@ class _Inputs:
                  dividends: Any = None) -> None:
         self.kind = read_choice(kind, INPUT_TYPES, arg="input_type", default="returns")
         self.table = read_table(asset, arg=asset_arg)
-        cash = None if _blank(dividends) else read_table(dividends, arg="dividends").values
+        cash = read_optional_table(dividends, arg="dividends")
         panel = returns_from(self.table.values, self.kind, arg=asset_arg, distributions=cash)
         self.returns = pd.DataFrame(panel.values, columns=list(self.table.names), copy=False)
         self.market: np.ndarray | None = None
         if market is not None:
             mkt = read_table(market, arg=market_arg, prefix="market")
             if mkt.values.shape[1] != 1:
-                raise_input(market_arg, f"must be one column, got {mkt.values.shape[1]} "
+                raise fail(market_arg, f"must be one column, got {mkt.values.shape[1]} "
                             "columns")
             if mkt.values.shape[0] != self.table.values.shape[0]:
-                raise_input(market_arg, f"has {mkt.values.shape[0]} rows but {asset_arg} "
+                raise fail(market_arg, f"has {mkt.values.shape[0]} rows but {asset_arg} "
                             f"has {self.table.values.shape[0]}")
             self.market = returns_from(mkt.values, self.kind, arg=market_arg).values[:, 0]
 
@@ -130,13 +132,13 @@ class _Inputs:
 
     def per_period(self, value: Any, *, arg_name: str) -> Any:
         """A number, or a column with one value per data row (price rows allowed)."""
-        if _blank(value):
+        if is_blank(value):
             return None
         if not isinstance(value, (list, tuple)):
             return read_number(value, arg=arg_name)
         values = read_table(value, arg=arg_name).values
         if values.shape[1] != 1 and values.shape[0] != 1:
-            raise_input(arg_name, "must be a number or one column")
+            raise fail(arg_name, "must be a number or one column")
         flat = values.reshape(-1)
         if flat.size == 1:
             return float(flat[0])
@@ -144,25 +146,17 @@ class _Inputs:
         if flat.size == n + 1 and self.kind == "prices":
             flat = flat[1:]
         if flat.size != n:
-            raise_input(arg_name, f"has {flat.size} rows but the data have {n} periods")
+            raise fail(arg_name, f"has {flat.size} rows but the data have {n} periods")
         return flat
 
     def dates(self, value: Any) -> list[pd.Timestamp] | None:
         """Dates, one per data row (with prices the first, starting date is dropped)."""
-        if _blank(value):
+        if is_blank(value):
             return None
         stamps = read_dates(value, arg="dates")
         if len(stamps) == len(self.returns) + 1:
             stamps = stamps[1:]
         return stamps
-
-
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def raise_input(arg_name: str, text: str) -> None:
-    raise fail(arg_name, text)
 
 
 @excel
@@ -234,7 +228,7 @@ def EQUAL_WEIGHT_RETURN(data: Any, method: Any = "rebalance", input_type: Any = 
         how = read_choice(method, EQUAL_WEIGHT_METHODS, arg="method", default="rebalance")
         kind = read_choice(input_type, INPUT_TYPES, arg="input_type", default="returns")
         table = read_table(data, arg="data")
-        cash = None if _blank(dividends) else read_table(dividends, arg="dividends").values
+        cash = read_optional_table(dividends, arg="dividends")
         result = equal_weight_returns(table.frame(), method=how, input_type=kind,
                                       distributions=cash)
         return column(result.returns.to_numpy(),
@@ -307,7 +301,7 @@ def RETURNS(prices: Any, method: Any = "simple", dividends: Any = None) -> Any:
     with cell_errors("RETURNS", {"distributions": "dividends"}):
         how = read_choice(method, RETURN_METHODS, arg="method", default="simple")
         table = read_table(prices, arg="prices")
-        cash = None if _blank(dividends) else read_table(dividends, arg="dividends").values
+        cash = read_optional_table(dividends, arg="dividends")
         frame = to_returns(table.values, method=how, distributions=cash)
         frame.columns = list(table.names)
         return cells(frame, header=table.has_header)
