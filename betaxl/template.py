@@ -76,10 +76,6 @@ def _ref(sheet: str, first: tuple[int, int], last: tuple[int, int]) -> str:
             f"${xl_col_to_name(last[1])}${last[0] + 1}")
 
 
-def _cell(sheet: str, row: int, col: int) -> str:
-    return f"{sheet}!{xl_rowcol_to_cell(row, col, row_abs=True, col_abs=True)}"
-
-
 class _Builder:
     def __init__(self, path: Path, cached: bool = True) -> None:
         self.cached = cached
