@@ -152,7 +152,7 @@ def bench_recalc() -> None:
     """betaxl recalc, as a command, against starting Python and importing betaxl."""
     import tempfile
 
-    from betaxl.template import build_template
+    from betaxl.workbook.template import build_template
 
     print("== betaxl recalc (wall time of the whole command) ==")
     root = Path(__file__).resolve().parents[1]

@@ -77,8 +77,8 @@ def demo_text() -> str:
 
 
 def _demo(args: argparse.Namespace) -> None:
-    from .template import build_template
-    from .workbook import find_value, recalculate_file
+    from .workbook.template import build_template
+    from .workbook.recalc import find_value, recalculate_file
 
     print(demo_text())
     target = Path(args.output)
@@ -95,15 +95,15 @@ def _demo(args: argparse.Namespace) -> None:
 
 
 def _recalc(args: argparse.Namespace) -> None:
-    from .workbook import recalculate_file
+    from .workbook.recalc import recalculate_file
 
     written, blocks = recalculate_file(args.input, args.output, in_place=args.in_place)
     print(f"wrote {written} ({len(blocks)} tables on the Output sheet)")
 
 
 def _template(args: argparse.Namespace) -> None:
-    from .template import build_template
-    from .xlsxfile import atomic_file
+    from .workbook.template import build_template
+    from .workbook.package import atomic_file
 
     target = Path(args.output)
     with tempfile.TemporaryDirectory() as folder:
@@ -127,7 +127,7 @@ def _progress(done: int, total: int, *, enabled: bool) -> None:
 
 def read_table_file(path: Path) -> pd.DataFrame:
     """A CSV or Parquet file of prices or returns: first non-numeric column = dates."""
-    from .xlsxfile import FileError
+    from .workbook.package import FileError
 
     if not path.is_file():
         raise FileError(f"{path.name}: no such file")
@@ -153,7 +153,7 @@ def read_table_file(path: Path) -> pd.DataFrame:
 
 def _betas(args: argparse.Namespace) -> None:
     from .returns import returns_from
-    from .xlsxfile import FileError, atomic_file
+    from .workbook.package import FileError, atomic_file
 
     source = Path(args.file)
     frame = read_table_file(source)

@@ -17,8 +17,8 @@ import openpyxl
 import pytest
 
 from betaxl.cli import main as cli
-from betaxl.workbook import INPUT_NAMES, OUTPUT_SHEET
-from betaxl.xlsxfile import MAX_PART_BYTES
+from betaxl.workbook.recalc import INPUT_NAMES, OUTPUT_SHEET
+from betaxl.workbook.package import MAX_PART_BYTES
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = ROOT / "workbook_template.xlsm"

@@ -18,8 +18,8 @@ import xlwings
 import betaxl as bx
 from betaxl import udfs
 from betaxl.cli import main as cli
-from betaxl.template import build_template
-from betaxl.workbook import (
+from betaxl.workbook.template import build_template
+from betaxl.workbook.recalc import (
     FIRST_OUTPUT_ROW,
     INPUT_NAMES,
     OUTPUT_SHEET,
@@ -30,7 +30,7 @@ from betaxl.workbook import (
     recalculate,
     recalculate_file,
 )
-from betaxl.xlsxfile import read_names
+from betaxl.workbook.package import read_names
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = ROOT / "workbook_template.xlsm"

@@ -29,8 +29,8 @@ import xlsxwriter
 import xlwings
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
-from .errors import BetaxlError
-from .examples import (
+from ..errors import BetaxlError
+from ..examples import (
     BOND_MARKET,
     BOND_NOTIONALS,
     BOND_PRICES,
@@ -38,7 +38,7 @@ from .examples import (
     EW_PRICES,
     multi_asset_prices,
 )
-from .workbook import FIRST_OUTPUT_ROW, OUTPUT_SHEET, XLWINGS_VERSION
+from .recalc import FIRST_OUTPUT_ROW, OUTPUT_SHEET, XLWINGS_VERSION
 
 __all__ = ["CHECKS", "Check", "build_template", "vba_project"]
 

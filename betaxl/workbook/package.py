@@ -27,7 +27,7 @@ from xml.sax.saxutils import escape
 
 import defusedxml.ElementTree as SafeET
 
-from .errors import BetaxlError
+from ..errors import BetaxlError
 
 __all__ = [
     "MAX_PART_BYTES",

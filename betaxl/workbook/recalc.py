@@ -21,8 +21,8 @@ from typing import Any
 import xlwings as xw
 from xlwings import script
 
-from . import udfs
-from .errors import BetaxlError
+from .. import udfs
+from ..errors import BetaxlError
 
 __all__ = [
     "INPUT_NAMES",
@@ -212,7 +212,7 @@ def recalculate_file(source: str | Path, target: str | Path | None = None, *,
     The input's bytes are never changed unless ``in_place`` (then it is replaced
     atomically).  Returns the path written and the output tables.
     """
-    from .xlsxfile import FileError, read_names, write_output
+    from .package import FileError, read_names, write_output
 
     src = Path(source)
     dst = src if in_place else (Path(target) if target is not None else default_output(src))
