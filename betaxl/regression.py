@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ._data import ArrayLike, FieldTable, Panel, as_column, as_panel, index_of, same_index
+from ._data import ArrayLike, FieldTable, Panel, as_column, as_returns, no_total_loss
 from .errors import Arg, DataError, problem, public
 
 __all__ = ["OLS_FIELDS", "OLSFit", "ols_beta", "rolling_beta"]
@@ -206,22 +206,25 @@ def check_fit(stats: dict[str, np.ndarray], names: tuple[str, ...], *, arg: str 
                       name=names[int(flat[0])], data=Arg(arg))
 
 
-def excess(values: np.ndarray, risk_free: ArrayLike | None, n: int) -> np.ndarray:
-    """Subtract a per-period risk-free rate (scalar or column of length n)."""
+def excess(values: np.ndarray, risk_free: ArrayLike | None, n: int,
+           index: pd.Index | None = None) -> np.ndarray:
+    """Subtract a per-period risk-free rate (scalar or column for the n rows of ``index``)."""
     if risk_free is None:
         return values
-    rf = as_column(risk_free, arg="risk_free", n=n, scalar_ok=True)
+    rf = as_column(risk_free, arg="risk_free", n=n, scalar_ok=True, index=index)
+    no_total_loss(rf, "risk_free")
     return values - (rf[:, None] if values.ndim == 2 else rf)
 
 
 def read_pair(returns: ArrayLike, market: ArrayLike,
               risk_free: ArrayLike | None = None) -> tuple[Panel, np.ndarray, np.ndarray]:
-    """Read returns (n, k) and market (n,), checked to match; excess returns if ``risk_free``."""
-    panel = as_panel(returns, arg="returns")
-    x = as_column(market, arg="market", n=panel.n)
-    same_index(panel, index_of(market), arg="market")
-    y = excess(panel.values, risk_free, panel.n)
-    return panel, y, excess(x, risk_free, panel.n)
+    """Read returns (n, k) and market (n,), matched by date or position (see
+    :func:`~betaxl._data.as_column`); excess returns if ``risk_free``."""
+    panel = as_returns(returns, arg="returns")
+    x = as_column(market, arg="market", n=panel.n, index=panel.index)
+    no_total_loss(x, "market")
+    y = excess(panel.values, risk_free, panel.n, panel.index)
+    return panel, y, excess(x, risk_free, panel.n, panel.index)
 
 
 @public("ols_beta")

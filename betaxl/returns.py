@@ -11,7 +11,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from ._data import MAX_MAGNITUDE, ArrayLike, Panel, as_panel, choice
+from ._data import MAX_MAGNITUDE, ArrayLike, Panel, align_table, as_panel, choice, no_total_loss
 from .errors import Arg, problem, public
 
 __all__ = ["log_to_simple", "price_returns", "simple_to_log", "to_returns"]
@@ -27,7 +27,9 @@ def checked_cash(prices: Panel, distributions: ArrayLike | None = None, *,
     """Check that prices are positive; the cash paid per unit on each row (0 if none).
 
     ``distributions`` is cash paid per unit with the price of row t; a missing
-    distribution means none was paid.
+    distribution means none was paid.  A labelled table is matched to the prices by
+    date and asset name, and may list only the dates and assets that paid; a date or
+    asset the prices lack is refused (the cash would be lost).
     """
     values = prices.values
     positive = values[~np.isnan(values)]
@@ -37,7 +39,8 @@ def checked_cash(prices: Panel, distributions: ArrayLike | None = None, *,
                       r=int(row) + 1, c=prices.names[col], v=float(values[row, col]))
     if distributions is None:
         return np.zeros_like(values)
-    dist = as_panel(distributions, arg="distributions")
+    dist = as_panel(align_table(distributions, prices, arg="distributions", like=arg,
+                                fill=0.0), arg="distributions")
     if dist.values.shape != values.shape:
         raise problem("", "distributions", "is {a} x {b} but {p} is {c} x {d}",
                       a=dist.n, b=dist.k, c=prices.n, d=prices.k, p=Arg(arg))
@@ -180,6 +183,5 @@ def returns_from(data: ArrayLike, input_type: str, *, arg: str,
         with np.errstate(over="ignore"):
             simple = np.expm1(panel.values)
         return Panel(within_range(simple, arg, "a simple return"), panel.names, panel.index)
-    if (panel.values[~np.isnan(panel.values)] < -1).any():
-        raise problem("", arg, "has a return below -100%; are these log returns or prices?")
+    no_total_loss(panel.values, arg)
     return panel
