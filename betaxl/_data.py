@@ -77,7 +77,8 @@ def _cell_float(cell: Any) -> float | None:
     """One Python value as a float: None for a refusal, NaN for a missing value.
 
     Exact types (int of any size, Decimal, Fraction) are converted with correct rounding;
-    an int too large for a double becomes infinity, which the magnitude check refuses.
+    one too large for a double becomes the largest double, which the magnitude check
+    refuses as beyond 1e100.
     """
     if cell is None or cell is pd.NA or (isinstance(cell, float) and cell != cell):
         return np.nan
@@ -86,8 +87,8 @@ def _cell_float(cell: Any) -> float | None:
     if isinstance(cell, (int, float, np.integer, np.floating, Decimal, Fraction)):
         try:
             return float(cell)
-        except OverflowError:
-            return float("inf")
+        except OverflowError:  # an int (or Fraction) beyond a double: refused as > 1e100
+            return float(np.copysign(np.finfo(np.float64).max, cell))
         except (ValueError, ArithmeticError):  # Decimal('sNaN')
             return None
     return None
