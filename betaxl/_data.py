@@ -73,6 +73,9 @@ class FieldTable:
                              for f in fields(self)}).T  # type: ignore[arg-type]
 
 
+_LARGEST = float(np.finfo(np.float64).max)
+
+
 def _cell_float(cell: Any) -> float | None:
     """One Python value as a float: None for a refusal, NaN for a missing value.
 
@@ -88,7 +91,7 @@ def _cell_float(cell: Any) -> float | None:
         try:
             return float(cell)
         except OverflowError:  # an int (or Fraction) beyond a double: refused as > 1e100
-            return float(np.copysign(np.finfo(np.float64).max, cell))
+            return _LARGEST if cell > 0 else -_LARGEST
         except (ValueError, ArithmeticError):  # Decimal('sNaN')
             return None
     return None
@@ -118,8 +121,10 @@ def _to_float(raw: np.ndarray, arg: str, names: Sequence[str] | None = None) -> 
                 if isinstance(shown, bool):
                     raise problem("", arg, "has TRUE/FALSE at row {row}, {where} where a "
                                   "number was expected", row=int(row) + 1, where=where)
+                hint = ("; dates belong in the index (DataFrame.set_index)"
+                        if isinstance(shown, (dt.date, np.datetime64)) else "")
                 raise problem(
-                    "", arg, "has a non-numeric value {value!r} at row {row}, {where}",
+                    "", arg, "has a non-numeric value {value!r} at row {row}, {where}" + hint,
                     value=shown if isinstance(shown, str) else str(shown)[:40],
                     row=int(row) + 1, where=where,
                 )
@@ -512,7 +517,7 @@ def infer_periods_per_year(index: pd.Index | None, *, arg: str = "periods_per_ye
             if share < 0.8:
                 raise refuse("the dates are irregular (only {p:.0%} of the gaps "
                                      "are {name})", p=share, name=name)
-            if name == "daily" and float(np.mean(index.dayofweek >= 5)) > 0.02:
+            if name == "daily" and float(np.mean(index.day_of_week >= 5)) > 0.02:
                 raise refuse("the dates are daily including weekends (252 trading "
                                      "or 365 calendar days a year?)")
             return t

@@ -384,14 +384,14 @@ def rolling_beta(returns: ArrayLike, market: ArrayLike, window: int, *,
     -----
     The same estimator as :func:`ols_beta` on each window (asset on market, intercept).
     Cost is O(n k), independent of the window (see :func:`window_sums`); x and each
-    column of y are centred on their overall means first, so the raw-moment differences
+    column of y are centred on their means over the first window, so the differences
     ``Sxy = sum(xy) - sum(x) sum(y) / m`` lose no digits to the data's level (returns,
     or prices at 1e9).  Accuracy: every beta is within ``1e-13 s`` of the exact OLS
     beta of its window, where ``s = max|y - ȳ| / sigma_x`` over the window (ȳ the
-    column's mean over the whole series, sigma_x the market's population standard
+    column's mean over the first window, sigma_x the market's population standard
     deviation in the window; s is about ``4 sigma_y / sigma_x`` for data without a
     trend, whatever their level).  A window whose rounding-error bound exceeds half
-    that (a market that barely moves inside it, or sits far from its overall mean) is
+    that (a market that barely moves inside it, or far from its first window's mean) is
     refitted with the two-pass formula of :func:`ols_beta`.
 
     Examples
@@ -432,7 +432,7 @@ def _unstable(raw_xx: np.ndarray, sx: np.ndarray, sxx: np.ndarray, y_max: np.nda
 
     A bound on the rounding error, per window and for its widest column, from
     ``sum(y^2) <= window max(y^2)`` and ``|sum(y)| <= window max|y|``, with x and y
-    centred on their means over the whole series (``y_max`` is the largest ``|y - ȳ|``).
+    centred on their means over the first window (``y_max`` is the largest ``|y - ȳ|``).
     It is measured against the scale of beta, ``y_max / sigma_x`` (``sigma_x`` the
     market's spread inside the window), never against an absolute number, so it does
     not depend on the units of y; it is tiny unless the market's spread inside the
@@ -458,12 +458,13 @@ def _rolling_complete(y: np.ndarray, x: np.ndarray, window: int, out: np.ndarray
     """
     n, k = y.shape
     blocks = -(-n // window)
-    xc = x - x.mean()
+    xc = x - x[:window].mean()
     stacked = np.empty((blocks * window, 2 * k))
     stacked[n:] = 0.0  # the last block's padding
-    # y centred on each column's mean, as x on its own: a level (prices, 1e9 + noise)
-    # would otherwise cancel in S_xy - mean_x S_y and take the digits with it
-    np.subtract(y, y.mean(axis=0), out=stacked[:n, :k])
+    # y centred on each column's mean over the first window, as x: a level (prices,
+    # 1e9 + noise) would otherwise cancel in S_xy - mean_x S_y and take the digits with
+    # it.  The first window, not the whole series: no result depends on later rows.
+    np.subtract(y, y[:window].mean(axis=0), out=stacked[:n, :k])
     np.multiply(xc[:, None], stacked[:n, :k], out=stacked[:n, k:])
     cube = stacked.reshape(blocks, window, 2 * k)
     block_y = cube[:, :, :k]  # extremes of y per block, for the error bound below
@@ -501,6 +502,17 @@ def _rolling_complete(y: np.ndarray, x: np.ndarray, window: int, out: np.ndarray
         out[row] = fit_columns(y[rows], x[rows][:, None])["beta"]
 
 
+def _start_centre(a: np.ndarray, valid: np.ndarray, window: int) -> np.ndarray:
+    """Per column: the mean of the valid values in the first window, else the first
+    valid value (a centre that never depends on later rows)."""
+    count = valid[:window].sum(axis=0)
+    total = np.where(valid[:window], a[:window], 0.0).sum(axis=0)
+    first = a[valid.argmax(axis=0), np.arange(a.shape[1])]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        centre = np.where(count > 0, total / np.maximum(count, 1), first)
+    return np.where(np.isnan(centre), 0.0, centre)
+
+
 def _rolling_chunk(y: np.ndarray, x: np.ndarray, window: int, need: int) -> np.ndarray:
     """Rolling betas of data with gaps (rows window-1..n-1): pairs are dropped per window.
 
@@ -509,9 +521,8 @@ def _rolling_chunk(y: np.ndarray, x: np.ndarray, window: int, need: int) -> np.n
     k = y.shape[1]
     xx = np.broadcast_to(x[:, None], y.shape)
     valid = ~(np.isnan(y) | np.isnan(xx))
-    pairs = np.maximum(valid.sum(axis=0), 1)
-    xc = np.where(valid, xx - np.where(valid, xx, 0.0).sum(axis=0) / pairs, 0.0)
-    yc = np.where(valid, y - np.where(valid, y, 0.0).sum(axis=0) / pairs, 0.0)
+    xc = np.where(valid, xx - _start_centre(xx, valid, window), 0.0)
+    yc = np.where(valid, y - _start_centre(y, valid, window), 0.0)
     count = window_sums(valid.astype(np.float64), window)
     stacked = np.hstack([yc, xc * yc])
     raw_xx = window_sums(xc * xc, window)
