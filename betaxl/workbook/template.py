@@ -260,7 +260,7 @@ def build_template(path: str | Path, *, cached: bool = True,
     index_data = _ref(RETURNS, (3, 5 + k), (2 + n_mr, 5 + k))
     fs.write_dynamic_array_formula(row + 1, 0, row + 26, 5,
                                    f"=RISK_TABLE({multi_ref},{index_ref},,12)")
-    risk = bx.risk_table(multi_r.iloc[:, :5], index_r)
+    risk = bx.risk_table(multi_r.iloc[:, :5], index_r, periods_per_year=12)
     fs.write(row, 7, "native checks", b.bold)
     for j, asset in enumerate(prices.columns[:5]):
         col_ref = _ref(RETURNS, (3, 5 + j), (2 + n_mr, 5 + j))
