@@ -296,6 +296,18 @@ def as_panel(data: ArrayLike, *, arg: str, min_rows: int = 0) -> Panel:
     return Panel(values, names, index, named)
 
 
+def as_array(data: ArrayLike, *, arg: str) -> np.ndarray:
+    """Any shape of numbers as a float array of the same shape, validated like a panel."""
+    if isinstance(data, (pd.DataFrame, pd.Series)):
+        panel = as_panel(data, arg=arg)
+        return panel.values.reshape(data.shape)
+    raw = np.asarray(data, dtype=object) if isinstance(data, (list, tuple)) and \
+        _holds_bool(data) else np.asarray(data)
+    if raw.dtype.kind not in "iuf":
+        raw = np.asarray(data, dtype=object)
+    return _to_float(raw, arg)
+
+
 def no_total_loss(values: np.ndarray, arg: str) -> None:
     """Refuse simple returns below -100% (a loss larger than the whole investment)."""
     below = values < -1.0  # NaN compares False

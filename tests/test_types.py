@@ -128,3 +128,18 @@ def test_inputs_keep_their_dtypes_and_values() -> None:
     copy = frame.copy()
     bx.ols_beta(frame, X)
     pd.testing.assert_frame_equal(frame, copy)
+
+
+def test_conversions_check_types_too() -> None:
+    for convert, arg in ((bx.simple_to_log, "returns"), (bx.log_to_simple, "log_returns")):
+        name = convert.__name__
+        with pytest.raises(InputError, match=rf"^{name}: {arg} has TRUE/FALSE at row 1"):
+            convert([True, 0.1])
+        with pytest.raises(InputError, match=rf"^{name}: {arg} has a non-numeric value 'x'"):
+            convert(["x"])
+    assert float(bx.simple_to_log(Decimal("0.05"))) == float(np.log1p(0.05))
+    series = bx.log_to_simple(pd.Series([0.0, np.log(1.5)], index=["a", "b"], name="r"))
+    assert series.name == "r" and series.index.tolist() == ["a", "b"]
+    assert series.iloc[1] == pytest.approx(0.5, abs=1e-15)
+    with pytest.raises(InputError, match=r"^simple_to_log: returns has a return at or below"):
+        bx.simple_to_log([-1.0])
