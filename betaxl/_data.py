@@ -310,6 +310,8 @@ def as_array(data: ArrayLike, *, arg: str) -> np.ndarray:
 
 def no_total_loss(values: np.ndarray, arg: str) -> None:
     """Refuse simple returns below -100% (a loss larger than the whole investment)."""
+    if values.size == 0 or values.min() >= -1.0:  # one pass, no temporary; NaN: look
+        return
     below = values < -1.0  # NaN compares False
     if below.any():
         row, col = np.argwhere(below.reshape(values.shape[0], -1))[0]
