@@ -1,9 +1,21 @@
 """Validation at the edge: turn what a caller passes into clean float arrays, once.
 
 Every public core function calls these helpers first and works on plain numpy arrays
-afterwards.  Missing values (None, NaN) become NaN and are never filled with zeros; text,
-booleans and infinities are refused with a message naming the argument and the cell.
-Inputs are copied, never modified.
+afterwards.  Missing values (None, NaN, pd.NA) become NaN and are never filled with
+zeros; text, booleans and infinities are refused with a message naming the argument and
+the cell; exact numbers (Decimal, Fraction, ints of any size) are rounded once.  Inputs
+are copied, never modified.
+
+Labels, in this one place:
+
+- rows are labelled unless they are a RangeIndex (positions); labelled rows must be
+  unique and, if they are dates (also dates written as text) or numbers, oldest first:
+  betaxl refuses other orders rather than sorting (:func:`check_rows`);
+- a labelled column (market, benchmark, risk-free rate) is matched to labelled returns
+  by date; it may have more dates than the returns, never fewer (:func:`as_column`);
+- weights labelled by asset are matched by name (:func:`as_weights`); prices and
+  distributions by date and name (:func:`align_table`);
+- anything unlabelled is matched by position, and lengths must agree.
 """
 
 from __future__ import annotations
@@ -121,8 +133,11 @@ def _to_float(raw: np.ndarray, arg: str, names: Sequence[str] | None = None) -> 
                 if isinstance(shown, bool):
                     raise problem("", arg, "has TRUE/FALSE at row {row}, {where} where a "
                                   "number was expected", row=int(row) + 1, where=where)
-                hint = ("; dates belong in the index (DataFrame.set_index)"
-                        if isinstance(shown, (dt.date, np.datetime64)) else "")
+                hint = ("; dates belong in the index (DataFrame.set_index, or read_csv "
+                        "with index_col=0, parse_dates=True)"
+                        if isinstance(shown, (dt.date, np.datetime64)) or (
+                            isinstance(shown, str)
+                            and text_dates(pd.Index([shown])) is not None) else "")
                 raise problem(
                     "", arg, "has a non-numeric value {value!r} at row {row}, {where}" + hint,
                     value=shown if isinstance(shown, str) else str(shown)[:40],
@@ -161,6 +176,19 @@ def _date_like(index: pd.Index) -> bool:
         and all(isinstance(v, (dt.date, np.datetime64)) for v in index))
 
 
+def text_dates(index: pd.Index) -> pd.DatetimeIndex | None:
+    """Row labels that are dates written as text (a CSV read with ``index_col=0``)."""
+    if index.dtype.kind not in "OU" and not pd.api.types.is_string_dtype(index.dtype):
+        return None
+    if len(index) == 0 or not all(isinstance(v, str) and 6 <= len(v) <= 30
+                                  and any(c in v for c in "-/.") for v in index):
+        return None
+    try:
+        return pd.DatetimeIndex(pd.to_datetime(index, format="ISO8601"))
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
 def check_rows(index: pd.Index | None, *, arg: str) -> None:
     """Labelled rows must be unique, and dates (or numbers) in time order, oldest first.
 
@@ -170,12 +198,18 @@ def check_rows(index: pd.Index | None, *, arg: str) -> None:
     if not labelled(index):
         return
     assert index is not None
+    if isinstance(index, pd.MultiIndex):
+        raise problem("", arg, "has rows labelled by {m} levels (a long table?); give one "
+                      "row per date and one column per asset (DataFrame.unstack)",
+                      m=index.nlevels)
     if not index.is_unique:
         twice = index[index.duplicated()][0]
         raise problem("", arg, "has the row label {v} more than once; every period must "
                       "appear once", v=_show(twice))
     if not (_date_like(index) or pd.api.types.is_numeric_dtype(index.dtype)):
-        return
+        index = text_dates(index)  # dates written as text are in time order too
+        if index is None:
+            return
     if index.hasnans:
         raise problem("", arg, "has a missing date in its index")
     if not index.is_monotonic_increasing:
@@ -214,6 +248,9 @@ def row_positions(source: pd.Index, target: pd.Index, *, arg: str,
         tz = (getattr(source, "tz", None), getattr(target, "tz", None))
         hint = (f"; its time zone is {tz[0]}, that of {{like}} is {tz[1]}"
                 if tz[0] != tz[1] else "")
+        if (text_dates(source) is None) != (text_dates(target) is None):
+            hint = ("; one has dates written as text: convert them with "
+                    "index=pd.to_datetime(index)")
         raise problem("", arg, "has no row in common with {like}: its rows run {a} to {b}, "
                       "those of {like} {c} to {d}" + hint, like=Arg(like),
                       a=_show(source[0]) if len(source) else "(none)",
@@ -512,11 +549,14 @@ def infer_periods_per_year(index: pd.Index | None, *, arg: str = "periods_per_ye
 
     if isinstance(index, pd.PeriodIndex):
         index = index.to_timestamp()
-    if index is not None and index.dtype == object and _date_like(index):
-        try:
-            index = pd.DatetimeIndex(pd.to_datetime(index))
-        except (TypeError, ValueError):
-            index = None
+    if index is not None and not isinstance(index, pd.DatetimeIndex):
+        if _date_like(index):
+            try:
+                index = pd.DatetimeIndex(pd.to_datetime(index))
+            except (TypeError, ValueError):
+                index = None
+        else:
+            index = text_dates(index)
     if not isinstance(index, pd.DatetimeIndex):
         raise refuse("{like} has no dates to infer it from", like=Arg(like))
     if len(index) < 3:

@@ -157,3 +157,33 @@ def test_time_zones_must_agree() -> None:
     tokyo = M.tz_localize("UTC").tz_convert("Asia/Tokyo")
     assert bx.ols_beta(R.tz_localize("UTC"), tokyo).beta.to_numpy() == pytest.approx(
         bx.ols_beta(R, M).beta.to_numpy(), abs=0)
+
+
+def test_pandas_default_csvs() -> None:
+    import io
+
+    def csv(frame: pd.DataFrame | pd.Series, **kwargs) -> pd.DataFrame:
+        buf = io.StringIO()
+        frame.to_csv(buf)
+        buf.seek(0)
+        return pd.read_csv(buf, **kwargs)
+
+    # index_col=0 without parse_dates: dates as text, still checked for order and aligned
+    text = csv(R, index_col=0)
+    with pytest.raises(InputError, match=r"returns has dates newest first"):
+        bx.ols_beta(text.iloc[::-1], M)
+    market_text = csv(M, index_col=0).iloc[:, 0]
+    want = bx.ols_beta(R, M).beta.to_numpy()
+    assert bx.ols_beta(text, market_text).beta.to_numpy() == pytest.approx(want, abs=0)
+    assert bx.ols_beta(text, M).beta.to_numpy() == pytest.approx(want, abs=0)
+    got = bx.risk_table(text, market_text)  # monthly, inferred from the text dates
+    assert (got.annual_std / got.std).iloc[0] == pytest.approx(np.sqrt(12), rel=1e-14)
+    # no index_col: the date column is data, refused with the way out
+    with pytest.raises(InputError, match=r"column 'Unnamed: 0'; dates belong in the index"):
+        bx.ols_beta(csv(R), M)
+
+
+def test_long_tables_are_refused() -> None:
+    with pytest.raises(InputError, match=r"^ols_beta: returns has rows labelled by 2 levels "
+                       r"\(a long table\?\)"):
+        bx.ols_beta(R.stack(), M)
