@@ -124,3 +124,19 @@ def test_price_returns_keep_every_digit_at_1e9() -> None:
         exact = (Fraction(prices[t]) - Fraction(prices[t - 1])) / Fraction(prices[t - 1])
         if exact:
             assert abs(float((Fraction(float(got[t - 1])) - exact) / exact)) <= 1e-12
+
+
+def test_log_returns_keep_every_digit_of_small_returns() -> None:
+    # to_returns(method="log"): log1p of the exact-difference simple return; mpmath at
+    # 50 digits is the reference, for moves from 1e-12 to a fall of 99.9999%
+    import mpmath
+
+    mpmath.mp.dps = 50
+    prices = np.array([100.0, 100.0 + 1e-10, 100.0 + 2e-10, 150.0, 100.0, 1e-4, 3e-4, 3e-4])
+    got = bx.to_returns(prices, method="log").to_numpy()[:, 0]
+    for t in range(1, len(prices)):
+        exact = mpmath.log(mpmath.mpf(prices[t]) / mpmath.mpf(prices[t - 1]))
+        if exact == 0:
+            assert got[t - 1] == 0.0
+        else:
+            assert abs(float((mpmath.mpf(got[t - 1]) - exact) / exact)) <= 4e-16
