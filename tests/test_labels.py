@@ -11,6 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import betaxl as bx
 from betaxl import InputError
@@ -187,3 +189,20 @@ def test_long_tables_are_refused() -> None:
     with pytest.raises(InputError, match=r"^ols_beta: returns has rows labelled by 2 levels "
                        r"\(a long table\?\)"):
         bx.ols_beta(R.stack(), M)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.permutations(["A", "B", "C", "D"]), st.permutations(["A", "B", "C", "D"]),
+       st.lists(st.floats(0.05, 1.0), min_size=4, max_size=4))
+def test_column_and_weight_order_never_matter(cols, keys, raw) -> None:
+    rng = np.random.default_rng(9)
+    base = pd.DataFrame(rng.normal(0.01, 0.03, (12, 4)), columns=["A", "B", "C", "D"],
+                        index=pd.date_range("2021-01-31", periods=12, freq="ME"))
+    market = pd.Series(rng.normal(0.01, 0.02, 12), index=base.index)
+    weights = pd.Series(dict(zip(["A", "B", "C", "D"], raw, strict=True)))
+    want = bx.portfolio_returns(base, weights.to_numpy()).returns
+    got = bx.portfolio_returns(base[list(cols)], weights[list(keys)]).returns
+    pd.testing.assert_series_equal(got, want, rtol=1e-15, atol=1e-17)
+    rec = bx.beta_reconcile(base[list(cols)], market, weights[list(keys)])
+    assert rec.portfolio_beta == pytest.approx(
+        bx.beta_reconcile(base, market, weights.to_numpy()).portfolio_beta, rel=1e-13)
