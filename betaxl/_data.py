@@ -21,7 +21,7 @@ Labels, in this one place:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -393,12 +393,14 @@ def as_weights(data: ArrayLike, *, arg: str, k: int, like: str = "returns",
                names: Sequence[str] | None = None) -> np.ndarray:
     """Read one number per asset (a row, a column or a 1-D sequence of length ``k``).
 
-    A Series (or one-row or one-column DataFrame) whose labels are asset names is
+    A dict, a Series (or one-row or one-column DataFrame) whose labels are asset names is
     matched to ``like``'s columns (``names``) by name: every asset needs exactly one
     weight (0 to leave it out) and no weight may name an asset ``like`` lacks.  Plain
     sequences, and pandas objects with a RangeIndex, are matched by position.
     """
     keys: pd.Index | None = None
+    if isinstance(data, Mapping):  # {"A": 0.8, "B": 0.2}: labelled by asset, like a Series
+        data = pd.Series(dict(data), dtype=object)
     if isinstance(data, pd.Series):
         keys = data.index if labelled(data.index) else None
         values = as_panel(data.reset_index(drop=True), arg=arg).values

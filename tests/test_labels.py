@@ -25,6 +25,7 @@ M = pd.Series([0.01, 0.015, -0.02, 0.02, 0.0, 0.01], index=DATES, name="market")
 
 @pytest.mark.parametrize("weights", [
     pd.Series({"B": 0.2, "A": 0.8}),
+    {"B": 0.2, "A": 0.8},
     pd.DataFrame({"B": [0.2], "A": [0.8]}),               # one row, named columns
     pd.DataFrame({"w": [0.2, 0.8]}, index=["B", "A"]),    # one column, named rows
 ])
