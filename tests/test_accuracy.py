@@ -140,3 +140,19 @@ def test_log_returns_keep_every_digit_of_small_returns() -> None:
             assert got[t - 1] == 0.0
         else:
             assert abs(float((mpmath.mpf(got[t - 1]) - exact) / exact)) <= 4e-16
+
+
+def test_rolling_beta_for_an_asset_that_starts_late_at_a_level() -> None:
+    # no value in the first window: centred on its first value instead, still exact
+    rng = np.random.default_rng(17)
+    n, window = 200, 20
+    x = 1e9 + rng.normal(0, 1.0, n)
+    y = np.column_stack([1e9 + 0.5 * (x - 1e9) + rng.normal(0, 1.0, n),
+                         2e9 - 0.7 * (x - 1e9) + rng.normal(0, 1.0, n)])
+    y[:90, 1] = np.nan
+    got = bx.rolling_beta(y, x, window, min_obs=10).to_numpy()
+    assert np.isnan(got[:99, 1]).all() and not np.isnan(got[99:, 1]).any()
+    for t in range(99, n, 11):
+        win = slice(t - window + 1, t + 1)
+        exact = exact_beta(y[win, 1], x[win])
+        assert abs(float((Fraction(float(got[t, 1])) - exact) / exact)) <= 1e-12
