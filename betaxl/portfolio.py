@@ -184,7 +184,9 @@ def portfolio_returns(
     weights : k numbers
         ``holdings="weights"``: weights or market values, scaled to sum to 1.
         ``holdings="units"``: quantities held (shares; bonds quoted per 100 nominal:
-        units = nominal / 100), valued at the first row of ``prices``.
+        units = nominal / 100), valued at the first row of ``prices``.  A dict or
+        Series keyed by asset name is matched to ``returns``' columns by name (every
+        asset once; 0 leaves one out); a list or array by position.
     rebalance : {"none", "period", "month", "quarter", "year"}
         ``"none"``: buy and hold, weights drift with returns.  ``"period"``: back to the
         weights at the start of every period (constant weights, Excel's SUMPRODUCT).

@@ -237,7 +237,9 @@ def ols_beta(returns: ArrayLike, market: ArrayLike, *,
     returns : DataFrame, Series or array, shape (n,) or (n, k)
         Per-period simple returns, oldest first, one column per asset; NaN = missing.
     market : Series or array, shape (n,)
-        The market's returns over the same periods.
+        The market's returns over the same periods.  A Series with dates is matched to
+        dated ``returns`` by date (it may cover more dates, never fewer); otherwise by
+        position.  The same holds for a ``risk_free`` Series.
     risk_free : float or array of shape (n,), optional
         Risk-free return per period (same frequency as the returns, not annual).  Given,
         both sides become excess returns (CAPM regression).
