@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 import stat
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
@@ -113,7 +114,8 @@ def check_output(target: PathLike, *, inputs: Iterable[PathLike] = (),
                 raise _fail(path, f"is {kind}, not a file: name a file to write")
         if not stat.S_ISREG(info.st_mode):
             raise _fail(path, "is not a regular file: name a file to write")
-        if not os.access(path, os.W_OK):
+        writable = stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH
+        if not os.access(path, os.W_OK) or not info.st_mode & writable:
             raise _fail(path, "is read-only: make it writable or write elsewhere")
     folder = path.parent
     if not folder.is_dir():
@@ -189,7 +191,10 @@ class _Pending:
 
     def discard(self) -> None:
         if not self.handle.closed:
-            self.handle.close()
+            try:
+                self.handle.close()  # closes the descriptor even when the flush fails
+            except OSError:
+                pass
         if self.tmp is not None:
             try:
                 os.unlink(self.tmp)
@@ -272,43 +277,60 @@ def atomic_files(targets: Sequence[PathLike], *, inputs: Iterable[PathLike] = ()
 
 def _commit(pending: list[_Pending]) -> None:
     """Rename every finished temporary over its target; on failure undo the renames."""
-    backups: list[tuple[Path, str | None]] = []  # (target, its old content's name or None)
+    done: list[tuple[Path, str | None]] = []  # replaced: (target, its old file's name)
+    spare: str | None = None
+    current = pending[0].target if pending else Path(".")
     try:
-        for p in pending:
-            assert p.tmp is not None
-            old = None
-            if len(pending) > 1 and os.path.lexists(p.target):
-                old = _keep_old(p.target)
-            backups.append((p.target, old))
-            os.replace(p.tmp, p.target)
-            p.tmp = None
-    except BaseException:
-        for target, old in reversed(backups):
-            try:
-                if old is not None:
-                    os.replace(old, target)
-                elif target.exists():
-                    os.unlink(target)
-            except OSError:
-                pass
-        raise
-    for _, old in backups:
+        try:
+            for p in pending:
+                current = p.target
+                assert p.tmp is not None
+                spare = None
+                if len(pending) > 1 and os.path.lexists(p.target):
+                    spare = _keep_old(p.target)
+                os.replace(p.tmp, p.target)
+                p.tmp = None
+                done.append((p.target, spare))
+                spare = None
+        except BaseException:
+            if spare is not None:  # the failed target was never replaced
+                _quiet_unlink(spare)
+            for target, old in reversed(done):
+                try:
+                    if old is not None:
+                        os.replace(old, target)
+                    else:
+                        os.unlink(target)
+                except OSError:
+                    pass
+            raise
+    except OSError as exc:
+        raise _explain(current, exc) from None
+    for _, old in done:
         if old is not None:
-            try:
-                os.unlink(old)
-            except OSError:
-                pass
+            _quiet_unlink(old)
+
+
+def _quiet_unlink(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
 
 
 def _keep_old(target: Path) -> str:
     """A second name for ``target``'s current file, to restore it if a later rename fails."""
     for attempt in range(100):
         name = str(target.with_name(f".{target.name}.{os.getpid()}.{attempt}.betaxl-old"))
+        if os.path.lexists(name):
+            continue
         try:
             os.link(target, name)
-            return name
         except FileExistsError:
             continue
+        except OSError:  # no hard links on this file system: a copy does the same job
+            shutil.copy2(target, name)
+        return name
     raise FileExistsError(errno.EEXIST, "no free backup name", os.fspath(target))
 
 
