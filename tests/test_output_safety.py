@@ -447,3 +447,24 @@ def test_out_of_memory_while_writing(book: Path, tmp_path: Path,
     one_line(err, "recalc", "book.xlsm: out of memory while writing; nothing was written")
     assert book.read_bytes() == TEMPLATE.read_bytes()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["book.xlsm"]
+
+
+def test_an_output_symlink_is_written_through(prices_csv: Path, tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    real = tmp_path / "kept" / "betas.csv"
+    real.parent.mkdir()
+    real.write_text("old\n")
+    real.chmod(0o640)
+    link = tmp_path / "betas_link.csv"
+    link.symlink_to(real)
+    code, err = run(capsys, "betas", str(prices_csv), "--market", "mkt", "-o", str(link))
+    assert code == 0, err
+    assert link.is_symlink() and real.read_text().startswith("asset,")
+    assert stat.S_IMODE(real.stat().st_mode) == 0o640
+    # a dangling link into a missing folder is a missing folder
+    (tmp_path / "dangling.csv").symlink_to(tmp_path / "gone" / "x.csv")
+    code, err = run(capsys, "betas", str(prices_csv), "--market", "mkt", "-o",
+                    str(tmp_path / "dangling.csv"))
+    one_line(err, "betas", "x.csv: cannot write: folder", "does not exist")
+    no_temporaries(tmp_path)
+    no_temporaries(real.parent)
