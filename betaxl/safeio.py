@@ -26,6 +26,7 @@ Rules, for every command that writes a file:
 from __future__ import annotations
 
 import errno
+import functools
 import os
 import shutil
 import stat
@@ -33,7 +34,7 @@ import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from .errors import BetaxlError
 
@@ -371,10 +372,20 @@ def _link_anonymous(handle: IO[bytes], folder: Path, name: str) -> str:
 
 def _linkat_empty_path(fd: int, path: str) -> bool:
     """linkat(fd, "", AT_FDCWD, path, AT_EMPTY_PATH) through libc; False if refused."""
+    libc = _libc()
+    if libc is None:
+        return False
+    return int(libc.linkat(fd, b"", -100, os.fsencode(path), 0x1000)) == 0
+
+
+@functools.lru_cache(maxsize=1)
+def _libc() -> Any:
+    """The C library with a linkat, loaded once; None where there is none."""
     try:
         import ctypes
 
         libc = ctypes.CDLL(None, use_errno=True)
-        return int(libc.linkat(fd, b"", -100, os.fsencode(path), 0x1000)) == 0
+        libc.linkat  # noqa: B018 (raises AttributeError where missing)
+        return libc
     except (OSError, AttributeError):
-        return False
+        return None
