@@ -62,7 +62,8 @@ def same_file(a: PathLike, b: PathLike) -> bool:
     """Whether ``a`` and ``b`` name the same file (symlinks followed, by identity).
 
     Two paths that do not exist yet are the same file when their folders are the same
-    folder and the names are equal.
+    folder and the names are equal, or equal but for case in a folder that ignores case
+    (probed with a temporary file).
 
     >>> same_file(".", "./")
     True
@@ -74,11 +75,28 @@ def same_file(a: PathLike, b: PathLike) -> bool:
     pa, pb = Path(os.path.realpath(a)), Path(os.path.realpath(b))
     if os.path.lexists(pa) or os.path.lexists(pb):
         return False
+    if pa.name.casefold() != pb.name.casefold():
+        return False
     try:
-        return pa.name == pb.name and os.path.samestat(os.stat(pa.parent),
-                                                       os.stat(pb.parent))
+        if not os.path.samestat(os.stat(pa.parent), os.stat(pb.parent)):
+            return False
     except OSError:
         return pa == pb
+    return pa.name == pb.name or _ignores_case(pa.parent)
+
+
+def _ignores_case(folder: Path) -> bool:
+    """Whether ``folder``'s file system ignores case (a probe file, removed at once)."""
+    try:
+        fd, name = tempfile.mkstemp(prefix=".betaxl-case-probe-", dir=folder)
+    except OSError:
+        return False
+    os.close(fd)
+    try:
+        other = Path(name).with_name(Path(name).name.upper())
+        return os.path.exists(other)
+    finally:
+        _quiet_unlink(name)
 
 
 def check_output(target: PathLike, *, inputs: Iterable[PathLike] = (),

@@ -514,3 +514,21 @@ def test_without_linkat_the_anonymous_file_is_copied_to_a_name(
     assert out.read_bytes() == b"x" * 3_000_000
     assert stat.S_IMODE(out.stat().st_mode) == 0o640
     no_temporaries(tmp_path)
+
+
+def test_names_differing_only_in_case(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # this file system tells case apart: two new files
+    assert not safeio._ignores_case(tmp_path)
+    assert not same_file(tmp_path / "Out.csv", tmp_path / "out.csv")
+    no_temporaries(tmp_path)
+    assert [p for p in tmp_path.iterdir()] == []  # the probe left nothing
+    # existing files are compared by inode, which a case-insensitive system shares
+    (tmp_path / "R.csv").write_text("x")
+    os.link(tmp_path / "R.csv", tmp_path / "r.csv")  # what 'r.csv' would open there
+    assert same_file(tmp_path / "R.csv", tmp_path / "r.csv")
+    # on a file system that ignores case (vfat, APFS, NTFS, ext4 casefold), two new
+    # names differing in case are one file: refused as a pair of outputs
+    monkeypatch.setattr(safeio, "_ignores_case", lambda folder: True)
+    with pytest.raises(FileError, match="named twice"):
+        with atomic_files([tmp_path / "Out.csv", tmp_path / "out.csv"]):
+            pass
