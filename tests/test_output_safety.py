@@ -532,3 +532,15 @@ def test_names_differing_only_in_case(tmp_path: Path, monkeypatch: pytest.Monkey
     with pytest.raises(FileError, match="named twice"):
         with atomic_files([tmp_path / "Out.csv", tmp_path / "out.csv"]):
             pass
+
+
+def test_recalculate_file_refuses_in_place_with_another_output(book: Path,
+                                                               tmp_path: Path) -> None:
+    from betaxl.workbook.recalc import recalculate_file
+
+    with pytest.raises(FileError, match="either an output or in_place, not both"):
+        recalculate_file(book, tmp_path / "other.xlsm", in_place=True)
+    assert book.read_bytes() == TEMPLATE.read_bytes()
+    assert not (tmp_path / "other.xlsm").exists()
+    written, _ = recalculate_file(book, book, in_place=True)  # the input itself: fine
+    assert written == book
