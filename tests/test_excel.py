@@ -91,7 +91,7 @@ def test_read_row_with_labels() -> None:
     assert read_row([["A", 0.3], ["B", 0.7]], arg="w").tolist() == [0.3, 0.7]
     with labels("F"), pytest.raises(BetaxlError, match="^F: w value number 2 is not a "
                                                        "number \\(blank\\)"):
-        read_row([[0.3, None]], arg="w")
+        read_row([[0.3, None, 0.7]], arg="w")
     with labels("F"), pytest.raises(BetaxlError, match="^F: w must be one row or one column"):
         read_row([[1.0, 2.0], [3.0, 4.0]], arg="w")
 
@@ -103,7 +103,7 @@ def test_dates_from_each_runtime() -> None:
     texts = read_dates([["date"], ["2020-01-31"], ["2020-02-29"]], arg="dates")
     assert classic == office == texts
     with labels("F"), pytest.raises(BetaxlError, match="^F: dates row 2 is not a date"):
-        read_dates([[43861], [None]], arg="dates")
+        read_dates([[43861], [None], [43890]], arg="dates")
 
 
 def test_scalar_arguments() -> None:
