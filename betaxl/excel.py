@@ -201,28 +201,30 @@ def _blank_cell(value: Any) -> bool:
 def _trailing_blank_rows(rows: Sequence[Any], width: int) -> int:
     """How many rows at the end of ``rows`` are blank in every cell.
 
-    Rows are compared in growing blocks against a block of blank rows, one C-level
-    comparison per row, so a whole column costs about one look at each of its cells.
+    The rows are counted against the last blank row in growing blocks with the C-level
+    ``count`` (one comparison per row, no Python code per row), so a whole column costs
+    about one look at each row xlwings hands over.  Rows blank in another way (None in
+    one, "" in another) start a new run with their own template.
     """
-    n = len(rows)
-    kind = tuple if isinstance(rows, tuple) else list
-    for blank in (None, ""):
-        for row_kind in (tuple, list):
-            row = row_kind([blank] * width)
-            block = 1
-            while n:
-                step = min(block, n)
-                if rows[n - step:n] == kind([row] * step):
-                    n -= step
-                    block = min(block * 2, 65536)
-                elif step > 1:
-                    block = 1
-                else:
-                    break
-    while n > 1 and isinstance(rows[n - 1], (list, tuple)) and len(rows[n - 1]) == width \
-            and all(_blank_cell(c) for c in rows[n - 1]):
-        n -= 1  # a row mixing None and "" is blank too
-    return len(rows) - n
+    total = n = len(rows)
+    while n > 1:
+        last = rows[n - 1]
+        if not (isinstance(last, (list, tuple)) and len(last) == width
+                and all(_blank_cell(c) for c in last)):
+            break
+        block, start = 1, n
+        while n > 1:
+            step = min(block, n - 1)
+            if rows[n - step:n].count(last) == step:
+                n -= step
+                block = min(block * 2, 1 << 16)
+            elif step > 1:
+                block = step // 2
+            else:
+                break
+        if n == start:
+            break
+    return total - n
 
 
 def rows_and_count(value: Any, *, arg: str, trim: bool = True
