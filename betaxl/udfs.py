@@ -132,7 +132,7 @@ def excel(details: str) -> Callable[[F], F]:
         wrapped: Any = call
         for name in reversed(inspect.signature(fn).parameters):
             wrapped = arg(name, "raw", doc=arg_help(fn.__name__, name))(wrapped)
-        return func(category="betaxl")(wrapped)  # type: ignore[no-any-return]
+        return func(category="betaxl")(wrapped)
 
     return register
 

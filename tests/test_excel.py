@@ -137,3 +137,101 @@ def test_cell_errors_turns_bugs_into_one_line() -> None:
         {}["k"]
     with pytest.raises(BetaxlError, match="^F: x is an empty range"), cell_errors("F"):
         read_table([], arg="x")
+
+
+LITE_CHECK = r"""
+import importlib.abc, os, sys
+BLOCKED = {"openpyxl", "xlsxwriter", "defusedxml", "statsmodels", "scipy", "pyarrow"}
+class Block(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in BLOCKED:
+            raise ImportError(f"{name} is not in xlwings Lite's dependency set")
+sys.meta_path.insert(0, Block())
+os.environ["XLWINGS_LICENSE_KEY"] = "noncommercial"
+os.environ["XLWINGS_ON_SERVER"] = "true"
+import types
+from xlwings.server import custom_functions_meta
+main = types.ModuleType("main")
+exec("from betaxl.udfs import *", main.__dict__)
+meta = custom_functions_meta(main)
+print(sorted(f["name"] for f in meta["functions"]))
+print(sorted(m for m in sys.modules if m.split(".")[0] in BLOCKED))
+"""
+
+
+def test_the_excel_functions_need_only_what_xlwings_lite_ships() -> None:
+    import subprocess
+    import sys
+    import tomllib
+    from pathlib import Path
+
+    import betaxl.udfs
+
+    root = Path(__file__).resolve().parents[1]
+    project = tomllib.loads((root / "pyproject.toml").read_text())["project"]
+    names = {d.split(">")[0].split("=")[0].split("<")[0].strip().lower()
+             for d in project["dependencies"]}
+    assert names == {"numpy", "pandas", "xlwings"}
+    assert not any("==" in d for d in project["dependencies"])  # Lite's own xlwings fits
+    out = subprocess.run([sys.executable, "-c", LITE_CHECK], cwd=root, capture_output=True,
+                         text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    registered, leaked = out.stdout.strip().splitlines()
+    assert registered == repr(sorted(betaxl.udfs.__all__)) and leaked == "[]"
+
+
+@pytest.mark.parametrize("text, number", [
+    ("0.5", 0.5), (" -1e-3 ", -0.001), ("2.5%", 0.025), ("1,234", 1234.0),
+    ("1,234,567.5", 1234567.5), ("(0.5)", -0.5), ("(2.5%)", -0.025), ("+3", 3.0),
+    (".5", 0.5), ("1,5", None), ("12,34", None), ("nan", None), ("inf", None),
+    ("1_000", None), ("$5", None), ("(-1)", None), ("", None), ("5-", None),
+    ("()", None), ("1e400", None), ("0x10", None),
+])
+def test_one_rule_for_numbers_stored_as_text(text, number) -> None:
+    from betaxl.excel import parse_number_text
+
+    assert parse_number_text(text) == number
+
+
+def test_headers_never_eat_data() -> None:
+    for blank in (None, ""):
+        text = [["0.5", "0.1"], ["0.25", blank], ["-0.5", "0.3"]]
+        table = read_table(text, arg="x")
+        assert not table.has_header and table.values[0].tolist() == [0.5, 0.1]
+    tickers = read_table([["600519", "000001"], [0.1, 0.2], [0.3, 0.4]], arg="x")
+    assert tickers.has_header and tickers.names == ("600519", "000001")
+    # a header cell that is a number (a year) makes the row data, in both runtimes
+    assert not read_table([[2020.0, 2021.0], [0.1, 0.2]], arg="x").has_header
+
+
+def test_trailing_blank_rows_and_columns_are_trimmed_in_every_form() -> None:
+    from betaxl.excel import rows_and_count
+
+    classic = tuple([(1.0, None, None), (2.0, None, None)] + [(None,) * 3] * 50)
+    office = [[1.0, "", ""], [2.0, "", ""]] + [["", "", ""] for _ in range(50)]
+    mixed = [[1.0, None], [2.0, ""], [None, ""], ["", None], [None, None]]
+    for value in (classic, office, mixed):
+        rows, total = rows_and_count(value, arg="x")
+        assert [r[0] for r in rows] == [1.0, 2.0] and len(rows[0]) == 1
+        assert total == len(value)
+    # a blank row inside the data stays: it is a period with no values
+    rows, _ = rows_and_count([[1.0], [None], [2.0], [None]], arg="x")
+    assert rows == [[1.0], [None], [2.0]]
+
+
+def test_the_size_limit_applies_to_the_data_on_every_path() -> None:
+    import betaxl.excel as excel
+
+    big = [[0.1] * 10 for _ in range(20)]
+    old = excel._MAX_CELLS
+    excel._MAX_CELLS = 150
+    try:
+        for value in (big, [[str(v) for v in row] for row in big]):  # fast and slow paths
+            with labels("F"), pytest.raises(BetaxlError, match="200 cells of data"):
+                read_table(value, arg="x")
+        with labels("F"), pytest.raises(BetaxlError, match="cells of data"):
+            read_row([list(range(200))], arg="w")
+        # trailing blanks do not count: a whole column of few data is fine
+        assert read_table([[0.1]] * 5 + [[None]] * 1000, arg="x").values.shape == (5, 1)
+    finally:
+        excel._MAX_CELLS = old
