@@ -14,12 +14,19 @@ date           datetime                 serial number (days since 1899-12-30)
 1-row range    tuple of one tuple       a flat list
 ============== ======================== ===========================================
 
-In data ranges, blanks, errors, text and TRUE/FALSE are missing values (as in Excel's
-own SLOPE or STDEV), except that a number stored as text ("0.5") is read as that
-number; a first row with text and no numbers (numeric text such as the ticker "600519"
-counts as text there) holds the asset names.
-Results go back as lists of rows with ``None`` for "no value": NaN would show as #NUM!
-in Office.js.
+Reading a data range (:func:`read_table`), the same in both runtimes:
+
+1. trailing blank rows and columns are trimmed (:func:`rows_and_count`), and the size
+   limit applies to what is left, on every path;
+2. the first row is the header when it holds text and no numbers (:func:`_is_header`:
+   numeric text is a name only if its column holds no numbers stored as text);
+3. a date column (a date header, or a first column of whole days rising each row) is
+   taken out as the table's dates (:func:`_date_column`); other dates are serial numbers;
+4. numbers stored as text follow :func:`parse_number_text`; blanks, errors, other
+   text and TRUE/FALSE are missing values.
+
+Rows in messages are counted from the first data row below the header.  Results go
+back as lists of rows with ``None`` for "no value": NaN would show as #NUM! in Office.js.
 """
 
 from __future__ import annotations
@@ -39,6 +46,9 @@ from .errors import BetaxlError, InputError, labels, problem
 
 __all__ = [
     "ERROR_CODES",
+    "parse_number_text",
+    "rows_and_count",
+    "transpose",
     "InternalError",
     "Table",
     "cell_errors",

@@ -10,6 +10,25 @@ Rules shared by every function: rows are periods, oldest first; columns are asse
 first row of text holds the asset names; blanks, errors, text and TRUE/FALSE inside the
 data are missing values; ``input_type`` is "returns" (default), "prices" (returns are
 computed first, so results have one row fewer) or "log_returns".
+
+A new Excel function follows the same pattern (append it at the end, add its name to
+``__all__`` and any new argument to ``ARG_HELP``)::
+
+    @excel('''
+        Reference text for the README: what the result holds, conventions, formulas.
+        ''')
+    def NEW_FUNCTION(asset_returns: Any, market_returns: Any, option: Any = None) -> Any:
+        '''One or two plain sentences for the function wizard, at most 255 characters.'''
+        with cell_errors("NEW_FUNCTION", {"returns": "asset_returns",
+                                          "market": "market_returns"}):
+            data = _Inputs(asset_returns, "returns", market=market_returns)
+            result = core_function(data.returns, data.market)  # one core call
+            return cells(result.to_frame(), corner="statistic")
+
+``_Inputs`` reads, trims, lines up and converts the ranges; ``read_choice`` /
+``read_flag`` / ``read_number`` read options; ``cells`` / ``column`` shape results; a
+failure raises a :class:`~betaxl.BetaxlError` (``fail(arg, text)``), which ``@excel``
+turns into the cell's one-line text.
 """
 
 from __future__ import annotations

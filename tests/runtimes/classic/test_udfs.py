@@ -61,4 +61,4 @@ def test_a_failing_call_puts_one_line_in_the_cell(xl) -> None:
     # the VBA wrapper's `failed:` branch (Err.Description, a pywin32 traceback) is never
     # reached: call_udf returns the message, and `NAME = XLPy.CallUDF(...)` shows it
     value = xl.cell("RETURNS", [[10.0], [0.0]])
-    assert value == "RETURNS: prices must be positive; row 2, column asset_1 holds 0.0"
+    assert value == [["RETURNS: prices must be positive; row 2, column asset_1 holds 0.0"]]
