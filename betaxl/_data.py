@@ -1,24 +1,40 @@
 """Validation at the edge: turn what a caller passes into clean float arrays, once.
 
 Every public core function calls these helpers first and works on plain numpy arrays
-afterwards.  Missing values (None, NaN) become NaN and are never filled with zeros; text,
-booleans and infinities are refused with a message naming the argument and the cell.
-Inputs are copied, never modified.
+afterwards.  Missing values (None, NaN, pd.NA) become NaN and are never filled with
+zeros; text, booleans and infinities are refused with a message naming the argument and
+the cell; exact numbers (Decimal, Fraction, ints of any size) are rounded once.  Inputs
+are copied, never modified.
+
+Labels, in this one place:
+
+- rows are labelled unless they are a RangeIndex (positions); labelled rows must be
+  unique and, if they are dates (also dates written as text) or numbers, oldest first:
+  betaxl refuses other orders rather than sorting (:func:`check_rows`);
+- a labelled column (market, benchmark, risk-free rate) is matched to labelled returns
+  by date; it may have more dates than the returns, never fewer (:func:`as_column`);
+- weights labelled by asset are matched by name (:func:`as_weights`); prices and
+  distributions by date and name (:func:`align_table`);
+- anything unlabelled is matched by position, and lengths must agree.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
 from functools import cached_property
 from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
 
-from .errors import Arg, problem
+from .errors import Arg, BetaxlError, problem
 
-__all__ = ["Panel", "as_column", "as_panel", "as_weights", "choice", "same_index"]
+__all__ = ["Panel", "align_table", "as_column", "as_panel", "as_returns", "as_weights",
+           "check_rows", "choice", "no_total_loss", "row_positions"]
 
 #: Anything the core accepts as a table of numbers.
 ArrayLike = Any
@@ -33,6 +49,7 @@ class Panel:
     values: np.ndarray  # (n, k) float64, read-only (may be a view of the caller's data)
     names: tuple[str, ...]
     index: pd.Index | None
+    named: bool = False  #: the column names are the caller's labels, not made up
 
     @cached_property
     def columns(self) -> pd.Index:
@@ -68,7 +85,31 @@ class FieldTable:
                              for f in fields(self)}).T  # type: ignore[arg-type]
 
 
-def _to_float(raw: np.ndarray, arg: str) -> np.ndarray:
+_LARGEST = float(np.finfo(np.float64).max)
+
+
+def _cell_float(cell: Any) -> float | None:
+    """One Python value as a float: None for a refusal, NaN for a missing value.
+
+    Exact types (int of any size, Decimal, Fraction) are converted with correct rounding;
+    one too large for a double becomes the largest double, which the magnitude check
+    refuses as beyond 1e100.
+    """
+    if cell is None or cell is pd.NA or (isinstance(cell, float) and cell != cell):
+        return np.nan
+    if isinstance(cell, (bool, np.bool_)):
+        return None
+    if isinstance(cell, (int, float, np.integer, np.floating, Decimal, Fraction)):
+        try:
+            return float(cell)
+        except OverflowError:  # an int (or Fraction) beyond a double: refused as > 1e100
+            return _LARGEST if cell > 0 else -_LARGEST
+        except (ValueError, ArithmeticError):  # Decimal('sNaN')
+            return None
+    return None
+
+
+def _to_float(raw: np.ndarray, arg: str, names: Sequence[str] | None = None) -> np.ndarray:
     """Convert to float64, refusing text, booleans and infinities with the cell's place."""
     if raw.dtype == bool:
         raise problem("", arg, "holds TRUE/FALSE values where numbers were expected")
@@ -83,20 +124,26 @@ def _to_float(raw: np.ndarray, arg: str) -> np.ndarray:
         out = np.empty(raw.shape, dtype=np.float64)
         flat_in, flat_out = raw.reshape(-1), out.reshape(-1)
         for pos, cell in enumerate(flat_in):
-            if cell is None or (isinstance(cell, float) and np.isnan(cell)):
-                flat_out[pos] = np.nan
-            elif isinstance(cell, (bool, np.bool_)) or not isinstance(
-                cell, (int, float, np.integer, np.floating)
-            ):
+            value = _cell_float(cell)
+            if value is None:
                 row, col = np.unravel_index(pos, raw.shape) if raw.ndim == 2 else (pos, 0)
                 shown = cell.item() if isinstance(cell, np.generic) else cell
+                where = (f"column {names[int(col)]!r}" if names is not None
+                         and int(col) < len(names) else f"column {int(col) + 1}")
+                if isinstance(shown, bool):
+                    raise problem("", arg, "has TRUE/FALSE at row {row}, {where} where a "
+                                  "number was expected", row=int(row) + 1, where=where)
+                hint = ("; dates belong in the index (DataFrame.set_index, or read_csv "
+                        "with index_col=0, parse_dates=True)"
+                        if isinstance(shown, (dt.date, np.datetime64)) or (
+                            isinstance(shown, str)
+                            and text_dates(pd.Index([shown])) is not None) else "")
                 raise problem(
-                    "", arg, "has a non-numeric value {value!r} at row {row}, column {col}",
+                    "", arg, "has a non-numeric value {value!r} at row {row}, {where}" + hint,
                     value=shown if isinstance(shown, str) else str(shown)[:40],
-                    row=int(row) + 1, col=int(col) + 1,
+                    row=int(row) + 1, where=where,
                 )
-            else:
-                flat_out[pos] = float(cell)
+            flat_out[pos] = value
     magnitude = np.abs(out)
     if (magnitude > MAX_MAGNITUDE).any():  # NaN compares False: missing values pass
         row = int(np.argwhere(magnitude > MAX_MAGNITUDE)[0][0]) + 1
@@ -106,17 +153,131 @@ def _to_float(raw: np.ndarray, arg: str) -> np.ndarray:
     return out
 
 
+def _holds_bool(data: Any) -> bool:
+    """True if a (nested) list or tuple holds a bool, which numpy would read as 1 or 0."""
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, (bool, np.bool_)):
+            return True
+        if isinstance(item, (list, tuple)):
+            stack.extend(item)
+    return False
+
+
+def labelled(index: pd.Index | None) -> bool:
+    """Rows (or columns) carry labels unless they are absent or a RangeIndex (positions)."""
+    return index is not None and not isinstance(index, pd.RangeIndex)
+
+
+def _date_like(index: pd.Index) -> bool:
+    return isinstance(index, (pd.DatetimeIndex, pd.PeriodIndex)) or (
+        index.dtype == object and len(index) > 0
+        and all(isinstance(v, (dt.date, np.datetime64)) for v in index))
+
+
+def text_dates(index: pd.Index) -> pd.DatetimeIndex | None:
+    """Row labels that are dates written as text (a CSV read with ``index_col=0``)."""
+    if index.dtype.kind not in "OU" and not pd.api.types.is_string_dtype(index.dtype):
+        return None
+    if len(index) == 0 or not all(isinstance(v, str) and 6 <= len(v) <= 30
+                                  and any(c in v for c in "-/.") for v in index):
+        return None
+    try:
+        return pd.DatetimeIndex(pd.to_datetime(index, format="ISO8601"))
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+def check_rows(index: pd.Index | None, *, arg: str) -> None:
+    """Labelled rows must be unique, and dates (or numbers) in time order, oldest first.
+
+    betaxl refuses rather than sorts: a caller's other arguments may be matched to these
+    rows by position, and sorting one of them would silently pair the wrong rows.
+    """
+    if not labelled(index):
+        return
+    assert index is not None
+    if isinstance(index, pd.MultiIndex):
+        raise problem("", arg, "has rows labelled by {m} levels (a long table?); give one "
+                      "row per date and one column per asset (DataFrame.unstack)",
+                      m=index.nlevels)
+    if not index.is_unique:
+        twice = index[index.duplicated()][0]
+        raise problem("", arg, "has the row label {v} more than once; every period must "
+                      "appear once", v=_show(twice))
+    if not (_date_like(index) or pd.api.types.is_numeric_dtype(index.dtype)):
+        index = text_dates(index)  # dates written as text are in time order too
+        if index is None:
+            return
+    if index.hasnans:
+        raise problem("", arg, "has a missing date in its index")
+    if not index.is_monotonic_increasing:
+        order = "newest first" if index.is_monotonic_decreasing else "not in time order"
+        raise problem("", arg, "has dates {order}; betaxl needs them oldest first (sort "
+                      "with .sort_index(); betaxl never reorders rows itself)", order=order)
+
+
+def _show(label: Any) -> str:
+    if isinstance(label, pd.Timestamp) and label == label.normalize() and label.tz is None:
+        return str(label.date())
+    return str(label)
+
+
+def _labels(values: Sequence[Any], limit: int = 3) -> str:
+    shown = ", ".join(_show(v) for v in list(values)[:limit])
+    return shown + (f" and {len(values) - limit} more" if len(values) > limit else "")
+
+
+def row_positions(source: pd.Index, target: pd.Index, *, arg: str,
+                  like: str = "returns") -> np.ndarray | None:
+    """Where each of ``target``'s row labels sits in ``source`` (None: the same rows).
+
+    ``source`` may cover more rows than ``target`` (the extra rows are ignored); a
+    target row it lacks is refused, naming the rows, as are indexes with no overlap.
+    """
+    if source.equals(target):
+        return None
+    try:
+        pos = np.asarray(source.get_indexer(target))
+    except (TypeError, ValueError) as exc:
+        raise problem("", arg, "has row labels that cannot be matched with those of {like} ({e})",
+                      like=Arg(like), e=str(exc).splitlines()[0][:80]) from None
+    missing = pos < 0
+    if missing.all():
+        tz = (getattr(source, "tz", None), getattr(target, "tz", None))
+        hint = (f"; its time zone is {tz[0]}, that of {{like}} is {tz[1]}"
+                if tz[0] != tz[1] else "")
+        if (text_dates(source) is None) != (text_dates(target) is None):
+            hint = ("; one has dates written as text: convert them with "
+                    "index=pd.to_datetime(index)")
+        raise problem("", arg, "has no row in common with {like}: its rows run {a} to {b}, "
+                      "those of {like} {c} to {d}" + hint, like=Arg(like),
+                      a=_show(source[0]) if len(source) else "(none)",
+                      b=_show(source[-1]) if len(source) else "(none)",
+                      c=_show(target[0]) if len(target) else "(none)",
+                      d=_show(target[-1]) if len(target) else "(none)")
+    if missing.any():
+        raise problem("", arg, "has no row for {m} of the dates of {like} ({which}); reindex "
+                      "it to the index of {like} first if they are missing values", like=Arg(like),
+                      m=int(missing.sum()), which=_labels(target[missing]))
+    return pos
+
+
 def as_panel(data: ArrayLike, *, arg: str, min_rows: int = 0) -> Panel:
     """Read a table of numbers: DataFrame, Series, 1-D or 2-D array or nested lists.
 
     A 1-D input is one asset.  Columns are named after the DataFrame's columns, the
-    Series' name, or ``<arg>_1, <arg>_2, ...`` for arrays.
+    Series' name, or ``<arg>_1, <arg>_2, ...`` for arrays.  Labelled rows (any index but
+    a RangeIndex) must be unique and, when they are dates or numbers, oldest first.
     """
     if data is None:
         raise problem("", arg, "is missing")
     index: pd.Index | None = None
+    named = False
     if isinstance(data, pd.DataFrame):
         names = tuple(str(c) for c in data.columns)
+        named = labelled(data.columns)
         index = data.index
         raw = data.to_numpy(dtype=object) if any(
             not pd.api.types.is_numeric_dtype(t) or pd.api.types.is_bool_dtype(t)
@@ -124,6 +285,7 @@ def as_panel(data: ArrayLike, *, arg: str, min_rows: int = 0) -> Panel:
         ) else data.to_numpy(dtype=np.float64, na_value=np.nan)
     elif isinstance(data, pd.Series):
         names = (str(data.name) if data.name is not None else arg,)
+        named = data.name is not None
         index = data.index
         raw = (data.to_numpy(dtype=np.float64, na_value=np.nan)
                if pd.api.types.is_numeric_dtype(data.dtype)
@@ -134,8 +296,19 @@ def as_panel(data: ArrayLike, *, arg: str, min_rows: int = 0) -> Panel:
             raw = np.asarray(data)
             if raw.dtype.kind in "USV":
                 raw = np.asarray(data, dtype=object)
-        except ValueError:
-            raise problem("", arg, "is ragged: its rows have different lengths") from None
+            elif raw.dtype.kind in "iuf" and isinstance(data, (list, tuple)) \
+                    and _holds_bool(data):
+                raw = np.asarray(data, dtype=object)  # True must not be read as 1.0
+        except (ValueError, OverflowError):
+            try:
+                raw = np.asarray(data, dtype=object)
+            except ValueError:
+                raw = np.empty(0, dtype=object)
+            if raw.dtype != object or any(
+                isinstance(r, (list, tuple, np.ndarray)) for r in raw.reshape(-1)
+            ):
+                raise problem("", arg, "is ragged: its rows have different lengths") \
+                    from None
         if raw.dtype.kind == "O" and raw.ndim == 1 and any(
             isinstance(r, (list, tuple, np.ndarray)) for r in raw
         ):
@@ -148,7 +321,8 @@ def as_panel(data: ArrayLike, *, arg: str, min_rows: int = 0) -> Panel:
             raise problem("", arg, "must be a table (2-D), got {d} dimensions", d=raw.ndim)
         names = tuple(f"{arg}_{j + 1}" for j in range(raw.shape[1])) if raw.shape[1] > 1 \
             else (arg,)
-    values = _to_float(np.asarray(raw), arg)
+    check_rows(index, arg=arg)
+    values = _to_float(np.asarray(raw), arg, names if named else None)
     if values.ndim == 1:
         values = values.reshape(-1, 1)
     if values.shape[1] == 0:
@@ -156,34 +330,95 @@ def as_panel(data: ArrayLike, *, arg: str, min_rows: int = 0) -> Panel:
     if values.shape[0] < min_rows:
         raise problem("", arg, "has {n} rows; at least {m} are needed",
                       n=values.shape[0], m=min_rows)
-    return Panel(values, names, index)
+    return Panel(values, names, index, named)
+
+
+def as_array(data: ArrayLike, *, arg: str) -> np.ndarray:
+    """Any shape of numbers as a float array of the same shape, validated like a panel."""
+    if isinstance(data, (pd.DataFrame, pd.Series)):
+        panel = as_panel(data, arg=arg)
+        return panel.values.reshape(data.shape)
+    raw = np.asarray(data, dtype=object) if isinstance(data, (list, tuple)) and \
+        _holds_bool(data) else np.asarray(data)
+    if raw.dtype.kind not in "iuf":
+        raw = np.asarray(data, dtype=object)
+    return _to_float(raw, arg)
+
+
+def no_total_loss(values: np.ndarray, arg: str) -> None:
+    """Refuse simple returns below -100% (a loss larger than the whole investment)."""
+    if values.size == 0 or values.min() >= -1.0:  # one pass, no temporary; NaN: look
+        return
+    below = values < -1.0  # NaN compares False
+    if below.any():
+        row, col = np.argwhere(below.reshape(values.shape[0], -1))[0]
+        raise problem("", arg, "has a return below -100% at row {r}, column {c} ({v!r}); "
+                      "are these log returns or prices?", r=int(row) + 1, c=int(col) + 1,
+                      v=float(values.reshape(values.shape[0], -1)[row, col]))
+
+
+def as_returns(data: ArrayLike, *, arg: str = "returns", min_rows: int = 0) -> Panel:
+    """Read a table of simple returns (:func:`as_panel`), refusing returns below -100%."""
+    panel = as_panel(data, arg=arg, min_rows=min_rows)
+    no_total_loss(panel.values, arg)
+    return panel
 
 
 def as_column(data: ArrayLike, *, arg: str, n: int, like: str = "returns",
-              scalar_ok: bool = False) -> np.ndarray:
-    """Read one series of length ``n`` (or a scalar, broadcast, when ``scalar_ok``)."""
+              scalar_ok: bool = False, index: pd.Index | None = None) -> np.ndarray:
+    """Read one series for the ``n`` rows of ``like`` (or a scalar, broadcast, when
+    ``scalar_ok``).
+
+    When both it and ``like`` have labelled rows (``index``), it is matched to them by
+    label (:func:`row_positions`); otherwise by position, and the lengths must agree.
+    """
     if scalar_ok and np.ndim(data) == 0 and not isinstance(data, (pd.Series, pd.DataFrame)):
         value = _to_float(np.asarray([data], dtype=object), arg)[0]
         return np.full(n, value)
     panel = as_panel(data, arg=arg)
     if panel.k != 1:
         raise problem("", arg, "must be one column, got {k} columns", k=panel.k)
+    values = panel.values[:, 0]
+    if labelled(panel.index) and labelled(index):
+        assert panel.index is not None and index is not None
+        pos = row_positions(panel.index, index, arg=arg, like=like)
+        return values if pos is None else values[pos]
     if panel.n != n:
         raise problem("", arg, "has {m} rows but {like} has {n}", m=panel.n, n=n,
                       like=Arg(like))
-    return panel.values[:, 0]
+    return values
 
 
-def as_weights(data: ArrayLike, *, arg: str, k: int, like: str = "returns") -> np.ndarray:
-    """Read one number per asset (a row, a column or a 1-D sequence of length ``k``)."""
-    if isinstance(data, (pd.Series, pd.DataFrame)):
-        values = as_panel(data, arg=arg).values
+def as_weights(data: ArrayLike, *, arg: str, k: int, like: str = "returns",
+               names: Sequence[str] | None = None) -> np.ndarray:
+    """Read one number per asset (a row, a column or a 1-D sequence of length ``k``).
+
+    A dict, a Series (or one-row or one-column DataFrame) whose labels are asset names is
+    matched to ``like``'s columns (``names``) by name: every asset needs exactly one
+    weight (0 to leave it out) and no weight may name an asset ``like`` lacks.  Plain
+    sequences, and pandas objects with a RangeIndex, are matched by position.
+    """
+    keys: pd.Index | None = None
+    if isinstance(data, Mapping):  # {"A": 0.8, "B": 0.2}: labelled by asset, like a Series
+        data = pd.Series(dict(data), dtype=object)
+    if isinstance(data, pd.Series):
+        keys = data.index if labelled(data.index) else None
+        values = as_panel(data.reset_index(drop=True), arg=arg).values
+    elif isinstance(data, pd.DataFrame):
+        if data.shape[0] == 1 and labelled(data.columns):
+            keys = data.columns
+        elif data.shape[1] == 1 and labelled(data.index):
+            keys = data.index
+        values = as_panel(data.reset_index(drop=True), arg=arg).values
     else:
-        values = _to_float(np.atleast_1d(np.asarray(data, dtype=object)), arg)
+        raw = np.atleast_1d(np.asarray(data, dtype=object))
+        values = _to_float(raw, arg)
     flat = values.reshape(-1)
     if values.ndim == 2 and 1 not in values.shape:
         raise problem("", arg, "must be one row or one column, got {r} x {c}",
                       r=values.shape[0], c=values.shape[1])
+    if keys is not None:
+        flat = _by_name(flat, keys, arg=arg, like=like, names=names)
     if flat.size != k:
         raise problem("", arg, "has {m} values but {like} has {k} columns",
                       m=flat.size, k=k, like=Arg(like))
@@ -191,6 +426,89 @@ def as_weights(data: ArrayLike, *, arg: str, k: int, like: str = "returns") -> n
         j = int(np.flatnonzero(np.isnan(flat))[0]) + 1
         raise problem("", arg, "is missing value number {j}", j=j)
     return flat.copy()
+
+
+def _by_name(values: np.ndarray, keys: pd.Index, *, arg: str, like: str,
+             names: Sequence[str] | None) -> np.ndarray:
+    """Values labelled by asset name, put in the order of ``names``; or refused."""
+    if names is None:
+        raise problem("", arg, "is labelled by asset ({which}) but {like} has no column "
+                      "names to match; give {like} as a DataFrame with those columns, or "
+                      "{other} as a plain list in column order", like=Arg(like),
+                      which=_labels([str(v) for v in keys]), other=Arg(arg))
+    given = pd.Index([str(v) for v in keys])
+    if not given.is_unique:
+        raise problem("", arg, "names {v!r} more than once",
+                      v=str(given[given.duplicated()][0]))
+    target = pd.Index(list(names))
+    if not target.is_unique:
+        raise problem("", like, "has the column name {v!r} more than once, so {other} cannot "
+                      "be matched by name", v=str(target[target.duplicated()][0]),
+                      other=Arg(arg))
+    extra = given.difference(target, sort=False)
+    if len(extra):
+        raise problem("", arg, "names {which}, which {like} lacks", like=Arg(like),
+                      which=_labels([repr(v) for v in extra]))
+    pos = given.get_indexer(target)
+    if (pos < 0).any():
+        raise problem("", arg, "has no value for {which} of {like} (give 0 to leave an "
+                      "asset out)", like=Arg(like),
+                      which=_labels([repr(v) for v in target[pos < 0]]))
+    return values[pos]
+
+
+def align_table(data: ArrayLike, panel: Panel, *, arg: str, like: str = "returns",
+                fill: float | None = None, extra_row: bool = False) -> ArrayLike:
+    """Put a labelled table (prices, distributions) in the rows and columns of ``panel``.
+
+    Only when both are pandas tables with labelled rows or named columns; anything else
+    is returned unchanged and matched by position.  Rows: ``data`` may have more rows
+    than ``panel`` (they are dropped); with ``extra_row`` it must also have the row just
+    before ``panel``'s first (prices before the first return).  Without ``fill`` every row
+    and column of ``panel`` must be present; with it, missing ones are ``fill`` (a
+    distribution not listed was not paid), but rows or columns ``panel`` lacks are
+    refused, since they would be silently lost.
+    """
+    if not isinstance(data, (pd.DataFrame, pd.Series)):
+        return data
+    frame = data.to_frame() if isinstance(data, pd.Series) else data
+    rows_by_label = labelled(frame.index) and labelled(panel.index)
+    cols_by_name = labelled(frame.columns) and panel.named
+    if not (rows_by_label or cols_by_name):
+        return data
+    check_rows(frame.index, arg=arg)
+    if cols_by_name:
+        given = pd.Index([str(c) for c in frame.columns])
+        extra = given.difference(pd.Index(panel.names), sort=False)
+        if len(extra):
+            raise problem("", arg, "has columns {which}, which {like} lacks",
+                          like=Arg(like), which=_labels([repr(v) for v in extra]))
+        lacking = pd.Index(panel.names).difference(given, sort=False)
+        if len(lacking) and fill is None:
+            raise problem("", arg, "has no column {which} of {like}", like=Arg(like),
+                          which=_labels([repr(v) for v in lacking]))
+        frame = frame.set_axis(given, axis=1).reindex(columns=list(panel.names),
+                                                      fill_value=fill)
+    if rows_by_label:
+        assert panel.index is not None
+        target = panel.index
+        if fill is not None:
+            extra_rows = frame.index.difference(target, sort=False)
+            if len(extra_rows):
+                raise problem("", arg, "has rows {which}, which {like} lacks; they would "
+                              "be lost", like=Arg(like), which=_labels(extra_rows))
+            frame = frame.reindex(target, fill_value=fill)
+        else:
+            pos = row_positions(frame.index, target, arg=arg, like=like)
+            pos = np.arange(len(target)) if pos is None else pos
+            if extra_row:
+                if pos[0] == 0:
+                    raise problem("", arg, "needs the row before the first date of {like} "
+                                  "({d}) as well", like=Arg(like), d=_show(target[0]))
+                pos = np.concatenate([[pos[0] - 1], pos])
+            frame = frame.iloc[pos]
+        frame = frame.reset_index(drop=True)
+    return frame
 
 
 S = TypeVar("S", bound=str)
@@ -207,15 +525,58 @@ def choice(value: Any, options: Sequence[S], *, arg: str) -> S:
                   opts=", ".join(repr(o) for o in options), value=value)
 
 
-def same_index(a: Panel, b: pd.Index | None, *, arg: str, like: str = "returns") -> None:
-    """Two pandas inputs must share their index; betaxl never re-aligns silently."""
-    if a.index is not None and b is not None and not a.index.equals(b):
-        raise problem(
-            "", arg, "has a different index from {like}; align them first "
-            "(for example with DataFrame.join(..., how='inner'))", like=Arg(like),
-        )
-
-
 def index_of(data: ArrayLike) -> pd.Index | None:
     """The pandas index of ``data``, if it has one."""
-    return data.index if isinstance(data, (pd.Series, pd.DataFrame)) else None
+    return data.index if isinstance(data, (pd.DataFrame, pd.Series)) else None
+
+
+#: Periods per year by spacing of dates: (name, t, shortest and longest typical gap in days).
+FREQUENCIES = (("daily", 252, 1, 4), ("weekly", 52, 5, 9), ("monthly", 12, 27, 32),
+               ("quarterly", 4, 88, 93), ("annual", 1, 364, 367))
+
+
+def infer_periods_per_year(index: pd.Index | None, *, arg: str = "periods_per_year",
+                           like: str = "returns") -> int:
+    """Periods per year from dates, or a refusal saying to pass ``periods_per_year``.
+
+    The rule: the gaps between consecutive dates, in calendar days, are classed as
+    daily (1-4 days), weekly (5-9), monthly (27-32), quarterly (88-93) or annual
+    (364-367), giving 252, 52, 12, 4 or 1.  The median gap picks the class, and at least
+    80% of the gaps must fall in it.  Daily data count as trading days (252) only if at
+    most 1 date in 50 falls on a weekend; calendar-day data (365 or 252?) are refused.
+    """
+    def refuse(why: str, **values: Any) -> BetaxlError:
+        return problem("", arg, "was not given and " + why + "; pass periods_per_year "
+                       "(12 monthly, 4 quarterly, 52 weekly, 252 daily)", **values)
+
+    if isinstance(index, pd.PeriodIndex):
+        index = index.to_timestamp()
+    if index is not None and not isinstance(index, pd.DatetimeIndex):
+        if _date_like(index):
+            try:
+                index = pd.DatetimeIndex(pd.to_datetime(index))
+            except (TypeError, ValueError):
+                index = None
+        else:
+            index = text_dates(index)
+    if not isinstance(index, pd.DatetimeIndex):
+        raise refuse("{like} has no dates to infer it from", like=Arg(like))
+    if len(index) < 3:
+        raise refuse("{like} has fewer than 3 dates to infer it from",
+                             like=Arg(like))
+    local = index.tz_localize(None) if index.tz is not None else index  # local days
+    days = np.asarray((local[1:] - local[:-1]).total_seconds()) / 86_400.0
+    median = float(np.median(days))
+    for name, t, lo, hi in FREQUENCIES:
+        if lo - 0.5 <= median <= hi + 0.5:
+            share = float(np.mean((days >= lo - 0.5) & (days <= hi + 0.5)))
+            if share < 0.8:
+                raise refuse("the dates are irregular (only {p:.0%} of the gaps "
+                                     "are {name})", p=share, name=name)
+            if name == "daily" and float(np.mean(index.day_of_week >= 5)) > 0.02:
+                raise refuse("the dates are daily including weekends (252 trading "
+                                     "or 365 calendar days a year?)")
+            return t
+    raise refuse("its dates are {d:g} days apart (median), which is not daily, "
+                         "weekly, monthly, quarterly or annual", d=round(median, 1))
+

@@ -17,7 +17,8 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from ._data import ArrayLike, Panel, as_panel, as_weights, choice
+from ._data import (ArrayLike, Panel, align_table, as_panel, as_returns, as_weights,
+                    check_rows, choice)
 from .errors import DataError, problem, public
 from .returns import INPUT_TYPES, InputType, checked_cash, returns_from, within_range
 
@@ -76,16 +77,22 @@ def normalise(raw: np.ndarray, *, arg: str = "weights") -> np.ndarray:
     return raw / total
 
 
-def start_weights(k: int, weights: ArrayLike, holdings: str,
-                  prices: ArrayLike | None, n: int) -> np.ndarray:
-    """Weights at the start of the first period from weights, market values or units."""
+def start_weights(panel: Panel, weights: ArrayLike, holdings: str,
+                  prices: ArrayLike | None) -> np.ndarray:
+    """Weights at the start of the first period from weights, market values or units.
+
+    Weights labelled by asset name, and prices labelled by date and name, are matched to
+    ``panel`` by label (see :func:`~betaxl._data.as_weights`).
+    """
     holdings = choice(holdings, HOLDINGS, arg="holdings")
-    raw = as_weights(weights, arg="weights", k=k)
+    k, n = panel.k, panel.n
+    raw = as_weights(weights, arg="weights", k=k, names=panel.names if panel.named else None)
     if holdings == "units":
         if prices is None:
             raise problem("", "prices", "is needed when holdings are units "
                           "(value = units x price)")
-        price_panel = as_panel(prices, arg="prices")
+        price_panel = as_panel(align_table(prices, panel, arg="prices", extra_row=True),
+                               arg="prices")
         if price_panel.values.shape != (n + 1, k):
             raise problem("", "prices", "must be {r} x {k} (one row before the first "
                           "return, then one per return), got {a} x {b}",
@@ -112,8 +119,10 @@ def _period_keys(dates: Any, n: int, mode: str) -> np.ndarray:
     if stamps.isna().any():
         raise problem("", "dates", "is missing row {r}",
                       r=int(np.flatnonzero(stamps.isna())[0]) + 1)
-    if (np.diff(stamps.asi8) < 0).any():
-        raise problem("", "dates", "must be in time order, oldest first")
+    if (np.diff(stamps.asi8) <= 0).any():
+        row = int(np.flatnonzero(np.diff(stamps.asi8) <= 0)[0]) + 2
+        raise problem("", "dates", "must be in time order, oldest first, each date once; "
+                      "row {r} is not after the row before it", r=row)
     year, month = stamps.year.to_numpy(), stamps.month.to_numpy()
     if mode == "month":
         return year * 12 + month
@@ -175,7 +184,9 @@ def portfolio_returns(
     weights : k numbers
         ``holdings="weights"``: weights or market values, scaled to sum to 1.
         ``holdings="units"``: quantities held (shares; bonds quoted per 100 nominal:
-        units = nominal / 100), valued at the first row of ``prices``.
+        units = nominal / 100), valued at the first row of ``prices``.  A dict or
+        Series keyed by asset name is matched to ``returns``' columns by name (every
+        asset once; 0 leaves one out); a list or array by position.
     rebalance : {"none", "period", "month", "quarter", "year"}
         ``"none"``: buy and hold, weights drift with returns.  ``"period"``: back to the
         weights at the start of every period (constant weights, Excel's SUMPRODUCT).
@@ -215,11 +226,13 @@ def portfolio_returns(
     >>> [round(float(w), 6) for w in path.weights_end.iloc[0]]
     [0.571429, 0.428571]
     """
-    panel = as_panel(returns, arg="returns", min_rows=1)
+    panel = as_returns(returns, arg="returns", min_rows=1)
     mode = choice(rebalance, REBALANCE_MODES, arg="rebalance")
-    target = start_weights(panel.k, weights, holdings, prices, panel.n)
+    target = start_weights(panel, weights, holdings, prices)
     if dates is None and isinstance(panel.index, pd.DatetimeIndex):
         dates = panel.index
+    elif isinstance(dates, pd.Index):
+        check_rows(dates, arg="dates")
     r = panel.values
     held = target != 0
     missing = np.isnan(r[:, held])

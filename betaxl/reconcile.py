@@ -26,7 +26,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._data import ArrayLike, as_column, as_panel, as_weights, index_of, same_index
+from ._data import (ArrayLike, align_table, as_column, as_panel, as_returns, as_weights,
+                    no_total_loss)
 from .errors import DataError, problem, public
 from .portfolio import Holdings, PortfolioPath, Rebalance, portfolio_returns
 from .regression import check_fit, fit_columns
@@ -188,15 +189,20 @@ def beta_reconcile(
     >>> round(rec.portfolio_beta - rec.weighted_beta_end, 12)
     0.0
     """
-    panel = as_panel(returns, arg="returns")
-    x_all = as_column(market, arg="market", n=panel.n)
-    same_index(panel, index_of(market), arg="market")
+    panel = as_returns(returns, arg="returns")
+    x_all = as_column(market, arg="market", n=panel.n, index=panel.index)
     rf_all = (np.zeros(panel.n) if risk_free is None
-              else as_column(risk_free, arg="risk_free", n=panel.n, scalar_ok=True))
-    probe = as_weights(weights, arg="weights", k=panel.k)
-    rows = _shared_rows(panel.values, probe != 0, panel.names)
+              else as_column(risk_free, arg="risk_free", n=panel.n, scalar_ok=True,
+                             index=panel.index))
+    no_total_loss(x_all, "market")
+    no_total_loss(rf_all, "risk_free")
+    # weights in the returns' column order (matched by name when both are labelled)
+    weights = as_weights(weights, arg="weights", k=panel.k,
+                         names=panel.names if panel.named else None)
+    rows = _shared_rows(panel.values, weights != 0, panel.names)
     if prices is not None and holdings == "units":
-        prices = as_panel(prices, arg="prices").values[rows.start:rows.stop + 1]
+        prices = as_panel(align_table(prices, panel, arg="prices", extra_row=True),
+                          arg="prices").values[rows.start:rows.stop + 1]
     if dates is None and isinstance(panel.index, pd.DatetimeIndex):
         dates = panel.index
     sub_dates = None if dates is None else list(dates)[rows]

@@ -11,8 +11,9 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from ._data import MAX_MAGNITUDE, ArrayLike, Panel, as_panel, choice
-from .errors import Arg, problem, public
+from ._data import (MAX_MAGNITUDE, ArrayLike, Panel, align_table, as_array, as_panel, choice,
+                    no_total_loss)
+from .errors import Arg, labels, problem, public
 
 __all__ = ["log_to_simple", "price_returns", "simple_to_log", "to_returns"]
 
@@ -27,7 +28,9 @@ def checked_cash(prices: Panel, distributions: ArrayLike | None = None, *,
     """Check that prices are positive; the cash paid per unit on each row (0 if none).
 
     ``distributions`` is cash paid per unit with the price of row t; a missing
-    distribution means none was paid.
+    distribution means none was paid.  A labelled table is matched to the prices by
+    date and asset name, and may list only the dates and assets that paid; a date or
+    asset the prices lack is refused (the cash would be lost).
     """
     values = prices.values
     positive = values[~np.isnan(values)]
@@ -37,7 +40,8 @@ def checked_cash(prices: Panel, distributions: ArrayLike | None = None, *,
                       r=int(row) + 1, c=prices.names[col], v=float(values[row, col]))
     if distributions is None:
         return np.zeros_like(values)
-    dist = as_panel(distributions, arg="distributions")
+    dist = as_panel(align_table(distributions, prices, arg="distributions", like=arg,
+                                fill=0.0), arg="distributions")
     if dist.values.shape != values.shape:
         raise problem("", "distributions", "is {a} x {b} but {p} is {c} x {d}",
                       a=dist.n, b=dist.k, c=prices.n, d=prices.k, p=Arg(arg))
@@ -141,9 +145,11 @@ def log_to_simple(log_returns: ArrayLike) -> np.ndarray | pd.DataFrame | pd.Seri
     >>> round(float(log_to_simple(np.log(1.05))), 12)
     0.05
     """
-    if isinstance(log_returns, (pd.DataFrame, pd.Series)):
-        return np.expm1(log_returns.astype(float))
-    return np.expm1(np.asarray(log_returns, dtype=float))
+    with labels("log_to_simple"):
+        values = as_array(log_returns, arg="log_returns")
+        with np.errstate(over="ignore"):
+            out = within_range(np.expm1(values), "log_returns", "a simple return")
+    return _like(log_returns, out)
 
 
 def simple_to_log(returns: ArrayLike) -> np.ndarray | pd.DataFrame | pd.Series:
@@ -152,12 +158,20 @@ def simple_to_log(returns: ArrayLike) -> np.ndarray | pd.DataFrame | pd.Series:
     >>> round(float(simple_to_log(0.05)), 12)
     0.048790164169
     """
-    values = np.asarray(returns, dtype=float)
-    if (values <= -1).any():
-        raise problem("simple_to_log", "returns", "has a return at or below -100%")
-    if isinstance(returns, (pd.DataFrame, pd.Series)):
-        return np.log1p(returns.astype(float))
-    return np.log1p(values)
+    with labels("simple_to_log"):
+        values = as_array(returns, arg="returns")
+        if (values <= -1).any():
+            raise problem("", "returns", "has a return at or below -100%")
+    return _like(returns, np.log1p(values))
+
+
+def _like(data: ArrayLike, values: np.ndarray) -> np.ndarray | pd.DataFrame | pd.Series:
+    """``values`` in the pandas shape of ``data`` (same index and names), else as is."""
+    if isinstance(data, pd.DataFrame):
+        return pd.DataFrame(values, index=data.index, columns=data.columns)
+    if isinstance(data, pd.Series):
+        return pd.Series(values, index=data.index, name=data.name)
+    return values
 
 
 def returns_from(data: ArrayLike, input_type: str, *, arg: str,
@@ -180,6 +194,5 @@ def returns_from(data: ArrayLike, input_type: str, *, arg: str,
         with np.errstate(over="ignore"):
             simple = np.expm1(panel.values)
         return Panel(within_range(simple, arg, "a simple return"), panel.names, panel.index)
-    if (panel.values[~np.isnan(panel.values)] < -1).any():
-        raise problem("", arg, "has a return below -100%; are these log returns or prices?")
+    no_total_loss(panel.values, arg)
     return panel

@@ -23,7 +23,8 @@ from dataclasses import dataclass, fields
 import numpy as np
 import pandas as pd
 
-from ._data import ArrayLike, FieldTable, as_column, as_panel, index_of, same_index
+from ._data import (ArrayLike, FieldTable, as_column, as_returns, index_of,
+                    infer_periods_per_year, labelled, no_total_loss)
 from .errors import DataError, problem, public
 from .regression import check_fit, fit_columns
 
@@ -80,7 +81,7 @@ def risk_table(
     benchmark: ArrayLike,
     *,
     risk_free: ArrayLike | None = None,
-    periods_per_year: float = 12,
+    periods_per_year: float | None = None,
 ) -> RiskTable:
     """Variance, Sharpe, M², alpha, beta, Jensen's alpha and more, per returns column.
 
@@ -92,8 +93,13 @@ def risk_table(
         The benchmark's returns over the same periods.
     risk_free : float or shape (n,), optional
         Risk-free return per period (not annual).  Default 0.
-    periods_per_year : float
-        t: 12 for monthly data, 4 quarterly, 52 weekly, 252 daily.
+    periods_per_year : float, optional
+        t: 12 for monthly data, 4 quarterly, 52 weekly, 252 daily.  Not given, it is
+        inferred from the dates of ``returns`` (or of ``benchmark``) by the median gap
+        between them: 1-4 days 252 (trading days; data with weekend dates are refused),
+        5-9 days 52, 27-32 days 12, 88-93 days 4, 364-367 days 1, with at least 80% of
+        the gaps in that class.  Without dates, or with irregular ones, it is refused:
+        betaxl never assumes monthly data.
 
     Returns
     -------
@@ -130,11 +136,16 @@ def risk_table(
     >>> round(float(rt.mean.iloc[0]), 12), round(float(rt.variance.iloc[0]), 12)
     (0.0125, 0.00021875)
     """
-    panel = as_panel(returns, arg="returns")
-    b = as_column(benchmark, arg="benchmark", n=panel.n)
-    same_index(panel, index_of(benchmark), arg="benchmark")
+    panel = as_returns(returns, arg="returns")
+    b = as_column(benchmark, arg="benchmark", n=panel.n, index=panel.index)
     f = (np.zeros(panel.n) if risk_free is None
-         else as_column(risk_free, arg="risk_free", n=panel.n, scalar_ok=True))
+         else as_column(risk_free, arg="risk_free", n=panel.n, scalar_ok=True,
+                        index=panel.index))
+    no_total_loss(b, "benchmark")
+    no_total_loss(f, "risk_free")
+    if periods_per_year is None:
+        dates = panel.index if labelled(panel.index) else index_of(benchmark)
+        periods_per_year = infer_periods_per_year(dates)
     try:
         t = float(periods_per_year)
     except (TypeError, ValueError):

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -131,8 +132,9 @@ def excel(details: str) -> Callable[[F], F]:
 
     The function's docstring is its function-wizard description (a sentence or two, at
     most 255 characters, no markup); ``details`` is the reference text.  Category
-    "betaxl".  An expected failure comes back as the one-line message as the cell's
-    value, in both runtimes (see the README, "When things go wrong").
+    "betaxl".  Called by xlwings, an expected failure comes back as the one-line message
+    as the cell's value, in both runtimes (see the README, "When things go wrong");
+    called from Python it raises.
     """
     def register(fn: F) -> F:
         summary = inspect.cleandoc(fn.__doc__ or "")
@@ -145,7 +147,9 @@ def excel(details: str) -> Callable[[F], F]:
             try:
                 return fn(*args)
             except BetaxlError as exc:
-                return str(exc)
+                if _from_a_dispatcher():
+                    return str(exc)
+                raise
 
         call.__doc__ = summary
         wrapped: Any = call
@@ -154,6 +158,18 @@ def excel(details: str) -> Callable[[F], F]:
         return func(category="betaxl")(wrapped)
 
     return register
+
+
+def _from_a_dispatcher() -> bool:
+    """Whether the running UDF was called by xlwings (a cell) rather than from Python.
+
+    Both dispatchers (classic ``xlwings.udfs.call_udf``, Office.js
+    ``custom_functions_call``) call the function directly, so the caller's module tells.
+    In a cell the message becomes the cell's text; Python callers (the recalculation,
+    scripts) get the exception.
+    """
+    frame = sys._getframe(2)  # 0: here, 1: the @excel wrapper, 2: its caller
+    return str(frame.f_globals.get("__name__", "")).startswith("xlwings")
 
 
 def _table(value: Any, arg_name: str, prefix: str, along_rows: bool) -> Table:

@@ -27,7 +27,7 @@ weights_st = st.lists(st.floats(0.05, 1.0), min_size=1, max_size=4)
 
 
 @settings(max_examples=150, deadline=None)
-@given(panels(), st.floats(0.1, 10), st.floats(-1, 1))
+@given(panels(), st.floats(0.1, 2), st.floats(0, 1))  # stays above -100%
 def test_beta_scales_with_y_and_ignores_constants(data, scale, shift) -> None:
     returns, market = data
     base = bx.ols_beta(returns, market).beta.to_numpy()

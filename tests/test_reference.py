@@ -142,7 +142,8 @@ def test_risk_table_matches_literal_formulas_on_fama_french(industries) -> None:
         for name, value in ref.items():
             assert table.loc[name, col] == pytest.approx(value, rel=1e-10, abs=1e-15), name
     # with a constant risk-free rate, systematic^2 + specific^2 = total variance exactly
-    flat = bx.risk_table(sample, market.iloc[-120:], risk_free=0.003).to_frame()
+    flat = bx.risk_table(sample, market.iloc[-120:], risk_free=0.003,
+                         periods_per_year=12).to_frame()
     np.testing.assert_allclose(flat.loc["total_risk"], flat.loc["annual_std"], rtol=1e-12)
 
 

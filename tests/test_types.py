@@ -1,0 +1,145 @@
+"""Types: exact values or a one-line refusal, never True read as a 100% return.
+
+Python values are converted exactly (int of any size, Decimal, Fraction, numpy and
+pandas nullable numbers) or refused naming the argument, row and column; pandas' NA is
+a missing value, like NaN and None.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import betaxl as bx
+from betaxl import InputError
+
+X = [0.01, -0.02, 0.03, 0.0, 0.02]
+Y = [0.02, -0.03, 0.05, 0.01, 0.02]
+BASE = float(bx.ols_beta(Y, X).beta.iloc[0])
+
+
+@pytest.mark.parametrize("first", [True, np.True_, False])
+def test_booleans_are_refused_in_every_container(first) -> None:
+    for data in ([first, *Y[1:]], [[first], *([v] for v in Y[1:])],
+                 np.array([first, *Y[1:]], dtype=object),
+                 pd.Series([first, *Y[1:]], dtype=object),
+                 pd.DataFrame({"A": pd.array([bool(first), True, False, True, False],
+                                             dtype="boolean")})):
+        with pytest.raises(InputError, match=r"^ols_beta: returns (has TRUE/FALSE at row 1|"
+                           r"holds TRUE/FALSE)"):
+            bx.ols_beta(data, X)
+
+
+def test_true_is_not_a_100_percent_return_anywhere() -> None:
+    with pytest.raises(InputError, match=r"TRUE/FALSE"):
+        bx.portfolio_returns([[True, 0.1]], [1, 1])
+    with pytest.raises(InputError, match=r"TRUE/FALSE"):
+        bx.equal_weight_returns([[True, 0.1], [0.0, 0.1]])
+    with pytest.raises(InputError, match=r"weights has TRUE/FALSE"):
+        bx.portfolio_returns([[0.1, 0.1]], [True, 1])
+    with pytest.raises(InputError, match=r"market has TRUE/FALSE"):
+        bx.ols_beta(Y, [True, *X[1:]])
+
+
+def test_exact_types_give_the_exact_value() -> None:
+    decimal = [Decimal(str(v)) for v in Y]
+    fraction = [Fraction(str(v)) for v in Y]
+    assert float(bx.ols_beta(decimal, X).beta.iloc[0]) == BASE
+    assert float(bx.ols_beta(fraction, X).beta.iloc[0]) == BASE
+    assert float(bx.ols_beta(pd.Series(decimal, dtype=object), X).beta.iloc[0]) == BASE
+    # an int of any size is exact when it fits: 2**60 + 1 as float is 2**60 (rounded once)
+    assert bx.to_returns([[2**60], [2**61]]).iloc[0, 0] == 1.0
+
+
+@pytest.mark.parametrize("big", [10**400, -10**400, Fraction(10**401, 3), Decimal("1e400"),
+                                 1e101, float("inf")])
+def test_numbers_beyond_range_are_refused(big) -> None:
+    with pytest.raises(InputError, match=r"^ols_beta: returns has (a value beyond 1e100|an "
+                       r"infinite value) at row 1"):
+        bx.ols_beta([big, *Y[1:]], X)
+
+
+def test_missing_values_in_every_spelling() -> None:
+    holed = bx.ols_beta([np.nan, *Y[1:]], X)
+    for missing in (None, pd.NA, Decimal("NaN"), float("nan")):
+        fit = bx.ols_beta(pd.Series([missing, *Y[1:]], dtype=object), X)
+        assert fit.n_obs.iloc[0] == 4
+        assert fit.beta.iloc[0] == holed.beta.iloc[0]
+    fit = bx.ols_beta(pd.Series([pd.NA, *Y[1:]], dtype="Float64"), X)
+    assert fit.beta.iloc[0] == holed.beta.iloc[0]
+
+
+def test_nullable_integer_and_float_dtypes() -> None:
+    ints = pd.Series([1, 0, 0, -1, 0], dtype="Int64")  # -100% .. +100%: allowed
+    want = bx.ols_beta([1.0, 0, 0, -1, 0], X).beta.iloc[0]
+    assert bx.ols_beta(ints, X).beta.iloc[0] == want
+    assert bx.ols_beta(pd.Series([1, 0, 0, -1, pd.NA], dtype="Int64"), X).n_obs.iloc[0] == 4
+    frame = pd.DataFrame({"A": pd.array(Y, dtype="Float64"), "B": pd.array(Y, dtype="Float32")})
+    got = bx.ols_beta(frame, X).beta
+    assert got.iloc[0] == pytest.approx(BASE, rel=1e-14)  # two columns: another BLAS path
+    assert got.iloc[1] == pytest.approx(BASE, rel=1e-6)  # float32 holds 7 digits
+
+
+@pytest.mark.parametrize("text", ["0.02", "2%", "", "NaT"])
+def test_text_is_refused_in_python(text) -> None:
+    with pytest.raises(InputError, match=r"^ols_beta: returns has a non-numeric value "
+                       r".* at row 1, column 'A'"):
+        bx.ols_beta(pd.DataFrame({"A": [text, *Y[1:]]}), X)
+
+
+def test_a_date_column_says_where_dates_belong() -> None:
+    frame = pd.DataFrame({"Date": pd.date_range("2020-01-31", periods=5, freq="ME"),
+                          "A": Y})
+    with pytest.raises(InputError, match=r"column 'Date'; dates belong in the index"):
+        bx.ols_beta(frame, X)
+
+
+def test_returns_below_minus_100_percent_refused_by_every_function() -> None:
+    bad = [[-1.5, 0.01], [0.02, 0.0], [0.01, 0.01], [0.0, 0.02], [0.01, 0.0]]
+    calls = {
+        "ols_beta": lambda: bx.ols_beta(bad, X),
+        "rolling_beta": lambda: bx.rolling_beta(bad, X, 3),
+        "portfolio_returns": lambda: bx.portfolio_returns(bad, [1, 1]),
+        "beta_reconcile": lambda: bx.beta_reconcile(bad, X, [1, 1]),
+        "risk_table": lambda: bx.risk_table(bad, X, periods_per_year=12),
+        "equal_weight_returns": lambda: bx.equal_weight_returns(bad),
+    }
+    for name, call in calls.items():
+        with pytest.raises(InputError, match=rf"^{name}: (returns|data) has a return below -100% "
+                           r"at row 1, column 1 \(-1.5\)"):
+            call()
+    with pytest.raises(InputError, match=r"^ols_beta: market has a return below -100%"):
+        bx.ols_beta(Y, [-2.0, *X[1:]])
+    with pytest.raises(InputError, match=r"^risk_table: benchmark has a return below"):
+        bx.risk_table(Y, [-2.0, *X[1:]], periods_per_year=12)
+    with pytest.raises(InputError, match=r"^ols_beta: risk_free has a return below"):
+        bx.ols_beta(Y, X, risk_free=-1.5)
+    # exactly -100% is a possible return (a total loss) and stays allowed in regressions
+    assert bx.ols_beta([-1.0, *Y[1:]], X).n_obs.iloc[0] == 5
+
+
+def test_inputs_keep_their_dtypes_and_values() -> None:
+    frame = pd.DataFrame({"A": pd.array(Y, dtype="Float64"),
+                          "B": pd.Series([Decimal(str(v)) for v in Y], dtype=object)})
+    copy = frame.copy()
+    bx.ols_beta(frame, X)
+    pd.testing.assert_frame_equal(frame, copy)
+
+
+def test_conversions_check_types_too() -> None:
+    for convert, arg in ((bx.simple_to_log, "returns"), (bx.log_to_simple, "log_returns")):
+        name = convert.__name__
+        with pytest.raises(InputError, match=rf"^{name}: {arg} has TRUE/FALSE at row 1"):
+            convert([True, 0.1])
+        with pytest.raises(InputError, match=rf"^{name}: {arg} has a non-numeric value 'x'"):
+            convert(["x"])
+    assert float(bx.simple_to_log(Decimal("0.05"))) == float(np.log1p(0.05))
+    series = bx.log_to_simple(pd.Series([0.0, np.log(1.5)], index=["a", "b"], name="r"))
+    assert series.name == "r" and series.index.tolist() == ["a", "b"]
+    assert series.iloc[1] == pytest.approx(0.5, abs=1e-15)
+    with pytest.raises(InputError, match=r"^simple_to_log: returns has a return at or below"):
+        bx.simple_to_log([-1.0])
