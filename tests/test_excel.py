@@ -235,3 +235,33 @@ def test_the_size_limit_applies_to_the_data_on_every_path() -> None:
         assert read_table([[0.1]] * 5 + [[None]] * 1000, arg="x").values.shape == (5, 1)
     finally:
         excel._MAX_CELLS = old
+
+
+def test_types_that_are_not_plain_numbers() -> None:
+    # Office.js hands JSON integers over as Python ints of any size; TRUE is never 1
+    with labels("F"), pytest.raises(BetaxlError, match="infinite value at row 1"):
+        read_table([[10 ** 400], [1.0]], arg="x")
+    assert np.isnan(read_table([[True], [0.5]], arg="x").values[0, 0])
+    with labels("F"), pytest.raises(BetaxlError, match="must be a number, got True"):
+        read_number(True, arg="n")
+    # a date inside data is its serial number in both runtimes
+    classic = read_table([[dt.datetime(2020, 1, 31)], [0.5]], arg="x", dates=False)
+    office = read_table([[43861], [0.5]], arg="x", dates=False)
+    np.testing.assert_array_equal(classic.values, office.values)
+
+
+def test_date_columns_read_alike_in_both_runtimes() -> None:
+    days = [dt.datetime(2021, 1, 29), dt.datetime(2021, 2, 26), dt.datetime(2021, 3, 31)]
+    serials = [(d - dt.datetime(1899, 12, 30)).days for d in days]
+    classic = read_table([["Date", "A"], *[[d, 0.1 * i] for i, d in enumerate(days)]],
+                         arg="x")
+    office = read_table([["Date", "A"], *[[s, 0.1 * i] for i, s in enumerate(serials)]],
+                        arg="x")
+    for table in (classic, office):
+        assert table.names == ("A",) and table.values.shape == (3, 1)
+        assert [d.to_pydatetime() for d in table.dates] == days
+    # a price column that happens to rise in whole numbers is kept when it is not first
+    prices = read_table([[0.1, 40000.0], [0.2, 40001.0], [0.3, 40002.0]], arg="x")
+    assert prices.dates is None and prices.values.shape == (3, 2)
+    with labels("F"), pytest.raises(BetaxlError, match="headed as dates but its row 2"):
+        read_table([["Date", "A"], [43861, 0.1], ["soon", 0.2]], arg="x")

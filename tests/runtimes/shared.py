@@ -453,3 +453,15 @@ def test_wizard_descriptions() -> None:
         if info is not None:  # both runtimes record it
             assert info["ret"]["doc"] == doc
             assert info.get("category", "betaxl") == "betaxl"
+
+
+def test_dates_beside_the_market_too(xl) -> None:
+    assets, market = tidy()
+    dated_market = [["Date", "Market"], *[[d, m[0]] for d, m in zip(DATES, market[1:])]]
+    names, betas = xl("BETA_OLS", assets, dated_market)
+    np.testing.assert_allclose(betas, EXPECTED, rtol=1e-13)
+    # both with their dates, whole columns, one asset along a row: still the same betas
+    dated = [["Date", *assets[0]], *[[d, *r] for d, r in zip(DATES, assets[1:])]]
+    pad = [[BLANK] * 3] * 100
+    out = xl("BETA_OLS", dated + pad, dated_market + [[BLANK] * 2] * 100)
+    np.testing.assert_allclose(out[1], EXPECTED, rtol=1e-13)
