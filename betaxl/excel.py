@@ -419,6 +419,15 @@ def _dates_of(serials: np.ndarray) -> tuple[pd.Timestamp, ...]:
     return tuple(base + pd.to_timedelta(serials, unit="D").round("s"))
 
 
+def _labelled_row(rows: list[list[Any]]) -> bool:
+    """One row that starts with a name and goes on with numbers: a series along a row."""
+    if len(rows) != 1 or len(rows[0]) < 2:
+        return False
+    first, rest = rows[0][0], rows[0][1:]
+    return (_is_text(first) and not _is_number_text(first)
+            and any(_data_number(c) is not None for c in rest))
+
+
 def read_table(value: Any, *, arg: str, prefix: str = "asset", along_rows: bool = False,
                dates: bool = True) -> Table:
     """Read a data range: rows are periods, columns are assets; first text row = names.
@@ -427,7 +436,7 @@ def read_table(value: Any, *, arg: str, prefix: str = "asset", along_rows: bool 
     With ``dates`` a date column inside the range is taken out as the table's dates.
     """
     rows, total = rows_and_count(value, arg=arg)
-    if along_rows:
+    if along_rows or _labelled_row(rows):
         rows, total = transpose(rows), len(rows[0])
     header = _is_header(rows)
     body = rows[1:] if header else rows
@@ -443,7 +452,8 @@ def read_table(value: Any, *, arg: str, prefix: str = "asset", along_rows: bool 
         if j is not None:
             stamps = _dates_of(values[:, j])
             values = np.delete(values, j, axis=1)
-            names = names[:j] + names[j + 1:]
+            names = names[:j] + names[j + 1:] if header else _names(
+                [None] * values.shape[1], False, prefix)
             if values.shape[1] == 0:
                 raise fail(arg, "holds only dates; give the data beside them")
     return Table(values, names, header, stamps, total)

@@ -265,3 +265,26 @@ def test_date_columns_read_alike_in_both_runtimes() -> None:
     assert prices.dates is None and prices.values.shape == (3, 2)
     with labels("F"), pytest.raises(BetaxlError, match="headed as dates but its row 2"):
         read_table([["Date", "A"], [43861, 0.1], ["soon", 0.2]], arg="x")
+
+
+def test_the_layout_matrix_gives_the_same_cells_in_both_runtimes() -> None:
+    """tests/runtimes/matrix.py: every function on every layout, both dispatchers."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    shown = {}
+    for runtime in ("classic", "officejs"):
+        out = subprocess.run([sys.executable, "-m", "tests.runtimes.matrix", runtime],
+                             cwd=root, capture_output=True, text=True, timeout=300)
+        assert out.returncode == 0, out.stderr[-2000:]
+        shown[runtime] = out.stdout.splitlines()
+    assert len(shown["classic"]) > 70
+    for classic, office in zip(shown["classic"], shown["officejs"], strict=True):
+        assert classic == office
+    # the matrix reaches results and messages, and no message is a traceback
+    assert any("[['A', 'B'], [" in line for line in shown["classic"])
+    messages = [line for line in shown["classic"] if "[['" in line and ": " in line
+                and "Traceback" in line]
+    assert not messages
