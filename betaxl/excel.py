@@ -211,10 +211,11 @@ def _blank_cell(value: Any) -> bool:
 def _trailing_blank_rows(rows: Sequence[Any], width: int) -> int:
     """How many rows at the end of ``rows`` are blank in every cell.
 
-    The rows are counted against the last blank row in growing blocks with the C-level
-    ``count`` (one comparison per row, no Python code per row), so a whole column costs
-    about one look at each row xlwings hands over.  Rows blank in another way (None in
-    one, "" in another) start a new run with their own template.
+    The rows are counted against the last blank row with the C-level ``count`` (one
+    comparison per row, no Python code per row); when the first such row is where the
+    trailing run must start, that is all (a whole column costs one look at each row),
+    else the run is measured in growing blocks from the end.  Rows blank in another way
+    (None in one, "" in another) start a new run with their own template.
     """
     total = n = len(rows)
     while n > 1:
@@ -222,7 +223,13 @@ def _trailing_blank_rows(rows: Sequence[Any], width: int) -> int:
         if not (isinstance(last, (list, tuple)) and len(last) == width
                 and all(_blank_cell(c) for c in last)):
             break
-        block, start = 1, n
+        start = n
+        if n == total:  # usual case: the blank rows are all at the end, one pass
+            blanks = rows.count(last)
+            if rows.index(last) == total - blanks:
+                n = max(total - blanks, 1)
+                continue
+        block = 1
         while n > 1:
             step = min(block, n - 1)
             if rows[n - step:n].count(last) == step:
@@ -318,7 +325,9 @@ def _fast_body(body: Sequence[Sequence[Any]]) -> np.ndarray | None:
     path (numpy would parse text by its own rules, not :func:`parse_number_text`).
     numpy takes TRUE/FALSE as 1/0 and error codes as numbers: put right here.
     """
-    kinds = {type(c) for row in body for c in row}
+    kinds: set[type] = set()
+    for row in body:
+        kinds.update(map(type, row))  # C-level per row
     if not kinds <= _FAST_TYPES:
         return None
     try:
