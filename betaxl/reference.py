@@ -28,7 +28,9 @@ def reference_markdown() -> str:
                           for p in params)
         out.append(f"### `{name}({shown})`")
         out.append("")
-        out.append(inspect.cleandoc(fn.__doc__ or ""))
+        out.append(inspect.cleandoc(fn.__doc__ or ""))  # what the function wizard shows
+        out.append("")
+        out.append(udfs.DETAILS[name])
         out.append("")
         out.append("| argument | meaning |")
         out.append("| --- | --- |")

@@ -195,7 +195,8 @@ def check_fit(stats: dict[str, np.ndarray], names: tuple[str, ...], *, arg: str 
     short = np.flatnonzero(n < MIN_OBS)
     if short.size:
         j = int(short[0])
-        what = "has no values" if n[j] == 0 else "has {m} usable rows"
+        what = ("has no values" if n[j] == 0 else "has 1 usable row" if n[j] == 1
+                else "has {m} usable rows")
         raise problem("", arg, "column {name!r} " + what + " paired with {market}; at "
                       "least {need} are needed", kind=DataError, name=names[j],
                       m=int(n[j]), need=MIN_OBS, market=Arg(market))

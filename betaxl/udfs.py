@@ -10,11 +10,32 @@ Rules shared by every function: rows are periods, oldest first; columns are asse
 first row of text holds the asset names; blanks, errors, text and TRUE/FALSE inside the
 data are missing values; ``input_type`` is "returns" (default), "prices" (returns are
 computed first, so results have one row fewer) or "log_returns".
+
+A new Excel function follows the same pattern (append it at the end, add its name to
+``__all__`` and any new argument to ``ARG_HELP``)::
+
+    @excel('''
+        Reference text for the README: what the result holds, conventions, formulas.
+        ''')
+    def NEW_FUNCTION(asset_returns: Any, market_returns: Any, option: Any = None) -> Any:
+        '''One or two plain sentences for the function wizard, at most 255 characters.'''
+        with cell_errors("NEW_FUNCTION", {"returns": "asset_returns",
+                                          "market": "market_returns"}):
+            data = _Inputs(asset_returns, "returns", market=market_returns)
+            result = core_function(data.returns, data.market)  # one core call
+            return cells(result.to_frame(), corner="statistic")
+
+``_Inputs`` reads, trims, lines up and converts the ranges; ``read_choice`` /
+``read_flag`` / ``read_number`` read options; ``cells`` / ``column`` shape results; a
+failure raises a :class:`~betaxl.BetaxlError` (``fail(arg, text)``), which ``@excel``
+turns into the cell's one-line text.
 """
 
 from __future__ import annotations
 
+import functools
 import inspect
+import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -22,7 +43,9 @@ import numpy as np
 import pandas as pd
 from xlwings import arg, func
 
+from .errors import BetaxlError
 from .excel import (
+    Table,
     cell_errors,
     cells,
     column,
@@ -96,35 +119,138 @@ def arg_help(function: str, name: str) -> str:
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+#: The longer description of each function (README reference, ``help()``); the
+#: docstring itself is the short text Excel's function wizard shows.
+DETAILS: dict[str, str] = {}
 
-def excel(fn: F) -> F:
-    """Register an Excel function: every argument raw, with its help text."""
-    for name in reversed(inspect.signature(fn).parameters):
-        fn = arg(name, "raw", doc=arg_help(fn.__name__, name))(fn)
-    return func(fn)
+#: Excel's function wizard cuts descriptions at this many characters.
+WIZARD_LIMIT = 255
+
+
+def excel(details: str) -> Callable[[F], F]:
+    """Register an Excel function: every argument raw, with its help text.
+
+    The function's docstring is its function-wizard description (a sentence or two, at
+    most 255 characters, no markup); ``details`` is the reference text.  Category
+    "betaxl".  Called by xlwings, an expected failure comes back as the one-line message
+    as the cell's value, in both runtimes (see the README, "When things go wrong");
+    called from Python it raises.
+    """
+    def register(fn: F) -> F:
+        summary = inspect.cleandoc(fn.__doc__ or "")
+        if not summary or len(summary) > WIZARD_LIMIT or "\n" in summary or "`" in summary:
+            raise ValueError(f"{fn.__name__}: the docstring must be one wizard line")
+        DETAILS[fn.__name__] = inspect.cleandoc(details)
+
+        @functools.wraps(fn)
+        def call(*args: Any) -> Any:
+            try:
+                return fn(*args)
+            except BetaxlError as exc:
+                if _from_a_dispatcher():
+                    return str(exc)
+                raise
+
+        call.__doc__ = summary
+        wrapped: Any = call
+        for name in reversed(inspect.signature(fn).parameters):
+            wrapped = arg(name, "raw", doc=arg_help(fn.__name__, name))(wrapped)
+        return func(category="betaxl")(wrapped)
+
+    return register
+
+
+def _from_a_dispatcher() -> bool:
+    """Whether the running UDF was called by xlwings (a cell) rather than from Python.
+
+    Both dispatchers (classic ``xlwings.udfs.call_udf``, Office.js
+    ``custom_functions_call``) call the function directly, so the caller's module tells.
+    In a cell the message becomes the cell's text; Python callers (the recalculation,
+    scripts) get the exception.
+    """
+    frame = sys._getframe(2)  # 0: here, 1: the @excel wrapper, 2: its caller
+    return str(frame.f_globals.get("__name__", "")).startswith("xlwings")
+
+
+def _table(value: Any, arg_name: str, prefix: str, along_rows: bool) -> Table:
+    return read_table(value, arg=arg_name, prefix=prefix, along_rows=along_rows)
+
+
+def _is_row(value: Any) -> bool:
+    """A range of one row and several columns (Office.js: a flat list)."""
+    if not isinstance(value, (list, tuple)) or not value:
+        return False
+    if not isinstance(value[0], (list, tuple)):
+        return len(value) > 1
+    return len(value) == 1 and len(value[0]) > 1
+
+
+def _line_up(first: Table, second: Table, first_arg: str, second_arg: str
+             ) -> tuple[Table, Table]:
+    """Two tables over the same sheet rows, lined up row by row.
+
+    Ranges with the same number of rows are taken to cover the same sheet rows: a header
+    in only one of them sits beside the other's first row, which must then be blank, and
+    trailing blank rows trimmed from one are given back as missing values.
+    """
+    n1, n2 = first.values.shape[0], second.values.shape[0]
+    if n1 == n2 and first.has_header == second.has_header:
+        return first, second
+    if first.rows != second.rows or first.rows == 0:
+        if n1 != n2:
+            raise fail(second_arg, f"has {_rows(n2)} of data but {first_arg} has {n1}")
+        return first, second
+    start = max(int(first.has_header), int(second.has_header))
+    end = max(int(first.has_header) + n1, int(second.has_header) + n2)
+
+    def window(t: Table, name: str, other: str) -> Table:
+        top = int(t.has_header)
+        values = np.full((end - start, t.values.shape[1]), np.nan)
+        skip = start - top  # data rows beside the other range's header row
+        if skip and not np.isnan(t.values[:skip]).all():
+            raise fail(name, f"has no header row but {other} has one over the same rows: "
+                       "include the header row in both ranges or in neither")
+        kept = t.values[skip:]
+        values[:kept.shape[0]] = kept
+        dates = t.dates[skip:] if t.dates is not None else None
+        return Table(values, t.names, t.has_header, dates, t.rows)
+
+    return window(first, first_arg, second_arg), window(second, second_arg, first_arg)
+
+
+def _rows(n: int) -> str:
+    return f"{n} row" if n == 1 else f"{n} rows"
 
 
 class _Inputs:
-    """Asset and market data read as simple returns (one place for input_type)."""
+    """Asset and market data read as simple returns (one place for input_type).
+
+    The market decides the layout: a market along a row means assets along rows too,
+    and a single asset along a row goes with a market in a column.
+    """
 
     def __init__(self, asset: Any, kind: Any, *, asset_arg: str = "asset_returns",
                  market: Any = None, market_arg: str = "market_returns",
-                 dividends: Any = None) -> None:
+                 dividends: Any = None, along_rows: bool = False) -> None:
         self.kind = read_choice(kind, INPUT_TYPES, arg="input_type", default="returns")
-        self.table = read_table(asset, arg=asset_arg)
-        cash = read_optional_table(dividends, arg="dividends")
-        panel = returns_from(self.table.values, self.kind, arg=asset_arg, distributions=cash)
-        self.returns = pd.DataFrame(panel.values, columns=list(self.table.names), copy=False)
+        market_row = market is not None and _is_row(market)
+        asset_row = _is_row(asset) and (market is not None or along_rows)
+        self.table = _table(asset, asset_arg, "asset", market_row or asset_row)
         self.market: np.ndarray | None = None
         if market is not None:
-            mkt = read_table(market, arg=market_arg, prefix="market")
+            mkt = _table(market, market_arg, "market", market_row)
             if mkt.values.shape[1] != 1:
-                raise fail(market_arg, f"must be one column, got {mkt.values.shape[1]} "
-                            "columns")
-            if mkt.values.shape[0] != self.table.values.shape[0]:
-                raise fail(market_arg, f"has {mkt.values.shape[0]} rows but {asset_arg} "
-                            f"has {self.table.values.shape[0]}")
-            self.market = returns_from(mkt.values, self.kind, arg=market_arg).values[:, 0]
+                raise fail(market_arg, f"must be one column (or one row), got "
+                           f"{mkt.values.shape[1]} columns")
+            self.table, mkt = _line_up(self.table, mkt, asset_arg, market_arg)
+            self.market = returns_from(mkt.frame(), self.kind, arg=market_arg).values[:, 0]
+            if self.table.dates is None and mkt.dates is not None:
+                self.table = Table(self.table.values, self.table.names,
+                                   self.table.has_header, mkt.dates, self.table.rows)
+        cash = read_optional_table(dividends, arg="dividends")
+        panel = returns_from(self.table.frame(), self.kind, arg=asset_arg,
+                             distributions=cash)
+        self.returns = pd.DataFrame(panel.values, columns=list(self.table.names), copy=False)
 
     @property
     def prices(self) -> np.ndarray | None:
@@ -136,7 +262,7 @@ class _Inputs:
             return None
         if not isinstance(value, (list, tuple)):
             return read_number(value, arg=arg_name)
-        values = read_table(value, arg=arg_name).values
+        values = read_table(value, arg=arg_name, dates=False).values
         if values.shape[1] != 1 and values.shape[0] != 1:
             raise fail(arg_name, "must be a number or one column")
         flat = values.reshape(-1)
@@ -146,55 +272,68 @@ class _Inputs:
         if flat.size == n + 1 and self.kind == "prices":
             flat = flat[1:]
         if flat.size != n:
-            raise fail(arg_name, f"has {flat.size} rows but the data have {n} periods")
+            raise fail(arg_name, f"has {_rows(flat.size)} but the data have {n} periods")
         return flat
 
     def dates(self, value: Any) -> list[pd.Timestamp] | None:
-        """Dates, one per data row (with prices the first, starting date is dropped)."""
+        """Dates, one per data row (with prices the first, starting date is dropped).
+
+        Without a ``dates`` argument, the date column inside the data range, if any.
+        """
         if is_blank(value):
-            return None
-        stamps = read_dates(value, arg="dates")
-        if len(stamps) == len(self.returns) + 1:
+            stamps = list(self.table.dates) if self.table.dates is not None else None
+        else:
+            stamps = read_dates(value, arg="dates")
+        if stamps is not None and len(stamps) == len(self.returns) + 1:
             stamps = stamps[1:]
         return stamps
 
 
-@excel
+def _labelled_row(names: tuple[str, ...], values: Any, has_header: bool) -> Any:
+    """One value per asset: a row headed by the asset names when the data had names.
+
+    A single unnamed asset gives one number (usable in ``=2*BETA_OLS(...)``).
+    """
+    row = [float(v) if np.isfinite(v) else None for v in values]
+    if has_header:
+        return [list(names), row]
+    return row[0] if len(row) == 1 else [row]
+
+
+@excel("""
+    Gives the betas, one per asset, headed by the asset names when the data have names
+    (one plain number for one unnamed asset).  With ``stats`` TRUE: a table with a
+    header row of asset names and the rows ``beta, alpha, r_squared, correlation,
+    beta_se, alpha_se, beta_t, alpha_t, resid_std, n_obs, adjusted_beta``.  Alpha is per
+    period; ``resid_std`` is Excel's STEYX; rows with a missing value in either series
+    are left out (``n_obs``).  With ``risk_free`` both sides are excess returns (CAPM).
+    """)
 def BETA_OLS(asset_returns: Any, market_returns: Any, risk_free: Any = None,
              stats: Any = False, input_type: Any = "returns") -> Any:
-    """Beta of each asset on the market (OLS with an intercept); TRUE for all statistics.
-
-    Gives a row of betas, one per asset (one number for one asset).  With ``stats``
-    TRUE: a table with a header row of asset names and the rows ``beta, alpha,
-    r_squared, correlation, beta_se, alpha_se, beta_t, alpha_t, resid_std, n_obs,
-    adjusted_beta``.  Alpha is per period; ``resid_std`` is Excel's STEYX; rows with a
-    missing value in either series are left out (``n_obs``).  With ``risk_free`` both
-    sides are excess returns (CAPM).
-    """
+    """Beta of each asset on the market (least squares with an intercept). Set stats to TRUE for alpha, R squared, standard errors and more."""  # noqa: E501
     with cell_errors("BETA_OLS", {"returns": "asset_returns", "market": "market_returns"}):
         data = _Inputs(asset_returns, input_type, market=market_returns)
         full = read_flag(stats, arg="stats")
         rf = data.per_period(risk_free, arg_name="risk_free")
         fit = ols_beta(data.returns, data.market, risk_free=rf)
         if not full:
-            betas = [float(b) for b in fit.beta]
-            return betas[0] if len(betas) == 1 else [betas]
+            return _labelled_row(data.table.names, fit.beta, data.table.has_header)
         return cells(fit.to_frame().loc[list(OLS_FIELDS)], corner="statistic")
 
 
-@excel
-def PORT_RETURNS(asset_returns: Any, weights: Any, rebalance: Any = "none",
-                 input_type: Any = "returns", dates: Any = None,
-                 holdings_type: Any = "weights", detail: Any = False) -> Any:
-    """Portfolio return per period from asset returns and weights (buy and hold by default).
-
+@excel("""
     Gives one column of portfolio returns (headed "portfolio" when the data had names).
     With ``detail`` TRUE: the return, each asset's beginning-of-period weight and its
     contribution (weight x return), which add up to the return.  Weights are scaled to
     sum to 1; "units" are valued at the first row of prices (bonds per 100 nominal:
     units = nominal / 100).  Calendar rebalancing resets the weights after the last
-    period of each month, quarter or year.
-    """
+    period of each month, quarter or year; a date column inside the data range serves
+    as ``dates``.
+    """)
+def PORT_RETURNS(asset_returns: Any, weights: Any, rebalance: Any = "none",
+                 input_type: Any = "returns", dates: Any = None,
+                 holdings_type: Any = "weights", detail: Any = False) -> Any:
+    """Portfolio return each period from asset returns (or prices) and weights; buy and hold unless rebalance says otherwise."""  # noqa: E501
     with cell_errors("PORT_RETURNS", {"returns": "asset_returns", "prices": "asset_returns",
                                       "holdings": "holdings_type"}):
         data = _Inputs(asset_returns, input_type)
@@ -213,18 +352,18 @@ def PORT_RETURNS(asset_returns: Any, weights: Any, rebalance: Any = "none",
         return cells(table)
 
 
-@excel
+@excel("""
+    Gives one column (headed "equal_weight" when the data had names).  "rebalance": the
+    mean of the simple returns present that period.  "buy_and_hold": equal money at the
+    start, then drift.  "equal_shares": one unit of each (price weighted; needs prices).
+    Log returns are converted to simple returns first, never averaged as logs;
+    dividends make it a total return.
+    """)
 def EQUAL_WEIGHT_RETURN(data: Any, method: Any = "rebalance", input_type: Any = "returns",
                         dividends: Any = None) -> Any:
-    """Return of an equal-weighted portfolio each period (rebalanced, buy and hold, shares).
-
-    Gives one column.  "rebalance": the mean of the simple returns present that period.
-    "buy_and_hold": equal money at the start, then drift.  "equal_shares": one unit of
-    each (price weighted; needs prices).  Log returns are converted to simple returns
-    first, never averaged as logs; dividends make it a total return.
-    """
+    """Return of an equally weighted portfolio each period: rebalanced (default), buy and hold, or equal shares."""  # noqa: E501
     with cell_errors("EQUAL_WEIGHT_RETURN", {"distributions": "dividends",
-                                             "returns": "data"}):
+                                             "returns": "data", "prices": "data"}):
         how = read_choice(method, EQUAL_WEIGHT_METHODS, arg="method", default="rebalance")
         kind = read_choice(input_type, INPUT_TYPES, arg="input_type", default="returns")
         table = read_table(data, arg="data")
@@ -235,20 +374,19 @@ def EQUAL_WEIGHT_RETURN(data: Any, method: Any = "rebalance", input_type: Any = 
                       name="equal_weight" if table.has_header else None)
 
 
-@excel
-def BETA_RECONCILE(asset_returns: Any, market_returns: Any, weights: Any,
-                   rebalance: Any = "none", input_type: Any = "returns",
-                   holdings_type: Any = "weights", risk_free: Any = None) -> Any:
-    """Why the portfolio's beta differs from the weighted sum of its assets' betas.
-
+@excel("""
     Gives a table: one row per asset with ``beta, weight_start, weight_avg, weight_end,
     weighted_beta_end, contribution, gap``, a ``total`` row, then the summary rows
     ``portfolio_beta, weighted_beta_end, weighted_beta_start, weighted_beta_avg,
     timing_effect, drift_effect, sample_effect, reverse_regression_portfolio,
     reverse_regression_weighted`` with the value in the second column.  Contributions
     add up to the portfolio beta exactly; timing + drift = portfolio beta - weighted
-    beta with end weights.
-    """
+    beta with end weights.  An asset may itself be named ``total``: its row stays.
+    """)
+def BETA_RECONCILE(asset_returns: Any, market_returns: Any, weights: Any,
+                   rebalance: Any = "none", input_type: Any = "returns",
+                   holdings_type: Any = "weights", risk_free: Any = None) -> Any:
+    """Why the portfolio's beta differs from the weighted sum of its assets' betas, effect by effect."""  # noqa: E501
     with cell_errors("BETA_RECONCILE", {"returns": "asset_returns",
                                         "market": "market_returns",
                                         "prices": "asset_returns",
@@ -261,25 +399,29 @@ def BETA_RECONCILE(asset_returns: Any, market_returns: Any, weights: Any,
             holdings=read_choice(holdings_type, HOLDINGS, arg="holdings_type",
                                  default="weights"),
             prices=data.prices, risk_free=data.per_period(risk_free, arg_name="risk_free"))
-        table = rec.assets[list(ASSET_COLUMNS)].copy()
-        table.loc["total"] = table.sum()
-        table.loc["total", "beta"] = np.nan
-        out = cells(table, corner="asset")
+        assets = rec.assets[list(ASSET_COLUMNS)]
+        total = assets.sum().to_numpy(dtype=float, copy=True)
+        total[list(ASSET_COLUMNS).index("beta")] = np.nan
+        out = cells(assets, corner="asset")  # rows by position: names may repeat ours
+        out.append(["total", *[_cell(v) for v in total]])
         pad = [None] * (len(ASSET_COLUMNS) - 1)
-        out.extend([name, float(getattr(rec, name)), *pad] for name in SUMMARY_FIELDS)
-        return [[None if isinstance(v, float) and not np.isfinite(v) else v for v in row]
-                for row in out]
+        out.extend([name, _cell(getattr(rec, name)), *pad] for name in SUMMARY_FIELDS)
+        return out
 
 
-@excel
-def RISK_TABLE(returns: Any, benchmark_returns: Any, risk_free: Any = None,
-               periods_per_year: Any = 12) -> Any:
-    """Risk and risk-adjusted return measures (Sharpe, M², alpha, beta, ...) per column.
+def _cell(value: Any) -> float | None:
+    number = float(value)
+    return number if np.isfinite(number) else None
 
+
+@excel("""
     Gives a table with one column per returns column and one row per measure (see the
     README's conventions): population variances unless the name says ``_sample``,
     geometric annual returns, risk annualised by sqrt(periods_per_year).
-    """
+    """)
+def RISK_TABLE(returns: Any, benchmark_returns: Any, risk_free: Any = None,
+               periods_per_year: Any = 12) -> Any:
+    """Risk and risk-adjusted return measures (volatility, Sharpe, M squared, alpha, beta and more) for each returns column."""  # noqa: E501
     with cell_errors("RISK_TABLE", {"benchmark": "benchmark_returns"}):
         data = _Inputs(returns, "returns", asset_arg="returns", market=benchmark_returns,
                        market_arg="benchmark_returns")
@@ -290,37 +432,37 @@ def RISK_TABLE(returns: Any, benchmark_returns: Any, risk_free: Any = None,
         return cells(table.to_frame().loc[list(RISK_FIELDS)], corner="measure")
 
 
-@excel
-def RETURNS(prices: Any, method: Any = "simple", dividends: Any = None) -> Any:
-    """Returns from prices, (P + D) / P_previous - 1 or its log; one row fewer than prices.
-
+@excel("""
     Gives one column of returns per price column, with the names as a header row when
     the prices had one.  A return needs both its prices: a blank price leaves its own
-    return and the next one blank.
-    """
+    return and the next one blank.  A single row of prices is read along the row.
+    """)
+def RETURNS(prices: Any, method: Any = "simple", dividends: Any = None) -> Any:
+    """Returns from prices: (price + dividend) / previous price - 1, or its logarithm. One row fewer than the prices."""  # noqa: E501
     with cell_errors("RETURNS", {"distributions": "dividends"}):
         how = read_choice(method, RETURN_METHODS, arg="method", default="simple")
-        table = read_table(prices, arg="prices")
+        table = read_table(prices, arg="prices", along_rows=_is_row(prices))
         cash = read_optional_table(dividends, arg="dividends")
-        frame = to_returns(table.values, method=how, distributions=cash)
+        frame = to_returns(table.frame(), method=how, distributions=cash)
         frame.columns = list(table.names)
         return cells(frame, header=table.has_header)
 
 
-@excel
-def BETA_ROLLING(asset_returns: Any, market_returns: Any, window: Any,
-                 input_type: Any = "returns") -> Any:
-    """Rolling-window beta of each asset on the market; blank until the first full window.
-
+@excel("""
     Gives one column per asset with as many rows as the input (with prices, a blank
     first row keeps the rows level); each beta uses the ``window`` rows ending on its
     row, and a window with a missing value is blank.
-    """
+    """)
+def BETA_ROLLING(asset_returns: Any, market_returns: Any, window: Any,
+                 input_type: Any = "returns") -> Any:
+    """Beta of each asset on the market over a rolling window of rows; blank until the first full window."""  # noqa: E501
     with cell_errors("BETA_ROLLING", {"returns": "asset_returns",
                                       "market": "market_returns"}):
         data = _Inputs(asset_returns, input_type, market=market_returns)
         rows = read_number(window, arg="window", whole=True, minimum=3)
-        betas = rolling_beta(data.returns, data.market, int(rows or 0))
+        if rows is None:
+            raise fail("window", "is missing: give the number of rows per window, e.g. 36")
+        betas = rolling_beta(data.returns, data.market, int(rows))
         out = cells(betas, header=data.table.has_header)
         if data.kind == "prices":  # keep the rows level with the input's price rows
             out.insert(1 if data.table.has_header else 0, [None] * betas.shape[1])

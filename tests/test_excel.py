@@ -91,7 +91,7 @@ def test_read_row_with_labels() -> None:
     assert read_row([["A", 0.3], ["B", 0.7]], arg="w").tolist() == [0.3, 0.7]
     with labels("F"), pytest.raises(BetaxlError, match="^F: w value number 2 is not a "
                                                        "number \\(blank\\)"):
-        read_row([[0.3, None]], arg="w")
+        read_row([[0.3, None, 0.7]], arg="w")
     with labels("F"), pytest.raises(BetaxlError, match="^F: w must be one row or one column"):
         read_row([[1.0, 2.0], [3.0, 4.0]], arg="w")
 
@@ -103,7 +103,7 @@ def test_dates_from_each_runtime() -> None:
     texts = read_dates([["date"], ["2020-01-31"], ["2020-02-29"]], arg="dates")
     assert classic == office == texts
     with labels("F"), pytest.raises(BetaxlError, match="^F: dates row 2 is not a date"):
-        read_dates([[43861], [None]], arg="dates")
+        read_dates([[43861], [None], [43890]], arg="dates")
 
 
 def test_scalar_arguments() -> None:
@@ -137,3 +137,154 @@ def test_cell_errors_turns_bugs_into_one_line() -> None:
         {}["k"]
     with pytest.raises(BetaxlError, match="^F: x is an empty range"), cell_errors("F"):
         read_table([], arg="x")
+
+
+LITE_CHECK = r"""
+import importlib.abc, os, sys
+BLOCKED = {"openpyxl", "xlsxwriter", "defusedxml", "statsmodels", "scipy", "pyarrow"}
+class Block(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in BLOCKED:
+            raise ImportError(f"{name} is not in xlwings Lite's dependency set")
+sys.meta_path.insert(0, Block())
+os.environ["XLWINGS_LICENSE_KEY"] = "noncommercial"
+os.environ["XLWINGS_ON_SERVER"] = "true"
+import types
+from xlwings.server import custom_functions_meta
+main = types.ModuleType("main")
+exec("from betaxl.udfs import *", main.__dict__)
+meta = custom_functions_meta(main)
+print(sorted(f["name"] for f in meta["functions"]))
+print(sorted(m for m in sys.modules if m.split(".")[0] in BLOCKED))
+"""
+
+
+def test_the_excel_functions_need_only_what_xlwings_lite_ships() -> None:
+    import subprocess
+    import sys
+    import tomllib
+    from pathlib import Path
+
+    import betaxl.udfs
+
+    root = Path(__file__).resolve().parents[1]
+    project = tomllib.loads((root / "pyproject.toml").read_text())["project"]
+    names = {d.split(">")[0].split("=")[0].split("<")[0].strip().lower()
+             for d in project["dependencies"]}
+    assert names == {"numpy", "pandas", "xlwings"}
+    assert not any("==" in d for d in project["dependencies"])  # Lite's own xlwings fits
+    out = subprocess.run([sys.executable, "-c", LITE_CHECK], cwd=root, capture_output=True,
+                         text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    registered, leaked = out.stdout.strip().splitlines()
+    assert registered == repr(sorted(betaxl.udfs.__all__)) and leaked == "[]"
+
+
+@pytest.mark.parametrize("text, number", [
+    ("0.5", 0.5), (" -1e-3 ", -0.001), ("2.5%", 0.025), ("1,234", 1234.0),
+    ("1,234,567.5", 1234567.5), ("(0.5)", -0.5), ("(2.5%)", -0.025), ("+3", 3.0),
+    (".5", 0.5), ("1,5", None), ("12,34", None), ("nan", None), ("inf", None),
+    ("1_000", None), ("$5", None), ("(-1)", None), ("", None), ("5-", None),
+    ("()", None), ("1e400", None), ("0x10", None),
+])
+def test_one_rule_for_numbers_stored_as_text(text, number) -> None:
+    from betaxl.excel import parse_number_text
+
+    assert parse_number_text(text) == number
+
+
+def test_headers_never_eat_data() -> None:
+    for blank in (None, ""):
+        text = [["0.5", "0.1"], ["0.25", blank], ["-0.5", "0.3"]]
+        table = read_table(text, arg="x")
+        assert not table.has_header and table.values[0].tolist() == [0.5, 0.1]
+    tickers = read_table([["600519", "000001"], [0.1, 0.2], [0.3, 0.4]], arg="x")
+    assert tickers.has_header and tickers.names == ("600519", "000001")
+    # a header cell that is a number (a year) makes the row data, in both runtimes
+    assert not read_table([[2020.0, 2021.0], [0.1, 0.2]], arg="x").has_header
+
+
+def test_trailing_blank_rows_and_columns_are_trimmed_in_every_form() -> None:
+    from betaxl.excel import rows_and_count
+
+    classic = tuple([(1.0, None, None), (2.0, None, None)] + [(None,) * 3] * 50)
+    office = [[1.0, "", ""], [2.0, "", ""]] + [["", "", ""] for _ in range(50)]
+    mixed = [[1.0, None], [2.0, ""], [None, ""], ["", None], [None, None]]
+    for value in (classic, office, mixed):
+        rows, total = rows_and_count(value, arg="x")
+        assert [r[0] for r in rows] == [1.0, 2.0] and len(rows[0]) == 1
+        assert total == len(value)
+    # a blank row inside the data stays: it is a period with no values
+    rows, _ = rows_and_count([[1.0], [None], [2.0], [None]], arg="x")
+    assert rows == [[1.0], [None], [2.0]]
+
+
+def test_the_size_limit_applies_to_the_data_on_every_path() -> None:
+    import betaxl.excel as excel
+
+    big = [[0.1] * 10 for _ in range(20)]
+    old = excel._MAX_CELLS
+    excel._MAX_CELLS = 150
+    try:
+        for value in (big, [[str(v) for v in row] for row in big]):  # fast and slow paths
+            with labels("F"), pytest.raises(BetaxlError, match="200 cells of data"):
+                read_table(value, arg="x")
+        with labels("F"), pytest.raises(BetaxlError, match="cells of data"):
+            read_row([list(range(200))], arg="w")
+        # trailing blanks do not count: a whole column of few data is fine
+        assert read_table([[0.1]] * 5 + [[None]] * 1000, arg="x").values.shape == (5, 1)
+    finally:
+        excel._MAX_CELLS = old
+
+
+def test_types_that_are_not_plain_numbers() -> None:
+    # Office.js hands JSON integers over as Python ints of any size; TRUE is never 1
+    with labels("F"), pytest.raises(BetaxlError, match="infinite value at row 1"):
+        read_table([[10 ** 400], [1.0]], arg="x")
+    assert np.isnan(read_table([[True], [0.5]], arg="x").values[0, 0])
+    with labels("F"), pytest.raises(BetaxlError, match="must be a number, got True"):
+        read_number(True, arg="n")
+    # a date inside data is its serial number in both runtimes
+    classic = read_table([[dt.datetime(2020, 1, 31)], [0.5]], arg="x", dates=False)
+    office = read_table([[43861], [0.5]], arg="x", dates=False)
+    np.testing.assert_array_equal(classic.values, office.values)
+
+
+def test_date_columns_read_alike_in_both_runtimes() -> None:
+    days = [dt.datetime(2021, 1, 29), dt.datetime(2021, 2, 26), dt.datetime(2021, 3, 31)]
+    serials = [(d - dt.datetime(1899, 12, 30)).days for d in days]
+    classic = read_table([["Date", "A"], *[[d, 0.1 * i] for i, d in enumerate(days)]],
+                         arg="x")
+    office = read_table([["Date", "A"], *[[s, 0.1 * i] for i, s in enumerate(serials)]],
+                        arg="x")
+    for table in (classic, office):
+        assert table.names == ("A",) and table.values.shape == (3, 1)
+        assert [d.to_pydatetime() for d in table.dates] == days
+    # a price column that happens to rise in whole numbers is kept when it is not first
+    prices = read_table([[0.1, 40000.0], [0.2, 40001.0], [0.3, 40002.0]], arg="x")
+    assert prices.dates is None and prices.values.shape == (3, 2)
+    with labels("F"), pytest.raises(BetaxlError, match="headed as dates but its row 2"):
+        read_table([["Date", "A"], [43861, 0.1], ["soon", 0.2]], arg="x")
+
+
+def test_the_layout_matrix_gives_the_same_cells_in_both_runtimes() -> None:
+    """tests/runtimes/matrix.py: every function on every layout, both dispatchers."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    shown = {}
+    for runtime in ("classic", "officejs"):
+        out = subprocess.run([sys.executable, "-m", "tests.runtimes.matrix", runtime],
+                             cwd=root, capture_output=True, text=True, timeout=300)
+        assert out.returncode == 0, out.stderr[-2000:]
+        shown[runtime] = out.stdout.splitlines()
+    assert len(shown["classic"]) > 70
+    for classic, office in zip(shown["classic"], shown["officejs"], strict=True):
+        assert classic == office
+    # the matrix reaches results and messages, and no message is a traceback
+    assert any("[['A', 'B'], [" in line for line in shown["classic"])
+    messages = [line for line in shown["classic"] if "[['" in line and ": " in line
+                and "Traceback" in line]
+    assert not messages

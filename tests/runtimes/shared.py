@@ -120,8 +120,9 @@ def test_beta_ols_matches_core_and_statsmodels(xl, ff) -> None:
         assert out.loc["beta", col] == pytest.approx(res.params.iloc[1], rel=1e-10)
         assert out.loc["alpha_se", col] == pytest.approx(res.bse.iloc[0], rel=1e-10)
         assert out.loc["r_squared", col] == pytest.approx(res.rsquared, rel=1e-10)
-    row = xl("BETA_OLS", sheet, frame_range(market.to_frame()))
-    np.testing.assert_allclose(row[0], core.loc["beta"], rtol=1e-14)
+    names, row = xl("BETA_OLS", sheet, frame_range(market.to_frame()))
+    assert names == list(returns.columns)  # the betas say whose they are
+    np.testing.assert_allclose(row, core.loc["beta"], rtol=1e-14)
     excess = table(xl("BETA_OLS", sheet, frame_range(market.to_frame()),
                       [[v] for v in rf], True))
     np.testing.assert_allclose(excess.loc["alpha"].to_numpy(float),
@@ -190,7 +191,7 @@ def test_returns_and_rolling(xl) -> None:
 
 BAD = [
     (("BETA_OLS", [[1.0], [2.0], [3.0]], [[1.0], [2.0]]),
-     "BETA_OLS: market_returns has 2 rows but asset_returns has 3"),
+     "BETA_OLS: market_returns has 2 rows of data but asset_returns has 3"),
     (("BETA_OLS", [0.1, 0.2, 0.3, 0.4], [0.1, 0.2, 0.3, 0.4], OMIT, "maybe"),
      "BETA_OLS: stats must be TRUE or FALSE"),
     (("BETA_OLS", [0.1, 0.2, 0.3], [0.2, 0.2, 0.2]), "BETA_OLS: market_returns is constant"),
@@ -271,3 +272,196 @@ def test_random_excel_input_never_escapes(xl, name: str) -> None:
             assert text.startswith(name + ": ") and "\n" not in text
 
     run()
+
+
+# -- ranges as people lay them out (issue 9): the same answers in both runtimes ---------
+
+RNG = np.random.default_rng(9)
+MKT = RNG.normal(0.005, 0.04, 36)
+ASSETS = pd.DataFrame({"A": 1.2 * MKT + RNG.normal(0, 0.02, 36),
+                       "B": 0.7 * MKT + RNG.normal(0, 0.02, 36)})
+DATES = [dt.datetime(2021, 1, 31) + pd.offsets.MonthEnd(i) for i in range(36)]
+DATES = [d.to_pydatetime() for d in DATES]
+
+
+def excel_slope(y: list, x: list) -> tuple[float, float, float]:
+    """Excel's SLOPE, INTERCEPT and RSQ: pairs where both cells are real numbers."""
+    pairs = [(a, b) for a, b in zip(y, x) if isinstance(a, float) and isinstance(b, float)]
+    ys, xs = np.array(pairs).T
+    slope = ((xs - xs.mean()) * (ys - ys.mean())).sum() / ((xs - xs.mean()) ** 2).sum()
+    return slope, ys.mean() - slope * xs.mean(), np.corrcoef(xs, ys)[0, 1] ** 2
+
+
+def tidy() -> tuple[list, list]:
+    return frame_range(ASSETS), [["Market"], *[[v] for v in MKT]]
+
+
+EXPECTED = bx.ols_beta(ASSETS, MKT).beta.to_numpy()
+
+
+def test_whole_columns_are_trimmed_and_results_sized_to_the_data(xl) -> None:
+    assets, market = tidy()
+    blank_rows = [[BLANK, BLANK, BLANK]] * 4000  # B:D with an empty column D
+    whole = [[*r, BLANK] for r in assets] + blank_rows
+    names, betas = xl("BETA_OLS", whole, market + [[BLANK]] * 4000)
+    assert names == ["A", "B"]
+    np.testing.assert_allclose(betas, EXPECTED, rtol=1e-13)
+    ew = xl("EQUAL_WEIGHT_RETURN", whole)
+    assert len(ew) == 37  # header + 36 periods, not 4037
+    pr = xl("PORT_RETURNS", whole, [[0.5, 0.5]])
+    assert len(pr) == 37
+    rolled = xl("BETA_ROLLING", whole, market + [[BLANK]] * 4000, 12)
+    assert len(rolled) == 37 and rolled[0] == ["A", "B"]
+    # the market's data end earlier than the assets' over the same sheet rows
+    short = market[:-3] + [[BLANK]] * 4003
+    names, betas = xl("BETA_OLS", whole, short)
+    np.testing.assert_allclose(betas, bx.ols_beta(ASSETS.iloc[:-3], MKT[:-3]).beta,
+                               rtol=1e-13)
+
+
+def test_a_real_whole_column_of_a_million_rows(xl) -> None:
+    assets, market = tidy()
+    pad = 1_048_576 - len(assets)
+    out = xl("BETA_OLS", assets + [[BLANK, BLANK]] * pad, market + [[BLANK]] * pad)
+    np.testing.assert_allclose(out[1], EXPECTED, rtol=1e-13)
+
+
+def test_one_asset_along_a_row(xl) -> None:
+    row = [["A", *ASSETS["A"]]]
+    market_row = [["Market", *MKT]]
+    market_col = [["Market"], *[[v] for v in MKT]]
+    for asset, market in ((row, market_row), (row, market_col),
+                          ([list(ASSETS["A"])], [list(MKT)])):
+        out = xl("BETA_OLS", asset, market)
+        value = out[1][0] if isinstance(out, list) and len(out) == 2 else scalar(out)
+        assert value == pytest.approx(EXPECTED[0], rel=1e-13)
+    prices = [[100.0, 110.0, 99.0]]
+    out = xl("RETURNS", prices)
+    np.testing.assert_allclose(values(out)[:, 0], [0.1, -0.1], rtol=1e-14)
+
+
+def test_a_header_in_one_argument_only(xl) -> None:
+    assets, market = tidy()
+    # assets without a header over the same sheet rows as "Market" + data
+    no_head = [[BLANK, BLANK], *assets[1:]]
+    out = xl("BETA_OLS", no_head, market)
+    np.testing.assert_allclose(out[0], EXPECTED, rtol=1e-13)
+    # the reverse: assets with names, the market without its header cell
+    out = xl("BETA_OLS", assets, [[BLANK], *market[1:]])
+    np.testing.assert_allclose(out[1], EXPECTED, rtol=1e-13)
+    # ranges that start one row apart: data rows are what count
+    out = xl("BETA_OLS", assets[1:], market)
+    np.testing.assert_allclose(out[0], EXPECTED, rtol=1e-13)
+    # a number beside the other's header is a real misalignment: refused
+    with pytest.raises(BetaxlError, match="include the header row in both"):
+        xl("BETA_OLS", [[0.01, 0.02], *assets[1:]], market)
+
+
+def test_a_date_column_inside_the_range(xl) -> None:
+    assets, market = tidy()
+    with_dates = [["Date", *assets[0]], *[[d, *r] for d, r in zip(DATES, assets[1:])]]
+    names, betas = xl("BETA_OLS", with_dates, market)
+    assert names == ["A", "B"]
+    np.testing.assert_allclose(betas, EXPECTED, rtol=1e-13)
+    # no header at all: a first column of whole days rising each row is the dates
+    bare = [[d, *r] for d, r in zip(DATES, assets[1:])]
+    np.testing.assert_allclose(xl("BETA_OLS", bare, market[1:])[0], EXPECTED, rtol=1e-13)
+    # and it serves as the dates of calendar rebalancing
+    out = xl("PORT_RETURNS", with_dates, [[0.5, 0.5]], "quarter")
+    core = bx.portfolio_returns(ASSETS, [0.5, 0.5], rebalance="quarter",
+                                dates=pd.DatetimeIndex(DATES))
+    np.testing.assert_allclose(values(out[1:])[:, 0], core.returns, rtol=1e-14)
+    with pytest.raises(BetaxlError, match="oldest first"):
+        xl("PORT_RETURNS", [with_dates[0], *with_dates[:0:-1]], [[0.5, 0.5]], "quarter")
+    # an asset whose values merely look like days is not eaten: they are not whole
+    prices = [[40000.5 + i * 10.25, 100 + i] for i in range(5)]
+    assert len(xl("RETURNS", prices)[0]) == 2
+
+
+def test_numbers_stored_as_text(xl) -> None:
+    assets, market = tidy()
+    text = [[f"{v!r}" for v in r] for r in assets[1:]]  # no header, all text numbers
+    out = xl("BETA_OLS", text, market[1:])
+    np.testing.assert_allclose(out[0], EXPECTED, rtol=1e-13)  # first value kept
+    assert scalar(xl("BETA_OLS", ["2.5%", "(1.0%)", "3%", "0.5%"],
+                     [0.02, -0.01, 0.03, 0.0])) == pytest.approx(
+        bx.ols_beta([0.025, -0.01, 0.03, 0.005], [0.02, -0.01, 0.03, 0.0]).beta.iloc[0])
+    assert scalar(xl("RETURNS", [["1,000"], ["1,100"]])) == pytest.approx(0.1, abs=1e-15)
+    # accounting negatives: a return of (50%) is -0.5
+    assert scalar(xl("EQUAL_WEIGHT_RETURN", [["(50%)", "(0.5)"]])) == -0.5
+
+
+def test_errors_text_and_blanks_inside_agree_with_excels_slope(xl) -> None:
+    y = list(ASSETS["A"])
+    x = list(MKT)
+    y[3], y[7], x[11] = BLANK, "n/a", True
+    slope, intercept, rsq = excel_slope(y, x)
+    out = table(xl("BETA_OLS", [["A"], *[[v] for v in y]], [["M"], *[[v] for v in x]],
+                   OMIT, True))
+    assert out.loc["beta", "A"] == pytest.approx(slope, rel=1e-12)
+    assert out.loc["alpha", "A"] == pytest.approx(intercept, rel=1e-10)
+    assert out.loc["r_squared", "A"] == pytest.approx(rsq, rel=1e-12)
+    # Excel's SLOPE returns the error value itself; betaxl leaves the pair out
+    y[5] = Err("#N/A")
+    out = table(xl("BETA_OLS", [["A"], *[[v] for v in y]], [["M"], *[[v] for v in x]],
+                   OMIT, True))
+    y[5] = BLANK
+    assert out.loc["beta", "A"] == pytest.approx(excel_slope(y, x)[0], rel=1e-12)
+
+
+def test_single_cells(xl) -> None:
+    with pytest.raises(BetaxlError, match="BETA_OLS: "):
+        xl("BETA_OLS", 0.5, 0.4)
+    assert scalar(xl("EQUAL_WEIGHT_RETURN", 0.5)) == 0.5
+
+
+def test_an_asset_named_total_keeps_its_row(xl) -> None:
+    data = frame_range(ASSETS.rename(columns={"A": "total"}))
+    out = xl("BETA_RECONCILE", data, tidy()[1], [[0.5, 0.5]])
+    labels = [row[0] for row in out]
+    assert labels[:4] == ["asset", "total", "B", "total"]
+    assert out[1][1] == pytest.approx(EXPECTED[0], rel=1e-12)
+
+
+def test_messages_name_the_header(xl) -> None:
+    prices = [["Apple", "Bank"], [10.0, 5.0], [11.0, 0.0], [12.0, 6.0]]
+    for call in (("RETURNS", prices), ("EQUAL_WEIGHT_RETURN", prices, OMIT, "prices"),
+                 ("BETA_OLS", prices, [1.0, 1.1, 1.3], OMIT, OMIT, "prices")):
+        with pytest.raises(BetaxlError) as info:
+            xl(*call)
+        assert "'Bank'" in str(info.value) or "Bank" in str(info.value), str(info.value)
+    with pytest.raises(BetaxlError, match="window is missing"):
+        xl("BETA_ROLLING", [0.1, 0.2, 0.3], [0.1, 0.3, 0.2], BLANK)
+
+
+def test_cell_shows_the_message(xl) -> None:
+    # the value the runtime writes into the cell is betaxl's one line, as text
+    cell = xl.cell("BETA_OLS", [[1.0], [2.0], [3.0]], [[1.0], [2.0]])
+    text = scalar(cell)
+    assert text == "BETA_OLS: market_returns has 2 rows of data but asset_returns has 3"
+
+
+def test_wizard_descriptions() -> None:
+    import betaxl.udfs as udfs
+
+    for name in udfs.__all__:
+        fn = getattr(udfs, name)
+        doc = fn.__doc__
+        assert len(doc) <= 255 and "\n" not in doc and "`" not in doc
+        assert doc.endswith(".") and doc[0].isupper()
+        info = getattr(fn, "__xlfunc__", None)
+        if info is not None:  # both runtimes record it
+            assert info["ret"]["doc"] == doc
+            assert info.get("category", "betaxl") == "betaxl"
+
+
+def test_dates_beside_the_market_too(xl) -> None:
+    assets, market = tidy()
+    dated_market = [["Date", "Market"], *[[d, m[0]] for d, m in zip(DATES, market[1:])]]
+    names, betas = xl("BETA_OLS", assets, dated_market)
+    np.testing.assert_allclose(betas, EXPECTED, rtol=1e-13)
+    # both with their dates, whole columns, one asset along a row: still the same betas
+    dated = [["Date", *assets[0]], *[[d, *r] for d, r in zip(DATES, assets[1:])]]
+    pad = [[BLANK] * 3] * 100
+    out = xl("BETA_OLS", dated + pad, dated_market + [[BLANK] * 2] * 100)
+    np.testing.assert_allclose(out[1], EXPECTED, rtol=1e-13)

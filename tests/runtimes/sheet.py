@@ -107,3 +107,22 @@ def result_value(value: Any) -> Any:
     if value == "" or value is None:
         return None
     return value
+
+
+def read_message(func: str, cell: Any) -> Any:
+    """What a test sees of a result: betaxl's one-line message is raised again.
+
+    Both runtimes put an expected failure in the cell as its text ("BETA_OLS: ...");
+    the runtime fixtures turn that text back into the error so that tests can say
+    ``pytest.raises``.  The cell value itself is checked in ``test_cell_shows_the_message``.
+    """
+    from betaxl.errors import BetaxlError
+    from betaxl.excel import InternalError
+
+    value = cell
+    while isinstance(value, (list, tuple)) and len(value) == 1:
+        value = value[0]
+    if isinstance(value, str) and value.startswith(func + ": "):
+        kind = InternalError if ": internal error (" in value else BetaxlError
+        raise kind(value)
+    return cell

@@ -29,6 +29,12 @@ class Classic:
     def __call__(self, func: str, *args: Any) -> Any:
         import xlwings.udfs
 
+        return sheet.read_message(func, self.cell(func, *args))
+
+    def cell(self, func: str, *args: Any) -> Any:
+        """The value the VBA wrapper puts in the cell: what ``call_udf`` returns."""
+        import xlwings.udfs
+
         return xlwings.udfs.call_udf("betaxl.udfs", func,
                                      tuple(sheet.classic_arg(a) for a in args))
 

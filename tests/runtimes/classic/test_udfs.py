@@ -45,3 +45,20 @@ def test_eight_threads_at_once_give_the_serial_answers(xl) -> None:
     from ..concurrency import check_threads_match_serial
 
     check_threads_match_serial(xl)
+
+
+def test_wizard_gets_short_descriptions_in_the_betaxl_category() -> None:
+    # what "Import Functions" hands to Application.MacroOptions (xlwings cuts at 255)
+    for name in betaxl.udfs.__all__:
+        info = getattr(betaxl.udfs, name).__xlfunc__
+        assert info["category"] == "betaxl"
+        doc = info["ret"]["doc"]
+        assert doc == doc[:255] and "\n" not in doc and "``" not in doc
+        assert all(len(a["doc"]) <= 255 for a in info["args"])
+
+
+def test_a_failing_call_puts_one_line_in_the_cell(xl) -> None:
+    # the VBA wrapper's `failed:` branch (Err.Description, a pywin32 traceback) is never
+    # reached: call_udf returns the message, and `NAME = XLPy.CallUDF(...)` shows it
+    value = xl.cell("RETURNS", [[10.0], [0.0]])
+    assert value == [["RETURNS: prices must be positive; row 2, column asset_1 holds 0.0"]]

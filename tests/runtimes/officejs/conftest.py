@@ -40,6 +40,12 @@ class OfficeJs:
     def __call__(self, func: str, *args: Any) -> Any:
         import betaxl.udfs
 
+        return sheet.read_message(func, self.cell(func, *args))
+
+    def cell(self, func: str, *args: Any) -> Any:
+        """The values Office.js writes to the cells: what ``custom_functions_call`` returns."""
+        import betaxl.udfs
+
         data = self.payload(func, [sheet.office_arg(a) for a in args])
         return asyncio.run(custom_functions_call(data, betaxl.udfs))
 

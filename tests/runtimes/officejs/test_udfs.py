@@ -48,3 +48,20 @@ def test_eight_threads_at_once_give_the_serial_answers(xl) -> None:
     from ..concurrency import check_threads_match_serial
 
     check_threads_match_serial(xl)
+
+
+def test_office_metadata_carries_the_wizard_descriptions() -> None:
+    from xlwings.server import custom_functions_meta
+
+    import betaxl.udfs
+
+    meta = custom_functions_meta(betaxl.udfs)
+    for entry in meta["functions"]:
+        fn = getattr(betaxl.udfs, entry["name"])
+        assert entry["description"] == fn.__doc__ and len(fn.__doc__) <= 255
+        assert all("\n" not in p["description"] for p in entry["parameters"])
+
+
+def test_a_failing_call_shows_one_line(xl) -> None:
+    value = xl.cell("RETURNS", [[10.0], [0.0]])
+    assert value == [["RETURNS: prices must be positive; row 2, column asset_1 holds 0.0"]]
