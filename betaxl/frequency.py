@@ -66,6 +66,7 @@ def _dates(returns: ArrayLike, dates: ArrayLike | None, n: int) -> pd.DatetimeIn
                           m=len(index), n=n)
     if index.tz is not None:
         index = index.tz_localize(None)
+    index = index.as_unit("ns")  # asi8 below counts nanoseconds whatever the input unit
     if index.hasnans:
         raise problem("", "dates" if dates is not None else "returns",
                       "has a missing date at row {row}",
