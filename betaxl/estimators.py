@@ -50,6 +50,8 @@ class BetaEstimates:
 def _shift(x: np.ndarray, lag: int) -> np.ndarray:
     """``x`` lagged by ``lag`` rows (lead when negative): out[t] = x[t - lag], NaN-padded."""
     out = np.full(x.shape, np.nan)
+    if abs(lag) >= len(x):
+        return out
     if lag >= 0:
         out[lag:] = x[:len(x) - lag]
     else:

@@ -12,6 +12,7 @@ per period.  Standard errors are the classical (homoskedastic) ones, as statsmod
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -156,7 +157,7 @@ def _fit_patterns(f: np.ndarray, y: np.ndarray, valid: np.ndarray) -> dict[str, 
     out = {"coef": np.empty((k, p + 1)), "diag": np.empty((k, p + 1)),
            "ssr": np.empty(k), "sst": np.empty(k), "cond": np.empty(k)}
 
-    def put(cols: np.ndarray, fit: dict[str, np.ndarray]) -> None:
+    def put(cols: np.ndarray, fit: Mapping[str, np.ndarray | float]) -> None:
         for key, values in out.items():
             values[cols] = fit[key]
 
@@ -219,7 +220,7 @@ def _check_rows(fit: dict[str, np.ndarray], n: np.ndarray, names: tuple[str, ...
     if bad.size:
         j = int(bad[0])
         raise problem("", "factors", "are constant or collinear over the rows where "
-                      "returns column {name!r} has values (condition number {c:.3g}); drop "
+                      "{returns} column {name!r} has values (condition number {c:.3g}); drop "
                       "a factor", kind=DataError, name=names[j], c=float(fit["cond"][j]))
 
 
@@ -279,7 +280,7 @@ def factor_betas(returns: ArrayLike, factors: ArrayLike, *,
     panel = as_panel(returns, arg="returns", min_rows=1)
     fpanel = as_panel(factors, arg="factors")
     if fpanel.n != panel.n:
-        raise problem("", "factors", "has {m} rows but returns has {n}", m=fpanel.n,
+        raise problem("", "factors", "has {m} rows but {returns} has {n}", m=fpanel.n,
                       n=panel.n)
     same_index(panel, index_of(factors), arg="factors")
     y = excess(panel.values, risk_free, panel.n)

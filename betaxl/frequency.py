@@ -8,7 +8,7 @@ turned into rates per period with the compounding the caller names.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal, overload
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -62,7 +62,7 @@ def _dates(returns: ArrayLike, dates: ArrayLike | None, n: int) -> pd.DatetimeIn
             raise problem("", "dates", "are not all dates ({what})",
                           what=str(exc).splitlines()[0][:60]) from None
         if len(index) != n:
-            raise problem("", "dates", "has {m} dates but returns has {n} rows",
+            raise problem("", "dates", "has {m} dates but {returns} has {n} rows",
                           m=len(index), n=n)
     if index.tz is not None:
         index = index.tz_localize(None)
@@ -184,15 +184,6 @@ def resample_returns(returns: ArrayLike, *, to: Frequency = "month",
     )
 
 
-@overload
-def per_period_rate(annual: float, periods_per_year: float, *,
-                    method: RateMethod = ...) -> float: ...
-@overload
-def per_period_rate(annual: pd.Series, periods_per_year: float, *,
-                    method: RateMethod = ...) -> pd.Series: ...
-@overload
-def per_period_rate(annual: ArrayLike, periods_per_year: float, *,
-                    method: RateMethod = ...) -> ArrayLike: ...
 @public("per_period_rate")
 def per_period_rate(annual: ArrayLike, periods_per_year: float, *,
                     method: RateMethod = "compound") -> ArrayLike:

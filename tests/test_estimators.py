@@ -145,6 +145,8 @@ def test_errors() -> None:
                                         "with the market and its 2 lags and leads; the "
                                         "Dimson regression needs 7"):
         bx.beta_estimates(x, x, lags=2)
+    with pytest.raises(DataError, match="has 0 rows with the market and its 9 lags"):
+        bx.beta_estimates(x, x, lags=9)  # more lags than rows
     with pytest.raises(DataError, match="^beta_estimates: market is constant"):
         bx.beta_estimates(x, np.ones(8))
     with pytest.raises(InputError, match="^beta_estimates: market has 7 rows"):
