@@ -170,6 +170,10 @@ def beta_estimates(returns: ArrayLike, market: ArrayLike, *, lags: int = 1,
     """
     panel, y, x = read_pair(returns, market, risk_free)
     lags = _whole(lags, "lags", 0)
+    if 2 * lags + 3 > panel.n:  # before building 2 lags + 1 market columns
+        raise problem("", "lags", "is {lags}: the Dimson regression needs at least "
+                      "2 x lags + 3 = {need} rows, and {returns} has {n}", kind=DataError,
+                      lags=lags, need=2 * lags + 3, n=panel.n)
     if halflife is not None and (isinstance(halflife, bool) or not isinstance(
             halflife, (int, float, np.integer, np.floating)) or not halflife > 0
             or not np.isfinite(halflife)):

@@ -144,9 +144,13 @@ def test_errors() -> None:
     with pytest.raises(DataError, match="^beta_estimates: returns column 'returns' has 4 rows "
                                         "with the market and its 2 lags and leads; the "
                                         "Dimson regression needs 7"):
-        bx.beta_estimates(x, x, lags=2)
-    with pytest.raises(DataError, match="has 0 rows with the market and its 9 lags"):
+        bx.beta_estimates(x, x, lags=2)  # 8 rows, of which the first and last 2 drop
+    with pytest.raises(DataError, match=r"^beta_estimates: lags is 9: the Dimson regression "
+                                        r"needs at least 2 x lags \+ 3 = 21 rows, and "
+                                        r"returns has 8"):
         bx.beta_estimates(x, x, lags=9)  # more lags than rows
+    with pytest.raises(DataError, match="lags is 1000000000000"):
+        bx.beta_estimates(x, x, lags=10 ** 12)  # refused at once, nothing built
     with pytest.raises(DataError, match="^beta_estimates: market is constant"):
         bx.beta_estimates(x, np.ones(8))
     with pytest.raises(InputError, match="^beta_estimates: market has 7 rows"):
