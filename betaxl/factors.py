@@ -73,11 +73,15 @@ def _qr_fit(f: np.ndarray, y: np.ndarray) -> dict[str, np.ndarray]:
                 "cond": np.full(c, cond)}
     x = np.hstack([np.ones((m, 1)), f])
     q, r = np.linalg.qr(x)
-    coef = np.linalg.solve(r, q.T @ y)  # r is (p+1, p+1), small
-    resid = y - x @ coef
+    qty = q.T @ y
+    coef = np.linalg.solve(r, qty)  # r is (p+1, p+1), small
+    resid = x @ coef
+    np.subtract(y, resid, out=resid)  # residuals computed, not inferred: exact SSR
     ssr = np.einsum("ij,ij->j", resid, resid)
-    yc = y - y.mean(axis=0)
-    sst = np.einsum("ij,ij->j", yc, yc)
+    # Q's first column is the intercept's (1/sqrt(m) ones, up to sign), so (Q'y)_0^2 is
+    # m mean(y)^2 and the centred SST is SSR plus the other components' squares: a sum
+    # of positive terms, with no cancellation and no second pass over y.
+    sst = ssr + np.einsum("ij,ij->j", qty[1:], qty[1:])
     r_inv = np.linalg.inv(r)
     xtx_inv_diag = np.einsum("ij,ij->i", r_inv, r_inv)
     return {"coef": coef.T, "diag": np.broadcast_to(xtx_inv_diag, coef.T.shape),
@@ -111,8 +115,8 @@ def _batched_fit(f: np.ndarray, y: np.ndarray, valid: np.ndarray) -> dict[str, n
     n = w.sum(axis=0)
     safe_n = np.maximum(n, 1.0)
     pairs = (fs[:, :, None] * fs[:, None, :]).reshape(m, p * p)
-    raw_ff = (w.T @ pairs).reshape(-1, p, p)  # (k, p, p)
-    sum_f = w.T @ fs  # (k, p)
+    raw_ff = (pairs.T @ w).T.reshape(-1, p, p)  # (k, p, p); the long axis inside BLAS
+    sum_f = (fs.T @ w).T  # (k, p)
     mean_f = sum_f / safe_n[:, None]
     sff = raw_ff - sum_f[:, :, None] * mean_f[:, None, :]
     mean_y = y0.sum(axis=0) / safe_n
@@ -166,7 +170,10 @@ def _fit_patterns(f: np.ndarray, y: np.ndarray, valid: np.ndarray) -> dict[str, 
             put(cols, {"coef": np.nan, "diag": np.nan, "ssr": np.nan, "sst": np.nan,
                        "cond": np.inf})
             return
-        put(cols, _qr_fit(f[rows], y[rows][:, cols]))
+        every_row, every_col = bool(rows.all()), cols.size == k
+        block = y if every_row and every_col else \
+            (y[:, cols] if every_row else y[np.ix_(np.flatnonzero(rows), cols)])
+        put(cols, _qr_fit(f if every_row else f[rows], block))
 
     full_cols = valid.all(axis=0)
     rest = np.flatnonzero(~full_cols)
@@ -200,8 +207,12 @@ def fit_factors(y: np.ndarray, f: np.ndarray) -> dict[str, np.ndarray]:
     cond (see :func:`_check_rows`) and n_obs.
     """
     complete = ~np.isnan(f).any(axis=1)
-    valid = complete[:, None] & ~np.isnan(y)
-    fit = _fit_patterns(f[complete], y[complete], valid[complete])
+    valid = ~np.isnan(y)
+    if complete.all():  # the usual case: no copy of y
+        fit = _fit_patterns(f, y, valid)
+    else:
+        valid &= complete[:, None]
+        fit = _fit_patterns(f[complete], y[complete], valid[complete])
     fit["n_obs"] = valid.sum(axis=0).astype(np.float64)
     return fit
 
