@@ -287,7 +287,9 @@ def build_template(path: str | Path, *, cached: bool = True,
     fs.write_dynamic_array_formula(row + 2, 0, row + 2 + n_r, 0,
                                    f'=PORT_RETURNS(bond_prices,{w_ref},"period","prices")')
     fs.write(row + 1, 2, "native check: SUMPRODUCT", b.bold)
-    port = bond_r.to_numpy() @ weights_end
+    # not `@`: BLAS may fuse multiply-adds depending on memory alignment, changing the
+    # last digit of the cached value from one process to the next
+    port = (bond_r.to_numpy() * weights_end).sum(axis=1)
     for i in range(n_r):
         returns_row = f"{RETURNS}!$A${4 + i}:$B${4 + i}"
         b.check(fs, FUNCTIONS, row + 3 + i, 2, f"=SUMPRODUCT({returns_row},{w_ref})",
