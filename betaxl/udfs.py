@@ -331,6 +331,7 @@ def BETA_ROLLING(asset_returns: Any, market_returns: Any, window: Any,
 # One block, appended: the core does the work (betaxl.factors, .estimators, .frequency).
 
 from .estimators import ESTIMATORS, beta_estimates  # noqa: E402
+from .excel import rows_of  # noqa: E402
 from .factors import factor_betas  # noqa: E402
 from .frequency import FREQUENCIES, RATE_METHODS, per_period_rate, resample_returns  # noqa: E402
 
@@ -409,10 +410,24 @@ def RESAMPLE_RETURNS(returns: Any, dates: Any, to: Any = "month") -> Any:
     with cell_errors("RESAMPLE_RETURNS"):
         how = read_choice(to, FREQUENCIES, arg="to", default="month")
         table = read_table(returns, arg="returns")
-        out = resample_returns(table.frame(), to=how, dates=read_dates(dates, arg="dates"))
+        stamps = read_dates(_trim_blank_tail(dates), arg="dates")
+        frame = table.frame()
+        if len(frame) > len(stamps) and frame.iloc[len(stamps):].isna().all(axis=None):
+            frame = frame.iloc[:len(stamps)]  # whole columns: blank rows past the dates
+        out = resample_returns(frame, to=how, dates=stamps)
         frame = out.to_frame()
         frame.insert(0, "date", frame.index)
         return cells(frame)
+
+
+def _trim_blank_tail(value: Any) -> Any:
+    """A column or row of cells without its trailing blanks (whole-column references)."""
+    if not isinstance(value, (list, tuple)):
+        return value
+    flat = [c for row in rows_of(value, arg="dates") for c in row]
+    while len(flat) > 1 and is_blank(flat[-1]):
+        flat.pop()
+    return [[c] for c in flat]
 
 
 @excel

@@ -99,6 +99,18 @@ def test_resample_returns_with_a_date_column(xl) -> None:
     np.testing.assert_allclose([r[4:] for r in out[1:]], core[["a", "b"]], rtol=1e-15)
 
 
+def test_resample_returns_on_whole_columns(xl) -> None:
+    """=RESAMPLE_RETURNS(B:C, A:A): blank rows below the data, a header in each."""
+    dates = [dt.datetime(2024, 1, 31), dt.datetime(2024, 2, 29), dt.datetime(2024, 3, 29)]
+    data = [["a"], [0.1], [0.1], [0.1], [BLANK], [BLANK]]
+    out = xl("RESAMPLE_RETURNS", data, [["date"], *[[d] for d in dates], [BLANK], [BLANK]],
+             "quarter")
+    assert len(out) == 2 and out[1][4] == pytest.approx(0.331, rel=1e-14)
+    with pytest.raises(Exception, match="RESAMPLE_RETURNS: dates has 3 dates but returns "
+                                        "has 4 rows"):
+        xl("RESAMPLE_RETURNS", [*data[:4], [0.2]], [["date"], *[[d] for d in dates]])
+
+
 def test_per_period_rate_number_and_column(xl) -> None:
     assert _scalar(xl("PER_PERIOD_RATE", 0.21, 2)) == pytest.approx(0.1, rel=1e-15)
     assert _scalar(xl("PER_PERIOD_RATE", 0.06, 12, "simple")) == pytest.approx(0.005)
