@@ -70,7 +70,7 @@ def _qr_fit(f: np.ndarray, y: np.ndarray) -> dict[str, np.ndarray]:
     if not cond <= _COLLINEAR:  # refused by _check_rows; no solve on a singular matrix
         nan = np.full((c, f.shape[1] + 1), np.nan)
         return {"coef": nan, "diag": nan, "ssr": nan[:, 0], "sst": nan[:, 0],
-                "cond": np.full(c, cond)}
+                "cond": np.full(c, cond), "ymax": nan[:, 0]}
     x = np.hstack([np.ones((m, 1)), f])
     q, r = np.linalg.qr(x)
     qty = q.T @ y
@@ -85,7 +85,8 @@ def _qr_fit(f: np.ndarray, y: np.ndarray) -> dict[str, np.ndarray]:
     r_inv = np.linalg.inv(r)
     xtx_inv_diag = np.einsum("ij,ij->i", r_inv, r_inv)
     return {"coef": coef.T, "diag": np.broadcast_to(xtx_inv_diag, coef.T.shape),
-            "ssr": ssr, "sst": sst, "cond": np.full(c, cond)}
+            "ssr": ssr, "sst": sst, "cond": np.full(c, cond),
+            "ymax": np.abs(y).max(axis=0, initial=0.0)}
 
 
 def _condition(f: np.ndarray) -> float:
@@ -143,7 +144,8 @@ def _batched_fit(f: np.ndarray, y: np.ndarray, valid: np.ndarray) -> dict[str, n
     ssr = np.maximum(syy - np.einsum("kp,kp->k", beta, sfy), 0.0)
     return {"coef": np.column_stack([alpha, beta]),
             "diag": np.column_stack([alpha_diag, inv_diag]),
-            "ssr": ssr, "sst": syy, "cond": cond}
+            "ssr": ssr, "sst": syy, "cond": cond,
+            "ymax": np.abs(y0).max(axis=0, initial=0.0)}
 
 
 def _fit_patterns(f: np.ndarray, y: np.ndarray, valid: np.ndarray) -> dict[str, np.ndarray]:
@@ -159,7 +161,8 @@ def _fit_patterns(f: np.ndarray, y: np.ndarray, valid: np.ndarray) -> dict[str, 
     m, k = y.shape
     p = f.shape[1]
     out = {"coef": np.empty((k, p + 1)), "diag": np.empty((k, p + 1)),
-           "ssr": np.empty(k), "sst": np.empty(k), "cond": np.empty(k)}
+           "ssr": np.empty(k), "sst": np.empty(k), "cond": np.empty(k),
+           "ymax": np.empty(k)}
 
     def put(cols: np.ndarray, fit: Mapping[str, np.ndarray | float]) -> None:
         for key, values in out.items():
@@ -168,7 +171,7 @@ def _fit_patterns(f: np.ndarray, y: np.ndarray, valid: np.ndarray) -> dict[str, 
     def qr_group(rows: np.ndarray, cols: np.ndarray) -> None:
         if rows.sum() < p + 2:  # too few rows: check_rows refuses it with a message
             put(cols, {"coef": np.nan, "diag": np.nan, "ssr": np.nan, "sst": np.nan,
-                       "cond": np.inf})
+                       "cond": np.inf, "ymax": np.nan})
             return
         every_row, every_col = bool(rows.all()), cols.size == k
         block = y if every_row and every_col else \
@@ -294,6 +297,11 @@ def factor_betas(returns: ArrayLike, factors: ArrayLike, *,
         raise problem("", "factors", "has {m} rows but {returns} has {n}", m=fpanel.n,
                       n=panel.n)
     same_index(panel, index_of(factors), arg="factors")
+    names = ["alpha", *fpanel.names]
+    if len(set(names)) < len(names):
+        twice = next(name for name in names if names.count(name) > 1)
+        raise problem("", "factors", "has two columns named {name!r} (or one named like "
+                      "the intercept, 'alpha'); give each factor its own name", name=twice)
     y = excess(panel.values, risk_free, panel.n)
     fit = fit_factors(y, fpanel.values)
     n = fit["n_obs"]
@@ -304,11 +312,12 @@ def factor_betas(returns: ArrayLike, factors: ArrayLike, *,
     se = np.sqrt(resid_var[:, None] * fit["diag"])
     with np.errstate(divide="ignore", invalid="ignore"):
         t = fit["coef"] / se
-        moves = fit["sst"] > 0
+        # an asset that does not move (beyond rounding) has no R²
+        moves = fit["sst"] > n * (16 * _EPS * fit["ymax"]) ** 2
         r2 = np.where(moves, 1.0 - fit["ssr"] / np.where(moves, fit["sst"], 1.0), np.nan)
     r2 = np.where(moves, np.clip(r2, 0.0, 1.0), np.nan)
     adj = 1.0 - (1.0 - r2) * (n - 1.0) / dof
-    cols = pd.Index(["alpha", *fpanel.names])
+    cols = pd.Index(names)
     rows = panel.columns
 
     def table(values: np.ndarray) -> pd.DataFrame:

@@ -9,6 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.api as sm
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import betaxl as bx
 from betaxl.errors import DataError, InputError
@@ -185,6 +187,44 @@ def test_too_few_rows_and_bad_shapes() -> None:
         bx.factor_betas(pd.Series(np.arange(10.0)), pd.DataFrame(f, index=range(1, 11)))
     with pytest.raises(InputError, match="^factor_betas: factors has a non-numeric value"):
         bx.factor_betas(np.zeros(3), [["a", 1.0], [1.0, 2.0], [3.0, 4.0]])
+
+
+def test_duplicate_factor_names_are_refused() -> None:
+    f = pd.DataFrame(np.random.default_rng(1).normal(size=(10, 2)), columns=["mkt", "alpha"])
+    with pytest.raises(InputError, match="^factor_betas: factors has two columns named "
+                                         "'alpha'"):
+        bx.factor_betas(np.arange(10.0), f)
+    f.columns = ["mkt", "mkt"]
+    with pytest.raises(InputError, match="named 'mkt'"):
+        bx.factor_betas(np.arange(10.0), f)
+
+
+def test_constant_asset_perfect_fit_and_empty_column() -> None:
+    """Never a warning or a traceback: R² is undefined for a constant asset, t is infinite
+    for an exact fit (a blank cell in Excel), an all-missing column is the documented
+    error."""
+    f = np.random.default_rng(2).normal(size=(8, 2))
+    fit = bx.factor_betas(np.column_stack([np.full(8, 0.01), f @ [1.0, 2.0]]), f)
+    assert np.isnan(fit.r_squared.iloc[0]) and fit.coef.iloc[0, 0] == pytest.approx(0.01)
+    np.testing.assert_allclose(fit.coef.iloc[1], [0, 1, 2], atol=1e-14)
+    assert fit.resid_std.iloc[1] < 1e-15
+    with pytest.raises(DataError, match="column 'returns_2' has 0 rows"):
+        bx.factor_betas(np.column_stack([f[:, 0], np.full(8, np.nan)]), f)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.floats(-5, 5), st.floats(-0.1, 0.1),
+       st.floats(0.01, 100))
+def test_linearity(seed: int, c: float, shift: float, scale: float) -> None:
+    """y -> scale * y + shift + c * f1 moves the coefficients exactly that way."""
+    rng = np.random.default_rng(seed)
+    f = rng.normal(0, 0.05, (40, 3))
+    y = rng.normal(0, 0.05, 40)
+    y[rng.random(40) < 0.1] = np.nan
+    base = bx.factor_betas(y, f).coef.iloc[0].to_numpy()
+    moved = bx.factor_betas(scale * y + shift + c * f[:, 0], f).coef.iloc[0].to_numpy()
+    expected = scale * base + np.array([shift, c, 0.0, 0.0])
+    np.testing.assert_allclose(moved, expected, rtol=1e-9, atol=1e-12 * (1 + abs(c)))
 
 
 @pytest.mark.parametrize("rows", [0, 1, 2, 3, 4])
