@@ -201,9 +201,26 @@ def statsmodels_factor_loop(y: np.ndarray, f: np.ndarray) -> list[tuple[float, .
     return out
 
 
+def best_cpu(fn: Callable[[], Any], repeat: int = 5) -> float:
+    """Least CPU time (all threads) of ``repeat`` calls: steadier than wall time when
+    other processes share the cores."""
+    times = []
+    for _ in range(repeat):
+        start = time.process_time()
+        fn()
+        times.append(time.process_time() - start)
+    return min(times)
+
+
 def bench_factors() -> None:
-    """factor_betas on 2,520 days x 500 assets against a statsmodels loop and bare lstsq."""
-    print("== factor betas (2520 x 500) ==")
+    """factor_betas on 2,520 days x 500 assets against a statsmodels loop and bare lstsq.
+
+    CPU time, not wall time: on a shared machine the wall time of the same call varied
+    thirtyfold between runs.  BLAS threads spinning while they wait count as CPU time,
+    so run it single-threaded for steady figures:
+    ``OPENBLAS_NUM_THREADS=1 python benchmarks/run.py factors``.
+    """
+    print("== factor betas (2520 x 500, CPU time) ==")
     rng = np.random.default_rng(3)
     n, k = 2520, 500
     for p in (3, 5):
@@ -214,13 +231,13 @@ def bench_factors() -> None:
             late[:start, j * 60:(j + 1) * 60] = np.nan
         scattered = np.where(rng.random((n, k)) < 0.01, np.nan, clean)
         x = np.column_stack([np.ones(n), f])
-        bare = best(lambda: np.linalg.lstsq(x, clean, rcond=None), 7)
+        bare = best_cpu(lambda: np.linalg.lstsq(x, clean, rcond=None), 7)
         print(f"{p} factors: bare numpy lstsq, complete data, coefficients only "
               f"{bare * 1e3:.1f} ms (the baseline)")
         for label, y in (("complete", clean), ("8 start dates", late),
                          ("1% scattered gaps", scattered)):
-            ours = best(lambda: bx.factor_betas(y, f), 5)
-            loop = best(lambda: statsmodels_factor_loop(y, f), 2)
+            ours = best_cpu(lambda: bx.factor_betas(y, f), 5)
+            loop = best_cpu(lambda: statsmodels_factor_loop(y, f), 2)
             ref = np.array(statsmodels_factor_loop(y, f))
             np.testing.assert_allclose(bx.factor_betas(y, f).coef, ref[:, :p + 1], rtol=1e-8)
             print(f"  {label}: factor_betas {ours * 1e3:.1f} ms = {ours / bare:.1f}x the "
