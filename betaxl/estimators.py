@@ -14,7 +14,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 import pandas as pd
 
-from ._data import ArrayLike
+from ._data import ArrayLike, index_of, same_index
 from .errors import DataError, problem, public
 from .factors import fit_factors
 from .regression import MIN_OBS, check_fit, fit_columns, read_pair
@@ -169,6 +169,7 @@ def beta_estimates(returns: ArrayLike, market: ArrayLike, *, lags: int = 1,
      'bear': 2.0, 'ewma': nan}
     """
     panel, y, x = read_pair(returns, market, risk_free)
+    same_index(panel, index_of(risk_free), arg="risk_free")
     lags = _whole(lags, "lags", 0)
     if 2 * lags + 3 > panel.n:  # before building 2 lags + 1 market columns
         raise problem("", "lags", "is {lags}: the Dimson regression needs at least "

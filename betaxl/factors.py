@@ -297,6 +297,7 @@ def factor_betas(returns: ArrayLike, factors: ArrayLike, *,
         raise problem("", "factors", "has {m} rows but {returns} has {n}", m=fpanel.n,
                       n=panel.n)
     same_index(panel, index_of(factors), arg="factors")
+    same_index(panel, index_of(risk_free), arg="risk_free")
     names = ["alpha", *fpanel.names]
     if len(set(names)) < len(names):
         twice = next(name for name in names if names.count(name) > 1)

@@ -185,6 +185,9 @@ def test_too_few_rows_and_bad_shapes() -> None:
         bx.factor_betas(np.zeros(10), f[:9])
     with pytest.raises(InputError, match="^factor_betas: factors has a different index"):
         bx.factor_betas(pd.Series(np.arange(10.0)), pd.DataFrame(f, index=range(1, 11)))
+    with pytest.raises(InputError, match="^factor_betas: risk_free has a different index"):
+        bx.factor_betas(pd.Series(np.arange(10.0)), pd.DataFrame(f),
+                        risk_free=pd.Series(0.001, index=range(1, 11)))
     with pytest.raises(InputError, match="^factor_betas: factors has a non-numeric value"):
         bx.factor_betas(np.zeros(3), [["a", 1.0], [1.0, 2.0], [3.0, 4.0]])
 
