@@ -54,6 +54,19 @@ def test_beta_factors_spills_the_core_table(xl, recent) -> None:
     assert got.loc["Durbl", "n_obs"] == 119
 
 
+def test_beta_factors_with_prices(xl, recent) -> None:
+    """Prices give one return fewer: factors may have a row per return or per price."""
+    prices = 100 * (1 + recent[ASSETS[:2]]).cumprod()
+    sheet = frame_range(prices)
+    per_return = _table(xl("BETA_FACTORS", sheet, frame_range(recent[FF3].iloc[1:]),
+                           OMIT, "prices"))
+    per_price = _table(xl("BETA_FACTORS", sheet, frame_range(recent[FF3]), OMIT, "prices"))
+    core = bx.factor_betas(bx.to_returns(prices).reset_index(drop=True),
+                           recent[FF3].iloc[1:].reset_index(drop=True)).to_frame()
+    np.testing.assert_allclose(per_return.to_numpy(float), core.to_numpy(float), rtol=1e-12)
+    np.testing.assert_allclose(per_price.to_numpy(float), core.to_numpy(float), rtol=1e-12)
+
+
 def test_beta_factors_single_asset_equals_linest(xl) -> None:
     """LINEST(y, x1:x2, TRUE, TRUE), computed by LibreOffice 7 headless (tests/data/
     linest_reference.csv): BETA_FACTORS lists the same numbers, intercept first."""
