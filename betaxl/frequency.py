@@ -74,7 +74,8 @@ def _dates(returns: ArrayLike, dates: ArrayLike | None, n: int) -> pd.DatetimeIn
     step = np.diff(index.asi8)
     if (step <= 0).any():
         row = int(np.flatnonzero(step <= 0)[0]) + 2
-        what = "repeats the date before it" if step[row - 2] == 0 else "is earlier than the row before"
+        what = ("repeats the date before it" if step[row - 2] == 0
+                else "is earlier than the row before")
         raise problem("", "dates" if dates is not None else "returns",
                       "row {row} ({date}) " + what + "; dates must be unique and oldest first",
                       row=row, date=str(index[row - 1].date()))

@@ -21,7 +21,8 @@ DATA = Path(__file__).parent / "data"
 def reference() -> pd.DataFrame:
     """tests/data/r_reference.csv, made by tests/data/make_reference.py (R 4.2.2,
     PerformanceAnalytics 2.1.0, xts 0.13.0)."""
-    return pd.read_csv(DATA / "r_reference.csv").set_index(["model", "quantity", "asset"]).sort_index()
+    table = pd.read_csv(DATA / "r_reference.csv")
+    return table.set_index(["model", "quantity", "asset"]).sort_index()
 
 
 @pytest.mark.parametrize("with_rf", [False, True], ids=["no_rf", "rf"])
