@@ -315,10 +315,74 @@ def bench_safeio() -> None:
                   f"atomic_files of two {best(two, 7) / base:.2f}x")
 
 
-SECTIONS: dict[str, Callable[[], None]] = {"core": bench_core, "udf": bench_udf,
-                                           "recalc": bench_recalc, "checks": bench_checks,
-                                           "safeio": bench_safeio,
-                                           "whole_columns": bench_whole_columns}
+def statsmodels_factor_loop(y: np.ndarray, f: np.ndarray) -> list[tuple[float, ...]]:
+    """statsmodels OLS per asset on the factors, reading what factor_betas returns."""
+    import statsmodels.api as sm
+
+    out = []
+    design = sm.add_constant(f)
+    complete = ~np.isnan(f).any(axis=1)
+    for j in range(y.shape[1]):
+        keep = complete & ~np.isnan(y[:, j])
+        res = sm.OLS(y[keep, j], design[keep]).fit()
+        out.append((*res.params, *res.bse, *res.tvalues, res.rsquared, res.rsquared_adj,
+                    np.sqrt(res.scale), res.nobs))
+    return out
+
+
+def best_cpu(fn: Callable[[], Any], repeat: int = 5) -> float:
+    """Least CPU time (all threads) of ``repeat`` calls: steadier than wall time when
+    other processes share the cores."""
+    times = []
+    for _ in range(repeat):
+        start = time.process_time()
+        fn()
+        times.append(time.process_time() - start)
+    return min(times)
+
+
+def bench_factors() -> None:
+    """factor_betas on 2,520 days x 500 assets against a statsmodels loop and bare lstsq.
+
+    CPU time, not wall time: on a shared machine the wall time of the same call varied
+    thirtyfold between runs.  BLAS threads spinning while they wait count as CPU time,
+    so run it single-threaded for steady figures:
+    ``OPENBLAS_NUM_THREADS=1 python benchmarks/run.py factors``.
+    """
+    print("== factor betas (2520 x 500, CPU time) ==")
+    rng = np.random.default_rng(3)
+    n, k = 2520, 500
+    for p in (3, 5):
+        f = rng.normal(2e-4, 0.01, (n, p))
+        clean = f @ rng.uniform(-0.5, 1.5, (p, k)) + rng.normal(0, 0.015, (n, k))
+        late = clean.copy()
+        for j, start in enumerate(rng.integers(0, 500, 8)):  # 8 start dates
+            late[:start, j * 60:(j + 1) * 60] = np.nan
+        scattered = np.where(rng.random((n, k)) < 0.01, np.nan, clean)
+        x = np.column_stack([np.ones(n), f])
+        bare = best_cpu(lambda: np.linalg.lstsq(x, clean, rcond=None), 7)
+        print(f"{p} factors: bare numpy lstsq, complete data, coefficients only "
+              f"{bare * 1e3:.1f} ms (the baseline)")
+        for label, y in (("complete", clean), ("8 start dates", late),
+                         ("1% scattered gaps", scattered)):
+            ours = best_cpu(lambda: bx.factor_betas(y, f), 5)
+            loop = best_cpu(lambda: statsmodels_factor_loop(y, f), 2)
+            ref = np.array(statsmodels_factor_loop(y, f))
+            np.testing.assert_allclose(bx.factor_betas(y, f).coef, ref[:, :p + 1], rtol=1e-8)
+            print(f"  {label}: factor_betas {ours * 1e3:.1f} ms = {ours / bare:.1f}x the "
+                  f"baseline; statsmodels loop {loop * 1e3:.0f} ms = {loop / ours:.0f}x "
+                  "slower than factor_betas")
+
+
+SECTIONS: dict[str, Callable[[], None]] = {
+    "core": bench_core,
+    "udf": bench_udf,
+    "recalc": bench_recalc,
+    "checks": bench_checks,
+    "safeio": bench_safeio,
+    "whole_columns": bench_whole_columns,
+    "factors": bench_factors,
+}
 
 
 def main(argv: list[str]) -> None:

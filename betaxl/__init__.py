@@ -10,6 +10,9 @@ oldest first, each once.  See :mod:`betaxl._data` for the one place these rules 
 """
 
 from .errors import BetaxlError, DataError, InputError
+from .estimators import BetaEstimates, beta_estimates
+from .factors import FactorFit, factor_betas
+from .frequency import Resampled, per_period_rate, resample_returns
 from .portfolio import EqualWeightReturns, PortfolioPath, equal_weight_returns, portfolio_returns
 from .reconcile import Reconciliation, beta_reconcile
 from .regression import OLSFit, ols_beta, rolling_beta
@@ -19,19 +22,26 @@ from .risk import RiskTable, risk_table
 __version__ = "0.1.0"
 
 __all__ = [
+    "BetaEstimates",
     "BetaxlError",
     "DataError",
     "EqualWeightReturns",
+    "FactorFit",
     "InputError",
     "OLSFit",
     "PortfolioPath",
     "Reconciliation",
+    "Resampled",
     "RiskTable",
+    "beta_estimates",
     "beta_reconcile",
     "equal_weight_returns",
+    "factor_betas",
     "log_to_simple",
     "ols_beta",
+    "per_period_rate",
     "portfolio_returns",
+    "resample_returns",
     "risk_table",
     "rolling_beta",
     "simple_to_log",

@@ -467,3 +467,124 @@ def BETA_ROLLING(asset_returns: Any, market_returns: Any, window: Any,
         if data.kind == "prices":  # keep the rows level with the input's price rows
             out.insert(1 if data.table.has_header else 0, [None] * betas.shape[1])
         return out
+
+
+# --- Factor betas, beta estimators and frequencies (issue 12) -------------------------
+# One block, appended: the core does the work (betaxl.factors, .estimators, .frequency).
+
+from .estimators import ESTIMATORS, beta_estimates  # noqa: E402
+from .excel import rows_of  # noqa: E402
+from .factors import factor_betas  # noqa: E402
+from .frequency import FREQUENCIES, RATE_METHODS, per_period_rate, resample_returns  # noqa: E402
+
+__all__ += ["BETA_ESTIMATES", "BETA_FACTORS", "PER_PERIOD_RATE", "RESAMPLE_RETURNS"]
+
+ARG_HELP.update({
+    "factors": "Factor returns, one column per factor (Mkt-RF, SMB, HML, ...), same rows; "
+               "a first row of text holds the names",
+    ("BETA_FACTORS", "risk_free"): "Optional: risk-free return per period (a number or a "
+                                   "column), taken off the asset returns only",
+    "lags": "Optional: market lags and leads in the Dimson beta (default 1)",
+    "halflife": "Optional: half-life of the EWMA beta's weights, in rows (blank: no EWMA)",
+    ("RESAMPLE_RETURNS", "dates"): "The dates of the rows, one column, oldest first",
+    "to": 'Optional: "month" (default), "week", "quarter" or "year"',
+    "annual": "An annual rate as a decimal (0.05 for 5%), or a column of them",
+    ("PER_PERIOD_RATE", "periods_per_year"): "Periods in a year: 12 monthly, 52 weekly, "
+                                             "252 daily, 4 quarterly",
+    ("PER_PERIOD_RATE", "method"): 'Optional: "compound" (default) or "simple" (annual / '
+                                   'periods)',
+})
+
+
+@excel("""
+    Gives one row per asset: ``alpha`` and one coefficient per factor, their standard
+    errors (``se:``) and t statistics (``t:``), ``r_squared``, ``adj_r_squared``,
+    ``resid_std`` and ``n_obs``.  For one asset the numbers are LINEST's (which lists
+    the coefficients in reverse order, intercept last; ``resid_std`` is its se_y).
+    Rows with a missing asset or factor value are left out for that asset; a risk-free
+    rate is taken off the asset side only (factors such as Mkt-RF are already excess).
+""")
+def BETA_FACTORS(asset_returns: Any, factors: Any, risk_free: Any = None,
+                 input_type: Any = "returns") -> Any:
+    """Each asset regressed on several factors at once (Fama-French); LINEST for many assets."""
+    with cell_errors("BETA_FACTORS", {"returns": "asset_returns"}):
+        data = _Inputs(asset_returns, input_type)
+        table = read_table(factors, arg="factors", prefix="factor")
+        rows = table.values[1:] if data.kind == "prices" and \
+            len(table.values) == len(data.returns) + 1 else table.values
+        fit = factor_betas(data.returns, pd.DataFrame(rows, columns=list(table.names)),
+                           risk_free=data.per_period(risk_free, arg_name="risk_free"))
+        return cells(fit.to_frame(), corner="asset")
+
+
+@excel("""
+    Gives one row per asset with the columns ``ols, blume, vasicek, dimson,
+    scholes_williams, bull, bear, ewma`` (see the README's conventions).  Vasicek needs
+    two assets or more; ``ewma`` needs a ``halflife``; bull and bear are blank with
+    fewer than 3 up or down periods.
+""")
+def BETA_ESTIMATES(asset_returns: Any, market_returns: Any, lags: Any = 1,
+                   halflife: Any = None, risk_free: Any = None,
+                   input_type: Any = "returns") -> Any:
+    """Eight betas per asset: OLS, Blume, Vasicek, Dimson, Scholes-Williams, bull, bear, EWMA."""
+    with cell_errors("BETA_ESTIMATES", {"returns": "asset_returns",
+                                        "market": "market_returns"}):
+        data = _Inputs(asset_returns, input_type, market=market_returns)
+        est = beta_estimates(
+            data.returns, data.market,
+            lags=int(read_number(lags, arg="lags", default=1.0, whole=True, minimum=0)),
+            halflife=read_number(halflife, arg="halflife", minimum=1e-9),
+            risk_free=data.per_period(risk_free, arg_name="risk_free"))
+        return cells(est.to_frame()[list(ESTIMATORS)], corner="asset")
+
+
+@excel("""
+    Gives a table: ``date`` (the period's last date in the data), ``period``, ``rows``
+    (rows compounded), ``partial`` (TRUE for a first or last period the data cover only
+    in part; kept, not dropped) and one column per input column.  Each period's return
+    is the product of (1 + r) less 1; a period with a missing value is blank.
+""")
+def RESAMPLE_RETURNS(returns: Any, dates: Any, to: Any = "month") -> Any:
+    """Returns compounded into weekly, monthly, quarterly or yearly returns."""
+    with cell_errors("RESAMPLE_RETURNS"):
+        how = read_choice(to, FREQUENCIES, arg="to", default="month")
+        table = read_table(returns, arg="returns")
+        stamps = read_dates(_trim_blank_tail(dates), arg="dates")
+        frame = table.frame()
+        if len(frame) > len(stamps) and frame.iloc[len(stamps):].isna().all(axis=None):
+            frame = frame.iloc[:len(stamps)]  # whole columns: blank rows past the dates
+        out = resample_returns(frame, to=how, dates=stamps)
+        frame = out.to_frame()
+        frame.insert(0, "date", frame.index)
+        return cells(frame)
+
+
+def _trim_blank_tail(value: Any) -> Any:
+    """A column or row of cells without its trailing blanks (whole-column references)."""
+    if not isinstance(value, (list, tuple)):
+        return value
+    flat = [c for row in rows_of(value, arg="dates") for c in row]
+    while len(flat) > 1 and is_blank(flat[-1]):
+        flat.pop()
+    return [[c] for c in flat]
+
+
+@excel("""
+    Gives a number, or a range shaped like ``annual``.  "compound" (default) compounds
+    back to the annual rate over a year; "simple" divides by the periods (money-market
+    quotes).  Use the result as the ``risk_free`` argument of the other functions.
+""")
+def PER_PERIOD_RATE(annual: Any, periods_per_year: Any,
+                    method: Any = "compound") -> Any:
+    """An annual rate turned into the rate per period: (1 + annual)^(1/periods) - 1."""
+    with cell_errors("PER_PERIOD_RATE"):
+        how = read_choice(method, RATE_METHODS, arg="method", default="compound")
+        periods = read_number(periods_per_year, arg="periods_per_year", minimum=1e-9)
+        if periods is None:
+            raise fail("periods_per_year", "is missing")
+        if not isinstance(annual, (list, tuple)):
+            return per_period_rate(read_number(annual, arg="annual", default=np.nan),
+                                   periods, method=how)
+        values = read_table(annual, arg="annual").values
+        rate = per_period_rate(values, periods, method=how)
+        return [[None if np.isnan(v) else float(v) for v in row] for row in rate]

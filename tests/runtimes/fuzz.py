@@ -30,6 +30,8 @@ FUNCTIONS = {  # name: (required ranges, optional arguments)
     "BETA_OLS": (2, 3), "PORT_RETURNS": (2, 5), "EQUAL_WEIGHT_RETURN": (1, 3),
     "BETA_RECONCILE": (3, 4), "RISK_TABLE": (2, 2), "RETURNS": (1, 2),
     "BETA_ROLLING": (3, 1),
+    "BETA_FACTORS": (2, 2), "BETA_ESTIMATES": (2, 4), "RESAMPLE_RETURNS": (2, 1),
+    "PER_PERIOD_RATE": (2, 1),
 }
 WORDS = ["none", "period", "month", "quarter", "year", "prices", "returns", "log_returns",
          "units", "weights", "rebalance", "buy_and_hold", "equal_shares", "simple", "log",
@@ -136,6 +138,18 @@ def arguments(name: str, rng: random.Random) -> list[Any]:
         "RETURNS": [plausible(rng, rows, cols, True), rng.choice(["simple", "log", OMIT]),
                     rng.choice([OMIT, plausible(rng, rows, cols, False)])],
         "BETA_ROLLING": [data, market, rng.choice([3, 5, rows, rng.randint(-2, 40)]), kind],
+        "BETA_FACTORS": [data, plausible(rng, rows, rng.randint(1, 3), False),
+                         rng.choice([OMIT, 0.001, optional(rng)]), kind],
+        "BETA_ESTIMATES": [data, market, rng.choice([OMIT, 0, 1, 2, optional(rng)]),
+                           rng.choice([OMIT, 3, 12.5, optional(rng)]),
+                           rng.choice([OMIT, 0.001, optional(rng)]), kind],
+        "RESAMPLE_RETURNS": [data, rng.choice([dates, dates[::-1], optional(rng)]),
+                             rng.choice(["week", "month", "quarter", "year", OMIT,
+                                         optional(rng)])],
+        "PER_PERIOD_RATE": [rng.choice([rng.uniform(-0.5, 0.5), plausible(rng, rows, 1,
+                                                                          False)]),
+                            rng.choice([12, 252, 0, -1, optional(rng)]),
+                            rng.choice(["compound", "simple", OMIT, optional(rng)])],
     }
     return args[name]
 

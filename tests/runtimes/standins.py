@@ -71,9 +71,10 @@ def install_stand_ins() -> None:
 
     _module("pywintypes", TimeType=dt.datetime, com_error=com_error)
     _module("pythoncom", __file__="pythoncom")  # only handed to the stubbed PyDLL
-    for name in ("win32api", "win32con", "win32gui", "win32process", "win32timezone",
-                 "win32event"):
+    for name in ("win32api", "win32con", "win32gui", "win32process", "win32event"):
         _module(name)
+    # xlwings writes a datetime result as a UTC-stamped pywintypes time (a datetime here)
+    _module("win32timezone", TimeZoneInfo=types.SimpleNamespace(utc=lambda: dt.timezone.utc))
     win32com = _module("win32com")
     client = _module("win32com.client", CDispatch=type("CDispatch", (), {}),
                      CoClassBaseClass=object, Dispatch=lambda *a, **k: _Anything("Dispatch"))

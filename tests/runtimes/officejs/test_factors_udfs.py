@@ -1,0 +1,3 @@
+"""BETA_FACTORS, BETA_ESTIMATES, RESAMPLE_RETURNS and PER_PERIOD_RATE through this runtime."""
+
+from ..factors_shared import *  # noqa: F403
