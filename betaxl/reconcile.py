@@ -30,6 +30,7 @@ from ._data import ArrayLike, as_column, as_panel, as_weights, index_of, same_in
 from .errors import DataError, problem, public
 from .portfolio import Holdings, PortfolioPath, Rebalance, portfolio_returns
 from .regression import check_fit, fit_columns
+from .schedule import aligned, is_schedule
 
 __all__ = ["ASSET_COLUMNS", "SUMMARY_FIELDS", "Reconciliation", "beta_reconcile"]
 
@@ -150,7 +151,7 @@ def beta_reconcile(
         Market returns; rows where it is missing are left out of every regression.
     weights, rebalance, dates, holdings, prices
         The holdings at the start and how they are managed, as in
-        :func:`~betaxl.portfolio_returns`.
+        :func:`~betaxl.portfolio_returns` (a schedule of dated weights too).
     risk_free : float or shape (n,), optional
         Per-period risk-free return; given, every regression uses excess returns.
 
@@ -193,7 +194,9 @@ def beta_reconcile(
     same_index(panel, index_of(market), arg="market")
     rf_all = (np.zeros(panel.n) if risk_free is None
               else as_column(risk_free, arg="risk_free", n=panel.n, scalar_ok=True))
-    probe = as_weights(weights, arg="weights", k=panel.k)
+    schedule = is_schedule(weights)
+    probe = (aligned(weights, panel.names).any(axis=0) if schedule
+             else as_weights(weights, arg="weights", k=panel.k))
     rows = _shared_rows(panel.values, probe != 0, panel.names)
     if prices is not None and holdings == "units":
         prices = as_panel(prices, arg="prices").values[rows.start:rows.stop + 1]
@@ -201,7 +204,8 @@ def beta_reconcile(
         dates = panel.index
     sub_dates = None if dates is None else list(dates)[rows]
     r = panel.values[rows]
-    path = portfolio_returns(r, weights, rebalance=rebalance, dates=sub_dates,
+    assets = panel.frame(r, pd.RangeIndex(len(r))) if schedule else r  # labels to align
+    path = portfolio_returns(assets, weights, rebalance=rebalance, dates=sub_dates,
                              holdings=holdings, prices=prices)
     rf = rf_all[rows]
     x = x_all[rows] - rf

@@ -7,24 +7,26 @@ so a loss is negative; the maximum drawdown is the fraction of value lost, posit
 With ``m_k = sum((r - mean)^k) / n`` the central moments (population, as PA's
 ``centeredmoment``) and ``z = Phi^-1(0.05)``:
 
-==================  ==========================================================  =========================
-measure             formula                                                     PerformanceAnalytics
-==================  ==========================================================  =========================
-downside_deviation  ``sqrt(sum(min(r - MAR, 0)^2) / n)`` (all n rows)           ``DownsideDeviation(R)``
-sortino             ``mean(r - MAR) / downside_deviation`` (per period)         ``SortinoRatio(R)``
-max_drawdown        ``max_t 1 - W_t / max(1, W_1..W_t)``, ``W = cumprod(1+r)``  ``maxDrawdown(R)``
-calmar              ``annual_return / max_drawdown``                            ``CalmarRatio(R)``
-var_historical      5% quantile of r (linear interpolation, R's type 7)         ``VaR(R, method="historical")``
-var_gaussian        ``mean + z sqrt(m_2)``                                      ``VaR(R, method="gaussian")``
-var_modified        ``mean + h sqrt(m_2)``, Cornish-Fisher ``h`` below          ``VaR(R)``
-es_historical       mean of the returns strictly below ``var_historical``       ``ES(R, method="historical")``
-up_capture          ``(prod(1+r) - 1) / (prod(1+b) - 1)`` over rows with b > 0  ``UpDownRatios(R, b, "Capture", "Up")``
-down_capture        the same over rows with b <= 0                              ``UpDownRatios(..., "Down")``
-skewness            ``m_3 / m_2^1.5``                                           ``skewness(R)``
-excess_kurtosis     ``m_4 / m_2^2 - 3``                                         ``kurtosis(R)``
-treynor             ``A(r - f) / beta``, A the geometric annualisation          ``TreynorRatio(R, b, Rf)``
-sharpe_arithmetic   ``mean(r - f) t / (sd(r - f) sqrt(t))``, sd with n - 1      ``SharpeRatio.annualized(R, Rf)``
-==================  ==========================================================  =========================
+- ``downside_deviation = sqrt(sum(min(r - MAR, 0)^2) / n)`` over all n rows:
+  ``DownsideDeviation(R)``.
+- ``sortino = mean(r - MAR) / downside_deviation``, per period: ``SortinoRatio(R)``.
+- ``max_drawdown = max_t 1 - W_t / max(1, W_1..W_t)`` with ``W = cumprod(1 + r)``:
+  ``maxDrawdown(R)``.
+- ``calmar = annual_return / max_drawdown``: ``CalmarRatio(R)``.
+- ``var_historical``: the 5% quantile of r, R's type 7 (linear interpolation):
+  ``VaR(R, method="historical")``.
+- ``var_gaussian = mean + z sqrt(m_2)``: ``VaR(R, method="gaussian")``.
+- ``var_modified = mean + h sqrt(m_2)``, Cornish-Fisher h below: ``VaR(R)``.
+- ``es_historical``: the mean of the returns strictly below ``var_historical``:
+  ``ES(R, method="historical")``.
+- ``up_capture = (prod(1 + r) - 1) / (prod(1 + b) - 1)`` over the rows with b > 0,
+  ``down_capture`` the same over b <= 0: ``UpDownRatios(R, b, "Capture", "Up"/"Down")``.
+- ``skewness = m_3 / m_2^1.5``: ``skewness(R)``; ``excess_kurtosis = m_4 / m_2^2 - 3``:
+  ``kurtosis(R)``.
+- ``treynor = A(r - f) / beta``, A the geometric annualisation and beta the slope of
+  ``r - f`` on ``b - f``: ``TreynorRatio(R, b, Rf)``.
+- ``sharpe_arithmetic = mean(r - f) t / (sd(r - f) sqrt(t))``, sd with n - 1:
+  ``SharpeRatio.annualized(R, Rf)`` (whose default is ``geometric=FALSE``).
 
 ``h = z + (z^2 - 1) S / 6 + (z^3 - 3z) K / 24 - (2z^3 - 5z) S^2 / 36`` with S the
 skewness and K the excess kurtosis above.
