@@ -33,7 +33,6 @@ from .excel import (
     read_flag,
     read_number,
     read_optional_table,
-    read_row,
     read_table,
 )
 from .portfolio import (
@@ -47,6 +46,7 @@ from .reconcile import ASSET_COLUMNS, SUMMARY_FIELDS, beta_reconcile
 from .regression import OLS_FIELDS, ols_beta, rolling_beta
 from .returns import INPUT_TYPES, RETURN_METHODS, returns_from, to_returns
 from .risk import RISK_FIELDS, risk_table
+from .schedule_cells import read_weights
 
 __all__ = [
     "BETA_OLS",
@@ -193,7 +193,9 @@ def PORT_RETURNS(asset_returns: Any, weights: Any, rebalance: Any = "none",
     contribution (weight x return), which add up to the return.  Weights are scaled to
     sum to 1; "units" are valued at the first row of prices (bonds per 100 nominal:
     units = nominal / 100).  Calendar rebalancing resets the weights after the last
-    period of each month, quarter or year.
+    period of each week (ISO, Monday to Sunday), month, quarter or year.  A weights
+    table whose first column holds dates is a schedule: the weights dated d take effect
+    after the close of d (needs ``dates``).
     """
     with cell_errors("PORT_RETURNS", {"returns": "asset_returns", "prices": "asset_returns",
                                       "holdings": "holdings_type"}):
@@ -201,7 +203,7 @@ def PORT_RETURNS(asset_returns: Any, weights: Any, rebalance: Any = "none",
         mode = read_choice(rebalance, REBALANCE_MODES, arg="rebalance", default="none")
         holdings = read_choice(holdings_type, HOLDINGS, arg="holdings_type",
                                default="weights")
-        path = portfolio_returns(data.returns, read_row(weights, arg="weights"),
+        path = portfolio_returns(data.returns, read_weights(weights, arg="weights"),
                                  rebalance=mode, dates=data.dates(dates), holdings=holdings,
                                  prices=data.prices)
         if not read_flag(detail, arg="detail"):
@@ -238,7 +240,8 @@ def EQUAL_WEIGHT_RETURN(data: Any, method: Any = "rebalance", input_type: Any = 
 @excel
 def BETA_RECONCILE(asset_returns: Any, market_returns: Any, weights: Any,
                    rebalance: Any = "none", input_type: Any = "returns",
-                   holdings_type: Any = "weights", risk_free: Any = None) -> Any:
+                   holdings_type: Any = "weights", risk_free: Any = None,
+                   dates: Any = None) -> Any:
     """Why the portfolio's beta differs from the weighted sum of its assets' betas.
 
     Gives a table: one row per asset with ``beta, weight_start, weight_avg, weight_end,
@@ -247,7 +250,7 @@ def BETA_RECONCILE(asset_returns: Any, market_returns: Any, weights: Any,
     timing_effect, drift_effect, sample_effect, reverse_regression_portfolio,
     reverse_regression_weighted`` with the value in the second column.  Contributions
     add up to the portfolio beta exactly; timing + drift = portfolio beta - weighted
-    beta with end weights.
+    beta with end weights.  Weights may be a dated schedule, as in PORT_RETURNS.
     """
     with cell_errors("BETA_RECONCILE", {"returns": "asset_returns",
                                         "market": "market_returns",
@@ -255,7 +258,8 @@ def BETA_RECONCILE(asset_returns: Any, market_returns: Any, weights: Any,
                                         "holdings": "holdings_type"}):
         data = _Inputs(asset_returns, input_type, market=market_returns)
         rec = beta_reconcile(
-            data.returns, data.market, read_row(weights, arg="weights"),
+            data.returns, data.market, read_weights(weights, arg="weights"),
+            dates=data.dates(dates),
             rebalance=read_choice(rebalance, REBALANCE_MODES, arg="rebalance",
                                   default="none"),
             holdings=read_choice(holdings_type, HOLDINGS, arg="holdings_type",

@@ -169,3 +169,59 @@ def test_beta_reconcile_accepts_a_schedule(
     # the identity of the reconciliation still holds exactly
     total = rec.weighted_beta_end + rec.timing_effect + rec.drift_effect
     assert total == pytest.approx(rec.portfolio_beta, abs=1e-12)
+
+
+def _cells(frame: pd.DataFrame, corner: str = "date") -> list[list[object]]:
+    """A worksheet range as xlwings gives it: a header row, dates as datetimes."""
+    return ([[corner, *frame.columns]]
+            + [[d.to_pydatetime(), *map(float, row)] for d, row in zip(
+                frame.index, frame.to_numpy(), strict=True)])
+
+
+def test_port_returns_cell_takes_a_dated_weights_table(
+        monthly: tuple[pd.DataFrame, pd.DataFrame]) -> None:
+    from betaxl.udfs import PORT_RETURNS
+    returns, schedule = monthly
+    data = [list(returns.columns)] + returns.to_numpy().tolist()
+    dates = [[d.to_pydatetime()] for d in returns.index]
+    out = PORT_RETURNS(data, _cells(schedule), dates=dates)
+    expected = read("pa_schedule_returns.csv").iloc[:, 0].to_numpy()
+    assert out[0] == ["portfolio"]
+    np.testing.assert_allclose([row[0] for row in out[1:]], expected, rtol=0, atol=1e-12)
+    # ISO texts as dates, columns in another order
+    texts = [["date", *schedule.columns[::-1]]] + [
+        [d.strftime("%Y-%m-%d"), *map(float, row[::-1])]
+        for d, row in zip(schedule.index, schedule.to_numpy(), strict=True)]
+    again = PORT_RETURNS(data, texts, dates=dates)
+    assert again == out
+
+
+def test_weights_row_with_header_is_not_a_schedule() -> None:
+    from betaxl.schedule_cells import read_weights
+    assert read_weights([["a", "b"], [0.6, 0.4]]).tolist() == [0.6, 0.4]
+    assert read_weights([[45000.0], [45001.0]]).tolist() == [45000.0, 45001.0]
+
+
+def test_port_returns_cell_schedule_without_dates_is_one_line(
+        monthly: tuple[pd.DataFrame, pd.DataFrame]) -> None:
+    from betaxl.udfs import PORT_RETURNS
+    returns, schedule = monthly
+    data = [list(returns.columns)] + returns.to_numpy().tolist()
+    with pytest.raises(BetaxlError, match="^PORT_RETURNS: dates are needed") as info:
+        PORT_RETURNS(data, _cells(schedule))
+    assert "\n" not in str(info.value)
+
+
+def test_beta_reconcile_cell_takes_a_dated_weights_table(
+        monthly: tuple[pd.DataFrame, pd.DataFrame]) -> None:
+    from betaxl.udfs import BETA_RECONCILE
+    returns, schedule = monthly
+    assets = returns[["HAM1", "HAM3", "HAM4"]]
+    sched = schedule[["HAM1", "HAM3", "HAM4"]].iloc[[0, 1, 3, 4]]
+    data = [list(assets.columns)] + assets.to_numpy().tolist()
+    market = [["SP500"]] + [[float(v)] for v in returns["SP500"]]
+    dates = [[d.to_pydatetime()] for d in returns.index]
+    out = BETA_RECONCILE(data, market, _cells(sched), dates=dates)
+    rec = betaxl.beta_reconcile(assets, returns["SP500"], sched)
+    row = next(r for r in out if r[0] == "portfolio_beta")
+    assert row[1] == pytest.approx(rec.portfolio_beta, abs=1e-12)
