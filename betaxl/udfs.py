@@ -71,14 +71,16 @@ ARG_HELP: dict[str | tuple[str, str], str] = {
     "data": "Rows are periods (oldest first), columns are assets; a first row of text "
             "holds the names",
     "prices": "Prices, oldest first, one column per asset; strictly positive",
-    "weights": "One weight (or market value, or units held) per asset, a row or a column",
+    "weights": "One weight (or market value, or units held) per asset, a row or a column; "
+               "or a schedule: dates in the first column, one row per rebalancing date, "
+               "in force after the close of that date",
     "risk_free": "Optional: risk-free return per period (a number or a column), not annual",
     "stats": "Optional: FALSE (default) for betas only, TRUE for the full table",
     "input_type": 'Optional: "returns" (default), "prices" or "log_returns"',
-    "rebalance": 'Optional: "none" (buy and hold, default), "period", "month", "quarter" '
-                 'or "year"',
+    "rebalance": 'Optional: "none" (buy and hold, default), "period", "week" (ISO, Monday '
+                 'to Sunday), "month", "quarter" or "year"',
     "dates": "Optional: a column of dates, one per data row (needed for calendar "
-             "rebalancing)",
+             "rebalancing and for a weight schedule)",
     "holdings_type": 'Optional: "weights" (default) or "units" (quantities; needs prices)',
     "detail": "Optional: TRUE adds each asset's start-of-period weight and contribution",
     "method": 'Optional: "rebalance" (default), "buy_and_hold" or "equal_shares" (prices)',
@@ -278,11 +280,13 @@ def BETA_RECONCILE(asset_returns: Any, market_returns: Any, weights: Any,
 @excel
 def RISK_TABLE(returns: Any, benchmark_returns: Any, risk_free: Any = None,
                periods_per_year: Any = 12) -> Any:
-    """Risk and risk-adjusted return measures (Sharpe, M², alpha, beta, ...) per column.
+    """Risk and risk-adjusted return measures (Sharpe, M², alpha, beta, VaR, ...) per column.
 
     Gives a table with one column per returns column and one row per measure (see the
     README's conventions): population variances unless the name says ``_sample``,
-    geometric annual returns, risk annualised by sqrt(periods_per_year).
+    geometric annual returns, risk annualised by sqrt(periods_per_year).  The rows from
+    ``treynor`` on are PerformanceAnalytics' definitions (95%, MAR 0): VaR and ES as
+    returns (a loss is negative), max_drawdown as the fraction lost (positive).
     """
     with cell_errors("RISK_TABLE", {"benchmark": "benchmark_returns"}):
         data = _Inputs(returns, "returns", asset_arg="returns", market=benchmark_returns,
