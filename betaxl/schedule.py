@@ -30,9 +30,28 @@ from .errors import problem
 __all__ = ["is_schedule", "schedule_targets", "turnover_costs"]
 
 
+def _date_index(index: pd.Index) -> pd.DatetimeIndex | None:
+    """The index as dates: a DatetimeIndex, or ISO date texts (pandas' default CSV)."""
+    if isinstance(index, pd.DatetimeIndex):
+        return index
+    if len(index) and index.inferred_type == "string":
+        try:
+            return pd.DatetimeIndex(pd.to_datetime(index, format="ISO8601"))
+        except (ValueError, TypeError, OverflowError):
+            return None
+    return None
+
+
 def is_schedule(weights: Any) -> bool:
-    """True for a DataFrame of weights indexed by dates (a weight schedule)."""
-    return isinstance(weights, pd.DataFrame) and isinstance(weights.index, pd.DatetimeIndex)
+    """True for a DataFrame of weights indexed by dates (a weight schedule), including
+    ISO date texts as ``pd.read_csv`` leaves them without ``parse_dates``.
+
+    >>> is_schedule(pd.DataFrame({"a": [1.0]}, index=["2024-01-31"]))
+    True
+    >>> is_schedule(pd.DataFrame({"w": [0.5, 0.5]}, index=["AAPL", "MSFT"]))
+    False
+    """
+    return isinstance(weights, pd.DataFrame) and _date_index(weights.index) is not None
 
 
 def aligned(schedule: pd.DataFrame, names: tuple[str, ...]) -> np.ndarray:
@@ -74,7 +93,8 @@ def schedule_targets(schedule: pd.DataFrame, names: tuple[str, ...],
     ([[0.0, 1.0], [0.0, 1.0], [0.0, 1.0]], [True, False, False])
     """
     values = aligned(schedule, names)
-    when = schedule.index
+    when = _date_index(schedule.index)
+    assert when is not None  # callers check is_schedule first
     if when.isna().any():
         raise problem("", "weights", "has a row without a date")
     if len(when) == 0:

@@ -225,3 +225,33 @@ def test_beta_reconcile_cell_takes_a_dated_weights_table(
     rec = betaxl.beta_reconcile(assets, returns["SP500"], sched)
     row = next(r for r in out if r[0] == "portfolio_beta")
     assert row[1] == pytest.approx(rec.portfolio_beta, abs=1e-12)
+
+
+def test_a_schedule_read_from_a_default_csv(tmp_path: Path,
+                                            monthly: tuple[pd.DataFrame, pd.DataFrame]) -> None:
+    # pd.read_csv without parse_dates leaves the dates as texts: still a schedule.
+    returns, schedule = monthly
+    schedule.to_csv(tmp_path / "w.csv")
+    texts = pd.read_csv(tmp_path / "w.csv", index_col=0)
+    assert not isinstance(texts.index, pd.DatetimeIndex)
+    a = betaxl.portfolio_returns(returns, texts).returns
+    b = betaxl.portfolio_returns(returns, schedule).returns
+    assert (a == b).all()
+
+
+def test_time_zones_must_agree(monthly: tuple[pd.DataFrame, pd.DataFrame]) -> None:
+    returns, schedule = monthly
+    utc = schedule.tz_localize("UTC")
+    with pytest.raises(BetaxlError, match="time zone"):
+        betaxl.portfolio_returns(returns, utc)
+    same = betaxl.portfolio_returns(returns.tz_localize("UTC"), utc).returns
+    assert (same.to_numpy() == betaxl.portfolio_returns(returns, schedule).returns.to_numpy()
+            ).all()
+
+
+def test_duplicate_schedule_dates_are_refused(
+        monthly: tuple[pd.DataFrame, pd.DataFrame]) -> None:
+    returns, schedule = monthly
+    twice = pd.concat([schedule.iloc[:2], schedule.iloc[[1]]])
+    with pytest.raises(BetaxlError, match="distinct"):
+        betaxl.portfolio_returns(returns, twice)
