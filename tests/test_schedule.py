@@ -255,3 +255,31 @@ def test_duplicate_schedule_dates_are_refused(
     twice = pd.concat([schedule.iloc[:2], schedule.iloc[[1]]])
     with pytest.raises(BetaxlError, match="distinct"):
         betaxl.portfolio_returns(returns, twice)
+
+
+def test_one_dated_row_is_buy_and_hold_and_a_row_per_period_is_constant_weights(
+        monthly: tuple[pd.DataFrame, pd.DataFrame]) -> None:
+    returns, _ = monthly
+    w = [0.1, 0.2, 0.3, 0.4]
+    once = pd.DataFrame([w], index=pd.to_datetime(["1995-12-31"]), columns=returns.columns)
+    hold = betaxl.portfolio_returns(returns, w)
+    np.testing.assert_allclose(betaxl.portfolio_returns(returns, once).returns, hold.returns,
+                               rtol=0, atol=1e-15)
+    every = pd.DataFrame([w] * len(returns), columns=returns.columns,
+                         index=returns.index - pd.offsets.MonthEnd(1))
+    fixed = betaxl.portfolio_returns(returns, w, rebalance="period")
+    np.testing.assert_allclose(betaxl.portfolio_returns(returns, every).returns, fixed.returns,
+                               rtol=0, atol=1e-15)
+    # a schedule and a calendar mode together: back to the row in force every quarter
+    both = betaxl.portfolio_returns(returns, once, rebalance="quarter")
+    np.testing.assert_allclose(both.returns, betaxl.portfolio_returns(
+        returns, w, rebalance="quarter").returns, rtol=0, atol=1e-15)
+
+
+def test_weekly_rebalancing_with_a_holiday_monday() -> None:
+    # Monday 2024-01-15 is missing: the week's first row (Tuesday) starts from the target.
+    days = pd.to_datetime(["2024-01-11", "2024-01-12", "2024-01-16", "2024-01-17"])
+    r = pd.DataFrame({"a": [0.1, 0.1, 0.1, 0.1], "b": [0.0, 0.0, 0.0, 0.0]}, index=days)
+    path = betaxl.portfolio_returns(r, [0.5, 0.5], rebalance="week")
+    assert path.weights_start.loc["2024-01-16"].tolist() == [0.5, 0.5]
+    assert path.weights_start.loc["2024-01-17", "a"] > 0.5
