@@ -45,12 +45,6 @@ CONFIDENCE = 0.95
 _Z = NormalDist().inv_cdf(1.0 - CONFIDENCE)
 
 
-def _moments(r: np.ndarray) -> tuple[float, float, float, float]:
-    mu = float(r.mean())
-    d = r - mu
-    return mu, float((d * d).mean()), float((d ** 3).mean()), float((d ** 4).mean())
-
-
 def drawdown_max(r: np.ndarray) -> float:
     """Largest fall from a running peak of ``cumprod(1 + r)``, the start (1) included.
 
@@ -86,40 +80,12 @@ def capture(r: np.ndarray, b: np.ndarray, up: bool) -> float:
 
 def column_measures(r: np.ndarray, b: np.ndarray, f: np.ndarray, t: float,
                     beta: float) -> dict[str, float]:
-    """Every PerformanceAnalytics measure for one column (rows already complete)."""
+    """Every measure for one column without missing values (see :func:`pa_measures`)."""
     n = len(r)
-    nan = float("nan")
-    if n == 0:
-        return dict.fromkeys(_NAMES, nan)
-    mu, m2, m3, m4 = _moments(r)
-    skew = m3 / m2 ** 1.5 if m2 > 0 else nan
-    kurt = m4 / m2 ** 2 - 3.0 if m2 > 0 else nan
-    downside = float(np.sqrt((np.minimum(r, 0.0) ** 2).sum() / n))
-    mdd = drawdown_max(r)
-    annual = float(np.expm1(np.log1p(r).sum() * t / n))
-    h = (_Z + (_Z ** 2 - 1) * skew / 6 + (_Z ** 3 - 3 * _Z) * kurt / 24
-         - (2 * _Z ** 3 - 5 * _Z) * skew ** 2 / 36)
-    var_h = quantile_type7(r, 1.0 - CONFIDENCE)
-    tail = r[r < var_h]
-    x = r - f
-    sd_x = float(x.std(ddof=1)) if n > 1 else nan
-    annual_x = float(np.expm1(np.log1p(x).sum() * t / n))
-    return {
-        "treynor": annual_x / beta if beta != 0 else nan,
-        "sharpe_arithmetic": float(x.mean()) * t / (sd_x * np.sqrt(t)) if sd_x > 0 else nan,
-        "downside_deviation": downside,
-        "sortino": mu / downside if downside > 0 else nan,
-        "max_drawdown": mdd,
-        "calmar": annual / mdd if mdd > 0 else nan,
-        "var_historical": var_h,
-        "var_gaussian": mu + _Z * float(np.sqrt(m2)),
-        "var_modified": mu + h * float(np.sqrt(m2)),
-        "es_historical": float(tail.mean()) if len(tail) else nan,
-        "up_capture": capture(r, b, up=True),
-        "down_capture": capture(r, b, up=False),
-        "skewness": skew,
-        "excess_kurtosis": kurt,
-    }
+    out = pa_measures(np.asarray(r, float)[:, None], np.asarray(b, float)[:, None],
+                      np.asarray(f, float)[:, None], np.ones((n, 1), dtype=bool), t,
+                      np.array([beta]))
+    return {name: float(values[0]) for name, values in out.items()}
 
 
 _NAMES = ("treynor", "sharpe_arithmetic", "downside_deviation", "sortino", "max_drawdown",
@@ -129,12 +95,74 @@ _NAMES = ("treynor", "sharpe_arithmetic", "downside_deviation", "sortino", "max_
 
 def pa_measures(rr: np.ndarray, bb: np.ndarray, ff: np.ndarray, valid: np.ndarray,
                 t: float, beta: np.ndarray) -> dict[str, np.ndarray]:
-    """:func:`column_measures` for each column of masked (n, k) arrays."""
-    k = rr.shape[1]
-    out = {name: np.full(k, np.nan) for name in _NAMES}
-    for j in range(k):
-        rows = valid[:, j]
-        values = column_measures(rr[rows, j], bb[rows, j], ff[rows, j], t, float(beta[j]))
-        for name in _NAMES:
-            out[name][j] = values[name]
-    return out
+    """Every measure for each column of (n, k) arrays, over the rows where ``valid``.
+
+    One pass of whole-array operations for all columns (no per-column loop).  Rows left
+    out are set to a zero return where that is exact (drawdown: a zero return moves
+    neither the value nor its peak; products: a factor of 1) and masked elsewhere.
+    """
+    n = valid.sum(axis=0).astype(np.float64)
+    with np.errstate(all="ignore"):
+        r0 = np.where(valid, rr, 0.0)
+        b0 = np.where(valid, bb, 0.0)
+        x0 = np.where(valid, rr - ff, 0.0)
+        mu = r0.sum(axis=0) / n
+        d = np.where(valid, rr - mu, 0.0)
+        d2 = d * d
+        m2, m3, m4 = d2.sum(axis=0) / n, (d2 * d).sum(axis=0) / n, (d2 * d2).sum(axis=0) / n
+        spread = m2 > 0
+        skew = np.where(spread, m3 / m2 ** 1.5, np.nan)
+        kurt = np.where(spread, m4 / m2 ** 2 - 3.0, np.nan)
+        downside = np.sqrt((np.minimum(r0, 0.0) ** 2).sum(axis=0) / n)
+        wealth = np.cumprod(1.0 + r0, axis=0)
+        peak = np.maximum.accumulate(np.maximum(wealth, 1.0), axis=0)
+        mdd = np.where(n > 0, np.max(1.0 - wealth / peak, axis=0, initial=0.0), np.nan)
+        annual = np.expm1(np.log1p(r0).sum(axis=0) * t / n)
+        h = (_Z + (_Z ** 2 - 1) * skew / 6 + (_Z ** 3 - 3 * _Z) * kurt / 24
+             - (2 * _Z ** 3 - 5 * _Z) * skew ** 2 / 36)
+        masked = np.where(valid, rr, np.nan)
+        var_h = _quantiles(masked, n, 1.0 - CONFIDENCE)
+        tail = valid & (masked < var_h)
+        es = np.where(tail, rr, 0.0).sum(axis=0) / tail.sum(axis=0)
+        x_mean = x0.sum(axis=0) / n
+        x_sd = np.sqrt((np.where(valid, rr - ff - x_mean, 0.0) ** 2).sum(axis=0) / (n - 1))
+        annual_x = np.expm1(np.log1p(x0).sum(axis=0) * t / n)
+        sqrt_m2 = np.sqrt(m2)
+        out = {
+            "treynor": annual_x / beta,
+            "sharpe_arithmetic": x_mean * t / (x_sd * np.sqrt(t)),
+            "downside_deviation": downside,
+            "sortino": mu / downside,
+            "max_drawdown": mdd,
+            "calmar": annual / mdd,
+            "var_historical": var_h,
+            "var_gaussian": mu + _Z * sqrt_m2,
+            "var_modified": mu + h * sqrt_m2,
+            "es_historical": es,
+            "up_capture": _capture(r0, b0, valid & (bb > 0)),
+            "down_capture": _capture(r0, b0, valid & (bb <= 0)),
+            "skewness": skew,
+            "excess_kurtosis": kurt,
+        }
+    return {name: np.where(np.isfinite(v), v, np.nan) for name, v in out.items()}
+
+
+def _quantiles(masked: np.ndarray, n: np.ndarray, p: float) -> np.ndarray:
+    """R's type 7 quantile of each column, missing values (NaN) left out: one sort."""
+    k = masked.shape[1]
+    if masked.shape[0] == 0:
+        return np.full(k, np.nan)
+    ordered = np.sort(masked, axis=0)  # NaN sorts last
+    h = np.maximum(n - 1, 0) * p
+    lo = np.floor(h).astype(np.int64)
+    hi = np.minimum(lo + 1, np.maximum(n - 1, 0).astype(np.int64))
+    cols = np.arange(k)
+    low, high = ordered[lo, cols], ordered[hi, cols]
+    return np.where(n > 0, low + (h - lo) * (high - low), np.nan)
+
+
+def _capture(r0: np.ndarray, b0: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Compound return of r over ``rows`` divided by that of b (PA's geometric capture)."""
+    own = np.expm1(np.where(rows, np.log1p(r0), 0.0).sum(axis=0))
+    bench = np.expm1(np.where(rows, np.log1p(b0), 0.0).sum(axis=0))
+    return np.where(rows.any(axis=0) & (bench != 0), own / bench, np.nan)

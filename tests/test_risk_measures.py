@@ -91,3 +91,15 @@ def test_drawdown_counts_a_first_period_loss() -> None:
 def test_quantile_matches_numpy_default() -> None:
     x = np.arange(20.0)
     assert quantile_type7(x, 0.05) == pytest.approx(0.95, abs=1e-12)
+
+
+def test_quantile_with_missing_rows_matches_numpy() -> None:
+    from betaxl.risk_measures import _quantiles
+    rng = np.random.default_rng(5)
+    data = rng.normal(size=(37, 6))
+    data[rng.random(data.shape) < 0.3] = np.nan
+    data[:, 5] = np.nan
+    data[3, 5] = 0.25  # one value
+    n = (~np.isnan(data)).sum(axis=0).astype(float)
+    np.testing.assert_allclose(_quantiles(data, n, 0.05),
+                               np.nanquantile(data, 0.05, axis=0), rtol=0, atol=1e-15)
