@@ -250,13 +250,13 @@ def portfolio_returns(
         target = start_weights(panel.k, weights, holdings, prices, panel.n)
         changed = np.zeros(panel.n, dtype=bool)
     r = panel.values
-    held = (target != 0) if target.ndim == 1 else (target != 0).any(axis=0)
-    missing = np.isnan(r[:, held])
+    held = np.broadcast_to(target != 0, r.shape)  # per row: a schedule may add assets
+    missing = np.isnan(r) & held
     if missing.any():
         row, col = np.argwhere(missing)[0]
         raise problem("", "returns", "is missing row {r} of {name!r}, which the portfolio "
                       "holds; fill or drop that row first", r=int(row) + 1,
-                      name=panel.names[int(np.flatnonzero(held)[col])])
+                      name=panel.names[int(col)])
     r = np.where(held, r, 0.0)
     with np.errstate(all="ignore"):  # growth beyond a double's range is refused below
         reset = reset_rows(panel.n, mode, dates) | changed
@@ -279,8 +279,7 @@ def _schedule(panel: Panel, weights: pd.DataFrame, holdings: str,
                       "index returns by date or pass dates")
     stamps = pd.DatetimeIndex(pd.to_datetime(pd.Series(list(dates)), errors="coerce"))
     _period_keys(stamps, panel.n, "year")  # the same date checks as calendar modes
-    raw, changed = schedule_targets(weights, panel.names, stamps)
-    return np.vstack([normalise(row) for row in raw]), changed
+    return schedule_targets(weights, panel.names, stamps, scale=normalise)
 
 
 def _path(panel: Panel, r: np.ndarray, w0: np.ndarray, target: np.ndarray,

@@ -19,13 +19,14 @@ initial allocation is not a rebalance and costs nothing (``TO_0 = 0``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ._data import as_panel
-from .errors import problem
+from .errors import BetaxlError, problem
 
 __all__ = ["is_schedule", "schedule_targets", "turnover_costs"]
 
@@ -78,12 +79,15 @@ def aligned(schedule: pd.DataFrame, names: tuple[str, ...]) -> np.ndarray:
 
 
 def schedule_targets(schedule: pd.DataFrame, names: tuple[str, ...],
-                     row_dates: pd.DatetimeIndex) -> tuple[np.ndarray, np.ndarray]:
+                     row_dates: pd.DatetimeIndex,
+                     scale: Callable[[np.ndarray], np.ndarray] | None = None,
+                     ) -> tuple[np.ndarray, np.ndarray]:
     """Target weights in force for each return row, and where a new row takes effect.
 
-    Returns ``(targets, changed)``: ``targets[t]`` is the (unscaled) schedule row with the
-    latest date before ``row_dates[t]``; ``changed[t]`` is True on row 0 and where that
-    row differs from the one in force at row t - 1.
+    Returns ``(targets, changed)``: ``targets[t]`` is the schedule row with the latest
+    date before ``row_dates[t]`` (passed through ``scale``, whose refusal names that
+    row's date); ``changed[t]`` is True on row 0 and where that row differs from the one
+    in force at row t - 1.
 
     >>> s = pd.DataFrame({"a": [1.0, 0.0], "b": [0.0, 1.0]},
     ...                  index=pd.to_datetime(["2024-01-31", "2024-02-15"]))
@@ -111,6 +115,14 @@ def schedule_targets(schedule: pd.DataFrame, names: tuple[str, ...],
                       w=str(when[0].date()), r=str(row_dates[0].date()))
     changed = np.ones(len(pos), dtype=bool)
     changed[1:] = pos[1:] != pos[:-1]
+    if scale is not None:
+        values = values.copy()
+        for j in np.unique(pos):
+            try:
+                values[j] = scale(values[j])
+            except BetaxlError as exc:
+                raise problem("", "weights", "dated {d}: {e}", d=str(when[j].date()),
+                              e=str(exc).split(" weights ", 1)[-1]) from None
     return values[pos], changed
 
 

@@ -283,3 +283,25 @@ def test_weekly_rebalancing_with_a_holiday_monday() -> None:
     path = betaxl.portfolio_returns(r, [0.5, 0.5], rebalance="week")
     assert path.weights_start.loc["2024-01-16"].tolist() == [0.5, 0.5]
     assert path.weights_start.loc["2024-01-17", "a"] > 0.5
+
+
+def test_an_asset_added_later_may_be_missing_before(
+        monthly: tuple[pd.DataFrame, pd.DataFrame]) -> None:
+    # HAM2 starts later in 1996: a schedule that buys it only from 1997 is fine.
+    data = read("pa_managers.csv")[["HAM1", "HAM2"]]
+    sched = pd.DataFrame([[1.0, 0.0], [0.5, 0.5]], columns=["HAM1", "HAM2"],
+                         index=pd.to_datetime(["1995-12-31", "1996-12-31"]))
+    path = betaxl.portfolio_returns(data, sched)
+    assert path.returns.loc["1996-01-31"] == data.loc["1996-01-31", "HAM1"]
+    early = sched.set_axis(pd.to_datetime(["1995-12-31", "1996-01-31"]))
+    with pytest.raises(BetaxlError, match="missing row 2 of 'HAM2'"):
+        betaxl.portfolio_returns(data, early)
+
+
+def test_a_zero_sum_row_is_refused_by_its_date(
+        monthly: tuple[pd.DataFrame, pd.DataFrame]) -> None:
+    returns, schedule = monthly
+    bad = schedule.copy()
+    bad.loc["2001-12-31"] = [0.5, -0.5, 0.0, 0.0]
+    with pytest.raises(BetaxlError, match="weights dated 2001-12-31: must add up"):
+        betaxl.portfolio_returns(returns, bad)
