@@ -21,6 +21,7 @@ from ._data import (ArrayLike, Panel, align_table, as_panel, as_returns, as_weig
                     check_rows, choice)
 from .errors import DataError, problem, public
 from .returns import INPUT_TYPES, InputType, checked_cash, returns_from, within_range
+from .schedule import check_cost, is_schedule, schedule_targets, turnover_costs
 
 __all__ = [
     "EQUAL_WEIGHT_METHODS",
@@ -31,8 +32,9 @@ __all__ = [
     "portfolio_returns",
 ]
 
-Rebalance = Literal["none", "period", "month", "quarter", "year"]
-REBALANCE_MODES: tuple[Rebalance, ...] = ("none", "period", "month", "quarter", "year")
+Rebalance = Literal["none", "period", "week", "month", "quarter", "year"]
+REBALANCE_MODES: tuple[Rebalance, ...] = ("none", "period", "week", "month", "quarter",
+                                          "year")
 Holdings = Literal["weights", "units"]
 HOLDINGS: tuple[Holdings, ...] = ("weights", "units")
 EqualWeightMethod = Literal["rebalance", "buy_and_hold", "equal_shares"]
@@ -44,7 +46,7 @@ EQUAL_WEIGHT_METHODS: tuple[EqualWeightMethod, ...] = ("rebalance", "buy_and_hol
 class PortfolioPath:
     """A portfolio's returns with the weights behind them, auditable row by row.
 
-    ``contributions.sum(axis=1) == returns`` in every row, and
+    ``contributions.sum(axis=1) == returns`` in every row without trading costs, and
     ``contributions == weights_start * asset returns``.
     """
 
@@ -55,6 +57,10 @@ class PortfolioPath:
     final_weights: pd.Series  #: holdings after the last period (rebalanced if due then)
     growth: pd.Series  #: value of 1 invested at the start, at the end of each period
     rebalance: str
+    #: one-way turnover of the rebalance before each row (0 where none; row 0 is the
+    #: initial allocation, not a trade)
+    turnover: pd.Series
+    cost: pd.Series  #: fraction of value paid for that rebalance (cost_bps / 1e4 x turnover)
 
 
 @dataclass(frozen=True)
@@ -106,7 +112,8 @@ def start_weights(panel: Panel, weights: ArrayLike, holdings: str,
 
 
 def _period_keys(dates: Any, n: int, mode: str) -> np.ndarray:
-    """Calendar month, quarter or year of each return row, as integers."""
+    """Calendar week (ISO: Monday to Sunday), month, quarter or year of each return row,
+    as integers."""
     if dates is None:
         raise problem("", "dates", "are needed to rebalance every {m}", m=mode)
     try:
@@ -123,6 +130,9 @@ def _period_keys(dates: Any, n: int, mode: str) -> np.ndarray:
         row = int(np.flatnonzero(np.diff(stamps.asi8) <= 0)[0]) + 2
         raise problem("", "dates", "must be in time order, oldest first, each date once; "
                       "row {r} is not after the row before it", r=row)
+    if mode == "week":
+        return np.asarray(stamps.tz_localize(None).to_period("W-SUN").asi8
+                          if stamps.tz is not None else stamps.to_period("W-SUN").asi8)
     year, month = stamps.year.to_numpy(), stamps.month.to_numpy()
     if mode == "month":
         return year * 12 + month
@@ -138,7 +148,7 @@ def reset_rows(n: int, mode: str, dates: Any) -> np.ndarray:
         reset[0] = True
     if mode == "period":
         reset[:] = True
-    elif mode in ("month", "quarter", "year"):
+    elif mode in ("week", "month", "quarter", "year"):
         keys = _period_keys(dates, n, mode)
         reset[1:] = keys[1:] != keys[:-1]
     return reset
@@ -147,14 +157,15 @@ def reset_rows(n: int, mode: str, dates: Any) -> np.ndarray:
 def drift(r: np.ndarray, target: np.ndarray, reset: np.ndarray) -> np.ndarray:
     """Beginning-of-period weights: the target on reset rows, drifted weights otherwise."""
     n, k = r.shape
+    targets = np.broadcast_to(target, (n, k))
     if reset.all():
-        return np.broadcast_to(target, (n, k)).copy()
+        return targets.copy()
     starts = np.flatnonzero(reset)
     bounds = np.append(starts, n)
     w = np.empty((n, k))
     for s, e in pairwise(bounds):
-        value = np.cumprod(1.0 + r[s:e - 1], axis=0) * target
-        w[s] = target
+        value = np.cumprod(1.0 + r[s:e - 1], axis=0) * targets[s]
+        w[s] = targets[s]
         total = value.sum(axis=1, keepdims=True)
         if (total <= 0).any():
             row = s + 1 + int(np.flatnonzero(total[:, 0] <= 0)[0])
@@ -173,6 +184,7 @@ def portfolio_returns(
     dates: Sequence[Any] | pd.Index | None = None,
     holdings: Holdings = "weights",
     prices: ArrayLike | None = None,
+    cost_bps: float = 0.0,
 ) -> PortfolioPath:
     """Compute a portfolio's return each period from its assets' returns and holdings.
 
@@ -187,16 +199,28 @@ def portfolio_returns(
         units = nominal / 100), valued at the first row of ``prices``.  A dict or
         Series keyed by asset name is matched to ``returns``' columns by name (every
         asset once; 0 leaves one out); a list or array by position.
-    rebalance : {"none", "period", "month", "quarter", "year"}
+        Or a weight schedule: a DataFrame indexed by dates, one row per rebalancing date,
+        columns labelled as ``returns``' columns; the weights dated ``d`` take effect
+        after the close of ``d`` (from the first return row dated after ``d``) and drift
+        in between, as PerformanceAnalytics' ``Return.portfolio`` (see
+        :mod:`betaxl.schedule`).
+    rebalance : {"none", "period", "week", "month", "quarter", "year"}
         ``"none"``: buy and hold, weights drift with returns.  ``"period"``: back to the
         weights at the start of every period (constant weights, Excel's SUMPRODUCT).
         Calendar modes: back to the weights after the last period of each calendar
-        month, quarter or year, read from ``dates``.
+        week (ISO weeks, Monday to Sunday, as PerformanceAnalytics'
+        ``rebalance_on="weeks"``), month, quarter or year, read from ``dates``.  With a
+        schedule, the weights in force are restored at those dates as well.
     dates : n dates, optional
         The end date of each return row; defaults to ``returns``' DatetimeIndex.
     holdings : {"weights", "units"}
     prices : shape (n + 1, k), optional
         Prices behind the returns (needed for units).
+    cost_bps : float
+        Proportional trading cost in basis points of the value traded, charged at each
+        rebalance: ``cost_t = cost_bps / 1e4 * sum_i |w*_{t,i} - w_end_{t-1,i}|`` of the
+        portfolio's value, and ``R_t = (1 - cost_t)(1 + sum_i w*_{t,i} r_{t,i}) - 1``
+        (``contributions`` stay gross).  ``turnover`` and ``cost`` report each rebalance.
 
     Returns
     -------
@@ -228,39 +252,61 @@ def portfolio_returns(
     """
     panel = as_returns(returns, arg="returns", min_rows=1)
     mode = choice(rebalance, REBALANCE_MODES, arg="rebalance")
-    target = start_weights(panel, weights, holdings, prices)
+    cost = check_cost(cost_bps)
     if dates is None and isinstance(panel.index, pd.DatetimeIndex):
         dates = panel.index
     elif isinstance(dates, pd.Index):
         check_rows(dates, arg="dates")
+    if is_schedule(weights):
+        target, changed = _schedule(panel, weights, holdings, dates)
+    else:
+        target = start_weights(panel, weights, holdings, prices)
+        changed = np.zeros(panel.n, dtype=bool)
     r = panel.values
-    held = target != 0
-    missing = np.isnan(r[:, held])
+    held = np.broadcast_to(target != 0, r.shape)  # per row: a schedule may add assets
+    missing = np.isnan(r) & held
     if missing.any():
         row, col = np.argwhere(missing)[0]
         raise problem("", "returns", "is missing row {r} of {name!r}, which the portfolio "
                       "holds; fill or drop that row first", r=int(row) + 1,
-                      name=panel.names[int(np.flatnonzero(held)[col])])
+                      name=panel.names[int(col)])
     r = np.where(held, r, 0.0)
     with np.errstate(all="ignore"):  # growth beyond a double's range is refused below
-        w0 = drift(r, target, reset_rows(panel.n, mode, dates))
-        path = _path(panel, r, w0, target, mode)
+        reset = reset_rows(panel.n, mode, dates) | changed
+        w0 = drift(r, target, reset)
+        path = _path(panel, r, w0, target, mode, reset, cost)
     if not (np.isfinite(w0).all() and np.isfinite(path.growth.to_numpy()).all()):
         raise problem("", "returns", "compound to a value too large for a double; are "
                       "these returns?", kind=DataError)
     return path
 
 
+def _schedule(panel: Panel, weights: pd.DataFrame, holdings: str,
+              dates: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Scaled target weights per row and the rows where a new schedule row starts."""
+    if choice(holdings, HOLDINGS, arg="holdings") != "weights":
+        raise problem("", "holdings", "must be 'weights' with a weight schedule (dated "
+                      "weights), got {h!r}", h=holdings)
+    if dates is None:
+        raise problem("", "dates", "are needed with a weight schedule (dated weights): "
+                      "index returns by date or pass dates")
+    stamps = pd.DatetimeIndex(pd.to_datetime(pd.Series(list(dates)), errors="coerce"))
+    _period_keys(stamps, panel.n, "year")  # the same date checks as calendar modes
+    return schedule_targets(weights, panel.names, stamps, scale=normalise)
+
+
 def _path(panel: Panel, r: np.ndarray, w0: np.ndarray, target: np.ndarray,
-          mode: str) -> PortfolioPath:
+          mode: str, reset: np.ndarray, cost_bps: float) -> PortfolioPath:
     contributions = w0 * r
-    port = contributions.sum(axis=1)
-    if (port <= -1).any():
-        row = int(np.flatnonzero(port <= -1)[0]) + 1
+    gross = contributions.sum(axis=1)
+    if (gross <= -1).any():
+        row = int(np.flatnonzero(gross <= -1)[0]) + 1
         raise problem("", "returns", "lose the whole portfolio in row {r}", kind=DataError,
                       r=row)
-    w1 = w0 * (1.0 + r) / (1.0 + port)[:, None]
-    final = target if mode == "period" else w1[-1]
+    w1 = w0 * (1.0 + r) / (1.0 + gross)[:, None]
+    turnover, cost = turnover_costs(target, w0, w1, reset, cost_bps)
+    port = np.where(cost > 0, (1.0 - cost) * (1.0 + gross) - 1.0, gross)
+    final = np.broadcast_to(target, w0.shape)[-1] if mode == "period" else w1[-1]
     index = panel.index if panel.index is not None else pd.RangeIndex(panel.n)
     return PortfolioPath(
         returns=pd.Series(port, index=index, name="portfolio"),
@@ -270,6 +316,8 @@ def _path(panel: Panel, r: np.ndarray, w0: np.ndarray, target: np.ndarray,
         final_weights=panel.series(final, "final_weights"),
         growth=pd.Series(np.cumprod(1.0 + port), index=index, name="growth"),
         rebalance=mode,
+        turnover=pd.Series(turnover, index=index, name="turnover"),
+        cost=pd.Series(cost, index=index, name="cost"),
     )
 
 

@@ -31,6 +31,7 @@ from ._data import (ArrayLike, align_table, as_column, as_panel, as_returns, as_
 from .errors import DataError, problem, public
 from .portfolio import Holdings, PortfolioPath, Rebalance, portfolio_returns
 from .regression import check_fit, fit_columns
+from .schedule import aligned, is_schedule
 
 __all__ = ["ASSET_COLUMNS", "SUMMARY_FIELDS", "Reconciliation", "beta_reconcile"]
 
@@ -151,7 +152,7 @@ def beta_reconcile(
         Market returns; rows where it is missing are left out of every regression.
     weights, rebalance, dates, holdings, prices
         The holdings at the start and how they are managed, as in
-        :func:`~betaxl.portfolio_returns`.
+        :func:`~betaxl.portfolio_returns` (a schedule of dated weights too).
     risk_free : float or shape (n,), optional
         Per-period risk-free return; given, every regression uses excess returns.
 
@@ -196,10 +197,15 @@ def beta_reconcile(
                              index=panel.index))
     no_total_loss(x_all, "market")
     no_total_loss(rf_all, "risk_free")
-    # weights in the returns' column order (matched by name when both are labelled)
-    weights = as_weights(weights, arg="weights", k=panel.k,
-                         names=panel.names if panel.named else None)
-    rows = _shared_rows(panel.values, weights != 0, panel.names)
+    schedule = is_schedule(weights)
+    if schedule:
+        probe = aligned(weights, panel.names).any(axis=0)
+    else:
+        # weights in the returns' column order (matched by name when both are labelled)
+        weights = as_weights(weights, arg="weights", k=panel.k,
+                             names=panel.names if panel.named else None)
+        probe = weights
+    rows = _shared_rows(panel.values, probe != 0, panel.names)
     if prices is not None and holdings == "units":
         prices = as_panel(align_table(prices, panel, arg="prices", extra_row=True),
                           arg="prices").values[rows.start:rows.stop + 1]
@@ -207,7 +213,8 @@ def beta_reconcile(
         dates = panel.index
     sub_dates = None if dates is None else list(dates)[rows]
     r = panel.values[rows]
-    path = portfolio_returns(r, weights, rebalance=rebalance, dates=sub_dates,
+    assets = panel.frame(r, pd.RangeIndex(len(r))) if schedule else r  # labels to align
+    path = portfolio_returns(assets, weights, rebalance=rebalance, dates=sub_dates,
                              holdings=holdings, prices=prices)
     rf = rf_all[rows]
     x = x_all[rows] - rf

@@ -27,6 +27,7 @@ from ._data import (ArrayLike, FieldTable, as_column, as_returns, index_of,
                     infer_periods_per_year, labelled, no_total_loss)
 from .errors import DataError, problem, public
 from .regression import check_fit, fit_columns
+from .risk_measures import pa_measures
 
 __all__ = ["RISK_FIELDS", "RiskTable", "risk_table"]
 
@@ -60,7 +61,21 @@ class RiskTable(FieldTable):
     total_risk: pd.Series
     tracking_error: pd.Series
     information_ratio: pd.Series
-
+    # Measures as PerformanceAnalytics 2.1 defines them (see risk_measures.py).
+    treynor: pd.Series
+    sharpe_arithmetic: pd.Series
+    downside_deviation: pd.Series
+    sortino: pd.Series
+    max_drawdown: pd.Series
+    calmar: pd.Series
+    var_historical: pd.Series
+    var_gaussian: pd.Series
+    var_modified: pd.Series
+    es_historical: pd.Series
+    up_capture: pd.Series
+    down_capture: pd.Series
+    skewness: pd.Series
+    excess_kurtosis: pd.Series
 
 
 #: Row labels of the risk table, in order (also RISK_TABLE's rows).
@@ -128,6 +143,11 @@ def risk_table(
       varying rate, sigma_b is the raw benchmark's, so it is close but not equal).
     - ``tracking_error = std(r - b) sqrt(t)`` (population);
       ``information_ratio = (annual_return - A(b)) / tracking_error``.
+    - ``treynor`` ... ``excess_kurtosis``: PerformanceAnalytics' definitions with its
+      default arguments (95%, MAR 0), formulas in :mod:`betaxl.risk_measures`.  Sign
+      convention: ``var_*`` and ``es_historical`` are returns (a loss is negative, as
+      PA's ``VaR``/``ES``); ``max_drawdown`` is the fraction lost, positive (as PA's
+      ``maxDrawdown``).
 
     Examples
     --------
@@ -220,6 +240,7 @@ def _measures(rr: np.ndarray, bb: np.ndarray, ff: np.ndarray, valid: np.ndarray,
         "total_risk": np.hypot(systematic, specific), "tracking_error": tracking,
         "information_ratio": (annual_return - annual_b) / tracking,
     }
+    measures.update(pa_measures(rr, bb, ff, valid, t, beta))
     for name in ("sharpe", "m2", "information_ratio"):
         measures[name] = np.where(np.isfinite(measures[name]), measures[name], np.nan)
     return measures

@@ -56,7 +56,6 @@ from .excel import (
     read_flag,
     read_number,
     read_optional_table,
-    read_row,
     read_table,
 )
 from .portfolio import (
@@ -70,6 +69,7 @@ from .reconcile import ASSET_COLUMNS, SUMMARY_FIELDS, beta_reconcile
 from .regression import OLS_FIELDS, ols_beta, rolling_beta
 from .returns import INPUT_TYPES, RETURN_METHODS, returns_from, to_returns
 from .risk import RISK_FIELDS, risk_table
+from .schedule_cells import read_weights
 
 __all__ = [
     "BETA_OLS",
@@ -94,14 +94,16 @@ ARG_HELP: dict[str | tuple[str, str], str] = {
     "data": "Rows are periods (oldest first), columns are assets; a first row of text "
             "holds the names",
     "prices": "Prices, oldest first, one column per asset; strictly positive",
-    "weights": "One weight (or market value, or units held) per asset, a row or a column",
+    "weights": "One weight (or market value, or units held) per asset, a row or a column; "
+               "or a schedule: dates in the first column, one row per rebalancing date, "
+               "in force after the close of that date",
     "risk_free": "Optional: risk-free return per period (a number or a column), not annual",
     "stats": "Optional: FALSE (default) for betas only, TRUE for the full table",
     "input_type": 'Optional: "returns" (default), "prices" or "log_returns"',
-    "rebalance": 'Optional: "none" (buy and hold, default), "period", "month", "quarter" '
-                 'or "year"',
+    "rebalance": 'Optional: "none" (buy and hold, default), "period", "week" (ISO, Monday '
+                 'to Sunday), "month", "quarter" or "year"',
     "dates": "Optional: a column of dates, one per data row (needed for calendar "
-             "rebalancing)",
+             "rebalancing and for a weight schedule)",
     "holdings_type": 'Optional: "weights" (default) or "units" (quantities; needs prices)',
     "detail": "Optional: TRUE adds each asset's start-of-period weight and contribution",
     "method": 'Optional: "rebalance" (default), "buy_and_hold" or "equal_shares" (prices)',
@@ -143,9 +145,9 @@ def excel(details: str) -> Callable[[F], F]:
         DETAILS[fn.__name__] = inspect.cleandoc(details)
 
         @functools.wraps(fn)
-        def call(*args: Any) -> Any:
+        def call(*args: Any, **kwargs: Any) -> Any:
             try:
-                return fn(*args)
+                return fn(*args, **kwargs)
             except BetaxlError as exc:
                 if _from_a_dispatcher():
                     return str(exc)
@@ -327,8 +329,9 @@ def BETA_OLS(asset_returns: Any, market_returns: Any, risk_free: Any = None,
     contribution (weight x return), which add up to the return.  Weights are scaled to
     sum to 1; "units" are valued at the first row of prices (bonds per 100 nominal:
     units = nominal / 100).  Calendar rebalancing resets the weights after the last
-    period of each month, quarter or year; a date column inside the data range serves
-    as ``dates``.
+    period of each week (ISO, Monday to Sunday), month, quarter or year; a date column
+    inside the data range serves as ``dates``.  A weights table whose first column holds
+    dates is a schedule: the weights dated d take effect after the close of d.
     """)
 def PORT_RETURNS(asset_returns: Any, weights: Any, rebalance: Any = "none",
                  input_type: Any = "returns", dates: Any = None,
@@ -340,7 +343,7 @@ def PORT_RETURNS(asset_returns: Any, weights: Any, rebalance: Any = "none",
         mode = read_choice(rebalance, REBALANCE_MODES, arg="rebalance", default="none")
         holdings = read_choice(holdings_type, HOLDINGS, arg="holdings_type",
                                default="weights")
-        path = portfolio_returns(data.returns, read_row(weights, arg="weights"),
+        path = portfolio_returns(data.returns, read_weights(weights, arg="weights"),
                                  rebalance=mode, dates=data.dates(dates), holdings=holdings,
                                  prices=data.prices)
         if not read_flag(detail, arg="detail"):
@@ -382,10 +385,12 @@ def EQUAL_WEIGHT_RETURN(data: Any, method: Any = "rebalance", input_type: Any = 
     reverse_regression_weighted`` with the value in the second column.  Contributions
     add up to the portfolio beta exactly; timing + drift = portfolio beta - weighted
     beta with end weights.  An asset may itself be named ``total``: its row stays.
+    Weights may be a dated schedule, as in PORT_RETURNS.
     """)
 def BETA_RECONCILE(asset_returns: Any, market_returns: Any, weights: Any,
                    rebalance: Any = "none", input_type: Any = "returns",
-                   holdings_type: Any = "weights", risk_free: Any = None) -> Any:
+                   holdings_type: Any = "weights", risk_free: Any = None,
+                   dates: Any = None) -> Any:
     """Why the portfolio's beta differs from the weighted sum of its assets' betas, effect by effect."""  # noqa: E501
     with cell_errors("BETA_RECONCILE", {"returns": "asset_returns",
                                         "market": "market_returns",
@@ -393,7 +398,8 @@ def BETA_RECONCILE(asset_returns: Any, market_returns: Any, weights: Any,
                                         "holdings": "holdings_type"}):
         data = _Inputs(asset_returns, input_type, market=market_returns)
         rec = beta_reconcile(
-            data.returns, data.market, read_row(weights, arg="weights"),
+            data.returns, data.market, read_weights(weights, arg="weights"),
+            dates=data.dates(dates),
             rebalance=read_choice(rebalance, REBALANCE_MODES, arg="rebalance",
                                   default="none"),
             holdings=read_choice(holdings_type, HOLDINGS, arg="holdings_type",
@@ -417,7 +423,9 @@ def _cell(value: Any) -> float | None:
 @excel("""
     Gives a table with one column per returns column and one row per measure (see the
     README's conventions): population variances unless the name says ``_sample``,
-    geometric annual returns, risk annualised by sqrt(periods_per_year).
+    geometric annual returns, risk annualised by sqrt(periods_per_year).  The rows from
+    ``treynor`` on are PerformanceAnalytics' definitions (95%, MAR 0): VaR and ES as
+    returns (a loss is negative), max_drawdown as the fraction lost (positive).
     """)
 def RISK_TABLE(returns: Any, benchmark_returns: Any, risk_free: Any = None,
                periods_per_year: Any = 12) -> Any:

@@ -154,6 +154,23 @@ def test_port_returns_modes(xl, ff) -> None:
     np.testing.assert_allclose(grid[:, 6:].sum(axis=1), grid[:, 0], atol=1e-15)
 
 
+def test_port_returns_weight_schedule_and_week(xl, ff) -> None:
+    returns, _, _ = ff
+    sheet = frame_range(returns)
+    dates = [(dt.datetime(2000, 1, 31) + pd.offsets.MonthEnd(i)).to_pydatetime()
+             for i in range(240)]
+    when = [dt.datetime(1999, 12, 31), dt.datetime(2004, 6, 15), dt.datetime(2010, 12, 31)]
+    rows = [[0.3, 0.2, 0.2, 0.1, 0.2], [0.0, 0.5, 0.5, 0.0, 0.0], [0.2, 0.2, 0.2, 0.2, 0.2]]
+    schedule = pd.DataFrame(rows, index=pd.DatetimeIndex(when), columns=returns.columns)
+    cells = [["date", *returns.columns], *[[d, *r] for d, r in zip(when, rows, strict=True)]]
+    out = xl("PORT_RETURNS", sheet, cells, OMIT, OMIT, [["date"], *[[d] for d in dates]])
+    core = bx.portfolio_returns(returns.set_axis(pd.DatetimeIndex(dates)), schedule)
+    np.testing.assert_allclose(values(out[1:])[:, 0], core.returns, rtol=1e-14)
+    weekly = xl("PORT_RETURNS", sheet, [[0.3, 0.2, 0.2, 0.1, 0.2]], "week", OMIT,
+                [["date"], *[[d] for d in dates]])
+    assert len(weekly) == 241
+
+
 def test_port_returns_units_with_prices(xl) -> None:
     out = xl("PORT_RETURNS", BONDS, UNITS, OMIT, "prices", OMIT, "units")
     core = bx.portfolio_returns(bx.to_returns(BOND_PRICES), BOND_NOTIONALS / 100,
@@ -198,7 +215,8 @@ BAD = [
     (("PORT_RETURNS", [[0.1, 0.2]], [[1.0, "x"]]),
      "PORT_RETURNS: weights value number 2 is not a number ('x')"),
     (("PORT_RETURNS", [[0.1, 0.2]], [[0.5, 0.5]], "weekly"),
-     "PORT_RETURNS: rebalance must be one of none, period, month, quarter, year"),
+     "PORT_RETURNS: rebalance must be one of none, period, week, month, quarter, "
+     "year"),
     (("PORT_RETURNS", [[0.1, 0.2]], [[0.5, 0.5]], "month"),
      "PORT_RETURNS: dates are needed to rebalance every month"),
     (("PORT_RETURNS", [[0.1, 0.2]], [[1.0, 1.0]], OMIT, OMIT, OMIT, "units"),

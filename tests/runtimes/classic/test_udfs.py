@@ -27,7 +27,7 @@ def test_vba_wrappers_declare_every_function_with_its_optional_arguments() -> No
                                 "Optional dividends"),
         "BETA_RECONCILE": ("asset_returns", "market_returns", "weights", "Optional rebalance",
                            "Optional input_type", "Optional holdings_type",
-                           "Optional risk_free"),
+                           "Optional risk_free", "Optional dates"),
         "RISK_TABLE": ("returns", "benchmark_returns", "Optional risk_free",
                        "Optional periods_per_year"),
         "RETURNS": ("prices", "Optional method", "Optional dividends"),

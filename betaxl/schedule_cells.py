@@ -1,0 +1,61 @@
+"""Weights from a worksheet range: one row or column of numbers, or a dated schedule.
+
+A schedule is a table whose first column holds the rebalancing dates (cells formatted
+as dates, or ISO texts such as 2024-03-29) and whose other columns hold one weight per
+asset; a header row above it names the assets (matched to the data's header by label),
+without one the columns are taken in the data's order.  Excel serial numbers in the
+first column count as dates only under a header whose first cell says "date" (otherwise
+45000 could be a market value).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .excel import _is_header, _is_text, fail, read_dates, read_row, read_table, rows_of
+
+__all__ = ["read_weights"]
+
+
+def _looks_like_date(cell: Any) -> bool:
+    if isinstance(cell, (dt.datetime, dt.date, pd.Timestamp)):
+        return True
+    if _is_text(cell):
+        try:
+            pd.Timestamp(str(cell).strip())
+        except (ValueError, TypeError, OverflowError):
+            return False
+        return any(sep in str(cell) for sep in "-/.")
+    return False
+
+
+def read_weights(value: Any, *, arg: str = "weights") -> np.ndarray | pd.DataFrame:
+    """A weights row/column as numbers, or a dated table as a schedule DataFrame.
+
+    >>> read_weights([["date", "a", "b"], ["2024-01-31", 0.6, 0.4],
+    ...               ["2024-02-29", 0.5, 0.5]]).to_dict("list")
+    {'a': [0.6, 0.5], 'b': [0.4, 0.5]}
+    >>> read_weights([[0.6, 0.4]]).tolist()
+    [0.6, 0.4]
+    """
+    rows = rows_of(value, arg=arg)
+    header = len(rows) > 1 and _is_header(rows)
+    body = rows[1:] if header else rows
+    first = [row[0] for row in body]
+    serials = header and "date" in str(rows[0][0]).lower()
+    dated = len(rows[0]) > 1 and bool(body) and (
+        all(_looks_like_date(c) for c in first) or serials)
+    if not dated:
+        return read_row(value, arg=arg)
+    stamps = read_dates([[c] for c in first], arg=arg)
+    values = read_table([row[1:] for row in body], arg=arg).values
+    if values.shape[0] != len(stamps):  # a text row inside the table
+        raise fail(arg, "has a row that is not dates and numbers")
+    columns: Any = ([str(c).strip() for c in rows[0][1:]] if header
+                    else pd.RangeIndex(values.shape[1]))
+    return pd.DataFrame(values, index=pd.DatetimeIndex(stamps, name="date"),
+                        columns=columns)
