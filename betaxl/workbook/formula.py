@@ -18,6 +18,7 @@ A formula that uses anything not listed in :data:`NATIVES` (or a betaxl function
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import math
 import re
 from collections.abc import Callable, Iterator, Sequence
@@ -372,7 +373,12 @@ def _eval(node: Node, ctx: Context) -> Any:
         native = NATIVES.get(name)
         if native is None:
             raise Unsupported(f"the function {name}")
-        return native(*[_eval(a, ctx) for a in node.args])
+        args = [_eval(a, ctx) for a in node.args]
+        try:
+            inspect.signature(native).bind(*args)
+        except TypeError:
+            raise Unsupported(f"{name} takes other arguments than {len(args)}") from None
+        return native(*args)
     raise Unsupported(kind)
 
 
@@ -485,7 +491,7 @@ def _cell(fn: Callable[..., Any], *args: Any) -> Any:
 
 
 def _map1(fn: Callable[[Any], Any], value: Any) -> Any:
-    if isinstance(value, Grid):
+    if isinstance(value, Grid) and value.shape != (1, 1):
         return Grid([[_cell(fn, v) for v in row] for row in value.rows])
     return fn(value)
 
@@ -494,6 +500,9 @@ def _map2(fn: Callable[[Any, Any], Any], a: Any, b: Any) -> Any:
     """Element by element, Excel's broadcasting: a 1 x 1, 1 x n or n x 1 side repeats."""
     if not isinstance(a, Grid) and not isinstance(b, Grid):
         return fn(a, b)
+    if (not isinstance(a, Grid) or a.shape == (1, 1)) and (
+            not isinstance(b, Grid) or b.shape == (1, 1)):
+        return fn(a, b)  # one cell with one cell: a single value, as Excel gives
     ga = a if isinstance(a, Grid) else Grid([[a]])
     gb = b if isinstance(b, Grid) else Grid([[b]])
     (ra, ca), (rb, cb) = ga.shape, gb.shape
@@ -771,7 +780,7 @@ NATIVES: dict[str, Callable[..., Any]] = {
     "INDEX": _index, "MATCH": _match,
     "AND": lambda *a: all(_flags(a)), "OR": lambda *a: any(_flags(a)),
     "NOT": lambda v: not bool(_number(v)),
-    "NA": lambda: NA,
+    "NA": lambda: NA, "TRUE": lambda: True, "FALSE": lambda: False,
     "ISBLANK": _is(lambda v: v is None), "ISERROR": _is(lambda v: isinstance(v, XlError)),
     "ISNA": _is(lambda v: v == NA),
     "ISNUMBER": _is(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)),
