@@ -232,7 +232,7 @@ def test_killed_mid_write_leaves_nothing(tmp_path: Path) -> None:
         count = [0]
         def slow(self, *args, **kwargs):
             count[0] += 1
-            if count[0] == 6:
+            if count[0] == 2:
                 print("WRITING", flush=True)
                 time.sleep(60)
             return real(self, *args, **kwargs)

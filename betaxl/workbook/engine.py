@@ -361,9 +361,14 @@ def _inside_phonetic(si: Any, t: Any) -> bool:
 
 
 def _may_hold_formulas(data: bytes) -> bool:
-    """A cheap look at the bytes: could this sheet hold a formula or an error cell?"""
-    return any(token in data for token in (b"<f>", b"<f ", b"<f/", b":f>", b":f ", b":f/",
-                                           b't="e"', b"t='e'"))
+    """A cheap look at the bytes: could this sheet hold a formula or an error cell?
+
+    Every formula element (``<f>``, ``<f t=...>``, ``<f/>``, ``<x:f>``) has an ``f``
+    followed by ``>``, a space or ``/``, and every error cell a ``t="e"``; a false alarm
+    (text such as "of the" in an inline string) only costs the slower exact reader.
+    Searching for patterns that start with a rare byte keeps this at memory speed.
+    """
+    return any(token in data for token in (b"f>", b"f ", b"f/", b'"e"', b"'e'"))
 
 
 @dataclass
@@ -380,8 +385,11 @@ class Sheet:
         width = ref.c2 - ref.c1 + 1
         for r in range(ref.r1 - 1, min(ref.r2, len(self.values))):
             row = self.values[r][ref.c1 - 1:ref.c2]
-            row = [None if v == "" else v for v in row]
-            out.append(row + [None] * (width - len(row)))
+            if "" in row:  # calamine's blank cells
+                row = [None if v == "" else v for v in row]
+            if len(row) < width:
+                row += [None] * (width - len(row))
+            out.append(row)
         return out
 
     def get(self, r: int, c: int) -> Any:
@@ -462,6 +470,14 @@ class Book:
                         f"{str(exc).splitlines()[0][:100] if str(exc) else ''})") from None
         self.sheets: dict[str, Sheet] = {}
         self._calamine: Any = None
+        self._formulas: dict[str, bool] = {}
+
+    def holds_formulas(self, name: str) -> bool:
+        """Whether a sheet may hold formulas (looked at once, from its bytes)."""
+        if name not in self._formulas:
+            with self.archive.open(self.sheet_parts[name]) as handle:
+                self._formulas[name] = _may_hold_formulas(handle.read())
+        return self._formulas[name]
 
     def close(self) -> None:
         self.archive.close()
@@ -516,7 +532,8 @@ class Book:
         part = self.sheet_parts[key]
         data = self.archive.read(part)
         self._count(data.count(b"<c ") + data.count(b":c ") + data.count(b"<c>"), key)
-        if _may_hold_formulas(data):
+        self._formulas[key] = _may_hold_formulas(data)
+        if self._formulas[key]:
             xml = _SheetReader(data, part, self.strings, self.date_styles).run()
             values: list[list[Any]] = []
             sheet = Sheet(key, part, values, xml)
@@ -554,10 +571,7 @@ class Book:
 
         out: list[Formula] = []
         for name in self.order:
-            data_part = self.sheet_parts[name]
-            with self.archive.open(data_part) as handle:
-                head = handle.read()
-            if not _may_hold_formulas(head):
+            if not self.holds_formulas(name):
                 continue
             sheet = self.sheet(name)
             assert sheet.xml is not None
@@ -601,10 +615,14 @@ class Book:
 # -- computing --------------------------------------------------------------------------
 
 
+_PLAIN = (float, str, bool, type(None), int, dt.datetime)
+
+
 def _udf_argument(value: Any) -> Any:
-    """A value as the classic xlwings runtime hands it to a UDF."""
+    """A value as the classic xlwings runtime hands it to a UDF (errors as their text)."""
     if isinstance(value, Grid):
-        return [[_udf_cell(v) for v in row] for row in value.rows]
+        return [row if all(type(v) in _PLAIN for v in row) else [_udf_cell(v) for v in row]
+                for row in value.rows]
     return _udf_cell(value)
 
 

@@ -19,7 +19,7 @@ import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import defusedxml.ElementTree as SafeET
 
@@ -273,9 +273,13 @@ def write_package(source: Path, target: Path, parts: dict[str, bytes]) -> None:
             raise _fail(target, f"{source.name} has no macros, so the output must be .xlsx")
         strip = suffix == ".xlsx" and macros
         with atomic_file(target) as handle, zipfile.ZipFile(
-                handle, "w", compression=zipfile.ZIP_DEFLATED) as out:
+                handle, "w", compression=zipfile.ZIP_DEFLATED) as out, \
+                open(source, "rb") as raw:
             for info in archive.infolist():
                 data: bytes | None = parts.get(info.filename)
+                if data is None and not (strip and _may_strip(info.filename)):
+                    _copy_compressed(raw, info, out)  # byte for byte, not re-inflated
+                    continue
                 if data is None:
                     data = archive.read(info.filename)
                 if strip:
@@ -286,3 +290,42 @@ def write_package(source: Path, target: Path, parts: dict[str, bytes]) -> None:
                 copy.compress_type = zipfile.ZIP_DEFLATED
                 copy.external_attr = info.external_attr
                 out.writestr(copy, data, compresslevel=3)
+
+
+def _may_strip(name: str) -> bool:
+    return name in ("[Content_Types].xml", "xl/_rels/workbook.xml.rels") or \
+        name.endswith((".vml", ".bin", "vbaData.xml", "vbaData.xml.rels"))
+
+
+def _copy_compressed(raw: IO[bytes], info: zipfile.ZipInfo, out: zipfile.ZipFile) -> None:
+    """Copy one member's compressed bytes as they are (its CRC and sizes unchanged).
+
+    Python's zipfile has no public raw copy, so the local header is written with
+    ``ZipInfo.FileHeader`` and the entry registered as ``ZipFile.write`` does; the
+    checks of :func:`check_archive` (sizes, ratios) ran on the same directory before.
+    """
+    raw.seek(info.header_offset)
+    header = raw.read(30)
+    if header[:4] != b"PK\x03\x04":
+        raise FileError(f"{info.filename}: bad local header in the zip file")
+    name_len = int.from_bytes(header[26:28], "little")
+    extra_len = int.from_bytes(header[28:30], "little")
+    raw.seek(info.header_offset + 30 + name_len + extra_len)
+    body = raw.read(info.compress_size)
+    if len(body) != info.compress_size:
+        raise FileError(f"{info.filename}: the zip file is truncated")
+    copy = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+    copy.compress_type = info.compress_type
+    copy.external_attr = info.external_attr
+    copy.create_system = info.create_system
+    copy.flag_bits = info.flag_bits & ~0x08  # sizes go in the header, no data descriptor
+    copy.CRC, copy.compress_size, copy.file_size = info.CRC, info.compress_size, \
+        info.file_size
+    fp: Any = out.fp
+    copy.header_offset = fp.tell()
+    fp.write(copy.FileHeader(zip64=info.file_size > zipfile.ZIP64_LIMIT or
+                             info.compress_size > zipfile.ZIP64_LIMIT))
+    fp.write(body)
+    out.filelist.append(copy)
+    out.NameToInfo[copy.filename] = copy
+    out.start_dir = fp.tell()
