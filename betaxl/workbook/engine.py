@@ -28,6 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import posixpath
+import re
 import sys
 import zipfile
 from collections.abc import Callable, Iterator
@@ -50,6 +51,7 @@ from .formula import (
     Unsupported,
     XlError,
     column_letters,
+    column_number,
     evaluate,
     parse,
     parse_area,
@@ -80,7 +82,7 @@ def _fail(part: str, text: str) -> FileError:
 # -- reading ----------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class CellXml:
     """Where one ``<c>`` element sits in its sheet's bytes, and what it holds."""
 
@@ -94,13 +96,43 @@ class CellXml:
     f_span: tuple[int, int] | None = None
 
 
-@dataclass
+#: A cell without a formula, kept small: (start, end, value); its attributes are read
+#: again from its start tag only if it is edited.
+PlainCell = tuple[int, int, Any]
+
+
+@dataclass(slots=True)
 class RowXml:
     start: int
     end: int = -1
     open_end: int = -1  # just after the start tag
     self_closing: bool = False
-    cells: dict[int, CellXml] = field(default_factory=dict)
+    cells: dict[int, CellXml | PlainCell] = field(default_factory=dict)
+
+
+def _formula_cell(cell: CellXml | PlainCell | None) -> CellXml | None:
+    return cell if isinstance(cell, CellXml) and cell.f_span is not None else None
+
+
+def _cell_start(cell: CellXml | PlainCell) -> int:
+    return cell.start if isinstance(cell, CellXml) else cell[0]
+
+
+def _cell_value(cell: CellXml | PlainCell | None) -> Any:
+    if cell is None:
+        return None
+    return cell.value if isinstance(cell, CellXml) else cell[2]
+
+
+def _attrs_at(data: bytes, start: int) -> dict[str, str]:
+    """The attributes of the start tag at ``start`` (read again for an edited cell)."""
+    tag = data[start:_tag_end(data, start)]
+    snippet = tag if tag.endswith(b"/>") else tag[:-1] + b"/>"
+    found: dict[str, str] = {}
+    parser = expat.ParserCreate()
+    parser.StartElementHandler = lambda name, attrs: found.update(attrs)
+    parser.Parse(snippet, True)
+    return found
 
 
 @dataclass
@@ -134,11 +166,22 @@ def _tag_end(data: bytes, at: int) -> int:
     raise ValueError("unclosed tag")
 
 
+_CELL_REF = re.compile(r"([A-Z]{1,3})([1-9][0-9]{0,6})")
+_COLUMNS: dict[str, int] = {}
+
+
 def _cell_ref(text: str, part: str) -> tuple[int, int]:
-    ref = parse_area(text)
-    if ref is None or ref.r1 != ref.r2 or ref.c1 != ref.c2 or ":" in text:
-        raise _fail(part, f"has a cell reference {text!r} that is not one cell")
-    return ref.r1, ref.c1
+    """``"B12"`` -> (12, 2): a cell's own reference (no ``$``, no range)."""
+    match = _CELL_REF.fullmatch(text)
+    if match is not None:
+        letters, digits = match.groups()
+        col = _COLUMNS.get(letters)
+        if col is None:
+            col = _COLUMNS[letters] = column_number(letters)
+        row = int(digits)
+        if col <= MAX_COLS and row <= MAX_ROWS:
+            return row, col
+    raise _fail(part, f"has a cell reference {text!r} that is not one cell")
 
 
 class _SheetReader:
@@ -181,13 +224,21 @@ class _SheetReader:
         return SheetXml(self.data, self.prefix, self.rows, self.data_start, self.data_end,
                         self.data_close, self.dimension)
 
-    @staticmethod
-    def local(name: str) -> tuple[str, str]:
-        parts = name.split(" ")
-        return (parts[0], parts[1]) if len(parts) >= 2 else ("", parts[0])
+    _names: dict[str, tuple[str, str]] = {}
+
+    @classmethod
+    def local(cls, name: str) -> tuple[str, str]:
+        found = cls._names.get(name)
+        if found is None:
+            parts = name.split(" ")
+            found = (parts[0], parts[1]) if len(parts) >= 2 else ("", parts[0])
+            cls._names[name] = found
+        return found
 
     @staticmethod
     def plain(attrs: dict[str, str]) -> dict[str, str]:
+        if not any(" " in key for key in attrs):
+            return attrs
         out = {}
         for key, value in attrs.items():
             parts = key.split(" ")
@@ -257,9 +308,12 @@ class _SheetReader:
         if uri not in _MAINS:
             return
         if tag == "c" and self.cell is not None:
-            self.cell.end = self.end_offset()
-            if self.cell.value is None and self.cell_type == "inlineStr" and self.text:
-                self.cell.value = "".join(self.text)
+            cell = self.cell
+            cell.end = self.end_offset()
+            if cell.value is None and self.cell_type == "inlineStr" and self.text:
+                cell.value = "".join(self.text)
+            if cell.f_span is None and self.row is not None:  # kept small: (start, end, value)
+                self.row.cells[self.col] = (cell.start, cell.end, cell.value)
             self.cell = None
         elif tag == "v" and self.in_value and self.cell is not None:
             self.in_value = False
@@ -539,8 +593,9 @@ class Book:
             sheet = Sheet(key, part, values, xml)
             for r, row in xml.rows.items():
                 for c, cell in row.cells.items():
-                    if cell.value is not None:
-                        sheet.put(r, c, cell.value)
+                    value = _cell_value(cell)
+                    if value is not None:
+                        sheet.put(r, c, value)
         else:
             sheet = Sheet(key, part, self._calamine_values(key))
         rows, cols = sheet.extent
@@ -577,8 +632,9 @@ class Book:
             assert sheet.xml is not None
             masters: dict[str, tuple[str, str]] = {}
             for r, row in sheet.xml.rows.items():
-                for c, cell in row.cells.items():
-                    if cell.f_span is None:
+                for c, item in row.cells.items():
+                    cell = _formula_cell(item)
+                    if cell is None:
                         continue
                     where = f"{column_letters(c)}{r}"
                     text = cell.formula or ""
@@ -888,8 +944,7 @@ class Engine:
         if sheet.xml is None:
             return False
         row = sheet.xml.rows.get(r)
-        cell = row.cells.get(c) if row else None
-        return cell is not None and cell.f_span is not None
+        return _formula_cell(row.cells.get(c) if row else None) is not None
 
 
 def _inside(ref: Ref, r: int, c: int) -> bool:
@@ -1017,21 +1072,21 @@ def patch_sheet(sheet: SheetXml, edits: dict[tuple[int, int], Any],
         for c, value in items:
             max_r, max_c = max(max_r, r), max(max_c, c)
             cell = row.cells.get(c) if row is not None else None
-            if cell is not None:
-                if cell.f_span is not None:
-                    area_key = (r, c)
-                    f_xml = _f_xml(sheet, cell, areas.get(area_key), area_key in areas)
-                    data = _cell_xml(p, r, c, value, cell.attrs, f_xml)
-                else:
-                    data = _cell_xml(p, r, c, value, cell.attrs)
+            if isinstance(cell, CellXml):
+                area_key = (r, c)
+                f_xml = _f_xml(sheet, cell, areas.get(area_key), area_key in areas)
+                data = _cell_xml(p, r, c, value, cell.attrs, f_xml)
                 patches.append((cell.start, cell.end, data))
+            elif cell is not None:
+                data = _cell_xml(p, r, c, value, _attrs_at(sheet.data, cell[0]))
+                patches.append((cell[0], cell[1], data))
             elif value is not None:
                 data = _cell_xml(p, r, c, value, {})
                 if row is None:
                     new_rows.setdefault(r, []).append((c, data))
                     continue
                 after = [k for k in row.cells if k > c]
-                at = row.cells[min(after)].start if after else \
+                at = _cell_start(row.cells[min(after)]) if after else \
                     sheet.data.rindex(b"<", row.open_end, row.end)
                 inserts.setdefault(at, []).append(data)
         for at, chunks in inserts.items():
@@ -1108,8 +1163,7 @@ def recalculate_package(source: Path, progress: Callable[[int, int], None] | Non
 
 def _value_of(sheet: SheetXml, r: int, c: int) -> Any:
     row = sheet.rows.get(r)
-    cell = row.cells.get(c) if row else None
-    return None if cell is None else cell.value
+    return _cell_value(row.cells.get(c) if row else None)
 
 
 def _same(old: Any, new: Any) -> bool:
@@ -1122,7 +1176,7 @@ def _same(old: Any, new: Any) -> bool:
 
 def _area_changed(sheet: SheetXml, r: int, c: int, area: Ref | None) -> bool:
     row = sheet.rows.get(r)
-    cell = row.cells.get(c) if row else None
+    cell = _formula_cell(row.cells.get(c) if row else None)
     if cell is None:
         return False
     old = cell.f_attrs.get("ref", "")
