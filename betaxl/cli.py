@@ -118,7 +118,7 @@ def _recalc(args: argparse.Namespace) -> int:
 
 def _template(args: argparse.Namespace) -> None:
     from .workbook.template import build_template
-    from .workbook.package import atomic_file
+    from .safeio import atomic_file
 
     target = Path(args.output)
     with tempfile.TemporaryDirectory() as folder:
@@ -168,7 +168,7 @@ def read_table_file(path: Path) -> pd.DataFrame:
 
 def _betas(args: argparse.Namespace) -> None:
     from .returns import returns_from
-    from .workbook.package import FileError, atomic_file
+    from .safeio import FileError, atomic_file, atomic_files
 
     source = Path(args.file)
     frame = read_table_file(source)
@@ -204,18 +204,22 @@ def _betas(args: argparse.Namespace) -> None:
     betas.index.name = "asset"
     target = Path(args.output) if args.output else source.with_name(source.stem + "_betas.csv")
     if target.suffix.lower() == ".xlsx":
-        with atomic_file(target) as handle, pd.ExcelWriter(handle, engine="xlsxwriter") as xl:
+        with atomic_file(target, inputs=[source]) as handle, \
+                pd.ExcelWriter(handle, engine="xlsxwriter") as xl:
             betas.to_excel(xl, sheet_name="betas")
             if rolled:
                 pd.concat(rolled, axis=1).to_excel(xl, sheet_name=f"rolling_{args.window}")
-    else:
-        with atomic_file(target) as handle:
-            handle.write(betas.to_csv().encode())
+    else:  # the table and the rolling betas: both files or neither
+        texts = [betas.to_csv()]
+        targets = [target]
         if rolled:
-            extra = target.with_name(f"{target.stem}_rolling_{args.window}.csv")
-            with atomic_file(extra) as handle:
-                handle.write(pd.concat(rolled, axis=1).to_csv().encode())
-            print(f"wrote {extra}")
+            targets.append(target.with_name(f"{target.stem}_rolling_{args.window}.csv"))
+            texts.append(pd.concat(rolled, axis=1).to_csv())
+        with atomic_files(targets, inputs=[source]) as handles:
+            for handle, text in zip(handles, texts):
+                handle.write(text.encode())
+        if rolled:
+            print(f"wrote {targets[1]}")
     print(f"wrote {target} ({betas.shape[0]} assets against {args.market})")
 
 
@@ -241,10 +245,12 @@ def _parser() -> argparse.ArgumentParser:
         "drops the VBA and disarms the buttons. Exit 0: every formula computed; 3: "
         "partial, the formulas listed kept their cached value; 2: bad input.")
     recalc.add_argument("input", help="the workbook to read (.xlsm or .xlsx)")
-    recalc.add_argument("-o", "--output", help="the file to write (default: "
-                        "IN_recalculated with IN's extension)")
-    recalc.add_argument("--in-place", action="store_true",
-                        help="replace IN itself (atomically)")
+    where = recalc.add_mutually_exclusive_group()
+    where.add_argument("-o", "--output", help="the file to write (default: "
+                       "IN_recalculated with IN's extension)")
+    where.add_argument("--in-place", action="store_true",
+                       help="replace IN itself (atomically, keeping its permissions, "
+                       "owner and symlink)")
     recalc.set_defaults(run=_recalc)
     template = sub.add_parser("template", help="build workbook_template.xlsm",
                               description="Build the macro-enabled template workbook.")

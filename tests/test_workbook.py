@@ -313,8 +313,11 @@ def test_in_place_needs_the_flag(tmp_path: Path, capsys) -> None:
     source = tmp_path / "book.xlsm"
     shutil.copy(TEMPLATE, source)
     assert cli(["recalc", str(source), "-o", str(source)]) == 2
-    assert cli(["recalc", str(source), "-o", str(tmp_path / "x.xlsm"), "--in-place"]) == 2
-    assert "exclude each other" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as info:  # argparse refuses the pair
+        cli(["recalc", str(source), "-o", str(tmp_path / "x.xlsm"), "--in-place"])
+    assert info.value.code == 2 and "not allowed with" in capsys.readouterr().err
+    with pytest.raises(bx.BetaxlError, match="exclude each other"):
+        recalculate_file(source, tmp_path / "x.xlsm", in_place=True)
     assert source.read_bytes() == TEMPLATE.read_bytes()
     assert cli(["recalc", str(source), "--in-place"]) == 0
     assert source.read_bytes() != TEMPLATE.read_bytes()

@@ -11,10 +11,10 @@ library's floating-point results.
 Conventions (Excel's): x̄, ȳ the means; Sxx = Σ(x - x̄)², Syy = Σ(y - ȳ)²,
 Sxy = Σ(x - x̄)(y - ȳ).
 
->>> slope([1.0, 2.0, 3.0], [1.0, 2.0, 4.0])
+>>> slope([1.0, 2.0, 4.0], [1.0, 2.0, 3.0])  # SLOPE(known_y, known_x)
 1.5
->>> stdev_s([0.1, 0.2, 0.3]) == 0.1
-True
+>>> stdev_p([1.0, 3.0]), stdev_s([2.0, 4.0, 6.0])
+(1.0, 2.0)
 """
 
 from __future__ import annotations

@@ -17,7 +17,8 @@ import xlwings as xw
 
 from ..errors import BetaxlError
 from .engine import CellReport, Recalculation, recalculate_package, stderr_progress
-from .package import FileError, write_package
+from ..safeio import FileError, check_output, same_file
+from .package import write_package
 
 __all__ = [
     "BUTTON_COMMAND",
@@ -89,7 +90,8 @@ def recalculate_file(source: str | Path, target: str | Path | None = None, *,
     """Recalculate every formula of a workbook file with no Excel; write it atomically.
 
     The input's bytes are never changed unless ``in_place`` (then it is replaced
-    atomically).  ``progress`` shows a bar on a terminal for long runs.
+    atomically, keeping its mode and owner; a symlinked input is updated through its
+    link).  ``progress`` shows a bar on a terminal for long runs.
     """
     src = Path(source)
     if in_place and target is not None:
@@ -97,11 +99,12 @@ def recalculate_file(source: str | Path, target: str | Path | None = None, *,
     dst = src if in_place else (Path(target) if target is not None else default_output(src))
     if dst.suffix.lower() not in (".xlsx", ".xlsm"):
         raise FileError(f"{dst.name}: the output must end in .xlsx or .xlsm")
-    if not in_place and dst.exists() and src.exists() and dst.resolve() == src.resolve():
+    if not in_place and same_file(dst, src):
         raise FileError(f"{dst.name}: that is the input file; pass --in-place to replace it")
+    dst = check_output(dst, inputs=[src], in_place=in_place)  # a symlink: where it points
     book, report, parts = recalculate_package(src, stderr_progress() if progress else None)
     try:
-        write_package(src, dst, parts)
+        write_package(src, dst, parts, in_place=in_place)
     finally:
         book.close()
     return Recalculated(dst, report)
