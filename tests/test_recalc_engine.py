@@ -322,6 +322,11 @@ def test_natives_by_hand(formula: str, expected: Any) -> None:
 def test_a_native_with_the_wrong_arguments_is_not_guessed() -> None:
     with pytest.raises(Unsupported, match="EXP takes other arguments"):
         evaluate(parse("EXP(1,2)"), _Bare())
+    for formula, why in [("[1]Prices!A1*2", "external"), ("Jan:Dec!B2", "3-D"),
+                         ("SUM(A1:B2 B1:C2)", "intersection"), ("OFFSET(A1,1,1)", "OFFSET"),
+                         ("A1:INDEX(B:B,3)", "built by a function")]:
+        with pytest.raises(Unsupported, match=why):
+            evaluate(parse(formula), _Bare())
 
 
 def test_size_limit_covers_the_whole_command(tmp_path: Path, monkeypatch, capsys) -> None:
@@ -354,3 +359,22 @@ def test_spill_past_the_last_row_is_refused(tmp_path: Path) -> None:
     finally:
         book2.close()
     assert Engine  # the engine used above
+
+
+def test_long_recalculations_show_progress_on_a_terminal(tmp_path: Path, monkeypatch) -> None:
+    import io
+    import sys
+
+    from betaxl.workbook import engine
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    template = Path(__file__).resolve().parents[1] / "workbook_template.xlsm"
+    screen = Terminal()
+    monkeypatch.setattr(sys, "stderr", screen)
+    recalculate_file(template, tmp_path / "o.xlsm", progress=True)
+    assert "/394 [" in screen.getvalue() and "formula/s" in screen.getvalue()
+    monkeypatch.setattr(sys, "stderr", io.StringIO())  # not a terminal: no bar
+    assert engine.stderr_progress() is None

@@ -3,15 +3,17 @@
     betaxl template -o workbook_template.xlsm
 
 The VBA project is xlwings' own (``quickstart_standalone.xlsm`` of the installed
-xlwings, which must be the version the template pins), with nothing added: its
-``SampleCall`` macro runs ``workbook_template.main()`` through ``RunPython`` and its
-``ImportPythonUDFs`` macro imports the Excel functions.  Nothing runs on open.  With a
-fixed creation date, two builds are byte-identical.
+xlwings, which must be the version the template pins), with nothing added.  The
+Recalculate button is bound to xlwings' ``RunPython`` with betaxl's own entry point
+(:data:`RECALCULATE_MACRO`), so it works whatever the file is called; Import Functions
+runs xlwings' ``ImportPythonUDFs``.  Nothing runs on open.  With a fixed creation date,
+two builds are byte-identical.
 
 Sheets: ``Inputs`` (named blocks), ``Returns`` (native formulas), ``Functions`` (each
 betaxl function in a cell formula with the native Excel formula that checks it beside
-it, and the scatter chart), ``Output`` (filled by the Recalculate button or
-``betaxl recalc``) and ``xlwings.conf``.
+it, and the scatter chart), ``Output`` (a dynamic-array formula per table, sized to its
+result) and ``xlwings.conf``.  Every formula the builder writes parses (a test runs the
+engine over all of them); the betaxl cells' cached values are 0 until recalculated.
 """
 
 from __future__ import annotations
