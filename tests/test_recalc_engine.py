@@ -378,3 +378,35 @@ def test_long_recalculations_show_progress_on_a_terminal(tmp_path: Path, monkeyp
     assert "/394 [" in screen.getvalue() and "formula/s" in screen.getvalue()
     monkeypatch.setattr(sys, "stderr", io.StringIO())  # not a terminal: no bar
     assert engine.stderr_progress() is None
+
+
+def test_shared_formulas_as_excel_writes_them(tmp_path: Path) -> None:
+    # Excel stores a filled-down formula once (the master) and refers to it from the
+    # other cells: each is computed with its own relative references
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "S"
+    for r, v in enumerate([1.5, 2.5, 4.0], start=1):
+        ws.cell(r, 1, v)
+        ws.cell(r, 2, f"=A{r}*$C$1+1")
+    ws["C1"] = 10.0
+    plain = tmp_path / "plain.xlsx"
+    book.save(plain)
+    shared = tmp_path / "shared.xlsx"
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(shared, "w") as out:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"<f>A1*$C$1+1</f>",
+                                    b'<f t="shared" ref="B1:B3" si="0">A1*$C$1+1</f>')
+                for r in (2, 3):
+                    data = data.replace(f"<f>A{r}*$C$1+1</f>".encode(),
+                                        b'<f t="shared" si="0"/>')
+                assert data.count(b'si="0"') == 3
+            out.writestr(info, data)
+    result = recalculate_file(shared, tmp_path / "out.xlsx")
+    assert result.report.computed == 3 and not result.report.unsupported
+    values = openpyxl.load_workbook(result.path, data_only=True)["S"]
+    assert [values[f"B{r}"].value for r in (1, 2, 3)] == [16.0, 26.0, 41.0]
+    with zipfile.ZipFile(result.path) as z:  # the formulas are stored as they were
+        assert z.read("xl/worksheets/sheet1.xml").count(b'<f t="shared" si="0"/>') == 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import shutil
@@ -491,3 +492,40 @@ XLWINGS_SUSPICIOUS = {
     "applescript", "Command", "call", "MkDir", "CreateObject", "Windows", "Lib",
     "libc.dylib", "dylib", "Chr", "VBProject", "VBComponents", "system", "Exec",
     "Hex Strings", "Base64 Strings"}
+
+
+def test_every_output_table_equals_the_direct_python_call(tmp_path: Path) -> None:
+    # the Output sheet's formulas, recalculated headless, against the same functions
+    # called directly on the examples (what the builder sized the spills with)
+    import numpy as np_
+
+    from betaxl.examples import multi_asset_prices
+    from betaxl.workbook.template import _output_blocks
+
+    prices, market = multi_asset_prices()
+    weights = np_.array([0.15, 0.25, 0.2, 0.25, 0.15])
+    expected = [result for _, columns in _output_blocks(prices, market, weights)
+                for _, _, result in columns]
+    out = recalculate_file(TEMPLATE, tmp_path / "out.xlsm").path
+    book = Book(out)
+    try:
+        engine = Engine(book)
+        anchors = sorted((f.row, f.col, f.area) for f in book.formulas()
+                         if f.sheet == OUTPUT_SHEET)
+        assert len(anchors) == len(expected) == 22
+        sheet = book.sheet(OUTPUT_SHEET)
+        for (row, col, area), result in zip(anchors, expected):
+            rows = result if isinstance(result, list) else [[result]]
+            assert area is not None
+            assert (area.r2 - area.r1 + 1, area.c2 - area.c1 + 1) == (len(rows), len(rows[0]))
+            got = sheet.block(area)
+            for i, line in enumerate(rows):
+                for j, cell in enumerate(line):
+                    value = got[i][j]
+                    if isinstance(cell, dt.datetime):
+                        value = openpyxl.utils.datetime.from_excel(value) if \
+                            isinstance(value, float) else value
+                    assert value == cell, (row, col, i, j, value, cell)
+    finally:
+        book.close()
+    assert engine

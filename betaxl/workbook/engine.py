@@ -297,11 +297,13 @@ class _SheetReader:
         elif tag == "dimension":
             self.dimension = (at, _tag_end(self.data, at))
 
-    def end_offset(self) -> int:
-        at = self.parser.CurrentByteIndex
-        if self.data[at:at + 2] == b"</":
-            return self.data.index(b">", at) + 1
-        return _tag_end(self.data, at)
+    def end_offset(self, start: int) -> int:
+        """Just past the element that started at ``start`` (``<x/>`` or ``<x>...</x>``)."""
+        head_end = _tag_end(self.data, start)
+        if self.data[head_end - 2:head_end] == b"/>":
+            return head_end
+        at = self.parser.CurrentByteIndex  # at the end tag "</..."
+        return self.data.index(b">", at) + 1
 
     def end(self, name: str) -> None:
         uri, tag = self.local(name)
@@ -309,7 +311,7 @@ class _SheetReader:
             return
         if tag == "c" and self.cell is not None:
             cell = self.cell
-            cell.end = self.end_offset()
+            cell.end = self.end_offset(cell.start)
             if cell.value is None and self.cell_type == "inlineStr" and self.text:
                 cell.value = "".join(self.text)
             if cell.f_span is None and self.row is not None:  # kept small: (start, end, value)
@@ -323,18 +325,19 @@ class _SheetReader:
             self.cell.formula = "".join(self.text)
             span = self.cell.f_span
             assert span is not None
-            self.cell.f_span = (span[0], self.end_offset())
+            self.cell.f_span = (span[0], self.end_offset(span[0]))
         elif tag == "is":
             self.in_inline = False
             if self.cell is not None:
                 self.cell.value = "".join(self.text)
         elif tag == "row" and self.row is not None:
-            self.row.end = self.end_offset()
+            self.row.end = self.end_offset(self.row.start)
             self.row = None
         elif tag == "sheetData":
+            self.data_end = self.end_offset(self.data_start)
             at = self.parser.CurrentByteIndex
-            self.data_close = at if self.data[at:at + 2] == b"</" else -1
-            self.data_end = self.end_offset()
+            closing = self.data[self.data_end - 2:self.data_end] != b"/>"
+            self.data_close = at if closing else -1
 
     def chars(self, text: str) -> None:
         if self.in_value or self.in_formula or self.in_inline:
