@@ -410,3 +410,43 @@ def test_shared_formulas_as_excel_writes_them(tmp_path: Path) -> None:
     assert [values[f"B{r}"].value for r in (1, 2, 3)] == [16.0, 26.0, 41.0]
     with zipfile.ZipFile(result.path) as z:  # the formulas are stored as they were
         assert z.read("xl/worksheets/sheet1.xml").count(b'<f t="shared" si="0"/>') == 2
+
+
+def test_spill_into_styled_blank_cells_and_empty_rows(tmp_path: Path) -> None:
+    # a styled empty cell (<c r="B2" s="1"/>) keeps its style and takes the value; an
+    # empty formatted row (<row r="4" .../>) gets the cell; a missing row is inserted
+    path = tmp_path / "styled.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    ws = book.add_worksheet("S")
+    bold = book.add_format({"bold": True})
+    ws.write_column(0, 0, [1.0, 2.0, 3.0, 4.0, 5.0])
+    ws.write_blank(1, 1, None, bold)
+    ws.set_row(5, 30)  # row 6: formatted, no cells: <row r="6" .../>
+    ws.write_dynamic_array_formula(0, 1, 0, 1, "=A1:A7*10")  # row 7 does not exist
+    ws.write_dynamic_array_formula(0, 3, 0, 3, "=TRANSPOSE(A1:A5)")  # unsupported
+    ws.write_string(7, 0, "after")
+    book.close()
+    with zipfile.ZipFile(path) as z:
+        xml = z.read("xl/worksheets/sheet1.xml")
+    assert b'<c r="B2" s="1"/>' in xml and b'customHeight="1"/>' in xml
+    result = recalculate_file(path, tmp_path / "out.xlsx")
+    assert [c.cell for c in result.report.unsupported] == ["S!D1"]
+    out = openpyxl.load_workbook(result.path)["S"]
+    values = openpyxl.load_workbook(result.path, data_only=True)["S"]
+    assert [values[f"B{r}"].value for r in range(1, 8)] == [10, 20, 30, 40, 50, 0, 0]
+    assert out["B2"].font.b and out.row_dimensions[6].height == 30
+    assert values["A8"].value == "after" and values["A5"].value == 5
+
+
+def test_libreoffice_opens_what_recalc_wrote(layout: dict[str, Path]) -> None:
+    # the edited package is a valid workbook for another reader: LibreOffice loads it
+    # and recomputes the native cells to the same numbers
+    folder = layout["folder"] / "second"
+    folder.mkdir()
+    again = _cells(_libreoffice(layout["out"], folder))
+    ours = _cells(layout["out"])
+    for key in [("My Calc", "J4"), ("My Calc", "J7"), ("My Calc", "J9"), ("My Calc", "B7"),
+                ("Report", "G10")]:
+        value = ours[key]
+        assert again[key] == (pytest.approx(value, rel=1e-12) if isinstance(value, float)
+                              else value), key
