@@ -450,3 +450,32 @@ def test_libreoffice_opens_what_recalc_wrote(layout: dict[str, Path]) -> None:
         value = ours[key]
         assert again[key] == (pytest.approx(value, rel=1e-12) if isinstance(value, float)
                               else value), key
+
+
+def test_a_deeply_nested_formula_is_reported_not_a_traceback(tmp_path: Path,
+                                                              capsys) -> None:
+    book = openpyxl.Workbook()
+    book.active["A1"] = "=" + "(" * 3000 + "1" + ")" * 3000
+    book.active["A2"] = 7
+    path = tmp_path / "deep.xlsx"
+    book.save(path)
+    assert cli(["recalc", str(path)]) == PARTIAL_EXIT
+    assert "Sheet!A1: a formula nested too deeply" in capsys.readouterr().err
+
+
+def test_out_of_memory_while_computing_is_one_line(tmp_path: Path, monkeypatch,
+                                                    capsys) -> None:
+    book = openpyxl.Workbook()
+    book.active["A1"] = "=1+1"
+    path = tmp_path / "m.xlsx"
+    book.save(path)
+
+    def starved(*args: Any, **kwargs: Any) -> Any:
+        raise MemoryError
+
+    monkeypatch.setattr("betaxl.workbook.engine.Engine.run", starved)
+    assert cli(["recalc", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err == "betaxl recalc: m.xlsx: out of memory while reading and computing; " \
+        "nothing was written\n"
+    assert not (tmp_path / "m_recalculated.xlsx").exists()

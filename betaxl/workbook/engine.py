@@ -863,6 +863,8 @@ class Engine:
                     f.tree = parse(f.text)
                 except Unsupported as exc:
                     f.problem = str(exc)
+                except RecursionError:
+                    f.problem = "a formula nested too deeply"
         ordered = self.order(formulas)
         for done, f in enumerate(ordered, 1):
             where = f"{_quote(f.sheet)}!{column_letters(f.col)}{f.row}"

@@ -102,7 +102,12 @@ def recalculate_file(source: str | Path, target: str | Path | None = None, *,
     if not in_place and same_file(dst, src):
         raise FileError(f"{dst.name}: that is the input file; pass --in-place to replace it")
     dst = check_output(dst, inputs=[src], in_place=in_place)  # a symlink: where it points
-    book, report, parts = recalculate_package(src, stderr_progress() if progress else None)
+    try:
+        book, report, parts = recalculate_package(src, stderr_progress() if progress
+                                                  else None)
+    except MemoryError:
+        raise FileError(f"{src.name}: out of memory while reading and computing; nothing "
+                        "was written") from None
     try:
         write_package(src, dst, parts, in_place=in_place)
     finally:
