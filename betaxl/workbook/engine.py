@@ -1012,8 +1012,8 @@ def _cell_xml(prefix: str, r: int, c: int, value: Any, attrs: dict[str, str],
     if value is None:
         if not formula:
             return (head + "/>").encode()
-        body, kind = "", ' t="str"'
-        return (head + kind + ">").encode() + f_xml + f"<{prefix}v></{prefix}v></{prefix}c>".encode()
+        empty = f"<{prefix}v></{prefix}v></{prefix}c>"
+        return (head + ' t="str">').encode() + f_xml + empty.encode()
     if isinstance(value, bool):
         kind, body = ' t="b"', f"<{prefix}v>{int(value)}</{prefix}v>"
     elif isinstance(value, (int, float)):
@@ -1026,7 +1026,8 @@ def _cell_xml(prefix: str, r: int, c: int, value: Any, attrs: dict[str, str],
         if formula:
             kind, body = ' t="str"', f"<{prefix}v{space}>{text}</{prefix}v>"
         else:
-            kind, body = ' t="inlineStr"', f"<{prefix}is><{prefix}t{space}>{text}</{prefix}t></{prefix}is>"
+            kind = ' t="inlineStr"'
+            body = f"<{prefix}is><{prefix}t{space}>{text}</{prefix}t></{prefix}is>"
     return (head + kind + ">").encode() + f_xml + f"{body}</{prefix}c>".encode()
 
 
