@@ -26,14 +26,15 @@ Rules, for every command that writes a file:
 from __future__ import annotations
 
 import errno
+import functools
 import os
 import shutil
 import stat
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from .errors import BetaxlError
 
@@ -61,7 +62,8 @@ def same_file(a: PathLike, b: PathLike) -> bool:
     """Whether ``a`` and ``b`` name the same file (symlinks followed, by identity).
 
     Two paths that do not exist yet are the same file when their folders are the same
-    folder and the names are equal.
+    folder and the names are equal, or equal but for case in a folder that ignores case
+    (probed with a temporary file).
 
     >>> same_file(".", "./")
     True
@@ -73,11 +75,28 @@ def same_file(a: PathLike, b: PathLike) -> bool:
     pa, pb = Path(os.path.realpath(a)), Path(os.path.realpath(b))
     if os.path.lexists(pa) or os.path.lexists(pb):
         return False
+    if pa.name.casefold() != pb.name.casefold():
+        return False
     try:
-        return pa.name == pb.name and os.path.samestat(os.stat(pa.parent),
-                                                       os.stat(pb.parent))
+        if not os.path.samestat(os.stat(pa.parent), os.stat(pb.parent)):
+            return False
     except OSError:
         return pa == pb
+    return pa.name == pb.name or _ignores_case(pa.parent)
+
+
+def _ignores_case(folder: Path) -> bool:
+    """Whether ``folder``'s file system ignores case (a probe file, removed at once)."""
+    try:
+        fd, name = tempfile.mkstemp(prefix=".betaxl-case-probe-", dir=folder)
+    except OSError:
+        return False
+    os.close(fd)
+    try:
+        other = Path(name).with_name(Path(name).name.upper())
+        return os.path.exists(other)
+    finally:
+        _quiet_unlink(name)
 
 
 def check_output(target: PathLike, *, inputs: Iterable[PathLike] = (),
@@ -371,10 +390,20 @@ def _link_anonymous(handle: IO[bytes], folder: Path, name: str) -> str:
 
 def _linkat_empty_path(fd: int, path: str) -> bool:
     """linkat(fd, "", AT_FDCWD, path, AT_EMPTY_PATH) through libc; False if refused."""
+    libc = _libc()
+    if libc is None:
+        return False
+    return int(libc.linkat(fd, b"", -100, os.fsencode(path), 0x1000)) == 0
+
+
+@functools.lru_cache(maxsize=1)
+def _libc() -> Any:
+    """The C library with a linkat, loaded once; None where there is none."""
     try:
         import ctypes
 
         libc = ctypes.CDLL(None, use_errno=True)
-        return int(libc.linkat(fd, b"", -100, os.fsencode(path), 0x1000)) == 0
+        libc.linkat  # noqa: B018 (raises AttributeError where missing)
+        return libc
     except (OSError, AttributeError):
-        return False
+        return None

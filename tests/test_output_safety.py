@@ -468,3 +468,79 @@ def test_an_output_symlink_is_written_through(prices_csv: Path, tmp_path: Path,
     one_line(err, "betas", "x.csv: cannot write: folder", "does not exist")
     no_temporaries(tmp_path)
     no_temporaries(real.parent)
+
+
+# -- file systems without O_TMPFILE or linkat: the named-temporary paths ------------------
+
+def test_without_o_tmpfile_a_named_temporary_is_used_and_cleaned(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delattr(safeio.os, "O_TMPFILE", raising=False)
+    target = tmp_path / "out.csv"
+    target.write_bytes(b"old")
+    target.chmod(0o640)
+    with pytest.raises(RuntimeError):
+        with atomic_file(target) as handle:
+            handle.write(b"half")
+            assert [p.name for p in tmp_path.iterdir() if ".betaxl-" in p.name]  # named
+            raise RuntimeError("failed mid-write")
+    assert target.read_bytes() == b"old"
+    no_temporaries(tmp_path)
+    with atomic_file(target) as handle:
+        handle.write(b"new")
+    assert target.read_bytes() == b"new" and stat.S_IMODE(target.stat().st_mode) == 0o640
+    no_temporaries(tmp_path)
+
+
+def test_without_linkat_the_anonymous_file_is_copied_to_a_name(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    if not hasattr(os, "O_TMPFILE"):
+        pytest.skip("no O_TMPFILE on this system: the named path is tested above")
+    real_link = os.link
+
+    def no_proc_link(src: str, dst: str, **kwargs: object) -> None:
+        if str(src).startswith("/proc/self/fd/"):
+            raise PermissionError(1, "Operation not permitted")
+        real_link(src, dst, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(safeio, "_libc", lambda: None)
+    monkeypatch.setattr(safeio.os, "link", no_proc_link)
+    old = os.umask(0o027)
+    try:
+        with atomic_file(tmp_path / "copied.csv") as handle:
+            handle.write(b"x" * 3_000_000)
+    finally:
+        os.umask(old)
+    out = tmp_path / "copied.csv"
+    assert out.read_bytes() == b"x" * 3_000_000
+    assert stat.S_IMODE(out.stat().st_mode) == 0o640
+    no_temporaries(tmp_path)
+
+
+def test_names_differing_only_in_case(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # this file system tells case apart: two new files
+    assert not safeio._ignores_case(tmp_path)
+    assert not same_file(tmp_path / "Out.csv", tmp_path / "out.csv")
+    no_temporaries(tmp_path)
+    assert [p for p in tmp_path.iterdir()] == []  # the probe left nothing
+    # existing files are compared by inode, which a case-insensitive system shares
+    (tmp_path / "R.csv").write_text("x")
+    os.link(tmp_path / "R.csv", tmp_path / "r.csv")  # what 'r.csv' would open there
+    assert same_file(tmp_path / "R.csv", tmp_path / "r.csv")
+    # on a file system that ignores case (vfat, APFS, NTFS, ext4 casefold), two new
+    # names differing in case are one file: refused as a pair of outputs
+    monkeypatch.setattr(safeio, "_ignores_case", lambda folder: True)
+    with pytest.raises(FileError, match="named twice"):
+        with atomic_files([tmp_path / "Out.csv", tmp_path / "out.csv"]):
+            pass
+
+
+def test_recalculate_file_refuses_in_place_with_another_output(book: Path,
+                                                               tmp_path: Path) -> None:
+    from betaxl.workbook.recalc import recalculate_file
+
+    with pytest.raises(FileError, match="either an output or in_place, not both"):
+        recalculate_file(book, tmp_path / "other.xlsm", in_place=True)
+    assert book.read_bytes() == TEMPLATE.read_bytes()
+    assert not (tmp_path / "other.xlsm").exists()
+    written = recalculate_file(book, book, in_place=True).path  # the input itself: fine
+    assert written == book

@@ -317,7 +317,7 @@ def test_in_place_needs_the_flag(tmp_path: Path, capsys) -> None:
     with pytest.raises(SystemExit) as info:  # argparse refuses the pair
         cli(["recalc", str(source), "-o", str(tmp_path / "x.xlsm"), "--in-place"])
     assert info.value.code == 2 and "not allowed with" in capsys.readouterr().err
-    with pytest.raises(bx.BetaxlError, match="exclude each other"):
+    with pytest.raises(bx.BetaxlError, match="give either an output or in_place"):
         recalculate_file(source, tmp_path / "x.xlsm", in_place=True)
     assert source.read_bytes() == TEMPLATE.read_bytes()
     assert cli(["recalc", str(source), "--in-place"]) == 0
