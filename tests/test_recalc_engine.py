@@ -479,3 +479,20 @@ def test_out_of_memory_while_computing_is_one_line(tmp_path: Path, monkeypatch,
     assert err == "betaxl recalc: m.xlsx: out of memory while reading and computing; " \
         "nothing was written\n"
     assert not (tmp_path / "m_recalculated.xlsx").exists()
+
+
+def test_a_spill_that_grows_into_cells_read_earlier(tmp_path: Path) -> None:
+    # C1 reads B6:B10, which only the spill anchored at B3 covers (saved as one cell):
+    # nothing in the file says C1 depends on B3, so a second pass puts it right
+    path = tmp_path / "grow.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    ws = book.add_worksheet("S")
+    ws.write_column(0, 0, [float(v) for v in range(1, 11)])
+    ws.write_formula("C1", "=SUM(B6:B10)")
+    ws.write_dynamic_array_formula(2, 1, 2, 1, "=A1:A10*2")
+    book.close()
+    result = recalculate_file(path, tmp_path / "out.xlsx")
+    assert result.report.computed == 2 and not result.report.unsupported
+    values = openpyxl.load_workbook(result.path, data_only=True)["S"]
+    assert [values[f"B{r}"].value for r in range(3, 13)] == [2 * v for v in range(1, 11)]
+    assert values["C1"].value == 2 * (4 + 5 + 6 + 7 + 8)

@@ -866,13 +866,27 @@ class Engine:
                 except RecursionError:
                     f.problem = "a formula nested too deeply"
         ordered = self.order(formulas)
+        self._pass(ordered)
+        if self._stale(ordered):  # a spill grew into cells read before it was computed
+            for f in ordered:
+                if f.kind == "dynamic" and (f.sheet, f.row, f.col) in self.new_areas:
+                    f.area = self.new_areas[(f.sheet, f.row, f.col)] or Ref(
+                        f.sheet, f.row, f.col, f.row, f.col)
+            self.occupied = {}
+            self.report = report = Recalculation(formulas=len(formulas))
+            self._pass(ordered)
+        return report
+
+    def _pass(self, ordered: list[Formula]) -> None:
+        """Evaluate every formula once, in order, storing values and spills."""
+        report = self.report
         for done, f in enumerate(ordered, 1):
             where = f"{_quote(f.sheet)}!{column_letters(f.col)}{f.row}"
-            if f.problem is None:
+            if f.problem is None and f.tree is not None:
                 self.sheet, self.row, self.col = f.sheet, f.row, f.col
                 self.messages = []
                 try:
-                    value = evaluate(f.tree, self)  # type: ignore[arg-type]
+                    value = evaluate(f.tree, self)
                 except Unsupported as exc:
                     f.problem = str(exc)
                 except RecursionError:
@@ -886,7 +900,25 @@ class Engine:
                 report.unsupported.append(CellReport(where, f.problem))
             if self.progress is not None:
                 self.progress(done, len(ordered))
-        return report
+
+    def _stale(self, ordered: list[Formula]) -> bool:
+        """Whether a formula read cells that a spill computed after it now covers."""
+        grown = []
+        for i, f in enumerate(ordered):
+            new = self.new_areas.get((f.sheet, f.row, f.col))
+            if f.kind == "dynamic" and new is not None and f.area is not None and (
+                    new.r2 > f.area.r2 or new.c2 > f.area.c2):
+                grown.append((i, new))
+        for i, g in enumerate(ordered):
+            if g.tree is None or g.problem is not None:
+                continue
+            for j, area in grown:
+                if i < j and any(ref.sheet is not None and ref.sheet.upper() ==
+                                 (area.sheet or "").upper() and ref.r1 <= area.r2 and
+                                 area.r1 <= ref.r2 and ref.c1 <= area.c2 and
+                                 area.c1 <= ref.c2 for ref in self._refs(g)):
+                    return True
+        return False
 
     def _store(self, f: Formula, value: Any) -> None:
         sheet = self.book.sheet(f.sheet)
