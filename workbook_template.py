@@ -1,8 +1,10 @@
-"""The Python behind workbook_template.xlsm's "Recalculate" button (classic xlwings).
+"""``main()`` for workbooks whose Recalculate button runs xlwings' ``SampleCall``.
 
-The template's ``SampleCall`` macro (xlwings' own) runs
-``import workbook_template; workbook_template.main()`` through ``RunPython`` with the
-workbook's folder on the Python path, so this file must sit beside the workbook.
+``SampleCall`` (xlwings' own VBA) runs ``import <workbook name>; <workbook name>.main()``
+with the workbook's folder on the Python path, so it needs a Python file named after
+the workbook.  The template's button no longer needs one: it runs
+``RunPython "import betaxl.workbook; betaxl.workbook.main()"`` directly.  This file is
+kept for copies of the template bound the older way.
 """
 
 from betaxl.workbook import main

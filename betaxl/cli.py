@@ -76,29 +76,44 @@ def demo_text() -> str:
     return "\n".join(out)
 
 
-def _demo(args: argparse.Namespace) -> None:
-    from .workbook.template import build_template
+def _demo(args: argparse.Namespace) -> int:
     from .workbook.recalc import find_value, recalculate_file
+    from .workbook.template import build_template
 
     print(demo_text())
     target = Path(args.output)
     with tempfile.TemporaryDirectory() as folder:
         template = Path(folder) / "workbook_template.xlsm"
         build_template(template)
-        written, blocks = recalculate_file(template, target)
+        result = recalculate_file(template, target)
+    report = result.report
     print()
     print("== The workbook ==")
-    print(f"Recalculated workbook_template.xlsm headless and wrote {written.resolve()}")
-    print(f"  its Output sheet holds {len(blocks)} tables; the reconciliation's "
-          f"portfolio_beta cell reads {find_value(blocks, 'portfolio_beta'):.10f}")
+    print(f"Recalculated workbook_template.xlsm headless and wrote {result.path.resolve()}")
+    print(f"  {report.computed} formulas computed, {report.spilled_cells} cells filled by "
+          f"spills; Output's portfolio_beta cell reads "
+          f"{find_value(result.path, 'Output', 'portfolio_beta'):.10f}")
     print("  open it in Excel, press Import Functions, then Recalculate (see README)")
+    return 0
 
 
-def _recalc(args: argparse.Namespace) -> None:
-    from .workbook.recalc import recalculate_file
+def _recalc(args: argparse.Namespace) -> int:
+    from .workbook.recalc import PARTIAL_EXIT, recalculate_file
 
-    written, blocks = recalculate_file(args.input, args.output, in_place=args.in_place)
-    print(f"wrote {written} ({len(blocks)} tables on the Output sheet)")
+    result = recalculate_file(args.input, args.output, in_place=args.in_place,
+                              progress=True)
+    report = result.report
+    print(f"wrote {result.path}: {report.computed} of {report.formulas} formulas computed, "
+          f"{report.spilled_cells} cells filled by spills")
+    for item in report.errors:
+        print(f"  {item.cell}: {item.reason}")
+    if report.unsupported:
+        print(f"betaxl recalc: partial: {len(report.unsupported)} formulas kept their cached "
+              "value:", file=sys.stderr)
+        for item in report.unsupported:
+            print(f"  {item.cell}: {item.reason}", file=sys.stderr)
+        return PARTIAL_EXIT
+    return 0
 
 
 def _template(args: argparse.Namespace) -> None:
@@ -223,10 +238,12 @@ def _parser() -> argparse.ArgumentParser:
                       "(default: %(default)s)")
     demo.set_defaults(run=_demo)
     recalc = sub.add_parser(
-        "recalc", help="recalculate a betaxl workbook without Excel",
-        description="Read the named inputs of IN, compute every table and write them to "
-        "the Output sheet of a new file (atomically; IN is never changed unless "
-        "--in-place). Writing .xlsx from an .xlsm drops the VBA.")
+        "recalc", help="recalculate every formula of a workbook without Excel",
+        description="Compute every formula of every sheet of IN (betaxl functions and "
+        "the common native ones, dynamic arrays spilled) and write the values into a "
+        "copy of IN (atomically; IN is never changed unless --in-place). Writing .xlsx "
+        "drops the VBA and disarms the buttons. Exit 0: every formula computed; 3: "
+        "partial, the formulas listed kept their cached value; 2: bad input.")
     recalc.add_argument("input", help="the workbook to read (.xlsm or .xlsx)")
     where = recalc.add_mutually_exclusive_group()
     where.add_argument("-o", "--output", help="the file to write (default: "
@@ -266,7 +283,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     pd.set_option("display.width", 120)
     try:
-        args.run(args)
+        code = args.run(args)
     except BetaxlError as exc:
         print(f"betaxl {args.command}: {exc}", file=sys.stderr)
         return 2
@@ -277,7 +294,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"betaxl {args.command}: {exc.strerror or exc}: {exc.filename or ''}".rstrip(
             ": "), file=sys.stderr)
         return 2
-    return 0
+    return int(code or 0)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -139,25 +139,27 @@ def test_xml_entity_expansion_is_refused(tmp_path: Path, capsys) -> None:
 def test_missing_names_and_names_on_text_or_errors(tmp_path: Path, capsys) -> None:
     book = openpyxl.Workbook()
     book.active.title = "Inputs"
-    book.create_sheet(OUTPUT_SHEET)
+    out = book.create_sheet(OUTPUT_SHEET)
     for i, name in enumerate(INPUT_NAMES):
         book.defined_names[name] = openpyxl.workbook.defined_name.DefinedName(
             name, attr_text=f"Inputs!$A${i + 1}:$B${i + 1}")
     book.active["A1"], book.active["B1"] = "text", "#N/A"
+    out["A1"], out["A2"] = "=RETURNS(bond_prices)", "=RETURNS(no_such_name)"
     path = tmp_path / "words.xlsx"
     book.save(path)
-    code, err = run_recalc(capsys, path)
-    assert code == 2
-    one_line(err, "RETURNS: prices")
-    del book.defined_names["bond_units"]
-    book.save(path)
-    code, err = run_recalc(capsys, path)
-    assert code == 2
-    one_line(err, "lacks the input names bond_units")
+    code = cli(["recalc", str(path)])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err  # the values Excel would show: errors, reported
+    assert "Output!A1: RETURNS: prices" in captured.out
+    values = openpyxl.load_workbook(tmp_path / "words_recalculated.xlsx",
+                                    data_only=True)[OUTPUT_SHEET]
+    assert (values["A1"].value, values["A2"].value) == ("#VALUE!", "#VALUE!")
+    assert "Output!A2: no_such_name is not a defined name" in captured.out
 
 
 def test_a_name_over_a_million_rows(tmp_path: Path, capsys) -> None:
-    # a name over whole columns (1,048,576 rows) of a sheet holding a few values
+    # a name over whole columns (1,048,576 rows) of a sheet holding a few values: the
+    # rows past the sheet's last used row are not materialised
     path = tmp_path / "tall.xlsm"
     shutil.copy(TEMPLATE, path)
     with zipfile.ZipFile(path) as z:
@@ -166,10 +168,9 @@ def test_a_name_over_a_million_rows(tmp_path: Path, capsys) -> None:
                       rb"\1Inputs!$K$4:$O$1048576", workbook)
     rebuild(TEMPLATE, path, {"xl/workbook.xml": workbook})
     code, err = run_recalc(capsys, path)
-    assert code == 2
-    one_line(err, "EQUAL_WEIGHT_RETURN: data is missing row", "'utilities'")
+    assert code == 0, err
     code, err, peak = peak_recalc(path, tmp_path / "out.xlsm")
-    assert code == 2 and peak < 1500, f"peak {peak:.0f} MB"
+    assert code == 0 and peak < 1500, f"peak {peak:.0f} MB"
     print(f"peak memory with a 1,048,576-row name: {peak:.0f} MB")
 
 
@@ -231,7 +232,7 @@ def test_killed_mid_write_leaves_nothing(tmp_path: Path) -> None:
         count = [0]
         def slow(self, *args, **kwargs):
             count[0] += 1
-            if count[0] == 6:
+            if count[0] == 2:
                 print("WRITING", flush=True)
                 time.sleep(60)
             return real(self, *args, **kwargs)

@@ -107,7 +107,8 @@ def test_recalculated_workbooks_agree_under_every_kernel(tmp_path: Path) -> None
                           f"{kernel + '.xlsm'!r}]))", tmp_path)
     sheets = {}
     for kernel in KERNELS:
-        book = openpyxl.load_workbook(tmp_path / f"{kernel}.xlsm", read_only=True)
+        book = openpyxl.load_workbook(tmp_path / f"{kernel}.xlsm", read_only=True,
+                                      data_only=True)
         sheets[kernel] = [list(row) for row in
                           book[OUTPUT_SHEET].iter_rows(values_only=True)]
         book.close()

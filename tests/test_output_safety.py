@@ -437,7 +437,7 @@ def test_out_of_memory_while_writing(book: Path, tmp_path: Path,
 
     def starved(self: zipfile.ZipFile, *args: object, **kwargs: object) -> None:
         count[0] += 1
-        if count[0] == 5:
+        if count[0] == 2:  # recalc rewrites only the changed parts (others copied raw)
             raise MemoryError
         real(self, *args, **kwargs)  # type: ignore[arg-type]
 
@@ -542,5 +542,5 @@ def test_recalculate_file_refuses_in_place_with_another_output(book: Path,
         recalculate_file(book, tmp_path / "other.xlsm", in_place=True)
     assert book.read_bytes() == TEMPLATE.read_bytes()
     assert not (tmp_path / "other.xlsm").exists()
-    written, _ = recalculate_file(book, book, in_place=True)  # the input itself: fine
+    written = recalculate_file(book, book, in_place=True).path  # the input itself: fine
     assert written == book

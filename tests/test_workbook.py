@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import re
 import shutil
 import subprocess
@@ -18,19 +20,17 @@ import xlwings
 import betaxl as bx
 from betaxl import udfs
 from betaxl.cli import main as cli
-from betaxl.workbook.template import build_template
+from betaxl.workbook.engine import Book, Engine
 from betaxl.workbook.recalc import (
-    FIRST_OUTPUT_ROW,
+    BUTTON_COMMAND,
     INPUT_NAMES,
     OUTPUT_SHEET,
-    XlwingsBook,
+    PARTIAL_EXIT,
     check_xlwings_version,
-    compute,
     find_value,
-    recalculate,
     recalculate_file,
 )
-from betaxl.workbook.package import read_names
+from betaxl.workbook.template import RECALCULATE_MACRO, build_template
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = ROOT / "workbook_template.xlsm"
@@ -72,16 +72,32 @@ def test_vba_is_xlwings_own_and_nothing_runs_on_open(vba: dict[str, str]) -> Non
 def test_buttons_run_macros_that_exist(vba: dict[str, str]) -> None:
     with zipfile.ZipFile(TEMPLATE) as z:
         vml = "".join(z.read(n).decode() for n in z.namelist() if n.endswith(".vml"))
-    macros = re.findall(r"<x:FmlaMacro>\[0\]!(\w+)</x:FmlaMacro>", vml)
+    macros = [m for m in re.findall(r"<x:FmlaMacro>\[0\]!([^<]+)</x:FmlaMacro>", vml)]
     captions = re.findall(r"<font[^>]*>([^<]+)</font>", vml)
-    assert sorted(macros) == ["ImportPythonUDFs", "SampleCall"]
+    assert sorted(macros) == sorted([RECALCULATE_MACRO, "ImportPythonUDFs"])
     assert {"Recalculate", "Import Functions"} <= set(captions)
     code = "\n".join(vba.values())
-    for macro in macros:
-        assert re.search(rf"^\s*(Public\s+)?Sub\s+{macro}\s*\(", code, re.MULTILINE), macro
-    assert 'RunPython "import " & mymodule & ";" & mymodule & ".main()"' in code
-    assert (ROOT / "workbook_template.py").read_text().count("from betaxl.workbook import "
-                                                              "main") == 1
+    assert re.search(r"^\s*(Public\s+)?Sub\s+ImportPythonUDFs\s*\(", code, re.MULTILINE)
+    # Recalculate: xlwings' own RunPython with betaxl's entry point, so the button works
+    # whatever the workbook is called (no Python file named after it is needed)
+    assert RECALCULATE_MACRO == f"'RunPython \"{BUTTON_COMMAND}\"'"
+    assert re.search(r"^\s*(Public\s+)?Function\s+RunPython\s*\(", code, re.MULTILINE)
+    assert "workbook_template" not in BUTTON_COMMAND
+
+
+def test_the_button_command_recalculates_the_calling_workbook(monkeypatch) -> None:
+    calls = []
+
+    class App:
+        def calculate(self) -> None:
+            calls.append("calculate")
+
+    class Caller:
+        app = App()
+
+    monkeypatch.setattr(xlwings.Book, "caller", staticmethod(lambda: Caller()))
+    exec(BUTTON_COMMAND, {})  # what RunPython runs
+    assert calls == ["calculate"]
 
 
 def test_sheets_names_formulas_conf_and_chart() -> None:
@@ -139,57 +155,116 @@ def test_libreoffice_recalculates_native_checks_to_betaxl_numbers(tmp_path: Path
         value = result[check.sheet][check.cell].value
         assert isinstance(value, float), (check.label, value)
         assert value == pytest.approx(check.expected, rel=1e-9, abs=1e-12), check.label
-    # and the betaxl cells are formulas LibreOffice cannot evaluate, as expected
+    # the betaxl cells are formulas LibreOffice cannot evaluate, as expected; every
+    # native formula of the template gives a value, never an error
     assert result["Functions"]["A4"].value == "#NAME?"
+    natives = 0
+    for sheet in openpyxl.load_workbook(source).worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                text = cell.value.text if hasattr(cell.value, "text") else cell.value
+                if not (isinstance(text, str) and text.startswith("=")):
+                    continue
+                if any(name + "(" in text for name in UDF_NAMES):
+                    continue
+                natives += 1
+                got = result[sheet.title][cell.coordinate].value
+                assert not (isinstance(got, str) and got.startswith("#")), \
+                    (sheet.title, cell.coordinate, text, got)
+    assert natives > 300
+
+
+def test_every_template_formula_parses_and_spill_ranges_fit(tmp_path: Path) -> None:
+    book = Book(TEMPLATE)
+    try:
+        engine = Engine(book)
+        formulas = book.formulas()
+        report = engine.run(formulas)
+    finally:
+        book.close()
+    assert report.unsupported == [] and report.errors == []
+    assert report.computed == report.formulas == len(formulas) > 390
+    dynamic = [f for f in formulas if f.kind == "dynamic"]
+    assert len(dynamic) > 20
+    for f in dynamic:  # each declared range is the size of its real result
+        new = engine.new_areas[(f.sheet, f.row, f.col)]
+        assert f.area is not None and new is not None
+        assert (new.r1, new.c1, new.r2, new.c2) == (f.area.r1, f.area.c1, f.area.r2,
+                                                    f.area.c2), (f.sheet, f.text)
+    # the one-cell BETA_OLS is a dynamic-array formula (Excel shows no =@)
+    assert any(f.sheet == "Functions" and (f.row, f.col) == (5, 10) for f in dynamic)
+    with zipfile.ZipFile(TEMPLATE) as z:
+        sheet = z.read("xl/worksheets/sheet3.xml").decode()
+    assert '<c r="F64" t="s"' in sheet or '<c r="F64" s=' in sheet  # the label is text
+    assert "<f>= SUMPRODUCT" not in sheet
 
 
 def test_native_checks_equal_the_udf_results_on_the_same_cells(tmp_path: Path) -> None:
     # SLOPE, INTERCEPT, RSQ, CORREL and STEYX beside BETA_OLS: the same numbers
     checks = {c.label: c.expected for c in build_template(tmp_path / "t.xlsm")}
-    values = read_names(TEMPLATE, list(INPUT_NAMES))
-    table = udfs.BETA_OLS(values["bond_prices"], values["bond_market"], None, True, "prices")
+    book = Book(TEMPLATE)
+    try:
+        engine = Engine(book)
+        prices = engine.name(None, "bond_prices").rows
+        market = engine.name(None, "bond_market").rows
+    finally:
+        book.close()
+    table = udfs.BETA_OLS(prices, market, None, True, "prices")
     stats = {row[0]: row[1:] for row in table[1:]}
     for label in ("beta", "alpha", "r_squared", "correlation", "resid_std"):
         for j, bond in enumerate(("bond_one", "bond_two")):
             assert stats[label][j] == pytest.approx(checks[f"{label} {bond}"], rel=1e-14)
 
 
-def test_recalc_writes_the_udf_results_and_leaves_the_input_alone(tmp_path: Path) -> None:
+def _values(path: Path) -> dict[tuple[str, str], object]:
+    book = openpyxl.load_workbook(path, data_only=True)
+    return {(ws.title, c.coordinate): c.value for ws in book.worksheets
+            for row in ws.iter_rows() for c in row if c.value is not None}
+
+
+def test_recalc_computes_every_formula_and_leaves_the_input_alone(tmp_path: Path) -> None:
     source = tmp_path / "book.xlsm"
-    shutil.copy(TEMPLATE, source)
+    build_template(source, cached=False)
     before = source.read_bytes()
-    written, blocks = recalculate_file(source, tmp_path / "out.xlsm")
+    result = recalculate_file(source, tmp_path / "out.xlsm")
     assert source.read_bytes() == before
-    assert find_value(blocks, "portfolio_beta") == pytest.approx(1.5200058242, abs=1e-10)
-    # what is in the file is what the UDFs give for the inputs in the file
-    expected = compute(read_names(source, list(INPUT_NAMES)).__getitem__)
-    sheet = openpyxl.load_workbook(written, read_only=True)[OUTPUT_SHEET]
-    rows = {i: [v for v in row] for i, row in
-            enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1)}
-    row = FIRST_OUTPUT_ROW
-    for block in expected:
-        assert rows[row][0] == block.title
-        for cells in block.rows:
-            row += 1
-            got = list(rows[row])[:len(cells)]
-            got += [None] * (len(cells) - len(got))
-            assert got == [None if isinstance(c, float) and np.isnan(c) else c
-                           for c in cells], block.title
-        row += 2
-    # the label "portfolio_beta" with its value in the next cell
-    labelled = [r for r in rows.values() if r and r[0] == "portfolio_beta"]
-    assert labelled[0][1] == find_value(blocks, "portfolio_beta")  # the exact double
-    assert labelled[0][1] == pytest.approx(1.5200058242029, abs=1e-12)
-    # VBA, buttons and chart survive; the .xlsx keeps the rest without VBA
+    assert result.report.unsupported == [] and result.report.computed > 390
+    written = result.path
+    assert find_value(written, OUTPUT_SHEET, "portfolio_beta") == pytest.approx(
+        1.5200058242029, abs=1e-12)
+    # every check cell holds the number betaxl computes for it (cached 0 before)
+    values = _values(written)
+    for check in build_template(tmp_path / "again.xlsm", cached=False):
+        assert values[(check.sheet, check.cell)] == pytest.approx(check.expected,
+                                                                  rel=1e-12, abs=1e-15)
+    # the betaxl cells hold exactly what the functions give on the file's own inputs
+    old = _values(source)
+    bonds = [["bond_one", "bond_two"]] + [[old[("Inputs", f"{c}{r}")] for c in "BC"]
+                                          for r in range(5, 16)]
+    market = [["market"]] + [[old[("Inputs", f"D{r}")]] for r in range(5, 16)]
+    table = udfs.BETA_OLS(bonds, market, None, True, "prices")
+    for i, row in enumerate(table):
+        for j, cell in enumerate(row):
+            got = values.get(("Functions", f"{'ABC'[j]}{4 + i}"))
+            assert got == cell, (i, j)
+    # nothing else changed: the input cells, text and styles are the same
+    for key, value in old.items():
+        if key[0] == "Inputs" or isinstance(value, str) and not value.startswith("="):
+            assert values.get(key) == value, key
+    # VBA, buttons and chart survive; the .xlsx has neither macros nor armed buttons
     with zipfile.ZipFile(written) as z:
         assert "xl/vbaProject.bin" in z.namelist() and "xl/charts/chart1.xml" in z.namelist()
-    plain, _ = recalculate_file(source, tmp_path / "out.xlsx")
+        assert b"RunPython" in z.read("xl/drawings/vmlDrawing1.vml")
+    plain = recalculate_file(source, tmp_path / "out.xlsx").path
     with zipfile.ZipFile(plain) as z:
         assert "xl/vbaProject.bin" not in z.namelist()
         assert b"macroEnabled" not in z.read("[Content_Types].xml")
-    assert openpyxl.load_workbook(plain)[OUTPUT_SHEET]["A5"].value == expected[0].title
+        assert b"vbaProject" not in z.read("xl/_rels/workbook.xml.rels")
+        vml = z.read("xl/drawings/vmlDrawing1.vml")
+        assert b"FmlaMacro" not in vml and b"Recalculate" in vml
+    assert _values(plain) == values
     # recalculating again gives the same file
-    again, _ = recalculate_file(written, tmp_path / "again.xlsm")
+    again = recalculate_file(written, tmp_path / "again.xlsm").path
     assert again.read_bytes() == written.read_bytes()
 
 
@@ -202,7 +277,7 @@ def test_a_crash_mid_write_leaves_no_partial_output(tmp_path: Path, monkeypatch)
 
     def crash(self, *args, **kwargs):
         calls["n"] += 1
-        if calls["n"] == 5:
+        if calls["n"] == 2:  # the second part rewritten (unchanged ones are copied raw)
             raise RuntimeError("disk on fire")
         return real(self, *args, **kwargs)
 
@@ -219,21 +294,59 @@ def test_a_crash_mid_write_leaves_no_partial_output(tmp_path: Path, monkeypatch)
     assert (tmp_path / "out.xlsm").read_bytes() == b"previous"
 
 
-def test_in_place_needs_the_flag(tmp_path: Path) -> None:
+def test_partial_recalculation_exits_3_and_lists_cells(tmp_path: Path, capsys) -> None:
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws["A1"], ws["A2"] = 2, "=A1*3"
+    ws["A3"] = "=INDIRECT(\"A1\")"
+    ws["A4"] = "=A2+1"
+    path = tmp_path / "p.xlsx"
+    book.save(path)
+    assert cli(["recalc", str(path)]) == PARTIAL_EXIT == 3
+    err = capsys.readouterr().err
+    assert "partial: 1 formulas kept their cached value" in err
+    assert "Sheet!A3: the function INDIRECT" in err
+    out = openpyxl.load_workbook(tmp_path / "p_recalculated.xlsx", data_only=True).active
+    assert (out["A2"].value, out["A3"].value, out["A4"].value) == (6, None, 7)
+
+
+def test_in_place_needs_the_flag(tmp_path: Path, capsys) -> None:
     source = tmp_path / "book.xlsm"
     shutil.copy(TEMPLATE, source)
     assert cli(["recalc", str(source), "-o", str(source)]) == 2
+    with pytest.raises(SystemExit) as info:  # argparse refuses the pair
+        cli(["recalc", str(source), "-o", str(tmp_path / "x.xlsm"), "--in-place"])
+    assert info.value.code == 2 and "not allowed with" in capsys.readouterr().err
+    with pytest.raises(bx.BetaxlError, match="give either an output or in_place"):
+        recalculate_file(source, tmp_path / "x.xlsm", in_place=True)
     assert source.read_bytes() == TEMPLATE.read_bytes()
     assert cli(["recalc", str(source), "--in-place"]) == 0
     assert source.read_bytes() != TEMPLATE.read_bytes()
-    assert openpyxl.load_workbook(source, read_only=True)[OUTPUT_SHEET]["A5"].value
+    assert find_value(source, OUTPUT_SHEET, "portfolio_beta") == pytest.approx(1.52000582)
+
+
+def _patched(tmp_path: Path, old: bytes, new: bytes) -> Path:
+    """A small workbook with one formula whose sheet XML has ``old`` replaced by ``new``."""
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws["A1"], ws["A2"], ws["B1"], ws["C1"] = 1.5, "x", "=A1*2", "text"
+    plain = tmp_path / "plain.xlsx"
+    book.save(plain)
+    path = tmp_path / "bad.xlsx"
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(path, "w") as out:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                assert old in data, data
+                data = data.replace(old, new)
+            out.writestr(info, data)
+    return path
 
 
 @pytest.mark.parametrize("make, message", [
     (lambda p: None, "no such file"),
     (lambda p: p.write_bytes(b"hello"), "is not a workbook"),
     (lambda p: zipfile.ZipFile(p, "w").writestr("a.txt", "x"), "not an Excel workbook"),
-    (lambda p: openpyxl.Workbook().save(p), "lacks the input names bond_prices"),
 ])
 def test_bad_files_exit_2_with_one_line(tmp_path: Path, capsys, make, message) -> None:
     path = tmp_path / "in.xlsx"
@@ -241,6 +354,41 @@ def test_bad_files_exit_2_with_one_line(tmp_path: Path, capsys, make, message) -
     assert cli(["recalc", str(path)]) == 2
     err = capsys.readouterr().err
     assert err.startswith("betaxl recalc: ") and message in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("old, new, message", [
+    (b'<v>1.5</v>', b'<v>ninety</v>', "holds a value 'ninety'"),
+    (b'<c r="C1" t="inlineStr">', b'<c r="C1" t="s"><v>99</v>', "shared-string index"),
+    (b'<c r="A1"', b'<c r="6B"', "cell reference '6B'"),
+    (b"</sheetData>", b"", "not well-formed"),
+    (b'<row r="2">', b'<row r="1">', "has row 1 after row 1"),
+    (b'<v>1.5</v>', b'<v>1e999</v>', "holds a value '1e999'"),
+    (b'<c r="B1">', b'<c r="A1">', "cells out of order"),
+    (b'<sheetData>', b'<!DOCTYPE x [<!ENTITY a "b">]><sheetData>', "not well-formed"),
+])
+def test_malformed_sheet_xml_exits_2_with_one_line(tmp_path: Path, capsys, old, new,
+                                                   message) -> None:
+    path = _patched(tmp_path, old, new)
+    assert cli(["recalc", str(path), "-o", str(tmp_path / "out.xlsx")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("betaxl recalc: ") and message in err and err.count("\n") == 1
+    assert not (tmp_path / "out.xlsx").exists()
+
+
+def test_rows_and_cells_without_r_are_read_by_position(tmp_path: Path) -> None:
+    path = _patched(tmp_path, b'<row r="1">', b"<row>")
+    result = recalculate_file(path, tmp_path / "out.xlsx")
+    assert openpyxl.load_workbook(result.path, data_only=True).active["B1"].value == 3.0
+
+
+def test_extension_agrees_with_content(tmp_path: Path, capsys) -> None:
+    book = openpyxl.Workbook()
+    book.active["A1"] = "=1+1"
+    path = tmp_path / "plain.xlsx"
+    book.save(path)
+    assert cli(["recalc", str(path), "-o", str(tmp_path / "o.xlsm")]) == 2
+    assert "has no macros, so the output must be .xlsx" in capsys.readouterr().err
+    assert not (tmp_path / "o.xlsm").exists()
 
 
 def test_help_everywhere(capsys) -> None:
@@ -253,8 +401,9 @@ def test_help_everywhere(capsys) -> None:
 
 
 def test_demo_from_the_command_line(tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}  # this tree's betaxl, not an installed one
     run = subprocess.run([sys.executable, "-m", "betaxl.cli", "demo"], cwd=tmp_path,
-                         capture_output=True, text=True, timeout=300, check=True)
+                         capture_output=True, text=True, timeout=300, check=True, env=env)
     out = run.stdout
     assert "1.520006" in out and "1.606269" in out and "1.493767" in out
     assert "market-on-portfolio slope" in out
@@ -262,6 +411,7 @@ def test_demo_from_the_command_line(tmp_path: Path) -> None:
     assert "information_ratio" in out
     assert f"wrote {(tmp_path / 'betaxl_demo.xlsm').resolve()}" in out
     assert "portfolio_beta cell reads 1.5200058242" in out
+    assert "formulas computed" in out
     assert (tmp_path / "betaxl_demo.xlsm").is_file()
 
 
@@ -295,45 +445,6 @@ def test_betas_command_on_csv_and_xlsx(tmp_path: Path, industries, capsys) -> No
     from_prices = pd.read_csv(tmp_path / "p.csv", index_col=0)
     raw = bx.ols_beta(returns.iloc[-119:], market.iloc[-119:]).to_frame().T
     np.testing.assert_allclose(from_prices.to_numpy(), raw.to_numpy(), rtol=1e-9)
-
-
-class FakeRange:
-    def __init__(self, sheet: dict, value=None, anchor=None) -> None:
-        self.sheet, self.value_, self.anchor = sheet, value, anchor
-
-    def options(self, **kwargs):
-        assert kwargs == {"ndim": 2}
-        return self
-
-    @property
-    def value(self):
-        return self.value_
-
-    @value.setter
-    def value(self, rows):
-        self.sheet[self.anchor] = rows
-
-    def clear_contents(self) -> None:
-        self.sheet.clear()
-
-
-def test_xlwings_door_reads_names_and_writes_only_the_output_sheet() -> None:
-    values = read_names(TEMPLATE, list(INPUT_NAMES))
-    written: dict = {}
-
-    class Book:
-        def __init__(self) -> None:
-            self.names = {name: type("Name", (), {"refers_to_range": FakeRange({}, rows)})()
-                          for name, rows in values.items()}
-            self.sheets = {OUTPUT_SHEET: type("Sheet", (), {
-                "range": staticmethod(lambda where: FakeRange(
-                    written, anchor=where if isinstance(where, tuple) else None))})()}
-
-    book = XlwingsBook(Book())
-    blocks = recalculate(book.read, book.write)
-    assert written[(FIRST_OUTPUT_ROW, 1)] == [[blocks[0].title]]
-    labelled = [v[0] for v in written.values() if v[0] and v[0][0] == "portfolio_beta"]
-    assert labelled[0][1] == pytest.approx(1.5200058242, abs=1e-10)
 
 
 def test_xlwings_version_is_checked() -> None:
@@ -381,3 +492,40 @@ XLWINGS_SUSPICIOUS = {
     "applescript", "Command", "call", "MkDir", "CreateObject", "Windows", "Lib",
     "libc.dylib", "dylib", "Chr", "VBProject", "VBComponents", "system", "Exec",
     "Hex Strings", "Base64 Strings"}
+
+
+def test_every_output_table_equals_the_direct_python_call(tmp_path: Path) -> None:
+    # the Output sheet's formulas, recalculated headless, against the same functions
+    # called directly on the examples (what the builder sized the spills with)
+    import numpy as np_
+
+    from betaxl.examples import multi_asset_prices
+    from betaxl.workbook.template import _output_blocks
+
+    prices, market = multi_asset_prices()
+    weights = np_.array([0.15, 0.25, 0.2, 0.25, 0.15])
+    expected = [result for _, columns in _output_blocks(prices, market, weights)
+                for _, _, result in columns]
+    out = recalculate_file(TEMPLATE, tmp_path / "out.xlsm").path
+    book = Book(out)
+    try:
+        engine = Engine(book)
+        anchors = sorted((f.row, f.col, f.area) for f in book.formulas()
+                         if f.sheet == OUTPUT_SHEET)
+        assert len(anchors) == len(expected) == 22
+        sheet = book.sheet(OUTPUT_SHEET)
+        for (row, col, area), result in zip(anchors, expected):
+            rows = result if isinstance(result, list) else [[result]]
+            assert area is not None
+            assert (area.r2 - area.r1 + 1, area.c2 - area.c1 + 1) == (len(rows), len(rows[0]))
+            got = sheet.block(area)
+            for i, line in enumerate(rows):
+                for j, cell in enumerate(line):
+                    value = got[i][j]
+                    if isinstance(cell, dt.datetime):
+                        value = openpyxl.utils.datetime.from_excel(value) if \
+                            isinstance(value, float) else value
+                    assert value == cell, (row, col, i, j, value, cell)
+    finally:
+        book.close()
+    assert engine

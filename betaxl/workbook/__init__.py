@@ -1,9 +1,9 @@
 """Workbook files: safe package reading and atomic writing, recalculation, the template.
 
 Above the Excel functions (:mod:`betaxl.udfs`) and the calculation core, below the
-command line.  ``from betaxl.workbook import main`` is what ``workbook_template.py``
-(the classic Recalculate button) calls; xlwings Lite imports
-:func:`recalculate_workbook`.
+command line.  :func:`recalculate_file` is ``betaxl recalc`` (the formula engine of
+:mod:`.engine` and :mod:`.formula`); ``import betaxl.workbook; betaxl.workbook.main()``
+is what the template's Recalculate button runs through xlwings' ``RunPython``.
 """
 
 from .recalc import *  # noqa: F403

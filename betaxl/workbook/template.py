@@ -3,15 +3,17 @@
     betaxl template -o workbook_template.xlsm
 
 The VBA project is xlwings' own (``quickstart_standalone.xlsm`` of the installed
-xlwings, which must be the version the template pins), with nothing added: its
-``SampleCall`` macro runs ``workbook_template.main()`` through ``RunPython`` and its
-``ImportPythonUDFs`` macro imports the Excel functions.  Nothing runs on open.  With a
-fixed creation date, two builds are byte-identical.
+xlwings, which must be the version the template pins), with nothing added.  The
+Recalculate button is bound to xlwings' ``RunPython`` with betaxl's own entry point
+(:data:`RECALCULATE_MACRO`), so it works whatever the file is called; Import Functions
+runs xlwings' ``ImportPythonUDFs``.  Nothing runs on open.  With a fixed creation date,
+two builds are byte-identical.
 
 Sheets: ``Inputs`` (named blocks), ``Returns`` (native formulas), ``Functions`` (each
 betaxl function in a cell formula with the native Excel formula that checks it beside
-it, and the scatter chart), ``Output`` (filled by the Recalculate button or
-``betaxl recalc``) and ``xlwings.conf``.
+it, and the scatter chart), ``Output`` (a dynamic-array formula per table, sized to its
+result) and ``xlwings.conf``.  Every formula the builder writes parses (a test runs the
+engine over all of them); the betaxl cells' cached values are 0 until recalculated.
 """
 
 from __future__ import annotations
@@ -38,13 +40,17 @@ from ..examples import (
     EW_PRICES,
     multi_asset_prices,
 )
+from .. import udfs
 from . import exact
-from .recalc import FIRST_OUTPUT_ROW, OUTPUT_SHEET, XLWINGS_VERSION
+from .recalc import BUTTON_COMMAND, OUTPUT_SHEET, XLWINGS_VERSION
 
 __all__ = ["CHECKS", "Check", "build_template", "vba_project"]
 
 CREATED = dt.datetime(2026, 1, 1)
 INPUTS, RETURNS, FUNCTIONS, CONF = "Inputs", "Returns", "Functions", "xlwings.conf"
+FIRST_OUTPUT_ROW = 5  # rows 1-4 of Output: title, note and the buttons
+#: The Recalculate button's macro: xlwings' RunPython with betaxl's own entry point.
+RECALCULATE_MACRO = "'RunPython \"" + BUTTON_COMMAND + "\"'"
 
 
 @dataclass(frozen=True)
@@ -116,6 +122,72 @@ class _Builder:
         ws.write_formula(row, col, formula, self.num, expected if self.cached else 0)
         self.checks.append(Check(sheet, xl_rowcol_to_cell(row, col), formula, label,
                                  float(expected)))
+
+
+def _cells(frame: pd.DataFrame | pd.Series, header: bool = True) -> list[list[Any]]:
+    """A frame as the cells a range over it holds (header row of names first)."""
+    table = frame.to_frame() if isinstance(frame, pd.Series) else frame
+    body = [[v.to_pydatetime() if isinstance(v, pd.Timestamp) else float(v) for v in row]
+            for row in table.itertuples(index=False)]
+    return ([[str(c) for c in table.columns]] if header else []) + body
+
+
+Column = tuple[str, str, Any]
+
+
+def _output_blocks(prices: pd.DataFrame, market: pd.Series, weights: np.ndarray
+                   ) -> list[tuple[str, list[Column]]]:
+    """The Output sheet: (title, [(label, formula, what betaxl gives)]) per table.
+
+    The results are computed here only to size each formula's spill range.
+    """
+    bonds, index = _cells(BOND_PRICES), _cells(BOND_MARKET)
+    units = [[float(v) / 100 for v in BOND_NOTIONALS]]
+    ew, cash = _cells(EW_PRICES), _cells(EW_DIVIDENDS)
+    multi = _cells(prices.reset_index(drop=True))
+    mkt = _cells(market.reset_index(drop=True).to_frame())
+    dates = [["date"]] + [[d.to_pydatetime()] for d in prices.index]
+    w = [[float(v) for v in weights]]
+    ew_columns = [
+        (f"{method} ({what})",
+         f'=EQUAL_WEIGHT_RETURN(ew_prices,"{method}","prices"{",ew_dividends" if cash_on else ""})',
+         udfs.EQUAL_WEIGHT_RETURN(ew, method, "prices", cash if cash_on else None))
+        for method in ("rebalance", "buy_and_hold", "equal_shares")
+        for what, cash_on in (("price", False), ("total", True))]
+    return [
+        ("Bond returns", [("", "=RETURNS(bond_prices)", udfs.RETURNS(bonds))]),
+        ("Bond portfolio bought and held, with weights and contributions",
+         [("", '=PORT_RETURNS(bond_prices,bond_units,"none","prices",,"units",TRUE)',
+           udfs.PORT_RETURNS(bonds, units, "none", "prices", None, "units", True))]),
+        ("Bond portfolio rebalanced every period",
+         [("", '=PORT_RETURNS(bond_prices,bond_units,"period","prices",,"units")',
+           udfs.PORT_RETURNS(bonds, units, "period", "prices", None, "units"))]),
+        ("Bond betas", [("", '=BETA_OLS(bond_prices,bond_market,,TRUE,"prices")',
+                         udfs.BETA_OLS(bonds, index, None, True, "prices"))]),
+        ("Why the portfolio beta is not the weighted sum of the bond betas",
+         [("", '=BETA_RECONCILE(bond_prices,bond_market,bond_units,"none","prices","units")',
+           udfs.BETA_RECONCILE(bonds, index, units, "none", "prices", "units"))]),
+        ("Equal-weighted total return (A 10 -> 12, B 20 -> 18, B pays $1)", ew_columns),
+        ("Five assets, equal weight",
+         [(method, f'=EQUAL_WEIGHT_RETURN(multi_prices,"{method}","prices")',
+           udfs.EQUAL_WEIGHT_RETURN(multi, method, "prices"))
+          for method in ("rebalance", "buy_and_hold", "equal_shares")]),
+        ("Five-asset portfolio: buy and hold, monthly, quarterly and yearly rebalancing",
+         [(mode, f'=PORT_RETURNS(multi_prices,multi_weights,"{mode}","prices",multi_dates)',
+           udfs.PORT_RETURNS(multi, w, mode, "prices", dates))
+          for mode in ("none", "month", "quarter", "year")]),
+        ("Five-asset betas", [("", '=BETA_OLS(multi_prices,multi_market,,TRUE,"prices")',
+                               udfs.BETA_OLS(multi, mkt, None, True, "prices"))]),
+        ("Five-asset portfolio bought and held, reconciled",
+         [("", '=BETA_RECONCILE(multi_prices,multi_market,multi_weights,"none","prices")',
+           udfs.BETA_RECONCILE(multi, mkt, w, "none", "prices"))]),
+        ("Risk table, monthly (t = 12), on the returns of the prices",
+         [("", "=RISK_TABLE(RETURNS(multi_prices),RETURNS(multi_market),,12)",
+           udfs.RISK_TABLE(udfs.RETURNS(multi), udfs.RETURNS(mkt), None, 12))]),
+        ("Rolling 12-month betas",
+         [("", '=BETA_ROLLING(multi_prices,multi_market,12,"prices")',
+           udfs.BETA_ROLLING(multi, mkt, 12, "prices"))]),
+    ]
 
 
 def build_template(path: str | Path, *, cached: bool = True,
@@ -254,7 +326,9 @@ def build_template(path: str | Path, *, cached: bool = True,
                     "=" + template.format(y=y, x=mkt_ref), f"{label} {heads[j]}",
                     values[j])
     fs.write(row + 1, 9, "single beta", b.bold)
-    fs.write_formula(row + 2, 9, '=BETA_OLS(Returns!$A$4:$A$13,Returns!$C$4:$C$13)')
+    # a one-cell dynamic-array formula: Excel 365 shows it as written, not as =@BETA_OLS
+    fs.write_dynamic_array_formula(row + 2, 9, row + 2, 9,
+                                   '=BETA_OLS(Returns!$A$4:$A$13,Returns!$C$4:$C$13)')
     row += 15
 
     # RISK_TABLE with STDEV.P and STDEV.S
@@ -306,7 +380,7 @@ def build_template(path: str | Path, *, cached: bool = True,
                           "portfolio_beta with constant weights", b.bold)
     b.check(fs, FUNCTIONS, row + 17, 4, f"=SLOPE({port_ref},{mkt_ref})",
             "portfolio beta, constant weights", exact.slope(port, mkt_list))
-    fs.write(row + 17, 5, "= SUMPRODUCT(weights, betas):")
+    fs.write_string(row + 17, 5, "= SUMPRODUCT(weights, betas):")  # text, not a formula
     betas_ref = _ref(FUNCTIONS, (4, 6), (4, 7))
     b.check(fs, FUNCTIONS, row + 17, 7, f"=SUMPRODUCT({w_ref},{betas_ref})",
             "weighted sum of betas", exact.sumproduct(weights_end.tolist(), natives[0][2]))
@@ -334,7 +408,7 @@ def build_template(path: str | Path, *, cached: bool = True,
     fs.write(row, 0, "RETURNS(bond_prices)", b.bold)
     fs.write_dynamic_array_formula(row + 1, 0, row + n_bond, 1, "=RETURNS(bond_prices)")
     fs.write(row, 3, 'BETA_ROLLING(multi_prices, multi_market, 12, "prices")', b.bold)
-    fs.write_dynamic_array_formula(row + 1, 3, row + n_multi, 7,
+    fs.write_dynamic_array_formula(row + 1, 3, row + n_multi + 1, 7,
                                    '=BETA_ROLLING(multi_prices,multi_market,12,"prices")')
 
     chart = book.add_chart({"type": "scatter"})
@@ -351,17 +425,31 @@ def build_template(path: str | Path, *, cached: bool = True,
     chart.set_legend({"position": "bottom"})
     fs.insert_chart(chart_top, 0, chart, {"x_scale": 1.4, "y_scale": 1.2})
 
-    # -- Output: filled by the button ----------------------------------------------------
+    # -- Output: tables computed by formulas (Excel, or betaxl recalc headless) -----------
     out = book.add_worksheet(OUTPUT_SHEET)
-    out.write(0, 0, "betaxl output: filled by Recalculate (or betaxl recalc); never edit "
-                    "inputs here", b.title)
+    out.write(0, 0, "betaxl output: every table is a formula over the named inputs; "
+                    "Excel or betaxl recalc computes them", b.title)
     out.write(1, 0, "Press Import Functions once (Windows: trust access to the VBA project "
                     "first), then Recalculate.", b.note)
-    out.insert_button(2, 0, {"macro": "SampleCall", "caption": "Recalculate",
+    out.insert_button(2, 0, {"macro": RECALCULATE_MACRO, "caption": "Recalculate",
                              "width": 140, "height": 28})
     out.insert_button(2, 2, {"macro": "ImportPythonUDFs", "caption": "Import Functions",
                              "width": 140, "height": 28})
-    out.write(FIRST_OUTPUT_ROW - 1, 0, "(empty until recalculated)", b.note)
+    row = FIRST_OUTPUT_ROW - 1
+    for title, columns in _output_blocks(prices, market, weights):
+        out.write_string(row, 0, title, b.bold)
+        height = 0
+        col = 0
+        for label, formula, result in columns:
+            rows = result if isinstance(result, list) else [[result]]
+            if label:
+                out.write_string(row + 1, col, label, b.bold)
+            top = row + (2 if label else 1)
+            out.write_dynamic_array_formula(top, col, top + len(rows) - 1,
+                                            col + len(rows[0]) - 1, formula)
+            height = max(height, top - row + len(rows))
+            col += len(rows[0]) + (1 if label else 0)
+        row += height + 1
     out.set_column(0, 0, 28)
     out.set_column(1, 20, 14)
 
