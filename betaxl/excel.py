@@ -438,11 +438,12 @@ def _labelled_row(rows: list[list[Any]]) -> bool:
 
 
 def read_table(value: Any, *, arg: str, prefix: str = "asset", along_rows: bool = False,
-               dates: bool = True) -> Table:
+               dates: bool = True, cell_by_cell: bool = False) -> Table:
     """Read a data range: rows are periods, columns are assets; first text row = names.
 
     ``along_rows`` reads the range the other way (one asset per row, dates across).
     With ``dates`` a date column inside the range is taken out as the table's dates.
+    ``cell_by_cell`` skips the numpy fast path (the reference it is tested against).
     """
     rows, total = rows_and_count(value, arg=arg)
     if along_rows or _labelled_row(rows):
@@ -451,7 +452,7 @@ def read_table(value: Any, *, arg: str, prefix: str = "asset", along_rows: bool 
     body = rows[1:] if header else rows
     if not body:
         raise fail(arg, "has a header row but no data below it")
-    values = _fast_body(body)
+    values = None if cell_by_cell else _fast_body(body)
     if values is None:
         values = _read_cells(body, arg)
     names = _names(rows[0], header, prefix)
@@ -482,12 +483,7 @@ def _read_cells(body: Sequence[Sequence[Any]], arg: str) -> np.ndarray:
 
 def read_cells(value: Any, *, arg: str, prefix: str = "asset") -> Table:
     """:func:`read_table` cell by cell (the reference the fast path is tested against)."""
-    rows = rows_of(value, arg=arg)
-    header = _is_header(rows)
-    body = rows[1:] if header else rows
-    if not body:
-        raise fail(arg, "has a header row but no data below it")
-    return Table(_read_cells(body, arg), _names(rows[0], header, prefix), header)
+    return read_table(value, arg=arg, prefix=prefix, cell_by_cell=True)
 
 
 def read_optional_table(value: Any, *, arg: str) -> np.ndarray | None:
