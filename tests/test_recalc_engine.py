@@ -232,7 +232,7 @@ def test_no_cached_values_at_all(tmp_path: Path) -> None:
     rows = rng.normal(0, 0.02, (30, 2))
     for a, m in rows:
         ws.append([float(a), float(m)])
-    ws["D1"] = "=BETA_OLS(A1:A31,B1:B31)"
+    ws["D1"] = "=BETA_OLS(A2:A31,B2:B31)"  # unnamed: one number, usable in =D1*2
     ws["D2"] = "=D1*2"
     ws["D3"] = "=SLOPE(A2:A31,B2:B31)"
     ws["D4"] = "=SUM(A:A)"          # a whole column
@@ -244,7 +244,7 @@ def test_no_cached_values_at_all(tmp_path: Path) -> None:
         assert b"</f><v>" not in z.read("xl/worksheets/sheet1.xml")
     out = openpyxl.load_workbook(recalculate_file(path, tmp_path / "o.xlsx").path,
                                  data_only=True)["S"]
-    beta = udfs.BETA_OLS([["a"]] + rows[:, :1].tolist(), [["m"]] + rows[:, 1:].tolist())
+    beta = udfs.BETA_OLS(rows[:, :1].tolist(), rows[:, 1:].tolist())
     assert out["D1"].value == beta
     assert out["D2"].value == beta * 2
     assert out["D3"].value == pytest.approx(beta, rel=1e-12)

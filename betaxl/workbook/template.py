@@ -336,7 +336,12 @@ def build_template(path: str | Path, *, cached: bool = True,
     multi_ref = _ref(RETURNS, (2, 5), (2 + n_mr, 9))  # the first five assets
     index_ref = _ref(RETURNS, (2, 5 + k), (2 + n_mr, 5 + k))
     index_data = _ref(RETURNS, (3, 5 + k), (2 + n_mr, 5 + k))
-    fs.write_dynamic_array_formula(row + 1, 0, row + 26, 5,
+    # sized by the function itself on the same cells, so the declared spill always fits
+    risk_cells = udfs.RISK_TABLE(
+        [[str(c) for c in prices.columns[:5]], *multi_r.iloc[:, :5].to_numpy().tolist()],
+        [["market"], *[[v] for v in index_r.tolist()]], None, 12)
+    risk_rows = len(risk_cells)
+    fs.write_dynamic_array_formula(row + 1, 0, row + risk_rows, len(risk_cells[0]) - 1,
                                    f"=RISK_TABLE({multi_ref},{index_ref},,12)")
     fs.write(row, 7, "native checks", b.bold)
     for j, asset in enumerate(prices.columns[:5]):
@@ -352,7 +357,7 @@ def build_template(path: str | Path, *, cached: bool = True,
         fs.write(row + 5, 7, "covariance")
         b.check(fs, FUNCTIONS, row + 5, 8 + j, f"=COVARIANCE.P({col_ref},{index_data})",
                 f"covariance {asset}", exact.covariance_p(column, index_r.tolist()))
-    row += 29
+    row += risk_rows + 3
 
     # PORT_RETURNS with SUMPRODUCT (constant weights), and BETA_RECONCILE with SLOPE
     end = BOND_NOTIONALS * BOND_PRICES.iloc[-1] / 100
