@@ -7,6 +7,7 @@ a missing value, like NaN and None.
 
 from __future__ import annotations
 
+import warnings
 from decimal import Decimal
 from fractions import Fraction
 
@@ -143,3 +144,22 @@ def test_conversions_check_types_too() -> None:
     assert series.iloc[1] == pytest.approx(0.5, abs=1e-15)
     with pytest.raises(InputError, match=r"^simple_to_log: returns has a return at or below"):
         bx.simple_to_log([-1.0])
+
+
+@pytest.mark.parametrize("make", [
+    lambda v: pd.DataFrame({"A": v}), lambda v: pd.Series(v, name="A"), np.asarray,
+    lambda v: list(v), lambda v: pd.DataFrame({"A": v}).astype(object)])
+def test_complex_numbers_are_refused_not_cut_to_their_real_part(make) -> None:
+    values = np.array([0.1 + 1j, 0.2, 0.3, 0.1])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no ComplexWarning either
+        with pytest.raises(InputError, match=r"^ols_beta: returns has a non-numeric value "
+                           r"'\(0.1\+1j\)' at row 1"):
+            bx.ols_beta(make(values), [0.1, 0.2, 0.25, 0.0])
+        with pytest.raises(InputError, match=r"^ols_beta: market has a non-numeric value"):
+            bx.ols_beta([0.1, 0.2, 0.25, 0.0], make(values))
+        with pytest.raises(InputError, match=r"^simple_to_log: returns has a non-numeric"):
+            bx.simple_to_log(make(values))
+    # a complex dtype holding real numbers only is still refused: the dtype is the promise
+    with pytest.raises(InputError, match=r"non-numeric value '\(0.1\+0j\)'"):
+        bx.ols_beta(pd.DataFrame({"A": values.real.astype(complex)}), [0.1, 0.2, 0.25, 0.0])
