@@ -399,6 +399,16 @@ def as_panel(data: ArrayLike, *, arg: str, min_rows: int = 0) -> Panel:
     """
     if data is None:
         raise problem("", arg, "is missing")
+    if isinstance(data, Mapping):  # {"A": [...], "B": [...]}: columns by name
+        try:
+            data = pd.DataFrame(dict(data))
+        except (TypeError, ValueError):
+            raise problem("", arg, "is a dict that is not a table: give one list of "
+                          "numbers per asset, all of the same length") from None
+    if isinstance(data, (list, tuple)) and any(isinstance(v, (pd.Series, pd.DataFrame))
+                                               for v in data):
+        raise problem("", arg, "is a list of pandas objects; combine them first with "
+                      "pd.concat(list, axis=1), which matches their rows by label")
     index: pd.Index | None = None
     named = False
     if isinstance(data, pd.DataFrame):
@@ -531,13 +541,19 @@ def as_weights(data: ArrayLike, *, arg: str, k: int, like: str = "returns",
     sequences, and pandas objects with a RangeIndex, are matched by position.
     """
     keys: pd.Index | None = None
+    if data is None:
+        raise problem("", arg, "is missing")
     if isinstance(data, Mapping):  # {"A": 0.8, "B": 0.2}: labelled by asset, like a Series
         data = pd.Series(dict(data), dtype=object)
     if isinstance(data, pd.Series):
         keys = data.index if labelled(data.index) else None
         values = as_panel(data.reset_index(drop=True), arg=arg).values
     elif isinstance(data, pd.DataFrame):
-        if data.shape[0] == 1 and labelled(data.columns):
+        if data.shape == (1, 1) and labelled(data.index) and not (
+                names is not None and str(data.columns[0]) in names
+                and str(data.index[0]) not in names):
+            keys = data.index  # one asset's weight read with index_col=0: a column
+        elif data.shape[0] == 1 and labelled(data.columns):
             keys = data.columns
         elif data.shape[1] == 1 and labelled(data.index):
             keys = data.index

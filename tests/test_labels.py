@@ -282,3 +282,16 @@ def test_prices_and_their_own_returns_keep_matching_on_integer_rows() -> None:
     with pytest.raises(InputError, match=r"prices has 4 rows labelled 0 to 3 but returns "
                        r"has 4 rows labelled 1 to 4"):  # the row before, but not the last
         bx.portfolio_returns(r, [30, 1], holdings="units", prices=prices.iloc[:4])
+
+
+def test_one_asset_weights_csv_read_with_index_col() -> None:
+    # pd.read_csv(..., index_col=0) of "asset,weight\nA,1": a 1 x 1 frame, a column of
+    # weights by asset, not a row named 'weight'
+    r = R[["A"]]
+    w = pd.DataFrame({"weight": [1.0]}, index=pd.Index(["A"], name="asset"))
+    got = bx.portfolio_returns(r, w).returns
+    assert got.equals(bx.portfolio_returns(r, [1.0]).returns)
+    row = pd.DataFrame({"A": [1.0]}, index=["weight"])  # the same, transposed
+    assert bx.portfolio_returns(r, row).returns.equals(got)
+    with pytest.raises(InputError, match=r"weights names 'B', which returns lacks"):
+        bx.portfolio_returns(r, pd.DataFrame({"weight": [1.0]}, index=["B"]))
