@@ -21,6 +21,7 @@ Labels, in this one place:
 from __future__ import annotations
 
 import datetime as dt
+import re
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -203,10 +204,21 @@ def _iso_date(label: str) -> bool:
     return text_dates(pd.Index([label], dtype=object)) is not None
 
 
+#: The shapes of dates written as text: 31/01/2020, 2020.1.31, 20200131, 2020Q1, Jan 2020.
+_DATE_SHAPE = re.compile(
+    r"\d{1,4}[-/. ]\d{1,2}[-/. ]\d{1,4}|^\s*\d{8}\s*$|\d{4}\s*-?Q[1-4]|Q[1-4]\s*-?\d{4}"
+    r"|(?i:\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s*\d"
+    r"|\d\s*(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec))")
+
+
 def _date_text(label: Any) -> bool:
-    """Text that some reader would take for a date ('31/01/2020', 'Jan 2020', '20200131')."""
+    """Text that some reader would take for a date ('31/01/2020', 'Jan 2020', '20200131').
+
+    A cheap look at its shape first (a long index of plain labels costs a regex per
+    label), then pandas' own parser, which is what would read it.
+    """
     if not isinstance(label, str) or not 6 <= len(label) <= 40 \
-            or not any(c.isdigit() for c in label):
+            or _DATE_SHAPE.search(label) is None:
         return False
     try:
         with warnings.catch_warnings():

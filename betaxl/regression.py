@@ -439,23 +439,24 @@ def rolling_beta(returns: ArrayLike, market: ArrayLike, window: int, *,
     return panel.frame(out)
 
 
-def _unstable(raw_xx: np.ndarray, sx: np.ndarray, sxx: np.ndarray, y_max: np.ndarray,
+def _unstable(sx: np.ndarray, sxx: np.ndarray, y_max: np.ndarray, x_max: np.ndarray,
               window: int) -> np.ndarray:
-    """Windows (rows) whose moment differences may have lost digits: refit those exactly.
+    """Windows whose moment differences may have lost digits: refit those exactly.
 
-    A bound on the rounding error, per window and for its widest column, from
-    ``sum(y^2) <= window max(y^2)`` and ``|sum(y)| <= window max|y|``, with x and y
-    centred on their means over the first window (``y_max`` is the largest ``|y - ȳ|``).
-    It is measured against the scale of beta, ``y_max / sigma_x`` (``sigma_x`` the
-    market's spread inside the window), never against an absolute number, so it does
-    not depend on the units of y; it is tiny unless the market's spread inside the
-    window is small next to its distance from the series' mean.  The arguments are
-    (rows, 1) or (rows, k) (one decision per window and column); so is the result.
+    A bound on the rounding error, per window (and column), with x and y centred on
+    their means over the first window.  Every window sum is a difference of running sums
+    over the two blocks of ``window`` rows the window touches, so its error is bounded
+    by the largest terms in those blocks, not in the window: ``y_max`` and ``x_max`` are
+    the largest ``|y - ȳ|`` and ``|x - x̄|`` there (a large value next door would
+    otherwise pass unseen).  It is measured against the scale of beta,
+    ``y_max / sigma_x`` (``sigma_x`` the market's spread inside the window), never
+    against an absolute number, so it does not depend on the units of y; it is tiny
+    unless the market's spread inside the window is small next to its size in the
+    neighbouring rows.  The arguments are (rows, 1) or (rows, k); so is the result.
     """
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        error_y = 4 * _EPS * window * y_max * (np.sqrt(raw_xx / window) + np.abs(sx)
-                                               / window) / sxx
-        error_x = 4 * _EPS * raw_xx / sxx
+        error_y = 4 * _EPS * window * y_max * (x_max + np.abs(sx) / window) / sxx
+        error_x = 4 * _EPS * window * x_max * x_max / sxx
         beta_scale = y_max * np.sqrt(window / sxx)
         stable = (error_y <= 0.5e-13 * beta_scale) & (error_x <= 0.5e-13)
     return ~stable
@@ -482,6 +483,7 @@ def _rolling_complete(y: np.ndarray, x: np.ndarray, window: int, out: np.ndarray
     cube = stacked.reshape(blocks, window, 2 * k)
     block_y = cube[:, :, :k]  # extremes of y per block, for the error bound below
     top = np.maximum(block_y.max(axis=(1, 2)), -block_y.min(axis=(1, 2)))
+    x_top = _blocks(np.abs(xc)[:, None], window).max(axis=(1, 2))
     size = _run_size(window)
     if size:
         # Running sums within runs of `size` rows (one small matrix product); the runs'
@@ -509,7 +511,8 @@ def _rolling_complete(y: np.ndarray, x: np.ndarray, window: int, out: np.ndarray
         # [S_y | S_xy], so this is one batched (1 x 2) @ (2 x k) product
         coef = np.hstack([-(sx / window) / sxx, 1.0 / sxx])
         np.matmul(coef[:, None, :], sums.reshape(-1, 2, k), out=out.reshape(-1, 1, k))
-    shaky = _unstable(raw_xx, sx, sxx, _pair_max(top, window, n), window)[:, 0]
+    shaky = _unstable(sx, sxx, _pair_max(top, window, n), _pair_max(x_top, window, n),
+                      window)[:, 0]
     for row in np.flatnonzero(shaky):
         rows = slice(row, row + window)
         out[row] = fit_columns(y[rows], x[rows][:, None])["beta"]
@@ -548,7 +551,8 @@ def _rolling_chunk(y: np.ndarray, x: np.ndarray, window: int, need: int) -> np.n
     with np.errstate(divide="ignore", invalid="ignore"):
         beta = sxy / sxx
         y_max = window_max(np.abs(yc), window)
-    shaky = _unstable(raw_xx, np.abs(sx), sxx, y_max, window)  # per window and column
+        x_max = window_max(np.abs(xc), window)
+    shaky = _unstable(sx, sxx, y_max, x_max, window)  # per window and column
     short = np.broadcast_to(count < need, beta.shape)
     beta[short] = np.nan
     suspect = ~short & shaky
