@@ -236,10 +236,15 @@ def _text_rows(index: pd.Index, arg: str) -> pd.DatetimeIndex | None:
     cannot be told from the text, and betaxl never guesses.
     """
     dates = text_dates(index)
-    if dates is not None or not any(_date_text(v) for v in index):
+    if dates is not None or not any(_date_text(v) or isinstance(v, (dt.date, np.datetime64))
+                                    for v in index):
         return dates
-    labels = list(index)
-    odd = next(v for v in labels if not (isinstance(v, str) and _iso_date(v)))
+    odd = next((v for v in index if not (isinstance(v, (dt.date, np.datetime64))
+                                         or isinstance(v, str) and _iso_date(v))), None)
+    if odd is None:
+        raise problem("", arg, "mixes kinds of dates (text and date objects, or several "
+                      "time zones, such as {v!r}); convert the index with "
+                      "pd.to_datetime(index, utc=True)", v=str(index[-1]))
     if _date_text(odd):
         raise problem("", arg, "has dates written as text that are not ISO (YYYY-MM-DD), "
                       "such as {v!r}; betaxl does not guess whether day or month comes "
@@ -263,11 +268,17 @@ def _zoned(index: pd.Index, arg: str) -> pd.Index:
     return pd.DatetimeIndex(stamps)
 
 
+def _plain(index: pd.Index) -> pd.Index:
+    """A categorical index as the index of its values (dates stay dates)."""
+    return pd.Index(index.to_numpy()) if isinstance(index, pd.CategoricalIndex) else index
+
+
 def row_dates(index: pd.Index | None) -> pd.DatetimeIndex | None:
     """The rows as dates, if they are dates (DatetimeIndex, PeriodIndex, date objects or
     ISO text); None otherwise.  Assumes :func:`check_rows` passed."""
     if index is None or isinstance(index, pd.RangeIndex):
         return None
+    index = _plain(index)
     if isinstance(index, pd.DatetimeIndex):
         return index
     if isinstance(index, pd.PeriodIndex):
@@ -292,6 +303,7 @@ def check_rows(index: pd.Index | None, *, arg: str) -> None:
     if not labelled(index):
         return
     assert index is not None
+    index = _plain(index)
     if isinstance(index, pd.MultiIndex):
         raise problem("", arg, "has rows labelled by {m} levels (a long table?); give one "
                       "row per date and one column per asset (DataFrame.unstack)",
@@ -763,16 +775,7 @@ def infer_periods_per_year(index: pd.Index | None, *, arg: str = "periods_per_ye
         return problem("", arg, "was not given and " + why + "; pass periods_per_year "
                        "(12 monthly, 4 quarterly, 52 weekly, 252 daily)", **values)
 
-    if isinstance(index, pd.PeriodIndex):
-        index = index.to_timestamp()
-    if index is not None and not isinstance(index, pd.DatetimeIndex):
-        if _date_like(index):
-            try:
-                index = pd.DatetimeIndex(pd.to_datetime(index))
-            except (TypeError, ValueError):
-                index = None
-        else:
-            index = text_dates(index)
+    index = row_dates(index)  # dates in any spelling check_rows accepts
     if not isinstance(index, pd.DatetimeIndex):
         raise refuse("{like} has no dates to infer it from", like=Arg(like))
     if len(index) < 3:

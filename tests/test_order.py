@@ -228,3 +228,27 @@ def test_calendar_rebalancing_reads_any_spelling_of_dates(index) -> None:
     assert got.returns.to_numpy() == pytest.approx(want, abs=0)
     via = bx.portfolio_returns(R.to_numpy(), [1, 1], rebalance="quarter", dates=index)
     assert via.returns.to_numpy() == pytest.approx(want, abs=0)
+
+
+@pytest.mark.parametrize("labels, message", [
+    (pd.Index([f"2020-0{i + 1}-01T00:00:00+0{i % 2}:00" for i in range(8)]),
+     "mixes kinds of dates"),
+    (pd.Index([DATES[0].date(), *DATES.strftime("%Y-%m-%d")[1:]], dtype=object),
+     "mixes kinds of dates"),
+    (pd.Index([DATES[0].date(), "x", "y", "z", "u", "v", "w", "t"], dtype=object),
+     "has the row label 'x' among dates"),
+])
+def test_dates_of_several_kinds_are_refused(labels, message) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for name, call in calls(R.set_axis(labels), M.to_numpy(), P.set_axis(labels)).items():
+            with pytest.raises(InputError, match=rf"^{name}: \w+ {message}"):
+                call()
+
+
+def test_categorical_dates_are_dates() -> None:
+    cats = pd.CategoricalIndex(DATES)
+    assert bx.risk_table(R.set_axis(cats), M.to_numpy()).n_obs.equals(
+        bx.risk_table(R, M).n_obs)
+    with pytest.raises(InputError, match=r"^ols_beta: returns has dates newest first"):
+        bx.ols_beta(R.set_axis(cats)[::-1], M.to_numpy())
