@@ -21,6 +21,8 @@ Labels, in this one place:
 from __future__ import annotations
 
 import datetime as dt
+import re
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -146,11 +148,18 @@ def _to_float(raw: np.ndarray, arg: str, names: Sequence[str] | None = None) -> 
             flat_out[pos] = value
     magnitude = np.abs(out)
     if (magnitude > MAX_MAGNITUDE).any():  # NaN compares False: missing values pass
-        row = int(np.argwhere(magnitude > MAX_MAGNITUDE)[0][0]) + 1
+        pos = int(np.flatnonzero(magnitude.reshape(-1) > MAX_MAGNITUDE)[0])
+        row = pos // (out.shape[1] if out.ndim == 2 and out.shape[1] else 1) + 1
         what = "an infinite value" if np.isinf(out).any() else "a value beyond 1e100"
         raise problem("", arg, "has {what} at row {row}; betaxl accepts numbers up to "
                       "1e100 in size (their squares must fit a double)", what=what, row=row)
     return out
+
+
+def _real(dtype: Any) -> bool:
+    """A pandas/numpy dtype of real numbers (not booleans, not complex), read as floats."""
+    return bool(pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
+                and not pd.api.types.is_complex_dtype(dtype))
 
 
 def _holds_bool(data: Any) -> bool:
@@ -177,45 +186,185 @@ def _date_like(index: pd.Index) -> bool:
 
 
 def text_dates(index: pd.Index) -> pd.DatetimeIndex | None:
-    """Row labels that are dates written as text (a CSV read with ``index_col=0``)."""
+    """Row labels that are dates written as text in ISO 8601 (YYYY-MM-DD...), else None."""
     if index.dtype.kind not in "OU" and not pd.api.types.is_string_dtype(index.dtype):
         return None
     if len(index) == 0 or not all(isinstance(v, str) and 6 <= len(v) <= 30
                                   and any(c in v for c in "-/.") for v in index):
         return None
     try:
-        return pd.DatetimeIndex(pd.to_datetime(index, format="ISO8601"))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return pd.DatetimeIndex(pd.to_datetime(index, format="ISO8601"))
     except (TypeError, ValueError, OverflowError):
         return None
+
+
+def _iso_date(label: str) -> bool:
+    return text_dates(pd.Index([label], dtype=object)) is not None
+
+
+#: The shapes of dates written as text: 31/01/2020, 2020.1.31, 20200131, 2020Q1, Jan 2020.
+_DATE_SHAPE = re.compile(
+    r"\d{1,4}[-/. ]\d{1,2}[-/. ]\d{1,4}|^\s*\d{8}\s*$|\d{4}\s*-?Q[1-4]|Q[1-4]\s*-?\d{4}"
+    r"|(?i:\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s*\d"
+    r"|\d\s*(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec))")
+
+
+def _date_text(label: Any) -> bool:
+    """Text that some reader would take for a date ('31/01/2020', 'Jan 2020', '20200131').
+
+    A cheap look at its shape first (a long index of plain labels costs a regex per
+    label), then pandas' own parser, which is what would read it.
+    """
+    if not isinstance(label, str) or not 6 <= len(label) <= 40 \
+            or _DATE_SHAPE.search(label) is None:
+        return False
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return not pd.isna(pd.to_datetime(label))
+    except (TypeError, ValueError, OverflowError):
+        return False
+
+
+def _text_rows(index: pd.Index, arg: str) -> pd.DatetimeIndex | None:
+    """Text row labels: ISO dates (as dates), other text (None), or refused.
+
+    A label set that mixes dates and other text, or holds dates written in any other
+    way than ISO 8601, is refused: whether '01/02/2020' is 1 February or 2 January
+    cannot be told from the text, and betaxl never guesses.
+    """
+    dates = text_dates(index)
+    if dates is not None or not any(_date_text(v) or isinstance(v, (dt.date, np.datetime64))
+                                    for v in index):
+        return dates
+    odd = next((v for v in index if not (isinstance(v, (dt.date, np.datetime64))
+                                         or isinstance(v, str) and _iso_date(v))), None)
+    if odd is None:
+        raise problem("", arg, "mixes kinds of dates (text and date objects, or several "
+                      "time zones, such as {v!r}); convert the index with "
+                      "pd.to_datetime(index, utc=True)", v=str(index[-1]))
+    if _date_text(odd):
+        raise problem("", arg, "has dates written as text that are not ISO (YYYY-MM-DD), "
+                      "such as {v!r}; betaxl does not guess whether day or month comes "
+                      "first: convert the index with pd.to_datetime(index, dayfirst=True) "
+                      "or pd.to_datetime(index, format='%d/%m/%Y')", v=odd)
+    raise problem("", arg, "has the row label {v!r} among dates; every row must be one "
+                  "period (drop total or note rows)", v=str(odd))
+
+
+def _zoned(index: pd.Index, arg: str) -> pd.Index:
+    """Dates held as Python objects (maybe in several time zones) as one DatetimeIndex."""
+    if index.dtype != object:
+        return index
+    stamps = [pd.Timestamp(v) for v in index]
+    aware = {s.tz is not None for s in stamps}
+    if len(aware) > 1:
+        raise problem("", arg, "mixes dates with and without a time zone; give every date "
+                      "a time zone (tz_localize) or none")
+    if aware == {True}:
+        return pd.DatetimeIndex([s.tz_convert("UTC") for s in stamps])
+    return pd.DatetimeIndex(stamps)
+
+
+def _plain(index: pd.Index) -> pd.Index:
+    """A categorical index as the index of its values (dates stay dates)."""
+    return pd.Index(index.to_numpy()) if isinstance(index, pd.CategoricalIndex) else index
+
+
+def row_dates(index: pd.Index | None) -> pd.DatetimeIndex | None:
+    """The rows as dates, if they are dates (DatetimeIndex, PeriodIndex, date objects or
+    ISO text); None otherwise.  Assumes :func:`check_rows` passed."""
+    if index is None or isinstance(index, pd.RangeIndex):
+        return None
+    index = _plain(index)
+    if isinstance(index, pd.DatetimeIndex):
+        return index
+    if isinstance(index, pd.PeriodIndex):
+        return index.to_timestamp()
+    if _date_like(index):
+        try:
+            return pd.DatetimeIndex(_zoned(index, "index"))
+        except (TypeError, ValueError, BetaxlError):
+            return None
+    return text_dates(index)
 
 
 def check_rows(index: pd.Index | None, *, arg: str) -> None:
     """Labelled rows must be unique, and dates (or numbers) in time order, oldest first.
 
-    betaxl refuses rather than sorts: a caller's other arguments may be matched to these
-    rows by position, and sorting one of them would silently pair the wrong rows.
+    Text labels are either all ISO dates (then checked as dates) or text that is not a
+    date (asset-style labels, left as they are); anything in between is refused
+    (:func:`_text_rows`), as is a missing label.  betaxl refuses rather than sorts: a
+    caller's other arguments may be matched to these rows by position, and sorting one
+    of them would silently pair the wrong rows.
     """
     if not labelled(index):
         return
     assert index is not None
+    index = _plain(index)
     if isinstance(index, pd.MultiIndex):
         raise problem("", arg, "has rows labelled by {m} levels (a long table?); give one "
                       "row per date and one column per asset (DataFrame.unstack)",
                       m=index.nlevels)
+    if index.hasnans:
+        row = int(np.flatnonzero(pd.isna(index))[0]) + 1
+        raise problem("", arg, "has no label (a missing date) at row {r}; every row needs "
+                      "its date (drop the row, or fix the index)", r=row)
     if not index.is_unique:
         twice = index[index.duplicated()][0]
         raise problem("", arg, "has the row label {v} more than once; every period must "
                       "appear once", v=_show(twice))
-    if not (_date_like(index) or pd.api.types.is_numeric_dtype(index.dtype)):
-        index = text_dates(index)  # dates written as text are in time order too
+    if _date_like(index):
+        index = _zoned(index, arg)
+    elif not pd.api.types.is_numeric_dtype(index.dtype):
+        index = _text_rows(index, arg)  # dates written as text are in time order too
         if index is None:
             return
-    if index.hasnans:
-        raise problem("", arg, "has a missing date in its index")
     if not index.is_monotonic_increasing:
         order = "newest first" if index.is_monotonic_decreasing else "not in time order"
         raise problem("", arg, "has dates {order}; betaxl needs them oldest first (sort "
                       "with .sort_index(); betaxl never reorders rows itself)", order=order)
+
+
+def by_label(given: pd.Index | None, target: pd.Index | None, *, arg: str,
+             like: str = "returns", extra_row: bool = False) -> bool:
+    """Whether ``arg``'s rows are matched to ``like``'s by label (else by position).
+
+    By label when both carry labels (any index but a RangeIndex); by position when at
+    most one does.  Two integer indexes, a RangeIndex among them, are both: they are
+    accepted only when matching by label and by position pick the same rows (prices
+    0..n for their own returns 1..n), and refused otherwise, since ``y.iloc[5:]``
+    against ``x.iloc[:5]`` could mean either.  ``extra_row``: ``arg`` also holds the row
+    before ``like``'s first (prices before the first return).
+    """
+    if given is None or target is None:
+        return False
+    if labelled(given) and labelled(target):
+        return True
+    if given.equals(target) or not (given.dtype.kind in "iu" and target.dtype.kind in "iu"):
+        return False
+    pos = np.asarray(given.get_indexer(target))
+    if extra_row and len(pos) and pos[0] > 0:
+        pos = np.concatenate([[pos[0] - 1], pos])
+    if len(given) == len(pos) and np.array_equal(pos, np.arange(len(given))):
+        return False  # the same rows either way
+    raise problem("", arg, "has {m} rows labelled {a} to {b} but {like} has {n} rows "
+                  "labelled {c} to {d}; betaxl does not guess whether to match them by "
+                  "label or position: give both the same index, or drop it "
+                  "(.reset_index(drop=True)) to match by position", like=Arg(like),
+                  m=len(given), n=len(target),
+                  a=_show(given[0]) if len(given) else "(none)",
+                  b=_show(given[-1]) if len(given) else "(none)",
+                  c=_show(target[0]) if len(target) else "(none)",
+                  d=_show(target[-1]) if len(target) else "(none)")
+
+
+def _matchable(index: pd.Index) -> pd.Index:
+    """Row labels as they are compared: ISO text dates as dates."""
+    dates = row_dates(index) if not isinstance(index, pd.DatetimeIndex) else None
+    return dates if dates is not None and not isinstance(index, pd.PeriodIndex) else index
 
 
 def _show(label: Any) -> str:
@@ -238,6 +387,7 @@ def row_positions(source: pd.Index, target: pd.Index, *, arg: str,
     """
     if source.equals(target):
         return None
+    source, target = _matchable(source), _matchable(target)
     try:
         pos = np.asarray(source.get_indexer(target))
     except (TypeError, ValueError) as exc:
@@ -273,23 +423,29 @@ def as_panel(data: ArrayLike, *, arg: str, min_rows: int = 0) -> Panel:
     """
     if data is None:
         raise problem("", arg, "is missing")
+    if isinstance(data, Mapping):  # {"A": [...], "B": [...]}: columns by name
+        try:
+            data = pd.DataFrame(dict(data))
+        except (TypeError, ValueError):
+            raise problem("", arg, "is a dict that is not a table: give one list of "
+                          "numbers per asset, all of the same length") from None
+    if isinstance(data, (list, tuple)) and any(isinstance(v, (pd.Series, pd.DataFrame))
+                                               for v in data):
+        raise problem("", arg, "is a list of pandas objects; combine them first with "
+                      "pd.concat(list, axis=1), which matches their rows by label")
     index: pd.Index | None = None
     named = False
     if isinstance(data, pd.DataFrame):
         names = tuple(str(c) for c in data.columns)
         named = labelled(data.columns)
         index = data.index
-        raw = data.to_numpy(dtype=object) if any(
-            not pd.api.types.is_numeric_dtype(t) or pd.api.types.is_bool_dtype(t)
-            for t in data.dtypes
-        ) else data.to_numpy(dtype=np.float64, na_value=np.nan)
+        raw = data.to_numpy(dtype=object) if not all(_real(t) for t in data.dtypes) \
+            else data.to_numpy(dtype=np.float64, na_value=np.nan)
     elif isinstance(data, pd.Series):
         names = (str(data.name) if data.name is not None else arg,)
         named = data.name is not None
         index = data.index
-        raw = (data.to_numpy(dtype=np.float64, na_value=np.nan)
-               if pd.api.types.is_numeric_dtype(data.dtype)
-               and not pd.api.types.is_bool_dtype(data.dtype)
+        raw = (data.to_numpy(dtype=np.float64, na_value=np.nan) if _real(data.dtype)
                else data.to_numpy(dtype=object)).reshape(-1, 1)
     else:
         try:
@@ -338,10 +494,18 @@ def as_array(data: ArrayLike, *, arg: str) -> np.ndarray:
     if isinstance(data, (pd.DataFrame, pd.Series)):
         panel = as_panel(data, arg=arg)
         return panel.values.reshape(data.shape)
-    raw = np.asarray(data, dtype=object) if isinstance(data, (list, tuple)) and \
-        _holds_bool(data) else np.asarray(data)
-    if raw.dtype.kind not in "iuf":
-        raw = np.asarray(data, dtype=object)
+    if data is None:
+        raise problem("", arg, "is missing")
+    try:
+        raw = np.asarray(data, dtype=object) if isinstance(data, (list, tuple)) and \
+            _holds_bool(data) else np.asarray(data)
+        if raw.dtype.kind not in "iuf":
+            raw = np.asarray(data, dtype=object)
+    except (ValueError, OverflowError):
+        raise problem("", arg, "is ragged: its rows have different lengths") from None
+    if raw.dtype == object and any(isinstance(v, (list, tuple, np.ndarray, Mapping))
+                                   for v in raw.reshape(-1)):
+        raise problem("", arg, "is ragged: its rows have different lengths")
     return _to_float(raw, arg)
 
 
@@ -373,13 +537,15 @@ def as_column(data: ArrayLike, *, arg: str, n: int, like: str = "returns",
     label (:func:`row_positions`); otherwise by position, and the lengths must agree.
     """
     if scalar_ok and np.ndim(data) == 0 and not isinstance(data, (pd.Series, pd.DataFrame)):
-        value = _to_float(np.asarray([data], dtype=object), arg)[0]
+        value = _to_float(np.asarray(data, dtype=object).reshape(1), arg)[0]
+        if np.isnan(value):
+            raise problem("", arg, "is missing (NaN); give a number, or leave it out")
         return np.full(n, value)
     panel = as_panel(data, arg=arg)
     if panel.k != 1:
         raise problem("", arg, "must be one column, got {k} columns", k=panel.k)
     values = panel.values[:, 0]
-    if labelled(panel.index) and labelled(index):
+    if by_label(panel.index, index, arg=arg, like=like):
         assert panel.index is not None and index is not None
         pos = row_positions(panel.index, index, arg=arg, like=like)
         return values if pos is None else values[pos]
@@ -399,13 +565,19 @@ def as_weights(data: ArrayLike, *, arg: str, k: int, like: str = "returns",
     sequences, and pandas objects with a RangeIndex, are matched by position.
     """
     keys: pd.Index | None = None
+    if data is None:
+        raise problem("", arg, "is missing")
     if isinstance(data, Mapping):  # {"A": 0.8, "B": 0.2}: labelled by asset, like a Series
         data = pd.Series(dict(data), dtype=object)
     if isinstance(data, pd.Series):
         keys = data.index if labelled(data.index) else None
         values = as_panel(data.reset_index(drop=True), arg=arg).values
     elif isinstance(data, pd.DataFrame):
-        if data.shape[0] == 1 and labelled(data.columns):
+        if data.shape == (1, 1) and labelled(data.index) and not (
+                names is not None and str(data.columns[0]) in names
+                and str(data.index[0]) not in names):
+            keys = data.index  # one asset's weight read with index_col=0: a column
+        elif data.shape[0] == 1 and labelled(data.columns):
             keys = data.columns
         elif data.shape[1] == 1 and labelled(data.index):
             keys = data.index
@@ -472,11 +644,13 @@ def align_table(data: ArrayLike, panel: Panel, *, arg: str, like: str = "returns
     if not isinstance(data, (pd.DataFrame, pd.Series)):
         return data
     frame = data.to_frame() if isinstance(data, pd.Series) else data
-    rows_by_label = labelled(frame.index) and labelled(panel.index)
+    rows_by_label = by_label(frame.index, panel.index, arg=arg, like=like,
+                             extra_row=extra_row)
     cols_by_name = labelled(frame.columns) and panel.named
     if not (rows_by_label or cols_by_name):
         return data
-    check_rows(frame.index, arg=arg)
+    checked = as_panel(frame, arg=arg)  # types and row order, before any reindexing
+    frame = pd.DataFrame(checked.values, index=frame.index, columns=frame.columns)
     if cols_by_name:
         given = pd.Index([str(c) for c in frame.columns])
         extra = given.difference(pd.Index(panel.names), sort=False)
@@ -491,7 +665,8 @@ def align_table(data: ArrayLike, panel: Panel, *, arg: str, like: str = "returns
                                                       fill_value=fill)
     if rows_by_label:
         assert panel.index is not None
-        target = panel.index
+        target = _matchable(panel.index)
+        frame = frame.set_axis(_matchable(frame.index), axis=0)
         if fill is not None:
             extra_rows = frame.index.difference(target, sort=False)
             if len(extra_rows):
@@ -525,6 +700,57 @@ def choice(value: Any, options: Sequence[S], *, arg: str) -> S:
                   opts=", ".join(repr(o) for o in options), value=value)
 
 
+def as_dates(dates: Any, index: pd.Index | None, n: int, *, arg: str = "dates",
+             like: str = "returns") -> pd.DatetimeIndex | None:
+    """The date of each of ``n`` rows: ``dates`` if given, else ``like``'s row dates.
+
+    Given dates must be dates (Timestamps, datetime64, PeriodIndex, date objects or ISO
+    text, never numbers, which would be read as nanoseconds after 1970), one per row,
+    each once and oldest first, and must agree with ``like``'s own dated rows if it has
+    them.  None if there are no dates anywhere.
+    """
+    own = row_dates(index)
+    if dates is None:
+        return own
+    if isinstance(dates, (str, bytes, Mapping, pd.DataFrame)) or np.ndim(dates) != 1:
+        raise problem("", arg, "must be a list of {n} dates, one per row of {like}",
+                      n=n, like=Arg(like))
+    values = pd.Index(list(dates), dtype=object) if not isinstance(dates, pd.Index) else dates
+    if len(values) != n:
+        raise problem("", arg, "has {m} dates but {like} has {n} rows", m=len(values), n=n,
+                      like=Arg(like))
+    if pd.api.types.is_numeric_dtype(values.dtype) or pd.api.types.is_bool_dtype(
+            values.dtype) or any(isinstance(v, (bool, int, float, np.number, Decimal,
+                                                Fraction)) and not pd.isna(v)
+                                 for v in values):
+        raise problem("", arg, "holds numbers where dates were expected; give dates "
+                      "(pd.to_datetime(...)) or ISO text such as '2020-01-31'")
+    check_rows(values, arg=arg)
+    stamps = row_dates(values)
+    if stamps is None:
+        raise problem("", arg, "must be dates, got {v!r}; give dates (pd.to_datetime(...)) "
+                      "or ISO text such as '2020-01-31'", v=str(values[0])[:40])
+    if own is not None:
+        a = own.tz_localize(None) if own.tz is not None else own
+        b = stamps.tz_localize(None) if stamps.tz is not None else stamps
+        if not np.array_equal(a.asi8, b.asi8):
+            row = int(np.flatnonzero(a.asi8 != b.asi8)[0])
+            raise problem("", arg, "disagrees with the dates of {like} at row {r} ({d} "
+                          "against {e}); leave {other} out to use the dates of {like}",
+                          like=Arg(like), r=row + 1, d=_show(stamps[row]),
+                          e=_show(own[row]), other=Arg(arg))
+    return stamps
+
+
+def whole(value: Any, *, arg: str) -> int:
+    """A whole number of rows (an int, or a float with no fraction), or a refusal."""
+    if isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)):
+        return int(value)
+    if isinstance(value, (float, np.floating)) and float(value).is_integer():
+        return int(value)
+    raise problem("", arg, "must be a whole number of rows, got {v!r}", v=value)
+
+
 def index_of(data: ArrayLike) -> pd.Index | None:
     """The pandas index of ``data``, if it has one."""
     return data.index if isinstance(data, (pd.DataFrame, pd.Series)) else None
@@ -549,16 +775,7 @@ def infer_periods_per_year(index: pd.Index | None, *, arg: str = "periods_per_ye
         return problem("", arg, "was not given and " + why + "; pass periods_per_year "
                        "(12 monthly, 4 quarterly, 52 weekly, 252 daily)", **values)
 
-    if isinstance(index, pd.PeriodIndex):
-        index = index.to_timestamp()
-    if index is not None and not isinstance(index, pd.DatetimeIndex):
-        if _date_like(index):
-            try:
-                index = pd.DatetimeIndex(pd.to_datetime(index))
-            except (TypeError, ValueError):
-                index = None
-        else:
-            index = text_dates(index)
+    index = row_dates(index)  # dates in any spelling check_rows accepts
     if not isinstance(index, pd.DatetimeIndex):
         raise refuse("{like} has no dates to infer it from", like=Arg(like))
     if len(index) < 3:

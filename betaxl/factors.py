@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ._data import ArrayLike, as_panel, as_returns, labelled, row_positions
+from ._data import ArrayLike, as_panel, as_returns, by_label, row_positions
 from .errors import DataError, problem, public
 from .regression import excess
 
@@ -294,7 +294,7 @@ def factor_betas(returns: ArrayLike, factors: ArrayLike, *,
     panel = as_returns(returns, arg="returns", min_rows=1)
     fpanel = as_panel(factors, arg="factors")
     fvalues = fpanel.values
-    if labelled(panel.index) and labelled(fpanel.index):  # dated factors: by date
+    if by_label(fpanel.index, panel.index, arg="factors"):  # dated factors: by date
         assert panel.index is not None and fpanel.index is not None
         pos = row_positions(fpanel.index, panel.index, arg="factors")
         fvalues = fvalues if pos is None else fvalues[pos]

@@ -17,8 +17,8 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from ._data import (ArrayLike, Panel, align_table, as_panel, as_returns, as_weights,
-                    check_rows, choice)
+from ._data import (ArrayLike, Panel, align_table, as_dates, as_panel, as_returns,
+                    as_weights, choice)
 from .errors import DataError, problem, public
 from .returns import INPUT_TYPES, InputType, checked_cash, returns_from, within_range
 from .schedule import check_cost, is_schedule, schedule_targets, turnover_costs
@@ -111,25 +111,12 @@ def start_weights(panel: Panel, weights: ArrayLike, holdings: str,
     return normalise(raw)
 
 
-def _period_keys(dates: Any, n: int, mode: str) -> np.ndarray:
+def _period_keys(stamps: pd.DatetimeIndex | None, n: int, mode: str) -> np.ndarray:
     """Calendar week (ISO: Monday to Sunday), month, quarter or year of each return row,
-    as integers."""
-    if dates is None:
-        raise problem("", "dates", "are needed to rebalance every {m}", m=mode)
-    try:
-        stamps = pd.DatetimeIndex(pd.to_datetime(pd.Series(list(dates)), errors="raise"))
-    except (TypeError, ValueError, OverflowError) as exc:
-        raise problem("", "dates", "must be dates ({e})",
-                      e=str(exc).splitlines()[0][:80]) from None
-    if len(stamps) != n:
-        raise problem("", "dates", "has {m} rows but {returns} has {n}", m=len(stamps), n=n)
-    if stamps.isna().any():
-        raise problem("", "dates", "is missing row {r}",
-                      r=int(np.flatnonzero(stamps.isna())[0]) + 1)
-    if (np.diff(stamps.asi8) <= 0).any():
-        row = int(np.flatnonzero(np.diff(stamps.asi8) <= 0)[0]) + 2
-        raise problem("", "dates", "must be in time order, oldest first, each date once; "
-                      "row {r} is not after the row before it", r=row)
+    as integers (the dates are checked by ``as_dates``)."""
+    if stamps is None:
+        raise problem("", "dates", "are needed to rebalance every {m}: give returns with "
+                      "dates as their index, or pass dates", m=mode)
     if mode == "week":
         return np.asarray(stamps.tz_localize(None).to_period("W-SUN").asi8
                           if stamps.tz is not None else stamps.to_period("W-SUN").asi8)
@@ -141,7 +128,7 @@ def _period_keys(dates: Any, n: int, mode: str) -> np.ndarray:
     return year
 
 
-def reset_rows(n: int, mode: str, dates: Any) -> np.ndarray:
+def reset_rows(n: int, mode: str, dates: pd.DatetimeIndex | None) -> np.ndarray:
     """True where period t starts from the target weights (row 0 always)."""
     reset = np.zeros(n, dtype=bool)
     if n:
@@ -253,12 +240,9 @@ def portfolio_returns(
     panel = as_returns(returns, arg="returns", min_rows=1)
     mode = choice(rebalance, REBALANCE_MODES, arg="rebalance")
     cost = check_cost(cost_bps)
-    if dates is None and isinstance(panel.index, pd.DatetimeIndex):
-        dates = panel.index
-    elif isinstance(dates, pd.Index):
-        check_rows(dates, arg="dates")
+    stamps = as_dates(dates, panel.index, panel.n)
     if is_schedule(weights):
-        target, changed = _schedule(panel, weights, holdings, dates)
+        target, changed = _schedule(panel, weights, holdings, stamps)
     else:
         target = start_weights(panel, weights, holdings, prices)
         changed = np.zeros(panel.n, dtype=bool)
@@ -272,7 +256,7 @@ def portfolio_returns(
                       name=panel.names[int(col)])
     r = np.where(held, r, 0.0)
     with np.errstate(all="ignore"):  # growth beyond a double's range is refused below
-        reset = reset_rows(panel.n, mode, dates) | changed
+        reset = reset_rows(panel.n, mode, stamps) | changed
         w0 = drift(r, target, reset)
         path = _path(panel, r, w0, target, mode, reset, cost)
     if not (np.isfinite(w0).all() and np.isfinite(path.growth.to_numpy()).all()):
@@ -282,16 +266,14 @@ def portfolio_returns(
 
 
 def _schedule(panel: Panel, weights: pd.DataFrame, holdings: str,
-              dates: Any) -> tuple[np.ndarray, np.ndarray]:
+              stamps: pd.DatetimeIndex | None) -> tuple[np.ndarray, np.ndarray]:
     """Scaled target weights per row and the rows where a new schedule row starts."""
     if choice(holdings, HOLDINGS, arg="holdings") != "weights":
         raise problem("", "holdings", "must be 'weights' with a weight schedule (dated "
                       "weights), got {h!r}", h=holdings)
-    if dates is None:
+    if stamps is None:
         raise problem("", "dates", "are needed with a weight schedule (dated weights): "
                       "index returns by date or pass dates")
-    stamps = pd.DatetimeIndex(pd.to_datetime(pd.Series(list(dates)), errors="coerce"))
-    _period_keys(stamps, panel.n, "year")  # the same date checks as calendar modes
     return schedule_targets(weights, panel.names, stamps, scale=normalise)
 
 
@@ -394,6 +376,11 @@ def equal_weight_returns(
         return _ew(prices, ret, np.full(len(ret), prices.k), weights, index, how)
     panel = returns_from(data, kind, arg="data", distributions=distributions)
     if how == "buy_and_hold":
+        gaps = np.argwhere(np.isnan(panel.values))
+        if gaps.size:
+            raise problem("", "data", "is missing row {r} of {name!r}; buy and hold needs "
+                          "every constituent's return (fill or drop that row first)",
+                          r=int(gaps[0][0]) + 1, name=panel.names[int(gaps[0][1])])
         path = portfolio_returns(panel.frame(panel.values), np.ones(panel.k))
         return _ew(panel, path.returns.to_numpy(), np.full(panel.n, panel.k),
                    path.weights_start.to_numpy(), panel.index, how)

@@ -26,10 +26,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._data import (ArrayLike, align_table, as_column, as_panel, as_returns, as_weights,
-                    no_total_loss)
+from ._data import (ArrayLike, align_table, as_column, as_dates, as_panel, as_returns,
+                    as_weights, choice, no_total_loss)
 from .errors import DataError, problem, public
-from .portfolio import Holdings, PortfolioPath, Rebalance, portfolio_returns
+from .portfolio import HOLDINGS, Holdings, PortfolioPath, Rebalance, portfolio_returns
 from .regression import check_fit, fit_columns
 from .schedule import aligned, is_schedule
 
@@ -190,6 +190,7 @@ def beta_reconcile(
     >>> round(rec.portfolio_beta - rec.weighted_beta_end, 12)
     0.0
     """
+    holdings = choice(holdings, HOLDINGS, arg="holdings")
     panel = as_returns(returns, arg="returns")
     x_all = as_column(market, arg="market", n=panel.n, index=panel.index)
     rf_all = (np.zeros(panel.n) if risk_free is None
@@ -209,9 +210,8 @@ def beta_reconcile(
     if prices is not None and holdings == "units":
         prices = as_panel(align_table(prices, panel, arg="prices", extra_row=True),
                           arg="prices").values[rows.start:rows.stop + 1]
-    if dates is None and isinstance(panel.index, pd.DatetimeIndex):
-        dates = panel.index
-    sub_dates = None if dates is None else list(dates)[rows]
+    stamps = as_dates(dates, panel.index, panel.n)
+    sub_dates = None if stamps is None else stamps[rows]
     r = panel.values[rows]
     assets = panel.frame(r, pd.RangeIndex(len(r))) if schedule else r  # labels to align
     path = portfolio_returns(assets, weights, rebalance=rebalance, dates=sub_dates,

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ._data import ArrayLike, FieldTable, Panel, as_column, as_returns, no_total_loss
+from ._data import (ArrayLike, FieldTable, Panel, as_column, as_returns, no_total_loss,
+                    whole)
 from .errors import Arg, DataError, problem, public
 
 __all__ = ["OLS_FIELDS", "OLSFit", "ols_beta", "rolling_beta"]
@@ -144,7 +145,13 @@ def _fit_scaled(y: np.ndarray, x: np.ndarray) -> dict[str, np.ndarray]:
 
 
 def _fit_centred(y: np.ndarray, x: np.ndarray) -> dict[str, np.ndarray]:
-    """Two-pass OLS: means over each column's own rows first, then centred products."""
+    """Corrected two-pass OLS: means over each column's own rows, then centred products.
+
+    The computed means are rounded, so the centred values do not sum to exactly zero;
+    each sum takes the correction ``- sum(xc) sum(yc) / n`` (Bjorck's corrected two-pass
+    algorithm), and the means absorb ``sum(xc) / n``.  Without it, data at a level of
+    1e9 with a spread of 1e-3 lose about ten digits of beta.
+    """
     valid = ~(np.isnan(y) | np.isnan(x))
     n = valid.sum(axis=0).astype(np.float64)
     safe_n = np.maximum(n, 1)
@@ -152,15 +159,18 @@ def _fit_centred(y: np.ndarray, x: np.ndarray) -> dict[str, np.ndarray]:
     my = np.where(valid, y, 0.0).sum(axis=0) / safe_n
     xc = np.where(valid, x - mx, 0.0)
     yc = np.where(valid, y - my, 0.0)
-    sxx = np.einsum("ij,ij->j", xc, xc)
-    syy = np.einsum("ij,ij->j", yc, yc)
-    sxy = np.einsum("ij,ij->j", xc, yc)
+    ex, ey = xc.sum(axis=0), yc.sum(axis=0)  # what rounding left of the means
+    sxx = np.einsum("ij,ij->j", xc, xc) - ex * ex / safe_n
+    syy = np.maximum(np.einsum("ij,ij->j", yc, yc) - ey * ey / safe_n, 0.0)
+    sxy = np.einsum("ij,ij->j", xc, yc) - ex * ey / safe_n
+    mx, my = mx + ex / safe_n, my + ey / safe_n
     scale = np.where(valid, np.abs(x), 0.0).max(axis=0, initial=0.0)
     flat = sxx <= n * (16 * _EPS * scale) ** 2
     with np.errstate(divide="ignore", invalid="ignore"):
         beta = np.where(flat, np.nan, sxy / np.where(flat, 1.0, sxx))
-        resid = yc - beta * xc
-    ssr = np.einsum("ij,ij->j", resid, resid)
+        resid = np.where(valid, yc - beta * xc, 0.0)
+    er = resid.sum(axis=0)
+    ssr = np.maximum(np.einsum("ij,ij->j", resid, resid) - er * er / safe_n, 0.0)
     return _finish(n, mx, my, sxx, syy, sxy, ssr, beta, flat)
 
 
@@ -345,19 +355,23 @@ def window_sums(a: np.ndarray, window: int) -> np.ndarray:
 
 
 def window_max(a: np.ndarray, window: int) -> np.ndarray:
-    """An upper bound on the largest value of ``a`` in each window, over all columns.
+    """An upper bound on the largest value of each column of ``a`` in each window.
 
     The maximum over the two blocks of ``window`` rows that a window can touch: O(n).
     """
-    block_max = _blocks(a, window).max(axis=(1, 2))
+    block_max = _blocks(a, window).max(axis=1)
     return _pair_max(block_max, window, a.shape[0])
 
 
 def _pair_max(block_max: np.ndarray, window: int, n: int) -> np.ndarray:
-    """Per window (rows window-1..n-1, as a column): the larger of its two blocks' maxima."""
+    """Per window (rows window-1..n-1): the larger of its two blocks' maxima.
+
+    ``block_max`` is (blocks,) or (blocks, k); the result is (rows, 1) or (rows, k).
+    """
     pair = block_max.copy()
     np.maximum(pair[1:], block_max[:-1], out=pair[1:])
-    return np.repeat(pair, window)[window - 1:n, None]
+    out = np.repeat(pair, window, axis=0)[window - 1:n]
+    return out[:, None] if out.ndim == 1 else out
 
 
 @public("rolling_beta")
@@ -404,14 +418,11 @@ def rolling_beta(returns: ArrayLike, market: ArrayLike, window: int, *,
     [None, None, 2.0, 2.0, 2.0]
     """
     panel, y, x = read_pair(returns, market)
-    if isinstance(window, bool) or not isinstance(window, (int, np.integer, float)) \
-            or float(window) != int(window):
-        raise problem("", "window", "must be a whole number of rows, got {w!r}", w=window)
-    window = int(window)
+    window = whole(window, arg="window")
     if not MIN_OBS <= window <= panel.n:
         raise problem("", "window", "must be between {lo} and the {n} rows of {returns}, "
                       "got {w}", lo=MIN_OBS, n=panel.n, w=window)
-    need = window if min_obs is None else int(min_obs)
+    need = window if min_obs is None else whole(min_obs, arg="min_obs")
     if not MIN_OBS <= need <= window:
         raise problem("", "min_obs", "must be between {lo} and window ({w}), got {m}",
                       lo=MIN_OBS, w=window, m=need)
@@ -429,26 +440,27 @@ def rolling_beta(returns: ArrayLike, market: ArrayLike, window: int, *,
     return panel.frame(out)
 
 
-def _unstable(raw_xx: np.ndarray, sx: np.ndarray, sxx: np.ndarray, y_max: np.ndarray,
+def _unstable(sx: np.ndarray, sxx: np.ndarray, y_max: np.ndarray, x_max: np.ndarray,
               window: int) -> np.ndarray:
-    """Windows (rows) whose moment differences may have lost digits: refit those exactly.
+    """Windows whose moment differences may have lost digits: refit those exactly.
 
-    A bound on the rounding error, per window and for its widest column, from
-    ``sum(y^2) <= window max(y^2)`` and ``|sum(y)| <= window max|y|``, with x and y
-    centred on their means over the first window (``y_max`` is the largest ``|y - ȳ|``).
-    It is measured against the scale of beta, ``y_max / sigma_x`` (``sigma_x`` the
-    market's spread inside the window), never against an absolute number, so it does
-    not depend on the units of y; it is tiny unless the market's spread inside the
-    window is small next to its distance from the series' mean.  All arguments are
-    (rows, 1).
+    A bound on the rounding error, per window (and column), with x and y centred on
+    their means over the first window.  Every window sum is a difference of running sums
+    over the two blocks of ``window`` rows the window touches, so its error is bounded
+    by the largest terms in those blocks, not in the window: ``y_max`` and ``x_max`` are
+    the largest ``|y - ȳ|`` and ``|x - x̄|`` there (a large value next door would
+    otherwise pass unseen).  It is measured against the scale of beta,
+    ``y_max / sigma_x`` (``sigma_x`` the market's spread inside the window), never
+    against an absolute number, so it does not depend on the units of y; it is tiny
+    unless the market's spread inside the window is small next to its size in the
+    neighbouring rows.  The arguments are (rows, 1) or (rows, k); so is the result.
     """
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        error_y = 4 * _EPS * window * y_max * (np.sqrt(raw_xx / window) + np.abs(sx)
-                                               / window) / sxx
-        error_x = 4 * _EPS * raw_xx / sxx
+        error_y = 4 * _EPS * window * y_max * (x_max + np.abs(sx) / window) / sxx
+        error_x = 4 * _EPS * window * x_max * x_max / sxx
         beta_scale = y_max * np.sqrt(window / sxx)
         stable = (error_y <= 0.5e-13 * beta_scale) & (error_x <= 0.5e-13)
-    return ~stable[:, 0]
+    return ~stable
 
 
 def _rolling_complete(y: np.ndarray, x: np.ndarray, window: int, out: np.ndarray) -> None:
@@ -472,6 +484,7 @@ def _rolling_complete(y: np.ndarray, x: np.ndarray, window: int, out: np.ndarray
     cube = stacked.reshape(blocks, window, 2 * k)
     block_y = cube[:, :, :k]  # extremes of y per block, for the error bound below
     top = np.maximum(block_y.max(axis=(1, 2)), -block_y.min(axis=(1, 2)))
+    x_top = _blocks(np.abs(xc)[:, None], window).max(axis=(1, 2))
     size = _run_size(window)
     if size:
         # Running sums within runs of `size` rows (one small matrix product); the runs'
@@ -499,7 +512,8 @@ def _rolling_complete(y: np.ndarray, x: np.ndarray, window: int, out: np.ndarray
         # [S_y | S_xy], so this is one batched (1 x 2) @ (2 x k) product
         coef = np.hstack([-(sx / window) / sxx, 1.0 / sxx])
         np.matmul(coef[:, None, :], sums.reshape(-1, 2, k), out=out.reshape(-1, 1, k))
-    shaky = _unstable(raw_xx, sx, sxx, _pair_max(top, window, n), window)
+    shaky = _unstable(sx, sxx, _pair_max(top, window, n), _pair_max(x_top, window, n),
+                      window)[:, 0]
     for row in np.flatnonzero(shaky):
         rows = slice(row, row + window)
         out[row] = fit_columns(y[rows], x[rows][:, None])["beta"]
@@ -538,8 +552,8 @@ def _rolling_chunk(y: np.ndarray, x: np.ndarray, window: int, need: int) -> np.n
     with np.errstate(divide="ignore", invalid="ignore"):
         beta = sxy / sxx
         y_max = window_max(np.abs(yc), window)
-    shaky = _unstable(raw_xx.max(axis=1, keepdims=True), np.abs(sx).max(axis=1, keepdims=True),
-                      sxx.min(axis=1, keepdims=True), y_max, window)[:, None]
+        x_max = window_max(np.abs(xc), window)
+    shaky = _unstable(sx, sxx, y_max, x_max, window)  # per window and column
     short = np.broadcast_to(count < need, beta.shape)
     beta[short] = np.nan
     suspect = ~short & shaky

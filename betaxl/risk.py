@@ -168,7 +168,7 @@ def risk_table(
         periods_per_year = infer_periods_per_year(dates)
     try:
         t = float(periods_per_year)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         t = float("nan")
     if not np.isfinite(t) or t <= 0 or isinstance(periods_per_year, bool):
         raise problem("", "periods_per_year", "must be a positive number (12 for monthly "
@@ -224,6 +224,7 @@ def _measures(rr: np.ndarray, bb: np.ndarray, ff: np.ndarray, valid: np.ndarray,
     specific = np.sqrt(stats["ssr"] / n) * root_t
     tracking = np.sqrt((active_dev * active_dev).sum(axis=0) / n) * root_t
     m2 = annual_f + (annual_return - annual_f) * annual_std_b / annual_std
+    m2 = np.where(np.isfinite(m2), m2, np.nan)  # a constant asset: no M2, nor its excess
     measures = {
         "n_obs": n, "mean": mu, "variance": variance,
         "variance_sample": variance * n / (n - 1), "std": std,

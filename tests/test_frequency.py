@@ -85,3 +85,17 @@ def test_explicit_periods_per_year_always_wins() -> None:
     arrays = bx.risk_table([0.01, 0.02, -0.01, 0.0], [0.0, 0.01, -0.02, 0.01],
                            periods_per_year=4)
     assert (arrays.annual_std / arrays.std).iloc[0] == pytest.approx(2.0, rel=1e-14)
+
+
+def test_a_constant_asset_has_no_m2_nor_m2_excess() -> None:
+    # sigma_p = 0: M2 is undefined, and so are both its excesses (not +inf)
+    t = bx.risk_table([[0.01, 0.02]] * 3 + [[0.01, -0.01]],
+                      [0.01, -0.02, 0.02, 0.01], periods_per_year=4)
+    for name in ("sharpe", "m2", "m2_excess_geometric", "m2_excess_arithmetic"):
+        value = getattr(t, name)
+        assert np.isnan(value.iloc[0]), name
+        assert np.isfinite(value.iloc[1]), name
+    # the excesses follow M2 exactly where it exists
+    m2, b = t.m2.iloc[1], t.benchmark_annual_return.iloc[1]
+    assert t.m2_excess_arithmetic.iloc[1] == m2 - b
+    assert t.m2_excess_geometric.iloc[1] == (1 + m2) / (1 + b) - 1

@@ -207,3 +207,91 @@ def test_column_and_weight_order_never_matter(cols, keys, raw) -> None:
     rec = bx.beta_reconcile(base[list(cols)], market, weights[list(keys)])
     assert rec.portfolio_beta == pytest.approx(
         bx.beta_reconcile(base, market, weights.to_numpy()).portfolio_beta, rel=1e-13)
+
+
+@pytest.mark.parametrize("spelling", ["units", "Units", " UNITS ", "units\t"])
+def test_units_are_matched_by_name_whatever_the_spelling_of_holdings(spelling) -> None:
+    # every accepted spelling of a mode behaves as the canonical one
+    prices = pd.DataFrame({"A": [10.0, 11, 12, 11, 13], "B": [200.0, 190, 210, 220, 205]},
+                          pd.date_range("2019-12-31", periods=5, freq="ME"))
+    r = bx.to_returns(prices)
+    m = pd.Series([0.01, 0.03, -0.02, 0.04], r.index)
+    want = bx.beta_reconcile(r, m, [30, 1], holdings="units", prices=prices).portfolio_beta
+    for p in (prices, prices[["B", "A"]]):
+        got = bx.beta_reconcile(r, m, [30, 1], holdings=spelling, prices=p)
+        assert got.portfolio_beta == pytest.approx(want, abs=1e-15)
+        path = bx.portfolio_returns(r, [30, 1], holdings=spelling, prices=p)
+        assert path.weights_start.iloc[0].to_numpy() == pytest.approx([0.6, 0.4], abs=1e-15)
+    with pytest.raises(InputError, match=r"^beta_reconcile: holdings must be one of"):
+        bx.beta_reconcile(r, m, [30, 1], holdings="shares", prices=prices)
+
+
+@pytest.mark.parametrize("spelling", [lambda d: d.strftime("%Y-%m-%d"), lambda d: d])
+def test_distributions_labelled_by_iso_text_are_matched_not_dropped(spelling) -> None:
+    prices = pd.DataFrame({"B": [20.0, 20, 20, 20]},
+                          pd.date_range("2019-12-31", periods=4, freq="ME"))
+    paid = pd.DataFrame({"B": [1.0]}, index=spelling(pd.DatetimeIndex(["2020-02-29"])))
+    for p, d in ((prices, paid), (prices.set_axis(prices.index.strftime("%Y-%m-%d")), paid)):
+        got = bx.to_returns(p, distributions=d)["B"].to_numpy()
+        assert got == pytest.approx([0.0, 0.05, 0.0], abs=1e-15)
+        ew = bx.equal_weight_returns(p, input_type="prices", distributions=d)
+        assert ew.returns.to_numpy() == pytest.approx([0.0, 0.05, 0.0], abs=1e-15)
+    elsewhere = pd.DataFrame({"B": [1.0]}, index=["2020-03-15"])
+    with pytest.raises(InputError, match=r"distributions has rows 2020-03-15.*would be lost"):
+        bx.to_returns(prices, distributions=elsewhere)
+
+
+def test_integer_labels_that_disagree_are_refused() -> None:
+    y = pd.Series(np.arange(10.0) / 100)
+    x = pd.Series(np.r_[np.arange(5.0), -np.arange(5.0)] / 100)
+    for returns, market in ((y.iloc[5:], x.iloc[:5]), (y.iloc[5:].set_axis(range(5, 10)),
+                                                       x.iloc[:5]),
+                            (y.iloc[:5], x.iloc[5:])):
+        with pytest.raises(InputError, match=r"^ols_beta: market has 5 rows labelled .* "
+                           r"but returns has 5 rows labelled .*reset_index\(drop=True\)"):
+            bx.ols_beta(returns, market)
+    # identical RangeIndexes, or one side without an index: by position
+    assert float(bx.ols_beta(y.iloc[5:], x.iloc[5:]).beta.iloc[0]) == pytest.approx(-1.0)
+    assert float(bx.ols_beta(y.iloc[5:], x.iloc[:5].to_numpy()).beta.iloc[0]) == \
+        pytest.approx(1.0)
+    # both labelled (not RangeIndex): by label, a superset allowed
+    lab = pd.Series(x.to_numpy(), index=pd.Index(np.arange(10) * 10))
+    sub = pd.Series(y.to_numpy()[5:], index=pd.Index(np.arange(5, 10) * 10))
+    assert float(bx.ols_beta(sub, lab).beta.iloc[0]) == pytest.approx(-1.0)
+    r = pd.DataFrame({"A": np.arange(30.0) / 100}, index=range(5, 35))
+    with pytest.raises(InputError, match=r"^risk_table: benchmark has 30 rows labelled 0 to "
+                       r"29 but returns has 30 rows labelled 5 to 34"):
+        bx.risk_table(r, pd.Series(np.linspace(0, 0.1, 30)), periods_per_year=12)
+    with pytest.raises(InputError, match=r"^to_returns: distributions has 2 rows labelled"):
+        bx.to_returns(pd.DataFrame({"A": [1.0, 2, 3]}), distributions=pd.DataFrame(
+            {"A": [0.0, 1.0]}, index=[1, 2]))
+
+
+def test_prices_and_their_own_returns_keep_matching_on_integer_rows() -> None:
+    # to_returns(prices 0..n) gives returns 1..n: by label and by position agree
+    prices = pd.DataFrame({"A": [10.0, 11, 12, 11, 13], "B": [200.0, 190, 210, 220, 205]})
+    r = bx.to_returns(prices)
+    assert list(r.index) == [1, 2, 3, 4]
+    m = pd.Series([0.01, 0.03, -0.02, 0.04], r.index)
+    got = bx.beta_reconcile(r, m, [30, 1], holdings="units", prices=prices)
+    want = bx.beta_reconcile(r.to_numpy(), m.to_numpy(), [30, 1], holdings="units",
+                             prices=prices.to_numpy())
+    assert got.portfolio_beta == pytest.approx(want.portfolio_beta, abs=1e-15)
+    with pytest.raises(InputError, match=r"prices must be 5 x 2 \(one row before"):
+        bx.portfolio_returns(r, [30, 1], holdings="units", prices=prices.iloc[1:])
+    with pytest.raises(InputError, match=r"prices has 4 rows labelled 0 to 3 but returns "
+                       r"has 4 rows labelled 1 to 4"):  # the row before, but not the last
+        bx.portfolio_returns(r, [30, 1], holdings="units", prices=prices.iloc[:4])
+
+
+def test_one_asset_weights_csv_read_with_index_col() -> None:
+    # pd.read_csv(..., index_col=0) of "asset,weight\nA,1": a 1 x 1 frame, a column of
+    # weights by asset, not a row named 'weight'
+    r = R[["A"]]
+    w = pd.DataFrame({"weight": [1.0]}, index=pd.Index(["A"], name="asset"))
+    got = bx.portfolio_returns(r, w).returns
+    assert got.equals(bx.portfolio_returns(r, [1.0]).returns)
+    row = pd.DataFrame({"A": [1.0]}, index=["weight"])  # the same, transposed
+    assert bx.portfolio_returns(r, row).returns.equals(got)
+    with pytest.raises(InputError, match=r"weights names 'B', which returns lacks"):
+        bx.portfolio_returns(r, pd.DataFrame({"weight": [1.0]}, index=["B"]))

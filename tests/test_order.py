@@ -6,6 +6,8 @@ to the rows by position, and sorting one of them would silently pair the wrong r
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -72,8 +74,8 @@ def test_numeric_and_period_indexes_are_checked_too() -> None:
 
 def test_calendar_dates_out_of_order_or_twice() -> None:
     for dates in (list(DATES[::-1]), list(DATES[[0, 1, 1, 2, 3, 4, 5, 6]])):
-        with pytest.raises(InputError, match=r"^portfolio_returns: dates must be in time "
-                           r"order, oldest first, each date once"):
+        with pytest.raises(InputError, match=r"^portfolio_returns: dates has (dates newest "
+                           r"first|the row label 2020-02-29 more than once)"):
             bx.portfolio_returns(R.to_numpy(), [1, 1], rebalance="month", dates=dates)
 
 
@@ -95,3 +97,158 @@ def test_rolling_windows_never_look_ahead(gaps: bool) -> None:
     path_before = bx.portfolio_returns(R, [1, 2]).returns.to_numpy()
     path_after = bx.portfolio_returns(R.iloc[:5], [1, 2]).returns.to_numpy()
     np.testing.assert_array_equal(path_before[:5], path_after)
+
+
+# A text index is ISO dates (then checked as dates), plain text, or refused before use.
+UK = DATES.strftime("%d/%m/%Y")
+
+
+@pytest.mark.parametrize("labels", [
+    DATES.strftime("%d/%m/%Y"), DATES.strftime("%m/%d/%Y"), DATES.strftime("%b %Y"),
+    DATES.strftime("%Y%m%d"), DATES.strftime("%d %B %Y"), DATES.strftime("%d.%m.%Y"),
+])
+@pytest.mark.parametrize("order", ["oldest first", "newest first"])
+def test_non_iso_text_dates_are_refused_by_every_function(labels, order) -> None:
+    # whichever order, never used: '01/02/2020' could be either month
+    step = 1 if order == "oldest first" else -1
+    r, m = R.set_axis(labels)[::step], M.set_axis(labels)[::step]
+    p = P.set_axis(labels)[::step]
+    for name, call in calls(r, m, p).items():
+        with pytest.raises(InputError, match=rf"^{name}: \w+ has dates written as text "
+                           r"that are not ISO .*pd.to_datetime\(index, dayfirst=True\)"):
+            call()
+
+
+def test_text_dates_matched_against_real_dates_are_refused_not_guessed() -> None:
+    # day-first text against a daily market: pandas would read 01/02 as 2 January
+    daily = pd.Series(RNG.normal(0, 0.01, 400), pd.date_range("2020-01-01", periods=400))
+    uk = R.set_axis(UK)
+    with pytest.raises(InputError, match=r"^ols_beta: returns has dates written as text"):
+        bx.ols_beta(uk, daily)
+    with pytest.raises(InputError, match=r"^ols_beta: market has dates written as text"):
+        bx.ols_beta(R, M.set_axis(UK))
+
+
+@pytest.mark.parametrize("odd", ["Total", "Average", "n/a", "x-y"])
+def test_a_note_row_among_iso_dates_is_refused(odd: str) -> None:
+    labels = [*DATES.strftime("%Y-%m-%d")[:-1], odd]
+    r, m, p = R.set_axis(labels), M.set_axis(labels), P.set_axis(labels)
+    for name, call in calls(r, m, p).items():
+        with pytest.raises(InputError, match=rf"^{name}: \w+ has the row label {odd!r} "
+                           "among dates"):
+            call()
+
+
+@pytest.mark.parametrize("blank", [np.nan, None, pd.NaT])
+def test_a_missing_row_label_is_refused(blank) -> None:
+    iso = list(DATES.strftime("%Y-%m-%d"))
+    iso[3] = blank
+    for labels in (iso, [*DATES[:3], blank, *DATES[4:]], [0.0, 1.0, 2.0, np.nan, 4, 5, 6, 7]):
+        with pytest.raises(InputError, match=r"^ols_beta: returns has no label \(a missing "
+                           r"date\) at row 4"):
+            bx.ols_beta(R.set_axis(pd.Index(labels, dtype=object)), M.to_numpy())
+    with pytest.raises(InputError, match=r"^to_returns: prices has no label"):
+        bx.to_returns(P.set_axis(pd.Index(iso, dtype=object)))
+
+
+def test_plain_text_labels_stay_accepted() -> None:
+    labels = [f"period {i}" for i in range(8)]  # digits, but no date
+    assert bx.ols_beta(R.set_axis(labels), M.set_axis(labels)).beta.to_numpy() == \
+        pytest.approx(bx.ols_beta(R, M).beta.to_numpy(), abs=1e-15)
+
+
+def test_units_start_weights_never_come_from_the_wrong_end() -> None:
+    prices = pd.DataFrame({"A": [10.0, 11, 12], "B": [20.0, 19, 21]},
+                          index=["31/03/2020", "29/02/2020", "31/01/2020"])
+    with pytest.raises(InputError, match=r"^to_returns: prices has dates written as text"):
+        bx.to_returns(prices)
+    with pytest.raises(InputError, match=r"^portfolio_returns: returns has dates written"):
+        bx.portfolio_returns(R.set_axis(UK)[::-1], [1, 1], holdings="units", prices=prices)
+
+
+def test_sorted_dates_in_several_time_zones_are_in_time_order() -> None:
+    stamps = [d.tz_localize("UTC") if i % 2 else d.tz_localize("Europe/London")
+              for i, d in enumerate(DATES)]
+    index = pd.Index(stamps, dtype=object)
+    assert bx.ols_beta(R.set_axis(index), M.to_numpy()).beta.to_numpy() == \
+        pytest.approx(bx.ols_beta(R, M).beta.to_numpy(), abs=0)
+    with pytest.raises(InputError, match=r"has dates newest first"):
+        bx.ols_beta(R.set_axis(index)[::-1], M.to_numpy())
+    naive = pd.Index([*stamps[:4], *DATES[4:]], dtype=object)
+    with pytest.raises(InputError, match=r"mixes dates with and without a time zone"):
+        bx.ols_beta(R.set_axis(naive), M.to_numpy())
+
+
+@pytest.mark.parametrize("dates, message", [
+    (list(range(8)), "dates holds numbers where dates were expected"),
+    (np.arange(8.0) * 1e15, "dates holds numbers where dates were expected"),
+    ([True] * 8, "dates holds numbers where dates were expected"),
+    (["x"] * 8, "dates has the row label x more than once"),
+    ([f"p{i}" for i in range(8)], "dates must be dates, got 'p0'"),
+    (list(UK), "dates has dates written as text that are not ISO"),
+    ("2020-01-31", "dates must be a list of 8 dates"),
+    (DATES[:5], "dates has 5 dates but returns has 8 rows"),
+])
+def test_dates_argument_must_be_dates(dates, message) -> None:
+    for name, call in (
+        ("portfolio_returns", lambda: bx.portfolio_returns(R.to_numpy(), [1, 1],
+                                                           rebalance="quarter", dates=dates)),
+        ("beta_reconcile", lambda: bx.beta_reconcile(R.to_numpy(), M.to_numpy(), [1, 1],
+                                                     rebalance="quarter", dates=dates)),
+    ):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            with pytest.raises(InputError, match=rf"^{name}: {message}"):
+                call()
+
+
+def test_dates_that_contradict_the_returns_dates_are_refused() -> None:
+    shifted = DATES + pd.DateOffset(months=1)
+    for name, call in (
+        ("portfolio_returns", lambda: bx.portfolio_returns(R, [1, 1], rebalance="quarter",
+                                                           dates=shifted)),
+        ("beta_reconcile", lambda: bx.beta_reconcile(R, M, [1, 1], rebalance="quarter",
+                                                     dates=shifted)),
+    ):
+        with pytest.raises(InputError, match=rf"^{name}: dates disagrees with the dates of "
+                           r"returns at row 1 \(2020-02-29 against 2020-01-31\)"):
+            call()
+    # the same dates in another spelling agree
+    same = bx.portfolio_returns(R, [1, 1], rebalance="quarter",
+                                dates=list(DATES.strftime("%Y-%m-%d")))
+    assert same.returns.equals(bx.portfolio_returns(R, [1, 1], rebalance="quarter").returns)
+
+
+@pytest.mark.parametrize("index", [
+    DATES.to_period("M"), pd.Index(DATES.strftime("%Y-%m-%d")),
+    pd.Index([d.date() for d in DATES], dtype=object)])
+def test_calendar_rebalancing_reads_any_spelling_of_dates(index) -> None:
+    want = bx.portfolio_returns(R, [1, 1], rebalance="quarter").returns.to_numpy()
+    got = bx.portfolio_returns(R.set_axis(index), [1, 1], rebalance="quarter")
+    assert got.returns.to_numpy() == pytest.approx(want, abs=0)
+    via = bx.portfolio_returns(R.to_numpy(), [1, 1], rebalance="quarter", dates=index)
+    assert via.returns.to_numpy() == pytest.approx(want, abs=0)
+
+
+@pytest.mark.parametrize("labels, message", [
+    (pd.Index([f"2020-0{i + 1}-01T00:00:00+0{i % 2}:00" for i in range(8)]),
+     "mixes kinds of dates"),
+    (pd.Index([DATES[0].date(), *DATES.strftime("%Y-%m-%d")[1:]], dtype=object),
+     "mixes kinds of dates"),
+    (pd.Index([DATES[0].date(), "x", "y", "z", "u", "v", "w", "t"], dtype=object),
+     "has the row label 'x' among dates"),
+])
+def test_dates_of_several_kinds_are_refused(labels, message) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for name, call in calls(R.set_axis(labels), M.to_numpy(), P.set_axis(labels)).items():
+            with pytest.raises(InputError, match=rf"^{name}: \w+ {message}"):
+                call()
+
+
+def test_categorical_dates_are_dates() -> None:
+    cats = pd.CategoricalIndex(DATES)
+    assert bx.risk_table(R.set_axis(cats), M.to_numpy()).n_obs.equals(
+        bx.risk_table(R, M).n_obs)
+    with pytest.raises(InputError, match=r"^ols_beta: returns has dates newest first"):
+        bx.ols_beta(R.set_axis(cats)[::-1], M.to_numpy())

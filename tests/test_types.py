@@ -7,6 +7,7 @@ a missing value, like NaN and None.
 
 from __future__ import annotations
 
+import warnings
 from decimal import Decimal
 from fractions import Fraction
 
@@ -143,3 +144,118 @@ def test_conversions_check_types_too() -> None:
     assert series.iloc[1] == pytest.approx(0.5, abs=1e-15)
     with pytest.raises(InputError, match=r"^simple_to_log: returns has a return at or below"):
         bx.simple_to_log([-1.0])
+
+
+@pytest.mark.parametrize("make", [
+    lambda v: pd.DataFrame({"A": v}), lambda v: pd.Series(v, name="A"), np.asarray,
+    lambda v: list(v), lambda v: pd.DataFrame({"A": v}).astype(object)])
+def test_complex_numbers_are_refused_not_cut_to_their_real_part(make) -> None:
+    values = np.array([0.1 + 1j, 0.2, 0.3, 0.1])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no ComplexWarning either
+        with pytest.raises(InputError, match=r"^ols_beta: returns has a non-numeric value "
+                           r"'\(0.1\+1j\)' at row 1"):
+            bx.ols_beta(make(values), [0.1, 0.2, 0.25, 0.0])
+        with pytest.raises(InputError, match=r"^ols_beta: market has a non-numeric value"):
+            bx.ols_beta([0.1, 0.2, 0.25, 0.0], make(values))
+        with pytest.raises(InputError, match=r"^simple_to_log: returns has a non-numeric"):
+            bx.simple_to_log(make(values))
+    # a complex dtype holding real numbers only is still refused: the dtype is the promise
+    with pytest.raises(InputError, match=r"non-numeric value '\(0.1\+0j\)'"):
+        bx.ols_beta(pd.DataFrame({"A": values.real.astype(complex)}), [0.1, 0.2, 0.25, 0.0])
+
+
+R4 = pd.DataFrame({"A": [0.01, 0.03, -0.02, 0.04, 0.0], "B": [0.02, -0.01, 0.0, 0.01, 0.03]},
+                  index=pd.date_range("2020-01-31", periods=5, freq="ME"))
+M4 = pd.Series([0.01, 0.02, -0.01, 0.03, 0.01], index=R4.index)
+NAN, INF = float("nan"), float("inf")
+
+# (call, the one-line message it must give): the ways users break things, each answered
+# by a BetaxlError naming the function and the argument, with no warning on the way.
+BAD = [
+    (lambda: bx.rolling_beta(R4, M4, NAN), r"rolling_beta: window must be a whole number"),
+    (lambda: bx.rolling_beta(R4, M4, INF), r"rolling_beta: window must be a whole number"),
+    (lambda: bx.rolling_beta(R4, M4, "3"), r"rolling_beta: window must be a whole number"),
+    (lambda: bx.rolling_beta(R4, M4, 10**400), r"rolling_beta: window must be between"),
+    (lambda: bx.rolling_beta(R4, M4, 3, min_obs="abc"), r"rolling_beta: min_obs must be a "
+     r"whole number of rows, got 'abc'"),
+    (lambda: bx.rolling_beta(R4, M4, 3, min_obs=NAN), r"rolling_beta: min_obs must be a whole"),
+    (lambda: bx.rolling_beta(R4, M4, 3, min_obs=[3]), r"rolling_beta: min_obs must be a whole"),
+    (lambda: bx.rolling_beta(R4, M4, 3, min_obs=3.7), r"rolling_beta: min_obs must be a whole "
+     r"number of rows, got 3.7"),
+    (lambda: bx.rolling_beta(R4, M4, 3, min_obs="4"), r"rolling_beta: min_obs must be a whole"),
+    (lambda: bx.rolling_beta(R4, M4, 3, min_obs=True), r"rolling_beta: min_obs must be a whole"),
+    (lambda: bx.simple_to_log(INF), r"simple_to_log: returns has an infinite value at row 1"),
+    (lambda: bx.simple_to_log(10**400), r"simple_to_log: returns has a value beyond 1e100"),
+    (lambda: bx.log_to_simple(1e200), r"log_to_simple: log_returns has a value beyond 1e100"),
+    (lambda: bx.log_to_simple(np.float64(INF)), r"log_to_simple: log_returns has an infinite"),
+    (lambda: bx.log_to_simple(np.array([[0.1, INF], [0.2, 0.3]])), r"log_to_simple: "
+     r"log_returns has an infinite value at row 1"),
+    (lambda: bx.log_to_simple(np.array([[0.1, 0.2], [0.2, INF]])), r"log_to_simple: "
+     r"log_returns has an infinite value at row 2"),
+    (lambda: bx.simple_to_log([[0.1, 0.2], [0.3]]), r"simple_to_log: returns is ragged"),
+    (lambda: bx.simple_to_log([0.1, [0.2, 0.3]]), r"simple_to_log: returns is ragged"),
+    (lambda: bx.simple_to_log(None), r"simple_to_log: returns is missing"),
+    (lambda: bx.log_to_simple(None), r"log_to_simple: log_returns is missing"),
+    (lambda: bx.risk_table(R4, M4, periods_per_year=10**400), r"risk_table: periods_per_year "
+     r"must be a positive number"),
+    (lambda: bx.risk_table(R4, M4, periods_per_year=1e300), r"risk_table: returns compound "
+     r"to a number too large"),
+    (lambda: bx.portfolio_returns(R4, [1, 1], rebalance="month", dates=["x"] * 5),
+     r"portfolio_returns: dates has the row label x more than once"),
+    (lambda: bx.portfolio_returns(R4, [1, 1], rebalance="month", dates=["x", "y", "z", "u",
+                                                                        "v"]),
+     r"portfolio_returns: dates must be dates, got 'x'"),
+    (lambda: bx.portfolio_returns(R4.to_numpy(), [1, 1], rebalance="month",
+                                  dates=R4.index.strftime("%d/%m/%Y")),
+     r"portfolio_returns: dates has dates written as text that are not ISO"),
+    (lambda: bx.to_returns(R4 + 1, distributions=pd.DataFrame({"B": [True]},
+                                                              index=[R4.index[2]])),
+     r"to_returns: distributions has TRUE/FALSE at row 1, column 'B'"),
+    (lambda: bx.ols_beta(R4, M4, risk_free=NAN), r"ols_beta: risk_free is missing \(NaN\)"),
+    (lambda: bx.ols_beta(R4, M4, risk_free=pd.NA), r"ols_beta: risk_free is missing \(NaN\)"),
+    (lambda: bx.risk_table(R4, M4, risk_free=np.nan, periods_per_year=12),
+     r"risk_table: risk_free is missing"),
+    (lambda: bx.ols_beta(R4, M4, risk_free=np.array("0.1")), r"ols_beta: risk_free has a "
+     r"non-numeric value '0.1'"),
+    (lambda: bx.portfolio_returns(R4, None), r"portfolio_returns: weights is missing"),
+    (lambda: bx.beta_reconcile(R4, M4, None), r"beta_reconcile: weights is missing"),
+    (lambda: bx.ols_beta({"A": 0.1}, M4), r"ols_beta: returns is a dict that is not a table"),
+    (lambda: bx.ols_beta([R4["A"], R4["B"]], M4), r"ols_beta: returns is a list of pandas "
+     r"objects; combine them first with pd.concat"),
+    (lambda: bx.equal_weight_returns(R4.where(R4 > -0.015), method="buy_and_hold"),
+     r"equal_weight_returns: data is missing row 3 of 'A'; buy and hold needs every"),
+    (lambda: bx.ols_beta(R4.set_axis(R4.index.strftime("%d/%m/%Y")), M4),
+     r"ols_beta: returns has dates written as text that are not ISO"),
+]
+
+
+@pytest.mark.parametrize("call, message", BAD)
+def test_bad_input_gets_one_line_and_no_warning(call, message) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(bx.BetaxlError, match="^" + message) as caught:
+            call()
+    assert "\n" not in str(caught.value)
+
+
+def test_zero_dimensional_arrays_are_numbers() -> None:
+    want = bx.ols_beta(R4, M4, risk_free=0.001).beta
+    for rf in (np.array(0.001), np.float64(0.001), Decimal("0.001"), np.array([0.001])[0]):
+        assert bx.ols_beta(R4, M4, risk_free=rf).beta.equals(want)
+    table = bx.risk_table(R4, M4, risk_free=np.array(0.001), periods_per_year=12)
+    assert table.sharpe.equals(bx.risk_table(R4, M4, risk_free=0.001,
+                                             periods_per_year=12).sharpe)
+    assert float(bx.log_to_simple(np.array(0.1))) == pytest.approx(np.expm1(0.1), abs=0)
+
+
+def test_whole_number_floats_and_numpy_integers_are_rows() -> None:
+    want = bx.rolling_beta(R4, M4, 3, min_obs=3)
+    for window, min_obs in ((3.0, 3.0), (np.int64(3), np.int32(3)), (np.float64(3), 3)):
+        assert bx.rolling_beta(R4, M4, window, min_obs=min_obs).equals(want)
+
+
+def test_a_dict_of_columns_is_a_table_by_name() -> None:
+    got = bx.ols_beta({"A": R4["A"].to_numpy(), "B": R4["B"].to_numpy()}, M4.to_numpy())
+    assert list(got.beta.index) == ["A", "B"]
+    assert got.beta.to_numpy() == pytest.approx(bx.ols_beta(R4, M4).beta.to_numpy(), abs=0)
