@@ -328,6 +328,11 @@ def check_rows(index: pd.Index | None, *, arg: str) -> None:
                       "with .sort_index(); betaxl never reorders rows itself)", order=order)
 
 
+def _default(index: pd.Index) -> bool:
+    """pandas' default row index 0, 1, 2, ...: positions, not labels."""
+    return isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1
+
+
 def by_label(given: pd.Index | None, target: pd.Index | None, *, arg: str,
              like: str = "returns", extra_row: bool = False) -> bool:
     """Whether ``arg``'s rows are matched to ``like``'s by label (else by position).
@@ -345,6 +350,8 @@ def by_label(given: pd.Index | None, target: pd.Index | None, *, arg: str,
         return True
     if given.equals(target) or not (given.dtype.kind in "iu" and target.dtype.kind in "iu"):
         return False
+    if _default(given) and _default(target):
+        return False  # pandas' default 0, 1, 2, ... on both sides: positions, no labels
     pos = np.asarray(given.get_indexer(target))
     if extra_row and len(pos) and pos[0] > 0:
         pos = np.concatenate([[pos[0] - 1], pos])

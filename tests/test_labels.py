@@ -295,3 +295,10 @@ def test_one_asset_weights_csv_read_with_index_col() -> None:
     assert bx.portfolio_returns(r, row).returns.equals(got)
     with pytest.raises(InputError, match=r"weights names 'B', which returns lacks"):
         bx.portfolio_returns(r, pd.DataFrame({"weight": [1.0]}, index=["B"]))
+
+
+def test_two_default_indexes_of_different_lengths_are_a_length_error() -> None:
+    # pandas' default 0..n-1 on both sides carries no labels: the lengths are the problem
+    y = pd.Series(np.linspace(-0.02, 0.03, 10))
+    with pytest.raises(bx.InputError, match="^ols_beta: market has 9 rows but returns has 10$"):
+        bx.ols_beta(y, pd.Series(np.linspace(-0.01, 0.02, 9)))

@@ -127,9 +127,11 @@ def test_resample_returns_on_whole_columns(xl) -> None:
 def test_per_period_rate_number_and_column(xl) -> None:
     assert _scalar(xl("PER_PERIOD_RATE", 0.21, 2)) == pytest.approx(0.1, rel=1e-15)
     assert _scalar(xl("PER_PERIOD_RATE", 0.06, 12, "simple")) == pytest.approx(0.005)
-    out = xl("PER_PERIOD_RATE", [[0.21], [0.44], [BLANK]], 2, OMIT)
+    out = xl("PER_PERIOD_RATE", [[0.21], [0.44], [BLANK], [0.21]], 2, OMIT)
     assert out[0][0] == pytest.approx(0.1) and out[1][0] == pytest.approx(0.2)
-    assert result_value(out[2][0]) is None
+    assert result_value(out[2][0]) is None and out[3][0] == pytest.approx(0.1)
+    # a trailing blank is not data: the result is sized to the data (as every function)
+    assert len(xl("PER_PERIOD_RATE", [[0.21], [0.44], [BLANK]], 2, OMIT)) == 2
 
 
 @pytest.mark.parametrize("call, message", [
