@@ -128,6 +128,53 @@ def test_bind_mount_of_the_input_is_the_input(tmp_path: Path) -> None:
     assert real.read_bytes() == TEMPLATE.read_bytes()
 
 
+def test_overlay_view_of_the_input_is_the_input(tmp_path: Path) -> None:
+    if os.geteuid() != 0 or shutil.which("unshare") is None:
+        pytest.skip("an overlay mount needs root and unshare(1)")
+    for name in ("lower", "upper", "work", "merged"):
+        (tmp_path / name).mkdir()
+    shutil.copy(TEMPLATE, tmp_path / "lower" / "book.xlsm")
+    lower, merged = tmp_path / "lower" / "book.xlsm", tmp_path / "merged" / "book.xlsm"
+    copy = tmp_path / "copy.xlsm"
+    shutil.copy2(lower, copy)  # a real copy: same size and mtime, another inode
+    script = textwrap.dedent(f"""
+        import os, sys
+        from betaxl.safeio import same_file
+        from betaxl.cli import main
+        a, b = os.stat({str(lower)!r}), os.stat({str(merged)!r})
+        assert a.st_dev != b.st_dev and a.st_ino == b.st_ino, (a, b)
+        assert same_file({str(lower)!r}, {str(merged)!r})
+        assert not same_file({str(copy)!r}, {str(merged)!r})
+        sys.exit(main(["recalc", {str(merged)!r}, "-o", {str(lower)!r}]))
+    """)
+    opts = f"lowerdir={tmp_path / 'lower'},upperdir={tmp_path / 'upper'},workdir={tmp_path / 'work'}"
+    done = subprocess.run(
+        ["unshare", "-m", "sh", "-c",
+         'mount -t overlay overlay -o "$1" "$2" || exit 77; exec "$3" -c "$4"', "sh", opts,
+         str(tmp_path / "merged"), sys.executable, script],
+        capture_output=True, text=True, timeout=300, cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)})
+    if done.returncode == 77:
+        pytest.skip(f"no overlay mount here: {done.stderr.strip()}")
+    assert done.returncode == 2, done.stderr
+    one_line(done.stderr, "recalc", "that is the input file")
+    assert lower.read_bytes() == TEMPLATE.read_bytes()
+
+
+def test_copies_on_other_devices_are_not_the_same_file(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
+    a.write_bytes(b"one")
+    b.write_bytes(b"two")
+    sa = os.stat(a)
+    fake = os.stat_result((sa.st_mode, sa.st_ino, sa.st_dev + 1, *tuple(sa)[3:]),
+                          {"st_mtime_ns": sa.st_mtime_ns})
+    # the same inode, size and mtime on another device, different bytes: two files
+    assert not safeio._same_across_devices(a, sa, b, fake)
+    b.write_bytes(b"one")
+    assert safeio._same_across_devices(a, sa, b, fake)
+
+
 # -- the output is the input, by another path ----------------------------------------------
 
 def test_recalc_refuses_its_input_by_every_other_path(book: Path, tmp_path: Path,
