@@ -839,3 +839,79 @@ def test_a_killed_write_before_the_commit_leaves_no_name(tmp_path: Path) -> None
     """)
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT).returncode == 9
     assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+# -- workbooks built by XlsxWriter: in memory, written only through safeio ----------------
+
+@pytest.mark.parametrize("command", ["template", "betas"])
+def test_workbook_writers_leave_nothing_on_a_file_size_limit(
+        command: str, prices_csv: Path, tmp_path: Path) -> None:
+    out, scratch = tmp_path / "out" / "new.xlsx", tmp_path / "scratch"
+    out.parent.mkdir()
+    scratch.mkdir()
+    argv = (["template", "-o", str(out)] if command == "template" else
+            ["betas", str(prices_csv), "--market", "mkt", "--window", "5", "-o", str(out)])
+    script = textwrap.dedent(f"""
+        import resource, signal, sys
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (3000, 3000))
+        from betaxl.cli import main
+        sys.exit(main({argv!r}))
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          cwd=ROOT, timeout=300, env={**os.environ, "TMPDIR": str(scratch)})
+    assert done.returncode == 2, done.stderr
+    one_line(done.stderr, command, "new.xlsx: cannot write: the file size limit is exceeded")
+    assert list(out.parent.iterdir()) == [] and list(scratch.iterdir()) == []
+
+
+def test_template_writes_no_temporary_files_and_keeps_the_mode(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    out = tmp_path / "t.xlsm"
+    out.write_bytes(b"old")
+    out.chmod(0o600)
+    code, err = run(capsys, "template", "-o", str(out))
+    assert code == 0, err
+    assert zipfile.ZipFile(out).testzip() is None
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    assert list(scratch.iterdir()) == []
+    no_temporaries(tmp_path)
+
+
+@pytest.mark.parametrize("command", ["template", "betas"])
+def test_xlsxwriter_errors_are_one_line(command: str, prices_csv: Path, tmp_path: Path,
+                                        capsys: pytest.CaptureFixture[str],
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    import xlsxwriter.exceptions
+    import xlsxwriter.workbook
+
+    def fail(self: object) -> None:
+        raise xlsxwriter.exceptions.FileCreateError("[Errno 28] No space left on device")
+
+    monkeypatch.setattr(xlsxwriter.workbook.Workbook, "_store_workbook", fail)
+    out = tmp_path / "new.xlsx"
+    argv = (["template", "-o", str(out)] if command == "template" else
+            ["betas", str(prices_csv), "--market", "mkt", "-o", str(out)])
+    code, err = run(capsys, *argv)
+    assert code == 2
+    one_line(err, command, "FileCreateError", "No space left", "nothing was written")
+    assert not out.exists()
+    no_temporaries(tmp_path)
+
+
+def test_template_checks_its_output_before_building(tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str],
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from betaxl.workbook import template
+
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("built before the output was checked")
+
+    monkeypatch.setattr(template, "_build", never)
+    code, err = run(capsys, "template", "-o", str(tmp_path / "no" / "t.xlsm"))
+    assert code == 2
+    one_line(err, "template", "folder", "does not exist")
