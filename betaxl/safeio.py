@@ -51,8 +51,8 @@ from typing import IO, Any
 
 from .errors import BetaxlError
 
-__all__ = ["FileError", "atomic_file", "atomic_files", "check_output", "new_file_mode",
-           "remove_stale", "same_file"]
+__all__ = ["FileError", "atomic_file", "atomic_files", "check_input", "check_output",
+           "new_file_mode", "read_input", "remove_stale", "same_file"]
 
 PathLike = str | os.PathLike[str]
 
@@ -186,6 +186,59 @@ def check_output(target: PathLike, *, inputs: Iterable[PathLike] = (),
     if not folder.is_dir():
         raise _fail(path, f"cannot write: folder {folder} does not exist")
     return path
+
+
+def check_input(path: PathLike, *, func: str = "read") -> Path:
+    """``path`` if it is a regular file to read, else a one-line :class:`FileError` saying
+    what it is: missing, a symlink loop, a dangling symlink, ``-`` or ``/dev/stdin``
+    (standard input), a folder, a FIFO, a socket or a device.
+    """
+    p = Path(path)
+    shown = p.name or os.fspath(p)
+
+    def fail(text: str) -> FileError:
+        return FileError(f"{shown}: {text}", func=func, arg=os.fspath(p))
+
+    if os.fspath(p) == "-":
+        raise fail("standard input cannot be read here: save it to a file and name that")
+    if _descriptor_link(p) is not None:
+        raise fail("is an open descriptor (standard input or /dev/fd): save it to a file "
+                   "and name that")
+    try:
+        info = os.stat(p)
+    except FileNotFoundError:
+        if os.path.islink(p):
+            raise fail(f"is a symlink to {os.readlink(p)}, which does not exist") from None
+        raise fail("no such file") from None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise fail("is a symlink loop (it leads back to itself)") from None
+        raise fail(f"cannot be read ({exc.strerror})") from None
+    for test, kind in _KINDS:
+        if test(info.st_mode):
+            raise fail(f"is {kind}, not a file: name a file to read")
+    if not stat.S_ISREG(info.st_mode):
+        raise fail("is not a regular file: name a file to read")
+    return p
+
+
+def read_input(path: PathLike, *, func: str = "read") -> bytes:
+    """The bytes of the regular file ``path``, read once through one descriptor.
+
+    Checked first (:func:`check_input`); opened without blocking and checked again on
+    the open descriptor, so a FIFO put in its place meanwhile is refused, not waited on.
+    """
+    p = check_input(path, func=func)
+    try:
+        fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        raise FileError(f"{p.name}: cannot be read ({exc.strerror})", func=func,
+                        arg=os.fspath(p)) from None
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise FileError(f"{p.name}: is not a regular file: name a file to read",
+                            func=func, arg=os.fspath(p))
+        return handle.read()
 
 
 def new_file_mode() -> int:

@@ -9,6 +9,7 @@ files at once (all or none) and a full disk / file-size limit / out of memory.
 from __future__ import annotations
 
 import errno
+import io
 import os
 import shutil
 import socket
@@ -915,3 +916,71 @@ def test_template_checks_its_output_before_building(tmp_path: Path,
     code, err = run(capsys, "template", "-o", str(tmp_path / "no" / "t.xlsm"))
     assert code == 2
     one_line(err, "template", "folder", "does not exist")
+
+
+# -- recalc reads its input once ----------------------------------------------------------
+
+@pytest.mark.parametrize("saved_as", ["garbage", "another workbook"])
+def test_recalc_input_saved_during_the_run_is_not_mixed_in(
+        book: Path, tmp_path: Path, saved_as: str, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from betaxl.workbook import recalc
+
+    original = book.read_bytes()
+    other = tmp_path / "other.xlsm"
+    shutil.copy(TEMPLATE, other)
+    with zipfile.ZipFile(other, "a") as z:
+        z.writestr("docProps/custom-marker.xml", "<saved-later/>")
+    later = b"PK garbage" if saved_as == "garbage" else other.read_bytes()
+    real = recalc.recalculate_package
+
+    def and_then_saved(*args: object, **kwargs: object) -> object:
+        result = real(*args, **kwargs)  # type: ignore[arg-type]
+        with open(book, "r+b") as handle:  # saved in place, as some editors do
+            handle.truncate(0)
+            handle.write(later)
+        return result
+
+    monkeypatch.setattr(recalc, "recalculate_package", and_then_saved)
+    out = tmp_path / "out.xlsm"
+    code, err = run(capsys, "recalc", str(book), "-o", str(out))
+    assert code in (0, 3), err
+    with zipfile.ZipFile(out) as z, zipfile.ZipFile(io.BytesIO(original)) as o:
+        assert z.namelist() == o.namelist()  # nothing of the later file
+        assert z.read("xl/vbaProject.bin") == o.read("xl/vbaProject.bin")
+
+
+# -- inputs that are not files: said what they are -----------------------------------------
+
+def test_recalc_inputs_that_are_not_files(tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    fifo = tmp_path / "pipe.xlsm"
+    os.mkfifo(fifo)
+    folder = tmp_path / "folder.xlsm"
+    folder.mkdir()
+    loop_a, loop_b = tmp_path / "a.xlsm", tmp_path / "b.xlsm"
+    loop_a.symlink_to(loop_b)
+    loop_b.symlink_to(loop_a)
+    dangling = tmp_path / "gone.xlsm"
+    dangling.symlink_to(tmp_path / "nowhere.xlsm")
+    cases = {str(fifo): "is a FIFO (named pipe)", str(folder): "is a folder",
+             str(loop_a): "symlink loop", str(dangling): "which does not exist",
+             "-": "standard input", "/dev/stdin": "open descriptor",
+             str(tmp_path / "missing.xlsm"): "no such file"}
+    for name, said in cases.items():
+        code, err = run(capsys, "recalc", name, "-o", str(tmp_path / "out.xlsm"))
+        assert code == 2
+        one_line(err, "recalc", said)
+    assert not (tmp_path / "out.xlsm").exists()
+
+
+def test_file_names_with_line_breaks_stay_on_one_line(tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]
+                                                      ) -> None:
+    code, err = run(capsys, "recalc", str(tmp_path / "bad\nname.xlsm"))
+    assert code == 2
+    one_line(err, "recalc", "bad\\nname.xlsm", "no such file")
+    code, err = run(capsys, "template", "-o", str(tmp_path / "no\rdir" / "t.xlsm"))
+    assert code == 2
+    one_line(err, "template", "does not exist")
+    assert "\r" not in err
