@@ -141,10 +141,10 @@ def _progress(done: int, total: int, *, enabled: bool) -> None:
 
 def read_table_file(path: Path) -> pd.DataFrame:
     """A CSV or Parquet file of prices or returns: first non-numeric column = dates."""
+    from .safeio import check_input
     from .workbook.package import FileError
 
-    if not path.is_file():
-        raise FileError(f"{path.name}: no such file")
+    check_input(path, func="betas")  # a FIFO, a folder, '-', a loop: said what it is
     try:
         if path.suffix.lower() in (".parquet", ".pq"):
             frame = pd.read_parquet(path)
@@ -167,9 +167,13 @@ def read_table_file(path: Path) -> pd.DataFrame:
 
 def _betas(args: argparse.Namespace) -> None:
     from .returns import returns_from
-    from .safeio import FileError, atomic_file, atomic_files
+    from .safeio import FileError, atomic_file, atomic_files, check_output
 
     source = Path(args.file)
+    first = Path(args.output) if args.output else source.with_name(source.stem + "_betas.csv")
+    for out in [first] + ([first.with_name(f"{first.stem}_rolling_{args.window}.csv")]
+                          if args.window and first.suffix.lower() != ".xlsx" else []):
+        check_output(out, inputs=[source])  # a missing folder: before computing
     frame = read_table_file(source)
     if args.market not in frame.columns:
         raise FileError(f"{source.name}: no column named {args.market!r} (columns: "

@@ -984,3 +984,28 @@ def test_file_names_with_line_breaks_stay_on_one_line(tmp_path: Path,
     assert code == 2
     one_line(err, "template", "does not exist")
     assert "\r" not in err
+
+
+def test_betas_checks_outputs_and_input_before_computing(
+        prices_csv: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import betaxl.cli
+
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("computed before the outputs were checked")
+
+    monkeypatch.setattr(betaxl.cli, "ols_beta", never)
+    code, err = run(capsys, "betas", str(prices_csv), "--market", "mkt", "-o",
+                    str(tmp_path / "no" / "b.csv"))
+    assert code == 2
+    one_line(err, "betas", "folder", "does not exist")
+    (tmp_path / "b_rolling_5.csv").mkdir()  # the second output is a folder
+    code, err = run(capsys, "betas", str(prices_csv), "--market", "mkt", "--window", "5",
+                    "-o", str(tmp_path / "b.csv"))
+    assert code == 2
+    one_line(err, "betas", "b_rolling_5.csv: is a folder")
+    fifo = tmp_path / "prices.csv"
+    os.mkfifo(fifo)
+    code, err = run(capsys, "betas", str(fifo), "--market", "mkt")
+    assert code == 2
+    one_line(err, "betas", "is a FIFO (named pipe)")
