@@ -148,7 +148,8 @@ def test_overlay_view_of_the_input_is_the_input(tmp_path: Path) -> None:
         assert not same_file({str(copy)!r}, {str(merged)!r})
         sys.exit(main(["recalc", {str(merged)!r}, "-o", {str(lower)!r}]))
     """)
-    opts = f"lowerdir={tmp_path / 'lower'},upperdir={tmp_path / 'upper'},workdir={tmp_path / 'work'}"
+    opts = ",".join(f"{key}dir={tmp_path / name}" for key, name in
+                    (("lower", "lower"), ("upper", "upper"), ("work", "work")))
     done = subprocess.run(
         ["unshare", "-m", "sh", "-c",
          'mount -t overlay overlay -o "$1" "$2" || exit 77; exec "$3" -c "$4"', "sh", opts,
