@@ -8,6 +8,8 @@ sub-command exits with status 2 and a one-line message on bad input, never a tra
 from __future__ import annotations
 
 import argparse
+import io
+import os
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -117,15 +119,12 @@ def _recalc(args: argparse.Namespace) -> int:
 
 
 def _template(args: argparse.Namespace) -> None:
+    from .safeio import check_output
     from .workbook.template import build_template
-    from .safeio import atomic_file
 
     target = Path(args.output)
-    with tempfile.TemporaryDirectory() as folder:
-        built = Path(folder) / target.name
-        checks = build_template(built)
-        with atomic_file(target) as handle:
-            handle.write(built.read_bytes())
+    check_output(target)  # a missing folder or a refused target: before building
+    checks = build_template(target)  # built in memory, written atomically
     print(f"wrote {target} ({len(checks)} native check cells)")
 
 
@@ -142,10 +141,10 @@ def _progress(done: int, total: int, *, enabled: bool) -> None:
 
 def read_table_file(path: Path) -> pd.DataFrame:
     """A CSV or Parquet file of prices or returns: first non-numeric column = dates."""
+    from .safeio import check_input
     from .workbook.package import FileError
 
-    if not path.is_file():
-        raise FileError(f"{path.name}: no such file")
+    check_input(path, func="betas")  # a FIFO, a folder, '-', a loop: said what it is
     try:
         if path.suffix.lower() in (".parquet", ".pq"):
             frame = pd.read_parquet(path)
@@ -168,9 +167,13 @@ def read_table_file(path: Path) -> pd.DataFrame:
 
 def _betas(args: argparse.Namespace) -> None:
     from .returns import returns_from
-    from .safeio import FileError, atomic_file, atomic_files
+    from .safeio import FileError, atomic_file, atomic_files, check_output
 
     source = Path(args.file)
+    first = Path(args.output) if args.output else source.with_name(source.stem + "_betas.csv")
+    for out in [first] + ([first.with_name(f"{first.stem}_rolling_{args.window}.csv")]
+                          if args.window and first.suffix.lower() != ".xlsx" else []):
+        check_output(out, inputs=[source])  # a missing folder: before computing
     frame = read_table_file(source)
     if args.market not in frame.columns:
         raise FileError(f"{source.name}: no column named {args.market!r} (columns: "
@@ -203,12 +206,15 @@ def _betas(args: argparse.Namespace) -> None:
     betas = pd.concat(tables)
     betas.index.name = "asset"
     target = Path(args.output) if args.output else source.with_name(source.stem + "_betas.csv")
-    if target.suffix.lower() == ".xlsx":
-        with atomic_file(target, inputs=[source]) as handle, \
-                pd.ExcelWriter(handle, engine="xlsxwriter") as xl:
+    if target.suffix.lower() == ".xlsx":  # built in memory, then written atomically
+        buffer = io.BytesIO()
+        with pd.ExcelWriter(buffer, engine="xlsxwriter",  # no temporary files of its own
+                            engine_kwargs={"options": {"in_memory": True}}) as xl:
             betas.to_excel(xl, sheet_name="betas")
             if rolled:
                 pd.concat(rolled, axis=1).to_excel(xl, sheet_name=f"rolling_{args.window}")
+        with atomic_file(target, inputs=[source]) as handle:
+            handle.write(buffer.getbuffer())
     else:  # the table and the rolling betas: both files or neither
         texts = [betas.to_csv()]
         targets = [target]
@@ -280,21 +286,46 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``betaxl`` console script: exit 0, or 2 with one line."""
+    workbook_errors: tuple[type[Exception], ...] = ()
+    try:
+        from xlsxwriter.exceptions import XlsxWriterException
+
+        workbook_errors = (XlsxWriterException,)
+    except ImportError:  # without the workbook extra nothing writes workbooks
+        pass
     args = _parser().parse_args(argv)
     pd.set_option("display.width", 120)
     try:
         code = args.run(args)
+    except workbook_errors as exc:  # a workbook XlsxWriter cannot write
+        _say(args.command, f"cannot write the workbook ({type(exc).__name__}: {exc}); "
+                           "nothing was written")
+        return 2
     except BetaxlError as exc:
-        print(f"betaxl {args.command}: {exc}", file=sys.stderr)
+        _say(args.command, str(exc))
         return 2
     except KeyboardInterrupt:
         print(f"betaxl {args.command}: interrupted", file=sys.stderr)
         return 130
     except OSError as exc:
-        print(f"betaxl {args.command}: {exc.strerror or exc}: {exc.filename or ''}".rstrip(
-            ": "), file=sys.stderr)
+        name = os.fspath(exc.filename) if exc.filename is not None else ""
+        _say(args.command, f"{exc.strerror or exc}: {_shown(name)}".rstrip(": "))
+        return 2
+    except MemoryError:
+        _say(args.command, "out of memory; nothing was written")
         return 2
     return int(code or 0)
+
+
+def _shown(name: str) -> str:
+    """A file name as one line: repr() when it holds a line break or other control."""
+    return repr(name) if any(c < " " or c == "\x7f" for c in name) else name
+
+
+def _say(command: str, text: str) -> None:
+    """Print the one-line error: control characters (a newline in a file name) escaped."""
+    line = "".join(c if c >= " " and c != "\x7f" else repr(c)[1:-1] for c in text)
+    print(f"betaxl {command}: {line}", file=sys.stderr)
 
 
 if __name__ == "__main__":  # pragma: no cover

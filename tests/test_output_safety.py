@@ -8,12 +8,15 @@ files at once (all or none) and a full disk / file-size limit / out of memory.
 
 from __future__ import annotations
 
+import errno
+import io
 import os
 import shutil
 import socket
 import stat
 import subprocess
 import sys
+import tempfile
 import textwrap
 import zipfile
 from pathlib import Path
@@ -124,6 +127,54 @@ def test_bind_mount_of_the_input_is_the_input(tmp_path: Path) -> None:
     assert done.returncode == 2, done.stderr
     one_line(done.stderr, "recalc", "that is the input file")
     assert real.read_bytes() == TEMPLATE.read_bytes()
+
+
+def test_overlay_view_of_the_input_is_the_input(tmp_path: Path) -> None:
+    if os.geteuid() != 0 or shutil.which("unshare") is None:
+        pytest.skip("an overlay mount needs root and unshare(1)")
+    for name in ("lower", "upper", "work", "merged"):
+        (tmp_path / name).mkdir()
+    shutil.copy(TEMPLATE, tmp_path / "lower" / "book.xlsm")
+    lower, merged = tmp_path / "lower" / "book.xlsm", tmp_path / "merged" / "book.xlsm"
+    copy = tmp_path / "copy.xlsm"
+    shutil.copy2(lower, copy)  # a real copy: same size and mtime, another inode
+    script = textwrap.dedent(f"""
+        import os, sys
+        from betaxl.safeio import same_file
+        from betaxl.cli import main
+        a, b = os.stat({str(lower)!r}), os.stat({str(merged)!r})
+        assert a.st_dev != b.st_dev and a.st_ino == b.st_ino, (a, b)
+        assert same_file({str(lower)!r}, {str(merged)!r})
+        assert not same_file({str(copy)!r}, {str(merged)!r})
+        sys.exit(main(["recalc", {str(merged)!r}, "-o", {str(lower)!r}]))
+    """)
+    opts = ",".join(f"{key}dir={tmp_path / name}" for key, name in
+                    (("lower", "lower"), ("upper", "upper"), ("work", "work")))
+    done = subprocess.run(
+        ["unshare", "-m", "sh", "-c",
+         'mount -t overlay overlay -o "$1" "$2" || exit 77; exec "$3" -c "$4"', "sh", opts,
+         str(tmp_path / "merged"), sys.executable, script],
+        capture_output=True, text=True, timeout=300, cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)})
+    if done.returncode == 77:
+        pytest.skip(f"no overlay mount here: {done.stderr.strip()}")
+    assert done.returncode == 2, done.stderr
+    one_line(done.stderr, "recalc", "that is the input file")
+    assert lower.read_bytes() == TEMPLATE.read_bytes()
+
+
+def test_copies_on_other_devices_are_not_the_same_file(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
+    a.write_bytes(b"one")
+    b.write_bytes(b"two")
+    sa = os.stat(a)
+    fake = os.stat_result((sa.st_mode, sa.st_ino, sa.st_dev + 1, *tuple(sa)[3:]),
+                          {"st_mtime_ns": sa.st_mtime_ns})
+    # the same inode, size and mtime on another device, different bytes: two files
+    assert not safeio._same_across_devices(a, sa, b, fake)
+    b.write_bytes(b"one")
+    assert safeio._same_across_devices(a, sa, b, fake)
 
 
 # -- the output is the input, by another path ----------------------------------------------
@@ -544,3 +595,418 @@ def test_recalculate_file_refuses_in_place_with_another_output(book: Path,
     assert not (tmp_path / "other.xlsm").exists()
     written = recalculate_file(book, book, in_place=True).path  # the input itself: fine
     assert written == book
+
+
+# -- targets inside a process's descriptor table (/dev/stdout, /dev/fd/N, /proc/*/fd/N) ----
+
+@pytest.mark.parametrize("spelling", ["/dev/fd/{fd}", "/proc/self/fd/{fd}", "/proc/{pid}/fd/{fd}",
+                                      "/proc/thread-self/fd/{fd}", "/dev/fd/../fd/{fd}",
+                                      "link", "dirlink/{fd}"])
+def test_descriptor_paths_are_refused_and_the_file_keeps_its_content(
+        tmp_path: Path, spelling: str) -> None:
+    log = tmp_path / "log.txt"
+    with open(log, "ab") as handle:
+        handle.write(b"earlier\n")
+        handle.flush()
+        fd = handle.fileno()
+        (tmp_path / "link").symlink_to(f"/dev/fd/{fd}")
+        (tmp_path / "dirlink").symlink_to("/proc/self/fd")
+        name = spelling.format(fd=fd, pid=os.getpid())
+        target = tmp_path / name if not name.startswith("/") else Path(name)
+        with pytest.raises(FileError, match="open-file table"):
+            with atomic_file(target) as out:
+                out.write(b"new")
+        handle.write(b"later\n")
+    assert log.read_bytes() == b"earlier\nlater\n"
+    assert log.stat().st_nlink == 1
+    no_temporaries(tmp_path)
+
+
+def test_betas_to_dev_stdout_is_one_line_and_stdout_file_survives(
+        prices_csv: Path, tmp_path: Path) -> None:
+    out = tmp_path / "stdout.txt"
+    out.write_bytes(b"earlier\n")
+    code = (f"import sys; from betaxl.cli import main; sys.stdout.write('x\\n'); "
+            f"sys.stdout.flush(); sys.exit(main(['betas', {str(prices_csv)!r}, "
+            f"'--market', 'mkt', '-o', '/dev/stdout']))")
+    with open(out, "ab") as handle:
+        proc = subprocess.run([sys.executable, "-c", code], stdout=handle,
+                              stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    assert proc.returncode != 0
+    one_line(proc.stderr, "betas", "stdout: ", "open-file table")
+    assert out.read_bytes() == b"earlier\nx\n"
+
+
+# -- owner and group that a non-root writer cannot keep -----------------------------------
+
+def test_owner_that_cannot_be_kept_is_refused_before_and_at_the_write(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "theirs.csv"
+    target.write_bytes(b"theirs")
+    real = target.stat()
+    monkeypatch.setattr(safeio.os, "geteuid", lambda: real.st_uid + 1)
+    with pytest.raises(FileError, match=r"is owned by .*uid \d+.*would change its owner"):
+        check_output(target)
+    monkeypatch.undo()
+
+    def refuse(fd: int, uid: int, gid: int) -> None:
+        raise PermissionError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(safeio.os, "fchown", refuse)  # root squash, or a like= model
+    with pytest.raises(FileError, match="nothing was written"):
+        with atomic_file(target) as handle:
+            handle.write(b"mine")
+    assert target.read_bytes() == b"theirs"
+    no_temporaries(tmp_path)
+
+
+def test_group_that_cannot_be_kept_is_refused(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "shared.csv"
+    target.write_bytes(b"shared")
+    if os.geteuid() == 0:
+        os.chown(target, 4242, -1)  # root may keep any group: pretend to be its owner
+    info = target.stat()
+    monkeypatch.setattr(safeio.os, "geteuid", lambda: info.st_uid)
+    monkeypatch.setattr(safeio.os, "getegid", lambda: info.st_gid + 1)
+    monkeypatch.setattr(safeio.os, "getgroups", lambda: [info.st_gid + 1])
+    with pytest.raises(FileError, match="belongs to group .* is not in"):
+        check_output(target, inputs=[target], in_place=True)
+
+
+def test_as_an_unprivileged_user_another_users_file_is_not_taken_over() -> None:
+    if os.geteuid() != 0:
+        pytest.skip("needs root to create a file for another user")
+    with tempfile.TemporaryDirectory() as name:  # pytest's own folders are root-only
+        folder = Path(name)
+        folder.chmod(0o777)
+        target = folder / "theirs.csv"
+        target.write_bytes(b"theirs")
+        os.chown(target, 4242, 4242)
+        target.chmod(0o666)
+        code = ("import os, sys, pwd, grp, ctypes, hashlib, socket\n"  # before losing rights
+                "from betaxl.safeio import atomic_file, FileError\n"
+                "os.setgroups([]); os.setgid(4343); os.setuid(4343)\n"
+                "try:\n"
+                f"    with atomic_file({str(target)!r}) as h: h.write(b'mine')\n"
+                "except FileError as e: print(e); sys.exit(2)\n")
+        proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        assert proc.returncode == 2, proc.stderr
+        assert "is owned by" in proc.stdout and "4242" in proc.stdout, proc.stdout
+        assert target.read_bytes() == b"theirs" and target.stat().st_uid == 4242
+
+
+# -- extended attributes and ACLs ---------------------------------------------------------
+
+def _xattrs_supported(path: Path) -> bool:
+    try:
+        os.setxattr(path, "user.betaxl-probe", b"1")
+        os.removexattr(path, "user.betaxl-probe")
+        return shutil.which("setfacl") is not None
+    except OSError:
+        return False
+
+
+def test_in_place_keeps_acls_and_xattrs(book: Path, tmp_path: Path,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    if not _xattrs_supported(book):
+        pytest.skip("no user xattrs or setfacl here")
+    book.chmod(0o640)
+    subprocess.run(["setfacl", "-m", "u:4242:r,g:4343:r,m:r", str(book)], check=True)
+    os.setxattr(book, "user.origin", b"desk 7")
+    before = subprocess.run(["getfacl", "-c", str(book)], capture_output=True,
+                            text=True, check=True).stdout
+    mode = stat.S_IMODE(book.stat().st_mode)
+    code, err = run(capsys, "recalc", str(book), "--in-place")
+    assert code == 0, err
+    after = subprocess.run(["getfacl", "-c", str(book)], capture_output=True,
+                           text=True, check=True).stdout
+    assert after == before and "mask::r--" in after
+    assert os.getxattr(book, "user.origin") == b"desk 7"
+    assert stat.S_IMODE(book.stat().st_mode) == mode == 0o640
+    no_temporaries(tmp_path)
+
+
+def test_default_acl_of_the_folder_is_honoured_for_new_files_not_replacements(
+        tmp_path: Path) -> None:
+    folder = tmp_path / "team"
+    folder.mkdir()
+    if not _xattrs_supported(folder):
+        pytest.skip("no user xattrs or setfacl here")
+    subprocess.run(["setfacl", "-d", "-m", "u::rw,g::rw,o::-,u:4242:rw", str(folder)],
+                   check=True)
+    fresh = folder / "fresh.csv"
+    with open(folder / "by_open.csv", "wb"):
+        pass
+    with atomic_file(fresh) as handle:
+        handle.write(b"x")
+    acl = ["getfacl", "-c", "--omit-header"]
+    by_open = subprocess.run([*acl, str(folder / "by_open.csv")], capture_output=True,
+                             text=True, check=True).stdout
+    ours = subprocess.run([*acl, str(fresh)], capture_output=True, text=True,
+                          check=True).stdout
+    assert ours == by_open and "user:4242:rw-" in ours
+    plain = folder / "plain.csv"  # a file without ACL keeps having none when replaced
+    plain.write_bytes(b"old")
+    subprocess.run(["setfacl", "-b", str(plain)], check=True)
+    plain.chmod(0o600)
+    with atomic_file(plain) as handle:
+        handle.write(b"new")
+    assert "system.posix_acl_access" not in os.listxattr(plain)
+    assert stat.S_IMODE(plain.stat().st_mode) == 0o600
+
+
+def test_xattr_that_cannot_be_copied_refuses(tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "tagged.csv"
+    target.write_bytes(b"old")
+    if not _xattrs_supported(target):
+        pytest.skip("no user xattrs here")
+    os.setxattr(target, "user.tag", b"keep")
+
+    def refuse(*args: object) -> None:
+        raise OSError(errno.ENOTSUP, "Operation not supported")
+
+    monkeypatch.setattr(safeio.os, "setxattr", refuse)
+    with pytest.raises(FileError, match="user.tag"):
+        with atomic_file(target) as handle:
+            handle.write(b"new")
+    assert target.read_bytes() == b"old"
+    no_temporaries(tmp_path)
+
+
+# -- temporary names: short, and cleaned up after a killed run -----------------------------
+
+@pytest.mark.parametrize("length", [230, 250, 255])
+def test_any_writable_name_can_be_written_and_rewritten(tmp_path: Path, length: int,
+                                                        monkeypatch: pytest.MonkeyPatch
+                                                        ) -> None:
+    a = tmp_path / ("a" * (length - 4) + ".csv")
+    b = tmp_path / ("b" * (length - 4) + ".csv")
+    for _ in range(2):  # new, then replaced (a backup name is needed for two files)
+        with atomic_files([a, b]) as (fa, fb):
+            fa.write(b"a")
+            fb.write(b"b")
+    monkeypatch.delattr(safeio.os, "O_TMPFILE", raising=False)  # the named path
+    with atomic_file(a, inputs=[a], in_place=True) as handle:
+        handle.write(b"again")
+    assert a.read_bytes() == b"again" and b.read_bytes() == b"b"
+    no_temporaries(tmp_path)
+
+
+def test_leftovers_of_a_killed_run_are_removed_by_the_next(tmp_path: Path) -> None:
+    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
+    a.write_bytes(b"old a")
+    b.write_bytes(b"old b")
+    code = textwrap.dedent(f"""
+        import os
+        from betaxl import safeio
+        real = safeio.os.replace
+        def die(src, dst):
+            os._exit(9)  # killed after every name was given, before any rename
+        safeio.os.replace = die
+        with safeio.atomic_files([{str(a)!r}, {str(b)!r}]) as (fa, fb):
+            fa.write(b"new a")
+            fb.write(b"new b")
+    """)
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT)
+    assert proc.returncode == 9
+    left = sorted(p.name for p in tmp_path.iterdir() if ".betaxl-" in p.name)
+    assert len(left) == 4 and all(len(n) <= 30 for n in left), left  # 2 tmp, 2 old
+    assert a.read_bytes() == b"old a" and b.read_bytes() == b"old b"
+    (tmp_path / ".betaxl-000000-1-0.tmp").write_bytes(b"another host's")
+    alive = tmp_path / f".betaxl-{safeio._HOST}-1-0.tmp"  # pid 1 is alive
+    alive.write_bytes(b"in use")
+    with atomic_files([a, b]) as (fa, fb):
+        fa.write(b"new a")
+        fb.write(b"new b")
+    left = sorted(p.name for p in tmp_path.iterdir() if ".betaxl-" in p.name)
+    assert left == sorted([".betaxl-000000-1-0.tmp", alive.name])
+    assert a.read_bytes() == b"new a" and b.read_bytes() == b"new b"
+
+
+def test_a_killed_write_before_the_commit_leaves_no_name(tmp_path: Path) -> None:
+    if not hasattr(os, "O_TMPFILE"):
+        pytest.skip("no O_TMPFILE: a named temporary exists while writing")
+    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
+    code = textwrap.dedent(f"""
+        import os
+        from betaxl import safeio
+        with safeio.atomic_files([{str(a)!r}, {str(b)!r}]) as (fa, fb):
+            fa.write(b"new a")
+            fb.write(b"new b")
+            fb.flush()
+            os._exit(9)
+    """)
+    assert subprocess.run([sys.executable, "-c", code], cwd=ROOT).returncode == 9
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+# -- workbooks built by XlsxWriter: in memory, written only through safeio ----------------
+
+@pytest.mark.parametrize("command", ["template", "betas"])
+def test_workbook_writers_leave_nothing_on_a_file_size_limit(
+        command: str, prices_csv: Path, tmp_path: Path) -> None:
+    out, scratch = tmp_path / "out" / "new.xlsx", tmp_path / "scratch"
+    out.parent.mkdir()
+    scratch.mkdir()
+    argv = (["template", "-o", str(out)] if command == "template" else
+            ["betas", str(prices_csv), "--market", "mkt", "--window", "5", "-o", str(out)])
+    script = textwrap.dedent(f"""
+        import resource, signal, sys
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (3000, 3000))
+        from betaxl.cli import main
+        sys.exit(main({argv!r}))
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          cwd=ROOT, timeout=300, env={**os.environ, "TMPDIR": str(scratch)})
+    assert done.returncode == 2, done.stderr
+    one_line(done.stderr, command, "new.xlsx: cannot write: the file size limit is exceeded")
+    assert list(out.parent.iterdir()) == [] and list(scratch.iterdir()) == []
+
+
+def test_template_writes_no_temporary_files_and_keeps_the_mode(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    out = tmp_path / "t.xlsm"
+    out.write_bytes(b"old")
+    out.chmod(0o600)
+    code, err = run(capsys, "template", "-o", str(out))
+    assert code == 0, err
+    assert zipfile.ZipFile(out).testzip() is None
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    assert list(scratch.iterdir()) == []
+    no_temporaries(tmp_path)
+
+
+@pytest.mark.parametrize("command", ["template", "betas"])
+def test_xlsxwriter_errors_are_one_line(command: str, prices_csv: Path, tmp_path: Path,
+                                        capsys: pytest.CaptureFixture[str],
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    import xlsxwriter.exceptions
+    import xlsxwriter.workbook
+
+    def fail(self: object) -> None:
+        raise xlsxwriter.exceptions.FileCreateError("[Errno 28] No space left on device")
+
+    monkeypatch.setattr(xlsxwriter.workbook.Workbook, "_store_workbook", fail)
+    out = tmp_path / "new.xlsx"
+    argv = (["template", "-o", str(out)] if command == "template" else
+            ["betas", str(prices_csv), "--market", "mkt", "-o", str(out)])
+    code, err = run(capsys, *argv)
+    assert code == 2
+    one_line(err, command, "FileCreateError", "No space left", "nothing was written")
+    assert not out.exists()
+    no_temporaries(tmp_path)
+
+
+def test_template_checks_its_output_before_building(tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str],
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from betaxl.workbook import template
+
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("built before the output was checked")
+
+    monkeypatch.setattr(template, "_build", never)
+    code, err = run(capsys, "template", "-o", str(tmp_path / "no" / "t.xlsm"))
+    assert code == 2
+    one_line(err, "template", "folder", "does not exist")
+
+
+# -- recalc reads its input once ----------------------------------------------------------
+
+@pytest.mark.parametrize("saved_as", ["garbage", "another workbook"])
+def test_recalc_input_saved_during_the_run_is_not_mixed_in(
+        book: Path, tmp_path: Path, saved_as: str, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from betaxl.workbook import recalc
+
+    original = book.read_bytes()
+    other = tmp_path / "other.xlsm"
+    shutil.copy(TEMPLATE, other)
+    with zipfile.ZipFile(other, "a") as z:
+        z.writestr("docProps/custom-marker.xml", "<saved-later/>")
+    later = b"PK garbage" if saved_as == "garbage" else other.read_bytes()
+    real = recalc.recalculate_package
+
+    def and_then_saved(*args: object, **kwargs: object) -> object:
+        result = real(*args, **kwargs)  # type: ignore[arg-type]
+        with open(book, "r+b") as handle:  # saved in place, as some editors do
+            handle.truncate(0)
+            handle.write(later)
+        return result
+
+    monkeypatch.setattr(recalc, "recalculate_package", and_then_saved)
+    out = tmp_path / "out.xlsm"
+    code, err = run(capsys, "recalc", str(book), "-o", str(out))
+    assert code in (0, 3), err
+    with zipfile.ZipFile(out) as z, zipfile.ZipFile(io.BytesIO(original)) as o:
+        assert z.namelist() == o.namelist()  # nothing of the later file
+        assert z.read("xl/vbaProject.bin") == o.read("xl/vbaProject.bin")
+
+
+# -- inputs that are not files: said what they are -----------------------------------------
+
+def test_recalc_inputs_that_are_not_files(tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    fifo = tmp_path / "pipe.xlsm"
+    os.mkfifo(fifo)
+    folder = tmp_path / "folder.xlsm"
+    folder.mkdir()
+    loop_a, loop_b = tmp_path / "a.xlsm", tmp_path / "b.xlsm"
+    loop_a.symlink_to(loop_b)
+    loop_b.symlink_to(loop_a)
+    dangling = tmp_path / "gone.xlsm"
+    dangling.symlink_to(tmp_path / "nowhere.xlsm")
+    cases = {str(fifo): "is a FIFO (named pipe)", str(folder): "is a folder",
+             str(loop_a): "symlink loop", str(dangling): "which does not exist",
+             "-": "standard input", "/dev/stdin": "open descriptor",
+             str(tmp_path / "missing.xlsm"): "no such file"}
+    for name, said in cases.items():
+        code, err = run(capsys, "recalc", name, "-o", str(tmp_path / "out.xlsm"))
+        assert code == 2
+        one_line(err, "recalc", said)
+    assert not (tmp_path / "out.xlsm").exists()
+
+
+def test_file_names_with_line_breaks_stay_on_one_line(tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]
+                                                      ) -> None:
+    code, err = run(capsys, "recalc", str(tmp_path / "bad\nname.xlsm"))
+    assert code == 2
+    one_line(err, "recalc", "bad\\nname.xlsm", "no such file")
+    code, err = run(capsys, "template", "-o", str(tmp_path / "no\rdir" / "t.xlsm"))
+    assert code == 2
+    one_line(err, "template", "does not exist")
+    assert "\r" not in err
+
+
+def test_betas_checks_outputs_and_input_before_computing(
+        prices_csv: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import betaxl.cli
+
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("computed before the outputs were checked")
+
+    monkeypatch.setattr(betaxl.cli, "ols_beta", never)
+    code, err = run(capsys, "betas", str(prices_csv), "--market", "mkt", "-o",
+                    str(tmp_path / "no" / "b.csv"))
+    assert code == 2
+    one_line(err, "betas", "folder", "does not exist")
+    (tmp_path / "b_rolling_5.csv").mkdir()  # the second output is a folder
+    code, err = run(capsys, "betas", str(prices_csv), "--market", "mkt", "--window", "5",
+                    "-o", str(tmp_path / "b.csv"))
+    assert code == 2
+    one_line(err, "betas", "b_rolling_5.csv: is a folder")
+    fifo = tmp_path / "prices.csv"
+    os.mkfifo(fifo)
+    code, err = run(capsys, "betas", str(fifo), "--market", "mkt")
+    assert code == 2
+    one_line(err, "betas", "is a FIFO (named pipe)")

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import io
 import posixpath
 import re
 import sys
@@ -57,7 +58,7 @@ from .formula import (
     parse_area,
     references,
 )
-from .package import FileError, check_archive
+from .package import FileError, check_archive, snapshot
 
 __all__ = ["MAX_CELLS", "Book", "CellReport", "Recalculation", "recalculate_package"]
 
@@ -511,7 +512,8 @@ class Book:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.archive = check_archive(path)
+        self.data = snapshot(path)  # read once: values and the copy come from these bytes
+        self.archive = check_archive(path, self.data)
         self.names_in_zip = set(self.archive.namelist())
         self.cells_read = 0
         try:
@@ -611,7 +613,8 @@ class Book:
 
         try:
             if self._calamine is None:
-                self._calamine = python_calamine.CalamineWorkbook.from_path(str(self.path))
+                self._calamine = python_calamine.CalamineWorkbook.from_filelike(
+                    io.BytesIO(self.data))
             sheet = self._calamine.get_sheet_by_name(name)
             if sheet.total_height * sheet.total_width > MAX_CELLS:
                 raise _fail(self.path.name, f"sheet {name!r} spans "

@@ -13,6 +13,7 @@ and disarms the buttons.
 
 from __future__ import annotations
 
+import io
 import zipfile
 from pathlib import Path
 from typing import IO, Any
@@ -44,14 +45,27 @@ def _fail(path: Path | str, text: str) -> FileError:
     return FileError(f"{Path(path).name}: {text}", func="recalc", arg=str(path))
 
 
-def check_archive(path: Path) -> zipfile.ZipFile:
-    """Open ``path`` as a workbook package after checking it from its zip directory."""
-    if not path.exists():
-        raise _fail(path, "no such file")
-    if not path.is_file():
-        raise _fail(path, "is not a file")
+def snapshot(path: Path) -> bytes:
+    """The bytes of the file at ``path``, read once through one open descriptor.
+
+    Everything after works on these bytes, so a workbook saved while betaxl runs gives
+    either the old or the new package, never parts of both.  What is not a regular file
+    is named (:func:`betaxl.safeio.describe_input`), never read.
+    """
+    from ..safeio import read_input
+
+    return read_input(path, func="recalc")
+
+
+def check_archive(path: Path, data: bytes | None = None) -> zipfile.ZipFile:
+    """Open ``path`` as a workbook package after checking it from its zip directory.
+
+    ``data``: the file's bytes, already read (:func:`snapshot`); by default they are.
+    """
+    if data is None:
+        data = snapshot(path)
     try:
-        archive = zipfile.ZipFile(path)
+        archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise _fail(path, f"is not a workbook (not a zip file: {exc})") from None
     try:
@@ -160,40 +174,44 @@ def has_vba(archive: zipfile.ZipFile) -> bool:
 
 
 def write_package(source: Path, target: Path, parts: dict[str, bytes], *,
-                  in_place: bool = False) -> None:
+                  in_place: bool = False, data: bytes | None = None) -> None:
     """Copy ``source`` to ``target`` with ``parts`` replaced, atomically.
 
     Every other part is copied byte for byte.  The extension decides the content:
     ``.xlsx`` drops the VBA project and disarms the buttons; ``.xlsm`` needs a VBA
     project in the source (an ``.xlsm`` without macros would be mislabelled).
+    ``data``: the source's bytes as read for computing (:func:`snapshot`), so that the
+    copy is of the very package the values came from; by default it is read now.
     """
     suffix = target.suffix.lower()
     if suffix not in (".xlsx", ".xlsm"):
         raise _fail(target, "the output must end in .xlsx or .xlsm")
-    with check_archive(source) as archive:
+    if data is None:
+        data = snapshot(source)
+    with check_archive(source, data) as archive:
         macros = has_vba(archive)
         if suffix == ".xlsm" and not macros:
             raise _fail(target, f"{source.name} has no macros, so the output must be .xlsx")
         strip = suffix == ".xlsx" and macros
         with atomic_file(target, inputs=[source], in_place=in_place) as handle, \
                 zipfile.ZipFile(
-                handle, "w", compression=zipfile.ZIP_DEFLATED) as out, \
-                open(source, "rb") as raw:
+                handle, "w", compression=zipfile.ZIP_DEFLATED) as out:
+            raw = io.BytesIO(data)
             for info in archive.infolist():
-                data: bytes | None = parts.get(info.filename)
-                if data is None and not (strip and _may_strip(info.filename)):
+                part: bytes | None = parts.get(info.filename)
+                if part is None and not (strip and _may_strip(info.filename)):
                     _copy_compressed(raw, info, out)  # byte for byte, not re-inflated
                     continue
-                if data is None:
-                    data = archive.read(info.filename)
+                if part is None:
+                    part = archive.read(info.filename)
                 if strip:
-                    data = _strip_vba(info.filename, data)
-                if data is None:
+                    part = _strip_vba(info.filename, part)
+                if part is None:
                     continue
                 copy = zipfile.ZipInfo(info.filename, date_time=info.date_time)
                 copy.compress_type = zipfile.ZIP_DEFLATED
                 copy.external_attr = info.external_attr
-                out.writestr(copy, data, compresslevel=3)
+                out.writestr(copy, part, compresslevel=3)
 
 
 def _may_strip(name: str) -> bool:

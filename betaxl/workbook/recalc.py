@@ -110,7 +110,7 @@ def recalculate_file(source: str | Path, target: str | Path | None = None, *,
         raise FileError(f"{src.name}: out of memory while reading and computing; nothing "
                         "was written") from None
     try:
-        write_package(src, dst, parts, in_place=in_place)
+        write_package(src, dst, parts, in_place=in_place, data=book.data)
     finally:
         book.close()
     return Recalculated(dst, report)

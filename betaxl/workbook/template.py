@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import xlsxwriter
+import xlsxwriter.exceptions
 import xlwings
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
@@ -84,9 +86,11 @@ def _ref(sheet: str, first: tuple[int, int], last: tuple[int, int]) -> str:
 
 
 class _Builder:
-    def __init__(self, path: Path, cached: bool = True) -> None:
+    def __init__(self, out: io.BytesIO, cached: bool = True) -> None:
         self.cached = cached
-        self.book = xlsxwriter.Workbook(str(path), {"use_future_functions": True})
+        # in memory: XlsxWriter writes no temporary files of its own (in $TMPDIR)
+        self.book = xlsxwriter.Workbook(out, {"use_future_functions": True,
+                                              "in_memory": True})
         self.book.set_properties({"created": CREATED, "title": "betaxl workbook template",
                                   "author": "betaxl"})
         self.book.set_size(1600, 1000)
@@ -194,15 +198,54 @@ def build_template(path: str | Path, *, cached: bool = True,
                    larger: tuple[pd.DataFrame, pd.Series] | None = None) -> list[Check]:
     """Write the template to ``path``; return its native check cells.
 
+    The workbook is built in memory and written through :func:`betaxl.safeio.atomic_file`
+    (complete or not at all; an existing file keeps its mode and owner); an XlsxWriter
+    error is one line (:class:`betaxl.safeio.FileError`).
     ``cached=False`` stores 0 as every check formula's last value (Excel's own habit
     for unopened files), so that a test can tell a real recalculation from a copy.
     ``larger`` replaces the larger example's (prices, market index), for benchmarks;
     its weights are then equal.
     """
-    import betaxl as bx
+    from ..safeio import FileError, atomic_file
 
     target = Path(path)
-    b = _Builder(target, cached)
+    try:
+        data, checks = _build(cached, larger)
+    except xlsxwriter.exceptions.XlsxWriterException as exc:
+        raise FileError(f"{target.name}: cannot build the workbook "
+                        f"({type(exc).__name__}: {exc}); nothing was written",
+                        func="template", arg=os.fspath(target)) from None
+    with atomic_file(target) as handle:
+        handle.write(_as_built_on_disk(data))
+    CHECKS[:] = checks
+    return list(checks)
+
+
+def _as_built_on_disk(data: bytes) -> bytes:
+    """``data`` with the zip entry stamps XlsxWriter gives when it builds through files.
+
+    In memory it dates every part 1980-01-01 and gives no file mode; through its own
+    temporary files, 1980-01-31 and a 0600 regular file.  Restamped, a build is byte for
+    byte the committed template's (the contents are recompressed the same way).
+    """
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dest:
+        for info in source.infolist():
+            stamped = zipfile.ZipInfo(info.filename, (1980, 1, 31, 0, 0, 0))
+            stamped.compress_type = info.compress_type
+            stamped.external_attr = (0o100000 | 0o600) << 16
+            dest.writestr(stamped, source.read(info))
+    return out.getvalue()
+
+
+def _build(cached: bool, larger: tuple[pd.DataFrame, pd.Series] | None
+           ) -> tuple[bytes, list[Check]]:
+    """The template's bytes and its check cells, built in memory."""
+    import betaxl as bx
+
+    buffer = io.BytesIO()
+    b = _Builder(buffer, cached)
     book = b.book
     book.add_vba_project(io.BytesIO(vba_project()), is_stream=True)
     book.set_vba_name("ThisWorkbook")
@@ -466,5 +509,4 @@ def build_template(path: str | Path, *, cached: bool = True,
                      "Python module with betaxl's Excel functions.", b.note)
     book.worksheets()[-2].activate()
     book.close()
-    CHECKS[:] = b.checks
-    return list(b.checks)
+    return buffer.getvalue(), list(b.checks)
