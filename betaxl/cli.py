@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import beta_reconcile, equal_weight_returns, ols_beta, risk_table, rolling_beta, to_returns
+from . import beta_reconcile, equal_weight_returns, ols_beta, risk_table, to_returns
+from .batch.commands import add_batch_commands
 from .errors import BetaxlError
 from .examples import BOND_MARKET, BOND_PRICES, EW_DIVIDENDS, EW_PRICES, bond_units
-from .returns import INPUT_TYPES
 
 __all__ = ["demo_text", "main"]
 
@@ -114,96 +114,6 @@ def _template(args: argparse.Namespace) -> None:
     print(f"wrote {target} ({len(checks)} native check cells)")
 
 
-def _progress(done: int, total: int, *, enabled: bool) -> None:
-    if not enabled:
-        return
-    width = 30
-    filled = width * done // max(total, 1)
-    sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} assets")
-    if done >= total:
-        sys.stderr.write("\n")
-    sys.stderr.flush()
-
-
-def read_table_file(path: Path) -> pd.DataFrame:
-    """A CSV or Parquet file of prices or returns: first non-numeric column = dates."""
-    from .workbook.package import FileError
-
-    if not path.is_file():
-        raise FileError(f"{path.name}: no such file")
-    try:
-        if path.suffix.lower() in (".parquet", ".pq"):
-            frame = pd.read_parquet(path)
-        else:
-            frame = pd.read_csv(path)
-    except ImportError as exc:
-        raise FileError(f"{path.name}: reading Parquet needs pyarrow ({exc})") from None
-    except (ValueError, OSError, UnicodeDecodeError) as exc:
-        raise FileError(f"{path.name}: cannot be read as a table "
-                        f"({str(exc).splitlines()[0][:100]})") from None
-    if frame.shape[1] and not pd.api.types.is_numeric_dtype(frame.iloc[:, 0]):
-        first = frame.columns[0]
-        try:
-            frame = frame.set_index(pd.DatetimeIndex(pd.to_datetime(frame[first])))
-            frame = frame.drop(columns=[first])
-        except (ValueError, TypeError):
-            frame = frame.set_index(first)
-    return frame
-
-
-def _betas(args: argparse.Namespace) -> None:
-    from .returns import returns_from
-    from .workbook.package import FileError, atomic_file
-
-    source = Path(args.file)
-    frame = read_table_file(source)
-    if args.market not in frame.columns:
-        raise FileError(f"{source.name}: no column named {args.market!r} (columns: "
-                        f"{', '.join(map(str, frame.columns[:8]))})")
-    numeric = frame.apply(pd.to_numeric, errors="coerce")
-    panel = returns_from(numeric.to_numpy(dtype=float), args.input_type, arg="file")
-    returns = pd.DataFrame(panel.values, columns=[str(c) for c in frame.columns],
-                           index=frame.index[len(frame) - panel.n:])
-    market = returns.pop(str(args.market))
-    risk_free = None
-    if args.risk_free is not None:
-        if args.risk_free in returns.columns:
-            risk_free = returns.pop(args.risk_free)
-        else:
-            try:
-                risk_free = float(args.risk_free)
-            except ValueError:
-                raise FileError(f"--risk-free: {args.risk_free!r} is neither a column nor "
-                                "a number") from None
-    chunk = 250
-    show = args.progress or (sys.stderr.isatty() and returns.size * (2 if args.window else 1)
-                             > 2_000_000)
-    tables, rolled = [], []
-    for start in range(0, returns.shape[1], chunk):
-        part = returns.iloc[:, start:start + chunk]
-        tables.append(ols_beta(part, market, risk_free=risk_free).to_frame().T)
-        if args.window:
-            rolled.append(rolling_beta(part, market, args.window))
-        _progress(min(start + chunk, returns.shape[1]), returns.shape[1], enabled=show)
-    betas = pd.concat(tables)
-    betas.index.name = "asset"
-    target = Path(args.output) if args.output else source.with_name(source.stem + "_betas.csv")
-    if target.suffix.lower() == ".xlsx":
-        with atomic_file(target) as handle, pd.ExcelWriter(handle, engine="xlsxwriter") as xl:
-            betas.to_excel(xl, sheet_name="betas")
-            if rolled:
-                pd.concat(rolled, axis=1).to_excel(xl, sheet_name=f"rolling_{args.window}")
-    else:
-        with atomic_file(target) as handle:
-            handle.write(betas.to_csv().encode())
-        if rolled:
-            extra = target.with_name(f"{target.stem}_rolling_{args.window}.csv")
-            with atomic_file(extra) as handle:
-                handle.write(pd.concat(rolled, axis=1).to_csv().encode())
-            print(f"wrote {extra}")
-    print(f"wrote {target} ({betas.shape[0]} assets against {args.market})")
-
-
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="betaxl", description="Portfolio beta and return calculations, headless.")
@@ -234,24 +144,7 @@ def _parser() -> argparse.ArgumentParser:
     template.add_argument("-o", "--output", default="workbook_template.xlsm",
                           help="where to write it (default: %(default)s)")
     template.set_defaults(run=_template)
-    betas = sub.add_parser(
-        "betas", help="betas (and rolling betas) of every column of a CSV/Parquet file",
-        description="Regress every numeric column on the market column (OLS with an "
-        "intercept) and write the statistics table as CSV or xlsx; the first "
-        "non-numeric column is taken as dates.")
-    betas.add_argument("file", help="a .csv or .parquet file, one column per asset")
-    betas.add_argument("--market", required=True, help="the market column's name")
-    betas.add_argument("--input-type", default="returns", choices=INPUT_TYPES,
-                       help="what the columns hold (default: %(default)s)")
-    betas.add_argument("--risk-free", help="a risk-free column's name, or a per-period "
-                       "number")
-    betas.add_argument("--window", type=int, help="also write rolling betas over this "
-                       "many rows")
-    betas.add_argument("-o", "--output", help="output .csv or .xlsx (default: "
-                       "FILE_betas.csv)")
-    betas.add_argument("--progress", action="store_true",
-                       help="always show the progress bar")
-    betas.set_defaults(run=_betas)
+    add_batch_commands(sub)
     return parser
 
 
@@ -263,6 +156,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.run(args)
     except BetaxlError as exc:
         print(f"betaxl {args.command}: {exc}", file=sys.stderr)
+        return 2
+    except MemoryError:
+        print(f"betaxl {args.command}: out of memory; nothing was written (try --engine "
+              "dask, or a smaller input)", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"betaxl {args.command}: interrupted", file=sys.stderr)
