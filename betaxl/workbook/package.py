@@ -1,4 +1,4 @@
-"""Workbook files from anyone: checked before reading, written atomically, never in place.
+"""Workbook files from anyone: checked before reading, written atomically.
 
 Reading: the file must be a zip holding ``xl/workbook.xml`` whose parts are of sane
 size (checked from the zip directory *before* anything is inflated); values are read
@@ -6,28 +6,24 @@ with openpyxl in read-only mode (streaming, with defusedxml guarding the XML), a
 nothing in the file is executed or followed (macros, external links).
 
 Writing: the output is the input with only the ``Output`` sheet's cells replaced, so
-the VBA project, the buttons and the charts survive; it is written to a temporary file
-in the target folder and renamed over the target at the end, so a crash never leaves a
-partial output.  Writing ``.xlsx`` from an ``.xlsm`` drops the VBA project.
+the VBA project, the buttons and the charts survive; it is written through
+:func:`betaxl.safeio.atomic_file` (complete or not at all, never over the input unless
+in place, permissions kept).  Writing ``.xlsx`` from an ``.xlsm`` drops the VBA project.
 """
 
 from __future__ import annotations
 
 import math
-import os
 import posixpath
 import re
-import tempfile
 import zipfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 from xml.sax.saxutils import escape
 
 import defusedxml.ElementTree as SafeET
 
-from ..errors import BetaxlError
+from ..safeio import FileError, atomic_file
 
 __all__ = [
     "MAX_PART_BYTES",
@@ -47,10 +43,6 @@ MAX_NAMED_CELLS = 20_000_000  # cells one input name may cover
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
-
-
-class FileError(BetaxlError):
-    """A workbook file that cannot be read or written as asked."""
 
 
 def _fail(path: Path | str, text: str) -> FileError:
@@ -268,104 +260,15 @@ def _drop_calc_chain(name: str, data: bytes) -> bytes | None:
     return data
 
 
-@contextmanager
-def atomic_file(target: Path) -> Iterator[IO[bytes]]:
-    """A file that appears at ``target`` complete or not at all.
-
-    On Linux the bytes go to an anonymous file (``O_TMPFILE``) in the target's folder,
-    which has no name until it is complete: a process killed mid-write leaves nothing
-    behind.  It is then linked under a temporary name and renamed over the target in one
-    step.  Elsewhere a named temporary file is used and removed on any failure.
-    """
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise _fail(target, f"cannot write: folder {folder} does not exist")
-    anonymous = getattr(os, "O_TMPFILE", 0)
-    fd = -1
-    if anonymous:
-        try:
-            fd = os.open(folder, anonymous | os.O_RDWR, 0o644)
-        except OSError:
-            fd = -1  # the file system has no O_TMPFILE: use a named file
-    tmp = None
-    if fd < 0:
-        try:
-            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".betaxl-tmp",
-                                       dir=folder)
-        except OSError as exc:
-            raise _fail(target, f"cannot write here ({exc.strerror})") from None
-    try:
-        with os.fdopen(fd, "w+b") as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-            if tmp is None:
-                tmp = _link_anonymous(handle, folder, target.name)
-        os.replace(tmp, target)
-        tmp = None
-    except OSError as exc:
-        raise _fail(target, f"cannot write ({exc.strerror or exc})") from None
-    finally:
-        if tmp is not None:
-            try:
-                os.unlink(tmp)
-            except FileNotFoundError:
-                pass
-
-
-def _link_anonymous(handle: IO[bytes], folder: Path, name: str) -> str:
-    """Give a complete O_TMPFILE file a (temporary) name in ``folder``.
-
-    linkat(AT_EMPTY_PATH) first, then the /proc/self/fd link; where neither is allowed
-    the bytes are copied to a named temporary file (only then can a kill leave one).
-    """
-    fd = handle.fileno()
-    for attempt in range(100):
-        path = str(folder / f".{name}.{os.getpid()}.{attempt}.betaxl-tmp")
-        if os.path.lexists(path):
-            continue
-        if _linkat_empty_path(fd, path):
-            return path
-        try:
-            os.link(f"/proc/self/fd/{fd}", path, follow_symlinks=True)
-            return path
-        except FileExistsError:
-            continue
-        except OSError:
-            break
-    out_fd, path = tempfile.mkstemp(prefix=f".{name}.", suffix=".betaxl-tmp", dir=folder)
-    try:
-        with os.fdopen(out_fd, "wb") as copy:
-            handle.seek(0)
-            while chunk := handle.read(1 << 20):
-                copy.write(chunk)
-            copy.flush()
-            os.fsync(copy.fileno())
-    except BaseException:
-        os.unlink(path)
-        raise
-    return path
-
-
-def _linkat_empty_path(fd: int, path: str) -> bool:
-    """linkat(fd, "", AT_FDCWD, path, AT_EMPTY_PATH) through libc; False if refused."""
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        return int(libc.linkat(fd, b"", -100, os.fsencode(path), 0x1000)) == 0
-    except (OSError, AttributeError):
-        return False
-
-
 def write_output(source: Path, target: Path, sheet: str,
-                 rows: list[tuple[int, list[Any]]], first_row: int) -> None:
+                 rows: list[tuple[int, list[Any]]], first_row: int, *,
+                 in_place: bool = False) -> None:
     """Copy ``source`` to ``target`` with the output sheet's rows replaced, atomically."""
     strip_vba = target.suffix.lower() == ".xlsx"
     with check_archive(source) as archive:
         part = _sheet_part(archive, sheet)
-        with atomic_file(target) as handle, zipfile.ZipFile(
-                handle, "w", compression=zipfile.ZIP_DEFLATED) as out:
+        with atomic_file(target, inputs=[source], in_place=in_place) as handle, \
+                zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED) as out:
             for info in archive.infolist():
                 raw = archive.read(info.filename)
                 if info.filename == part:

@@ -210,20 +210,23 @@ def recalculate_file(source: str | Path, target: str | Path | None = None, *,
     """Recalculate a workbook file with no Excel: read with openpyxl, write atomically.
 
     The input's bytes are never changed unless ``in_place`` (then it is replaced
-    atomically).  Returns the path written and the output tables.
+    atomically, keeping its mode and owner; a symlinked input is updated through its
+    link).  Returns the path written and the output tables.
     """
-    from .package import FileError, read_names, write_output
+    from ..safeio import FileError, check_output, same_file
+    from .package import read_names, write_output
 
     src = Path(source)
     dst = src if in_place else (Path(target) if target is not None else default_output(src))
     if dst.suffix.lower() not in (".xlsx", ".xlsm"):
         raise FileError(f"{dst.name}: the output must end in .xlsx or .xlsm")
-    if not in_place and dst.exists() and src.exists() and dst.resolve() == src.resolve():
+    if not in_place and same_file(dst, src):
         raise FileError(f"{dst.name}: that is the input file; pass --in-place to replace it")
+    dst = check_output(dst, inputs=[src], in_place=in_place)  # a symlink: where it points
     values = read_names(src, list(INPUT_NAMES))
     rows: list[tuple[int, list[Any]]] = []
     blocks = recalculate(values.__getitem__, rows.extend)
-    write_output(src, dst, OUTPUT_SHEET, rows, FIRST_OUTPUT_ROW)
+    write_output(src, dst, OUTPUT_SHEET, rows, FIRST_OUTPUT_ROW, in_place=in_place)
     return dst, blocks
 
 

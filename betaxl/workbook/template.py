@@ -38,6 +38,7 @@ from ..examples import (
     EW_PRICES,
     multi_asset_prices,
 )
+from . import exact
 from .recalc import FIRST_OUTPUT_ROW, OUTPUT_SHEET, XLWINGS_VERSION
 
 __all__ = ["CHECKS", "Check", "build_template", "vba_project"]
@@ -235,12 +236,15 @@ def build_template(path: str | Path, *, cached: bool = True,
     fs.write_dynamic_array_formula(row + 1, 0, row + 12, 2,
                                    '=BETA_OLS(bond_prices,bond_market,,TRUE,"prices")')
     fs.write(row, 5, "native checks", b.bold)
-    fit = bx.ols_beta(bond_r, mkt_r)
-    natives = [("beta", "SLOPE({y},{x})", fit.beta), ("alpha", "INTERCEPT({y},{x})",
-                                                      fit.alpha),
-               ("r_squared", "RSQ({y},{x})", fit.r_squared),
-               ("correlation", "CORREL({y},{x})", fit.correlation),
-               ("resid_std", "STEYX({y},{x})", fit.resid_std)]
+    # cached values: Excel's definitions, correctly rounded (the same bytes on every CPU)
+    bond_cols = [bond_r.iloc[:, j].tolist() for j in range(2)]
+    mkt_list = mkt_r.tolist()
+    natives = [(label, template, [fn(y, mkt_list) for y in bond_cols])
+               for label, template, fn in (("beta", "SLOPE({y},{x})", exact.slope),
+                                           ("alpha", "INTERCEPT({y},{x})", exact.intercept),
+                                           ("r_squared", "RSQ({y},{x})", exact.rsq),
+                                           ("correlation", "CORREL({y},{x})", exact.correl),
+                                           ("resid_std", "STEYX({y},{x})", exact.steyx))]
     fs.write(row + 1, 6, "bond_one", b.bold)
     fs.write(row + 1, 7, "bond_two", b.bold)
     for i, (label, template, values) in enumerate(natives):
@@ -248,7 +252,7 @@ def build_template(path: str | Path, *, cached: bool = True,
         for j, y in enumerate((bond_one_r, bond_two_r)):
             b.check(fs, FUNCTIONS, row + 2 + i, 6 + j,
                     "=" + template.format(y=y, x=mkt_ref), f"{label} {heads[j]}",
-                    float(values.iloc[j]))
+                    values[j])
     fs.write(row + 1, 9, "single beta", b.bold)
     fs.write_formula(row + 2, 9, '=BETA_OLS(Returns!$A$4:$A$13,Returns!$C$4:$C$13)')
     row += 15
@@ -260,20 +264,20 @@ def build_template(path: str | Path, *, cached: bool = True,
     index_data = _ref(RETURNS, (3, 5 + k), (2 + n_mr, 5 + k))
     fs.write_dynamic_array_formula(row + 1, 0, row + 26, 5,
                                    f"=RISK_TABLE({multi_ref},{index_ref},,12)")
-    risk = bx.risk_table(multi_r.iloc[:, :5], index_r)
     fs.write(row, 7, "native checks", b.bold)
     for j, asset in enumerate(prices.columns[:5]):
         col_ref = _ref(RETURNS, (3, 5 + j), (2 + n_mr, 5 + j))
+        column = multi_r.iloc[:, j].tolist()
         fs.write(row + 1, 8 + j, asset, b.bold)
-        for i, (label, fn, value) in enumerate((("std", "STDEV.P", risk.std),
-                                                ("std_sample", "STDEV.S", risk.std_sample),
-                                                ("mean", "AVERAGE", risk.mean))):
+        for i, (label, fn, value) in enumerate((("std", "STDEV.P", exact.stdev_p),
+                                                ("std_sample", "STDEV.S", exact.stdev_s),
+                                                ("mean", "AVERAGE", exact.average))):
             fs.write(row + 2 + i, 7, label)
             b.check(fs, FUNCTIONS, row + 2 + i, 8 + j, f"={fn}({col_ref})",
-                    f"{label} {asset}", float(value.iloc[j]))
+                    f"{label} {asset}", value(column))
         fs.write(row + 5, 7, "covariance")
         b.check(fs, FUNCTIONS, row + 5, 8 + j, f"=COVARIANCE.P({col_ref},{index_data})",
-                f"covariance {asset}", float(risk.covariance.iloc[j]))
+                f"covariance {asset}", exact.covariance_p(column, index_r.tolist()))
     row += 29
 
     # PORT_RETURNS with SUMPRODUCT (constant weights), and BETA_RECONCILE with SLOPE
@@ -287,13 +291,12 @@ def build_template(path: str | Path, *, cached: bool = True,
     fs.write_dynamic_array_formula(row + 2, 0, row + 2 + n_r, 0,
                                    f'=PORT_RETURNS(bond_prices,{w_ref},"period","prices")')
     fs.write(row + 1, 2, "native check: SUMPRODUCT", b.bold)
-    port = bond_r.to_numpy() @ weights_end
+    port = [exact.sumproduct(r, weights_end.tolist()) for r in bond_r.to_numpy().tolist()]
     for i in range(n_r):
         returns_row = f"{RETURNS}!$A${4 + i}:$B${4 + i}"
         b.check(fs, FUNCTIONS, row + 3 + i, 2, f"=SUMPRODUCT({returns_row},{w_ref})",
-                f"portfolio return {i + 1}", float(port[i]))
+                f"portfolio return {i + 1}", port[i])
     port_ref = _ref(FUNCTIONS, (row + 3, 2), (row + 2 + n_r, 2))
-    rec = bx.beta_reconcile(bond_r, mkt_r, weights_end, rebalance="period")
     fs.write(row + 1, 4, 'BETA_RECONCILE(bond_prices, bond_market, weights, "period", '
                          '"prices")', b.bold)
     fs.write_dynamic_array_formula(row + 2, 4, row + 14, 11,
@@ -302,11 +305,11 @@ def build_template(path: str | Path, *, cached: bool = True,
     fs.write(row + 16, 4, "native check: SLOPE(SUMPRODUCT returns, market) = "
                           "portfolio_beta with constant weights", b.bold)
     b.check(fs, FUNCTIONS, row + 17, 4, f"=SLOPE({port_ref},{mkt_ref})",
-            "portfolio beta, constant weights", rec.portfolio_beta)
+            "portfolio beta, constant weights", exact.slope(port, mkt_list))
     fs.write(row + 17, 5, "= SUMPRODUCT(weights, betas):")
     betas_ref = _ref(FUNCTIONS, (4, 6), (4, 7))
     b.check(fs, FUNCTIONS, row + 17, 7, f"=SUMPRODUCT({w_ref},{betas_ref})",
-            "weighted sum of betas", rec.weighted_beta_end)
+            "weighted sum of betas", exact.sumproduct(weights_end.tolist(), natives[0][2]))
     chart_top = row + 20
     row += 22 + 18
 
