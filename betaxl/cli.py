@@ -157,6 +157,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BetaxlError as exc:
         print(f"betaxl {args.command}: {exc}", file=sys.stderr)
         return 2
+    except ImportError as exc:
+        print(f"betaxl {args.command}: this needs {exc.name or 'a package'}, not installed: "
+              "pip install 'betaxl[cli]' (or 'betaxl[dask]' for --engine dask)",
+              file=sys.stderr)
+        return 2
     except MemoryError:
         print(f"betaxl {args.command}: out of memory; nothing was written (try --engine "
               "dask, or a smaller input)", file=sys.stderr)

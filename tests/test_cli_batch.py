@@ -313,15 +313,15 @@ def test_outputs_are_regular_files_only(tmp_path: Path, monthly, capsys) -> None
     path, _ = monthly
     fifo = tmp_path / "fifo.csv"
     os.mkfifo(fifo)
-    assert "not a regular file" in fail(capsys, "betas", path, "--market", "market",
+    assert "not a file" in fail(capsys, "betas", path, "--market", "market",
                                         "-o", fifo)
     (tmp_path / "dir.csv").mkdir()
-    assert "not a regular file" in fail(capsys, "betas", path, "--market", "market",
+    assert "not a file" in fail(capsys, "betas", path, "--market", "market",
                                         "-o", tmp_path / "dir.csv")
     if Path("/dev/null").exists():
         null = tmp_path / "null.csv"
         null.symlink_to("/dev/null")
-        assert "not a regular file" in fail(capsys, "betas", path, "--market", "market",
+        assert "not a file" in fail(capsys, "betas", path, "--market", "market",
                                             "-o", null)
         assert Path("/dev/null").is_char_device()
 

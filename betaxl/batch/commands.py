@@ -339,8 +339,8 @@ def _equal_weight(args: argparse.Namespace) -> None:
     inputs = Inputs(_read(args), args)
     target = _target(args, "equal_weight")
     dividends = _dividends(args, inputs)
-    data = inputs.assets if inputs.input_type != "log_returns" else inputs.assets
-    result = equal_weight_returns(data, method=args.method, input_type=inputs.input_type,
+    result = equal_weight_returns(inputs.assets, method=args.method,
+                                  input_type=inputs.input_type,  # type: ignore[arg-type]
                                   distributions=dividends)
     out = pd.DataFrame({"equal_weight": result.returns, "n_assets": result.n_assets})
     _finish(args, inputs, target, {"equal_weight": out},

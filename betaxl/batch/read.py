@@ -97,14 +97,14 @@ class _Capped(io.RawIOBase):
         super().close()
 
 
-_COMPRESSED: dict[str, Callable[[Path], IO[bytes]]] = {
+_COMPRESSED: dict[str, Callable[[Path], Any]] = {
     ".gz": lambda p: gzip.open(p, "rb"),
     ".bz2": lambda p: bz2.open(p, "rb"),
     ".xz": lambda p: lzma.open(p, "rb"),
 }
 
 
-def _open_text_bytes(path: Path, limits: Limits) -> tuple[IO[bytes], str]:
+def _open_text_bytes(path: Path, limits: Limits) -> tuple[Any, str]:
     """A capped byte stream of the CSV inside ``path`` and the inner file's name."""
     suffix = path.suffix.lower()
     if suffix in _COMPRESSED:

@@ -2,7 +2,7 @@
 
 The format follows the extension (an unknown one is refused); xlsx gets real dates,
 integers as integers and number formats, and is refused past Excel's 1,048,576 rows x
-16,384 columns.  Every output goes through :mod:`betaxl.batch.safe` with the inputs
+16,384 columns.  Every output goes through :mod:`betaxl.safeio` with the inputs
 named, so an output can never replace an input.
 """
 
@@ -15,8 +15,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..safeio import atomic_files, check_output
 from .read import ReadError
-from .safe import atomic_files, check_output
 
 __all__ = ["FORMATS", "XLSX_COLUMNS", "XLSX_ROWS", "output_format", "write_outputs"]
 
@@ -104,5 +104,7 @@ def write_outputs(path: Path, sheets: Sheets, *, inputs: Sequence[Path]) -> list
     files = render(path, sheets)
     for target in files:
         check_output(target, inputs=inputs)
-    atomic_files(files, inputs=inputs)
+    with atomic_files(list(files), inputs=inputs) as handles:
+        for handle, data in zip(handles, files.values()):
+            handle.write(data)
     return list(files)
