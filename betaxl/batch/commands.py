@@ -453,8 +453,10 @@ def _common(parser: argparse.ArgumentParser, *, input_type: bool = True,
                           help="LocalCluster workers (default: %(default)s)")
         dask.add_argument("--memory-limit", default="auto",
                           help="LocalCluster memory per worker (default: %(default)s)")
-        dask.add_argument("--chunk", type=int, default=1000,
+        dask.add_argument("--chunk", type=int, default=500,
                           help="assets per Dask task (default: %(default)s)")
+        dask.add_argument("--timeout", type=float, default=3600,
+                          help="give up after this many seconds (default: %(default)s)")
 
 
 def add_batch_commands(sub: Any) -> None:
