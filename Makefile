@@ -15,11 +15,23 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/betaxl demo
 
+# The three suites run one after another, each in its own process (an xlwings runtime is
+# chosen at import), every one of them even when an earlier one fails; then a summary,
+# and the exit status is non-zero if any failed.
+PYTEST      ?= $(BIN)/python -m pytest
+SYSTEM_DEPS ?= bash scripts/system-deps.sh
+
 test: $(STAMP)
-	bash scripts/system-deps.sh
-	$(BIN)/python -m pytest -q
-	BETAXL_RUNTIME=classic $(BIN)/python -m pytest -q tests/runtimes/classic
-	BETAXL_RUNTIME=officejs $(BIN)/python -m pytest -q tests/runtimes/officejs
+	$(SYSTEM_DEPS)
+	@failed=0; summary=""; \
+	run() { name=$$1; shift; echo "== $$name suite =="; \
+	        if "$$@"; then summary="$$summary$$name: passed\n"; \
+	        else code=$$?; failed=1; summary="$$summary$$name: FAILED (exit $$code)\n"; fi; }; \
+	run main env -u BETAXL_RUNTIME $(PYTEST) -q; \
+	run classic env BETAXL_RUNTIME=classic $(PYTEST) -q tests/runtimes/classic; \
+	run officejs env BETAXL_RUNTIME=officejs $(PYTEST) -q tests/runtimes/officejs; \
+	printf "== make test ==\n$$summary"; \
+	exit $$failed
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

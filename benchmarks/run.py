@@ -266,9 +266,43 @@ def bench_dask() -> None:
               f"{float((abs(a['beta'] - b['beta']) / abs(a['beta'])).max()):.1e}")
 
 
+def bench_safeio() -> None:
+    """Atomic, fsynced writes (betaxl.safeio) against a plain open/write/fsync."""
+    import os
+    import tempfile
+
+    from betaxl.safeio import atomic_file, atomic_files
+
+    print("== output safety (betaxl.safeio) ==")
+    with tempfile.TemporaryDirectory() as folder:
+        for size in (64 << 10, 16 << 20):
+            data = os.urandom(size)
+            plain_path = Path(folder) / "plain.bin"
+
+            def plain() -> None:
+                with open(plain_path, "wb") as handle:
+                    handle.write(data)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+
+            def atomic() -> None:
+                with atomic_file(Path(folder) / "atomic.bin") as handle:
+                    handle.write(data)
+
+            def two() -> None:
+                with atomic_files([Path(folder) / "a.bin", Path(folder) / "b.bin"]) as hs:
+                    for handle in hs:
+                        handle.write(data)
+
+            base = best(plain, 7)
+            print(f"{size >> 10:>6} KiB: open/write/fsync {base * 1e3:.2f} ms (the baseline); "
+                  f"atomic_file {best(atomic, 7) / base:.2f}x; "
+                  f"atomic_files of two {best(two, 7) / base:.2f}x")
+
+
 SECTIONS: dict[str, Callable[[], None]] = {"core": bench_core, "udf": bench_udf,
-                                           "recalc": bench_recalc, "cli": bench_cli,
-                                           "dask": bench_dask}
+                                           "recalc": bench_recalc, "safeio": bench_safeio,
+                                           "cli": bench_cli, "dask": bench_dask}
 
 
 def main(argv: list[str]) -> None:

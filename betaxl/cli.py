@@ -103,7 +103,7 @@ def _recalc(args: argparse.Namespace) -> None:
 
 def _template(args: argparse.Namespace) -> None:
     from .workbook.template import build_template
-    from .workbook.package import atomic_file
+    from .safeio import atomic_file
 
     target = Path(args.output)
     with tempfile.TemporaryDirectory() as folder:
@@ -134,10 +134,12 @@ def _parser() -> argparse.ArgumentParser:
         "the Output sheet of a new file (atomically; IN is never changed unless "
         "--in-place). Writing .xlsx from an .xlsm drops the VBA.")
     recalc.add_argument("input", help="the workbook to read (.xlsm or .xlsx)")
-    recalc.add_argument("-o", "--output", help="the file to write (default: "
-                        "IN_recalculated with IN's extension)")
-    recalc.add_argument("--in-place", action="store_true",
-                        help="replace IN itself (atomically)")
+    where = recalc.add_mutually_exclusive_group()
+    where.add_argument("-o", "--output", help="the file to write (default: "
+                       "IN_recalculated with IN's extension)")
+    where.add_argument("--in-place", action="store_true",
+                       help="replace IN itself (atomically, keeping its permissions, "
+                       "owner and symlink)")
     recalc.set_defaults(run=_recalc)
     template = sub.add_parser("template", help="build workbook_template.xlsm",
                               description="Build the macro-enabled template workbook.")

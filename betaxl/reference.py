@@ -44,9 +44,10 @@ def rewrite(path: Path) -> None:
     head, rest = text.split(START, 1)
     _, tail = rest.split(END, 1)
     new = f"{head}{START}\n{reference_markdown()}{END}{tail}"
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(new, encoding="utf-8")
-    tmp.replace(path)
+    from .safeio import atomic_file
+
+    with atomic_file(path, in_place=True) as handle:  # keeps the file's mode and symlink
+        handle.write(new.encode("utf-8"))
 
 
 if __name__ == "__main__":

@@ -26,13 +26,15 @@ Rules, for every command that writes a file:
 from __future__ import annotations
 
 import errno
+import functools
 import os
+import shutil
 import stat
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from .errors import BetaxlError
 
@@ -60,7 +62,8 @@ def same_file(a: PathLike, b: PathLike) -> bool:
     """Whether ``a`` and ``b`` name the same file (symlinks followed, by identity).
 
     Two paths that do not exist yet are the same file when their folders are the same
-    folder and the names are equal.
+    folder and the names are equal, or equal but for case in a folder that ignores case
+    (probed with a temporary file).
 
     >>> same_file(".", "./")
     True
@@ -72,11 +75,28 @@ def same_file(a: PathLike, b: PathLike) -> bool:
     pa, pb = Path(os.path.realpath(a)), Path(os.path.realpath(b))
     if os.path.lexists(pa) or os.path.lexists(pb):
         return False
+    if pa.name.casefold() != pb.name.casefold():
+        return False
     try:
-        return pa.name == pb.name and os.path.samestat(os.stat(pa.parent),
-                                                       os.stat(pb.parent))
+        if not os.path.samestat(os.stat(pa.parent), os.stat(pb.parent)):
+            return False
     except OSError:
         return pa == pb
+    return pa.name == pb.name or _ignores_case(pa.parent)
+
+
+def _ignores_case(folder: Path) -> bool:
+    """Whether ``folder``'s file system ignores case (a probe file, removed at once)."""
+    try:
+        fd, name = tempfile.mkstemp(prefix=".betaxl-case-probe-", dir=folder)
+    except OSError:
+        return False
+    os.close(fd)
+    try:
+        other = Path(name).with_name(Path(name).name.upper())
+        return os.path.exists(other)
+    finally:
+        _quiet_unlink(name)
 
 
 def check_output(target: PathLike, *, inputs: Iterable[PathLike] = (),
@@ -113,7 +133,8 @@ def check_output(target: PathLike, *, inputs: Iterable[PathLike] = (),
                 raise _fail(path, f"is {kind}, not a file: name a file to write")
         if not stat.S_ISREG(info.st_mode):
             raise _fail(path, "is not a regular file: name a file to write")
-        if not os.access(path, os.W_OK):
+        writable = stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH
+        if not os.access(path, os.W_OK) or not info.st_mode & writable:
             raise _fail(path, "is read-only: make it writable or write elsewhere")
     folder = path.parent
     if not folder.is_dir():
@@ -189,7 +210,10 @@ class _Pending:
 
     def discard(self) -> None:
         if not self.handle.closed:
-            self.handle.close()
+            try:
+                self.handle.close()  # closes the descriptor even when the flush fails
+            except OSError:
+                pass
         if self.tmp is not None:
             try:
                 os.unlink(self.tmp)
@@ -272,43 +296,60 @@ def atomic_files(targets: Sequence[PathLike], *, inputs: Iterable[PathLike] = ()
 
 def _commit(pending: list[_Pending]) -> None:
     """Rename every finished temporary over its target; on failure undo the renames."""
-    backups: list[tuple[Path, str | None]] = []  # (target, its old content's name or None)
+    done: list[tuple[Path, str | None]] = []  # replaced: (target, its old file's name)
+    spare: str | None = None
+    current = pending[0].target if pending else Path(".")
     try:
-        for p in pending:
-            assert p.tmp is not None
-            old = None
-            if len(pending) > 1 and os.path.lexists(p.target):
-                old = _keep_old(p.target)
-            backups.append((p.target, old))
-            os.replace(p.tmp, p.target)
-            p.tmp = None
-    except BaseException:
-        for target, old in reversed(backups):
-            try:
-                if old is not None:
-                    os.replace(old, target)
-                elif target.exists():
-                    os.unlink(target)
-            except OSError:
-                pass
-        raise
-    for _, old in backups:
+        try:
+            for p in pending:
+                current = p.target
+                assert p.tmp is not None
+                spare = None
+                if len(pending) > 1 and os.path.lexists(p.target):
+                    spare = _keep_old(p.target)
+                os.replace(p.tmp, p.target)
+                p.tmp = None
+                done.append((p.target, spare))
+                spare = None
+        except BaseException:
+            if spare is not None:  # the failed target was never replaced
+                _quiet_unlink(spare)
+            for target, old in reversed(done):
+                try:
+                    if old is not None:
+                        os.replace(old, target)
+                    else:
+                        os.unlink(target)
+                except OSError:
+                    pass
+            raise
+    except OSError as exc:
+        raise _explain(current, exc) from None
+    for _, old in done:
         if old is not None:
-            try:
-                os.unlink(old)
-            except OSError:
-                pass
+            _quiet_unlink(old)
+
+
+def _quiet_unlink(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
 
 
 def _keep_old(target: Path) -> str:
     """A second name for ``target``'s current file, to restore it if a later rename fails."""
     for attempt in range(100):
         name = str(target.with_name(f".{target.name}.{os.getpid()}.{attempt}.betaxl-old"))
+        if os.path.lexists(name):
+            continue
         try:
             os.link(target, name)
-            return name
         except FileExistsError:
             continue
+        except OSError:  # no hard links on this file system: a copy does the same job
+            shutil.copy2(target, name)
+        return name
     raise FileExistsError(errno.EEXIST, "no free backup name", os.fspath(target))
 
 
@@ -349,10 +390,20 @@ def _link_anonymous(handle: IO[bytes], folder: Path, name: str) -> str:
 
 def _linkat_empty_path(fd: int, path: str) -> bool:
     """linkat(fd, "", AT_FDCWD, path, AT_EMPTY_PATH) through libc; False if refused."""
+    libc = _libc()
+    if libc is None:
+        return False
+    return int(libc.linkat(fd, b"", -100, os.fsencode(path), 0x1000)) == 0
+
+
+@functools.lru_cache(maxsize=1)
+def _libc() -> Any:
+    """The C library with a linkat, loaded once; None where there is none."""
     try:
         import ctypes
 
         libc = ctypes.CDLL(None, use_errno=True)
-        return int(libc.linkat(fd, b"", -100, os.fsencode(path), 0x1000)) == 0
+        libc.linkat  # noqa: B018 (raises AttributeError where missing)
+        return libc
     except (OSError, AttributeError):
-        return False
+        return None

@@ -26,9 +26,14 @@ ROOT = Path(__file__).resolve().parents[1]
 KERNELS = ("Prescott", "Sandybridge", "Haswell", "SkylakeX")
 
 
-def run_under(kernel: str, code: str, cwd: Path) -> None:
+# numpy's own SIMD loops (its X86_V3/V4 = AVX2/AVX-512 dispatch) switched off as well
+NO_NUMPY_SIMD = {"NPY_DISABLE_CPU_FEATURES": "X86_V3 X86_V4 AVX512_ICL AVX512_SPR"}
+
+
+def run_under(kernel: str, code: str, cwd: Path, extra: dict[str, str] | None = None
+              ) -> None:
     """Run ``code`` in a fresh Python using this tree's betaxl and the given kernel."""
-    env = {**os.environ, "OPENBLAS_CORETYPE": kernel, "OPENBLAS_VERBOSE": "0",
+    env = {**os.environ, **(extra or {}), "OPENBLAS_CORETYPE": kernel, "OPENBLAS_VERBOSE": "0",
            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT),
                                                        os.environ.get("PYTHONPATH")]))}
     done = subprocess.run([sys.executable, "-c", code], cwd=cwd, env=env,
@@ -40,7 +45,9 @@ def test_template_is_the_same_bytes_under_every_kernel(tmp_path: Path) -> None:
     for kernel in KERNELS:
         run_under(kernel, "from betaxl.workbook.template import build_template; "
                           f"build_template({kernel + '.xlsm'!r})", tmp_path)
-    built = {k: (tmp_path / f"{k}.xlsm").read_bytes() for k in KERNELS}
+    run_under("Prescott", "from betaxl.workbook.template import build_template; "
+                          "build_template('plain.xlsm')", tmp_path, NO_NUMPY_SIMD)
+    built = {k: (tmp_path / f"{k}.xlsm").read_bytes() for k in (*KERNELS, "plain")}
     assert len(set(built.values())) == 1, {k: len(v) for k, v in built.items()}
     assert built[KERNELS[0]] == (ROOT / "workbook_template.xlsm").read_bytes(), \
         "rebuild it: betaxl template -o workbook_template.xlsm"
@@ -80,3 +87,76 @@ def test_exact_square_root_is_the_nearest_double() -> None:
         assert lo * lo <= q <= hi * hi, q
     assert exact._sqrt(Fraction(4)) == 2.0
     assert exact.correl([1.0, 2.0, 3.0], [3.0, 2.0, 1.0]) == -1.0
+
+
+# -- computed outputs: equal to 1e-12 relative under every kernel ----------------------
+
+def _close(a: float, b: float, scale: float) -> bool:
+    """Equal to 1e-12 relative (of the value, or of its column for values near zero)."""
+    return abs(a - b) <= 1e-12 * max(abs(a), abs(b), scale * 1e-3)
+
+
+def test_recalculated_workbooks_agree_under_every_kernel(tmp_path: Path) -> None:
+    import openpyxl
+
+    from betaxl.workbook.recalc import OUTPUT_SHEET
+
+    for kernel in KERNELS:
+        run_under(kernel, "from betaxl.cli import main; import sys; sys.exit(main(["
+                          f"'recalc', {str(ROOT / 'workbook_template.xlsm')!r}, '-o', "
+                          f"{kernel + '.xlsm'!r}]))", tmp_path)
+    sheets = {}
+    for kernel in KERNELS:
+        book = openpyxl.load_workbook(tmp_path / f"{kernel}.xlsm", read_only=True)
+        sheets[kernel] = [list(row) for row in
+                          book[OUTPUT_SHEET].iter_rows(values_only=True)]
+        book.close()
+    first = sheets[KERNELS[0]]
+    numbers = [abs(v) for row in first for v in row if isinstance(v, float)]
+    assert len(numbers) > 500  # the tables are there
+    scale = max(numbers)
+    for kernel in KERNELS[1:]:
+        other = sheets[kernel]
+        assert len(other) == len(first)
+        for r, (row_a, row_b) in enumerate(zip(first, other)):
+            assert len(row_a) == len(row_b)
+            for a, b in zip(row_a, row_b):
+                if isinstance(a, float) and isinstance(b, float):
+                    assert _close(a, b, scale), (kernel, r, a, b)
+                else:
+                    assert a == b, (kernel, r, a, b)
+
+
+def test_betas_csv_agree_under_every_kernel(tmp_path: Path) -> None:
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(11)
+    n, k = 600, 60  # wide enough that every kernel takes its blocked paths
+    market = rng.normal(3e-4, 0.01, n)
+    panel = market[:, None] * rng.uniform(0.3, 1.7, k) + rng.normal(0, 0.015, (n, k))
+    frame = pd.DataFrame(panel, columns=[f"a{j}" for j in range(k)],
+                         index=pd.bdate_range("2020-01-01", periods=n))
+    frame["mkt"] = market
+    frame.to_csv(tmp_path / "returns.csv")  # pandas' default CSV: dates, unnamed index
+    for kernel in KERNELS:
+        run_under(kernel, "from betaxl.cli import main; import sys; sys.exit(main(["
+                          "'betas', 'returns.csv', '--market', 'mkt', '--window', '60', "
+                          f"'--risk-free', '0.0001', '-o', {kernel + '.csv'!r}]))",
+                  tmp_path)
+    for suffix in ("", "_rolling_60"):
+        tables = {k: pd.read_csv(tmp_path / f"{k}{suffix}.csv", index_col=0)
+                  for k in KERNELS}
+        first = tables[KERNELS[0]]
+        assert first.shape[0] >= k - 1 and first.notna().to_numpy().sum() > 500
+        for kernel in KERNELS[1:]:
+            other = tables[kernel]
+            assert list(other.columns) == list(first.columns)
+            assert list(other.index) == list(first.index)
+            a, b = first.to_numpy(float), other.to_numpy(float)
+            assert np.array_equal(np.isnan(a), np.isnan(b))
+            scale = np.nanmax(np.abs(a), axis=0, keepdims=True)
+            diff = np.abs(a - b)
+            bound = 1e-12 * np.maximum(np.maximum(np.abs(a), np.abs(b)), scale * 1e-3)
+            worst = np.nanmax(diff / np.where(bound > 0, bound, 1) * 1e-12)
+            assert np.all((diff <= bound) | np.isnan(a)), (kernel, suffix, worst)

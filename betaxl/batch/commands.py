@@ -143,6 +143,11 @@ def _target(args: argparse.Namespace, suffix: str) -> Path:
             or "betaxl"
         folder = source.parent if source.is_file() else Path(".")
         target = folder / f"{stem}_{suffix}.csv"
+    from ..safeio import check_output
+    from .read import _expand
+
+    # before any work: an output that is an input, or not a file, then the extension
+    check_output(target, inputs=[*_expand(args.file), *_extra_inputs(args)])
     output_format(target)
     return target
 
@@ -191,7 +196,9 @@ def _finish(args: argparse.Namespace, inputs: Inputs, target: Path,
             sheets: dict[str, pd.DataFrame], line: str) -> None:
     for note in inputs.notes:
         _say(f"note: {note}")
-    written = write_outputs(target, sheets, inputs=[Path(args.file)] + _extra_inputs(args))
+    from .read import _expand
+
+    written = write_outputs(target, sheets, inputs=[*_expand(args.file), *_extra_inputs(args)])
     first = next(iter(sheets))
     _summary(f"{args.command}: {first}", sheets[first], args)
     for path in written[1:]:

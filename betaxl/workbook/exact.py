@@ -11,10 +11,10 @@ library's floating-point results.
 Conventions (Excel's): x̄, ȳ the means; Sxx = Σ(x - x̄)², Syy = Σ(y - ȳ)²,
 Sxy = Σ(x - x̄)(y - ȳ).
 
->>> slope([1.0, 2.0, 3.0], [1.0, 2.0, 4.0])
+>>> slope([1.0, 2.0, 4.0], [1.0, 2.0, 3.0])  # SLOPE(known_y, known_x)
 1.5
->>> stdev_s([0.1, 0.2, 0.3]) == 0.1
-True
+>>> stdev_p([1.0, 3.0]), stdev_s([2.0, 4.0, 6.0])
+(1.0, 2.0)
 """
 
 from __future__ import annotations
@@ -27,12 +27,22 @@ __all__ = ["average", "correl", "covariance_p", "intercept", "rsq", "slope", "st
            "stdev_s", "steyx", "sumproduct"]
 
 
-def _exact(values: Sequence[float]) -> list[Fraction]:
-    return [Fraction(float(v)) for v in values]
+def _scaled(values: Sequence[float]) -> tuple[list[int], Fraction]:
+    """Integers k and a power of two u with values = k · u exactly (sums stay integers)."""
+    if not all(math.isfinite(float(v)) for v in values):
+        raise ValueError("exact: values must be finite")
+    ratios = [float(v).as_integer_ratio() for v in values]
+    unit = max(d for _, d in ratios)  # denominators are powers of two
+    return [n * (unit // d) for n, d in ratios], Fraction(1, unit)
 
 
-def _mean(values: list[Fraction]) -> Fraction:
-    return sum(values, Fraction(0)) / len(values)
+def _sums(values: Sequence[float]) -> tuple[Fraction, Fraction, int]:
+    """(Σv, Σ(v - v̄)², n), exactly."""
+    k, u = _scaled(values)
+    n = len(k)
+    total = sum(k)
+    squares = Fraction(n * sum(i * i for i in k) - total * total, n) * u * u
+    return total * u, squares, n
 
 
 def _moments(y: Sequence[float], x: Sequence[float]) -> tuple[Fraction, Fraction, Fraction,
@@ -40,14 +50,14 @@ def _moments(y: Sequence[float], x: Sequence[float]) -> tuple[Fraction, Fraction
     """(Sxx, Syy, Sxy, x̄, ȳ, n) of the pairs, exactly."""
     if len(x) != len(y) or len(x) < 2:
         raise ValueError("exact: x and y need the same length, at least 2")
-    fx, fy = _exact(x), _exact(y)
-    mx, my = _mean(fx), _mean(fy)
-    dx = [v - mx for v in fx]
-    dy = [v - my for v in fy]
-    sxx = sum((d * d for d in dx), Fraction(0))
-    syy = sum((d * d for d in dy), Fraction(0))
-    sxy = sum((a * b for a, b in zip(dx, dy)), Fraction(0))
-    return sxx, syy, sxy, mx, my, len(fx)
+    kx, ux = _scaled(x)
+    ky, uy = _scaled(y)
+    n = len(kx)
+    sum_x, sum_y = sum(kx), sum(ky)
+    sxy = Fraction(n * sum(a * b for a, b in zip(kx, ky)) - sum_x * sum_y, n) * ux * uy
+    _, sxx, _ = _sums(x)
+    _, syy, _ = _sums(y)
+    return sxx, syy, sxy, sum_x * ux / n, sum_y * uy / n, n
 
 
 def _sqrt(q: Fraction) -> float:
@@ -74,21 +84,20 @@ def _sqrt(q: Fraction) -> float:
 
 def average(values: Sequence[float]) -> float:
     """AVERAGE: Σv / n."""
-    return float(_mean(_exact(values)))
+    total, _, n = _sums(values)
+    return float(total / n)
 
 
 def stdev_p(values: Sequence[float]) -> float:
     """STDEV.P: √(Σ(v - v̄)² / n)."""
-    fv = _exact(values)
-    m = _mean(fv)
-    return _sqrt(sum(((v - m) ** 2 for v in fv), Fraction(0)) / len(fv))
+    _, squares, n = _sums(values)
+    return _sqrt(squares / n)
 
 
 def stdev_s(values: Sequence[float]) -> float:
     """STDEV.S: √(Σ(v - v̄)² / (n - 1))."""
-    fv = _exact(values)
-    m = _mean(fv)
-    return _sqrt(sum(((v - m) ** 2 for v in fv), Fraction(0)) / (len(fv) - 1))
+    _, squares, n = _sums(values)
+    return _sqrt(squares / (n - 1))
 
 
 def covariance_p(y: Sequence[float], x: Sequence[float]) -> float:
@@ -132,4 +141,6 @@ def sumproduct(a: Sequence[float], b: Sequence[float]) -> float:
     """SUMPRODUCT: Σ aᵢ bᵢ."""
     if len(a) != len(b):
         raise ValueError("exact: sumproduct needs two sequences of the same length")
-    return float(sum((x * y for x, y in zip(_exact(a), _exact(b))), Fraction(0)))
+    ka, ua = _scaled(a)
+    kb, ub = _scaled(b)
+    return float(sum(x * y for x, y in zip(ka, kb)) * ua * ub)

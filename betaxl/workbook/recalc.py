@@ -217,6 +217,9 @@ def recalculate_file(source: str | Path, target: str | Path | None = None, *,
     from .package import read_names, write_output
 
     src = Path(source)
+    if in_place and target is not None and not same_file(target, src):
+        raise FileError(f"{Path(target).name}: in place writes the input itself; give "
+                        "either an output or in_place, not both")
     dst = src if in_place else (Path(target) if target is not None else default_output(src))
     if dst.suffix.lower() not in (".xlsx", ".xlsm"):
         raise FileError(f"{dst.name}: the output must end in .xlsx or .xlsm")
