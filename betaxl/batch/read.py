@@ -406,22 +406,24 @@ def _clean_columns(frame: pd.DataFrame, opts: ReadOptions, notes: list[str],
             notes.append(f"skipped {first!r} (a row number column, as pandas writes)")
     text: dict[str, pd.Series] = {}
     refused = []
-    for col in list(frame.columns):
+    converted: dict[str, pd.Series] = {}
+    # numbers are converted in one step; only the other columns are looked at one by one
+    # (assigning columns one at a time to a wide frame costs time quadratic in its width)
+    kinds = frame.dtypes
+    for col in [c for c in frame.columns if not (pd.api.types.is_numeric_dtype(kinds[c])
+                                                 and not pd.api.types.is_bool_dtype(kinds[c]))]:
         s = frame[col]
         if pd.api.types.is_bool_dtype(s):
             refused.append(col)
             continue
-        if pd.api.types.is_numeric_dtype(s):
-            frame[col] = s.astype(float)
-            continue
         values = s.dropna().astype(str).str.strip()
         values = values[values != ""]
         if values.empty:
-            frame[col] = np.nan
+            converted[col] = pd.Series(np.nan, index=frame.index)
             continue
         as_num = pd.to_numeric(values, errors="coerce")
         if as_num.notna().all():
-            frame[col] = pd.to_numeric(s, errors="coerce").astype(float)
+            converted[col] = pd.to_numeric(s, errors="coerce").astype(float)
             continue
         if values.str.match(_THOUSANDS).mean() > 0.5 and opts.thousands is None:
             raise _fail(name, f"column {col!r} holds numbers with thousands separators "
@@ -433,6 +435,8 @@ def _clean_columns(frame: pd.DataFrame, opts: ReadOptions, notes: list[str],
                         "that value")
         text[col] = s
         refused.append(col)
+    if converted:
+        frame = frame.assign(**converted)
     if refused:
         if not opts.skip_text:
             raise _fail(name, "has text columns that are not dates or numbers: "
@@ -440,6 +444,8 @@ def _clean_columns(frame: pd.DataFrame, opts: ReadOptions, notes: list[str],
                         + "; remove them, or pass --skip-text to leave them out")
         frame = frame.drop(columns=refused)
         notes.append("left out text columns " + ", ".join(repr(c) for c in refused[:6]))
+    if not all(pd.api.types.is_float_dtype(t) for t in frame.dtypes):
+        frame = frame.astype(float)
     return frame, text
 
 
