@@ -309,6 +309,86 @@ def bench_checks() -> None:
           "arrays (target <= 1.2x)")
 
 
+def _wide_csv(path: Path, n: int, k: int, seed: int = 11) -> None:
+    rng = np.random.default_rng(seed)
+    market = rng.normal(0.007, 0.045, n)
+    data = market[:, None] * rng.uniform(0.2, 1.8, k) + rng.normal(0, 0.05, (n, k))
+    frame = pd.DataFrame(data.round(6), columns=[f"s{j}" for j in range(k)],
+                         index=pd.date_range("2015-01-31", periods=n, freq="ME", name="date"))
+    frame["market"] = market.round(6)
+    frame.to_csv(path)
+
+
+def bench_cli() -> None:
+    """betaxl betas on wide CSVs: the cost must be linear in the number of assets."""
+    import tempfile
+
+    from betaxl.cli import main as cli
+
+    print("== betaxl betas: 60 months x 20,000 vs 100,000 assets (CSV in, CSV out) ==")
+    with tempfile.TemporaryDirectory() as folder:
+        times = {}
+        for k in (20_000, 100_000):
+            source = Path(folder) / f"w{k}.csv"
+            _wide_csv(source, 60, k)
+            out = Path(folder) / f"b{k}.csv"
+            times[k] = best(lambda: cli(["betas", str(source), "--market", "market", "-q",
+                                         "-o", str(out)]), 2)
+            print(f"{k:>7,} assets: {times[k]:.2f} s ({source.stat().st_size / 1e6:.0f} MB)")
+        print(f"100,000 / 20,000 = {times[100_000] / times[20_000]:.2f} (linear: 5)")
+
+
+def bench_dask() -> None:
+    """--engine dask (LocalCluster, 2 workers) against the in-memory run, same data."""
+    import argparse
+    import resource
+    import subprocess
+    import tempfile
+
+    from betaxl.cli import _parser
+
+    n, k = 2520, 8000
+    print(f"== betaxl betas --engine dask: {n} days x {k:,} assets of Parquet "
+          f"({n * k * 8 / 2**20:.0f} MB as float64) ==")
+    with tempfile.TemporaryDirectory() as folder:
+        data = Path(folder) / "data"
+        data.mkdir()
+        rng = np.random.default_rng(4)
+        market = rng.normal(3e-4, 0.01, n)
+        frame = pd.DataFrame(market[:, None] * rng.uniform(0.2, 1.8, k)
+                             + rng.normal(0, 0.015, (n, k)), columns=[f"s{j}" for j in range(k)])
+        frame["market"] = market
+        frame.insert(0, "date", pd.bdate_range("2000-01-03", periods=n))
+        for i, rows in enumerate(np.array_split(np.arange(n), 4)):
+            frame.iloc[rows].to_parquet(data / f"part{i}.parquet", index=False)
+        del frame
+        cmd = [sys.executable, "-m", "betaxl.cli", "betas", str(data), "--market", "market",
+               "-q", "-o", str(Path(folder) / "mem.csv")]
+        start = time.perf_counter()
+        subprocess.run(cmd, check=True, capture_output=True,
+                       env={**__import__("os").environ,
+                            "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
+        memory_time = time.perf_counter() - start
+        memory_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        print(f"in memory (one process): {memory_time:.1f} s, peak {memory_peak:.0f} MB")
+        args: argparse.Namespace = _parser().parse_args(
+            ["betas", str(data), "--market", "market", "--engine", "dask", "-q",
+             "--memory-limit", "1GB", "-o", str(Path(folder) / "dask.csv")])
+        args.peak_memory = {}
+        start = time.perf_counter()
+        args.run(args)
+        dask_time = time.perf_counter() - start
+        peaks = [v / 2**20 for v in args.peak_memory.values()]
+        print(f"dask, LocalCluster 2 workers (startup included): {dask_time:.1f} s = "
+              f"{dask_time / memory_time:.2f}x the in-memory time; peak per worker "
+              + ", ".join(f"{p:.0f} MB" for p in peaks)
+              + f" = {max(peaks) / memory_peak:.2f}x the in-memory peak")
+        a = pd.read_csv(Path(folder) / "mem.csv", index_col=0)
+        b = pd.read_csv(Path(folder) / "dask.csv", index_col=0).loc[a.index]
+        print(f"largest relative difference in beta: "
+              f"{float((abs(a['beta'] - b['beta']) / abs(a['beta'])).max()):.1e}")
+
+
 def bench_safeio() -> None:
     """Atomic, fsynced writes (betaxl.safeio) against a plain open/write/fsync."""
     import os
@@ -473,6 +553,8 @@ SECTIONS: dict[str, Callable[[], None]] = {
     "risk": bench_risk,
     "engine": bench_recalc_engine,
     "gaps": bench_gaps,
+    "cli": bench_cli,
+    "dask": bench_dask,
 }
 
 

@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import beta_reconcile, equal_weight_returns, ols_beta, risk_table, rolling_beta, to_returns
+from . import beta_reconcile, equal_weight_returns, ols_beta, risk_table, to_returns
+from .batch.commands import add_batch_commands
 from .errors import BetaxlError
 from .examples import BOND_MARKET, BOND_PRICES, EW_DIVIDENDS, EW_PRICES, bond_units
-from .returns import INPUT_TYPES
 
 __all__ = ["demo_text", "main"]
 
@@ -128,107 +128,6 @@ def _template(args: argparse.Namespace) -> None:
     print(f"wrote {target} ({len(checks)} native check cells)")
 
 
-def _progress(done: int, total: int, *, enabled: bool) -> None:
-    if not enabled:
-        return
-    width = 30
-    filled = width * done // max(total, 1)
-    sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} assets")
-    if done >= total:
-        sys.stderr.write("\n")
-    sys.stderr.flush()
-
-
-def read_table_file(path: Path) -> pd.DataFrame:
-    """A CSV or Parquet file of prices or returns: first non-numeric column = dates."""
-    from .safeio import check_input
-    from .workbook.package import FileError
-
-    check_input(path, func="betas")  # a FIFO, a folder, '-', a loop: said what it is
-    try:
-        if path.suffix.lower() in (".parquet", ".pq"):
-            frame = pd.read_parquet(path)
-        else:
-            frame = pd.read_csv(path)
-    except ImportError as exc:
-        raise FileError(f"{path.name}: reading Parquet needs pyarrow ({exc})") from None
-    except (ValueError, OSError, UnicodeDecodeError) as exc:
-        raise FileError(f"{path.name}: cannot be read as a table "
-                        f"({str(exc).splitlines()[0][:100]})") from None
-    if frame.shape[1] and not pd.api.types.is_numeric_dtype(frame.iloc[:, 0]):
-        first = frame.columns[0]
-        try:
-            frame = frame.set_index(pd.DatetimeIndex(pd.to_datetime(frame[first])))
-            frame = frame.drop(columns=[first])
-        except (ValueError, TypeError):
-            frame = frame.set_index(first)
-    return frame
-
-
-def _betas(args: argparse.Namespace) -> None:
-    from .returns import returns_from
-    from .safeio import FileError, atomic_file, atomic_files, check_output
-
-    source = Path(args.file)
-    first = Path(args.output) if args.output else source.with_name(source.stem + "_betas.csv")
-    for out in [first] + ([first.with_name(f"{first.stem}_rolling_{args.window}.csv")]
-                          if args.window and first.suffix.lower() != ".xlsx" else []):
-        check_output(out, inputs=[source])  # a missing folder: before computing
-    frame = read_table_file(source)
-    if args.market not in frame.columns:
-        raise FileError(f"{source.name}: no column named {args.market!r} (columns: "
-                        f"{', '.join(map(str, frame.columns[:8]))})")
-    numeric = frame.apply(pd.to_numeric, errors="coerce")
-    panel = returns_from(numeric.to_numpy(dtype=float), args.input_type, arg="file")
-    returns = pd.DataFrame(panel.values, columns=[str(c) for c in frame.columns],
-                           index=frame.index[len(frame) - panel.n:])
-    market = returns.pop(str(args.market))
-    risk_free = None
-    if args.risk_free is not None:
-        if args.risk_free in returns.columns:
-            risk_free = returns.pop(args.risk_free)
-        else:
-            try:
-                risk_free = float(args.risk_free)
-            except ValueError:
-                raise FileError(f"--risk-free: {args.risk_free!r} is neither a column nor "
-                                "a number") from None
-    chunk = 250
-    show = args.progress or (sys.stderr.isatty() and returns.size * (2 if args.window else 1)
-                             > 2_000_000)
-    tables, rolled = [], []
-    for start in range(0, returns.shape[1], chunk):
-        part = returns.iloc[:, start:start + chunk]
-        tables.append(ols_beta(part, market, risk_free=risk_free).to_frame().T)
-        if args.window:
-            rolled.append(rolling_beta(part, market, args.window))
-        _progress(min(start + chunk, returns.shape[1]), returns.shape[1], enabled=show)
-    betas = pd.concat(tables)
-    betas.index.name = "asset"
-    target = Path(args.output) if args.output else source.with_name(source.stem + "_betas.csv")
-    if target.suffix.lower() == ".xlsx":  # built in memory, then written atomically
-        buffer = io.BytesIO()
-        with pd.ExcelWriter(buffer, engine="xlsxwriter",  # no temporary files of its own
-                            engine_kwargs={"options": {"in_memory": True}}) as xl:
-            betas.to_excel(xl, sheet_name="betas")
-            if rolled:
-                pd.concat(rolled, axis=1).to_excel(xl, sheet_name=f"rolling_{args.window}")
-        with atomic_file(target, inputs=[source]) as handle:
-            handle.write(buffer.getbuffer())
-    else:  # the table and the rolling betas: both files or neither
-        texts = [betas.to_csv()]
-        targets = [target]
-        if rolled:
-            targets.append(target.with_name(f"{target.stem}_rolling_{args.window}.csv"))
-            texts.append(pd.concat(rolled, axis=1).to_csv())
-        with atomic_files(targets, inputs=[source]) as handles:
-            for handle, text in zip(handles, texts):
-                handle.write(text.encode())
-        if rolled:
-            print(f"wrote {targets[1]}")
-    print(f"wrote {target} ({betas.shape[0]} assets against {args.market})")
-
-
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="betaxl", description="Portfolio beta and return calculations, headless.")
@@ -263,24 +162,7 @@ def _parser() -> argparse.ArgumentParser:
     template.add_argument("-o", "--output", default="workbook_template.xlsm",
                           help="where to write it (default: %(default)s)")
     template.set_defaults(run=_template)
-    betas = sub.add_parser(
-        "betas", help="betas (and rolling betas) of every column of a CSV/Parquet file",
-        description="Regress every numeric column on the market column (OLS with an "
-        "intercept) and write the statistics table as CSV or xlsx; the first "
-        "non-numeric column is taken as dates.")
-    betas.add_argument("file", help="a .csv or .parquet file, one column per asset")
-    betas.add_argument("--market", required=True, help="the market column's name")
-    betas.add_argument("--input-type", default="returns", choices=INPUT_TYPES,
-                       help="what the columns hold (default: %(default)s)")
-    betas.add_argument("--risk-free", help="a risk-free column's name, or a per-period "
-                       "number")
-    betas.add_argument("--window", type=int, help="also write rolling betas over this "
-                       "many rows")
-    betas.add_argument("-o", "--output", help="output .csv or .xlsx (default: "
-                       "FILE_betas.csv)")
-    betas.add_argument("--progress", action="store_true",
-                       help="always show the progress bar")
-    betas.set_defaults(run=_betas)
+    add_batch_commands(sub)
     return parser
 
 
@@ -304,15 +186,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BetaxlError as exc:
         _say(args.command, str(exc))
         return 2
+    except ImportError as exc:
+        _say(args.command, f"this needs {exc.name or 'a package'}, not installed: pip install "
+                           "'betaxl[cli]' (or 'betaxl[dask]' for --engine dask)")
+        return 2
+    except MemoryError:
+        _say(args.command, "out of memory; nothing was written (try --engine dask, or a "
+                           "smaller input)")
+        return 2
     except KeyboardInterrupt:
         print(f"betaxl {args.command}: interrupted", file=sys.stderr)
         return 130
     except OSError as exc:
         name = os.fspath(exc.filename) if exc.filename is not None else ""
         _say(args.command, f"{exc.strerror or exc}: {_shown(name)}".rstrip(": "))
-        return 2
-    except MemoryError:
-        _say(args.command, "out of memory; nothing was written")
         return 2
     return int(code or 0)
 

@@ -1,0 +1,345 @@
+"""The Dask engine: the same core functions on chunks of assets, on a Dask cluster.
+
+Assets are independent (a beta, a rolling window or a risk measure of one asset needs
+only that asset and the market), so the work splits by columns with no overlap: each
+task reads from the Parquet files only its own assets plus the market (a column
+selection for wide tables, a row filter on the id for long ones), runs the core
+function, and hands back a small table (betas, risk) or writes its own part of a large
+one (rolling betas, a Parquet dataset).  No process ever holds the whole dataset, and
+the results are those of the in-memory run: the same functions on the same columns.
+
+A :class:`distributed.LocalCluster` on 127.0.0.1 is started by default (and stopped at
+the end); ``--scheduler ADDRESS`` uses an existing cluster instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import BetaxlError
+from .. import log_to_simple, ols_beta, risk_table, rolling_beta, to_returns
+from .read import ReadError, _as_dates, _expand
+
+__all__ = ["Dataset", "cluster", "run_betas", "run_risk", "run_rolling", "scan"]
+
+_DATE = re.compile(r"^(date|dates|datetime|time|timestamp|period|month|day|as_?of|"
+                   r"trade_?date|yyyymmdd)$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """What a task needs to read its own columns of a Parquet dataset."""
+
+    files: tuple[str, ...]
+    date: str
+    layout: str  # "wide" or "long"
+    id_column: str | None = None
+    value_column: str | None = None
+
+    def read(self, columns: list[str]) -> pd.DataFrame:
+        """Rows by date (sorted, oldest first), one column per requested asset/id."""
+        import pyarrow.compute as pc
+        import pyarrow.dataset as ds
+
+        data = ds.dataset(list(self.files), format="parquet")
+        if self.layout == "wide":
+            table = data.to_table(columns=[self.date, *columns])
+            frame = table.to_pandas()
+            dates = _as_dates(frame[self.date], named=True)
+            frame = frame.drop(columns=[self.date])
+        else:
+            assert self.id_column is not None and self.value_column is not None
+            table = data.to_table(columns=[self.date, self.id_column, self.value_column],
+                                  filter=pc.field(self.id_column).isin(columns))
+            long = table.to_pandas()
+            dates = _as_dates(long[self.date], named=True)
+            long = long.assign(_d=np.asarray(dates))
+            if long.duplicated(["_d", self.id_column]).any():
+                raise ReadError("the long dataset has two rows for one date and id")
+            frame = long.pivot(index="_d", columns=self.id_column, values=self.value_column)
+            frame = frame.reindex(columns=columns)
+            dates = pd.DatetimeIndex(frame.index)
+        if dates is None:
+            raise ReadError(f"column {self.date!r} does not hold dates")
+        frame.index = pd.DatetimeIndex(dates, name="date")
+        frame.columns = [str(c) for c in frame.columns]
+        if frame.index.has_duplicates:
+            raise ReadError("the dataset has a date twice")
+        return frame.sort_index().astype(float)
+
+
+def scan(args: argparse.Namespace) -> tuple[Dataset, list[str]]:
+    """The dataset's layout and asset names, from Parquet footers and the id column only."""
+    import pyarrow as pa
+    import pyarrow.dataset as ds
+
+    files = [str(p) for p in _expand(args.file)]
+    if not files:
+        raise ReadError(f"{args.file}: no files match")
+    bad = [f for f in files if not f.lower().endswith((".parquet", ".pq"))]
+    if bad:
+        raise ReadError(f"{Path(bad[0]).name}: --engine dask reads Parquet files (a file, "
+                        "a folder or a glob)")
+    try:
+        schema = ds.dataset(files, format="parquet").schema
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise ReadError(f"{Path(args.file).name}: cannot be read as Parquet "
+                        f"({str(exc)[:120]})") from None
+    names = [f.name for f in schema]
+    types = {f.name: f.type for f in schema}
+    date = args.date_column
+    if date is None:
+        stamped = [n for n in names if pa.types.is_timestamp(types[n])
+                   or pa.types.is_date(types[n])]
+        named = [n for n in names if _DATE.match(n)]
+        candidates = stamped or named
+        if len(candidates) != 1:
+            raise ReadError(f"{Path(args.file).name}: "
+                            + ("no date column" if not candidates else
+                               "several date columns (" + ", ".join(candidates) + ")")
+                            + "; pass --date-column")
+        date = candidates[0]
+    if date not in names:
+        raise ReadError(f"{Path(args.file).name}: no column {date!r}")
+    rest = [n for n in names if n != date and not n.startswith("__index_level_")]
+    text = [n for n in rest if pa.types.is_string(types[n])
+            or pa.types.is_large_string(types[n]) or pa.types.is_dictionary(types[n])]
+    layout = args.layout
+    if layout == "auto":
+        layout = "long" if (args.id_column or (len(text) == 1 and len(rest) == 2)) else "wide"
+    if layout == "long":
+        id_col = args.id_column or (text[0] if len(text) == 1 else None)
+        value_col = args.value_column or next((n for n in rest if n != id_col), None)
+        if id_col is None or value_col is None:
+            raise ReadError(f"{Path(args.file).name}: pass --id-column and --value-column")
+        ids = ds.dataset(files, format="parquet").to_table(columns=[id_col])[id_col]
+        import pyarrow.compute as pc
+
+        assets = sorted(str(v) for v in pc.unique(ids).to_pylist() if v is not None)
+        return Dataset(tuple(files), date, "long", id_col, value_col), assets
+    if text:
+        if not args.skip_text:
+            raise ReadError(f"{Path(args.file).name}: has text columns "
+                            + ", ".join(map(repr, text[:6]))
+                            + "; pass --skip-text to leave them out")
+        print("note: left out text columns " + ", ".join(map(repr, text[:6])), file=sys.stderr)
+    return Dataset(tuple(files), date, "wide"), [n for n in rest if n not in text]
+
+
+def _to_simple(frame: pd.DataFrame, input_type: str) -> pd.DataFrame:
+    if input_type == "prices":
+        return to_returns(frame)
+    if input_type == "log_returns":
+        return log_to_simple(frame)
+    return frame
+
+
+def _task(dataset: Dataset, assets: list[str], special: dict[str, str | float | None],
+          input_type: str, work: Callable[..., Any]) -> Any:
+    """One chunk: read the assets and the market, convert, run the core function."""
+    market_name = special["market"]
+    rf = special.get("risk_free")
+    wanted = [*assets, str(market_name)]
+    if isinstance(rf, str):
+        wanted.append(rf)
+    frame = dataset.read(wanted)
+    rf_values: Any = None
+    if isinstance(rf, str):
+        rf_values = frame.pop(rf)
+        if input_type == "prices":
+            rf_values = rf_values.iloc[1:]
+    elif isinstance(rf, float):
+        rf_values = rf
+    returns = _to_simple(frame, input_type)
+    market = returns.pop(str(market_name))
+    return work(returns, market, rf_values)
+
+
+@contextmanager
+def cluster(args: argparse.Namespace) -> Iterator[Any]:
+    """A Dask client: on ``--scheduler`` if given, else on a LocalCluster on 127.0.0.1
+    that is closed when the block ends."""
+    from distributed import Client, LocalCluster
+
+    if args.scheduler:
+        client = Client(args.scheduler, timeout="30s")
+        try:
+            yield client
+        finally:
+            client.close()
+        return
+    import logging
+
+    with LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
+                      host="127.0.0.1", dashboard_address=None, silence_logs=logging.ERROR,
+                      memory_limit=args.memory_limit) as local, Client(local) as client:
+        yield client
+
+
+def _special(args: argparse.Namespace, assets: list[str], key: str) -> dict[str, Any]:
+    name = getattr(args, key)
+    if name not in assets:
+        raise ReadError(f"{Path(args.file).name}: no column or id named {name!r} for "
+                        f"--{key}")
+    out: dict[str, Any] = {"market": name, "risk_free": None}
+    rf = getattr(args, "risk_free", None)
+    if rf is not None:
+        if rf in assets:
+            out["risk_free"] = rf
+        else:
+            try:
+                out["risk_free"] = float(rf)
+            except ValueError:
+                raise ReadError(f"--risk-free: {rf!r} is neither a column nor a number") \
+                    from None
+    return out
+
+
+def _map(args: argparse.Namespace, key: str, work: Callable[..., Any]) -> tuple[list[Any], str]:
+    from distributed import as_completed
+    from tqdm import tqdm
+
+    dataset, assets = scan(args)
+    special = _special(args, assets, key)
+    others = {special["market"], special["risk_free"]}
+    assets = [a for a in assets if a not in others]
+    if not assets:
+        raise ReadError(f"{Path(args.file).name}: no asset columns are left")
+    chunks = [assets[i:i + args.chunk] for i in range(0, len(assets), args.chunk)]
+    results: list[Any] = [None] * len(chunks)
+    with cluster(args) as client:
+        futures = {client.submit(_task, dataset, chunk, special, args.input_type, work,
+                                 pure=False): i for i, chunk in enumerate(chunks)}
+        show = args.progress or sys.stderr.isatty()
+        with tqdm(total=len(assets), disable=not show, file=sys.stderr, ascii=" #",
+                  bar_format="[{bar:30}] {n_fmt}/{total_fmt} assets {elapsed}") as bar:
+            try:
+                for future in as_completed(futures, timeout=args.timeout):
+                    i = futures[future]
+                    try:
+                        results[i] = future.result()
+                    except ReadError:
+                        raise
+                    except BetaxlError as exc:
+                        raise type(exc)(f"{str(exc)} (in assets {chunks[i][0]}..."
+                                        f"{chunks[i][-1]})") from None
+                    except Exception as exc:  # a worker lost (memory), a network error
+                        raise ReadError(f"--engine dask: the task for assets "
+                                        f"{chunks[i][0]}...{chunks[i][-1]} failed "
+                                        f"({type(exc).__name__}: {str(exc)[:100]}); try a "
+                                        "smaller --chunk or a larger --memory-limit") \
+                            from None
+                    bar.update(len(chunks[i]))
+            except TimeoutError:
+                raise ReadError(f"--engine dask: not finished after {args.timeout:g} s "
+                                "(workers out of memory? try a smaller --chunk or a larger "
+                                "--memory-limit, or a larger --timeout)") from None
+        if getattr(args, "peak_memory", None) is not None:
+            args.peak_memory.update(client.run(_peak_rss))
+    return results, str(special["market"])
+
+
+def _peak_rss() -> int:
+    """This process's peak resident memory in bytes (Linux ru_maxrss is in KiB)."""
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def _small_output(args: argparse.Namespace, suffix: str, table: pd.DataFrame,
+                  sheet: str, line: str) -> None:
+    from .commands import _summary, _target
+    from .write import write_outputs
+
+    target = _target(args, suffix)
+    written = write_outputs(target, {sheet: table}, inputs=[Path(f) for f in
+                                                           _expand(args.file)])
+    _summary(f"{args.command}: {sheet}", table, args)
+    print(f"wrote {written[0]} {line}")
+
+
+def _betas_work(returns: pd.DataFrame, market: pd.Series, rf: Any) -> pd.DataFrame:
+    return ols_beta(returns, market, risk_free=rf).to_frame().T
+
+
+def run_betas(args: argparse.Namespace) -> None:
+    """``betaxl betas --engine dask``: the beta table, chunk by chunk."""
+    if args.window is not None:
+        raise ReadError("--engine dask: run `betaxl rolling` for rolling betas (they are "
+                        "written as a Parquet dataset)")
+    parts, market = _map(args, "market", _betas_work)
+    table = pd.concat(parts)
+    table.index.name = "asset"
+    _small_output(args, "betas", table, "betas",
+                  f"({table.shape[0]} assets against {market}, on Dask)")
+
+
+def run_risk(args: argparse.Namespace) -> None:
+    """``betaxl risk --engine dask``."""
+    ppy = args.periods_per_year if args.periods_per_year is not None else 12.0
+
+    def work(returns: pd.DataFrame, bench: pd.Series, rf: Any) -> pd.DataFrame:
+        return risk_table(returns, bench, risk_free=rf, periods_per_year=ppy).to_frame()
+
+    args.market = args.benchmark
+    parts, market = _map(args, "benchmark", work)
+    table = pd.concat(parts, axis=1)
+    table.index.name = "measure"
+    _small_output(args, "risk", table, "risk",
+                  f"({table.shape[1]} columns against {market}, {ppy:g} periods a year, "
+                  "on Dask)")
+
+
+def _rolling_part(folder: str, window: int) -> Callable[..., Any]:
+    def work(returns: pd.DataFrame, market: pd.Series, rf: Any) -> tuple[str, int]:
+        wide = rolling_beta(returns, market, window)
+        out = wide.rename_axis("date").melt(ignore_index=False, var_name="asset",
+                                            value_name="beta").reset_index()
+        name = f"part-{returns.columns[0]}-{len(returns.columns)}.parquet"
+        name = re.sub(r"[^A-Za-z0-9_.-]", "_", name)
+        path = Path(folder) / name
+        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+        os.close(fd)
+        out.to_parquet(tmp)
+        os.replace(tmp, path)
+        return name, wide.shape[1]
+    return work
+
+
+def run_rolling(args: argparse.Namespace) -> None:
+    """``betaxl rolling --engine dask``: a long Parquet dataset (a folder of files with the
+    columns ``date, asset, beta``, one file per chunk of assets), appearing complete or
+    not at all."""
+    if args.window < 2:
+        raise ReadError(f"--window must be at least 2 rows; got {args.window}")
+    if not args.output:
+        raise ReadError("--engine dask: give -o FOLDER for the rolling betas' Parquet "
+                        "dataset")
+    target = Path(args.output)
+    if target.exists() or target.is_symlink():
+        raise ReadError(f"{target.name}: exists; the rolling dataset goes to a new folder")
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise ReadError(f"{target.name}: folder {folder} does not exist")
+    staging = tempfile.mkdtemp(prefix=f".{target.name}.", dir=folder)
+    try:
+        parts, market = _map(args, "market", _rolling_part(staging, args.window))
+        os.rename(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    print(f"wrote {target}/ ({sum(n for _, n in parts)} assets in {len(parts)} Parquet "
+          f"files, window {args.window}, on Dask)")

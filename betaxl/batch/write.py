@@ -1,0 +1,110 @@
+"""Writing result tables: CSV, Parquet or xlsx by extension, all files or none.
+
+The format follows the extension (an unknown one is refused); xlsx gets real dates,
+integers as integers and number formats, and is refused past Excel's 1,048,576 rows x
+16,384 columns.  Every output goes through :mod:`betaxl.safeio` with the inputs
+named, so an output can never replace an input.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..safeio import atomic_files, check_output
+from .read import ReadError
+
+__all__ = ["FORMATS", "XLSX_COLUMNS", "XLSX_ROWS", "output_format", "write_outputs"]
+
+XLSX_ROWS = 1_048_576
+XLSX_COLUMNS = 16_384
+FORMATS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet", ".xlsx": "xlsx"}
+
+Sheets = Mapping[str, pd.DataFrame]
+
+
+def output_format(path: Path) -> str:
+    """The format an output path asks for, or a refusal naming the known extensions."""
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise ReadError(f"{path.name}: unknown output extension {path.suffix or '(none)'!r}; "
+                        "use .csv, .parquet or .xlsx")
+    return fmt
+
+
+def _csv(frame: pd.DataFrame) -> bytes:
+    return frame.to_csv(date_format="%Y-%m-%d", float_format=None).encode()
+
+
+def _parquet(frame: pd.DataFrame) -> bytes:
+    buffer = io.BytesIO()
+    out = frame.copy()
+    out.columns = [str(c) for c in out.columns]
+    try:
+        out.to_parquet(buffer)
+    except ImportError:
+        raise ReadError("writing Parquet needs pyarrow: pip install 'betaxl[parquet]'") \
+            from None
+    return buffer.getvalue()
+
+
+def _xlsx(sheets: Sheets, name: str) -> bytes:
+    for sheet, frame in sheets.items():
+        rows, cols = frame.shape[0] + 1, frame.shape[1] + 1
+        if rows > XLSX_ROWS or cols > XLSX_COLUMNS:
+            raise ReadError(f"{name}: sheet {sheet!r} would be {rows:,} rows x {cols:,} "
+                            f"columns; xlsx holds at most {XLSX_ROWS:,} x {XLSX_COLUMNS:,}: "
+                            "write .csv or .parquet instead")
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="xlsxwriter",
+                        datetime_format="yyyy-mm-dd", date_format="yyyy-mm-dd") as xl:
+        book = xl.book
+        number = book.add_format({"num_format": "0.000000"})
+        integer = book.add_format({"num_format": "0"})
+        for sheet, frame in sheets.items():
+            out = frame.copy()
+            for col in out.columns:
+                values = out[col]
+                if (pd.api.types.is_float_dtype(values)
+                        and np.isfinite(values.dropna()).all()
+                        and values.dropna().size
+                        and (values.dropna() % 1 == 0).all()
+                        and str(col) in ("n_obs", "n", "count", "periods")):
+                    out[col] = values.astype("Int64")
+            out = out.replace([np.inf, -np.inf], np.nan)
+            out.to_excel(xl, sheet_name=sheet[:31])
+            ws = xl.sheets[sheet[:31]]
+            ws.set_column(0, 0, 12)
+            for j, col in enumerate(out.columns, start=1):
+                fmt = integer if pd.api.types.is_integer_dtype(out[col]) else number
+                ws.set_column(j, j, 12, fmt)
+            ws.freeze_panes(1, 1)
+    return buffer.getvalue()
+
+
+def render(path: Path, sheets: Sheets) -> dict[Path, bytes]:
+    """The bytes of each file to write: xlsx gets one sheet per table, CSV/Parquet one file
+    per table (the first under ``path``, the others under ``path``'s stem + ``_sheet``)."""
+    fmt = output_format(path)
+    if fmt == "xlsx":
+        return {path: _xlsx(sheets, path.name)}
+    out: dict[Path, bytes] = {}
+    for i, (sheet, frame) in enumerate(sheets.items()):
+        target = path if i == 0 else path.with_name(f"{path.stem}_{sheet}{path.suffix}")
+        out[target] = _csv(frame) if fmt == "csv" else _parquet(frame)
+    return out
+
+
+def write_outputs(path: Path, sheets: Sheets, *, inputs: Sequence[Path]) -> list[Path]:
+    """Write every table, all files or none; refuse any output that is an input."""
+    files = render(path, sheets)
+    for target in files:
+        check_output(target, inputs=inputs)
+    with atomic_files(list(files), inputs=inputs) as handles:
+        for handle, data in zip(handles, files.values()):
+            handle.write(data)
+    return list(files)
