@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import BetaxlError
+from ..safeio import check_input
 
 __all__ = ["Limits", "ReadError", "ReadOptions", "Table", "read_table", "tidy_to_wide"]
 
@@ -509,11 +510,8 @@ def read_raw(path_text: str, opts: ReadOptions) -> pd.DataFrame:
     name = Path(path_text).name
     if not paths:
         raise _fail(path_text, "no files match")
-    for p in paths:
-        if not p.exists():
-            raise _fail(p, "no such file")
-        if not p.is_file():
-            raise _fail(p, "is not a regular file")
+    for p in paths:  # says what a non-file is: missing, a FIFO, a folder, a loop, '-'
+        check_input(p, func="read")
     suffixes = {p.suffix.lower() for p in paths}
     if suffixes <= set(PARQUET):
         return _read_parquet(paths, opts, name)
