@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -25,6 +23,8 @@ from betaxl.cli import main as cli
 from betaxl.workbook.engine import Book, Engine, MAX_CELLS
 from betaxl.workbook.formula import Unsupported, XlError, evaluate, parse
 from betaxl.workbook.recalc import PARTIAL_EXIT, recalculate_file
+
+from . import libreoffice
 
 N = 25  # price rows, with a header row above
 
@@ -104,23 +104,7 @@ def _direct(source: Path) -> dict[str, Any]:
 
 
 def _libreoffice(source: Path, folder: Path) -> Path:
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    assert soffice, "LibreOffice is missing: run scripts/system-deps.sh (make test does)"
-    profile = folder / "profile"
-    (profile / "user").mkdir(parents=True)
-    (profile / "user" / "registrymodifications.xcu").write_text(
-        '<?xml version="1.0" encoding="UTF-8"?>\n<oor:items '
-        'xmlns:oor="http://openoffice.org/2001/registry" '
-        'xmlns:xs="http://www.w3.org/2001/XMLSchema" '
-        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n'
-        '<item oor:path="/org.openoffice.Office.Calc/Formula/Load">'
-        '<prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>\n'
-        "</oor:items>\n")
-    out = folder / "lo"
-    subprocess.run([soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless",
-                    "--norestore", "--convert-to", "xlsx", "--outdir", str(out),
-                    str(source)], check=True, capture_output=True, timeout=180)
-    return out / (source.stem + ".xlsx")
+    return libreoffice.recalculate(source, folder, out_name="lo")
 
 
 @pytest.fixture(scope="module")

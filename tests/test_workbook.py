@@ -32,6 +32,8 @@ from betaxl.workbook.recalc import (
 )
 from betaxl.workbook.template import RECALCULATE_MACRO, build_template
 
+from . import libreoffice
+
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = ROOT / "workbook_template.xlsm"
 UDF_NAMES = ("BETA_OLS", "PORT_RETURNS", "EQUAL_WEIGHT_RETURN", "BETA_RECONCILE",
@@ -125,24 +127,7 @@ def test_sheets_names_formulas_conf_and_chart() -> None:
 
 
 def _libreoffice(source: Path, folder: Path) -> Path:
-    """Recalculate ``source`` in headless LibreOffice, forcing recalculation on load."""
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    assert soffice, "LibreOffice is missing: run scripts/system-deps.sh (make test does)"
-    profile = folder / "profile"
-    (profile / "user").mkdir(parents=True)
-    (profile / "user" / "registrymodifications.xcu").write_text(
-        '<?xml version="1.0" encoding="UTF-8"?>\n<oor:items '
-        'xmlns:oor="http://openoffice.org/2001/registry" '
-        'xmlns:xs="http://www.w3.org/2001/XMLSchema" '
-        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n'
-        '<item oor:path="/org.openoffice.Office.Calc/Formula/Load">'
-        '<prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>\n'
-        "</oor:items>\n")
-    out = folder / "out"
-    subprocess.run([soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless",
-                    "--norestore", "--convert-to", "xlsx", "--outdir", str(out),
-                    str(source)], check=True, capture_output=True, timeout=180)
-    return out / (source.stem + ".xlsx")
+    return libreoffice.recalculate(source, folder, out_name="out")
 
 
 def test_libreoffice_recalculates_native_checks_to_betaxl_numbers(tmp_path: Path) -> None:

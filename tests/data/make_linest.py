@@ -11,8 +11,8 @@ b; row 2 their standard errors; row 3 r2, se_y; row 4 F, df; row 5 ss_reg, ss_re
 from __future__ import annotations
 
 import csv
-import shutil
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -21,6 +21,8 @@ import openpyxl
 from openpyxl.worksheet.formula import ArrayFormula
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent.parent))  # run as a script from the repository's root
+from tests.libreoffice import recalculate, soffice  # noqa: E402
 LAYOUT = [["m2", "m1", "b"], ["se_m2", "se_m1", "se_b"], ["r2", "se_y", None],
           ["F", "df", None], ["ss_reg", "ss_resid", None]]
 
@@ -35,28 +37,13 @@ def main() -> None:
     for yi, (a, b) in zip(y, x):
         sheet.append([float(yi), float(a), float(b)])
     sheet["E2"] = ArrayFormula("E2:G6", "=LINEST(A2:A13,B2:C13,TRUE(),TRUE())")
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    assert soffice, "needs LibreOffice"
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / "linest.xlsx"
         book.save(source)
-        profile = Path(folder) / "profile"
-        (profile / "user").mkdir(parents=True)
-        (profile / "user" / "registrymodifications.xcu").write_text(
-            '<?xml version="1.0" encoding="UTF-8"?>\n<oor:items '
-            'xmlns:oor="http://openoffice.org/2001/registry" '
-            'xmlns:xs="http://www.w3.org/2001/XMLSchema" '
-            'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n'
-            '<item oor:path="/org.openoffice.Office.Calc/Formula/Load">'
-            '<prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>\n'
-            "</oor:items>\n")
-        out = Path(folder) / "out"
-        subprocess.run([soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless",
-                        "--norestore", "--convert-to", "xlsx", "--outdir", str(out),
-                        str(source)], check=True, capture_output=True, timeout=180)
-        version = subprocess.run([soffice, "--version"], capture_output=True,
+        recalculated = recalculate(source, Path(folder), out_name="out")
+        version = subprocess.run([soffice(), "--version"], capture_output=True,
                                  text=True).stdout.strip()
-        result = openpyxl.load_workbook(out / "linest.xlsx", data_only=True).active
+        result = openpyxl.load_workbook(recalculated, data_only=True).active
         rows = [["kind", "name", "row", "value"]]
         for i in range(12):
             for j, name in enumerate(["y", "x1", "x2"]):
