@@ -376,51 +376,132 @@ def _is_header(rows: Sequence[Sequence[Any]]) -> bool:
     return not any(_is_number_text(row[j]) for row in rows[1:] for j in numeric)
 
 
-_DATE_HEADERS = {"date", "dates", "day", "week", "month", "quarter", "year", "period",
-                 "time", "as of", "asof", "datetime", "timestamp", "month end",
-                 "period end", "end of month", "date time"}
+#: A header names a date column when every word of it is one of these and one is a
+#: date word: "Date", "Month end", "Trade date", "As of"; "Datex Corp" is an asset.
+_DATE_WORDS = {"date", "dates", "day", "week", "month", "quarter", "year", "period",
+               "time", "datetime", "timestamp", "asof"}
+_DATE_PHRASE = _DATE_WORDS | {"as", "of", "end", "ending", "start", "trade", "value",
+                              "valuation", "pricing", "close", "business", "calendar"}
 _SERIAL_MAX = 2_958_465  # 9999-12-31
-_PLAUSIBLE = (18_264, 73_050)  # 1950-01-01 .. 2099-12-31: headerless date columns
+_PLAUSIBLE = (18_264, 73_050)  # 1950-01-01 .. 2099-12-31: the serials of dates in data
+_ISO_DATE = re.compile(r"^\d{4}([-/])\d{1,2}\1\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+_DMY_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 
 
 def _date_header(name: Any) -> bool:
     if not _is_text(name):
         return False
-    text = " ".join(str(name).replace("_", " ").lower().split())
-    return text in _DATE_HEADERS or text.startswith("date")
+    words = re.findall(r"[a-z]+", str(name).lower())
+    return bool(words) and set(words) <= _DATE_PHRASE and bool(set(words) & _DATE_WORDS)
 
 
-def _date_column(values: np.ndarray, first: Sequence[Any], header: bool,
-                 arg: str) -> int | None:
-    """Which column of the data holds the dates, if one does (the rule of both runtimes).
+def parse_date_text(text: str) -> pd.Timestamp | None:
+    """The date a text cell holds, or None: betaxl's one rule for dates written as text.
 
-    A column is the dates when its header says so (date, Date, month, period, ...) and it
-    holds dates (serial numbers in Office.js, datetimes in classic), or, with no such
-    header, when it is the first of several columns and every value is a whole number of
-    days between 1950 and 2099, strictly increasing by at most 366 days a row.  Returns
-    and prices are never whole numbers in that range in every row, rising each time.
+    ISO dates (``2024-01-31``, with an optional time) are dates.  Day and month written
+    the other way round (``31/01/2024``, ``01/31/2024``) are read only when one of the
+    two is above 12; ``01/02/2024`` could be either and is refused (:class:`InputError`
+    raised by the callers, which know the argument).  Anything else ("Jan-24",
+    "2024-01", "20240131") is not a date.
+
+    >>> [parse_date_text(t) for t in ["2024-01-31", "31/01/2024", "Jan-24"]]
+    [Timestamp('2024-01-31 00:00:00'), Timestamp('2024-01-31 00:00:00'), None]
+    """
+    body = text.strip()
+    match = _DMY_DATE.match(body)
+    if match is not None:
+        a, b, year = (int(g) for g in match.groups())
+        if a <= 12 and b <= 12 and a != b:
+            raise _Ambiguous(body)
+        day, month = (a, b) if a > 12 or a == b else (b, a)
+        body = f"{year:04d}-{month:02d}-{day:02d}"
+    elif not _ISO_DATE.match(body):
+        return None
+    try:
+        return pd.Timestamp(body)
+    except (ValueError, OverflowError):
+        return None
+
+
+class _Ambiguous(Exception):
+    """A d/m/y text whose day and month could be either way round."""
+
+
+def _ambiguous(arg: str, where: str, text: str) -> BetaxlError:
+    return fail(arg, f"{where} is {text!r}, which could be day/month or month/day: write "
+                "dates as ISO text (2024-02-01) or as date cells")
+
+
+def date_serial(cell: Any, arg: str, where: str) -> float:
+    """A cell as an Excel date serial (NaN when it holds no date): numbers and date cells
+    as they are, text by :func:`parse_date_text`."""
+    number = _number(cell)
+    if number is not None:
+        return number
+    if _is_text(cell):
+        try:
+            stamp = parse_date_text(str(cell))
+        except _Ambiguous:
+            raise _ambiguous(arg, where, str(cell).strip()) from None
+        if stamp is not None:
+            return _serial(stamp.to_pydatetime())
+    return math.nan
+
+
+def _plausible(col: np.ndarray) -> np.ndarray:
+    return ~np.isnan(col) & (col >= _PLAUSIBLE[0]) & (col < _PLAUSIBLE[1] + 1)
+
+
+def _date_column(values: np.ndarray, body: Sequence[Sequence[Any]],
+                 first: Sequence[Any], header: bool, arg: str
+                 ) -> tuple[int, np.ndarray] | None:
+    """Which column of the data holds the dates, and their serials (the rule of both
+    runtimes).
+
+    With a header row, a column is the dates when its header is a date phrase ("Date",
+    "Month", "Period end", ...): it must then hold dates between 1950 and 2099 (date
+    cells, their serial numbers, or ISO texts), oldest first, else it is refused, since
+    a year (2001), a month number (1..12) or yyyymm (202401) is not a date.  With no
+    header row, the first of several columns is the dates when every value is a whole
+    number of days between 1950 and 2099 (or an ISO text), strictly increasing by at most
+    366 days a row.  A header row without a date word has no date column.
     """
     k = values.shape[1]
-    named = [j for j in range(k) if header and _date_header(first[j])]
-    for j in named:
-        col = values[:, j]
-        if np.isnan(col).any() or (col < 1).any() or (col > _SERIAL_MAX).any():
-            row = int(np.argmax(np.isnan(col) | (col < 1) | (col > _SERIAL_MAX))) + 1
-            raise fail(arg, f"column {str(first[j]).strip()!r} is headed as dates but its "
-                       f"row {row} is not a date")
+    for j in range(k) if header else ():
+        if not _date_header(first[j]):
+            continue
+        col = _raw_dates(values, body, j, arg)
+        name = str(first[j]).strip()
+        bad = ~_plausible(col)
+        if bad.any():
+            i = int(np.argmax(bad))
+            raise fail(arg, f"column {name!r} is headed as dates but its row {i + 1} "
+                       f"({shown(body[i][j])}) is not a date from 1950 to 2099: give date "
+                       "cells or ISO text (2024-01-31); years, month numbers and yyyymm "
+                       "are not dates (rename the header if the column is data)")
         if not (np.diff(col) > 0).all():
-            raise fail(arg, f"dates in column {str(first[j]).strip()!r} must be oldest "
-                       "first and strictly increasing (sort the rows by date)")
-        return j
-    if k < 2 or values.shape[0] < 3:
+            raise fail(arg, f"dates in column {name!r} must be oldest first and strictly "
+                       "increasing (sort the rows by date)")
+        return j, col
+    if header or k < 2 or values.shape[0] < 3:
         return None
     col = values[:, 0]
+    if np.isnan(col).all():
+        col = _raw_dates(values, body, 0, arg)
     steps = np.diff(col)
-    if (np.isfinite(col).all() and (col == np.round(col)).all()
-            and col.min() >= _PLAUSIBLE[0] and col.max() <= _PLAUSIBLE[1]
+    if (_plausible(col).all() and (col == np.round(col)).all()
             and (steps > 0).all() and (steps <= 366).all()):
-        return 0
+        return 0, col
     return None
+
+
+def _raw_dates(values: np.ndarray, body: Sequence[Sequence[Any]], j: int,
+               arg: str) -> np.ndarray:
+    """Column ``j`` as date serials: the numbers already read, texts read as dates."""
+    col = values[:, j].copy()
+    for i in np.flatnonzero(np.isnan(col)).tolist():
+        col[i] = date_serial(body[i][j], arg, f"row {i + 1} of the date column")
+    return col
 
 
 def _dates_of(serials: np.ndarray) -> tuple[pd.Timestamp, ...]:
@@ -458,9 +539,10 @@ def read_table(value: Any, *, arg: str, prefix: str = "asset", along_rows: bool 
     names = _names(rows[0], header, prefix)
     stamps = None
     if dates:
-        j = _date_column(values, rows[0], header, arg)
-        if j is not None:
-            stamps = _dates_of(values[:, j])
+        found = _date_column(values, body, rows[0], header, arg)
+        if found is not None:
+            j, serials = found
+            stamps = _dates_of(serials)
             values = np.delete(values, j, axis=1)
             names = names[:j] + names[j + 1:] if header else _names(
                 [None] * values.shape[1], False, prefix)
@@ -491,21 +573,29 @@ def read_optional_table(value: Any, *, arg: str) -> np.ndarray | None:
     return None if is_blank(value) else read_table(value, arg=arg, dates=False).values
 
 
-def read_row(value: Any, *, arg: str) -> np.ndarray:
+def read_row(value: Any, *, arg: str) -> np.ndarray | pd.Series:
     """One number per asset from a row or a column (weights, units, market values).
 
-    A header row above a row of numbers, or a label column beside a column of numbers,
-    is skipped.
+    Labels are matched, never skipped: a row of names above a row of numbers, or a
+    column of names beside a column of numbers (under an optional header row such as
+    "Ticker, Weight"), gives a Series keyed by the names, which the core matches to the
+    data's column names (or refuses, naming the unknown or missing ones).  Plain numbers
+    give an array, matched by position.
     """
     rows = rows_of(value, arg=arg)
 
     def labels_only(line: list[Any]) -> bool:
         return all(_data_number(c) is None for c in line) and any(_is_text(c) for c in line)
 
-    if len(rows) == 2 and len(rows[0]) > 1 and labels_only(rows[0]):
-        rows = rows[1:]
-    elif len(rows[0]) == 2 and len(rows) > 1 and labels_only([r[0] for r in rows]):
-        rows = [[r[1]] for r in rows]
+    keys: list[Any] | None = None
+    if len(rows) == 2 and labels_only(rows[0]):
+        keys, rows = rows[0], rows[1:]
+    elif len(rows) > 2 and len(rows[0]) == 1 and labels_only(rows[0]):
+        rows = rows[1:]  # a column's header ("Weight") names no asset
+    elif len(rows[0]) == 2 and labels_only([r[0] for r in rows]):
+        if len(rows) > 2 and labels_only(rows[0]):
+            rows = rows[1:]  # a header row over the table ("Ticker", "Weight")
+        keys, rows = [r[0] for r in rows], [[r[1]] for r in rows]
     if len(rows) > 1 and len(rows[0]) > 1:
         raise fail(arg, f"must be one row or one column, got {len(rows)} x {len(rows[0])}")
     flat = [c for row in rows for c in row]
@@ -513,21 +603,46 @@ def read_row(value: Any, *, arg: str) -> np.ndarray:
     for j, cell in enumerate(flat):
         number = _data_number(cell)
         if number is None or math.isnan(number):
-            raise fail(arg, f"value number {j + 1} is not a number ({_shown(cell)})")
+            raise fail(arg, f"value number {j + 1} is not a number ({shown(cell)})")
         if math.isinf(number):
             raise fail(arg, f"value number {j + 1} is infinite")
         out.append(number)
-    return np.asarray(out)
+    if keys is None:
+        return np.asarray(out)
+    names = [str(c).strip() if _is_text(c) else "" for c in keys]
+    if "" in names:
+        raise fail(arg, f"has a blank label for value number {names.index('') + 1}: label "
+                   "every value or none")
+    return pd.Series(out, index=pd.Index(names, dtype=object), dtype=float)
 
 
-def _shown(cell: Any) -> str:
+def shown(cell: Any) -> str:
+    """A cell's value as messages show it, the same in both runtimes: numbers as Excel's
+    General format shows them (3, not 3.0), dates as their serial numbers (Office.js
+    hands dates over as nothing else), TRUE/FALSE, error codes, text quoted."""
     if is_blank(cell):
         return "blank"
     if _is_error(cell):
         if isinstance(cell, dict):
             return str(cell.get("basicValue", "an error"))
         return ERROR_CODES.get(cell, str(cell)) if isinstance(cell, int) else str(cell)
-    return repr(cell)[:40]
+    if isinstance(cell, (bool, np.bool_)):
+        return "TRUE" if cell else "FALSE"
+    number = _number(cell)
+    if number is not None:
+        return _general(number)
+    if isinstance(cell, str):
+        return repr(cell[:40])
+    return type(cell).__name__
+
+
+def _general(number: float) -> str:
+    """A number as Excel's General format shows it: up to 15 significant digits."""
+    if not math.isfinite(number):
+        return "blank" if math.isnan(number) else ("-" if number < 0 else "") + "infinity"
+    if number == int(number) and abs(number) < 1e15:
+        return str(int(number))
+    return f"{number:.15g}"
 
 
 def _scalar(value: Any, arg: str) -> Any:
@@ -555,11 +670,11 @@ def read_number(value: Any, *, arg: str, default: float | None = None,
         return default
     number = _data_number(value)
     if number is None or math.isnan(number) or math.isinf(number):
-        raise fail(arg, f"must be a number, got {_shown(value)}")
+        raise fail(arg, f"must be a number, got {shown(value)}")
     if whole and number != int(number):
-        raise fail(arg, f"must be a whole number, got {number:g}")
+        raise fail(arg, f"must be a whole number, got {_general(number)}")
     if minimum is not None and number < minimum:
-        raise fail(arg, f"must be at least {minimum:g}, got {number:g}")
+        raise fail(arg, f"must be at least {_general(minimum)}, got {_general(number)}")
     return number
 
 
@@ -575,7 +690,7 @@ def read_flag(value: Any, *, arg: str, default: bool = False) -> bool:
         return bool(number)
     if isinstance(value, str) and value.strip().upper() in ("TRUE", "FALSE"):
         return value.strip().upper() == "TRUE"
-    raise fail(arg, f"must be TRUE or FALSE, got {_shown(value)}")
+    raise fail(arg, f"must be TRUE or FALSE, got {shown(value)}")
 
 
 S = TypeVar("S", bound=str)
@@ -590,34 +705,34 @@ def read_choice(value: Any, options: Sequence[S], *, arg: str, default: S) -> S:
         for option in options:
             if value.strip().lower() == option:
                 return option
-    raise fail(arg, f"must be one of {', '.join(options)}; got {_shown(value)}")
+    raise fail(arg, f"must be one of {', '.join(options)}; got {shown(value)}")
 
 
 def read_dates(value: Any, *, arg: str) -> list[pd.Timestamp]:
-    """A column (or row) of dates: datetimes, Excel serial numbers or ISO texts."""
+    """A column (or row) of dates: date cells, Excel serial numbers or date texts.
+
+    Texts follow :func:`parse_date_text` (ISO, or day and month that cannot be mixed
+    up); a first text cell that is not a date is a header.
+    """
     rows = rows_of(value, arg=arg)
     if len(rows[0]) != 1 and len(rows) != 1:
         raise fail(arg, f"must be one column, got {len(rows)} x {len(rows[0])}")
     flat = [c for row in rows for c in row]
-    if flat and _is_text(flat[0]):
-        try:
-            pd.Timestamp(flat[0])
-        except (ValueError, TypeError, OverflowError):
-            flat = flat[1:]  # a header cell
+    if flat and _is_text(flat[0]) and math.isnan(date_serial(flat[0], arg, "row 1")):
+        flat = flat[1:]  # a header cell
+    if not flat:
+        raise fail(arg, "holds no dates")
     out = []
     for i, cell in enumerate(flat):
         stamp: Any = None
         if isinstance(cell, (dt.datetime, dt.date, pd.Timestamp)):
             stamp = pd.Timestamp(cell)
-        elif _number(cell) is not None and 0 < float(cell) < 2_958_466:
-            stamp = pd.Timestamp(_EXCEL_EPOCH + dt.timedelta(days=float(cell)))
-        elif _is_text(cell):
-            try:
-                stamp = pd.Timestamp(cell.strip())
-            except (ValueError, TypeError, OverflowError):
-                stamp = None
+        else:
+            serial = date_serial(cell, arg, f"row {i + 1}")
+            if 0 < serial <= _SERIAL_MAX:
+                stamp = pd.Timestamp(_EXCEL_EPOCH + dt.timedelta(days=serial))
         if stamp is None or pd.isna(stamp):
-            raise fail(arg, f"row {i + 1} is not a date ({_shown(cell)})")
+            raise fail(arg, f"row {i + 1} is not a date ({shown(cell)})")
         out.append(stamp)
     return out
 

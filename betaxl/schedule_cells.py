@@ -33,7 +33,8 @@ def _looks_like_date(cell: Any) -> bool:
     return False
 
 
-def read_weights(value: Any, *, arg: str = "weights") -> np.ndarray | pd.DataFrame:
+def read_weights(value: Any, *, arg: str = "weights"
+                 ) -> np.ndarray | pd.Series | pd.DataFrame:
     """A weights row/column as numbers, or a dated table as a schedule DataFrame.
 
     >>> read_weights([["date", "a", "b"], ["2024-01-31", 0.6, 0.4],

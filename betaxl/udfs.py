@@ -593,6 +593,9 @@ def PER_PERIOD_RATE(annual: Any, periods_per_year: Any,
         if not isinstance(annual, (list, tuple)):
             return per_period_rate(read_number(annual, arg="annual", default=np.nan),
                                    periods, method=how)
-        values = read_table(annual, arg="annual").values
-        rate = per_period_rate(values, periods, method=how)
-        return [[None if np.isnan(v) else float(v) for v in row] for row in rate]
+        table = read_table(annual, arg="annual", dates=False)
+        rate = per_period_rate(table.values, periods, method=how)
+        out: list[list[Any]] = [[None if np.isnan(v) else float(v) for v in row]
+                                for row in rate]
+        pad = table.rows - len(out) - int(table.has_header)
+        return out + [[None] * rate.shape[1] for _ in range(pad)]  # shaped like annual

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -87,8 +88,14 @@ def test_fast_path_reads_exactly_like_the_cell_by_cell_path(rows) -> None:
 def test_read_row_with_labels() -> None:
     assert read_row([[0.3, 0.7]], arg="w").tolist() == [0.3, 0.7]
     assert read_row([[0.3], [0.7]], arg="w").tolist() == [0.3, 0.7]
-    assert read_row([["A", "B"], [0.3, 0.7]], arg="w").tolist() == [0.3, 0.7]
-    assert read_row([["A", 0.3], ["B", 0.7]], arg="w").tolist() == [0.3, 0.7]
+    # labels are kept for matching by name, never dropped
+    for labelled in ([["A", "B"], [0.3, 0.7]], [["A", 0.3], ["B", 0.7]],
+                     [["Ticker", "Weight"], ["A", 0.3], ["B", 0.7]]):
+        out = read_row(labelled, arg="w")
+        assert isinstance(out, pd.Series) and out.to_dict() == {"A": 0.3, "B": 0.7}
+    assert read_row([["Weight"], [0.3], [0.7]], arg="w").tolist() == [0.3, 0.7]
+    with pytest.raises(BetaxlError, match="w has a blank label for value number 2"):
+        read_row([["A", 0.3], [None, 0.7], ["C", 0.1]], arg="w")
     with labels("F"), pytest.raises(BetaxlError, match="^F: w value number 2 is not a "
                                                        "number \\(blank\\)"):
         read_row([[0.3, None, 0.7]], arg="w")
@@ -242,7 +249,7 @@ def test_types_that_are_not_plain_numbers() -> None:
     with labels("F"), pytest.raises(BetaxlError, match="infinite value at row 1"):
         read_table([[10 ** 400], [1.0]], arg="x")
     assert np.isnan(read_table([[True], [0.5]], arg="x").values[0, 0])
-    with labels("F"), pytest.raises(BetaxlError, match="must be a number, got True"):
+    with labels("F"), pytest.raises(BetaxlError, match="must be a number, got TRUE"):
         read_number(True, arg="n")
     # a date inside data is its serial number in both runtimes
     classic = read_table([[dt.datetime(2020, 1, 31)], [0.5]], arg="x", dates=False)

@@ -483,3 +483,100 @@ def test_dates_beside_the_market_too(xl) -> None:
     pad = [[BLANK] * 3] * 100
     out = xl("BETA_OLS", dated + pad, dated_market + [[BLANK] * 2] * 100)
     np.testing.assert_allclose(out[1], EXPECTED, rtol=1e-13)
+
+
+# -- attack 3: labelled weights are matched by name, never by position ------------------
+
+
+def test_labelled_weights_are_matched_to_the_asset_names(xl) -> None:
+    assets, market = tidy()
+    core = bx.portfolio_returns(ASSETS, {"A": 0.6, "B": 0.4}).returns.to_numpy()
+    same = [
+        [["B", 0.4], ["A", 0.6]],                       # a label column, other order
+        [["A", 0.6], ["B", 0.4]],
+        [["B", "A"], [0.4, 0.6]],                       # names above a row
+        [["Ticker", "Weight"], ["B", 0.4], ["A", 0.6]],  # a header over the table
+        [[0.6, 0.4]],                                   # plain numbers: by position
+        [["Weight"], [0.6], [0.4]],                     # a column's header names no asset
+    ]
+    for weights in same:
+        out = xl("PORT_RETURNS", assets, weights)
+        np.testing.assert_allclose(values(out[1:])[:, 0], core, rtol=1e-14,
+                                   err_msg=str(weights))
+    with pytest.raises(BetaxlError, match=r"^PORT_RETURNS: weights names 'X', 'Y', which "
+                                          "asset_returns lacks"):
+        xl("PORT_RETURNS", assets, [["X", "Y"], [0.6, 0.4]])
+    with pytest.raises(BetaxlError, match=r"weights has no value for 'B' of asset_returns"):
+        xl("PORT_RETURNS", assets, [["A", 1.0]])
+    with pytest.raises(BetaxlError, match=r"weights names 'A' more than once"):
+        xl("PORT_RETURNS", assets, [["A", 0.6], ["A", 0.4]])
+    # BETA_RECONCILE reads the same weights the same way
+    out = xl("BETA_RECONCILE", assets, market, [["B", 0.9], ["A", 0.1]])
+    start = {row[0]: row[2] for row in out[1:3]}
+    assert start == {"A": pytest.approx(0.1, abs=1e-15), "B": pytest.approx(0.9, abs=1e-15)}
+
+
+# -- attack 3: one date rule ------------------------------------------------------------
+
+
+def _dated(header: list, first: list, assets: list) -> list:
+    return [header, *[[d, *r] for d, r in zip(first, assets[1:])]]
+
+
+def test_a_date_header_needs_real_dates(xl) -> None:
+    assets, market = tidy()
+    n = len(assets) - 1
+    bad = {"Year": [2001 + i for i in range(n)], "Month": [1 + i % 12 for i in range(n)],
+           "Period": list(range(1, n + 1)), "Date": [202101 + i for i in range(n)],
+           "Quarter": ["Jan-21"] * n}
+    for word, column_ in bad.items():
+        with pytest.raises(BetaxlError, match=rf"^BETA_OLS: asset_returns column '{word}' is "
+                           r"headed as dates but its row 1 \(.+\) is not a date from 1950 to "
+                           r"2099: give date cells or ISO text"):
+            xl("BETA_OLS", _dated([word, "A", "B"], column_, assets), market)
+    # real dates in each form, also as ISO text, under a date phrase: the same betas
+    iso = [d.strftime("%Y-%m-%d") for d in DATES]
+    for word, column_ in [("Date", DATES), ("Month end", DATES), ("Trade date", iso),
+                          ("Dates", [d.strftime("%d/%m/%Y") for d in DATES])]:
+        names, betas = xl("BETA_OLS", _dated([word, "A", "B"], column_, assets), market)
+        assert names == ["A", "B"], word
+        np.testing.assert_allclose(betas, EXPECTED, rtol=1e-13)
+    # ISO text dates without a header are the dates too, and serve calendar rebalancing
+    bare = [[d, *r] for d, r in zip(iso, assets[1:])]
+    out = xl("PORT_RETURNS", bare, [[0.5, 0.5]], "quarter")
+    core = bx.portfolio_returns(ASSETS, [0.5, 0.5], rebalance="quarter",
+                                dates=pd.DatetimeIndex(DATES))
+    np.testing.assert_allclose(values(out)[:, 0], core.returns, rtol=1e-14)
+
+
+def test_date_words_are_whole_words(xl) -> None:
+    assets, market = tidy()
+    for name in ["Datex Corp", "Yearly Growth Fund", "Periodic"]:
+        renamed = [[name, "B"], *assets[1:]]
+        names, betas = xl("BETA_OLS", renamed, market)
+        assert names == [name, "B"]
+        np.testing.assert_allclose(betas, EXPECTED, rtol=1e-13)
+
+
+def test_whole_days_are_dates_only_without_a_header_row(xl) -> None:
+    # with a header row only a date word makes a date column: an index at 38,000 stays
+    prices = [["N225", "7203"], *[[38000.0 + 3 * i, 1500.0 + i] for i in range(5)]]
+    out = xl("RETURNS", prices)
+    assert out[0] == ["N225", "7203"]
+    np.testing.assert_allclose(values(out[1:])[:, 0],
+                               [3 / (38000 + 3 * i) for i in range(4)], rtol=1e-14)
+    # without one, a first column of whole days rising each row is the dates
+    assert len(xl("RETURNS", prices[1:])[0]) == 1
+
+
+def test_ambiguous_day_month_text_is_refused(xl) -> None:
+    assets, _ = tidy()
+    mixed = [f"{d.month:02d}/{min(d.day, 12):02d}/{d.year}" for d in DATES]
+    with pytest.raises(BetaxlError, match=r"^PORT_RETURNS: dates row 1 is '01/12/2021', "
+                       "which could be day/month or month/day: write dates as ISO text"):
+        xl("PORT_RETURNS", assets, [[0.5, 0.5]], "quarter", OMIT, [[d] for d in mixed])
+    day_first = [[d.strftime("%d/%m/%Y")] for d in DATES]  # every day above 12
+    iso = [["Date"], *[[d.strftime("%Y-%m-%d")] for d in DATES]]
+    one = xl("PORT_RETURNS", assets, [[0.5, 0.5]], "quarter", OMIT, day_first)
+    two = xl("PORT_RETURNS", assets, [[0.5, 0.5]], "quarter", OMIT, iso)
+    assert one == two
