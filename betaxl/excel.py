@@ -151,7 +151,7 @@ def _number(value: Any) -> float | None:
 
 _NUMBER_TEXT = re.compile(
     r"""^(?P<sign>[+-])?
-        (?P<digits>\d+(?:\.\d*)?|\.\d+|\d{1,3}(?:,\d{3})+(?:\.\d*)?)
+        (?P<digits>\d+(?:\.\d*)?|\.\d+|[1-9]\d{0,2}(?:,\d{3})+(?:\.\d*)?)
         (?P<exp>[eE][+-]?\d+)?
         (?P<pct>%)?$""", re.VERBOSE)
 
@@ -160,21 +160,28 @@ def parse_number_text(text: str) -> float | None:
     """The number a text cell holds, or None: betaxl's one rule for numbers stored as text.
 
     Accepted (surrounding blanks ignored): a decimal number with an optional sign and
-    exponent (``"0.5"``, ``"-1e-3"``); a trailing ``%`` divides by 100 (``"2.5%"`` is
-    0.025); commas only as thousands separators in groups of three (``"1,234.5"``);
-    accounting negatives in brackets (``"(0.5)"``, ``"(2.5%)"``).  Anything else is
-    not a number: ``"nan"``, ``"inf"``, ``"1_000"``, ``"1,5"`` (decimal comma),
-    currency signs.  Used alike by both Excel runtimes and the command line.
+    exponent (``"0.5"``, ``"-1e-3"``); the minus sign may be Unicode's (U+2212) or come
+    last (``"0.5-"``, as some ledgers print it); a trailing ``%`` divides by 100
+    (``"2.5%"`` is 0.025); commas only as thousands separators in groups of three after
+    a first group that is not 0 (``"1,234.5"``; ``"0,012"`` is a decimal comma, not 12);
+    accounting negatives in brackets (``"(0.5)"``, ``"(2.5%)"``).  Anything else is not
+    a number: ``"nan"``, ``"inf"``, ``"1_000"``, ``"1,5"`` (decimal comma; refused with
+    a message inside data, see :func:`decimal_comma`), currency signs.  Used alike by
+    both Excel runtimes.
 
     >>> [parse_number_text(t) for t in ["0.5", " 2.5% ", "1,234", "(0.5)", "1,5", "nan"]]
     [0.5, 0.025, 1234.0, -0.5, None, None]
+    >>> [parse_number_text(t) for t in ["\u22120.0385", "0.0385-", "0,012"]]
+    [-0.0385, -0.0385, None]
     """
-    body = text.strip()
+    body = text.strip().replace("\u2212", "-")
     negative = False
     if len(body) > 2 and body[0] == "(" and body[-1] == ")":
         body, negative = body[1:-1].strip(), True
         if body[:1] in "+-" and body:
             return None  # "(-0.5)" is not a way to write a number
+    elif len(body) > 1 and body[-1] == "-" and body[0] not in "+-":
+        body, negative = body[:-1].rstrip(), True  # a trailing minus: "0.5-"
     match = _NUMBER_TEXT.match(body)
     if match is None:
         return None
@@ -186,6 +193,16 @@ def parse_number_text(text: str) -> float | None:
     if not math.isfinite(number):
         return None
     return -number if negative else number
+
+
+_DECIMAL_COMMA = re.compile(r"^[(]?[+\u2212-]?\d+,\d+%?[)]?-?$")
+
+
+def decimal_comma(text: str) -> bool:
+    """Whether a text is a number written with a decimal comma ("0,5", "-1,25%",
+    "0,012"): refused inside data rather than read as missing, or as thousands."""
+    body = text.strip()
+    return bool(_DECIMAL_COMMA.match(body)) and parse_number_text(body) is None
 
 
 def _data_number(value: Any) -> float | None:
@@ -359,9 +376,12 @@ def _is_header(rows: Sequence[Sequence[Any]]) -> bool:
     """Whether the first row holds names: the rule is the same in every runtime.
 
     The first row is a header when it holds text and no numbers (dates count as numbers).
-    Text that reads as a number (a ticker "600519", or a value stored as text "0.5")
-    makes a header only when the rest of its column holds no numbers stored as text:
-    a column of numbers stored as text never loses its first value to the header.
+    Text that reads as a number (a ticker "600519", or a value stored as text "0.5") is
+    a name when it is a code: digits only, and either a leading zero ("000001": no one
+    writes a number so) or, two digits or more, over a column of fractions between -1
+    and 1 ("600519" above "0.0138": a return of 60,051,900% is not data);
+    otherwise it is a name only when the rest of its column holds no numbers stored as
+    text, so a column of numbers stored as text never loses its first value.
     """
     first = rows[0]
     if not any(_is_text(c) for c in first):
@@ -372,8 +392,21 @@ def _is_header(rows: Sequence[Sequence[Any]]) -> bool:
         return True  # a name that is not a number
     if len(rows) < 2:
         return False
-    numeric = [j for j, c in enumerate(first) if _is_number_text(c)]
-    return not any(_is_number_text(row[j]) for row in rows[1:] for j in numeric)
+    return all(_code_over(str(c), [row[j] for row in rows[1:]])
+               for j, c in enumerate(first) if _is_number_text(c))
+
+
+def _code_over(text: str, below: list[Any]) -> bool:
+    """Whether a number-like first-row text is a name over the cells ``below`` it."""
+    code = text.strip()
+    if not any(_is_number_text(c) for c in below):
+        return True
+    if not code.isdigit():
+        return False
+    if len(code) > 1 and code[0] == "0":
+        return True
+    numbers = [n for n in map(_data_number, below) if n is not None and math.isfinite(n)]
+    return len(code) > 1 and bool(numbers) and all(abs(n) < 1 for n in numbers)
 
 
 #: A header names a date column when every word of it is one of these and one is a
@@ -559,6 +592,10 @@ def _read_cells(body: Sequence[Sequence[Any]], arg: str) -> np.ndarray:
             if number is not None and math.isinf(number):
                 raise fail(arg, f"has an infinite value at row {i + 1}, column "
                            f"{j + 1}")
+            if number is None and isinstance(cell, str) and decimal_comma(cell):
+                raise fail(arg, f"row {i + 1}, column {j + 1} holds {cell.strip()!r}, a "
+                           "number with a decimal comma: write it with a decimal point "
+                           "(0.5), or as a number cell")
             out[i, j] = np.nan if number is None else number
     return out
 

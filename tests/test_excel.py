@@ -191,7 +191,8 @@ def test_the_excel_functions_need_only_what_xlwings_lite_ships() -> None:
     ("0.5", 0.5), (" -1e-3 ", -0.001), ("2.5%", 0.025), ("1,234", 1234.0),
     ("1,234,567.5", 1234567.5), ("(0.5)", -0.5), ("(2.5%)", -0.025), ("+3", 3.0),
     (".5", 0.5), ("1,5", None), ("12,34", None), ("nan", None), ("inf", None),
-    ("1_000", None), ("$5", None), ("(-1)", None), ("", None), ("5-", None),
+    ("1_000", None), ("$5", None), ("(-1)", None), ("", None), ("5-", -5.0),
+    ("\u22120.25", -0.25), ("0,012", None), ("0,5", None), ("-5-", None), ("(5)-", None),
     ("()", None), ("1e400", None), ("0x10", None),
 ])
 def test_one_rule_for_numbers_stored_as_text(text, number) -> None:

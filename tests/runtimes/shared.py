@@ -580,3 +580,38 @@ def test_ambiguous_day_month_text_is_refused(xl) -> None:
     one = xl("PORT_RETURNS", assets, [[0.5, 0.5]], "quarter", OMIT, day_first)
     two = xl("PORT_RETURNS", assets, [[0.5, 0.5]], "quarter", OMIT, iso)
     assert one == two
+
+
+# -- attack 3: numbers stored as text, one reading per cell -----------------------------
+
+
+def test_text_numbers_minus_signs_and_decimal_commas(xl) -> None:
+    assets, market = tidy()
+    core = bx.ols_beta(ASSETS, MKT).beta.to_numpy()
+    for write in (lambda v: f"{v!r}".replace("-", "\u2212"),               # Unicode minus
+                  lambda v: f"{abs(v)!r}-" if v < 0 else f"{v!r}"):          # trailing minus
+        text = [assets[0], *[[write(v) for v in r] for r in assets[1:]]]
+        names, betas = xl("BETA_OLS", text, market)
+        np.testing.assert_allclose(betas, core, rtol=1e-13)
+    # a decimal comma is refused (never thousands, never a silent blank), wherever it is
+    commas = [["A"], ["0,012"], ["0,034"], ["0,005"]]
+    with pytest.raises(BetaxlError, match=r"^EQUAL_WEIGHT_RETURN: data row 1, column 1 "
+                       r"holds '0,012', a number with a decimal comma: write it with a "
+                       r"decimal point"):
+        xl("EQUAL_WEIGHT_RETURN", commas)
+    with pytest.raises(BetaxlError, match=r"^BETA_OLS: risk_free row 2, column 1 holds "
+                       r"'0,5'"):
+        xl("BETA_OLS", assets, market, [["rf"], *[["0.001"]] * 1, *[["0,5"]] * 35])
+    # thousands still read: a first group that is not 0
+    assert scalar(xl("RETURNS", [["1,000"], ["1,100"]])) == pytest.approx(0.1, abs=1e-15)
+
+
+def test_numeric_codes_over_text_numbers_are_names(xl) -> None:
+    rows = [["600519", "000001"], ["0.0138", "-0.0423"], ["0.02", "0.01"], ["-0.01", "0.03"]]
+    out = xl("EQUAL_WEIGHT_RETURN", rows)
+    assert out[0] == ["equal_weight"]
+    np.testing.assert_allclose(values(out[1:])[:, 0], [-0.01425, 0.015, 0.01], rtol=1e-14)
+    one = xl("EQUAL_WEIGHT_RETURN", [["600519"], ["1.38%"], ["0.5%"]])
+    assert one[0] == ["equal_weight"] and one[1][0] == pytest.approx(0.0138, abs=1e-15)
+    # a column of text prices keeps its first price: whole numbers above 1 are not codes
+    assert len(xl("RETURNS", [["105"], ["105.5"], ["106.25"]])) == 2
