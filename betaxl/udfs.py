@@ -43,6 +43,7 @@ import numpy as np
 import pandas as pd
 from xlwings import arg, func
 
+from ._data import infer_periods_per_year
 from .errors import BetaxlError
 from .excel import (
     Table,
@@ -109,7 +110,9 @@ ARG_HELP: dict[str | tuple[str, str], str] = {
     "method": 'Optional: "rebalance" (default), "buy_and_hold" or "equal_shares" (prices)',
     ("RETURNS", "method"): 'Optional: "simple" (default) or "log"',
     "dividends": "Optional: cash paid per unit on each date, shaped like the prices",
-    "periods_per_year": "Optional: 12 (default) for monthly data, 4 quarterly, 252 daily",
+    "periods_per_year": "Optional: periods in a year (12 monthly, 4 quarterly, 52 weekly, "
+                        "252 daily); left out, inferred from a date column in the data, "
+                        "else 12",
     "window": "Rows per window, for example 36 months or 252 days",
 }
 
@@ -426,14 +429,20 @@ def _cell(value: Any) -> float | None:
     geometric annual returns, risk annualised by sqrt(periods_per_year).  The rows from
     ``treynor`` on are PerformanceAnalytics' definitions (95%, MAR 0): VaR and ES as
     returns (a loss is negative), max_drawdown as the fraction lost (positive).
+    Without ``periods_per_year`` it is inferred from a date column in the data (or the
+    benchmark's), as ``risk_table`` does (see Frequency in the conventions), else 12.
     """)
 def RISK_TABLE(returns: Any, benchmark_returns: Any, risk_free: Any = None,
-               periods_per_year: Any = 12) -> Any:
+               periods_per_year: Any = None) -> Any:
     """Risk and risk-adjusted return measures (volatility, Sharpe, M squared, alpha, beta and more) for each returns column."""  # noqa: E501
     with cell_errors("RISK_TABLE", {"benchmark": "benchmark_returns"}):
         data = _Inputs(returns, "returns", asset_arg="returns", market=benchmark_returns,
                        market_arg="benchmark_returns")
-        t = read_number(periods_per_year, arg="periods_per_year", default=12.0, minimum=1e-9)
+        t = read_number(periods_per_year, arg="periods_per_year", minimum=1e-9)
+        if t is None:  # the data's own dates decide; without dates, monthly
+            stamps = data.dates(None)
+            t = 12.0 if stamps is None else float(
+                infer_periods_per_year(pd.DatetimeIndex(stamps), like="returns"))
         table = risk_table(data.returns, data.market,
                            risk_free=data.per_period(risk_free, arg_name="risk_free"),
                            periods_per_year=t)

@@ -615,3 +615,29 @@ def test_numeric_codes_over_text_numbers_are_names(xl) -> None:
     assert one[0] == ["equal_weight"] and one[1][0] == pytest.approx(0.0138, abs=1e-15)
     # a column of text prices keeps its first price: whole numbers above 1 are not codes
     assert len(xl("RETURNS", [["105"], ["105.5"], ["106.25"]])) == 2
+
+
+# -- attack 3: RISK_TABLE takes the frequency from the data's dates ---------------------
+
+
+def test_risk_table_infers_periods_per_year_from_the_dates(xl) -> None:
+    rng = np.random.default_rng(7)
+    days = pd.bdate_range("2024-01-01", periods=60)
+    r, m = rng.normal(0, 0.01, 60), rng.normal(0, 0.01, 60)
+    data = [["Date", "A"], *[[d.to_pydatetime(), v] for d, v in zip(days, r)]]
+    bench = [["M"], *[[v] for v in m]]
+    frame = pd.DataFrame({"A": r}, index=days)
+    daily = bx.risk_table(frame, pd.Series(m, index=days)).to_frame()  # infers 252
+    out = table(xl("RISK_TABLE", data, bench))
+    np.testing.assert_allclose(out["A"].astype(float), daily["A"].astype(float), rtol=1e-12)
+    # an explicit value wins; no dates: 12
+    twelve = bx.risk_table(r, m, periods_per_year=12).to_frame()
+    for call in (("RISK_TABLE", data, bench, OMIT, 12),
+                 ("RISK_TABLE", [["A"], *[[v] for v in r]], bench)):
+        np.testing.assert_allclose(table(xl(*call))["A"].astype(float),
+                                   twelve.iloc[:, 0].astype(float), rtol=1e-12)
+    # dates that say no frequency are refused, naming the argument to give
+    odd = [["Date", "A"], *[[dt.datetime(2024, 1, 1) + dt.timedelta(days=int(d)), v]
+                            for d, v in zip(np.cumsum(rng.integers(1, 60, 12)), r)]]
+    with pytest.raises(BetaxlError, match=r"^RISK_TABLE: periods_per_year was not given"):
+        xl("RISK_TABLE", odd, bench[:13])
