@@ -551,6 +551,43 @@ def _labelled_row(rows: list[list[Any]]) -> bool:
             and any(_data_number(c) is not None for c in rest))
 
 
+#: First cells that label a summary row under the data, not a period.
+SUMMARY_LABELS = {"average", "avg", "mean", "total", "totals", "sum", "median", "std",
+                  "stdev", "std dev", "stdev.s", "stdev.p", "min", "max", "count",
+                  "annualised", "annualized", "cumulative", "total return"}
+
+
+def _wording(cell: Any) -> bool:
+    """Text that is words: not a number, nor a number with a decimal comma."""
+    return (_is_text(cell) and parse_number_text(str(cell)) is None
+            and not decimal_comma(str(cell)))
+
+
+def _summary_label(cell: Any) -> bool:
+    return _is_text(cell) and " ".join(str(cell).lower().replace(":", " ").split()
+                                       ) in SUMMARY_LABELS
+
+
+def _data_end(body: Sequence[Sequence[Any]]) -> int:
+    """Where the periods end: notes and summary rows under the data are not periods.
+
+    Read from the bottom: rows holding text and no numbers ("Source: BBG"), rows whose
+    first cell is a summary label (Average, Total, Mean, Sum, Median, Std, Min, Max...)
+    and blank rows among them are left out.  Rows above the last data row stay, blank
+    or not (a missing period).
+    """
+    end = len(body)
+    while end > 1:
+        row = body[end - 1]
+        if not (_summary_label(row[0]) or all(_wording(c) or _blank_cell(c) for c in row)):
+            break
+        end -= 1
+    if end < len(body):  # blank rows between the data and the notes go too
+        while end > 1 and all(_blank_cell(c) for c in body[end - 1]):
+            end -= 1
+    return end
+
+
 def read_table(value: Any, *, arg: str, prefix: str = "asset", along_rows: bool = False,
                dates: bool = True, cell_by_cell: bool = False) -> Table:
     """Read a data range: rows are periods, columns are assets; first text row = names.
@@ -562,8 +599,19 @@ def read_table(value: Any, *, arg: str, prefix: str = "asset", along_rows: bool 
     rows, total = rows_and_count(value, arg=arg)
     if along_rows or _labelled_row(rows):
         rows, total = transpose(rows), len(rows[0])
+    while len(rows) > 2 and all(map(_blank_cell, rows[0])) and _is_header(rows[1:]):
+        rows = rows[1:]  # a blank row above the names (beside another range's title)
     header = _is_header(rows)
+    while header and len(rows) > 2 and _is_header(rows[1:]) and all(
+            _wording(c) or _blank_cell(c) for c in rows[1]):
+        # two rows of text: a title row (fewer names than the row below) is skipped
+        if sum(map(_is_text, rows[0])) >= sum(map(_is_text, rows[1])):
+            raise fail(arg, f"has two rows of names ({shown(rows[0][0])} and "
+                       f"{shown(rows[1][0])} ...): select the range from the row that "
+                       "names the columns")
+        rows = rows[1:]
     body = rows[1:] if header else rows
+    body = body[:_data_end(body)]
     if not body:
         raise fail(arg, "has a header row but no data below it")
     values = None if cell_by_cell else _fast_body(body)

@@ -58,6 +58,7 @@ from .excel import (
     read_number,
     read_optional_table,
     read_table,
+    shown,
 )
 from .portfolio import (
     EQUAL_WEIGHT_METHODS,
@@ -227,6 +228,36 @@ def _rows(n: int) -> str:
     return f"{n} row" if n == 1 else f"{n} rows"
 
 
+def _check_rate(values: np.ndarray, arg_name: str) -> None:
+    """A rate per period above 100% (5 meaning 5%, a date's serial) is refused."""
+    big = np.flatnonzero(np.abs(np.nan_to_num(values)) > 1)
+    if big.size:
+        raise fail(arg_name, f"holds {shown(float(values[big[0]]))}, more than 100% a "
+                   "period: give the rate per period as a decimal (5% a year monthly is "
+                   "PER_PERIOD_RATE(0.05, 12))")
+
+
+def _check_returns(values: np.ndarray, names: tuple[str, ...], arg_name: str) -> None:
+    """Refuse columns given as returns that cannot be returns: prices, dates, percents.
+
+    The rule: a column whose median absolute value is above 1 (a typical period moving
+    more than 100%) is not returns.  Real returns never do that (even a column of
+    +-90% moves passes), while prices, index levels, date serials and returns written
+    in percent (2.5 for 2.5%) always do.
+    """
+    for j in range(values.shape[1]):
+        col = values[:, j][~np.isnan(values[:, j])]
+        if col.size == 0 or not np.median(np.abs(col)) > 1:
+            continue
+        hint = ("; it looks like dates: put them in the first column, oldest first, or "
+                "head the column Date" if (col == np.round(col)).all()
+                and col.min() >= 18_264 and col.max() <= 73_050 else "")
+        raise fail(arg_name, f"column {names[j]!r} does not look like returns (its median "
+                   f"size is {float(np.median(np.abs(col))):.6g}, a move of more than 100% "
+                   'a period): for prices give input_type "prices"; returns are decimals '
+                   f"(0.025 for 2.5%){hint}")
+
+
 class _Inputs:
     """Asset and market data read as simple returns (one place for input_type).
 
@@ -248,10 +279,14 @@ class _Inputs:
                 raise fail(market_arg, f"must be one column (or one row), got "
                            f"{mkt.values.shape[1]} columns")
             self.table, mkt = _line_up(self.table, mkt, asset_arg, market_arg)
+            if self.kind != "prices":
+                _check_returns(mkt.values, mkt.names, market_arg)
             self.market = returns_from(mkt.frame(), self.kind, arg=market_arg).values[:, 0]
             if self.table.dates is None and mkt.dates is not None:
                 self.table = Table(self.table.values, self.table.names,
                                    self.table.has_header, mkt.dates, self.table.rows)
+        if self.kind != "prices":
+            _check_returns(self.table.values, self.table.names, asset_arg)
         cash = read_optional_table(dividends, arg="dividends")
         panel = returns_from(self.table.frame(), self.kind, arg=asset_arg,
                              distributions=cash)
@@ -266,11 +301,14 @@ class _Inputs:
         if is_blank(value):
             return None
         if not isinstance(value, (list, tuple)):
-            return read_number(value, arg=arg_name)
+            rate = read_number(value, arg=arg_name)
+            _check_rate(np.array([rate], dtype=float), arg_name)
+            return rate
         values = read_table(value, arg=arg_name, dates=False).values
         if values.shape[1] != 1 and values.shape[0] != 1:
             raise fail(arg_name, "must be a number or one column")
         flat = values.reshape(-1)
+        _check_rate(flat, arg_name)
         if flat.size == 1:
             return float(flat[0])
         n = len(self.returns)
@@ -373,6 +411,8 @@ def EQUAL_WEIGHT_RETURN(data: Any, method: Any = "rebalance", input_type: Any = 
         how = read_choice(method, EQUAL_WEIGHT_METHODS, arg="method", default="rebalance")
         kind = read_choice(input_type, INPUT_TYPES, arg="input_type", default="returns")
         table = read_table(data, arg="data")
+        if kind != "prices":
+            _check_returns(table.values, table.names, "data")
         cash = read_optional_table(dividends, arg="dividends")
         result = equal_weight_returns(table.frame(), method=how, input_type=kind,
                                       distributions=cash)

@@ -641,3 +641,73 @@ def test_risk_table_infers_periods_per_year_from_the_dates(xl) -> None:
                             for d, v in zip(np.cumsum(rng.integers(1, 60, 12)), r)]]
     with pytest.raises(BetaxlError, match=r"^RISK_TABLE: periods_per_year was not given"):
         xl("RISK_TABLE", odd, bench[:13])
+
+
+# -- attack 3: titles, notes and totals are not data; prices are not returns ------------
+
+
+def test_title_rows_notes_and_totals_are_not_periods(xl) -> None:
+    assets, market = tidy()
+    n = len(assets) - 1
+    pad = [[BLANK] * 3] * 50
+    titled = [["My portfolio", BLANK], *assets, [BLANK, BLANK], ["Source: BBG", BLANK]]
+    beside = [[BLANK], *market, [BLANK], [BLANK]]
+    for asset_range in (titled, [["Equity", BLANK], *assets],
+                        [*assets, ["Average", float(ASSETS["B"].mean())]],
+                        [*assets, ["Total:", 1.0], ["Std", 0.02]]):
+        names, betas = xl("BETA_OLS", asset_range, beside[:len(asset_range)])
+        assert names == ["A", "B"]
+        np.testing.assert_allclose(betas, EXPECTED, rtol=1e-13)
+    # a whole column with notes under a blank line: results sized to the data
+    whole = [[*r, BLANK] for r in titled] + pad
+    ew = xl("EQUAL_WEIGHT_RETURN", whole)
+    assert ew[0] == ["equal_weight"] and len(ew) == n + 1
+    pr = xl("PORT_RETURNS", whole, [[0.5, 0.5]])
+    np.testing.assert_allclose(values(pr[1:])[:, 0],
+                               bx.portfolio_returns(ASSETS, [0.5, 0.5]).returns, rtol=1e-14)
+    assert len(xl("RETURNS", [["Prices", BLANK], ["A", "B"], [100.0, 50.0], [110.0, 55.0],
+                              ["Average", 52.5]])) == 2
+    # a blank row between data rows is a missing period, not the end of the data
+    gap = [*assets[:5], [BLANK, BLANK], *assets[5:]]
+    assert len(xl("EQUAL_WEIGHT_RETURN", gap)) == n + 2
+    # two full rows of names: which one names the data? refused
+    with pytest.raises(BetaxlError, match=r"^BETA_OLS: asset_returns has two rows of names "
+                       r"\('A' and 'USD' \.\.\.\): select the range from the row that names"):
+        xl("BETA_OLS", [assets[0], ["USD", "USD"], *assets[1:]], [[BLANK], *market])
+
+
+def test_prices_dates_and_percents_are_not_returns(xl) -> None:
+    assets, market = tidy()
+    prices = [["A"], *[[100.0 + i] for i in range(12)]]
+    mkt = [["M"], *[[0.01 * (-1) ** i] for i in range(12)]]
+    for call, arg in [(("PORT_RETURNS", prices, [[1.0]]), "asset_returns"),
+                      (("EQUAL_WEIGHT_RETURN", prices), "data"),
+                      (("BETA_OLS", prices, mkt), "asset_returns"),
+                      (("BETA_OLS", mkt, prices), "market_returns"),
+                      (("RISK_TABLE", prices, mkt), "returns")]:
+        with pytest.raises(BetaxlError, match=rf"^{call[0]}: {arg} column '[AM]' does not "
+                           r"look like returns \(its median size is 10[0-9]\.?[0-9]*, a move "
+                           r'of more than 100% a period\): for prices give input_type "prices"'):
+            xl(*call)
+    # returns in percent, and a date column newest first (without a header: an asset)
+    with pytest.raises(BetaxlError, match=r"median size is 2\.5, .* returns are decimals"):
+        xl("EQUAL_WEIGHT_RETURN", [[2.5], [-2.5], [3.0]])
+    newest = [[d, *r] for d, r in zip(DATES[::-1], assets[1:])]
+    with pytest.raises(BetaxlError, match=r"it looks like dates: put them in the first "
+                       r"column, oldest first"):
+        xl("BETA_OLS", newest, market[1:])
+    # the other side of the rule: wild but real returns pass (median move 90%)
+    wild = [[0.9], [-0.9], [0.95], [-0.85], [2.5], [-0.5]]
+    out = xl("EQUAL_WEIGHT_RETURN", wild)
+    np.testing.assert_allclose(values(out)[:, 0], [r[0] for r in wild], rtol=0)
+    assert len(xl("EQUAL_WEIGHT_RETURN", prices, OMIT, "prices")) == 12
+
+
+def test_a_risk_free_rate_above_100_percent_is_refused(xl) -> None:
+    assets, market = tidy()
+    for rf, shown_ in [(5, "5"), ([["rf"], *[[0.004]] * 35, [45322]], "45322")]:
+        with pytest.raises(BetaxlError, match=rf"^BETA_OLS: risk_free holds {shown_}, more "
+                           r"than 100% a period: give the rate per period as a decimal"):
+            xl("BETA_OLS", assets, market, rf)
+    core = bx.ols_beta(ASSETS, MKT, risk_free=0.004).beta.to_numpy()
+    np.testing.assert_allclose(xl("BETA_OLS", assets, market, 0.004)[1], core, rtol=1e-13)
