@@ -46,7 +46,13 @@ from .errors import BetaxlError, InputError, labels, problem
 
 __all__ = [
     "ERROR_CODES",
+    "SUMMARY_LABELS",
+    "data_number",
+    "date_serial",
+    "decimal_comma",
+    "parse_date_text",
     "parse_number_text",
+    "shown",
     "rows_and_count",
     "transpose",
     "InternalError",
@@ -205,7 +211,7 @@ def decimal_comma(text: str) -> bool:
     return bool(_DECIMAL_COMMA.match(body)) and parse_number_text(body) is None
 
 
-def _data_number(value: Any) -> float | None:
+def data_number(value: Any) -> float | None:
     """A data cell's number: a number or date, or a number stored as text, else None."""
     number = _number(value)
     if number is None and isinstance(value, str) and not _is_error(value):
@@ -289,6 +295,9 @@ def rows_and_count(value: Any, *, arg: str, trim: bool = True
     width = len(rows[0])
     if width == 0:
         raise fail(arg, "is an empty range")
+    if total == 1 and width == 1 and _is_error(rows[0][0]):
+        # the whole argument is one error (a lookup that failed): name it as such
+        raise fail(arg, f"is {shown(rows[0][0])}")
     if any(len(row) != width for row in rows):
         raise fail(arg, "is ragged: its rows have different lengths")
     if trim:
@@ -405,7 +414,7 @@ def _code_over(text: str, below: list[Any]) -> bool:
         return False
     if len(code) > 1 and code[0] == "0":
         return True
-    numbers = [n for n in map(_data_number, below) if n is not None and math.isfinite(n)]
+    numbers = [n for n in map(data_number, below) if n is not None and math.isfinite(n)]
     return len(code) > 1 and bool(numbers) and all(abs(n) < 1 for n in numbers)
 
 
@@ -548,7 +557,7 @@ def _labelled_row(rows: list[list[Any]]) -> bool:
         return False
     first, rest = rows[0][0], rows[0][1:]
     return (_is_text(first) and not _is_number_text(first)
-            and any(_data_number(c) is not None for c in rest))
+            and any(data_number(c) is not None for c in rest))
 
 
 #: First cells that label a summary row under the data, not a period.
@@ -636,7 +645,7 @@ def _read_cells(body: Sequence[Sequence[Any]], arg: str) -> np.ndarray:
     out = np.empty((len(body), len(body[0])))
     for i, row in enumerate(body):
         for j, cell in enumerate(row):
-            number = _data_number(cell)
+            number = data_number(cell)
             if number is not None and math.isinf(number):
                 raise fail(arg, f"has an infinite value at row {i + 1}, column "
                            f"{j + 1}")
@@ -670,7 +679,7 @@ def read_row(value: Any, *, arg: str) -> np.ndarray | pd.Series:
     rows = rows_of(value, arg=arg)
 
     def labels_only(line: list[Any]) -> bool:
-        return all(_data_number(c) is None for c in line) and any(_is_text(c) for c in line)
+        return all(data_number(c) is None for c in line) and any(_is_text(c) for c in line)
 
     keys: list[Any] | None = None
     if len(rows) == 2 and labels_only(rows[0]):
@@ -686,7 +695,7 @@ def read_row(value: Any, *, arg: str) -> np.ndarray | pd.Series:
     flat = [c for row in rows for c in row]
     out = []
     for j, cell in enumerate(flat):
-        number = _data_number(cell)
+        number = data_number(cell)
         if number is None or math.isnan(number):
             raise fail(arg, f"value number {j + 1} is not a number ({shown(cell)})")
         if math.isinf(number):
@@ -753,7 +762,7 @@ def read_number(value: Any, *, arg: str, default: float | None = None,
     value = _scalar(value, arg)
     if is_blank(value):
         return default
-    number = _data_number(value)
+    number = data_number(value)
     if number is None or math.isnan(number) or math.isinf(number):
         raise fail(arg, f"must be a number, got {shown(value)}")
     if whole and number != int(number):
@@ -803,7 +812,8 @@ def read_dates(value: Any, *, arg: str) -> list[pd.Timestamp]:
     if len(rows[0]) != 1 and len(rows) != 1:
         raise fail(arg, f"must be one column, got {len(rows)} x {len(rows[0])}")
     flat = [c for row in rows for c in row]
-    if flat and _is_text(flat[0]) and math.isnan(date_serial(flat[0], arg, "row 1")):
+    if (len(flat) > 1 and _is_text(flat[0])
+            and math.isnan(date_serial(flat[0], arg, "row 1"))):
         flat = flat[1:]  # a header cell
     if not flat:
         raise fail(arg, "holds no dates")

@@ -50,6 +50,7 @@ from .excel import (
     cell_errors,
     cells,
     column,
+    data_number,
     fail,
     is_blank,
     read_choice,
@@ -58,6 +59,7 @@ from .excel import (
     read_number,
     read_optional_table,
     read_table,
+    rows_of,
     shown,
 )
 from .portfolio import (
@@ -258,6 +260,16 @@ def _check_returns(values: np.ndarray, names: tuple[str, ...], arg_name: str) ->
                    f"(0.025 for 2.5%){hint}")
 
 
+_NO_MARKET: Any = object()  # a function without a market argument
+
+
+def _unwrap(value: Any) -> Any:
+    """A 1 x 1 range's value (classic hands over [[x]] for some callers), else the value."""
+    while isinstance(value, (list, tuple)) and len(value) == 1:
+        value = value[0]
+    return value
+
+
 class _Inputs:
     """Asset and market data read as simple returns (one place for input_type).
 
@@ -266,9 +278,13 @@ class _Inputs:
     """
 
     def __init__(self, asset: Any, kind: Any, *, asset_arg: str = "asset_returns",
-                 market: Any = None, market_arg: str = "market_returns",
+                 market: Any = _NO_MARKET, market_arg: str = "market_returns",
                  dividends: Any = None, along_rows: bool = False) -> None:
         self.kind = read_choice(kind, INPUT_TYPES, arg="input_type", default="returns")
+        if market is _NO_MARKET:
+            market = None
+        elif is_blank(_unwrap(market)):  # classic None and Office.js "" alike
+            raise fail(market_arg, "is missing")
         market_row = market is not None and _is_row(market)
         asset_row = _is_row(asset) and (market is not None or along_rows)
         self.table = _table(asset, asset_arg, "asset", market_row or asset_row)
@@ -304,14 +320,24 @@ class _Inputs:
             rate = read_number(value, arg=arg_name)
             _check_rate(np.array([rate], dtype=float), arg_name)
             return rate
-        values = read_table(value, arg=arg_name, dates=False).values
+        if all(data_number(c) is None for row in rows_of(value, arg=arg_name) for c in row):
+            raise fail(arg_name, "has no values (its cells are blank or not numbers)")
+        table = read_table(value, arg=arg_name, dates=False)
+        values = table.values
         if values.shape[1] != 1 and values.shape[0] != 1:
             raise fail(arg_name, "must be a number or one column")
         flat = values.reshape(-1)
+        if np.isnan(flat).all():
+            raise fail(arg_name, "has no values (its cells are blank or not numbers)")
         _check_rate(flat, arg_name)
-        if flat.size == 1:
+        if flat.size == 1 and table.rows <= 1:
             return float(flat[0])
         n = len(self.returns)
+        # trailing blank cells are missing values, as blanks higher up are: the
+        # range's own rows count, up to the data's periods (a price row more)
+        target = n + 1 if self.kind == "prices" and table.rows - table.has_header > n else n
+        if values.shape[1] == 1 and flat.size < target <= table.rows - table.has_header:
+            flat = np.concatenate([flat, np.full(target - flat.size, np.nan)])
         if flat.size == n + 1 and self.kind == "prices":
             flat = flat[1:]
         if flat.size != n:
@@ -530,7 +556,6 @@ def BETA_ROLLING(asset_returns: Any, market_returns: Any, window: Any,
 # One block, appended: the core does the work (betaxl.factors, .estimators, .frequency).
 
 from .estimators import ESTIMATORS, beta_estimates  # noqa: E402
-from .excel import rows_of  # noqa: E402
 from .factors import factor_betas  # noqa: E402
 from .frequency import FREQUENCIES, RATE_METHODS, per_period_rate, resample_returns  # noqa: E402
 

@@ -711,3 +711,48 @@ def test_a_risk_free_rate_above_100_percent_is_refused(xl) -> None:
             xl("BETA_OLS", assets, market, rf)
     core = bx.ols_beta(ASSETS, MKT, risk_free=0.004).beta.to_numpy()
     np.testing.assert_allclose(xl("BETA_OLS", assets, market, 0.004)[1], core, rtol=1e-13)
+
+
+# -- attack 3: messages name the argument at fault, the same in both runtimes ----------
+
+
+def test_one_message_in_both_runtimes_for_blank_and_error_arguments(xl) -> None:
+    assets, market = tidy()
+    for name, call in [("BETA_OLS", (assets, BLANK)), ("RISK_TABLE", (assets, BLANK)),
+                       ("BETA_ROLLING", (assets, BLANK, 12)),
+                       ("BETA_RECONCILE", (assets, BLANK, [[0.5, 0.5]]))]:
+        label = "benchmark_returns" if name == "RISK_TABLE" else "market_returns"
+        with pytest.raises(BetaxlError, match=rf"^{name}: {label} is missing$"):
+            xl(name, *call)
+    for call, message in [
+            (("BETA_OLS", Err("#N/A"), market), "BETA_OLS: asset_returns is #N/A"),
+            (("BETA_OLS", assets, Err("#REF!")), "BETA_OLS: market_returns is #REF!"),
+            (("RETURNS", [[10.0], [11.0]], OMIT, Err("#N/A")), "RETURNS: dividends is #N/A"),
+            (("EQUAL_WEIGHT_RETURN", Err("#DIV/0!")), "EQUAL_WEIGHT_RETURN: data is #DIV/0!"),
+            (("PORT_RETURNS", assets, Err("#N/A")), "PORT_RETURNS: weights is #N/A"),
+            (("BETA_OLS", assets, market, OMIT, 3), "BETA_OLS: stats must be TRUE or FALSE, "
+                                                    "got 3"),
+            (("PORT_RETURNS", assets, [[0.5, 0.5]], "quarter", OMIT, "zzz"),
+             "PORT_RETURNS: dates row 1 is not a date ('zzz')"),
+            (("PORT_RETURNS", assets, [[0.5, 0.5]], "quarter", OMIT, [[0.0], [1.0]]),
+             "PORT_RETURNS: dates row 1 is not a date (0)")]:
+        with pytest.raises(BetaxlError) as info:
+            xl(*call)
+        assert str(info.value) == message or str(info.value).startswith(message + ";"), \
+            str(info.value)
+
+
+def test_risk_free_columns_blank_cells_are_missing_values_wherever_they_are(xl) -> None:
+    assets, market = tidy()
+    n = len(assets) - 1
+    with pytest.raises(BetaxlError, match=r"^BETA_OLS: risk_free has no values"):
+        xl("BETA_OLS", assets, market, [["rf"], *[[BLANK]] * n])
+    rf = np.full(n, 0.002)
+    middle, last = rf.copy(), rf.copy()
+    middle[5], last[-1] = np.nan, np.nan
+    for gap in (middle, last):
+        column_ = [["rf"], *[[BLANK if np.isnan(v) else float(v)] for v in gap]]
+        out = table(xl("BETA_OLS", assets, market, column_, True))
+        core = bx.ols_beta(ASSETS, MKT, risk_free=gap).to_frame()
+        np.testing.assert_allclose(out.loc["beta"].astype(float), core.loc["beta"], rtol=1e-13)
+        assert out.loc["n_obs"].tolist() == [n - 1, n - 1]
