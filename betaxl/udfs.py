@@ -358,6 +358,27 @@ class _Inputs:
         return stamps
 
 
+def _per_asset(data: _Inputs, fit: Callable[[pd.DataFrame], pd.DataFrame]) -> pd.DataFrame:
+    """One core call over the assets, one result column per asset (statistics as rows).
+
+    An asset column with no value paired with the market (all blank, text or errors)
+    gives a blank result column, as Excel's SLOPE gives #DIV/0! for that column only,
+    instead of failing the whole call; the others are computed together as usual.
+    """
+    returns = data.returns
+    paired = returns.notna().to_numpy()
+    if data.market is not None:
+        paired = paired & ~np.isnan(data.market)[:, None]
+    empty = ~paired.any(axis=0)
+    if not empty.any() or empty.all():
+        return fit(returns)
+    done = fit(returns.iloc[:, ~empty])
+    out = pd.DataFrame(np.nan, index=done.index, columns=range(returns.shape[1]), dtype=object)
+    out.iloc[:, np.flatnonzero(~empty)] = done.to_numpy(dtype=object)
+    out.columns = returns.columns
+    return out
+
+
 def _labelled_row(names: tuple[str, ...], values: Any, has_header: bool) -> Any:
     """One value per asset: a row headed by the asset names when the data had names.
 
@@ -384,10 +405,11 @@ def BETA_OLS(asset_returns: Any, market_returns: Any, risk_free: Any = None,
         data = _Inputs(asset_returns, input_type, market=market_returns)
         full = read_flag(stats, arg="stats")
         rf = data.per_period(risk_free, arg_name="risk_free")
-        fit = ols_beta(data.returns, data.market, risk_free=rf)
+        frame = _per_asset(data, lambda r: ols_beta(r, data.market, risk_free=rf).to_frame())
         if not full:
-            return _labelled_row(data.table.names, fit.beta, data.table.has_header)
-        return cells(fit.to_frame().loc[list(OLS_FIELDS)], corner="statistic")
+            return _labelled_row(data.table.names, frame.loc["beta"].to_numpy(dtype=float),
+                                 data.table.has_header)
+        return cells(frame.loc[list(OLS_FIELDS)], corner="statistic")
 
 
 @excel("""
@@ -509,10 +531,10 @@ def RISK_TABLE(returns: Any, benchmark_returns: Any, risk_free: Any = None,
             stamps = data.dates(None)
             t = 12.0 if stamps is None else float(
                 infer_periods_per_year(pd.DatetimeIndex(stamps), like="returns"))
-        table = risk_table(data.returns, data.market,
-                           risk_free=data.per_period(risk_free, arg_name="risk_free"),
-                           periods_per_year=t)
-        return cells(table.to_frame().loc[list(RISK_FIELDS)], corner="measure")
+        rf = data.per_period(risk_free, arg_name="risk_free")
+        table = _per_asset(data, lambda r: risk_table(r, data.market, risk_free=rf,
+                                                      periods_per_year=t).to_frame())
+        return cells(table.loc[list(RISK_FIELDS)], corner="measure")
 
 
 @excel("""

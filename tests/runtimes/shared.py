@@ -756,3 +756,25 @@ def test_risk_free_columns_blank_cells_are_missing_values_wherever_they_are(xl) 
         core = bx.ols_beta(ASSETS, MKT, risk_free=gap).to_frame()
         np.testing.assert_allclose(out.loc["beta"].astype(float), core.loc["beta"], rtol=1e-13)
         assert out.loc["n_obs"].tolist() == [n - 1, n - 1]
+
+
+def test_an_empty_asset_column_leaves_only_its_own_results_blank(xl) -> None:
+    assets, market = tidy()
+    holed = [[*r[:1], "C", *r[1:]] if i == 0 else [r[0], BLANK if i % 2 else "n/a", r[1]]
+             for i, r in enumerate(assets)]
+    names, betas = xl("BETA_OLS", holed, market)
+    assert names == ["A", "C", "B"] and result_value(betas[1]) is None
+    np.testing.assert_allclose([betas[0], betas[2]], EXPECTED, rtol=1e-13)
+    full = table(xl("BETA_OLS", holed, market, OMIT, True))
+    core = bx.ols_beta(ASSETS, MKT).to_frame()
+    assert all(result_value(v) is None for v in full["C"])
+    np.testing.assert_allclose(full[["A", "B"]].to_numpy(float),
+                               core.loc[list(OLS_FIELDS)].to_numpy(float), rtol=1e-12)
+    risk = table(xl("RISK_TABLE", holed, market))
+    assert list(risk.columns) == ["A", "C", "B"] and all(result_value(v) is None
+                                                        for v in risk["C"])
+    np.testing.assert_allclose(risk["A"].to_numpy(float), table(xl(
+        "RISK_TABLE", [[r[0]] for r in assets], market))["A"].to_numpy(float), rtol=1e-12)
+    # every column empty: the core's message, not a table of blanks
+    with pytest.raises(BetaxlError, match="^BETA_OLS: asset_returns column 'A' has no"):
+        xl("BETA_OLS", [["A"], *[[BLANK]] * 35, ["x"]], market)
