@@ -613,8 +613,9 @@ def read_table(value: Any, *, arg: str, prefix: str = "asset", along_rows: bool 
     header = _is_header(rows)
     while header and len(rows) > 2 and _is_header(rows[1:]) and all(
             _wording(c) or _blank_cell(c) for c in rows[1]):
-        # two rows of text: a title row (fewer names than the row below) is skipped
-        if sum(map(_is_text, rows[0])) >= sum(map(_is_text, rows[1])):
+        # two rows of text: a title row (fewer names than the row below, or any text
+        # above the name of a one-column range) is skipped; two full rows are refused
+        if len(rows[0]) > 1 and sum(map(_is_text, rows[0])) >= sum(map(_is_text, rows[1])):
             raise fail(arg, f"has two rows of names ({shown(rows[0][0])} and "
                        f"{shown(rows[1][0])} ...): select the range from the row that "
                        "names the columns")

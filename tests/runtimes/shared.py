@@ -652,6 +652,8 @@ def test_title_rows_notes_and_totals_are_not_periods(xl) -> None:
     pad = [[BLANK] * 3] * 50
     titled = [["My portfolio", BLANK], *assets, [BLANK, BLANK], ["Source: BBG", BLANK]]
     beside = [[BLANK], *market, [BLANK], [BLANK]]
+    names, betas = xl("BETA_OLS", titled, [["Mkt index"], *market, [BLANK], [BLANK]])
+    np.testing.assert_allclose(betas, EXPECTED, rtol=1e-13)
     for asset_range in (titled, [["Equity", BLANK], *assets],
                         [*assets, ["Average", float(ASSETS["B"].mean())]],
                         [*assets, ["Total:", 1.0], ["Std", 0.02]]):
