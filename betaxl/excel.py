@@ -423,7 +423,8 @@ def _code_over(text: str, below: list[Any]) -> bool:
 _DATE_WORDS = {"date", "dates", "day", "week", "month", "quarter", "year", "period",
                "time", "datetime", "timestamp", "asof"}
 _DATE_PHRASE = _DATE_WORDS | {"as", "of", "end", "ending", "start", "trade", "value",
-                              "valuation", "pricing", "close", "business", "calendar"}
+                              "valuation", "pricing", "close", "business", "calendar",
+                              "rebalance", "rebalancing", "effective", "from"}
 _SERIAL_MAX = 2_958_465  # 9999-12-31
 _PLAUSIBLE = (18_264, 73_050)  # 1950-01-01 .. 2099-12-31: the serials of dates in data
 _ISO_DATE = re.compile(r"^\d{4}([-/])\d{1,2}\1\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")

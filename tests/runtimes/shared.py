@@ -780,3 +780,22 @@ def test_an_empty_asset_column_leaves_only_its_own_results_blank(xl) -> None:
     # every column empty: the core's message, not a table of blanks
     with pytest.raises(BetaxlError, match="^BETA_OLS: asset_returns column 'A' has no"):
         xl("BETA_OLS", [["A"], *[[BLANK]] * 35, ["x"]], market)
+
+
+def test_a_weight_schedule_reads_the_same_in_both_runtimes(xl) -> None:
+    assets, _ = tidy()
+    when = [dt.datetime(2020, 12, 31), dt.datetime(2021, 6, 30)]
+    rows = [[0.6, 0.4], [0.5, 0.5]]
+    core = bx.portfolio_returns(ASSETS.set_axis(pd.DatetimeIndex(DATES)), pd.DataFrame(
+        rows, index=pd.DatetimeIndex(when), columns=["A", "B"])).returns
+    for header in (["Date", "A", "B"], ["Rebalance date", "A", "B"]):
+        out = xl("PORT_RETURNS", assets, [header, *[[d, *r] for d, r in zip(when, rows)]],
+                 OMIT, OMIT, [[d] for d in DATES])
+        np.testing.assert_allclose(values(out[1:])[:, 0], core, rtol=1e-14)
+    iso = [[d.strftime("%Y-%m-%d"), *r] for d, r in zip(when, rows)]  # text: no header needed
+    out = xl("PORT_RETURNS", assets, iso, OMIT, OMIT, [[d] for d in DATES])
+    np.testing.assert_allclose(values(out[1:])[:, 0], core, rtol=1e-14)
+    with pytest.raises(BetaxlError, match=r"^PORT_RETURNS: weights looks like a weight "
+                       r"schedule without a header row: put a header row above it"):
+        xl("PORT_RETURNS", assets, [[d, *r] for d, r in zip(when, rows)], OMIT, OMIT,
+           [[d] for d in DATES])
