@@ -435,7 +435,8 @@ def _date_header(name: Any) -> bool:
     if not _is_text(name):
         return False
     words = re.findall(r"[a-z]+", str(name).lower())
-    return bool(words) and set(words) <= _DATE_PHRASE and bool(set(words) & _DATE_WORDS)
+    return bool(words) and set(words) <= _DATE_PHRASE and (
+        bool(set(words) & _DATE_WORDS) or "".join(words) in _DATE_WORDS)  # "As of"
 
 
 def parse_date_text(text: str) -> pd.Timestamp | None:

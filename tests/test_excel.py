@@ -296,3 +296,22 @@ def test_the_layout_matrix_gives_the_same_cells_in_both_runtimes() -> None:
     messages = [line for line in shown["classic"] if "[['" in line and ": " in line
                 and "Traceback" in line]
     assert not messages
+
+
+def test_date_words_and_date_texts() -> None:
+    from betaxl.excel import _date_header, parse_date_text
+
+    for name in ["Date", "dates", "Month end", "Trade Date", "As of", "period_end", "YEAR"]:
+        assert _date_header(name), name
+    for name in ["Datex Corp", "Yearly Fund", "Periodic", "Daytona", "A", "", None, 45000]:
+        assert not _date_header(name), name
+    assert parse_date_text("2024-02-29") == pd.Timestamp(2024, 2, 29)
+    assert parse_date_text("2024/2/29 13:30") == pd.Timestamp(2024, 2, 29, 13, 30)
+    assert parse_date_text("29.02.2024") == pd.Timestamp(2024, 2, 29)
+    assert parse_date_text("02/29/2024") == pd.Timestamp(2024, 2, 29)
+    assert parse_date_text("05/05/2024") == pd.Timestamp(2024, 5, 5)  # same either way
+    for text in ["2024-02-30", "Jan-24", "2024-01", "20240131", "31/31/2024", "x"]:
+        assert parse_date_text(text) is None, text
+    with labels("F"), pytest.raises(BetaxlError, match=r"^F: d row 1 is '01/02/2024', "
+                                                      "which could be day/month"):
+        read_dates([["01/02/2024"], ["03/04/2024"]], arg="d")
