@@ -46,7 +46,13 @@ from .errors import BetaxlError, InputError, labels, problem
 
 __all__ = [
     "ERROR_CODES",
+    "SUMMARY_LABELS",
+    "data_number",
+    "date_serial",
+    "decimal_comma",
+    "parse_date_text",
     "parse_number_text",
+    "shown",
     "rows_and_count",
     "transpose",
     "InternalError",
@@ -151,7 +157,7 @@ def _number(value: Any) -> float | None:
 
 _NUMBER_TEXT = re.compile(
     r"""^(?P<sign>[+-])?
-        (?P<digits>\d+(?:\.\d*)?|\.\d+|\d{1,3}(?:,\d{3})+(?:\.\d*)?)
+        (?P<digits>\d+(?:\.\d*)?|\.\d+|[1-9]\d{0,2}(?:,\d{3})+(?:\.\d*)?)
         (?P<exp>[eE][+-]?\d+)?
         (?P<pct>%)?$""", re.VERBOSE)
 
@@ -160,21 +166,28 @@ def parse_number_text(text: str) -> float | None:
     """The number a text cell holds, or None: betaxl's one rule for numbers stored as text.
 
     Accepted (surrounding blanks ignored): a decimal number with an optional sign and
-    exponent (``"0.5"``, ``"-1e-3"``); a trailing ``%`` divides by 100 (``"2.5%"`` is
-    0.025); commas only as thousands separators in groups of three (``"1,234.5"``);
-    accounting negatives in brackets (``"(0.5)"``, ``"(2.5%)"``).  Anything else is
-    not a number: ``"nan"``, ``"inf"``, ``"1_000"``, ``"1,5"`` (decimal comma),
-    currency signs.  Used alike by both Excel runtimes and the command line.
+    exponent (``"0.5"``, ``"-1e-3"``); the minus sign may be Unicode's (U+2212) or come
+    last (``"0.5-"``, as some ledgers print it); a trailing ``%`` divides by 100
+    (``"2.5%"`` is 0.025); commas only as thousands separators in groups of three after
+    a first group that is not 0 (``"1,234.5"``; ``"0,012"`` is a decimal comma, not 12);
+    accounting negatives in brackets (``"(0.5)"``, ``"(2.5%)"``).  Anything else is not
+    a number: ``"nan"``, ``"inf"``, ``"1_000"``, ``"1,5"`` (decimal comma; refused with
+    a message inside data, see :func:`decimal_comma`), currency signs.  Used alike by
+    both Excel runtimes.
 
     >>> [parse_number_text(t) for t in ["0.5", " 2.5% ", "1,234", "(0.5)", "1,5", "nan"]]
     [0.5, 0.025, 1234.0, -0.5, None, None]
+    >>> [parse_number_text(t) for t in ["\u22120.0385", "0.0385-", "0,012"]]
+    [-0.0385, -0.0385, None]
     """
-    body = text.strip()
+    body = text.strip().replace("\u2212", "-")
     negative = False
     if len(body) > 2 and body[0] == "(" and body[-1] == ")":
         body, negative = body[1:-1].strip(), True
         if body[:1] in "+-" and body:
             return None  # "(-0.5)" is not a way to write a number
+    elif len(body) > 1 and body[-1] == "-" and body[0] not in "+-":
+        body, negative = body[:-1].rstrip(), True  # a trailing minus: "0.5-"
     match = _NUMBER_TEXT.match(body)
     if match is None:
         return None
@@ -188,7 +201,17 @@ def parse_number_text(text: str) -> float | None:
     return -number if negative else number
 
 
-def _data_number(value: Any) -> float | None:
+_DECIMAL_COMMA = re.compile(r"^[(]?[+\u2212-]?\d+,\d+%?[)]?-?$")
+
+
+def decimal_comma(text: str) -> bool:
+    """Whether a text is a number written with a decimal comma ("0,5", "-1,25%",
+    "0,012"): refused inside data rather than read as missing, or as thousands."""
+    body = text.strip()
+    return bool(_DECIMAL_COMMA.match(body)) and parse_number_text(body) is None
+
+
+def data_number(value: Any) -> float | None:
     """A data cell's number: a number or date, or a number stored as text, else None."""
     number = _number(value)
     if number is None and isinstance(value, str) and not _is_error(value):
@@ -272,6 +295,9 @@ def rows_and_count(value: Any, *, arg: str, trim: bool = True
     width = len(rows[0])
     if width == 0:
         raise fail(arg, "is an empty range")
+    if total == 1 and width == 1 and _is_error(rows[0][0]):
+        # the whole argument is one error (a lookup that failed): name it as such
+        raise fail(arg, f"is {shown(rows[0][0])}")
     if any(len(row) != width for row in rows):
         raise fail(arg, "is ragged: its rows have different lengths")
     if trim:
@@ -359,9 +385,12 @@ def _is_header(rows: Sequence[Sequence[Any]]) -> bool:
     """Whether the first row holds names: the rule is the same in every runtime.
 
     The first row is a header when it holds text and no numbers (dates count as numbers).
-    Text that reads as a number (a ticker "600519", or a value stored as text "0.5")
-    makes a header only when the rest of its column holds no numbers stored as text:
-    a column of numbers stored as text never loses its first value to the header.
+    Text that reads as a number (a ticker "600519", or a value stored as text "0.5") is
+    a name when it is a code: digits only, and either a leading zero ("000001": no one
+    writes a number so) or, two digits or more, over a column of fractions between -1
+    and 1 ("600519" above "0.0138": a return of 60,051,900% is not data);
+    otherwise it is a name only when the rest of its column holds no numbers stored as
+    text, so a column of numbers stored as text never loses its first value.
     """
     first = rows[0]
     if not any(_is_text(c) for c in first):
@@ -372,55 +401,151 @@ def _is_header(rows: Sequence[Sequence[Any]]) -> bool:
         return True  # a name that is not a number
     if len(rows) < 2:
         return False
-    numeric = [j for j, c in enumerate(first) if _is_number_text(c)]
-    return not any(_is_number_text(row[j]) for row in rows[1:] for j in numeric)
+    return all(_code_over(str(c), [row[j] for row in rows[1:]])
+               for j, c in enumerate(first) if _is_number_text(c))
 
 
-_DATE_HEADERS = {"date", "dates", "day", "week", "month", "quarter", "year", "period",
-                 "time", "as of", "asof", "datetime", "timestamp", "month end",
-                 "period end", "end of month", "date time"}
+def _code_over(text: str, below: list[Any]) -> bool:
+    """Whether a number-like first-row text is a name over the cells ``below`` it."""
+    code = text.strip()
+    if not any(_is_number_text(c) for c in below):
+        return True
+    if not code.isdigit():
+        return False
+    if len(code) > 1 and code[0] == "0":
+        return True
+    numbers = [n for n in map(data_number, below) if n is not None and math.isfinite(n)]
+    return len(code) > 1 and bool(numbers) and all(abs(n) < 1 for n in numbers)
+
+
+#: A header names a date column when every word of it is one of these and one is a
+#: date word: "Date", "Month end", "Trade date", "As of"; "Datex Corp" is an asset.
+_DATE_WORDS = {"date", "dates", "day", "week", "month", "quarter", "year", "period",
+               "time", "datetime", "timestamp", "asof"}
+_DATE_PHRASE = _DATE_WORDS | {"as", "of", "end", "ending", "start", "trade", "value",
+                              "valuation", "pricing", "close", "business", "calendar",
+                              "rebalance", "rebalancing", "effective", "from"}
 _SERIAL_MAX = 2_958_465  # 9999-12-31
-_PLAUSIBLE = (18_264, 73_050)  # 1950-01-01 .. 2099-12-31: headerless date columns
+_PLAUSIBLE = (18_264, 73_050)  # 1950-01-01 .. 2099-12-31: the serials of dates in data
+_ISO_DATE = re.compile(r"^\d{4}([-/])\d{1,2}\1\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+_DMY_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 
 
 def _date_header(name: Any) -> bool:
     if not _is_text(name):
         return False
-    text = " ".join(str(name).replace("_", " ").lower().split())
-    return text in _DATE_HEADERS or text.startswith("date")
+    words = re.findall(r"[a-z]+", str(name).lower())
+    return bool(words) and set(words) <= _DATE_PHRASE and (
+        bool(set(words) & _DATE_WORDS) or "".join(words) in _DATE_WORDS)  # "As of"
 
 
-def _date_column(values: np.ndarray, first: Sequence[Any], header: bool,
-                 arg: str) -> int | None:
-    """Which column of the data holds the dates, if one does (the rule of both runtimes).
+def parse_date_text(text: str) -> pd.Timestamp | None:
+    """The date a text cell holds, or None: betaxl's one rule for dates written as text.
 
-    A column is the dates when its header says so (date, Date, month, period, ...) and it
-    holds dates (serial numbers in Office.js, datetimes in classic), or, with no such
-    header, when it is the first of several columns and every value is a whole number of
-    days between 1950 and 2099, strictly increasing by at most 366 days a row.  Returns
-    and prices are never whole numbers in that range in every row, rising each time.
+    ISO dates (``2024-01-31``, with an optional time) are dates.  Day and month written
+    the other way round (``31/01/2024``, ``01/31/2024``) are read only when one of the
+    two is above 12; ``01/02/2024`` could be either and is refused (:class:`InputError`
+    raised by the callers, which know the argument).  Anything else ("Jan-24",
+    "2024-01", "20240131") is not a date.
+
+    >>> [parse_date_text(t) for t in ["2024-01-31", "31/01/2024", "Jan-24"]]
+    [Timestamp('2024-01-31 00:00:00'), Timestamp('2024-01-31 00:00:00'), None]
+    """
+    body = text.strip()
+    match = _DMY_DATE.match(body)
+    if match is not None:
+        a, b, year = (int(g) for g in match.groups())
+        if a <= 12 and b <= 12 and a != b:
+            raise _Ambiguous(body)
+        day, month = (a, b) if a > 12 or a == b else (b, a)
+        body = f"{year:04d}-{month:02d}-{day:02d}"
+    elif not _ISO_DATE.match(body):
+        return None
+    try:
+        return pd.Timestamp(body)
+    except (ValueError, OverflowError):
+        return None
+
+
+class _Ambiguous(Exception):
+    """A d/m/y text whose day and month could be either way round."""
+
+
+def _ambiguous(arg: str, where: str, text: str) -> BetaxlError:
+    return fail(arg, f"{where} is {text!r}, which could be day/month or month/day: write "
+                "dates as ISO text (2024-02-01) or as date cells")
+
+
+def date_serial(cell: Any, arg: str, where: str) -> float:
+    """A cell as an Excel date serial (NaN when it holds no date): numbers and date cells
+    as they are, text by :func:`parse_date_text`."""
+    number = _number(cell)
+    if number is not None:
+        return number
+    if _is_text(cell):
+        try:
+            stamp = parse_date_text(str(cell))
+        except _Ambiguous:
+            raise _ambiguous(arg, where, str(cell).strip()) from None
+        if stamp is not None:
+            return _serial(stamp.to_pydatetime())
+    return math.nan
+
+
+def _plausible(col: np.ndarray) -> np.ndarray:
+    return ~np.isnan(col) & (col >= _PLAUSIBLE[0]) & (col < _PLAUSIBLE[1] + 1)
+
+
+def _date_column(values: np.ndarray, body: Sequence[Sequence[Any]],
+                 first: Sequence[Any], header: bool, arg: str
+                 ) -> tuple[int, np.ndarray] | None:
+    """Which column of the data holds the dates, and their serials (the rule of both
+    runtimes).
+
+    With a header row, a column is the dates when its header is a date phrase ("Date",
+    "Month", "Period end", ...): it must then hold dates between 1950 and 2099 (date
+    cells, their serial numbers, or ISO texts), oldest first, else it is refused, since
+    a year (2001), a month number (1..12) or yyyymm (202401) is not a date.  With no
+    header row, the first of several columns is the dates when every value is a whole
+    number of days between 1950 and 2099 (or an ISO text), strictly increasing by at most
+    366 days a row.  A header row without a date word has no date column.
     """
     k = values.shape[1]
-    named = [j for j in range(k) if header and _date_header(first[j])]
-    for j in named:
-        col = values[:, j]
-        if np.isnan(col).any() or (col < 1).any() or (col > _SERIAL_MAX).any():
-            row = int(np.argmax(np.isnan(col) | (col < 1) | (col > _SERIAL_MAX))) + 1
-            raise fail(arg, f"column {str(first[j]).strip()!r} is headed as dates but its "
-                       f"row {row} is not a date")
+    for j in range(k) if header else ():
+        if not _date_header(first[j]):
+            continue
+        col = _raw_dates(values, body, j, arg)
+        name = str(first[j]).strip()
+        bad = ~_plausible(col)
+        if bad.any():
+            i = int(np.argmax(bad))
+            raise fail(arg, f"column {name!r} is headed as dates but its row {i + 1} "
+                       f"({shown(body[i][j])}) is not a date from 1950 to 2099: give date "
+                       "cells or ISO text (2024-01-31); years, month numbers and yyyymm "
+                       "are not dates (rename the header if the column is data)")
         if not (np.diff(col) > 0).all():
-            raise fail(arg, f"dates in column {str(first[j]).strip()!r} must be oldest "
-                       "first and strictly increasing (sort the rows by date)")
-        return j
-    if k < 2 or values.shape[0] < 3:
+            raise fail(arg, f"dates in column {name!r} must be oldest first and strictly "
+                       "increasing (sort the rows by date)")
+        return j, col
+    if header or k < 2 or values.shape[0] < 3:
         return None
     col = values[:, 0]
+    if np.isnan(col).all():
+        col = _raw_dates(values, body, 0, arg)
     steps = np.diff(col)
-    if (np.isfinite(col).all() and (col == np.round(col)).all()
-            and col.min() >= _PLAUSIBLE[0] and col.max() <= _PLAUSIBLE[1]
+    if (_plausible(col).all() and (col == np.round(col)).all()
             and (steps > 0).all() and (steps <= 366).all()):
-        return 0
+        return 0, col
     return None
+
+
+def _raw_dates(values: np.ndarray, body: Sequence[Sequence[Any]], j: int,
+               arg: str) -> np.ndarray:
+    """Column ``j`` as date serials: the numbers already read, texts read as dates."""
+    col = values[:, j].copy()
+    for i in np.flatnonzero(np.isnan(col)).tolist():
+        col[i] = date_serial(body[i][j], arg, f"row {i + 1} of the date column")
+    return col
 
 
 def _dates_of(serials: np.ndarray) -> tuple[pd.Timestamp, ...]:
@@ -434,7 +559,44 @@ def _labelled_row(rows: list[list[Any]]) -> bool:
         return False
     first, rest = rows[0][0], rows[0][1:]
     return (_is_text(first) and not _is_number_text(first)
-            and any(_data_number(c) is not None for c in rest))
+            and any(data_number(c) is not None for c in rest))
+
+
+#: First cells that label a summary row under the data, not a period.
+SUMMARY_LABELS = {"average", "avg", "mean", "total", "totals", "sum", "median", "std",
+                  "stdev", "std dev", "stdev.s", "stdev.p", "min", "max", "count",
+                  "annualised", "annualized", "cumulative", "total return"}
+
+
+def _wording(cell: Any) -> bool:
+    """Text that is words: not a number, nor a number with a decimal comma."""
+    return (_is_text(cell) and parse_number_text(str(cell)) is None
+            and not decimal_comma(str(cell)))
+
+
+def _summary_label(cell: Any) -> bool:
+    return _is_text(cell) and " ".join(str(cell).lower().replace(":", " ").split()
+                                       ) in SUMMARY_LABELS
+
+
+def _data_end(body: Sequence[Sequence[Any]]) -> int:
+    """Where the periods end: notes and summary rows under the data are not periods.
+
+    Read from the bottom: rows holding text and no numbers ("Source: BBG"), rows whose
+    first cell is a summary label (Average, Total, Mean, Sum, Median, Std, Min, Max...)
+    and blank rows among them are left out.  Rows above the last data row stay, blank
+    or not (a missing period).
+    """
+    end = len(body)
+    while end > 1:
+        row = body[end - 1]
+        if not (_summary_label(row[0]) or all(_wording(c) or _blank_cell(c) for c in row)):
+            break
+        end -= 1
+    if end < len(body):  # blank rows between the data and the notes go too
+        while end > 1 and all(_blank_cell(c) for c in body[end - 1]):
+            end -= 1
+    return end
 
 
 def read_table(value: Any, *, arg: str, prefix: str = "asset", along_rows: bool = False,
@@ -448,8 +610,20 @@ def read_table(value: Any, *, arg: str, prefix: str = "asset", along_rows: bool 
     rows, total = rows_and_count(value, arg=arg)
     if along_rows or _labelled_row(rows):
         rows, total = transpose(rows), len(rows[0])
+    while len(rows) > 2 and all(map(_blank_cell, rows[0])) and _is_header(rows[1:]):
+        rows = rows[1:]  # a blank row above the names (beside another range's title)
     header = _is_header(rows)
+    while header and len(rows) > 2 and _is_header(rows[1:]) and all(
+            _wording(c) or _blank_cell(c) for c in rows[1]):
+        # two rows of text: a title row (fewer names than the row below, or any text
+        # above the name of a one-column range) is skipped; two full rows are refused
+        if len(rows[0]) > 1 and sum(map(_is_text, rows[0])) >= sum(map(_is_text, rows[1])):
+            raise fail(arg, f"has two rows of names ({shown(rows[0][0])} and "
+                       f"{shown(rows[1][0])} ...): select the range from the row that "
+                       "names the columns")
+        rows = rows[1:]
     body = rows[1:] if header else rows
+    body = body[:_data_end(body)]
     if not body:
         raise fail(arg, "has a header row but no data below it")
     values = None if cell_by_cell else _fast_body(body)
@@ -458,9 +632,10 @@ def read_table(value: Any, *, arg: str, prefix: str = "asset", along_rows: bool 
     names = _names(rows[0], header, prefix)
     stamps = None
     if dates:
-        j = _date_column(values, rows[0], header, arg)
-        if j is not None:
-            stamps = _dates_of(values[:, j])
+        found = _date_column(values, body, rows[0], header, arg)
+        if found is not None:
+            j, serials = found
+            stamps = _dates_of(serials)
             values = np.delete(values, j, axis=1)
             names = names[:j] + names[j + 1:] if header else _names(
                 [None] * values.shape[1], False, prefix)
@@ -473,10 +648,14 @@ def _read_cells(body: Sequence[Sequence[Any]], arg: str) -> np.ndarray:
     out = np.empty((len(body), len(body[0])))
     for i, row in enumerate(body):
         for j, cell in enumerate(row):
-            number = _data_number(cell)
+            number = data_number(cell)
             if number is not None and math.isinf(number):
                 raise fail(arg, f"has an infinite value at row {i + 1}, column "
                            f"{j + 1}")
+            if number is None and isinstance(cell, str) and decimal_comma(cell):
+                raise fail(arg, f"row {i + 1}, column {j + 1} holds {cell.strip()!r}, a "
+                           "number with a decimal comma: write it with a decimal point "
+                           "(0.5), or as a number cell")
             out[i, j] = np.nan if number is None else number
     return out
 
@@ -491,43 +670,76 @@ def read_optional_table(value: Any, *, arg: str) -> np.ndarray | None:
     return None if is_blank(value) else read_table(value, arg=arg, dates=False).values
 
 
-def read_row(value: Any, *, arg: str) -> np.ndarray:
+def read_row(value: Any, *, arg: str) -> np.ndarray | pd.Series:
     """One number per asset from a row or a column (weights, units, market values).
 
-    A header row above a row of numbers, or a label column beside a column of numbers,
-    is skipped.
+    Labels are matched, never skipped: a row of names above a row of numbers, or a
+    column of names beside a column of numbers (under an optional header row such as
+    "Ticker, Weight"), gives a Series keyed by the names, which the core matches to the
+    data's column names (or refuses, naming the unknown or missing ones).  Plain numbers
+    give an array, matched by position.
     """
     rows = rows_of(value, arg=arg)
 
     def labels_only(line: list[Any]) -> bool:
-        return all(_data_number(c) is None for c in line) and any(_is_text(c) for c in line)
+        return all(data_number(c) is None for c in line) and any(_is_text(c) for c in line)
 
-    if len(rows) == 2 and len(rows[0]) > 1 and labels_only(rows[0]):
-        rows = rows[1:]
-    elif len(rows[0]) == 2 and len(rows) > 1 and labels_only([r[0] for r in rows]):
-        rows = [[r[1]] for r in rows]
+    keys: list[Any] | None = None
+    if len(rows) == 2 and labels_only(rows[0]):
+        keys, rows = rows[0], rows[1:]
+    elif len(rows) > 2 and len(rows[0]) == 1 and labels_only(rows[0]):
+        rows = rows[1:]  # a column's header ("Weight") names no asset
+    elif len(rows[0]) == 2 and labels_only([r[0] for r in rows]):
+        if len(rows) > 2 and labels_only(rows[0]):
+            rows = rows[1:]  # a header row over the table ("Ticker", "Weight")
+        keys, rows = [r[0] for r in rows], [[r[1]] for r in rows]
     if len(rows) > 1 and len(rows[0]) > 1:
         raise fail(arg, f"must be one row or one column, got {len(rows)} x {len(rows[0])}")
     flat = [c for row in rows for c in row]
     out = []
     for j, cell in enumerate(flat):
-        number = _data_number(cell)
+        number = data_number(cell)
         if number is None or math.isnan(number):
-            raise fail(arg, f"value number {j + 1} is not a number ({_shown(cell)})")
+            raise fail(arg, f"value number {j + 1} is not a number ({shown(cell)})")
         if math.isinf(number):
             raise fail(arg, f"value number {j + 1} is infinite")
         out.append(number)
-    return np.asarray(out)
+    if keys is None:
+        return np.asarray(out)
+    names = [str(c).strip() if _is_text(c) else "" for c in keys]
+    if "" in names:
+        raise fail(arg, f"has a blank label for value number {names.index('') + 1}: label "
+                   "every value or none")
+    return pd.Series(out, index=pd.Index(names, dtype=object), dtype=float)
 
 
-def _shown(cell: Any) -> str:
+def shown(cell: Any) -> str:
+    """A cell's value as messages show it, the same in both runtimes: numbers as Excel's
+    General format shows them (3, not 3.0), dates as their serial numbers (Office.js
+    hands dates over as nothing else), TRUE/FALSE, error codes, text quoted."""
     if is_blank(cell):
         return "blank"
     if _is_error(cell):
         if isinstance(cell, dict):
             return str(cell.get("basicValue", "an error"))
         return ERROR_CODES.get(cell, str(cell)) if isinstance(cell, int) else str(cell)
-    return repr(cell)[:40]
+    if isinstance(cell, (bool, np.bool_)):
+        return "TRUE" if cell else "FALSE"
+    number = _number(cell)
+    if number is not None:
+        return _general(number)
+    if isinstance(cell, str):
+        return repr(cell[:40])
+    return type(cell).__name__
+
+
+def _general(number: float) -> str:
+    """A number as Excel's General format shows it: up to 15 significant digits."""
+    if not math.isfinite(number):
+        return "blank" if math.isnan(number) else ("-" if number < 0 else "") + "infinity"
+    if number == int(number) and abs(number) < 1e15:
+        return str(int(number))
+    return f"{number:.15g}"
 
 
 def _scalar(value: Any, arg: str) -> Any:
@@ -553,13 +765,13 @@ def read_number(value: Any, *, arg: str, default: float | None = None,
     value = _scalar(value, arg)
     if is_blank(value):
         return default
-    number = _data_number(value)
+    number = data_number(value)
     if number is None or math.isnan(number) or math.isinf(number):
-        raise fail(arg, f"must be a number, got {_shown(value)}")
+        raise fail(arg, f"must be a number, got {shown(value)}")
     if whole and number != int(number):
-        raise fail(arg, f"must be a whole number, got {number:g}")
+        raise fail(arg, f"must be a whole number, got {_general(number)}")
     if minimum is not None and number < minimum:
-        raise fail(arg, f"must be at least {minimum:g}, got {number:g}")
+        raise fail(arg, f"must be at least {_general(minimum)}, got {_general(number)}")
     return number
 
 
@@ -575,7 +787,7 @@ def read_flag(value: Any, *, arg: str, default: bool = False) -> bool:
         return bool(number)
     if isinstance(value, str) and value.strip().upper() in ("TRUE", "FALSE"):
         return value.strip().upper() == "TRUE"
-    raise fail(arg, f"must be TRUE or FALSE, got {_shown(value)}")
+    raise fail(arg, f"must be TRUE or FALSE, got {shown(value)}")
 
 
 S = TypeVar("S", bound=str)
@@ -590,34 +802,35 @@ def read_choice(value: Any, options: Sequence[S], *, arg: str, default: S) -> S:
         for option in options:
             if value.strip().lower() == option:
                 return option
-    raise fail(arg, f"must be one of {', '.join(options)}; got {_shown(value)}")
+    raise fail(arg, f"must be one of {', '.join(options)}; got {shown(value)}")
 
 
 def read_dates(value: Any, *, arg: str) -> list[pd.Timestamp]:
-    """A column (or row) of dates: datetimes, Excel serial numbers or ISO texts."""
+    """A column (or row) of dates: date cells, Excel serial numbers or date texts.
+
+    Texts follow :func:`parse_date_text` (ISO, or day and month that cannot be mixed
+    up); a first text cell that is not a date is a header.
+    """
     rows = rows_of(value, arg=arg)
     if len(rows[0]) != 1 and len(rows) != 1:
         raise fail(arg, f"must be one column, got {len(rows)} x {len(rows[0])}")
     flat = [c for row in rows for c in row]
-    if flat and _is_text(flat[0]):
-        try:
-            pd.Timestamp(flat[0])
-        except (ValueError, TypeError, OverflowError):
-            flat = flat[1:]  # a header cell
+    if (len(flat) > 1 and _is_text(flat[0])
+            and math.isnan(date_serial(flat[0], arg, "row 1"))):
+        flat = flat[1:]  # a header cell
+    if not flat:
+        raise fail(arg, "holds no dates")
     out = []
     for i, cell in enumerate(flat):
         stamp: Any = None
         if isinstance(cell, (dt.datetime, dt.date, pd.Timestamp)):
             stamp = pd.Timestamp(cell)
-        elif _number(cell) is not None and 0 < float(cell) < 2_958_466:
-            stamp = pd.Timestamp(_EXCEL_EPOCH + dt.timedelta(days=float(cell)))
-        elif _is_text(cell):
-            try:
-                stamp = pd.Timestamp(cell.strip())
-            except (ValueError, TypeError, OverflowError):
-                stamp = None
+        else:
+            serial = date_serial(cell, arg, f"row {i + 1}")
+            if 0 < serial <= _SERIAL_MAX:
+                stamp = pd.Timestamp(_EXCEL_EPOCH + dt.timedelta(days=serial))
         if stamp is None or pd.isna(stamp):
-            raise fail(arg, f"row {i + 1} is not a date ({_shown(cell)})")
+            raise fail(arg, f"row {i + 1} is not a date ({shown(cell)})")
         out.append(stamp)
     return out
 

@@ -4,36 +4,43 @@ A schedule is a table whose first column holds the rebalancing dates (cells form
 as dates, or ISO texts such as 2024-03-29) and whose other columns hold one weight per
 asset; a header row above it names the assets (matched to the data's header by label),
 without one the columns are taken in the data's order.  Excel serial numbers in the
-first column count as dates only under a header whose first cell says "date" (otherwise
-45000 could be a market value).
+first column count as dates only under a header whose first cell is a date word
+("Date"; otherwise 45000 could be a market value), and a table of date cells without
+a header is refused (Office.js hands date cells over as plain numbers: it would read
+differently in the two runtimes).
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import math
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from .excel import _is_header, _is_text, fail, read_dates, read_row, read_table, rows_of
+from .excel import (
+    _date_header,
+    _is_header,
+    _is_text,
+    date_serial,
+    fail,
+    read_dates,
+    read_row,
+    read_table,
+    rows_of,
+)
 
 __all__ = ["read_weights"]
 
 
-def _looks_like_date(cell: Any) -> bool:
-    if isinstance(cell, (dt.datetime, dt.date, pd.Timestamp)):
-        return True
-    if _is_text(cell):
-        try:
-            pd.Timestamp(str(cell).strip())
-        except (ValueError, TypeError, OverflowError):
-            return False
-        return any(sep in str(cell) for sep in "-/.")
-    return False
+def _serials(cells: list[Any], arg: str) -> list[float]:
+    """Each cell as a date serial (NaN when it is no date), date texts included."""
+    return [date_serial(c, arg, f"row {i + 1} of the first column")
+            for i, c in enumerate(cells)]
 
 
-def read_weights(value: Any, *, arg: str = "weights") -> np.ndarray | pd.DataFrame:
+def read_weights(value: Any, *, arg: str = "weights"
+                 ) -> np.ndarray | pd.Series | pd.DataFrame:
     """A weights row/column as numbers, or a dated table as a schedule DataFrame.
 
     >>> read_weights([["date", "a", "b"], ["2024-01-31", 0.6, 0.4],
@@ -46,10 +53,17 @@ def read_weights(value: Any, *, arg: str = "weights") -> np.ndarray | pd.DataFra
     header = len(rows) > 1 and _is_header(rows)
     body = rows[1:] if header else rows
     first = [row[0] for row in body]
-    serials = header and "date" in str(rows[0][0]).lower()
-    dated = len(rows[0]) > 1 and bool(body) and (
-        all(_looks_like_date(c) for c in first) or serials)
+    wide = len(rows[0]) > 1 and bool(body)
+    texts = wide and all(_is_text(c) for c in first) and not any(
+        math.isnan(v) for v in _serials(first, arg))
+    dated = texts or (wide and header and _date_header(rows[0][0]))
     if not dated:
+        if (wide and not header and len(body) > 1 and all(
+                18_264 <= v <= 73_050 for v in _serials(first, arg))):
+            # date cells without a header: Office.js hands them over as plain numbers,
+            # so the table would read differently in the two runtimes
+            raise fail(arg, "looks like a weight schedule without a header row: put a "
+                       "header row above it (Date, then the asset names)")
         return read_row(value, arg=arg)
     stamps = read_dates([[c] for c in first], arg=arg)
     values = read_table([row[1:] for row in body], arg=arg).values

@@ -43,12 +43,14 @@ import numpy as np
 import pandas as pd
 from xlwings import arg, func
 
+from ._data import infer_periods_per_year
 from .errors import BetaxlError
 from .excel import (
     Table,
     cell_errors,
     cells,
     column,
+    data_number,
     fail,
     is_blank,
     read_choice,
@@ -57,6 +59,8 @@ from .excel import (
     read_number,
     read_optional_table,
     read_table,
+    rows_of,
+    shown,
 )
 from .portfolio import (
     EQUAL_WEIGHT_METHODS,
@@ -109,7 +113,9 @@ ARG_HELP: dict[str | tuple[str, str], str] = {
     "method": 'Optional: "rebalance" (default), "buy_and_hold" or "equal_shares" (prices)',
     ("RETURNS", "method"): 'Optional: "simple" (default) or "log"',
     "dividends": "Optional: cash paid per unit on each date, shaped like the prices",
-    "periods_per_year": "Optional: 12 (default) for monthly data, 4 quarterly, 252 daily",
+    "periods_per_year": "Optional: periods in a year (12 monthly, 4 quarterly, 52 weekly, "
+                        "252 daily); left out, inferred from a date column in the data, "
+                        "else 12",
     "window": "Rows per window, for example 36 months or 252 days",
 }
 
@@ -224,6 +230,46 @@ def _rows(n: int) -> str:
     return f"{n} row" if n == 1 else f"{n} rows"
 
 
+def _check_rate(values: np.ndarray, arg_name: str) -> None:
+    """A rate per period above 100% (5 meaning 5%, a date's serial) is refused."""
+    big = np.flatnonzero(np.abs(np.nan_to_num(values)) > 1)
+    if big.size:
+        raise fail(arg_name, f"holds {shown(float(values[big[0]]))}, more than 100% a "
+                   "period: give the rate per period as a decimal (5% a year monthly is "
+                   "PER_PERIOD_RATE(0.05, 12))")
+
+
+def _check_returns(values: np.ndarray, names: tuple[str, ...], arg_name: str) -> None:
+    """Refuse columns given as returns that cannot be returns: prices, dates, percents.
+
+    The rule: a column whose median absolute value is above 1 (a typical period moving
+    more than 100%) is not returns.  Real returns never do that (even a column of
+    +-90% moves passes), while prices, index levels, date serials and returns written
+    in percent (2.5 for 2.5%) always do.
+    """
+    for j in range(values.shape[1]):
+        col = values[:, j][~np.isnan(values[:, j])]
+        if col.size == 0 or not np.median(np.abs(col)) > 1:
+            continue
+        hint = ("; it looks like dates: put them in the first column, oldest first, or "
+                "head the column Date" if (col == np.round(col)).all()
+                and col.min() >= 18_264 and col.max() <= 73_050 else "")
+        raise fail(arg_name, f"column {names[j]!r} does not look like returns (its median "
+                   f"size is {float(np.median(np.abs(col))):.6g}, a move of more than 100% "
+                   'a period): for prices give input_type "prices"; returns are decimals '
+                   f"(0.025 for 2.5%){hint}")
+
+
+_NO_MARKET: Any = object()  # a function without a market argument
+
+
+def _unwrap(value: Any) -> Any:
+    """A 1 x 1 range's value (classic hands over [[x]] for some callers), else the value."""
+    while isinstance(value, (list, tuple)) and len(value) == 1:
+        value = value[0]
+    return value
+
+
 class _Inputs:
     """Asset and market data read as simple returns (one place for input_type).
 
@@ -232,9 +278,13 @@ class _Inputs:
     """
 
     def __init__(self, asset: Any, kind: Any, *, asset_arg: str = "asset_returns",
-                 market: Any = None, market_arg: str = "market_returns",
+                 market: Any = _NO_MARKET, market_arg: str = "market_returns",
                  dividends: Any = None, along_rows: bool = False) -> None:
         self.kind = read_choice(kind, INPUT_TYPES, arg="input_type", default="returns")
+        if market is _NO_MARKET:
+            market = None
+        elif is_blank(_unwrap(market)):  # classic None and Office.js "" alike
+            raise fail(market_arg, "is missing")
         market_row = market is not None and _is_row(market)
         asset_row = _is_row(asset) and (market is not None or along_rows)
         self.table = _table(asset, asset_arg, "asset", market_row or asset_row)
@@ -245,10 +295,14 @@ class _Inputs:
                 raise fail(market_arg, f"must be one column (or one row), got "
                            f"{mkt.values.shape[1]} columns")
             self.table, mkt = _line_up(self.table, mkt, asset_arg, market_arg)
+            if self.kind != "prices":
+                _check_returns(mkt.values, mkt.names, market_arg)
             self.market = returns_from(mkt.frame(), self.kind, arg=market_arg).values[:, 0]
             if self.table.dates is None and mkt.dates is not None:
                 self.table = Table(self.table.values, self.table.names,
                                    self.table.has_header, mkt.dates, self.table.rows)
+        if self.kind != "prices":
+            _check_returns(self.table.values, self.table.names, asset_arg)
         cash = read_optional_table(dividends, arg="dividends")
         panel = returns_from(self.table.frame(), self.kind, arg=asset_arg,
                              distributions=cash)
@@ -263,14 +317,27 @@ class _Inputs:
         if is_blank(value):
             return None
         if not isinstance(value, (list, tuple)):
-            return read_number(value, arg=arg_name)
-        values = read_table(value, arg=arg_name, dates=False).values
+            rate = read_number(value, arg=arg_name)
+            _check_rate(np.array([rate], dtype=float), arg_name)
+            return rate
+        if all(data_number(c) is None for row in rows_of(value, arg=arg_name) for c in row):
+            raise fail(arg_name, "has no values (its cells are blank or not numbers)")
+        table = read_table(value, arg=arg_name, dates=False)
+        values = table.values
         if values.shape[1] != 1 and values.shape[0] != 1:
             raise fail(arg_name, "must be a number or one column")
         flat = values.reshape(-1)
-        if flat.size == 1:
+        if np.isnan(flat).all():
+            raise fail(arg_name, "has no values (its cells are blank or not numbers)")
+        _check_rate(flat, arg_name)
+        if flat.size == 1 and table.rows <= 1:
             return float(flat[0])
         n = len(self.returns)
+        # trailing blank cells are missing values, as blanks higher up are: the
+        # range's own rows count, up to the data's periods (a price row more)
+        target = n + 1 if self.kind == "prices" and table.rows - table.has_header > n else n
+        if values.shape[1] == 1 and flat.size < target <= table.rows - table.has_header:
+            flat = np.concatenate([flat, np.full(target - flat.size, np.nan)])
         if flat.size == n + 1 and self.kind == "prices":
             flat = flat[1:]
         if flat.size != n:
@@ -289,6 +356,27 @@ class _Inputs:
         if stamps is not None and len(stamps) == len(self.returns) + 1:
             stamps = stamps[1:]
         return stamps
+
+
+def _per_asset(data: _Inputs, fit: Callable[[pd.DataFrame], pd.DataFrame]) -> pd.DataFrame:
+    """One core call over the assets, one result column per asset (statistics as rows).
+
+    An asset column with no value paired with the market (all blank, text or errors)
+    gives a blank result column, as Excel's SLOPE gives #DIV/0! for that column only,
+    instead of failing the whole call; the others are computed together as usual.
+    """
+    returns = data.returns
+    paired = returns.notna().to_numpy()
+    if data.market is not None:
+        paired = paired & ~np.isnan(data.market)[:, None]
+    empty = ~paired.any(axis=0)
+    if not empty.any() or empty.all():
+        return fit(returns)
+    done = fit(returns.iloc[:, ~empty])
+    out = pd.DataFrame(np.nan, index=done.index, columns=range(returns.shape[1]), dtype=object)
+    out.iloc[:, np.flatnonzero(~empty)] = done.to_numpy(dtype=object)
+    out.columns = returns.columns
+    return out
 
 
 def _labelled_row(names: tuple[str, ...], values: Any, has_header: bool) -> Any:
@@ -317,10 +405,11 @@ def BETA_OLS(asset_returns: Any, market_returns: Any, risk_free: Any = None,
         data = _Inputs(asset_returns, input_type, market=market_returns)
         full = read_flag(stats, arg="stats")
         rf = data.per_period(risk_free, arg_name="risk_free")
-        fit = ols_beta(data.returns, data.market, risk_free=rf)
+        frame = _per_asset(data, lambda r: ols_beta(r, data.market, risk_free=rf).to_frame())
         if not full:
-            return _labelled_row(data.table.names, fit.beta, data.table.has_header)
-        return cells(fit.to_frame().loc[list(OLS_FIELDS)], corner="statistic")
+            return _labelled_row(data.table.names, frame.loc["beta"].to_numpy(dtype=float),
+                                 data.table.has_header)
+        return cells(frame.loc[list(OLS_FIELDS)], corner="statistic")
 
 
 @excel("""
@@ -370,6 +459,8 @@ def EQUAL_WEIGHT_RETURN(data: Any, method: Any = "rebalance", input_type: Any = 
         how = read_choice(method, EQUAL_WEIGHT_METHODS, arg="method", default="rebalance")
         kind = read_choice(input_type, INPUT_TYPES, arg="input_type", default="returns")
         table = read_table(data, arg="data")
+        if kind != "prices":
+            _check_returns(table.values, table.names, "data")
         cash = read_optional_table(dividends, arg="dividends")
         result = equal_weight_returns(table.frame(), method=how, input_type=kind,
                                       distributions=cash)
@@ -426,18 +517,24 @@ def _cell(value: Any) -> float | None:
     geometric annual returns, risk annualised by sqrt(periods_per_year).  The rows from
     ``treynor`` on are PerformanceAnalytics' definitions (95%, MAR 0): VaR and ES as
     returns (a loss is negative), max_drawdown as the fraction lost (positive).
+    Without ``periods_per_year`` it is inferred from a date column in the data (or the
+    benchmark's), as ``risk_table`` does (see Frequency in the conventions), else 12.
     """)
 def RISK_TABLE(returns: Any, benchmark_returns: Any, risk_free: Any = None,
-               periods_per_year: Any = 12) -> Any:
+               periods_per_year: Any = None) -> Any:
     """Risk and risk-adjusted return measures (volatility, Sharpe, M squared, alpha, beta and more) for each returns column."""  # noqa: E501
     with cell_errors("RISK_TABLE", {"benchmark": "benchmark_returns"}):
         data = _Inputs(returns, "returns", asset_arg="returns", market=benchmark_returns,
                        market_arg="benchmark_returns")
-        t = read_number(periods_per_year, arg="periods_per_year", default=12.0, minimum=1e-9)
-        table = risk_table(data.returns, data.market,
-                           risk_free=data.per_period(risk_free, arg_name="risk_free"),
-                           periods_per_year=t)
-        return cells(table.to_frame().loc[list(RISK_FIELDS)], corner="measure")
+        t = read_number(periods_per_year, arg="periods_per_year", minimum=1e-9)
+        if t is None:  # the data's own dates decide; without dates, monthly
+            stamps = data.dates(None)
+            t = 12.0 if stamps is None else float(
+                infer_periods_per_year(pd.DatetimeIndex(stamps), like="returns"))
+        rf = data.per_period(risk_free, arg_name="risk_free")
+        table = _per_asset(data, lambda r: risk_table(r, data.market, risk_free=rf,
+                                                      periods_per_year=t).to_frame())
+        return cells(table.loc[list(RISK_FIELDS)], corner="measure")
 
 
 @excel("""
@@ -481,7 +578,6 @@ def BETA_ROLLING(asset_returns: Any, market_returns: Any, window: Any,
 # One block, appended: the core does the work (betaxl.factors, .estimators, .frequency).
 
 from .estimators import ESTIMATORS, beta_estimates  # noqa: E402
-from .excel import rows_of  # noqa: E402
 from .factors import factor_betas  # noqa: E402
 from .frequency import FREQUENCIES, RATE_METHODS, per_period_rate, resample_returns  # noqa: E402
 
@@ -593,6 +689,9 @@ def PER_PERIOD_RATE(annual: Any, periods_per_year: Any,
         if not isinstance(annual, (list, tuple)):
             return per_period_rate(read_number(annual, arg="annual", default=np.nan),
                                    periods, method=how)
-        values = read_table(annual, arg="annual").values
-        rate = per_period_rate(values, periods, method=how)
-        return [[None if np.isnan(v) else float(v) for v in row] for row in rate]
+        table = read_table(annual, arg="annual", dates=False)
+        rate = per_period_rate(table.values, periods, method=how)
+        out: list[list[Any]] = [[None if np.isnan(v) else float(v) for v in row]
+                                for row in rate]
+        pad = table.rows - len(out) - int(table.has_header)
+        return out + [[None] * rate.shape[1] for _ in range(pad)]  # shaped like annual

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -87,8 +88,14 @@ def test_fast_path_reads_exactly_like_the_cell_by_cell_path(rows) -> None:
 def test_read_row_with_labels() -> None:
     assert read_row([[0.3, 0.7]], arg="w").tolist() == [0.3, 0.7]
     assert read_row([[0.3], [0.7]], arg="w").tolist() == [0.3, 0.7]
-    assert read_row([["A", "B"], [0.3, 0.7]], arg="w").tolist() == [0.3, 0.7]
-    assert read_row([["A", 0.3], ["B", 0.7]], arg="w").tolist() == [0.3, 0.7]
+    # labels are kept for matching by name, never dropped
+    for labelled in ([["A", "B"], [0.3, 0.7]], [["A", 0.3], ["B", 0.7]],
+                     [["Ticker", "Weight"], ["A", 0.3], ["B", 0.7]]):
+        out = read_row(labelled, arg="w")
+        assert isinstance(out, pd.Series) and out.to_dict() == {"A": 0.3, "B": 0.7}
+    assert read_row([["Weight"], [0.3], [0.7]], arg="w").tolist() == [0.3, 0.7]
+    with pytest.raises(BetaxlError, match="w has a blank label for value number 2"):
+        read_row([["A", 0.3], [None, 0.7], ["C", 0.1]], arg="w")
     with labels("F"), pytest.raises(BetaxlError, match="^F: w value number 2 is not a "
                                                        "number \\(blank\\)"):
         read_row([[0.3, None, 0.7]], arg="w")
@@ -184,7 +191,8 @@ def test_the_excel_functions_need_only_what_xlwings_lite_ships() -> None:
     ("0.5", 0.5), (" -1e-3 ", -0.001), ("2.5%", 0.025), ("1,234", 1234.0),
     ("1,234,567.5", 1234567.5), ("(0.5)", -0.5), ("(2.5%)", -0.025), ("+3", 3.0),
     (".5", 0.5), ("1,5", None), ("12,34", None), ("nan", None), ("inf", None),
-    ("1_000", None), ("$5", None), ("(-1)", None), ("", None), ("5-", None),
+    ("1_000", None), ("$5", None), ("(-1)", None), ("", None), ("5-", -5.0),
+    ("\u22120.25", -0.25), ("0,012", None), ("0,5", None), ("-5-", None), ("(5)-", None),
     ("()", None), ("1e400", None), ("0x10", None),
 ])
 def test_one_rule_for_numbers_stored_as_text(text, number) -> None:
@@ -242,7 +250,7 @@ def test_types_that_are_not_plain_numbers() -> None:
     with labels("F"), pytest.raises(BetaxlError, match="infinite value at row 1"):
         read_table([[10 ** 400], [1.0]], arg="x")
     assert np.isnan(read_table([[True], [0.5]], arg="x").values[0, 0])
-    with labels("F"), pytest.raises(BetaxlError, match="must be a number, got True"):
+    with labels("F"), pytest.raises(BetaxlError, match="must be a number, got TRUE"):
         read_number(True, arg="n")
     # a date inside data is its serial number in both runtimes
     classic = read_table([[dt.datetime(2020, 1, 31)], [0.5]], arg="x", dates=False)
@@ -288,3 +296,22 @@ def test_the_layout_matrix_gives_the_same_cells_in_both_runtimes() -> None:
     messages = [line for line in shown["classic"] if "[['" in line and ": " in line
                 and "Traceback" in line]
     assert not messages
+
+
+def test_date_words_and_date_texts() -> None:
+    from betaxl.excel import _date_header, parse_date_text
+
+    for name in ["Date", "dates", "Month end", "Trade Date", "As of", "period_end", "YEAR"]:
+        assert _date_header(name), name
+    for name in ["Datex Corp", "Yearly Fund", "Periodic", "Daytona", "A", "", None, 45000]:
+        assert not _date_header(name), name
+    assert parse_date_text("2024-02-29") == pd.Timestamp(2024, 2, 29)
+    assert parse_date_text("2024/2/29 13:30") == pd.Timestamp(2024, 2, 29, 13, 30)
+    assert parse_date_text("29.02.2024") == pd.Timestamp(2024, 2, 29)
+    assert parse_date_text("02/29/2024") == pd.Timestamp(2024, 2, 29)
+    assert parse_date_text("05/05/2024") == pd.Timestamp(2024, 5, 5)  # same either way
+    for text in ["2024-02-30", "Jan-24", "2024-01", "20240131", "31/31/2024", "x"]:
+        assert parse_date_text(text) is None, text
+    with labels("F"), pytest.raises(BetaxlError, match=r"^F: d row 1 is '01/02/2024', "
+                                                      "which could be day/month"):
+        read_dates([["01/02/2024"], ["03/04/2024"]], arg="d")

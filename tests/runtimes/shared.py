@@ -483,3 +483,319 @@ def test_dates_beside_the_market_too(xl) -> None:
     pad = [[BLANK] * 3] * 100
     out = xl("BETA_OLS", dated + pad, dated_market + [[BLANK] * 2] * 100)
     np.testing.assert_allclose(out[1], EXPECTED, rtol=1e-13)
+
+
+# -- attack 3: labelled weights are matched by name, never by position ------------------
+
+
+def test_labelled_weights_are_matched_to_the_asset_names(xl) -> None:
+    assets, market = tidy()
+    core = bx.portfolio_returns(ASSETS, {"A": 0.6, "B": 0.4}).returns.to_numpy()
+    same = [
+        [["B", 0.4], ["A", 0.6]],                       # a label column, other order
+        [["A", 0.6], ["B", 0.4]],
+        [["B", "A"], [0.4, 0.6]],                       # names above a row
+        [["Ticker", "Weight"], ["B", 0.4], ["A", 0.6]],  # a header over the table
+        [[0.6, 0.4]],                                   # plain numbers: by position
+        [["Weight"], [0.6], [0.4]],                     # a column's header names no asset
+    ]
+    for weights in same:
+        out = xl("PORT_RETURNS", assets, weights)
+        np.testing.assert_allclose(values(out[1:])[:, 0], core, rtol=1e-14,
+                                   err_msg=str(weights))
+    with pytest.raises(BetaxlError, match=r"^PORT_RETURNS: weights names 'X', 'Y', which "
+                                          "asset_returns lacks"):
+        xl("PORT_RETURNS", assets, [["X", "Y"], [0.6, 0.4]])
+    with pytest.raises(BetaxlError, match=r"weights has no value for 'B' of asset_returns"):
+        xl("PORT_RETURNS", assets, [["A", 1.0]])
+    with pytest.raises(BetaxlError, match=r"weights names 'A' more than once"):
+        xl("PORT_RETURNS", assets, [["A", 0.6], ["A", 0.4]])
+    # BETA_RECONCILE reads the same weights the same way
+    out = xl("BETA_RECONCILE", assets, market, [["B", 0.9], ["A", 0.1]])
+    start = {row[0]: row[2] for row in out[1:3]}
+    assert start == {"A": pytest.approx(0.1, abs=1e-15), "B": pytest.approx(0.9, abs=1e-15)}
+
+
+# -- attack 3: one date rule ------------------------------------------------------------
+
+
+def _dated(header: list, first: list, assets: list) -> list:
+    return [header, *[[d, *r] for d, r in zip(first, assets[1:])]]
+
+
+def test_a_date_header_needs_real_dates(xl) -> None:
+    assets, market = tidy()
+    n = len(assets) - 1
+    bad = {"Year": [2001 + i for i in range(n)], "Month": [1 + i % 12 for i in range(n)],
+           "Period": list(range(1, n + 1)), "Date": [202101 + i for i in range(n)],
+           "Quarter": ["Jan-21"] * n}
+    for word, column_ in bad.items():
+        with pytest.raises(BetaxlError, match=rf"^BETA_OLS: asset_returns column '{word}' is "
+                           r"headed as dates but its row 1 \(.+\) is not a date from 1950 to "
+                           r"2099: give date cells or ISO text"):
+            xl("BETA_OLS", _dated([word, "A", "B"], column_, assets), market)
+    # real dates in each form, also as ISO text, under a date phrase: the same betas
+    iso = [d.strftime("%Y-%m-%d") for d in DATES]
+    for word, column_ in [("Date", DATES), ("Month end", DATES), ("Trade date", iso),
+                          ("Dates", [d.strftime("%d/%m/%Y") for d in DATES])]:
+        names, betas = xl("BETA_OLS", _dated([word, "A", "B"], column_, assets), market)
+        assert names == ["A", "B"], word
+        np.testing.assert_allclose(betas, EXPECTED, rtol=1e-13)
+    # ISO text dates without a header are the dates too, and serve calendar rebalancing
+    bare = [[d, *r] for d, r in zip(iso, assets[1:])]
+    out = xl("PORT_RETURNS", bare, [[0.5, 0.5]], "quarter")
+    core = bx.portfolio_returns(ASSETS, [0.5, 0.5], rebalance="quarter",
+                                dates=pd.DatetimeIndex(DATES))
+    np.testing.assert_allclose(values(out)[:, 0], core.returns, rtol=1e-14)
+
+
+def test_date_words_are_whole_words(xl) -> None:
+    assets, market = tidy()
+    for name in ["Datex Corp", "Yearly Growth Fund", "Periodic"]:
+        renamed = [[name, "B"], *assets[1:]]
+        names, betas = xl("BETA_OLS", renamed, market)
+        assert names == [name, "B"]
+        np.testing.assert_allclose(betas, EXPECTED, rtol=1e-13)
+
+
+def test_whole_days_are_dates_only_without_a_header_row(xl) -> None:
+    # with a header row only a date word makes a date column: an index at 38,000 stays
+    prices = [["N225", "7203"], *[[38000.0 + 3 * i, 1500.0 + i] for i in range(5)]]
+    out = xl("RETURNS", prices)
+    assert out[0] == ["N225", "7203"]
+    np.testing.assert_allclose(values(out[1:])[:, 0],
+                               [3 / (38000 + 3 * i) for i in range(4)], rtol=1e-14)
+    # without one, a first column of whole days rising each row is the dates
+    assert len(xl("RETURNS", prices[1:])[0]) == 1
+
+
+def test_ambiguous_day_month_text_is_refused(xl) -> None:
+    assets, _ = tidy()
+    mixed = [f"{d.month:02d}/{min(d.day, 12):02d}/{d.year}" for d in DATES]
+    with pytest.raises(BetaxlError, match=r"^PORT_RETURNS: dates row 1 is '01/12/2021', "
+                       "which could be day/month or month/day: write dates as ISO text"):
+        xl("PORT_RETURNS", assets, [[0.5, 0.5]], "quarter", OMIT, [[d] for d in mixed])
+    day_first = [[d.strftime("%d/%m/%Y")] for d in DATES]  # every day above 12
+    iso = [["Date"], *[[d.strftime("%Y-%m-%d")] for d in DATES]]
+    one = xl("PORT_RETURNS", assets, [[0.5, 0.5]], "quarter", OMIT, day_first)
+    two = xl("PORT_RETURNS", assets, [[0.5, 0.5]], "quarter", OMIT, iso)
+    assert one == two
+
+
+# -- attack 3: numbers stored as text, one reading per cell -----------------------------
+
+
+def test_text_numbers_minus_signs_and_decimal_commas(xl) -> None:
+    assets, market = tidy()
+    core = bx.ols_beta(ASSETS, MKT).beta.to_numpy()
+    for write in (lambda v: f"{v!r}".replace("-", "\u2212"),               # Unicode minus
+                  lambda v: f"{abs(v)!r}-" if v < 0 else f"{v!r}"):          # trailing minus
+        text = [assets[0], *[[write(v) for v in r] for r in assets[1:]]]
+        names, betas = xl("BETA_OLS", text, market)
+        np.testing.assert_allclose(betas, core, rtol=1e-13)
+    # a decimal comma is refused (never thousands, never a silent blank), wherever it is
+    commas = [["A"], ["0,012"], ["0,034"], ["0,005"]]
+    with pytest.raises(BetaxlError, match=r"^EQUAL_WEIGHT_RETURN: data row 1, column 1 "
+                       r"holds '0,012', a number with a decimal comma: write it with a "
+                       r"decimal point"):
+        xl("EQUAL_WEIGHT_RETURN", commas)
+    with pytest.raises(BetaxlError, match=r"^BETA_OLS: risk_free row 2, column 1 holds "
+                       r"'0,5'"):
+        xl("BETA_OLS", assets, market, [["rf"], *[["0.001"]] * 1, *[["0,5"]] * 35])
+    # thousands still read: a first group that is not 0
+    assert scalar(xl("RETURNS", [["1,000"], ["1,100"]])) == pytest.approx(0.1, abs=1e-15)
+
+
+def test_numeric_codes_over_text_numbers_are_names(xl) -> None:
+    rows = [["600519", "000001"], ["0.0138", "-0.0423"], ["0.02", "0.01"], ["-0.01", "0.03"]]
+    out = xl("EQUAL_WEIGHT_RETURN", rows)
+    assert out[0] == ["equal_weight"]
+    np.testing.assert_allclose(values(out[1:])[:, 0], [-0.01425, 0.015, 0.01], rtol=1e-14)
+    one = xl("EQUAL_WEIGHT_RETURN", [["600519"], ["1.38%"], ["0.5%"]])
+    assert one[0] == ["equal_weight"] and one[1][0] == pytest.approx(0.0138, abs=1e-15)
+    # a column of text prices keeps its first price: whole numbers above 1 are not codes
+    assert len(xl("RETURNS", [["105"], ["105.5"], ["106.25"]])) == 2
+
+
+# -- attack 3: RISK_TABLE takes the frequency from the data's dates ---------------------
+
+
+def test_risk_table_infers_periods_per_year_from_the_dates(xl) -> None:
+    rng = np.random.default_rng(7)
+    days = pd.bdate_range("2024-01-01", periods=60)
+    r, m = rng.normal(0, 0.01, 60), rng.normal(0, 0.01, 60)
+    data = [["Date", "A"], *[[d.to_pydatetime(), v] for d, v in zip(days, r)]]
+    bench = [["M"], *[[v] for v in m]]
+    frame = pd.DataFrame({"A": r}, index=days)
+    daily = bx.risk_table(frame, pd.Series(m, index=days)).to_frame()  # infers 252
+    out = table(xl("RISK_TABLE", data, bench))
+    np.testing.assert_allclose(out["A"].astype(float), daily["A"].astype(float), rtol=1e-12)
+    # an explicit value wins; no dates: 12
+    twelve = bx.risk_table(r, m, periods_per_year=12).to_frame()
+    for call in (("RISK_TABLE", data, bench, OMIT, 12),
+                 ("RISK_TABLE", [["A"], *[[v] for v in r]], bench)):
+        np.testing.assert_allclose(table(xl(*call))["A"].astype(float),
+                                   twelve.iloc[:, 0].astype(float), rtol=1e-12)
+    # dates that say no frequency are refused, naming the argument to give
+    odd = [["Date", "A"], *[[dt.datetime(2024, 1, 1) + dt.timedelta(days=int(d)), v]
+                            for d, v in zip(np.cumsum(rng.integers(1, 60, 12)), r)]]
+    with pytest.raises(BetaxlError, match=r"^RISK_TABLE: periods_per_year was not given"):
+        xl("RISK_TABLE", odd, bench[:13])
+
+
+# -- attack 3: titles, notes and totals are not data; prices are not returns ------------
+
+
+def test_title_rows_notes_and_totals_are_not_periods(xl) -> None:
+    assets, market = tidy()
+    n = len(assets) - 1
+    pad = [[BLANK] * 3] * 50
+    titled = [["My portfolio", BLANK], *assets, [BLANK, BLANK], ["Source: BBG", BLANK]]
+    beside = [[BLANK], *market, [BLANK], [BLANK]]
+    names, betas = xl("BETA_OLS", titled, [["Mkt index"], *market, [BLANK], [BLANK]])
+    np.testing.assert_allclose(betas, EXPECTED, rtol=1e-13)
+    for asset_range in (titled, [["Equity", BLANK], *assets],
+                        [*assets, ["Average", float(ASSETS["B"].mean())]],
+                        [*assets, ["Total:", 1.0], ["Std", 0.02]]):
+        names, betas = xl("BETA_OLS", asset_range, beside[:len(asset_range)])
+        assert names == ["A", "B"]
+        np.testing.assert_allclose(betas, EXPECTED, rtol=1e-13)
+    # a whole column with notes under a blank line: results sized to the data
+    whole = [[*r, BLANK] for r in titled] + pad
+    ew = xl("EQUAL_WEIGHT_RETURN", whole)
+    assert ew[0] == ["equal_weight"] and len(ew) == n + 1
+    pr = xl("PORT_RETURNS", whole, [[0.5, 0.5]])
+    np.testing.assert_allclose(values(pr[1:])[:, 0],
+                               bx.portfolio_returns(ASSETS, [0.5, 0.5]).returns, rtol=1e-14)
+    assert len(xl("RETURNS", [["Prices", BLANK], ["A", "B"], [100.0, 50.0], [110.0, 55.0],
+                              ["Average", 52.5]])) == 2
+    # a blank row between data rows is a missing period, not the end of the data
+    gap = [*assets[:5], [BLANK, BLANK], *assets[5:]]
+    assert len(xl("EQUAL_WEIGHT_RETURN", gap)) == n + 2
+    # two full rows of names: which one names the data? refused
+    with pytest.raises(BetaxlError, match=r"^BETA_OLS: asset_returns has two rows of names "
+                       r"\('A' and 'USD' \.\.\.\): select the range from the row that names"):
+        xl("BETA_OLS", [assets[0], ["USD", "USD"], *assets[1:]], [[BLANK], *market])
+
+
+def test_prices_dates_and_percents_are_not_returns(xl) -> None:
+    assets, market = tidy()
+    prices = [["A"], *[[100.0 + i] for i in range(12)]]
+    mkt = [["M"], *[[0.01 * (-1) ** i] for i in range(12)]]
+    for call, arg in [(("PORT_RETURNS", prices, [[1.0]]), "asset_returns"),
+                      (("EQUAL_WEIGHT_RETURN", prices), "data"),
+                      (("BETA_OLS", prices, mkt), "asset_returns"),
+                      (("BETA_OLS", mkt, prices), "market_returns"),
+                      (("RISK_TABLE", prices, mkt), "returns")]:
+        with pytest.raises(BetaxlError, match=rf"^{call[0]}: {arg} column '[AM]' does not "
+                           r"look like returns \(its median size is 10[0-9]\.?[0-9]*, a move "
+                           r'of more than 100% a period\): for prices give input_type "prices"'):
+            xl(*call)
+    # returns in percent, and a date column newest first (without a header: an asset)
+    with pytest.raises(BetaxlError, match=r"median size is 2\.5, .* returns are decimals"):
+        xl("EQUAL_WEIGHT_RETURN", [[2.5], [-2.5], [3.0]])
+    newest = [[d, *r] for d, r in zip(DATES[::-1], assets[1:])]
+    with pytest.raises(BetaxlError, match=r"it looks like dates: put them in the first "
+                       r"column, oldest first"):
+        xl("BETA_OLS", newest, market[1:])
+    # the other side of the rule: wild but real returns pass (median move 90%)
+    wild = [[0.9], [-0.9], [0.95], [-0.85], [2.5], [-0.5]]
+    out = xl("EQUAL_WEIGHT_RETURN", wild)
+    np.testing.assert_allclose(values(out)[:, 0], [r[0] for r in wild], rtol=0)
+    assert len(xl("EQUAL_WEIGHT_RETURN", prices, OMIT, "prices")) == 12
+
+
+def test_a_risk_free_rate_above_100_percent_is_refused(xl) -> None:
+    assets, market = tidy()
+    for rf, shown_ in [(5, "5"), ([["rf"], *[[0.004]] * 35, [45322]], "45322")]:
+        with pytest.raises(BetaxlError, match=rf"^BETA_OLS: risk_free holds {shown_}, more "
+                           r"than 100% a period: give the rate per period as a decimal"):
+            xl("BETA_OLS", assets, market, rf)
+    core = bx.ols_beta(ASSETS, MKT, risk_free=0.004).beta.to_numpy()
+    np.testing.assert_allclose(xl("BETA_OLS", assets, market, 0.004)[1], core, rtol=1e-13)
+
+
+# -- attack 3: messages name the argument at fault, the same in both runtimes ----------
+
+
+def test_one_message_in_both_runtimes_for_blank_and_error_arguments(xl) -> None:
+    assets, market = tidy()
+    for name, call in [("BETA_OLS", (assets, BLANK)), ("RISK_TABLE", (assets, BLANK)),
+                       ("BETA_ROLLING", (assets, BLANK, 12)),
+                       ("BETA_RECONCILE", (assets, BLANK, [[0.5, 0.5]]))]:
+        label = "benchmark_returns" if name == "RISK_TABLE" else "market_returns"
+        with pytest.raises(BetaxlError, match=rf"^{name}: {label} is missing$"):
+            xl(name, *call)
+    for call, message in [
+            (("BETA_OLS", Err("#N/A"), market), "BETA_OLS: asset_returns is #N/A"),
+            (("BETA_OLS", assets, Err("#REF!")), "BETA_OLS: market_returns is #REF!"),
+            (("RETURNS", [[10.0], [11.0]], OMIT, Err("#N/A")), "RETURNS: dividends is #N/A"),
+            (("EQUAL_WEIGHT_RETURN", Err("#DIV/0!")), "EQUAL_WEIGHT_RETURN: data is #DIV/0!"),
+            (("PORT_RETURNS", assets, Err("#N/A")), "PORT_RETURNS: weights is #N/A"),
+            (("BETA_OLS", assets, market, OMIT, 3), "BETA_OLS: stats must be TRUE or FALSE, "
+                                                    "got 3"),
+            (("PORT_RETURNS", assets, [[0.5, 0.5]], "quarter", OMIT, "zzz"),
+             "PORT_RETURNS: dates row 1 is not a date ('zzz')"),
+            (("PORT_RETURNS", assets, [[0.5, 0.5]], "quarter", OMIT, [[0.0], [1.0]]),
+             "PORT_RETURNS: dates row 1 is not a date (0)")]:
+        with pytest.raises(BetaxlError) as info:
+            xl(*call)
+        assert str(info.value) == message or str(info.value).startswith(message + ";"), \
+            str(info.value)
+
+
+def test_risk_free_columns_blank_cells_are_missing_values_wherever_they_are(xl) -> None:
+    assets, market = tidy()
+    n = len(assets) - 1
+    with pytest.raises(BetaxlError, match=r"^BETA_OLS: risk_free has no values"):
+        xl("BETA_OLS", assets, market, [["rf"], *[[BLANK]] * n])
+    rf = np.full(n, 0.002)
+    middle, last = rf.copy(), rf.copy()
+    middle[5], last[-1] = np.nan, np.nan
+    for gap in (middle, last):
+        column_ = [["rf"], *[[BLANK if np.isnan(v) else float(v)] for v in gap]]
+        out = table(xl("BETA_OLS", assets, market, column_, True))
+        core = bx.ols_beta(ASSETS, MKT, risk_free=gap).to_frame()
+        np.testing.assert_allclose(out.loc["beta"].astype(float), core.loc["beta"], rtol=1e-13)
+        assert out.loc["n_obs"].tolist() == [n - 1, n - 1]
+
+
+def test_an_empty_asset_column_leaves_only_its_own_results_blank(xl) -> None:
+    assets, market = tidy()
+    holed = [[*r[:1], "C", *r[1:]] if i == 0 else [r[0], BLANK if i % 2 else "n/a", r[1]]
+             for i, r in enumerate(assets)]
+    names, betas = xl("BETA_OLS", holed, market)
+    assert names == ["A", "C", "B"] and result_value(betas[1]) is None
+    np.testing.assert_allclose([betas[0], betas[2]], EXPECTED, rtol=1e-13)
+    full = table(xl("BETA_OLS", holed, market, OMIT, True))
+    core = bx.ols_beta(ASSETS, MKT).to_frame()
+    assert all(result_value(v) is None for v in full["C"])
+    np.testing.assert_allclose(full[["A", "B"]].to_numpy(float),
+                               core.loc[list(OLS_FIELDS)].to_numpy(float), rtol=1e-12)
+    risk = table(xl("RISK_TABLE", holed, market))
+    assert list(risk.columns) == ["A", "C", "B"] and all(result_value(v) is None
+                                                        for v in risk["C"])
+    np.testing.assert_allclose(risk["A"].to_numpy(float), table(xl(
+        "RISK_TABLE", [[r[0]] for r in assets], market))["A"].to_numpy(float), rtol=1e-12)
+    # every column empty: the core's message, not a table of blanks
+    with pytest.raises(BetaxlError, match="^BETA_OLS: asset_returns column 'A' has no"):
+        xl("BETA_OLS", [["A"], *[[BLANK]] * 35, ["x"]], market)
+
+
+def test_a_weight_schedule_reads_the_same_in_both_runtimes(xl) -> None:
+    assets, _ = tidy()
+    when = [dt.datetime(2020, 12, 31), dt.datetime(2021, 6, 30)]
+    rows = [[0.6, 0.4], [0.5, 0.5]]
+    core = bx.portfolio_returns(ASSETS.set_axis(pd.DatetimeIndex(DATES)), pd.DataFrame(
+        rows, index=pd.DatetimeIndex(when), columns=["A", "B"])).returns
+    for header in (["Date", "A", "B"], ["Rebalance date", "A", "B"]):
+        out = xl("PORT_RETURNS", assets, [header, *[[d, *r] for d, r in zip(when, rows)]],
+                 OMIT, OMIT, [[d] for d in DATES])
+        np.testing.assert_allclose(values(out[1:])[:, 0], core, rtol=1e-14)
+    iso = [[d.strftime("%Y-%m-%d"), *r] for d, r in zip(when, rows)]  # text: no header needed
+    out = xl("PORT_RETURNS", assets, iso, OMIT, OMIT, [[d] for d in DATES])
+    np.testing.assert_allclose(values(out[1:])[:, 0], core, rtol=1e-14)
+    with pytest.raises(BetaxlError, match=r"^PORT_RETURNS: weights looks like a weight "
+                       r"schedule without a header row: put a header row above it"):
+        xl("PORT_RETURNS", assets, [[d, *r] for d, r in zip(when, rows)], OMIT, OMIT,
+           [[d] for d in DATES])
