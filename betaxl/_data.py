@@ -33,7 +33,7 @@ from typing import Any, TypeVar
 import numpy as np
 import pandas as pd
 
-from .errors import Arg, BetaxlError, problem
+from .errors import Arg, BetaxlError, count, problem
 
 __all__ = ["Panel", "align_table", "as_column", "as_panel", "as_returns", "as_weights",
            "check_rows", "choice", "no_total_loss", "row_positions"]
@@ -491,8 +491,8 @@ def as_panel(data: ArrayLike, *, arg: str, min_rows: int = 0) -> Panel:
     if values.shape[1] == 0:
         raise problem("", arg, "has no columns")
     if values.shape[0] < min_rows:
-        raise problem("", arg, "has {n} rows; at least {m} are needed",
-                      n=values.shape[0], m=min_rows)
+        raise problem("", arg, "has {n}; at least {m} are needed",
+                      n=count(values.shape[0], "row"), m=min_rows)
     return Panel(values, names, index, named)
 
 
@@ -557,7 +557,7 @@ def as_column(data: ArrayLike, *, arg: str, n: int, like: str = "returns",
         pos = row_positions(panel.index, index, arg=arg, like=like)
         return values if pos is None else values[pos]
     if panel.n != n:
-        raise problem("", arg, "has {m} rows but {like} has {n}", m=panel.n, n=n,
+        raise problem("", arg, "has {m} but {like} has {n}", m=count(panel.n, "row"), n=n,
                       like=Arg(like))
     return values
 
@@ -599,8 +599,8 @@ def as_weights(data: ArrayLike, *, arg: str, k: int, like: str = "returns",
     if keys is not None:
         flat = _by_name(flat, keys, arg=arg, like=like, names=names)
     if flat.size != k:
-        raise problem("", arg, "has {m} values but {like} has {k} columns",
-                      m=flat.size, k=k, like=Arg(like))
+        raise problem("", arg, "has {m} but {like} has {k}", m=count(flat.size, "value"),
+                      k=count(k, "column"), like=Arg(like))
     if np.isnan(flat).any():
         j = int(np.flatnonzero(np.isnan(flat))[0]) + 1
         raise problem("", arg, "is missing value number {j}", j=j)
@@ -724,8 +724,8 @@ def as_dates(dates: Any, index: pd.Index | None, n: int, *, arg: str = "dates",
                       n=n, like=Arg(like))
     values = pd.Index(list(dates), dtype=object) if not isinstance(dates, pd.Index) else dates
     if len(values) != n:
-        raise problem("", arg, "has {m} dates but {like} has {n} rows", m=len(values), n=n,
-                      like=Arg(like))
+        raise problem("", arg, "has {m} but {like} has {n}", m=count(len(values), "date"),
+                      n=count(n, "row"), like=Arg(like))
     if pd.api.types.is_numeric_dtype(values.dtype) or pd.api.types.is_bool_dtype(
             values.dtype) or any(isinstance(v, (bool, int, float, np.number, Decimal,
                                                 Fraction)) and not pd.isna(v)

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from functools import wraps
 from typing import Any, TypeVar
 
-__all__ = ["BetaxlError", "DataError", "InputError", "labels", "problem", "public"]
+__all__ = ["BetaxlError", "DataError", "InputError", "count", "labels", "problem", "public"]
 
 
 class BetaxlError(ValueError):
@@ -76,6 +76,15 @@ class _Names(dict[str, Any]):
 
     def __missing__(self, key: str) -> str:
         return self._names.get(key, key)
+
+
+def count(n: int, noun: str) -> str:
+    """``n`` and its noun, singular or plural: ``count(1, "row")`` is ``"1 row"``.
+
+    >>> count(1, "value"), count(3, "date")
+    ('1 value', '3 dates')
+    """
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def problem(

@@ -259,3 +259,15 @@ def test_a_dict_of_columns_is_a_table_by_name() -> None:
     got = bx.ols_beta({"A": R4["A"].to_numpy(), "B": R4["B"].to_numpy()}, M4.to_numpy())
     assert list(got.beta.index) == ["A", "B"]
     assert got.beta.to_numpy() == pytest.approx(bx.ols_beta(R4, M4).beta.to_numpy(), abs=0)
+
+
+def test_counts_in_messages_agree_in_number() -> None:
+    three = np.array([[0.01, 0.02, 0.03], [0.02, -0.01, 0.0], [0.0, 0.01, 0.02]])
+    with pytest.raises(bx.InputError, match="^portfolio_returns: weights has 1 value but "
+                                            "returns has 3 columns$"):
+        bx.portfolio_returns(three, [1.0])
+    with pytest.raises(bx.InputError, match="^ols_beta: market has 1 row but returns has 3$"):
+        bx.ols_beta(three, [0.01])
+    with pytest.raises(bx.InputError, match="^to_returns: prices has 1 row; at least 2 are "
+                                            "needed$"):
+        bx.to_returns([[10.0, 20.0]])

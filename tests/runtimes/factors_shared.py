@@ -130,8 +130,9 @@ def test_per_period_rate_number_and_column(xl) -> None:
     out = xl("PER_PERIOD_RATE", [[0.21], [0.44], [BLANK], [0.21]], 2, OMIT)
     assert out[0][0] == pytest.approx(0.1) and out[1][0] == pytest.approx(0.2)
     assert result_value(out[2][0]) is None and out[3][0] == pytest.approx(0.1)
-    # a trailing blank is not data: the result is sized to the data (as every function)
-    assert len(xl("PER_PERIOD_RATE", [[0.21], [0.44], [BLANK]], 2, OMIT)) == 2
+    # cell by cell, like a native formula over a range: the result keeps the input's shape
+    tail = xl("PER_PERIOD_RATE", [[0.21], [0.44], [BLANK]], 2, OMIT)
+    assert len(tail) == 3 and result_value(tail[2][0]) is None
 
 
 @pytest.mark.parametrize("call, message", [
