@@ -18,6 +18,8 @@ __all__ = [
     "EW_PRICES",
     "bond_units",
     "multi_asset_prices",
+    "multi_factors",
+    "multi_schedule",
 ]
 
 BOND_PRICES = pd.DataFrame({
@@ -54,3 +56,30 @@ def multi_asset_prices(n_months: int = 48, seed: int = 7) -> tuple[pd.DataFrame,
     names = ["utilities", "staples", "industrials", "tech", "biotech"]
     return (pd.DataFrame(np.round(prices, 2), index=dates, columns=names),
             pd.Series(np.round(market, 2), index=dates, name="market"))
+
+
+def multi_factors(n_months: int = 48, seed: int = 11) -> pd.DataFrame:
+    """Factor returns for the larger example, one row per monthly return (illustrative).
+
+    ``Mkt`` is the market index's own return; ``SMB`` and ``HML`` are simulated with a
+    fixed seed and rounded to basis points, standing in for Fama-French factors.
+    """
+    _, market = multi_asset_prices(n_months)
+    mkt = (market.to_numpy()[1:] - market.to_numpy()[:-1]) / market.to_numpy()[:-1]
+    rng = np.random.default_rng(seed)
+    other = np.round(rng.normal(0.001, 0.025, (n_months, 2)), 4)
+    return pd.DataFrame({"Mkt": np.round(mkt, 6), "SMB": other[:, 0], "HML": other[:, 1]},
+                        index=market.index[1:])
+
+
+def multi_schedule() -> pd.DataFrame:
+    """A weight schedule for the larger example: new target weights each January.
+
+    Weights dated d take effect after the close of d (PerformanceAnalytics'
+    ``Return.portfolio`` convention); the first row is the starting allocation.
+    """
+    dates = pd.to_datetime(["2021-01-31", "2022-01-31", "2023-01-31", "2024-01-31"])
+    names = ["utilities", "staples", "industrials", "tech", "biotech"]
+    return pd.DataFrame([[0.15, 0.25, 0.20, 0.25, 0.15], [0.20, 0.20, 0.20, 0.20, 0.20],
+                         [0.10, 0.20, 0.20, 0.30, 0.20], [0.25, 0.25, 0.20, 0.20, 0.10]],
+                        index=pd.DatetimeIndex(dates, name="date"), columns=names)

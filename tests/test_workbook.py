@@ -36,8 +36,9 @@ from . import libreoffice
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = ROOT / "workbook_template.xlsm"
-UDF_NAMES = ("BETA_OLS", "PORT_RETURNS", "EQUAL_WEIGHT_RETURN", "BETA_RECONCILE",
-             "RISK_TABLE", "RETURNS", "BETA_ROLLING")
+UDF_NAMES = tuple(udfs.__all__)  # every Excel function betaxl registers
+SEVEN = ("BETA_OLS", "PORT_RETURNS", "EQUAL_WEIGHT_RETURN", "BETA_RECONCILE", "RISK_TABLE",
+         "RETURNS", "BETA_ROLLING")
 
 
 @pytest.fixture(scope="module")
@@ -114,8 +115,13 @@ def test_sheets_names_formulas_conf_and_chart() -> None:
                 if isinstance(c.value, str) and c.value.startswith("=")] + [
         str(c.value.text) for row in book["Functions"].iter_rows() for c in row
         if hasattr(c.value, "text")]
-    for name in UDF_NAMES:
+    for name in SEVEN:  # each beside its native check
         assert any(name + "(" in f for f in formulas), name
+    output = [str(c.value.text) for row in book["Output"].iter_rows() for c in row
+              if hasattr(c.value, "text")]
+    for shown in ("BETA_FACTORS(multi_prices,multi_factors", "BETA_ESTIMATES(",
+                  "PORT_RETURNS(multi_prices,multi_schedule"):  # issue 12's analytics
+        assert any(shown in f for f in output), shown
     for native in ("SLOPE(", "INTERCEPT(", "RSQ(", "CORREL(", "STEYX(", "STDEV.P(",
                    "STDEV.S(", "SUMPRODUCT("):
         assert any(native in f for f in formulas), native
@@ -489,12 +495,13 @@ def test_every_output_table_equals_the_direct_python_call(tmp_path: Path) -> Non
     # called directly on the examples (what the builder sized the spills with)
     import numpy as np_
 
-    from betaxl.examples import multi_asset_prices
+    from betaxl.examples import multi_asset_prices, multi_factors, multi_schedule
     from betaxl.workbook.template import _output_blocks
 
     prices, market = multi_asset_prices()
     weights = np_.array([0.15, 0.25, 0.2, 0.25, 0.15])
-    expected = [result for _, columns in _output_blocks(prices, market, weights)
+    expected = [result for _, columns in _output_blocks(prices, market, weights,
+                                                        multi_factors(), multi_schedule())
                 for _, _, result in columns]
     out = recalculate_file(TEMPLATE, tmp_path / "out.xlsm").path
     book = Book(out)
@@ -502,7 +509,7 @@ def test_every_output_table_equals_the_direct_python_call(tmp_path: Path) -> Non
         engine = Engine(book)
         anchors = sorted((f.row, f.col, f.area) for f in book.formulas()
                          if f.sheet == OUTPUT_SHEET)
-        assert len(anchors) == len(expected) == 22
+        assert len(anchors) == len(expected) == 25
         sheet = book.sheet(OUTPUT_SHEET)
         for (row, col, area), result in zip(anchors, expected):
             rows = result if isinstance(result, list) else [[result]]

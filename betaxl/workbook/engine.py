@@ -64,8 +64,8 @@ __all__ = ["MAX_CELLS", "Book", "CellReport", "Recalculation", "recalculate_pack
 
 #: Cells one command may read, over all sheets (values held in memory as Python objects).
 MAX_CELLS = 20_000_000
-UDF_NAMES = frozenset({"BETA_OLS", "PORT_RETURNS", "EQUAL_WEIGHT_RETURN", "BETA_RECONCILE",
-                       "RISK_TABLE", "RETURNS", "BETA_ROLLING"})
+#: Every Excel function betaxl registers (one list: a new function is computed at once).
+UDF_NAMES = frozenset(udfs.__all__)
 _MAINS = ("http://schemas.openxmlformats.org/spreadsheetml/2006/main",
           "http://purl.oclc.org/ooxml/spreadsheetml/main")
 _REL = ("http://schemas.openxmlformats.org/officeDocument/2006/relationships",

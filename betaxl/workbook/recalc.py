@@ -55,6 +55,8 @@ INPUT_NAMES = {
     "multi_prices": "five assets' month-end prices, with names",
     "multi_market": "the market index, same rows",
     "multi_weights": "the portfolio's target weights",
+    "multi_schedule": "a weight schedule: dates, then new target weights per asset",
+    "multi_factors": "three factor returns (Mkt, SMB, HML), one row per monthly return",
 }
 
 

@@ -41,6 +41,8 @@ from ..examples import (
     EW_DIVIDENDS,
     EW_PRICES,
     multi_asset_prices,
+    multi_factors,
+    multi_schedule,
 )
 from .. import udfs
 from . import exact
@@ -139,7 +141,8 @@ def _cells(frame: pd.DataFrame | pd.Series, header: bool = True) -> list[list[An
 Column = tuple[str, str, Any]
 
 
-def _output_blocks(prices: pd.DataFrame, market: pd.Series, weights: np.ndarray
+def _output_blocks(prices: pd.DataFrame, market: pd.Series, weights: np.ndarray,
+                   factors: pd.DataFrame | None = None, schedule: pd.DataFrame | None = None
                    ) -> list[tuple[str, list[Column]]]:
     """The Output sheet: (title, [(label, formula, what betaxl gives)]) per table.
 
@@ -158,7 +161,7 @@ def _output_blocks(prices: pd.DataFrame, market: pd.Series, weights: np.ndarray
          udfs.EQUAL_WEIGHT_RETURN(ew, method, "prices", cash if cash_on else None))
         for method in ("rebalance", "buy_and_hold", "equal_shares")
         for what, cash_on in (("price", False), ("total", True))]
-    return [
+    blocks: list[tuple[str, list[Column]]] = [
         ("Bond returns", [("", "=RETURNS(bond_prices)", udfs.RETURNS(bonds))]),
         ("Bond portfolio bought and held, with weights and contributions",
          [("", '=PORT_RETURNS(bond_prices,bond_units,"none","prices",,"units",TRUE)',
@@ -192,6 +195,28 @@ def _output_blocks(prices: pd.DataFrame, market: pd.Series, weights: np.ndarray
          [("", '=BETA_ROLLING(multi_prices,multi_market,12,"prices")',
            udfs.BETA_ROLLING(multi, mkt, 12, "prices"))]),
     ]
+    if factors is not None:
+        fac = [list(factors.columns), *factors.to_numpy().tolist()]
+        blocks.append(("Five assets on three factors (Mkt, SMB, HML; illustrative data): "
+                       "alpha, loadings, standard errors, t, R²",
+                       [("", '=BETA_FACTORS(multi_prices,multi_factors,,"prices")',
+                         udfs.BETA_FACTORS(multi, fac, None, "prices"))]))
+        blocks.append(("Eight beta estimates per asset (OLS, Blume, Vasicek, Dimson with one "
+                       "lag and lead, Scholes-Williams, bull, bear, EWMA with a 12-month "
+                       "half-life)",
+                       [("", '=BETA_ESTIMATES(multi_prices,multi_market,1,12,,"prices")',
+                         udfs.BETA_ESTIMATES(multi, mkt, 1, 12, None, "prices"))]))
+    if schedule is not None:
+        sched = [["date", *schedule.columns],
+                 *[[d.to_pydatetime(), *map(float, row)]
+                   for d, row in zip(schedule.index, schedule.to_numpy())]]
+        blocks.append(("Five-asset portfolio on a weight schedule (new weights after the "
+                       "close of each dated row), with weights and contributions",
+                       [("", '=PORT_RETURNS(multi_prices,multi_schedule,"none","prices",'
+                             'multi_dates,,TRUE)',
+                         udfs.PORT_RETURNS(multi, sched, "none", "prices", dates, None,
+                                           True))]))
+    return blocks
 
 
 def build_template(path: str | Path, *, cached: bool = True,
@@ -301,6 +326,26 @@ def _build(cached: bool, larger: tuple[pd.DataFrame, pd.Series] | None
     for j, w in enumerate(weights):
         ws.write_number(5 + n_multi, 10 + j, w)
     b.name("multi_weights", INPUTS, (5 + n_multi, 10), (5 + n_multi, 9 + k))
+    factors = schedule = None
+    if larger is None:  # the factor and schedule examples belong to the 48 months
+        factors, schedule = multi_factors(), multi_schedule()
+        top = 7 + n_multi
+        ws.write(top, 9, "Weight schedule: new target weights after the close of each date",
+                 b.bold)
+        ws.write_string(top + 1, 9, "date", b.bold)
+        for j, name in enumerate(schedule.columns):
+            ws.write_string(top + 1, 10 + j, str(name), b.bold)
+        for i, (stamp, line) in enumerate(zip(schedule.index, schedule.to_numpy())):
+            ws.write_datetime(top + 2 + i, 9, stamp.to_pydatetime(), b.date)
+            for j, value in enumerate(line):
+                ws.write_number(top + 2 + i, 10 + j, float(value))
+        b.name("multi_schedule", INPUTS, (top + 1, 9),
+               (top + 1 + len(schedule), 9 + schedule.shape[1]))
+        top += 3 + len(schedule)
+        ws.write(top, 9, "Factor returns, one row per monthly return (illustrative: Mkt is "
+                         "the index's return, SMB and HML simulated)", b.bold)
+        last_f = b.table(ws, top + 1, 10, factors.reset_index(drop=True))
+        b.name("multi_factors", INPUTS, (top + 1, 10), last_f)
     ws.set_column(0, 0, 10)
     ws.set_column(9, 9, 11)
 
@@ -484,7 +529,7 @@ def _build(cached: bool, larger: tuple[pd.DataFrame, pd.Series] | None
     out.insert_button(2, 2, {"macro": "ImportPythonUDFs", "caption": "Import Functions",
                              "width": 140, "height": 28})
     row = FIRST_OUTPUT_ROW - 1
-    for title, columns in _output_blocks(prices, market, weights):
+    for title, columns in _output_blocks(prices, market, weights, factors, schedule):
         out.write_string(row, 0, title, b.bold)
         height = 0
         col = 0
