@@ -17,8 +17,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import (beta_reconcile, equal_weight_returns, log_to_simple, ols_beta,
-                portfolio_returns, risk_table, rolling_beta, to_returns)
+from .. import (beta_estimates, beta_reconcile, equal_weight_returns, factor_betas,
+                log_to_simple, ols_beta, portfolio_returns, resample_returns, risk_table,
+                rolling_beta, to_returns)
 from ..returns import INPUT_TYPES
 from .read import Limits, ReadError, ReadOptions, Table, read_table
 from .write import output_format, write_outputs
@@ -208,7 +209,7 @@ def _finish(args: argparse.Namespace, inputs: Inputs, target: Path,
 
 def _extra_inputs(args: argparse.Namespace) -> list[Path]:
     out = []
-    for key in ("weights", "dividends"):
+    for key in ("weights", "dividends", "factors_file"):
         value = getattr(args, key, None)
         if value and Path(value).exists():
             out.append(Path(value))
@@ -399,6 +400,61 @@ def _risk(args: argparse.Namespace) -> None:
             f"{kwargs.get('periods_per_year', 12):g} periods a year)")
 
 
+def _factor_list(args: argparse.Namespace) -> list[str]:
+    if bool(args.factors) == bool(args.factors_file):
+        raise ReadError("factors: give exactly one of --factors COL,COL,... (columns of the "
+                        "file) or --factors-file FILE2 (matched by date)")
+    if not args.factors:
+        return []
+    names = [n.strip() for n in args.factors.split(",") if n.strip()]
+    if not names or len(set(names)) < len(names):
+        raise ReadError(f"--factors: {args.factors!r} must name distinct columns, "
+                        "separated by commas")
+    return names
+
+
+def _factors(args: argparse.Namespace) -> None:
+    names = _factor_list(args)
+    table = _read(args)
+    missing = [n for n in names if n not in table.frame.columns]
+    if missing:
+        raise ReadError(f"{table.source}: no column named {missing[0]!r} for --factors "
+                        "(columns: " + ", ".join(map(str, table.frame.columns[:8]))
+                        + (" ..." if table.frame.shape[1] > 8 else "") + ")")
+    given = table.frame[names]  # factor returns, never converted from prices
+    table.frame = table.frame.drop(columns=names)
+    other, rf_other = None, None
+    if args.factors_file:
+        other = read_table(args.factors_file, ReadOptions(sep=args.sep, decimal=args.decimal))
+        given = other.frame
+        if not (isinstance(given.index, pd.DatetimeIndex)
+                and isinstance(table.frame.index, pd.DatetimeIndex)):
+            raise ReadError(f"{other.source}: --factors-file is matched by date, and "
+                            f"{other.source} or {table.source} has no date column")
+        if args.risk_free in given.columns and args.risk_free not in table.frame.columns:
+            rf_other = given[args.risk_free]  # e.g. French's RF beside the factors
+            given = given.drop(columns=[args.risk_free])
+    inputs = Inputs(table, args, optional=() if rf_other is not None else ("risk_free",))
+    if other is not None:
+        inputs.notes.extend(f"{other.source}: {note}" for note in other.notes)
+    target = _target(args, "factors")
+    returns = inputs.returns()
+    rf = inputs.column("risk_free")
+    if rf_other is not None:
+        absent = returns.index.difference(rf_other.index)
+        if len(absent):
+            raise ReadError(f"--risk-free: {args.risk_free!r} has no value for "
+                            f"{absent[0]:%Y-%m-%d} ({len(absent)} dates of {inputs.name})")
+        rf = rf_other.loc[returns.index]
+    fit = factor_betas(returns, given if other is not None else given.loc[returns.index],
+                       risk_free=rf)
+    out = fit.to_frame()
+    out.index.name = "asset"
+    _finish(args, inputs, target, {"factors": out},
+            f"({out.shape[0]} assets on {len(fit.coef.columns) - 1} factors: "
+            + ", ".join(map(str, fit.coef.columns[1:])) + ")")
+
+
 def _periods_per_year(index: pd.DatetimeIndex, name: str) -> float:
     """Periods per year from the median spacing of the dates; refused when irregular."""
     if len(index) < 3:
@@ -540,6 +596,21 @@ def add_batch_commands(sub: Any) -> None:
     p.add_argument("--periods-per-year", type=float,
                    help="12 monthly, 252 daily... (default: from the dates, else 12)")
     p.set_defaults(run=_risk)
+
+
+def add_analytics_commands(sub: Any) -> None:
+    """Add ``factors``, ``estimators`` and ``resample`` (issue 12's analytics)."""
+    p = sub.add_parser("factors", help="multi-factor regressions (FACTOR_BETAS)",
+                       description="Regress every asset column on several factors at once "
+                       "(OLS with an intercept): one row per asset with alpha, a coefficient "
+                       "per factor, se:, t:, R², adjusted R², residual s.d. and n_obs.")
+    _common(p)
+    p.add_argument("--factors", help="the factor columns of FILE: COL,COL,...")
+    p.add_argument("--factors-file", help="or a file of factor returns (every column a "
+                   "factor), matched to FILE by date")
+    p.add_argument("--risk-free", help="a risk-free column's name (of FILE, or of the "
+                   "factors file), or a per-period number")
+    p.set_defaults(run=_factors)
 
 
 def run_batch(argv: list[str]) -> int:  # pragma: no cover - convenience
