@@ -104,3 +104,92 @@ def test_factors_bad_input_is_one_line(tmp_path: Path, panel, capsys) -> None:
     twice.to_csv(tmp_path / "twice.csv")
     assert "collinear" in fail(capsys, "factors", path, "--factors-file",
                                tmp_path / "twice.csv")
+
+
+# --- estimators ------------------------------------------------------------------------
+
+
+def test_estimators_equal_the_core(tmp_path: Path, panel, capsys) -> None:
+    path, frame = panel
+    market = frame["MktRF"] + frame["RF"]
+    data = frame[ASSETS].assign(market=market, RF=frame["RF"])
+    data.to_csv(tmp_path / "m.csv")
+    out = tmp_path / "e.xlsx"
+    code, text, _ = run(capsys, "estimators", tmp_path / "m.csv", "--market", "market",
+                        "--lags", 2, "--halflife", 36, "--risk-free", "RF", "-o", out)
+    assert code == 0 and "5 assets against market, 8 estimators" in text
+    want = bx.beta_estimates(frame[ASSETS], market, lags=2, halflife=36,
+                             risk_free=frame["RF"]).to_frame()
+    close(pd.read_excel(out, index_col=0, engine="openpyxl"), want)
+    # defaults: one lag, no EWMA
+    assert run(capsys, "estimators", tmp_path / "m.csv", "--market", "market",
+               "-o", tmp_path / "e.csv")[0] == 0
+    want = bx.beta_estimates(frame[ASSETS].assign(RF=frame["RF"]), market).to_frame()
+    close(pd.read_csv(tmp_path / "e.csv", index_col=0), want)
+
+
+def test_estimators_see_every_asset_at_once(tmp_path: Path, capsys) -> None:
+    """Vasicek shrinks towards the cross-section's mean: 1,200 assets are not cut into
+    chunks of 500 (which would give each chunk its own mean)."""
+    rng = np.random.default_rng(3)
+    market = rng.normal(0.005, 0.04, 120)
+    assets = market[:, None] * rng.uniform(0.2, 1.8, 1200) + rng.normal(0, 0.05, (120, 1200))
+    dates = pd.date_range("2010-01-31", periods=120, freq="ME", name="date")
+    frame = pd.DataFrame(assets, index=dates, columns=[f"a{i}" for i in range(1200)])
+    frame["mkt"] = market
+    frame.to_parquet(tmp_path / "wide.parquet")
+    assert run(capsys, "estimators", tmp_path / "wide.parquet", "--market", "mkt",
+               "-o", tmp_path / "e.parquet")[0] == 0
+    want = bx.beta_estimates(frame.iloc[:, :1200], frame["mkt"]).to_frame()
+    close(pd.read_parquet(tmp_path / "e.parquet"), want)
+
+
+def test_estimators_bad_input_is_one_line(tmp_path: Path, panel, capsys) -> None:
+    path, _ = panel
+    assert "halflife" in fail(capsys, "estimators", path, "--market", "MktRF",
+                              "--halflife", 0)
+    assert "halflife" in fail(capsys, "estimators", path, "--market", "MktRF",
+                              "--halflife", "nan")
+    assert "lags" in fail(capsys, "estimators", path, "--market", "MktRF", "--lags", -1)
+    assert "'Nope'" in fail(capsys, "estimators", path, "--market", "Nope")
+
+
+# --- resample --------------------------------------------------------------------------
+
+
+def test_resample_equals_the_core(tmp_path: Path, panel, capsys) -> None:
+    path, frame = panel
+    for to in ("quarter", "year"):
+        code, text, _ = run(capsys, "resample", path, "--to", to)
+        assert code == 0, text
+        got = pd.read_csv(tmp_path / f"french_{to}ly.csv", index_col=0, parse_dates=True)
+        want = bx.resample_returns(frame, to=to).to_frame()
+        assert list(got.columns[:3]) == ["period", "rows", "partial"]
+        assert list(got.index) == list(want.index)
+        assert got["period"].astype(str).tolist() == want["period"].astype(str).tolist()
+        assert got["rows"].tolist() == want["rows"].tolist()
+        assert got["partial"].tolist() == want["partial"].tolist()
+        close(got.iloc[:, 3:], want.iloc[:, 3:])
+
+
+def test_resample_daily_prices_to_weeks_with_partial_ends(tmp_path: Path, capsys) -> None:
+    dates = pd.bdate_range("2024-01-03", "2024-03-27", name="Date")  # a Wednesday each end
+    rng = np.random.default_rng(5)
+    prices = pd.DataFrame(100 * np.exp(np.cumsum(rng.normal(0, 0.01, (len(dates), 3)), 0)),
+                          index=dates, columns=["A", "B", "C"])
+    prices.to_csv(tmp_path / "p.csv.gz")
+    out = tmp_path / "w.parquet"
+    assert run(capsys, "resample", tmp_path / "p.csv.gz", "--to", "week", "--input-type",
+               "prices", "-o", out)[0] == 0
+    got = pd.read_parquet(out)
+    want = bx.resample_returns(bx.to_returns(prices), to="week").to_frame()
+    assert bool(got["partial"].iloc[0]) and bool(got["partial"].iloc[-1])
+    assert got["partial"].tolist() == want["partial"].tolist()
+    close(got[["A", "B", "C"]], want[["A", "B", "C"]])
+
+
+def test_resample_bad_input_is_one_line(tmp_path: Path, capsys) -> None:
+    pd.DataFrame({"A": [0.01, 0.02, -0.01], "B": [0.0, 0.01, 0.02]}).to_csv(
+        tmp_path / "nodates.csv", index=False)
+    assert "--date-column" in fail(capsys, "resample", tmp_path / "nodates.csv", "--to",
+                                   "month")

@@ -455,6 +455,32 @@ def _factors(args: argparse.Namespace) -> None:
             + ", ".join(map(str, fit.coef.columns[1:])) + ")")
 
 
+def _estimators(args: argparse.Namespace) -> None:
+    inputs = Inputs(_read(args), args, take=("market",), optional=("risk_free",))
+    target = _target(args, "estimators")
+    returns, market = inputs.returns(), inputs.column("market")
+    # one call, never chunked: Vasicek shrinks towards the mean over all the assets
+    out = beta_estimates(returns, market, lags=args.lags, halflife=args.halflife,
+                         risk_free=inputs.column("risk_free")).to_frame()
+    out.index.name = "asset"
+    _finish(args, inputs, target, {"estimators": out},
+            f"({out.shape[0]} assets against {args.market}, {out.shape[1]} estimators)")
+
+
+def _resample(args: argparse.Namespace) -> None:
+    inputs = Inputs(_read(args), args)
+    if not isinstance(inputs.raw.index, pd.DatetimeIndex):
+        raise ReadError(f"{inputs.name}: no date column was found, and resampling cuts rows "
+                        "into calendar periods; name it with --date-column")
+    target = _target(args, f"{args.to}ly")  # r_monthly.csv, r_weekly.csv, ...
+    result = resample_returns(inputs.returns(), to=args.to)
+    out = result.to_frame()
+    out.index.name = "date"
+    partial = int(result.partial.sum())
+    _finish(args, inputs, target, {args.to: out},
+            f"({len(out)} {args.to}s, {partial} partial, {result.returns.shape[1]} columns)")
+
+
 def _periods_per_year(index: pd.DatetimeIndex, name: str) -> float:
     """Periods per year from the median spacing of the dates; refused when irregular."""
     if len(index) < 3:
@@ -611,6 +637,27 @@ def add_analytics_commands(sub: Any) -> None:
     p.add_argument("--risk-free", help="a risk-free column's name (of FILE, or of the "
                    "factors file), or a per-period number")
     p.set_defaults(run=_factors)
+
+    p = sub.add_parser("estimators", help="beta by several estimators (BETA_ESTIMATES)",
+                       description="One row per asset: OLS, Blume, Vasicek, Dimson, "
+                       "Scholes-Williams, bull and bear market and EWMA betas.")
+    _common(p)
+    p.add_argument("--market", required=True, help="the market column's name (or id)")
+    p.add_argument("--lags", type=int, default=1,
+                   help="market lags and leads for Dimson (default: %(default)s)")
+    p.add_argument("--halflife", type=float,
+                   help="EWMA half-life in rows (default: none, the EWMA column is blank)")
+    p.add_argument("--risk-free", help="a risk-free column's name, or a per-period number")
+    p.set_defaults(run=_estimators)
+
+    p = sub.add_parser("resample", help="compound returns to weeks, months... (RESAMPLE)",
+                       description="Compound returns within calendar periods: one row per "
+                       "period (its last date in the data), with its label, the rows it "
+                       "holds and whether the data cover it only in part.")
+    _common(p)
+    p.add_argument("--to", required=True, choices=("week", "month", "quarter", "year"),
+                   help="the calendar period")
+    p.set_defaults(run=_resample)
 
 
 def run_batch(argv: list[str]) -> int:  # pragma: no cover - convenience
