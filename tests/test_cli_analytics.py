@@ -193,3 +193,75 @@ def test_resample_bad_input_is_one_line(tmp_path: Path, capsys) -> None:
         tmp_path / "nodates.csv", index=False)
     assert "--date-column" in fail(capsys, "resample", tmp_path / "nodates.csv", "--to",
                                    "month")
+
+
+# --- --risk-free-annual ----------------------------------------------------------------
+
+
+def annual_panel(tmp_path: Path, frame: pd.DataFrame) -> tuple[Path, pd.DataFrame]:
+    """Assets, the market and French's RF quoted as an annual compound rate."""
+    data = frame[ASSETS].assign(market=frame["MktRF"] + frame["RF"],
+                                rf_annual=(1 + frame["RF"]) ** 12 - 1)
+    path = tmp_path / "annual.csv"
+    data.to_csv(path)
+    return path, data
+
+
+@pytest.mark.parametrize("command", ["betas", "risk", "reconcile", "factors", "estimators"])
+def test_risk_free_annual_equals_the_per_period_rate(tmp_path: Path, panel, capsys,
+                                                     command: str) -> None:
+    _, frame = panel
+    path, data = annual_panel(tmp_path, frame)
+    extra = {"betas": ["--market", "market"], "risk": ["--benchmark", "market"],
+             "reconcile": ["--market", "market", "--weights",
+                           ",".join(f"{a}=0.2" for a in ASSETS)],
+             "factors": ["--factors", "market"],
+             "estimators": ["--market", "market"]}[command]
+    monthly = tmp_path / "monthly.csv"
+    data.assign(rf_annual=bx.per_period_rate(data["rf_annual"], 12)).to_csv(monthly)
+    bare = tmp_path / "bare.csv"
+    data.drop(columns=["rf_annual"]).to_csv(bare)
+    outputs = []
+    for source, rf in ((path, ["--risk-free-annual", "rf_annual"]),  # a column
+                       (bare, ["--risk-free-annual", "0.05", "--rate-method", "simple"]),
+                       (monthly, ["--risk-free", "rf_annual"]),  # the same, per month
+                       (bare, ["--risk-free", repr(0.05 / 12)])):
+        out = tmp_path / f"{command}{len(outputs)}.xlsx"
+        code, text, err = run(capsys, command, source, *extra, *rf, "-o", out)
+        assert code == 0, err
+        outputs.append(pd.read_excel(out, sheet_name=None, index_col=0, engine="openpyxl"))
+        if rf[0] == "--risk-free-annual":
+            assert f"{rf[1]} a year is {rf[-1] if len(rf) > 2 else 'compound'} over 12 " \
+                "periods a year" in err
+    for annual, monthly in ((outputs[0], outputs[2]), (outputs[1], outputs[3])):
+        for sheet in annual:
+            a, m = annual[sheet], monthly[sheet]
+            if command == "reconcile" and sheet == "summary":
+                a, m = a.iloc[:, -1:].T, m.iloc[:, -1:].T
+            close(a, m)
+
+
+def test_risk_free_annual_by_periods_per_year_and_refusals(tmp_path: Path, panel,
+                                                           capsys) -> None:
+    _, frame = panel
+    path, data = annual_panel(tmp_path, frame)
+    out = tmp_path / "b.csv"
+    assert run(capsys, "betas", path, "--market", "market", "--risk-free-annual", "0.04",
+               "--periods-per-year", 4, "-o", out)[0] == 0
+    want = bx.ols_beta(data[ASSETS + ["rf_annual"]], data["market"],
+                       risk_free=1.04 ** 0.25 - 1).to_frame().T
+    close(pd.read_csv(out, index_col=0), want)
+    assert "not both" in fail(capsys, "betas", path, "--market", "market", "--risk-free",
+                              "0.001", "--risk-free-annual", "0.04")
+    assert "'four'" in fail(capsys, "betas", path, "--market", "market",
+                            "--risk-free-annual", "four")
+    fail(capsys, "betas", path, "--market", "market", "--risk-free-annual", "-1.5")
+    data.reset_index(drop=True).to_csv(tmp_path / "nodates.csv", index=False)
+    assert "--periods-per-year" in fail(capsys, "risk", tmp_path / "nodates.csv",
+                                        "--benchmark", "market", "--risk-free-annual", "0.04")
+    irregular = data.iloc[[0, 1, 5, 6, 30, 31, 90]]
+    irregular.to_csv(tmp_path / "irregular.csv")
+    assert "--periods-per-year" in fail(capsys, "estimators", tmp_path / "irregular.csv",
+                                        "--market", "market", "--risk-free-annual", "0.04")
+    assert "--periods-per-year" in fail(capsys, "betas", path, "--market", "market",
+                                        "--risk-free-annual", "0.04", "--engine", "dask")

@@ -18,8 +18,8 @@ import numpy as np
 import pandas as pd
 
 from .. import (beta_estimates, beta_reconcile, equal_weight_returns, factor_betas,
-                log_to_simple, ols_beta, portfolio_returns, resample_returns, risk_table,
-                rolling_beta, to_returns)
+                log_to_simple, ols_beta, per_period_rate, portfolio_returns, resample_returns,
+                risk_table, rolling_beta, to_returns)
 from ..returns import INPUT_TYPES
 from .read import Limits, ReadError, ReadOptions, Table, read_table
 from .write import output_format, write_outputs
@@ -92,6 +92,8 @@ class Inputs:
                                 + (" ..." if frame.shape[1] > 8 else "") + ")")
             self.special[key] = frame[col]
             frame = frame.drop(columns=[col])
+        if "risk_free" in optional and getattr(args, "risk_free_annual", None) is not None:
+            frame = self._annual(frame, args)
         if frame.shape[1] == 0:
             raise ReadError(f"{self.name}: no asset columns are left")
         self.input_type = getattr(args, "input_type", "returns")
@@ -103,6 +105,33 @@ class Inputs:
             check_input_type(checked, self.input_type, self.name)
         self.prices = frame if self.input_type == "prices" else None
         self.assets = frame
+
+    def _annual(self, frame: pd.DataFrame, args: argparse.Namespace) -> pd.DataFrame:
+        """``--risk-free-annual``: a number or a column of annual rates, made per period."""
+        text = args.risk_free_annual
+        if args.risk_free is not None:
+            raise ReadError("give --risk-free (a rate per period) or --risk-free-annual, "
+                            "not both")
+        if text in frame.columns:
+            annual: Any = frame[text]
+            frame = frame.drop(columns=[text])
+        else:
+            try:
+                annual = float(text)
+            except ValueError:
+                raise ReadError(f"--risk-free-annual: {text!r} is neither a column of "
+                                f"{self.name} nor a number") from None
+        ppy = args.periods_per_year
+        if ppy is None:
+            if not isinstance(frame.index, pd.DatetimeIndex):
+                raise ReadError(f"--risk-free-annual: {self.name} has no dates to tell the "
+                                "periods per year from; pass --periods-per-year")
+            ppy = _periods_per_year(frame.index, self.name)
+        rate = per_period_rate(annual, ppy, method=args.rate_method)
+        self.special["risk_free"] = pd.Series(rate, index=frame.index, name="risk_free")
+        self.notes.append(f"risk-free: {text} a year is {args.rate_method} over {ppy:g} "
+                          "periods a year")
+        return frame
 
     def simple(self, frame: pd.DataFrame | pd.Series) -> Any:
         """``frame`` as simple returns (prices lose their first row)."""
@@ -233,6 +262,7 @@ def _betas(args: argparse.Namespace) -> None:
     if args.engine == "dask":
         from .distributed import run_betas
 
+        _dask_annual(args)
         run_betas(args)
         return
     inputs = Inputs(_read(args), args, take=("market",), optional=("risk_free",))
@@ -380,6 +410,7 @@ def _risk(args: argparse.Namespace) -> None:
     if args.engine == "dask":
         from .distributed import run_risk
 
+        _dask_annual(args)
         run_risk(args)
         return
     inputs = Inputs(_read(args), args, take=("benchmark",), optional=("risk_free",))
@@ -548,6 +579,40 @@ def _common(parser: argparse.ArgumentParser, *, input_type: bool = True,
                           help="give up after this many seconds (default: %(default)s)")
 
 
+def _risk_free(parser: argparse.ArgumentParser, *,
+               periods: str = "for --risk-free-annual: 12 monthly, 252 daily... (default: "
+               "from the dates)",
+               column: str = "a risk-free column's name, or a per-period number") -> None:
+    """``--risk-free``, or ``--risk-free-annual`` made per period by per_period_rate."""
+    rf = parser.add_argument_group("risk-free rate")
+    rf.add_argument("--risk-free", help=column)
+    rf.add_argument("--risk-free-annual", metavar="RATE",
+                    help="or an annual rate (0.05 for 5%%), a number or a column, turned into "
+                    "a rate per period")
+    rf.add_argument("--rate-method", choices=("compound", "simple"), default="compound",
+                    help="compound: (1 + RATE)^(1/periods) - 1 (default); simple: RATE / "
+                    "periods (T-bill and money-market quotes)")
+    rf.add_argument("--periods-per-year", type=float, help=periods)
+
+
+def _dask_annual(args: argparse.Namespace) -> None:
+    """``--engine dask`` reads no dates up front: an annual number needs
+    --periods-per-year, and is made per period here."""
+    if getattr(args, "risk_free_annual", None) is None:
+        return
+    if args.risk_free is not None:
+        raise ReadError("give --risk-free (a rate per period) or --risk-free-annual, not both")
+    try:
+        annual = float(args.risk_free_annual)
+    except ValueError:
+        raise ReadError("--engine dask: --risk-free-annual must be a number (a column of "
+                        "annual rates needs --engine memory)") from None
+    if args.periods_per_year is None:
+        raise ReadError("--engine dask: --risk-free-annual needs --periods-per-year")
+    rate = per_period_rate(annual, args.periods_per_year, method=args.rate_method)
+    args.risk_free, args.risk_free_annual = repr(float(rate)), None
+
+
 def add_batch_commands(sub: Any) -> None:
     """Add the batch subcommands to the ``betaxl`` parser's subparsers."""
     p = sub.add_parser("returns", help="returns from prices (RETURNS)",
@@ -565,7 +630,7 @@ def add_batch_commands(sub: Any) -> None:
                        "the rolling betas.")
     _common(p, engine=True)
     p.add_argument("--market", required=True, help="the market column's name (or id)")
-    p.add_argument("--risk-free", help="a risk-free column's name, or a per-period number")
+    _risk_free(p)
     p.add_argument("--window", type=int, help="also write rolling betas over this many rows")
     p.set_defaults(run=_betas)
 
@@ -610,7 +675,7 @@ def add_batch_commands(sub: Any) -> None:
     p.add_argument("--weights", **weights)
     p.add_argument("--rebalance", **rebalance)
     p.add_argument("--holdings", **holdings)
-    p.add_argument("--risk-free", help="a risk-free column's name, or a per-period number")
+    _risk_free(p)
     p.set_defaults(run=_reconcile)
 
     p = sub.add_parser("risk", help="risk and risk-adjusted measures (RISK_TABLE)",
@@ -618,9 +683,8 @@ def add_batch_commands(sub: Any) -> None:
                        "benchmark column.")
     _common(p, engine=True)
     p.add_argument("--benchmark", required=True, help="the benchmark column's name (or id)")
-    p.add_argument("--risk-free", help="a risk-free column's name, or a per-period number")
-    p.add_argument("--periods-per-year", type=float,
-                   help="12 monthly, 252 daily... (default: from the dates, else 12)")
+    _risk_free(p, periods="12 monthly, 252 daily...: for annualising and "
+               "--risk-free-annual (default: from the dates, else 12)")
     p.set_defaults(run=_risk)
 
 
@@ -634,8 +698,8 @@ def add_analytics_commands(sub: Any) -> None:
     p.add_argument("--factors", help="the factor columns of FILE: COL,COL,...")
     p.add_argument("--factors-file", help="or a file of factor returns (every column a "
                    "factor), matched to FILE by date")
-    p.add_argument("--risk-free", help="a risk-free column's name (of FILE, or of the "
-                   "factors file), or a per-period number")
+    _risk_free(p, column="a risk-free column's name (of FILE, or of the factors file), or "
+               "a per-period number")
     p.set_defaults(run=_factors)
 
     p = sub.add_parser("estimators", help="beta by several estimators (BETA_ESTIMATES)",
@@ -647,7 +711,7 @@ def add_analytics_commands(sub: Any) -> None:
                    help="market lags and leads for Dimson (default: %(default)s)")
     p.add_argument("--halflife", type=float,
                    help="EWMA half-life in rows (default: none, the EWMA column is blank)")
-    p.add_argument("--risk-free", help="a risk-free column's name, or a per-period number")
+    _risk_free(p)
     p.set_defaults(run=_estimators)
 
     p = sub.add_parser("resample", help="compound returns to weeks, months... (RESAMPLE)",
