@@ -265,3 +265,93 @@ def test_risk_free_annual_by_periods_per_year_and_refusals(tmp_path: Path, panel
                                         "--market", "market", "--risk-free-annual", "0.04")
     assert "--periods-per-year" in fail(capsys, "betas", path, "--market", "market",
                                         "--risk-free-annual", "0.04", "--engine", "dask")
+
+
+# --- weights schedules, weekly rebalancing, costs --------------------------------------
+
+
+def schedule_of(frame: pd.DataFrame) -> pd.DataFrame:
+    """Three rebalancing dates, between month ends, the last one dropping Durbl."""
+    when = pd.to_datetime(["1997-03-15", "2005-06-15", "2012-01-15"])
+    return pd.DataFrame([[0.2, 0.2, 0.2, 0.2, 0.2], [0.4, 0.1, 0.1, 0.3, 0.1],
+                         [0.25, 0.0, 0.25, 0.25, 0.25]], index=pd.Index(when, name="date"),
+                        columns=ASSETS)
+
+
+def test_portfolio_with_a_schedule_and_costs_equals_the_core(tmp_path: Path, panel,
+                                                             capsys) -> None:
+    _, frame = panel
+    data = frame[ASSETS].fillna(0.0)
+    data.to_csv(tmp_path / "r.csv")
+    schedule = schedule_of(frame)[ASSETS[::-1]]  # columns by name, in any order
+    schedule.to_csv(tmp_path / "w.csv", date_format="%d/%m/%Y")  # day first, unambiguous
+    code, text, err = run(capsys, "portfolio", tmp_path / "r.csv", "--weights",
+                          tmp_path / "w.csv", "--rebalance", "quarter", "--cost-bps", 25,
+                          "-o", tmp_path / "p.csv")
+    assert code == 0, err
+    assert "Could not infer" not in err and "dayfirst" not in err
+    got = pd.read_csv(tmp_path / "p.csv", index_col=0, parse_dates=True)
+    want = bx.portfolio_returns(data, schedule_of(frame), rebalance="quarter",
+                                dates=data.index, cost_bps=25)
+    assert list(got.columns) == ["portfolio", "turnover", "cost"]
+    close(got, pd.DataFrame({"portfolio": want.returns, "turnover": want.turnover,
+                             "cost": want.cost}))
+    assert (got["cost"] > 0).sum() > 40  # the schedule's dates and every quarter
+    # without --cost-bps, no extra columns and no costs
+    assert run(capsys, "portfolio", tmp_path / "r.csv", "--weights", tmp_path / "w.csv",
+               "-o", tmp_path / "p0.csv")[0] == 0
+    got = pd.read_csv(tmp_path / "p0.csv", index_col=0, parse_dates=True)
+    want = bx.portfolio_returns(data, schedule_of(frame), dates=data.index)
+    assert list(got.columns) == ["portfolio"]
+    close(got, want.returns.to_frame("portfolio"))
+
+
+def test_weekly_rebalancing_on_daily_data(tmp_path: Path, capsys) -> None:
+    dates = pd.bdate_range("2024-01-02", periods=60, name="date")
+    rng = np.random.default_rng(9)
+    data = pd.DataFrame(rng.normal(0, 0.01, (60, 3)), index=dates, columns=["A", "B", "C"])
+    data.to_csv(tmp_path / "d.csv")
+    assert run(capsys, "portfolio", tmp_path / "d.csv", "--weights", "A=0.5,B=0.3,C=0.2",
+               "--rebalance", "week", "--cost-bps", 10, "-o", tmp_path / "p.csv")[0] == 0
+    got = pd.read_csv(tmp_path / "p.csv", index_col=0, parse_dates=True)
+    want = bx.portfolio_returns(data, [0.5, 0.3, 0.2], rebalance="week", dates=dates,
+                                cost_bps=10)
+    close(got, pd.DataFrame({"portfolio": want.returns, "turnover": want.turnover,
+                             "cost": want.cost}))
+    assert (got["turnover"] > 0).sum() == 12  # the first day of each week after the first
+
+
+def test_reconcile_with_a_schedule_equals_the_core(tmp_path: Path, panel, capsys) -> None:
+    _, frame = panel
+    data = frame[ASSETS].fillna(0.0).assign(market=frame["MktRF"] + frame["RF"])
+    data.to_csv(tmp_path / "r.csv")
+    schedule_of(frame).to_csv(tmp_path / "w.csv")
+    out = tmp_path / "rec.xlsx"
+    assert run(capsys, "reconcile", tmp_path / "r.csv", "--market", "market", "--weights",
+               tmp_path / "w.csv", "--rebalance", "week", "-o", out)[0] == 0
+    want = bx.beta_reconcile(data[ASSETS], data["market"], schedule_of(frame),
+                             rebalance="week", dates=data.index)
+    got = pd.read_excel(out, sheet_name="assets", index_col=0, engine="openpyxl")
+    close(got, want.assets)
+
+
+def test_schedules_bad_input_is_one_line(tmp_path: Path, panel, capsys) -> None:
+    _, frame = panel
+    data = frame[ASSETS].fillna(0.0)
+    data.to_csv(tmp_path / "r.csv")
+    data.reset_index(drop=True).to_csv(tmp_path / "nodates.csv", index=False)
+    schedule = schedule_of(frame)
+    schedule.to_csv(tmp_path / "w.csv")
+    assert "no date column" in fail(capsys, "portfolio", tmp_path / "nodates.csv",
+                                    "--weights", tmp_path / "w.csv")
+    schedule.rename(columns={"Chems": "Chem"}).to_csv(tmp_path / "typo.csv")
+    assert "missing ['Chems']" in fail(capsys, "portfolio", tmp_path / "r.csv", "--weights",
+                                       tmp_path / "typo.csv")
+    schedule.iloc[::-1].to_csv(tmp_path / "back.csv")  # newest first: sorted, with a note
+    assert run(capsys, "portfolio", tmp_path / "r.csv", "--weights", tmp_path / "back.csv",
+               "-o", tmp_path / "p.csv")[0] == 0
+    schedule.assign(Manuf="lots").to_csv(tmp_path / "text.csv")
+    assert "'Manuf'" in fail(capsys, "portfolio", tmp_path / "r.csv", "--weights",
+                             tmp_path / "text.csv")
+    assert "cost" in fail(capsys, "portfolio", tmp_path / "r.csv", "--weights",
+                          tmp_path / "w.csv", "--cost-bps", -5)

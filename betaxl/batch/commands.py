@@ -304,11 +304,41 @@ def _window_ok(args: argparse.Namespace, *, required: bool) -> None:
         raise ReadError(f"--window must be at least 2 rows; got {args.window}")
 
 
-def _weights(args: argparse.Namespace, names: list[str]) -> pd.Series:
-    """``--weights A=0.6,B=0.4`` or a CSV of ``name,weight``, aligned to the columns by
-    name; a name missing on either side is refused."""
+def _schedule(path: Path, args: argparse.Namespace,
+              inputs: Inputs) -> pd.DataFrame | None:
+    """A weights file whose first column holds dates: a schedule, one row per rebalancing
+    date and a column per asset (by name); None for a ``name,weight`` file."""
+    from .read import _as_dates
+
+    try:
+        head = pd.read_csv(path, header=None, dtype=str, sep=args.sep or ",", nrows=50)
+    except (ValueError, UnicodeDecodeError, OSError):
+        return None
+    if head.shape[0] < 2 or _as_dates(head.iloc[1:, 0], named=True) is None:
+        return None
+    table = read_table(str(path), ReadOptions(sep=args.sep, decimal=args.decimal,
+                                              skip_text=args.skip_text))
+    if not isinstance(table.frame.index, pd.DatetimeIndex):
+        raise ReadError(f"{table.source}: its first column looks like dates but was not "
+                        "read as the date column; name it 'date'")
+    if not isinstance(inputs.raw.index, pd.DatetimeIndex):
+        raise ReadError(f"--weights: {table.source} is a schedule by date, and {inputs.name} "
+                        "has no date column")
+    inputs.notes.extend(f"{table.source}: {note}" for note in table.notes)
+    return table.frame
+
+
+def _weights(args: argparse.Namespace, names: list[str],
+             inputs: Inputs | None = None) -> pd.Series | pd.DataFrame:
+    """``--weights A=0.6,B=0.4``, a CSV of ``name,weight`` aligned to the columns by name
+    (a name missing on either side is refused), or a schedule: a file whose first column
+    holds dates, one row per rebalancing date and a column per asset."""
     text = args.weights
     path = Path(text)
+    if path.is_file() and inputs is not None:
+        schedule = _schedule(path, args, inputs)
+        if schedule is not None:
+            return schedule
     if path.is_file():
         frame = pd.read_csv(path, header=None)
         if frame.shape[1] != 2:
@@ -340,6 +370,11 @@ def _weights(args: argparse.Namespace, names: list[str]) -> pd.Series:
     return pd.Series([weights[n] for n in names], index=names, name="weight")
 
 
+def _core_weights(weights: pd.Series | pd.DataFrame) -> Any:
+    """A schedule goes to the core as it is (dated rows); fixed weights by position."""
+    return weights if isinstance(weights, pd.DataFrame) else weights.to_numpy()
+
+
 def _dividends(args: argparse.Namespace, inputs: Inputs) -> pd.DataFrame | None:
     if not getattr(args, "dividends", None):
         return None
@@ -361,11 +396,14 @@ def _portfolio(args: argparse.Namespace) -> None:
     inputs = Inputs(_read(args), args)
     target = _target(args, "portfolio")
     names = [str(c) for c in inputs.assets.columns]
-    weights = _weights(args, names)
+    weights = _weights(args, names, inputs)
     dates = inputs.returns().index if isinstance(inputs.raw.index, pd.DatetimeIndex) else None
-    path = portfolio_returns(inputs.returns(), weights.to_numpy(), rebalance=args.rebalance,
-                             dates=dates, holdings=args.holdings, prices=inputs.prices)
+    path = portfolio_returns(inputs.returns(), _core_weights(weights),
+                             rebalance=args.rebalance, dates=dates, holdings=args.holdings,
+                             prices=inputs.prices, cost_bps=args.cost_bps or 0.0)
     out = path.returns.to_frame("portfolio")
+    if args.cost_bps is not None:
+        out["turnover"], out["cost"] = path.turnover, path.cost
     if args.detail:
         out = pd.concat([out, path.weights_start.add_prefix("weight_"),
                          path.contributions.add_prefix("contribution_")], axis=1)
@@ -389,10 +427,10 @@ def _reconcile(args: argparse.Namespace) -> None:
     inputs = Inputs(_read(args), args, take=("market",), optional=("risk_free",))
     target = _target(args, "reconcile")
     names = [str(c) for c in inputs.assets.columns]
-    weights = _weights(args, names)
+    weights = _weights(args, names, inputs)
     returns = inputs.returns()
     dates = returns.index if isinstance(returns.index, pd.DatetimeIndex) else None
-    result = beta_reconcile(returns, inputs.column("market"), weights.to_numpy(),
+    result = beta_reconcile(returns, inputs.column("market"), _core_weights(weights),
                             rebalance=args.rebalance, dates=dates, holdings=args.holdings,
                             prices=inputs.prices, risk_free=inputs.column("risk_free"))
     assets = result.assets.copy()
@@ -644,10 +682,12 @@ def add_batch_commands(sub: Any) -> None:
 
     holdings = {"choices": ("weights", "units"), "default": "weights",
                 "help": "weights (default) or units held (needs prices)"}
-    rebalance = {"choices": ("none", "period", "month", "quarter", "year"), "default": "none",
-                 "help": "none (buy and hold, default), period, month, quarter or year"}
-    weights = {"required": True, "help": "NAME=W,NAME=W,... or a CSV of name,weight; "
-               "matched to the columns by name"}
+    rebalance = {"choices": ("none", "period", "week", "month", "quarter", "year"),
+                 "default": "none",
+                 "help": "none (buy and hold, default), period, week, month, quarter or year"}
+    weights = {"required": True, "help": "NAME=W,NAME=W,..., a CSV of name,weight, or a "
+               "schedule: a file whose first column holds dates, one row per rebalancing "
+               "date and a column per asset; matched to the columns by name"}
     p = sub.add_parser("portfolio", help="portfolio returns (PORT_RETURNS)",
                        description="Portfolio return per period from asset returns and "
                        "weights (buy and hold by default).")
@@ -657,6 +697,8 @@ def add_batch_commands(sub: Any) -> None:
     p.add_argument("--holdings", **holdings)
     p.add_argument("--detail", action="store_true",
                    help="add each asset's start-of-period weight and contribution")
+    p.add_argument("--cost-bps", type=float, help="trading cost in basis points of the value "
+                   "traded, taken from the return; adds turnover and cost columns")
     p.set_defaults(run=_portfolio)
 
     p = sub.add_parser("equal-weight", help="equal-weighted returns (EQUAL_WEIGHT_RETURN)",
