@@ -355,3 +355,65 @@ def test_schedules_bad_input_is_one_line(tmp_path: Path, panel, capsys) -> None:
                              tmp_path / "text.csv")
     assert "cost" in fail(capsys, "portfolio", tmp_path / "r.csv", "--weights",
                           tmp_path / "w.csv", "--cost-bps", -5)
+
+
+# --- the attack's leftovers ------------------------------------------------------------
+
+
+@pytest.fixture()
+def daily(tmp_path: Path) -> pd.DataFrame:
+    rng = np.random.default_rng(1)
+    return pd.DataFrame(rng.normal(0, 0.01, (300, 3)), columns=["A", "B", "M"],
+                        index=pd.bdate_range("2020-01-01", periods=300, name="date"))
+
+
+@pytest.mark.parametrize("ext", [".gz", ".bz2", ".xz"])
+@pytest.mark.parametrize("damage", ["truncated", "corrupt"])
+def test_damaged_compressed_csv_is_one_line(tmp_path: Path, daily, capsys, ext: str,
+                                            damage: str) -> None:
+    import bz2
+    import gzip
+    import lzma
+
+    blob = {".gz": gzip, ".bz2": bz2, ".xz": lzma}[ext].compress(daily.to_csv().encode())
+    broken = (blob[:len(blob) // 2] if damage == "truncated"
+              else blob[:10] + b"\x00garbage" * 50 + blob[400:])
+    path = tmp_path / f"r.csv{ext}"
+    path.write_bytes(broken)
+    for command in (["betas", "--market", "M"], ["resample", "--to", "month"]):
+        err = fail(capsys, command[0], path, *command[1:], "-o", tmp_path / "o.csv")
+        assert "r.csv" + ext in err and "damaged or truncated" in err
+    assert not (tmp_path / "o.csv").exists()
+
+
+def test_window_zero_and_negative_are_refused(tmp_path: Path, daily, capsys) -> None:
+    daily.to_csv(tmp_path / "r.csv")
+    for window in (0, -1, 1):
+        for command in ("betas", "rolling"):
+            assert "--window must be at least 2" in fail(
+                capsys, command, tmp_path / "r.csv", "--market", "M", "--window", window)
+
+
+def test_compressed_input_default_output_name(tmp_path: Path, daily, capsys) -> None:
+    daily.to_csv(tmp_path / "r.csv.gz")
+    assert run(capsys, "betas", tmp_path / "r.csv.gz", "--market", "M")[0] == 0
+    assert run(capsys, "resample", tmp_path / "r.csv.gz", "--to", "month")[0] == 0
+    made = sorted(p.name for p in tmp_path.iterdir())
+    assert made == ["r.csv.gz", "r_betas.csv", "r_monthly.csv"]
+
+
+@pytest.mark.filterwarnings("error")
+@pytest.mark.parametrize("fmt", ["%d/%m/%Y", "%d %b %Y", "%m/%d/%Y", "%Y%m%d", "mixed"])
+def test_text_dates_raise_no_pandas_warning(tmp_path: Path, daily, capsys, fmt: str) -> None:
+    """pandas' "Could not infer format" and dayfirst UserWarnings are errors here."""
+    if fmt == "mixed":
+        labels = [f"{d:%Y-%m-%d}" if i % 2 else f"{d:%Y/%m/%d}"
+                  for i, d in enumerate(daily.index)]
+    else:
+        labels = [f"{d:{fmt}}" for d in daily.index]
+    frame = daily.set_axis(pd.Index(labels, name="date"))
+    frame.to_csv(tmp_path / "r.csv")
+    for command in (["betas", "--market", "M"], ["estimators", "--market", "M"]):
+        code, _, err = run(capsys, command[0], tmp_path / "r.csv", *command[1:], "-o",
+                           tmp_path / "o.csv")
+        assert code == 0 and "Warning" not in err, err

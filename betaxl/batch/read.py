@@ -16,6 +16,7 @@ import io
 import lzma
 import re
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -83,7 +84,12 @@ class _Capped(io.RawIOBase):
 
     def readinto(self, buffer: Any) -> int:
         view = memoryview(buffer).cast("B")
-        data = self._raw.read(min(len(view), self._left + 1))
+        try:
+            data = self._raw.read(min(len(view), self._left + 1))
+        except (OSError, EOFError, zlib.error, lzma.LZMAError, zipfile.BadZipFile) as exc:
+            # whatever a decompressor raises, wherever it is read (sniffing or parsing)
+            first = (str(exc).splitlines() or [type(exc).__name__])[0][:120]
+            raise _fail(self._name, f"is damaged or truncated ({first})") from None
         if len(data) > self._left:
             raise _fail(self._name, f"holds more than {self._limit:,} bytes once "
                         "decompressed; refusing it (a likely decompression bomb, or split "
@@ -184,7 +190,8 @@ def _read_csv(path: Path, opts: ReadOptions) -> pd.DataFrame:
         except UnicodeDecodeError:
             raise _fail(path, f"{inner} is not UTF-8 text (for a workbook use its .xlsx "
                         "or .xlsm name)") from None
-        except (ValueError, OSError, EOFError, zipfile.BadZipFile, lzma.LZMAError) as exc:
+        except (ValueError, OSError, EOFError, zipfile.BadZipFile, lzma.LZMAError,
+                zlib.error) as exc:
             first = (str(exc).splitlines() or [type(exc).__name__])[0][:120]
             raise _fail(path, f"cannot be read as a table ({first})") from None
 
