@@ -417,3 +417,30 @@ def test_text_dates_raise_no_pandas_warning(tmp_path: Path, daily, capsys, fmt: 
         code, _, err = run(capsys, command[0], tmp_path / "r.csv", *command[1:], "-o",
                            tmp_path / "o.csv")
         assert code == 0 and "Warning" not in err, err
+
+
+def test_numeric_dates_are_read_one_way_or_refused(tmp_path: Path, daily, capsys) -> None:
+    """01/02/2020 is never read month first in one row and day first in the next."""
+    for fmt, order in (("%d/%m/%Y", "dmy"), ("%m-%d-%y", "mdy"), ("%d.%m.%Y", "dmy")):
+        frame = daily.set_axis(pd.Index([f"{d:{fmt}}" for d in daily.index], name="date"))
+        frame.to_csv(tmp_path / "r.csv")
+        code, _, err = run(capsys, "resample", tmp_path / "r.csv", "--to", "month",
+                           "-o", tmp_path / "m.csv")
+        assert code == 0 and "out of order" not in err, err  # read in one order
+        got = pd.read_csv(tmp_path / "m.csv", index_col=0, parse_dates=True)
+        want = bx.resample_returns(daily, to="month").to_frame()
+        assert list(got.index) == list(want.index)
+        close(got[["A", "B", "M"]], want[["A", "B", "M"]])
+        # the first twelve days of each month read both ways: refused, then --date-order
+        both = frame[daily.index.day <= 12]
+        both.to_csv(tmp_path / "both.csv")
+        assert "--date-order" in fail(capsys, "resample", tmp_path / "both.csv", "--to",
+                                      "month")
+        assert run(capsys, "resample", tmp_path / "both.csv", "--to", "month",
+                   "--date-order", order, "-o", tmp_path / "b.csv")[0] == 0
+        got = pd.read_csv(tmp_path / "b.csv", index_col=0, parse_dates=True)
+        want = bx.resample_returns(daily[daily.index.day <= 12], to="month").to_frame()
+        assert list(got.index) == list(want.index)
+        wrong = "mdy" if order == "dmy" else "dmy"
+        assert "--date-order" not in fail(capsys, "resample", tmp_path / "r.csv", "--to",
+                                          "month", "--date-order", wrong)

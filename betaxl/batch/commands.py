@@ -158,6 +158,7 @@ class Inputs:
 def _read(args: argparse.Namespace) -> Table:
     opts = ReadOptions(sep=args.sep, decimal=args.decimal, thousands=args.thousands,
                        sheet=args.sheet, cells=args.range, date_column=args.date_column,
+                       date_order=args.date_order,
                        layout=args.layout, id_column=args.id_column,
                        value_column=args.value_column, skip_text=args.skip_text,
                        limits=Limits(max_cells=args.max_cells, max_bytes=args.max_bytes))
@@ -314,10 +315,15 @@ def _schedule(path: Path, args: argparse.Namespace,
         head = pd.read_csv(path, header=None, dtype=str, sep=args.sep or ",", nrows=50)
     except (ValueError, UnicodeDecodeError, OSError):
         return None
-    if head.shape[0] < 2 or _as_dates(head.iloc[1:, 0], named=True) is None:
+    try:
+        first = _as_dates(head.iloc[1:, 0], named=True, order=args.date_order)
+    except ReadError as exc:
+        raise ReadError(f"{path.name}: {exc}") from None
+    if head.shape[0] < 2 or first is None:
         return None
     table = read_table(str(path), ReadOptions(sep=args.sep, decimal=args.decimal,
-                                              skip_text=args.skip_text))
+                                              skip_text=args.skip_text,
+                                              date_order=args.date_order))
     if not isinstance(table.frame.index, pd.DatetimeIndex):
         raise ReadError(f"{table.source}: its first column looks like dates but was not "
                         "read as the date column; name it 'date'")
@@ -380,7 +386,8 @@ def _dividends(args: argparse.Namespace, inputs: Inputs) -> pd.DataFrame | None:
         return None
     if inputs.input_type != "prices":
         raise ReadError("--dividends needs prices (--input-type prices)")
-    table = read_table(args.dividends, ReadOptions(sep=args.sep, decimal=args.decimal))
+    table = read_table(args.dividends, ReadOptions(sep=args.sep, decimal=args.decimal,
+                                                   date_order=args.date_order))
     frame = table.frame
     missing = [c for c in inputs.assets.columns if c not in frame.columns]
     if missing:
@@ -494,7 +501,8 @@ def _factors(args: argparse.Namespace) -> None:
     table.frame = table.frame.drop(columns=names)
     other, rf_other = None, None
     if args.factors_file:
-        other = read_table(args.factors_file, ReadOptions(sep=args.sep, decimal=args.decimal))
+        other = read_table(args.factors_file, ReadOptions(sep=args.sep, decimal=args.decimal,
+                                                          date_order=args.date_order))
         given = other.frame
         if not (isinstance(given.index, pd.DatetimeIndex)
                 and isinstance(table.frame.index, pd.DatetimeIndex)):
@@ -586,6 +594,9 @@ def _common(parser: argparse.ArgumentParser, *, input_type: bool = True,
     read.add_argument("--sheet", help="workbook sheet (default: the first)")
     read.add_argument("--range", help="workbook range (B2:F100) or defined name")
     read.add_argument("--date-column", help="the date column (default: found by name/type)")
+    read.add_argument("--date-order", choices=("dmy", "mdy"),
+                      help="numeric dates that read both ways (01/02/2020): day first (dmy) "
+                      "or month first (mdy); without it they are refused")
     read.add_argument("--layout", choices=("auto", "wide", "long"), default="auto",
                       help="wide: a column per asset; long: date, id, value rows "
                       "(default: %(default)s, long when one text id and one number column)")
