@@ -94,6 +94,11 @@ def test_factors_bad_input_is_one_line(tmp_path: Path, panel, capsys) -> None:
     assert "'Nope'" in fail(capsys, "factors", path, "--factors", "MktRF,Nope")
     assert "distinct" in fail(capsys, "factors", path, "--factors", "SMB,SMB")
     assert "'xyz'" in fail(capsys, "factors", path, "--factors", "SMB", "--risk-free", "xyz")
+    frame[FACTORS + ["RF"]].to_csv(tmp_path / "ff.csv")
+    frame[ASSETS].to_csv(tmp_path / "assets.csv")  # RF only in the factors file
+    assert "not both" in fail(capsys, "factors", tmp_path / "assets.csv", "--factors-file",
+                              tmp_path / "ff.csv",
+                              "--risk-free", "RF", "--risk-free-annual", "0.04")
     frame[FACTORS].reset_index(drop=True).to_csv(tmp_path / "nodates.csv", index=False)
     assert "matched by date" in fail(capsys, "factors", path, "--factors-file",
                                      tmp_path / "nodates.csv")

@@ -509,6 +509,9 @@ def _factors(args: argparse.Namespace) -> None:
             raise ReadError(f"{other.source}: --factors-file is matched by date, and "
                             f"{other.source} or {table.source} has no date column")
         if args.risk_free in given.columns and args.risk_free not in table.frame.columns:
+            if args.risk_free_annual is not None:
+                raise ReadError("give --risk-free (a rate per period) or "
+                                "--risk-free-annual, not both")
             rf_other = given[args.risk_free]  # e.g. French's RF beside the factors
             given = given.drop(columns=[args.risk_free])
     inputs = Inputs(table, args, optional=() if rf_other is not None else ("risk_free",))
