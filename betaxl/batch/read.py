@@ -547,6 +547,17 @@ PARQUET = (".parquet", ".pq")
 WORKBOOK = (".xlsx", ".xlsm")
 
 
+def _kind(path: Path) -> str:
+    """What a path that is not a regular file is (a folder, a FIFO, a device, ...)."""
+    import os
+    import stat
+
+    from ..safeio import _KINDS
+
+    mode = os.stat(path).st_mode
+    return next((kind for test, kind in _KINDS if test(mode)), "something else")
+
+
 def read_raw(path_text: str, opts: ReadOptions) -> pd.DataFrame:
     """The file as pandas reads it (no dates or layout yet)."""
     paths = _expand(path_text)
@@ -557,7 +568,7 @@ def read_raw(path_text: str, opts: ReadOptions) -> pd.DataFrame:
         if not p.exists():
             raise _fail(p, "no such file")
         if not p.is_file():
-            raise _fail(p, "is not a regular file")
+            raise _fail(p, f"is {_kind(p)}, not a regular file: name a file to read")
     suffixes = {p.suffix.lower() for p in paths}
     if suffixes <= set(PARQUET):
         return _read_parquet(paths, opts, name)

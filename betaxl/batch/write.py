@@ -60,8 +60,10 @@ def _xlsx(sheets: Sheets, name: str) -> bytes:
                             f"columns; xlsx holds at most {XLSX_ROWS:,} x {XLSX_COLUMNS:,}: "
                             "write .csv or .parquet instead")
     buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="xlsxwriter",
-                        datetime_format="yyyy-mm-dd", date_format="yyyy-mm-dd") as xl:
+    # in_memory: XlsxWriter otherwise stages each sheet in a temporary file of its own
+    with pd.ExcelWriter(buffer, engine="xlsxwriter", datetime_format="yyyy-mm-dd",
+                        date_format="yyyy-mm-dd",
+                        engine_kwargs={"options": {"in_memory": True}}) as xl:
         book = xl.book
         number = book.add_format({"num_format": "0.000000"})
         integer = book.add_format({"num_format": "0"})
