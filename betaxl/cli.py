@@ -8,7 +8,6 @@ sub-command exits with status 2 and a one-line message on bad input, never a tra
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import sys
 import tempfile
@@ -18,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import beta_reconcile, equal_weight_returns, ols_beta, risk_table, to_returns
-from .batch.commands import add_batch_commands
+from .batch.commands import add_analytics_commands, add_batch_commands
 from .errors import BetaxlError
 from .examples import BOND_MARKET, BOND_PRICES, EW_DIVIDENDS, EW_PRICES, bond_units
 
@@ -163,6 +162,7 @@ def _parser() -> argparse.ArgumentParser:
                           help="where to write it (default: %(default)s)")
     template.set_defaults(run=_template)
     add_batch_commands(sub)
+    add_analytics_commands(sub)
     return parser
 
 

@@ -17,8 +17,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import (beta_reconcile, equal_weight_returns, log_to_simple, ols_beta,
-                portfolio_returns, risk_table, rolling_beta, to_returns)
+from .. import (beta_estimates, beta_reconcile, equal_weight_returns, factor_betas,
+                log_to_simple, ols_beta, per_period_rate, portfolio_returns, resample_returns,
+                risk_table, rolling_beta, to_returns)
 from ..returns import INPUT_TYPES
 from .read import Limits, ReadError, ReadOptions, Table, read_table
 from .write import output_format, write_outputs
@@ -91,6 +92,8 @@ class Inputs:
                                 + (" ..." if frame.shape[1] > 8 else "") + ")")
             self.special[key] = frame[col]
             frame = frame.drop(columns=[col])
+        if "risk_free" in optional and getattr(args, "risk_free_annual", None) is not None:
+            frame = self._annual(frame, args)
         if frame.shape[1] == 0:
             raise ReadError(f"{self.name}: no asset columns are left")
         self.input_type = getattr(args, "input_type", "returns")
@@ -102,6 +105,33 @@ class Inputs:
             check_input_type(checked, self.input_type, self.name)
         self.prices = frame if self.input_type == "prices" else None
         self.assets = frame
+
+    def _annual(self, frame: pd.DataFrame, args: argparse.Namespace) -> pd.DataFrame:
+        """``--risk-free-annual``: a number or a column of annual rates, made per period."""
+        text = args.risk_free_annual
+        if args.risk_free is not None:
+            raise ReadError("give --risk-free (a rate per period) or --risk-free-annual, "
+                            "not both")
+        if text in frame.columns:
+            annual: Any = frame[text]
+            frame = frame.drop(columns=[text])
+        else:
+            try:
+                annual = float(text)
+            except ValueError:
+                raise ReadError(f"--risk-free-annual: {text!r} is neither a column of "
+                                f"{self.name} nor a number") from None
+        ppy = args.periods_per_year
+        if ppy is None:
+            if not isinstance(frame.index, pd.DatetimeIndex):
+                raise ReadError(f"--risk-free-annual: {self.name} has no dates to tell the "
+                                "periods per year from; pass --periods-per-year")
+            ppy = _periods_per_year(frame.index, self.name)
+        rate = per_period_rate(annual, ppy, method=args.rate_method)
+        self.special["risk_free"] = pd.Series(rate, index=frame.index, name="risk_free")
+        self.notes.append(f"risk-free: {text} a year is {args.rate_method} over {ppy:g} "
+                          "periods a year")
+        return frame
 
     def simple(self, frame: pd.DataFrame | pd.Series) -> Any:
         """``frame`` as simple returns (prices lose their first row)."""
@@ -128,6 +158,7 @@ class Inputs:
 def _read(args: argparse.Namespace) -> Table:
     opts = ReadOptions(sep=args.sep, decimal=args.decimal, thousands=args.thousands,
                        sheet=args.sheet, cells=args.range, date_column=args.date_column,
+                       date_order=args.date_order,
                        layout=args.layout, id_column=args.id_column,
                        value_column=args.value_column, skip_text=args.skip_text,
                        limits=Limits(max_cells=args.max_cells, max_bytes=args.max_bytes))
@@ -208,7 +239,7 @@ def _finish(args: argparse.Namespace, inputs: Inputs, target: Path,
 
 def _extra_inputs(args: argparse.Namespace) -> list[Path]:
     out = []
-    for key in ("weights", "dividends"):
+    for key in ("weights", "dividends", "factors_file"):
         value = getattr(args, key, None)
         if value and Path(value).exists():
             out.append(Path(value))
@@ -232,6 +263,7 @@ def _betas(args: argparse.Namespace) -> None:
     if args.engine == "dask":
         from .distributed import run_betas
 
+        _dask_annual(args)
         run_betas(args)
         return
     inputs = Inputs(_read(args), args, take=("market",), optional=("risk_free",))
@@ -273,11 +305,46 @@ def _window_ok(args: argparse.Namespace, *, required: bool) -> None:
         raise ReadError(f"--window must be at least 2 rows; got {args.window}")
 
 
-def _weights(args: argparse.Namespace, names: list[str]) -> pd.Series:
-    """``--weights A=0.6,B=0.4`` or a CSV of ``name,weight``, aligned to the columns by
-    name; a name missing on either side is refused."""
+def _schedule(path: Path, args: argparse.Namespace,
+              inputs: Inputs) -> pd.DataFrame | None:
+    """A weights file whose first column holds dates: a schedule, one row per rebalancing
+    date and a column per asset (by name); None for a ``name,weight`` file."""
+    from .read import _as_dates
+
+    try:
+        head = pd.read_csv(path, header=None, dtype=str, sep=args.sep or ",", nrows=50)
+    except (ValueError, UnicodeDecodeError, OSError):
+        return None
+    try:
+        first = _as_dates(head.iloc[1:, 0], named=True, order=args.date_order)
+    except ReadError as exc:
+        raise ReadError(f"{path.name}: {exc}") from None
+    if head.shape[0] < 2 or first is None:
+        return None
+    table = read_table(str(path), ReadOptions(sep=args.sep, decimal=args.decimal,
+                                              skip_text=args.skip_text,
+                                              date_order=args.date_order))
+    if not isinstance(table.frame.index, pd.DatetimeIndex):
+        raise ReadError(f"{table.source}: its first column looks like dates but was not "
+                        "read as the date column; name it 'date'")
+    if not isinstance(inputs.raw.index, pd.DatetimeIndex):
+        raise ReadError(f"--weights: {table.source} is a schedule by date, and {inputs.name} "
+                        "has no date column")
+    inputs.notes.extend(f"{table.source}: {note}" for note in table.notes)
+    return table.frame
+
+
+def _weights(args: argparse.Namespace, names: list[str],
+             inputs: Inputs | None = None) -> pd.Series | pd.DataFrame:
+    """``--weights A=0.6,B=0.4``, a CSV of ``name,weight`` aligned to the columns by name
+    (a name missing on either side is refused), or a schedule: a file whose first column
+    holds dates, one row per rebalancing date and a column per asset."""
     text = args.weights
     path = Path(text)
+    if path.is_file() and inputs is not None:
+        schedule = _schedule(path, args, inputs)
+        if schedule is not None:
+            return schedule
     if path.is_file():
         frame = pd.read_csv(path, header=None)
         if frame.shape[1] != 2:
@@ -309,12 +376,18 @@ def _weights(args: argparse.Namespace, names: list[str]) -> pd.Series:
     return pd.Series([weights[n] for n in names], index=names, name="weight")
 
 
+def _core_weights(weights: pd.Series | pd.DataFrame) -> Any:
+    """A schedule goes to the core as it is (dated rows); fixed weights by position."""
+    return weights if isinstance(weights, pd.DataFrame) else weights.to_numpy()
+
+
 def _dividends(args: argparse.Namespace, inputs: Inputs) -> pd.DataFrame | None:
     if not getattr(args, "dividends", None):
         return None
     if inputs.input_type != "prices":
         raise ReadError("--dividends needs prices (--input-type prices)")
-    table = read_table(args.dividends, ReadOptions(sep=args.sep, decimal=args.decimal))
+    table = read_table(args.dividends, ReadOptions(sep=args.sep, decimal=args.decimal,
+                                                   date_order=args.date_order))
     frame = table.frame
     missing = [c for c in inputs.assets.columns if c not in frame.columns]
     if missing:
@@ -330,11 +403,14 @@ def _portfolio(args: argparse.Namespace) -> None:
     inputs = Inputs(_read(args), args)
     target = _target(args, "portfolio")
     names = [str(c) for c in inputs.assets.columns]
-    weights = _weights(args, names)
+    weights = _weights(args, names, inputs)
     dates = inputs.returns().index if isinstance(inputs.raw.index, pd.DatetimeIndex) else None
-    path = portfolio_returns(inputs.returns(), weights.to_numpy(), rebalance=args.rebalance,
-                             dates=dates, holdings=args.holdings, prices=inputs.prices)
+    path = portfolio_returns(inputs.returns(), _core_weights(weights),
+                             rebalance=args.rebalance, dates=dates, holdings=args.holdings,
+                             prices=inputs.prices, cost_bps=args.cost_bps or 0.0)
     out = path.returns.to_frame("portfolio")
+    if args.cost_bps is not None:
+        out["turnover"], out["cost"] = path.turnover, path.cost
     if args.detail:
         out = pd.concat([out, path.weights_start.add_prefix("weight_"),
                          path.contributions.add_prefix("contribution_")], axis=1)
@@ -358,10 +434,10 @@ def _reconcile(args: argparse.Namespace) -> None:
     inputs = Inputs(_read(args), args, take=("market",), optional=("risk_free",))
     target = _target(args, "reconcile")
     names = [str(c) for c in inputs.assets.columns]
-    weights = _weights(args, names)
+    weights = _weights(args, names, inputs)
     returns = inputs.returns()
     dates = returns.index if isinstance(returns.index, pd.DatetimeIndex) else None
-    result = beta_reconcile(returns, inputs.column("market"), weights.to_numpy(),
+    result = beta_reconcile(returns, inputs.column("market"), _core_weights(weights),
                             rebalance=args.rebalance, dates=dates, holdings=args.holdings,
                             prices=inputs.prices, risk_free=inputs.column("risk_free"))
     assets = result.assets.copy()
@@ -379,6 +455,7 @@ def _risk(args: argparse.Namespace) -> None:
     if args.engine == "dask":
         from .distributed import run_risk
 
+        _dask_annual(args)
         run_risk(args)
         return
     inputs = Inputs(_read(args), args, take=("benchmark",), optional=("risk_free",))
@@ -397,6 +474,91 @@ def _risk(args: argparse.Namespace) -> None:
     _finish(args, inputs, target, {"risk": table},
             f"({table.shape[1]} columns against {args.benchmark}, "
             f"{kwargs.get('periods_per_year', 12):g} periods a year)")
+
+
+def _factor_list(args: argparse.Namespace) -> list[str]:
+    if bool(args.factors) == bool(args.factors_file):
+        raise ReadError("factors: give exactly one of --factors COL,COL,... (columns of the "
+                        "file) or --factors-file FILE2 (matched by date)")
+    if not args.factors:
+        return []
+    names = [n.strip() for n in args.factors.split(",") if n.strip()]
+    if not names or len(set(names)) < len(names):
+        raise ReadError(f"--factors: {args.factors!r} must name distinct columns, "
+                        "separated by commas")
+    return names
+
+
+def _factors(args: argparse.Namespace) -> None:
+    names = _factor_list(args)
+    table = _read(args)
+    missing = [n for n in names if n not in table.frame.columns]
+    if missing:
+        raise ReadError(f"{table.source}: no column named {missing[0]!r} for --factors "
+                        "(columns: " + ", ".join(map(str, table.frame.columns[:8]))
+                        + (" ..." if table.frame.shape[1] > 8 else "") + ")")
+    given = table.frame[names]  # factor returns, never converted from prices
+    table.frame = table.frame.drop(columns=names)
+    other, rf_other = None, None
+    if args.factors_file:
+        other = read_table(args.factors_file, ReadOptions(sep=args.sep, decimal=args.decimal,
+                                                          date_order=args.date_order))
+        given = other.frame
+        if not (isinstance(given.index, pd.DatetimeIndex)
+                and isinstance(table.frame.index, pd.DatetimeIndex)):
+            raise ReadError(f"{other.source}: --factors-file is matched by date, and "
+                            f"{other.source} or {table.source} has no date column")
+        if args.risk_free in given.columns and args.risk_free not in table.frame.columns:
+            if args.risk_free_annual is not None:
+                raise ReadError("give --risk-free (a rate per period) or "
+                                "--risk-free-annual, not both")
+            rf_other = given[args.risk_free]  # e.g. French's RF beside the factors
+            given = given.drop(columns=[args.risk_free])
+    inputs = Inputs(table, args, optional=() if rf_other is not None else ("risk_free",))
+    if other is not None:
+        inputs.notes.extend(f"{other.source}: {note}" for note in other.notes)
+    target = _target(args, "factors")
+    returns = inputs.returns()
+    rf = inputs.column("risk_free")
+    if rf_other is not None:
+        absent = returns.index.difference(rf_other.index)
+        if len(absent):
+            raise ReadError(f"--risk-free: {args.risk_free!r} has no value for "
+                            f"{absent[0]:%Y-%m-%d} ({len(absent)} dates of {inputs.name})")
+        rf = rf_other.loc[returns.index]
+    fit = factor_betas(returns, given if other is not None else given.loc[returns.index],
+                       risk_free=rf)
+    out = fit.to_frame()
+    out.index.name = "asset"
+    _finish(args, inputs, target, {"factors": out},
+            f"({out.shape[0]} assets on {len(fit.coef.columns) - 1} factors: "
+            + ", ".join(map(str, fit.coef.columns[1:])) + ")")
+
+
+def _estimators(args: argparse.Namespace) -> None:
+    inputs = Inputs(_read(args), args, take=("market",), optional=("risk_free",))
+    target = _target(args, "estimators")
+    returns, market = inputs.returns(), inputs.column("market")
+    # one call, never chunked: Vasicek shrinks towards the mean over all the assets
+    out = beta_estimates(returns, market, lags=args.lags, halflife=args.halflife,
+                         risk_free=inputs.column("risk_free")).to_frame()
+    out.index.name = "asset"
+    _finish(args, inputs, target, {"estimators": out},
+            f"({out.shape[0]} assets against {args.market}, {out.shape[1]} estimators)")
+
+
+def _resample(args: argparse.Namespace) -> None:
+    inputs = Inputs(_read(args), args)
+    if not isinstance(inputs.raw.index, pd.DatetimeIndex):
+        raise ReadError(f"{inputs.name}: no date column was found, and resampling cuts rows "
+                        "into calendar periods; name it with --date-column")
+    target = _target(args, f"{args.to}ly")  # r_monthly.csv, r_weekly.csv, ...
+    result = resample_returns(inputs.returns(), to=args.to)
+    out = result.to_frame()
+    out.index.name = "date"
+    partial = int(result.partial.sum())
+    _finish(args, inputs, target, {args.to: out},
+            f"({len(out)} {args.to}s, {partial} partial, {result.returns.shape[1]} columns)")
 
 
 def _periods_per_year(index: pd.DatetimeIndex, name: str) -> float:
@@ -435,6 +597,9 @@ def _common(parser: argparse.ArgumentParser, *, input_type: bool = True,
     read.add_argument("--sheet", help="workbook sheet (default: the first)")
     read.add_argument("--range", help="workbook range (B2:F100) or defined name")
     read.add_argument("--date-column", help="the date column (default: found by name/type)")
+    read.add_argument("--date-order", choices=("dmy", "mdy"),
+                      help="numeric dates that read both ways (01/02/2020): day first (dmy) "
+                      "or month first (mdy); without it they are refused")
     read.add_argument("--layout", choices=("auto", "wide", "long"), default="auto",
                       help="wide: a column per asset; long: date, id, value rows "
                       "(default: %(default)s, long when one text id and one number column)")
@@ -466,6 +631,40 @@ def _common(parser: argparse.ArgumentParser, *, input_type: bool = True,
                           help="give up after this many seconds (default: %(default)s)")
 
 
+def _risk_free(parser: argparse.ArgumentParser, *,
+               periods: str = "for --risk-free-annual: 12 monthly, 252 daily... (default: "
+               "from the dates)",
+               column: str = "a risk-free column's name, or a per-period number") -> None:
+    """``--risk-free``, or ``--risk-free-annual`` made per period by per_period_rate."""
+    rf = parser.add_argument_group("risk-free rate")
+    rf.add_argument("--risk-free", help=column)
+    rf.add_argument("--risk-free-annual", metavar="RATE",
+                    help="or an annual rate (0.05 for 5%%), a number or a column, turned into "
+                    "a rate per period")
+    rf.add_argument("--rate-method", choices=("compound", "simple"), default="compound",
+                    help="compound: (1 + RATE)^(1/periods) - 1 (default); simple: RATE / "
+                    "periods (T-bill and money-market quotes)")
+    rf.add_argument("--periods-per-year", type=float, help=periods)
+
+
+def _dask_annual(args: argparse.Namespace) -> None:
+    """``--engine dask`` reads no dates up front: an annual number needs
+    --periods-per-year, and is made per period here."""
+    if getattr(args, "risk_free_annual", None) is None:
+        return
+    if args.risk_free is not None:
+        raise ReadError("give --risk-free (a rate per period) or --risk-free-annual, not both")
+    try:
+        annual = float(args.risk_free_annual)
+    except ValueError:
+        raise ReadError("--engine dask: --risk-free-annual must be a number (a column of "
+                        "annual rates needs --engine memory)") from None
+    if args.periods_per_year is None:
+        raise ReadError("--engine dask: --risk-free-annual needs --periods-per-year")
+    rate = per_period_rate(annual, args.periods_per_year, method=args.rate_method)
+    args.risk_free, args.risk_free_annual = repr(float(rate)), None
+
+
 def add_batch_commands(sub: Any) -> None:
     """Add the batch subcommands to the ``betaxl`` parser's subparsers."""
     p = sub.add_parser("returns", help="returns from prices (RETURNS)",
@@ -483,7 +682,7 @@ def add_batch_commands(sub: Any) -> None:
                        "the rolling betas.")
     _common(p, engine=True)
     p.add_argument("--market", required=True, help="the market column's name (or id)")
-    p.add_argument("--risk-free", help="a risk-free column's name, or a per-period number")
+    _risk_free(p)
     p.add_argument("--window", type=int, help="also write rolling betas over this many rows")
     p.set_defaults(run=_betas)
 
@@ -497,10 +696,12 @@ def add_batch_commands(sub: Any) -> None:
 
     holdings = {"choices": ("weights", "units"), "default": "weights",
                 "help": "weights (default) or units held (needs prices)"}
-    rebalance = {"choices": ("none", "period", "month", "quarter", "year"), "default": "none",
-                 "help": "none (buy and hold, default), period, month, quarter or year"}
-    weights = {"required": True, "help": "NAME=W,NAME=W,... or a CSV of name,weight; "
-               "matched to the columns by name"}
+    rebalance = {"choices": ("none", "period", "week", "month", "quarter", "year"),
+                 "default": "none",
+                 "help": "none (buy and hold, default), period, week, month, quarter or year"}
+    weights = {"required": True, "help": "NAME=W,NAME=W,..., a CSV of name,weight, or a "
+               "schedule: a file whose first column holds dates, one row per rebalancing "
+               "date and a column per asset; matched to the columns by name"}
     p = sub.add_parser("portfolio", help="portfolio returns (PORT_RETURNS)",
                        description="Portfolio return per period from asset returns and "
                        "weights (buy and hold by default).")
@@ -510,6 +711,8 @@ def add_batch_commands(sub: Any) -> None:
     p.add_argument("--holdings", **holdings)
     p.add_argument("--detail", action="store_true",
                    help="add each asset's start-of-period weight and contribution")
+    p.add_argument("--cost-bps", type=float, help="trading cost in basis points of the value "
+                   "traded, taken from the return; adds turnover and cost columns")
     p.set_defaults(run=_portfolio)
 
     p = sub.add_parser("equal-weight", help="equal-weighted returns (EQUAL_WEIGHT_RETURN)",
@@ -528,7 +731,7 @@ def add_batch_commands(sub: Any) -> None:
     p.add_argument("--weights", **weights)
     p.add_argument("--rebalance", **rebalance)
     p.add_argument("--holdings", **holdings)
-    p.add_argument("--risk-free", help="a risk-free column's name, or a per-period number")
+    _risk_free(p)
     p.set_defaults(run=_reconcile)
 
     p = sub.add_parser("risk", help="risk and risk-adjusted measures (RISK_TABLE)",
@@ -536,10 +739,45 @@ def add_batch_commands(sub: Any) -> None:
                        "benchmark column.")
     _common(p, engine=True)
     p.add_argument("--benchmark", required=True, help="the benchmark column's name (or id)")
-    p.add_argument("--risk-free", help="a risk-free column's name, or a per-period number")
-    p.add_argument("--periods-per-year", type=float,
-                   help="12 monthly, 252 daily... (default: from the dates, else 12)")
+    _risk_free(p, periods="12 monthly, 252 daily...: for annualising and "
+               "--risk-free-annual (default: from the dates, else 12)")
     p.set_defaults(run=_risk)
+
+
+def add_analytics_commands(sub: Any) -> None:
+    """Add ``factors``, ``estimators`` and ``resample`` (issue 12's analytics)."""
+    p = sub.add_parser("factors", help="multi-factor regressions (FACTOR_BETAS)",
+                       description="Regress every asset column on several factors at once "
+                       "(OLS with an intercept): one row per asset with alpha, a coefficient "
+                       "per factor, se:, t:, R², adjusted R², residual s.d. and n_obs.")
+    _common(p)
+    p.add_argument("--factors", help="the factor columns of FILE: COL,COL,...")
+    p.add_argument("--factors-file", help="or a file of factor returns (every column a "
+                   "factor), matched to FILE by date")
+    _risk_free(p, column="a risk-free column's name (of FILE, or of the factors file), or "
+               "a per-period number")
+    p.set_defaults(run=_factors)
+
+    p = sub.add_parser("estimators", help="beta by several estimators (BETA_ESTIMATES)",
+                       description="One row per asset: OLS, Blume, Vasicek, Dimson, "
+                       "Scholes-Williams, bull and bear market and EWMA betas.")
+    _common(p)
+    p.add_argument("--market", required=True, help="the market column's name (or id)")
+    p.add_argument("--lags", type=int, default=1,
+                   help="market lags and leads for Dimson (default: %(default)s)")
+    p.add_argument("--halflife", type=float,
+                   help="EWMA half-life in rows (default: none, the EWMA column is blank)")
+    _risk_free(p)
+    p.set_defaults(run=_estimators)
+
+    p = sub.add_parser("resample", help="compound returns to weeks, months... (RESAMPLE)",
+                       description="Compound returns within calendar periods: one row per "
+                       "period (its last date in the data), with its label, the rows it "
+                       "holds and whether the data cover it only in part.")
+    _common(p)
+    p.add_argument("--to", required=True, choices=("week", "month", "quarter", "year"),
+                   help="the calendar period")
+    p.set_defaults(run=_resample)
 
 
 def run_batch(argv: list[str]) -> int:  # pragma: no cover - convenience

@@ -16,6 +16,7 @@ import io
 import lzma
 import re
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,6 +53,7 @@ class ReadOptions:
     sheet: str | None = None
     cells: str | None = None  # an A1 range ("B2:F100") or a defined name
     date_column: str | None = None
+    date_order: str | None = None  # "dmy" or "mdy" for numeric dates that read both ways
     layout: str = "auto"  # "auto", "wide" or "long"
     id_column: str | None = None
     value_column: str | None = None
@@ -84,7 +86,12 @@ class _Capped(io.RawIOBase):
 
     def readinto(self, buffer: Any) -> int:
         view = memoryview(buffer).cast("B")
-        data = self._raw.read(min(len(view), self._left + 1))
+        try:
+            data = self._raw.read(min(len(view), self._left + 1))
+        except (OSError, EOFError, zlib.error, lzma.LZMAError, zipfile.BadZipFile) as exc:
+            # whatever a decompressor raises, wherever it is read (sniffing or parsing)
+            first = (str(exc).splitlines() or [type(exc).__name__])[0][:120]
+            raise _fail(self._name, f"is damaged or truncated ({first})") from None
         if len(data) > self._left:
             raise _fail(self._name, f"holds more than {self._limit:,} bytes once "
                         "decompressed; refusing it (a likely decompression bomb, or split "
@@ -185,7 +192,8 @@ def _read_csv(path: Path, opts: ReadOptions) -> pd.DataFrame:
         except UnicodeDecodeError:
             raise _fail(path, f"{inner} is not UTF-8 text (for a workbook use its .xlsx "
                         "or .xlsm name)") from None
-        except (ValueError, OSError, EOFError, zipfile.BadZipFile, lzma.LZMAError) as exc:
+        except (ValueError, OSError, EOFError, zipfile.BadZipFile, lzma.LZMAError,
+                zlib.error) as exc:
             first = (str(exc).splitlines() or [type(exc).__name__])[0][:120]
             raise _fail(path, f"cannot be read as a table ({first})") from None
 
@@ -297,8 +305,36 @@ _DATE_NAME = re.compile(r"^(date|dates|datetime|time|timestamp|period|month|day|
                         r"trade_?date|yyyymmdd)$", re.IGNORECASE)
 
 
-def _as_dates(col: pd.Series, named: bool) -> pd.DatetimeIndex | None:
-    """The column as dates if it is unmistakably dates, else None."""
+_NUMERIC_DATE = re.compile(r"^\s*(\d{1,2})([/.-])(\d{1,2})\2(\d{2}|\d{4})\s*$")
+
+
+def _day_month(col: pd.Series, text: pd.Series,
+               order: str | None) -> pd.DatetimeIndex | None:
+    """Numeric dates such as ``01/02/2020``: day first or month first, whichever reads
+    every value; refused when both do (and no ``order``), never guessed per value."""
+    parts = text.str.extract(_NUMERIC_DATE)
+    if parts.isna().any().any() or parts[1].nunique() != 1 or parts[3].str.len().nunique() != 1:
+        return None
+    sep, year = parts[1].iloc[0], "%Y" if len(parts[3].iloc[0]) == 4 else "%y"
+    formats = {"dmy": f"%d{sep}%m{sep}{year}", "mdy": f"%m{sep}%d{sep}{year}"}
+    stripped = col.astype("string").str.strip()
+    parsed = {k: pd.to_datetime(stripped, format=f, errors="coerce") for k, f in formats.items()}
+    fits = [k for k, v in parsed.items() if v.notna().sum() == len(text)]
+    if order is not None:
+        if order not in fits:
+            raise ReadError(f"column {col.name!r} does not read as {order} dates "
+                            f"(such as {text.iloc[0]!r})")
+        return pd.DatetimeIndex(parsed[order])
+    if len(fits) == 2:
+        raise ReadError(f"column {col.name!r} holds dates such as {text.iloc[0]!r} that read "
+                        "day first and month first; pass --date-order dmy or mdy")
+    return pd.DatetimeIndex(parsed[fits[0]]) if fits else None
+
+
+def _as_dates(col: pd.Series, named: bool,
+              order: str | None = None) -> pd.DatetimeIndex | None:
+    """The column as dates if it is unmistakably dates, else None; ``order`` ("dmy" or
+    "mdy") settles numeric dates that read both ways (else they are refused)."""
     values = col.dropna()
     if values.empty:
         return None
@@ -321,6 +357,8 @@ def _as_dates(col: pd.Series, named: bool) -> pd.DatetimeIndex | None:
     text = values.astype(str)
     if not text.str.contains(r"\d").all():
         return None
+    if text.str.match(_NUMERIC_DATE).all():
+        return _day_month(col, text, order)
     try:
         parsed = pd.to_datetime(col, errors="coerce", format="mixed")
     except (ValueError, TypeError):
@@ -339,7 +377,10 @@ def _find_dates(frame: pd.DataFrame, opts: ReadOptions, notes: list[str],
     if opts.date_column is not None:
         if opts.date_column not in frame.columns:
             raise _fail(name, f"has no column {opts.date_column!r} for --date-column")
-        dates = _as_dates(frame[opts.date_column], named=True)
+        try:
+            dates = _as_dates(frame[opts.date_column], named=True, order=opts.date_order)
+        except ReadError as exc:
+            raise _fail(name, str(exc)) from None
         if dates is None:
             raise _fail(name, f"column {opts.date_column!r} does not hold dates")
         return _set_dates(frame, str(opts.date_column), dates, name)
@@ -348,7 +389,10 @@ def _find_dates(frame: pd.DataFrame, opts: ReadOptions, notes: list[str],
         named = bool(_DATE_NAME.match(str(col).strip())) or str(col).lower().endswith("date")
         if not named and pd.api.types.is_numeric_dtype(frame[col]):
             continue
-        dates = _as_dates(frame[col], named)
+        try:
+            dates = _as_dates(frame[col], named, order=opts.date_order)
+        except ReadError as exc:
+            raise _fail(name, str(exc)) from None
         if dates is not None:
             found.append((col, dates))
     if len(found) > 1:
