@@ -156,8 +156,6 @@ def bench_recalc() -> None:
     """betaxl recalc, as a command, against starting Python and importing betaxl."""
     import tempfile
 
-    from betaxl.workbook.template import build_template
-
     print("== betaxl recalc (wall time of the whole command) ==")
     root = Path(__file__).resolve().parents[1]
     with tempfile.TemporaryDirectory() as folder:

@@ -183,7 +183,8 @@ def test_too_few_rows_and_bad_shapes() -> None:
     with pytest.raises(InputError, match="^factor_betas: factors has 9 rows but returns "
                                          "has 10"):
         bx.factor_betas(np.zeros(10), f[:9])
-    with pytest.raises(InputError, match="^factor_betas: factors has 10 rows labelled 1 to 10 but returns has 10 rows labelled 0 to 9"):
+    with pytest.raises(InputError, match="^factor_betas: factors has 10 rows labelled 1 to "
+                                         "10 but returns has 10 rows labelled 0 to 9"):
         bx.factor_betas(pd.Series(np.arange(10.0)), pd.DataFrame(f, index=range(1, 11)))
     with pytest.raises(InputError, match="^factor_betas: risk_free has 10 rows labelled 1 to 10"):
         bx.factor_betas(pd.Series(np.arange(10.0)), pd.DataFrame(f),
