@@ -385,12 +385,14 @@ def _find_dates(frame: pd.DataFrame, opts: ReadOptions, notes: list[str],
             raise _fail(name, f"column {opts.date_column!r} does not hold dates")
         return _set_dates(frame, str(opts.date_column), dates, name)
     found = []
-    for col in frame.columns:
+    # dtypes in one pass: looking a column up by name in a wide frame costs more per
+    # column the wider it is, so a loop of frame[col] grows faster than linearly
+    for j, (col, kind) in enumerate(zip(frame.columns, frame.dtypes)):
         named = bool(_DATE_NAME.match(str(col).strip())) or str(col).lower().endswith("date")
-        if not named and pd.api.types.is_numeric_dtype(frame[col]):
+        if not named and pd.api.types.is_numeric_dtype(kind):
             continue
         try:
-            dates = _as_dates(frame[col], named, order=opts.date_order)
+            dates = _as_dates(frame.iloc[:, j], named, order=opts.date_order)
         except ReadError as exc:
             raise _fail(name, str(exc)) from None
         if dates is not None:
@@ -454,9 +456,9 @@ def _clean_columns(frame: pd.DataFrame, opts: ReadOptions, notes: list[str],
     converted: dict[str, pd.Series] = {}
     # numbers are converted in one step; only the other columns are looked at one by one
     # (assigning columns one at a time to a wide frame costs time quadratic in its width)
-    kinds = frame.dtypes
-    for col in [c for c in frame.columns if not (pd.api.types.is_numeric_dtype(kinds[c])
-                                                 and not pd.api.types.is_bool_dtype(kinds[c]))]:
+    for col in [c for c, kind in zip(frame.columns, frame.dtypes)
+                if not (pd.api.types.is_numeric_dtype(kind)
+                        and not pd.api.types.is_bool_dtype(kind))]:
         s = frame[col]
         if pd.api.types.is_bool_dtype(s):
             refused.append(col)
@@ -502,7 +504,8 @@ def _layout(frame: pd.DataFrame, opts: ReadOptions, notes: list[str],
     id_col, value_col = opts.id_column, opts.value_column
     if id_col is None and isinstance(frame.index, pd.DatetimeIndex):
         cols = [str(c) for c in frame.columns]
-        texty = [c for c in cols if not pd.api.types.is_numeric_dtype(frame[c])
+        texty = [c for c, kind in zip(cols, frame.dtypes)
+                 if not pd.api.types.is_numeric_dtype(kind)
                  or c.lower() in ("id", "ticker", "permno", "asset", "symbol", "isin")]
         nums = [c for c in cols if c not in texty]
         if len(texty) == 1 and len(nums) == 1 and frame.index.has_duplicates:
