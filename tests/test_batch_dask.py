@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 import betaxl as bx
+from betaxl.batch.distributed import peak_rss
 from betaxl.cli import main as cli
 
 distributed = pytest.importorskip("distributed")
@@ -67,7 +68,7 @@ def test_betas_of_a_dataset_larger_than_a_worker(tmp_path: Path, cluster, capsys
     assert (np.abs(got.to_numpy() - want.to_numpy()) <= 1e-12 * scale).all()
     np.testing.assert_allclose(got["beta"], want["beta"], rtol=1e-12)
     with distributed.Client(cluster) as client:
-        peaks = client.run(lambda: __import__("resource").getrusage(0).ru_maxrss * 1024)
+        peaks = client.run(peak_rss)  # VmHWM: not the parent's peak
     assert max(peaks.values()) < data_bytes
     capsys.readouterr()
 

@@ -248,15 +248,25 @@ def _map(args: argparse.Namespace, key: str, work: Callable[..., Any]) -> tuple[
                                 "(workers out of memory? try a smaller --chunk or a larger "
                                 "--memory-limit, or a larger --timeout)") from None
         if getattr(args, "peak_memory", None) is not None:
-            args.peak_memory.update(client.run(_peak_rss))
+            args.peak_memory.update(client.run(peak_rss))
     return results, str(special["market"])
 
 
-def _peak_rss() -> int:
-    """This process's peak resident memory in bytes (Linux ru_maxrss is in KiB)."""
-    import resource
+def peak_rss() -> int:
+    """This process's peak resident memory in bytes.
 
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    Linux's VmHWM, which starts afresh at exec; not getrusage's ru_maxrss, which Linux
+    carries across fork and exec, so a worker spawned by a large process would report its
+    parent's peak.  Elsewhere ru_maxrss (KiB on Linux and BSD) is the best there is.
+    """
+    try:
+        with open("/proc/self/status") as status:
+            line = next(line for line in status if line.startswith("VmHWM:"))
+        return int(line.split()[1]) * 1024
+    except (OSError, StopIteration):
+        import resource
+
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
 def _small_output(args: argparse.Namespace, suffix: str, table: pd.DataFrame,
