@@ -11,23 +11,12 @@ import pandas as pd
 import pytest
 
 import betaxl as bx
-from betaxl.cli import main as cli
+from .test_cli_batch import fail, run
 
 FACTORS = ["MktRF", "SMB", "HML", "Mom"]
 ASSETS = ["NoDur", "Durbl", "Manuf", "Enrgy", "Chems"]
 
 
-def run(capsys, *argv: object) -> tuple[int, str, str]:
-    code = cli([str(a) for a in argv])
-    out = capsys.readouterr()
-    return code, out.out, out.err
-
-
-def fail(capsys, *argv: object) -> str:
-    code, out, err = run(capsys, *argv)
-    assert code == 2, (out, err)
-    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err, err
-    return err
 
 
 @pytest.fixture()
