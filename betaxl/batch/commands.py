@@ -260,11 +260,7 @@ def _returns(args: argparse.Namespace) -> None:
 
 
 def _betas(args: argparse.Namespace) -> None:
-    if args.engine == "dask":
-        from .distributed import run_betas
-
-        _dask_annual(args)
-        run_betas(args)
+    if _ran_on_dask(args, "run_betas"):
         return
     inputs = Inputs(_read(args), args, take=("market",), optional=("risk_free",))
     _window_ok(args, required=False)
@@ -281,10 +277,7 @@ def _betas(args: argparse.Namespace) -> None:
 
 
 def _rolling(args: argparse.Namespace) -> None:
-    if args.engine == "dask":
-        from .distributed import run_rolling
-
-        run_rolling(args)
+    if _ran_on_dask(args, "run_rolling"):
         return
     inputs = Inputs(_read(args), args, take=("market",))
     _window_ok(args, required=True)
@@ -452,11 +445,7 @@ def _reconcile(args: argparse.Namespace) -> None:
 
 
 def _risk(args: argparse.Namespace) -> None:
-    if args.engine == "dask":
-        from .distributed import run_risk
-
-        _dask_annual(args)
-        run_risk(args)
+    if _ran_on_dask(args, "run_risk"):
         return
     inputs = Inputs(_read(args), args, take=("benchmark",), optional=("risk_free",))
     target = _target(args, "risk")
@@ -645,6 +634,17 @@ def _risk_free(parser: argparse.ArgumentParser, *,
                     help="compound: (1 + RATE)^(1/periods) - 1 (default); simple: RATE / "
                     "periods (T-bill and money-market quotes)")
     rf.add_argument("--periods-per-year", type=float, help=periods)
+
+
+def _ran_on_dask(args: argparse.Namespace, runner: str) -> bool:
+    """With ``--engine dask``, run the command on the cluster (``distributed.<runner>``)."""
+    if args.engine != "dask":
+        return False
+    from . import distributed
+
+    _dask_annual(args)  # a no-op for commands without --risk-free-annual
+    getattr(distributed, runner)(args)
+    return True
 
 
 def _dask_annual(args: argparse.Namespace) -> None:
