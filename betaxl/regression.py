@@ -19,7 +19,7 @@ import pandas as pd
 
 from ._data import (ArrayLike, FieldTable, Panel, as_column, as_returns, no_total_loss,
                     whole)
-from .errors import Arg, DataError, problem, public
+from .errors import Arg, DataError, count, problem, public
 
 __all__ = ["OLS_FIELDS", "OLSFit", "ols_beta", "rolling_beta"]
 
@@ -205,11 +205,10 @@ def check_fit(stats: dict[str, np.ndarray], names: tuple[str, ...], *, arg: str 
     short = np.flatnonzero(n < MIN_OBS)
     if short.size:
         j = int(short[0])
-        what = ("has no values" if n[j] == 0 else "has 1 usable row" if n[j] == 1
-                else "has {m} usable rows")
+        what = "has no values" if n[j] == 0 else "has {m}"
         raise problem("", arg, "column {name!r} " + what + " paired with {market}; at "
                       "least {need} are needed", kind=DataError, name=names[j],
-                      m=int(n[j]), need=MIN_OBS, market=Arg(market))
+                      m=count(int(n[j]), "usable row"), need=MIN_OBS, market=Arg(market))
     flat = np.flatnonzero(stats["flat_market"])
     if flat.size:
         raise problem("", market, "is constant over the rows where {data} column {name!r} "

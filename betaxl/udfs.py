@@ -44,7 +44,7 @@ import pandas as pd
 from xlwings import arg, func
 
 from ._data import infer_periods_per_year
-from .errors import BetaxlError
+from .errors import BetaxlError, count
 from .excel import (
     Table,
     cell_errors,
@@ -206,7 +206,7 @@ def _line_up(first: Table, second: Table, first_arg: str, second_arg: str
         return first, second
     if first.rows != second.rows or first.rows == 0:
         if n1 != n2:
-            raise fail(second_arg, f"has {_rows(n2)} of data but {first_arg} has {n1}")
+            raise fail(second_arg, f"has {count(n2, 'row')} of data but {first_arg} has {n1}")
         return first, second
     start = max(int(first.has_header), int(second.has_header))
     end = max(int(first.has_header) + n1, int(second.has_header) + n2)
@@ -224,10 +224,6 @@ def _line_up(first: Table, second: Table, first_arg: str, second_arg: str
         return Table(values, t.names, t.has_header, dates, t.rows)
 
     return window(first, first_arg, second_arg), window(second, second_arg, first_arg)
-
-
-def _rows(n: int) -> str:
-    return f"{n} row" if n == 1 else f"{n} rows"
 
 
 def _check_rate(values: np.ndarray, arg_name: str) -> None:
@@ -341,7 +337,7 @@ class _Inputs:
         if flat.size == n + 1 and self.kind == "prices":
             flat = flat[1:]
         if flat.size != n:
-            raise fail(arg_name, f"has {_rows(flat.size)} but the data have {n} periods")
+            raise fail(arg_name, f"has {count(flat.size, 'row')} but the data have {n} periods")
         return flat
 
     def dates(self, value: Any) -> list[pd.Timestamp] | None:
