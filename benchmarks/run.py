@@ -343,7 +343,7 @@ def bench_dask() -> None:
     import subprocess
     import tempfile
 
-    from betaxl.cli import _parser
+    from betaxl.cli.program import _parser
 
     n, k = 2520, 8000
     print(f"== betaxl betas --engine dask: {n} days x {k:,} assets of Parquet "

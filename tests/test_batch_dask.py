@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 import betaxl as bx
-from betaxl.batch.distributed import peak_rss
+from betaxl.cli.cluster import peak_rss
 from betaxl.cli import main as cli
 
 distributed = pytest.importorskip("distributed")

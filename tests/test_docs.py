@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from betaxl.reference import END, START, reference_markdown
+from betaxl.cli.reference import END, START, reference_markdown
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 
@@ -25,7 +25,7 @@ def test_function_reference_is_generated_from_the_code() -> None:
     text = README.read_text(encoding="utf-8")
     block = text.split(START, 1)[1].split(END, 1)[0]
     assert block.strip() == reference_markdown().strip(), \
-        "run: python -m betaxl.reference README.md"
+        "run: python -m betaxl.cli.reference README.md"
 
 
 def test_no_machine_paths_in_the_project() -> None:

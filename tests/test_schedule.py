@@ -197,7 +197,7 @@ def test_port_returns_cell_takes_a_dated_weights_table(
 
 
 def test_weights_row_with_header_is_not_a_schedule() -> None:
-    from betaxl.schedule_cells import read_weights
+    from betaxl.excel.weights import read_weights
     assert read_weights([["a", "b"], [0.6, 0.4]]).tolist() == [0.6, 0.4]
     assert read_weights([[45000.0], [45001.0]]).tolist() == [45000.0, 45001.0]
 

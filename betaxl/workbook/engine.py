@@ -41,7 +41,7 @@ from xml.sax.saxutils import escape
 
 import defusedxml.ElementTree as SafeET
 
-from .. import udfs
+from ..excel import functions as udfs
 from ..errors import BetaxlError
 from .formula import (
     MAX_COLS,

@@ -44,7 +44,7 @@ from ..examples import (
     multi_factors,
     multi_schedule,
 )
-from .. import udfs
+from ..excel import functions as udfs
 from . import exact
 from .recalc import BUTTON_COMMAND, OUTPUT_SHEET, XLWINGS_VERSION
 

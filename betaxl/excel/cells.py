@@ -42,7 +42,7 @@ from typing import Any, TypeVar, overload
 import numpy as np
 import pandas as pd
 
-from .errors import BetaxlError, InputError, labels, problem
+from ..errors import BetaxlError, InputError, labels, problem
 
 __all__ = [
     "ERROR_CODES",

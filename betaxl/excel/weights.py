@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .excel import (
+from .cells import (
     _date_header,
     _is_header,
     _is_text,

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import beta_reconcile, equal_weight_returns, ols_beta, risk_table, to_returns
-from .batch.commands import add_analytics_commands, add_batch_commands
-from .errors import BetaxlError
-from .examples import BOND_MARKET, BOND_PRICES, EW_DIVIDENDS, EW_PRICES, bond_units
+from .. import beta_reconcile, equal_weight_returns, ols_beta, risk_table, to_returns
+from .commands import add_analytics_commands, add_batch_commands
+from ..errors import BetaxlError
+from ..examples import BOND_MARKET, BOND_PRICES, EW_DIVIDENDS, EW_PRICES, bond_units
 
 __all__ = ["demo_text", "main"]
 
@@ -78,8 +78,8 @@ def demo_text() -> str:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from .workbook.recalc import find_value, recalculate_file
-    from .workbook.template import build_template
+    from ..workbook.recalc import find_value, recalculate_file
+    from ..workbook.template import build_template
 
     print(demo_text())
     target = Path(args.output)
@@ -99,7 +99,7 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _recalc(args: argparse.Namespace) -> int:
-    from .workbook.recalc import PARTIAL_EXIT, recalculate_file
+    from ..workbook.recalc import PARTIAL_EXIT, recalculate_file
 
     result = recalculate_file(args.input, args.output, in_place=args.in_place,
                               progress=True)
@@ -118,8 +118,8 @@ def _recalc(args: argparse.Namespace) -> int:
 
 
 def _template(args: argparse.Namespace) -> None:
-    from .safeio import check_output
-    from .workbook.template import build_template
+    from ..safeio import check_output
+    from ..workbook.template import build_template
 
     target = Path(args.output)
     check_output(target)  # a missing folder or a refused target: before building

@@ -2,8 +2,8 @@
 
 ``returns``, ``betas``, ``rolling``, ``portfolio``, ``equal-weight``, ``reconcile`` and
 ``risk`` take the same arguments, with the same defaults, as the Excel functions and
-the Python API.  Input goes through :func:`betaxl.batch.read.read_table`, output through
-:func:`betaxl.batch.write.write_outputs` (all files or none, never over an input).
+the Python API.  Input goes through :func:`betaxl.cli.read.read_table`, output through
+:func:`betaxl.cli.write.write_outputs` (all files or none, never over an input).
 """
 
 from __future__ import annotations
@@ -640,7 +640,7 @@ def _ran_on_dask(args: argparse.Namespace, runner: str) -> bool:
     """With ``--engine dask``, run the command on the cluster (``distributed.<runner>``)."""
     if args.engine != "dask":
         return False
-    from . import distributed
+    from . import cluster as distributed
 
     _dask_annual(args)  # a no-op for commands without --risk-free-annual
     getattr(distributed, runner)(args)
@@ -781,6 +781,6 @@ def add_analytics_commands(sub: Any) -> None:
 
 
 def run_batch(argv: list[str]) -> int:  # pragma: no cover - convenience
-    from ..cli import main
+    from .program import main
 
     return main(argv)

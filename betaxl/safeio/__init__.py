@@ -49,7 +49,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
-from .errors import BetaxlError
+from ..errors import BetaxlError
 
 __all__ = ["FileError", "atomic_file", "atomic_files", "check_input", "check_output",
            "new_file_mode", "read_input", "remove_stale", "same_file"]
