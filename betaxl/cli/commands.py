@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,7 @@ from .. import (beta_estimates, beta_reconcile, equal_weight_returns, factor_bet
                 risk_table, rolling_beta, to_returns)
 from ..returns import INPUT_TYPES
 from .read import Limits, ReadError, ReadOptions, Table, read_table
-from .write import output_format, write_outputs
+from .write import output_paths, write_outputs
 
 __all__ = ["add_batch_commands", "check_input_type", "run_batch"]
 
@@ -165,7 +165,9 @@ def _read(args: argparse.Namespace) -> Table:
     return read_table(args.file, opts)
 
 
-def _target(args: argparse.Namespace, suffix: str) -> Path:
+def _target(args: argparse.Namespace, suffix: str, more: Sequence[str] = ()) -> Path:
+    """The output path, with it and the files of the ``more`` tables written beside it
+    (``betas --window``'s rolling table) checked before any work."""
     if args.output:
         target = Path(args.output)
     else:
@@ -178,8 +180,10 @@ def _target(args: argparse.Namespace, suffix: str) -> Path:
     from .read import _expand
 
     # before any work: an output that is an input, or not a file, then the extension
-    check_output(target, inputs=[*_expand(args.file), *_extra_inputs(args)])
-    output_format(target)
+    inputs = [*_expand(args.file), *_extra_inputs(args)]
+    check_output(target, inputs=inputs)  # what it is first, then its extension
+    for path in output_paths(target, [suffix, *more])[1:]:
+        check_output(path, inputs=inputs)
     return target
 
 
@@ -264,7 +268,7 @@ def _betas(args: argparse.Namespace) -> None:
         return
     inputs = Inputs(_read(args), args, take=("market",), optional=("risk_free",))
     _window_ok(args, required=False)
-    target = _target(args, "betas")
+    target = _target(args, "betas", [f"rolling_{args.window}"] if args.window else [])
     returns, market, rf = inputs.returns(), inputs.column("market"), inputs.column("risk_free")
     betas = _chunked(returns, args, 2 if args.window else 1,
                      lambda part: ols_beta(part, market, risk_free=rf).to_frame().T, axis=0)

@@ -18,7 +18,8 @@ import pandas as pd
 from ..safeio import atomic_files, check_output
 from .read import ReadError
 
-__all__ = ["FORMATS", "XLSX_COLUMNS", "XLSX_ROWS", "output_format", "write_outputs"]
+__all__ = ["FORMATS", "XLSX_COLUMNS", "XLSX_ROWS", "output_format", "output_paths",
+           "write_outputs"]
 
 XLSX_ROWS = 1_048_576
 XLSX_COLUMNS = 16_384
@@ -87,17 +88,25 @@ def _xlsx(sheets: Sheets, name: str) -> bytes:
     return buffer.getvalue()
 
 
+def output_paths(path: Path, sheets: Sequence[str]) -> list[Path]:
+    """The files a command writes for these tables: xlsx one file (a sheet per table),
+    CSV/Parquet one file per table (the first under ``path``, the others under ``path``'s
+    stem + ``_sheet``)."""
+    if output_format(path) == "xlsx":
+        return [path]
+    return [path if i == 0 else path.with_name(f"{path.stem}_{sheet}{path.suffix}")
+            for i, sheet in enumerate(sheets)]
+
+
 def render(path: Path, sheets: Sheets) -> dict[Path, bytes]:
-    """The bytes of each file to write: xlsx gets one sheet per table, CSV/Parquet one file
-    per table (the first under ``path``, the others under ``path``'s stem + ``_sheet``)."""
+    """The bytes of each file of :func:`output_paths`."""
     fmt = output_format(path)
     if fmt == "xlsx":
         return {path: _xlsx(sheets, path.name)}
-    out: dict[Path, bytes] = {}
-    for i, (sheet, frame) in enumerate(sheets.items()):
-        target = path if i == 0 else path.with_name(f"{path.stem}_{sheet}{path.suffix}")
-        out[target] = _csv(frame) if fmt == "csv" else _parquet(frame)
-    return out
+    writer = _csv if fmt == "csv" else _parquet
+    return {target: writer(frame)
+            for target, frame in zip(output_paths(path, list(sheets)), sheets.values(),
+                                     strict=True)}
 
 
 def write_outputs(path: Path, sheets: Sheets, *, inputs: Sequence[Path]) -> list[Path]:
