@@ -15,10 +15,11 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/betaxl demo
 
-# The three suites run one after another, each in its own process (an xlwings runtime is
-# chosen at import), every one of them even when an earlier one fails; then a summary,
-# and the exit status is non-zero if any failed.
+# The linter, then the three suites, one after another, each in its own process (an
+# xlwings runtime is chosen at import), every one of them even when an earlier one fails;
+# then a summary, and the exit status is non-zero if any failed.
 PYTEST      ?= $(BIN)/python -m pytest
+RUFF        ?= $(BIN)/ruff
 SYSTEM_DEPS ?= bash scripts/system-deps.sh
 
 test: $(STAMP)
@@ -27,6 +28,7 @@ test: $(STAMP)
 	run() { name=$$1; shift; echo "== $$name suite =="; \
 	        if "$$@"; then summary="$$summary$$name: passed\n"; \
 	        else code=$$?; failed=1; summary="$$summary$$name: FAILED (exit $$code)\n"; fi; }; \
+	run lint $(RUFF) check betaxl; \
 	run main env -u BETAXL_RUNTIME $(PYTEST) -q; \
 	run classic env BETAXL_RUNTIME=classic $(PYTEST) -q tests/runtimes/classic; \
 	run officejs env BETAXL_RUNTIME=officejs $(PYTEST) -q tests/runtimes/officejs; \
