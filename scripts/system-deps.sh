@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# Debian packages the tests need: LibreOffice recalculates the template's native formulas
-# headless (driven through soffice --convert-to).  Installed once, only when missing.
+# Debian packages the tests need, each installed once, only when missing:
+# - LibreOffice recalculates the template's native formulas headless (soffice);
+# - acl (setfacl) sets the ACLs that recalc --in-place must keep.
 set -euo pipefail
-if command -v soffice >/dev/null 2>&1; then
-    exit 0
-fi
+missing=()
+command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-calc-nogui)
+command -v setfacl >/dev/null 2>&1 || missing+=(acl)
+[ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" != 0 ]; then
-    echo "system-deps: LibreOffice is missing; run as root or install libreoffice-calc-nogui" >&2
+    echo "system-deps: missing ${missing[*]}; run as root or install them" >&2
     exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
-apt-get install -y -qq --no-install-recommends libreoffice-calc-nogui >/dev/null
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
