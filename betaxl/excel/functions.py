@@ -1,6 +1,6 @@
 """betaxl's Excel functions: the module a workbook's ``xlwings.conf`` names as "UDF Modules".
 
-Each function is an adapter: read the cells (:mod:`betaxl.excel.cells`), call one core
+Each function is an adapter: read the cells (:mod:`betaxl.excel.tables`), call one core
 function, shape the result.  They run unchanged in classic xlwings (Windows Excel,
 "Import Functions") and in xlwings Lite / Server (Office.js): every argument is declared
 ``"raw"`` so both runtimes hand over the cell values untouched, and nothing but a
@@ -45,23 +45,13 @@ from xlwings import arg, func
 
 from .._data import infer_periods_per_year
 from ..errors import BetaxlError, count
-from .cells import (
-    Table,
-    cell_errors,
-    cells,
-    column,
-    data_number,
-    fail,
-    is_blank,
-    read_choice,
-    read_dates,
-    read_flag,
-    read_number,
-    read_optional_table,
-    read_table,
-    rows_of,
-    shown,
-)
+from .arguments import read_choice, read_flag, read_number
+from .dates import read_dates
+from .failures import cell_errors, fail
+from .ranges import rows_of
+from .results import cells, column
+from .tables import Table, read_optional_table, read_table
+from .values import data_number, is_blank, shown
 from ..portfolio import (
     EQUAL_WEIGHT_METHODS,
     HOLDINGS,
