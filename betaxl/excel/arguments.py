@@ -17,6 +17,7 @@ from .values import cell_number, data_number, general_format, is_blank, shown
 
 __all__ = ["read_choice", "read_flag", "read_number"]
 
+
 def _scalar(value: Any, arg: str) -> Any:
     """A single-cell argument: unwrap 1 x 1 ranges; larger ranges are an error."""
     if isinstance(value, (list, tuple, np.ndarray)):

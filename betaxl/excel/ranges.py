@@ -107,4 +107,4 @@ def rows_of(value: Any, *, arg: str, trim: bool = True) -> list[list[Any]]:
 
 def transpose(rows: list[list[Any]]) -> list[list[Any]]:
     """A range read along its rows instead of its columns."""
-    return [list(col) for col in zip(*rows)]
+    return [list(col) for col in zip(*rows, strict=False)]

@@ -14,6 +14,7 @@ import pandas as pd
 
 __all__ = ["cells", "column"]
 
+
 def _out(value: Any) -> Any:
     """One result cell: plain Python numbers, None for missing or non-finite values."""
     if isinstance(value, (np.bool_, bool)):
@@ -38,7 +39,7 @@ def cells(frame: pd.DataFrame, *, corner: str | None = None, header: bool = True
         if header:
             out.append([corner, *[str(c) for c in frame.columns]])
         out.extend([str(label), *[_out(v) for v in row]]
-                   for label, row in zip(frame.index, values))
+                   for label, row in zip(frame.index, values, strict=False))
         return out
     if header:
         out.append([str(c) for c in frame.columns])

@@ -50,6 +50,7 @@ __all__ = [
     "read_table",
 ]
 
+
 @dataclass(frozen=True)
 class Table:
     """A data range as floats (NaN = missing) with its column names, if it had a header.
