@@ -5,4 +5,4 @@ workbook built so far (and every Lite ``main.py``) imports ``betaxl.udfs``.
 """
 
 from .excel.functions import *  # noqa: F403  (the registered functions, by name)
-from .excel.functions import __all__
+from .excel.functions import __all__ as __all__  # the same names, the same order

@@ -11,19 +11,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from betaxl.errors import BetaxlError, labels
-from betaxl.excel.cells import (
-    InternalError,
-    cell_errors,
-    cells,
-    column,
-    read_cells,
-    read_choice,
-    read_dates,
-    read_flag,
-    read_number,
-    read_row,
-    read_table,
-)
+from betaxl.excel.arguments import read_choice, read_flag, read_number
+from betaxl.excel.dates import read_dates
+from betaxl.excel.failures import InternalError, cell_errors
+from betaxl.excel.results import cells, column
+from betaxl.excel.tables import read_cells, read_table
+from betaxl.excel.weights import read_row
 
 NA_CODE = -2146826246
 NA_DICT = {"type": "Error", "basicValue": "#N/A", "errorType": "NotAvailable"}
@@ -196,7 +189,7 @@ def test_the_excel_functions_need_only_what_xlwings_lite_ships() -> None:
     ("()", None), ("1e400", None), ("0x10", None),
 ])
 def test_one_rule_for_numbers_stored_as_text(text, number) -> None:
-    from betaxl.excel.cells import parse_number_text
+    from betaxl.excel.values import parse_number_text
 
     assert parse_number_text(text) == number
 
@@ -213,7 +206,7 @@ def test_headers_never_eat_data() -> None:
 
 
 def test_trailing_blank_rows_and_columns_are_trimmed_in_every_form() -> None:
-    from betaxl.excel.cells import rows_and_count
+    from betaxl.excel.ranges import rows_and_count
 
     classic = tuple([(1.0, None, None), (2.0, None, None)] + [(None,) * 3] * 50)
     office = [[1.0, "", ""], [2.0, "", ""]] + [["", "", ""] for _ in range(50)]
@@ -228,7 +221,7 @@ def test_trailing_blank_rows_and_columns_are_trimmed_in_every_form() -> None:
 
 
 def test_the_size_limit_applies_to_the_data_on_every_path() -> None:
-    import betaxl.excel.cells as excel
+    import betaxl.excel.ranges as excel
 
     big = [[0.1] * 10 for _ in range(20)]
     old = excel._MAX_CELLS
@@ -299,12 +292,12 @@ def test_the_layout_matrix_gives_the_same_cells_in_both_runtimes() -> None:
 
 
 def test_date_words_and_date_texts() -> None:
-    from betaxl.excel.cells import _date_header, parse_date_text
+    from betaxl.excel.dates import is_date_header, parse_date_text
 
     for name in ["Date", "dates", "Month end", "Trade Date", "As of", "period_end", "YEAR"]:
-        assert _date_header(name), name
+        assert is_date_header(name), name
     for name in ["Datex Corp", "Yearly Fund", "Periodic", "Daytona", "A", "", None, 45000]:
-        assert not _date_header(name), name
+        assert not is_date_header(name), name
     assert parse_date_text("2024-02-29") == pd.Timestamp(2024, 2, 29)
     assert parse_date_text("2024/2/29 13:30") == pd.Timestamp(2024, 2, 29, 13, 30)
     assert parse_date_text("29.02.2024") == pd.Timestamp(2024, 2, 29)

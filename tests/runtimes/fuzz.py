@@ -157,7 +157,7 @@ def arguments(name: str, rng: random.Random) -> list[Any]:
 def outcome(call: Callable[..., Any], name: str, args: list[Any]) -> str:
     """"result", "error" (betaxl's own one line) or a description of the escape."""
     from betaxl.errors import BetaxlError
-    from betaxl.excel.cells import InternalError
+    from betaxl.excel.failures import InternalError
 
     try:
         with warnings.catch_warnings():

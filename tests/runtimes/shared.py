@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 import betaxl as bx
 from betaxl.errors import BetaxlError
 from betaxl.examples import BOND_MARKET, BOND_NOTIONALS, BOND_PRICES, EW_DIVIDENDS, EW_PRICES
-from betaxl.excel.cells import InternalError
+from betaxl.excel.failures import InternalError
 from betaxl.reconcile import ASSET_COLUMNS, SUMMARY_FIELDS
 from betaxl.regression import OLS_FIELDS
 from betaxl.risk import RISK_FIELDS

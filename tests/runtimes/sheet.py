@@ -117,7 +117,7 @@ def read_message(func: str, cell: Any) -> Any:
     ``pytest.raises``.  The cell value itself is checked in ``test_cell_shows_the_message``.
     """
     from betaxl.errors import BetaxlError
-    from betaxl.excel.cells import InternalError
+    from betaxl.excel.failures import InternalError
 
     value = cell
     while isinstance(value, (list, tuple)) and len(value) == 1:

@@ -1,0 +1,196 @@
+"""Date cells and dates written as text: date headers, date columns, date arguments.
+
+A date is its Excel serial number in both runtimes (Office.js hands dates over as
+nothing else); texts follow :func:`parse_date_text`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import BetaxlError
+from .failures import fail
+from .ranges import rows_of
+from .values import EXCEL_EPOCH, cell_number, excel_serial, is_text, shown
+
+__all__ = [
+    "date_column",
+    "date_serial",
+    "dates_of",
+    "is_date_header",
+    "parse_date_text",
+    "read_dates",
+]
+
+#: A header names a date column when every word of it is one of these and one is a
+#: date word: "Date", "Month end", "Trade date", "As of"; "Datex Corp" is an asset.
+_DATE_WORDS = {"date", "dates", "day", "week", "month", "quarter", "year", "period",
+               "time", "datetime", "timestamp", "asof"}
+_DATE_PHRASE = _DATE_WORDS | {"as", "of", "end", "ending", "start", "trade", "value",
+                              "valuation", "pricing", "close", "business", "calendar",
+                              "rebalance", "rebalancing", "effective", "from"}
+_SERIAL_MAX = 2_958_465  # 9999-12-31
+_PLAUSIBLE = (18_264, 73_050)  # 1950-01-01 .. 2099-12-31: the serials of dates in data
+_ISO_DATE = re.compile(r"^\d{4}([-/])\d{1,2}\1\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+_DMY_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+
+
+def is_date_header(name: Any) -> bool:
+    """Whether a header cell names a date column (every word a date phrase word)."""
+    if not is_text(name):
+        return False
+    words = re.findall(r"[a-z]+", str(name).lower())
+    return bool(words) and set(words) <= _DATE_PHRASE and (
+        bool(set(words) & _DATE_WORDS) or "".join(words) in _DATE_WORDS)  # "As of"
+
+
+def parse_date_text(text: str) -> pd.Timestamp | None:
+    """The date a text cell holds, or None: betaxl's one rule for dates written as text.
+
+    ISO dates (``2024-01-31``, with an optional time) are dates.  Day and month written
+    the other way round (``31/01/2024``, ``01/31/2024``) are read only when one of the
+    two is above 12; ``01/02/2024`` could be either and is refused (:class:`InputError`
+    raised by the callers, which know the argument).  Anything else ("Jan-24",
+    "2024-01", "20240131") is not a date.
+
+    >>> [parse_date_text(t) for t in ["2024-01-31", "31/01/2024", "Jan-24"]]
+    [Timestamp('2024-01-31 00:00:00'), Timestamp('2024-01-31 00:00:00'), None]
+    """
+    body = text.strip()
+    match = _DMY_DATE.match(body)
+    if match is not None:
+        a, b, year = (int(g) for g in match.groups())
+        if a <= 12 and b <= 12 and a != b:
+            raise _Ambiguous(body)
+        day, month = (a, b) if a > 12 or a == b else (b, a)
+        body = f"{year:04d}-{month:02d}-{day:02d}"
+    elif not _ISO_DATE.match(body):
+        return None
+    try:
+        return pd.Timestamp(body)
+    except (ValueError, OverflowError):
+        return None
+
+
+class _Ambiguous(Exception):
+    """A d/m/y text whose day and month could be either way round."""
+
+
+def _ambiguous(arg: str, where: str, text: str) -> BetaxlError:
+    return fail(arg, f"{where} is {text!r}, which could be day/month or month/day: write "
+                "dates as ISO text (2024-02-01) or as date cells")
+
+
+def date_serial(cell: Any, arg: str, where: str) -> float:
+    """A cell as an Excel date serial (NaN when it holds no date): numbers and date cells
+    as they are, text by :func:`parse_date_text`."""
+    number = cell_number(cell)
+    if number is not None:
+        return number
+    if is_text(cell):
+        try:
+            stamp = parse_date_text(str(cell))
+        except _Ambiguous:
+            raise _ambiguous(arg, where, str(cell).strip()) from None
+        if stamp is not None:
+            return excel_serial(stamp.to_pydatetime())
+    return math.nan
+
+
+def _plausible(col: np.ndarray) -> np.ndarray:
+    return ~np.isnan(col) & (col >= _PLAUSIBLE[0]) & (col < _PLAUSIBLE[1] + 1)
+
+
+def date_column(values: np.ndarray, body: Sequence[Sequence[Any]],
+                 first: Sequence[Any], header: bool, arg: str
+                 ) -> tuple[int, np.ndarray] | None:
+    """Which column of the data holds the dates, and their serials (the rule of both
+    runtimes).
+
+    With a header row, a column is the dates when its header is a date phrase ("Date",
+    "Month", "Period end", ...): it must then hold dates between 1950 and 2099 (date
+    cells, their serial numbers, or ISO texts), oldest first, else it is refused, since
+    a year (2001), a month number (1..12) or yyyymm (202401) is not a date.  With no
+    header row, the first of several columns is the dates when every value is a whole
+    number of days between 1950 and 2099 (or an ISO text), strictly increasing by at most
+    366 days a row.  A header row without a date word has no date column.
+    """
+    k = values.shape[1]
+    for j in range(k) if header else ():
+        if not is_date_header(first[j]):
+            continue
+        col = _raw_dates(values, body, j, arg)
+        name = str(first[j]).strip()
+        bad = ~_plausible(col)
+        if bad.any():
+            i = int(np.argmax(bad))
+            raise fail(arg, f"column {name!r} is headed as dates but its row {i + 1} "
+                       f"({shown(body[i][j])}) is not a date from 1950 to 2099: give date "
+                       "cells or ISO text (2024-01-31); years, month numbers and yyyymm "
+                       "are not dates (rename the header if the column is data)")
+        if not (np.diff(col) > 0).all():
+            raise fail(arg, f"dates in column {name!r} must be oldest first and strictly "
+                       "increasing (sort the rows by date)")
+        return j, col
+    if header or k < 2 or values.shape[0] < 3:
+        return None
+    col = values[:, 0]
+    if np.isnan(col).all():
+        col = _raw_dates(values, body, 0, arg)
+    steps = np.diff(col)
+    if (_plausible(col).all() and (col == np.round(col)).all()
+            and (steps > 0).all() and (steps <= 366).all()):
+        return 0, col
+    return None
+
+
+def _raw_dates(values: np.ndarray, body: Sequence[Sequence[Any]], j: int,
+               arg: str) -> np.ndarray:
+    """Column ``j`` as date serials: the numbers already read, texts read as dates."""
+    col = values[:, j].copy()
+    for i in np.flatnonzero(np.isnan(col)).tolist():
+        col[i] = date_serial(body[i][j], arg, f"row {i + 1} of the date column")
+    return col
+
+
+def dates_of(serials: np.ndarray) -> tuple[pd.Timestamp, ...]:
+    """Excel date serials as timestamps (to the second)."""
+    base = pd.Timestamp(EXCEL_EPOCH)
+    return tuple(base + pd.to_timedelta(serials, unit="D").round("s"))
+
+
+def read_dates(value: Any, *, arg: str) -> list[pd.Timestamp]:
+    """A column (or row) of dates: date cells, Excel serial numbers or date texts.
+
+    Texts follow :func:`parse_date_text` (ISO, or day and month that cannot be mixed
+    up); a first text cell that is not a date is a header.
+    """
+    rows = rows_of(value, arg=arg)
+    if len(rows[0]) != 1 and len(rows) != 1:
+        raise fail(arg, f"must be one column, got {len(rows)} x {len(rows[0])}")
+    flat = [c for row in rows for c in row]
+    if (len(flat) > 1 and is_text(flat[0])
+            and math.isnan(date_serial(flat[0], arg, "row 1"))):
+        flat = flat[1:]  # a header cell
+    if not flat:
+        raise fail(arg, "holds no dates")
+    out = []
+    for i, cell in enumerate(flat):
+        stamp: Any = None
+        if isinstance(cell, (dt.datetime, dt.date, pd.Timestamp)):
+            stamp = pd.Timestamp(cell)
+        else:
+            serial = date_serial(cell, arg, f"row {i + 1}")
+            if 0 < serial <= _SERIAL_MAX:
+                stamp = pd.Timestamp(EXCEL_EPOCH + dt.timedelta(days=serial))
+        if stamp is None or pd.isna(stamp):
+            raise fail(arg, f"row {i + 1} is not a date ({shown(cell)})")
+        out.append(stamp)
+    return out

@@ -1,0 +1,128 @@
+"""Registering an Excel function: the ``@excel`` decorator, argument help and details.
+
+Every argument is declared ``"raw"`` (both runtimes then hand over the cell values
+untouched), with its help text from :data:`ARG_HELP`; the docstring is the text Excel's
+function wizard shows, ``details`` the README's reference text (:data:`DETAILS`).
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from xlwings import arg, func
+
+from ..errors import BetaxlError
+
+__all__ = ["ARG_HELP", "DETAILS", "WIZARD_LIMIT", "arg_help", "excel"]
+
+#: What each argument means; the same name means the same thing in every function.
+#: (function, argument) entries override the plain ones.  Shown by Excel's function
+#: wizard and in the README's function reference.
+ARG_HELP: dict[str | tuple[str, str], str] = {
+    "asset_returns": "Rows are periods (oldest first), columns are assets; a first row of "
+                     "text holds the names",
+    "market_returns": "The market's returns (or prices), one column, same rows",
+    "returns": "Returns per period, one column per portfolio; a first row of text holds "
+               "the names",
+    "benchmark_returns": "The benchmark's returns, one column, same rows",
+    "data": "Rows are periods (oldest first), columns are assets; a first row of text "
+            "holds the names",
+    "prices": "Prices, oldest first, one column per asset; strictly positive",
+    "weights": "One weight (or market value, or units held) per asset, a row or a column; "
+               "or a schedule: dates in the first column, one row per rebalancing date, "
+               "in force after the close of that date",
+    "risk_free": "Optional: risk-free return per period (a number or a column), not annual",
+    "stats": "Optional: FALSE (default) for betas only, TRUE for the full table",
+    "input_type": 'Optional: "returns" (default), "prices" or "log_returns"',
+    "rebalance": 'Optional: "none" (buy and hold, default), "period", "week" (ISO, Monday '
+                 'to Sunday), "month", "quarter" or "year"',
+    "dates": "Optional: a column of dates, one per data row (needed for calendar "
+             "rebalancing and for a weight schedule)",
+    "holdings_type": 'Optional: "weights" (default) or "units" (quantities; needs prices)',
+    "detail": "Optional: TRUE adds each asset's start-of-period weight and contribution",
+    "method": 'Optional: "rebalance" (default), "buy_and_hold" or "equal_shares" (prices)',
+    ("RETURNS", "method"): 'Optional: "simple" (default) or "log"',
+    "dividends": "Optional: cash paid per unit on each date, shaped like the prices",
+    "periods_per_year": "Optional: periods in a year (12 monthly, 4 quarterly, 52 weekly, "
+                        "252 daily); left out, inferred from a date column in the data, "
+                        "else 12",
+    "window": "Rows per window, for example 36 months or 252 days",
+    # factor betas, beta estimators and frequencies (issue 12)
+    "factors": "Factor returns, one column per factor (Mkt-RF, SMB, HML, ...), same rows; "
+               "a first row of text holds the names",
+    ("BETA_FACTORS", "risk_free"): "Optional: risk-free return per period (a number or a "
+                                   "column), taken off the asset returns only",
+    "lags": "Optional: market lags and leads in the Dimson beta (default 1)",
+    "halflife": "Optional: half-life of the EWMA beta's weights, in rows (blank: no EWMA)",
+    ("RESAMPLE_RETURNS", "dates"): "The dates of the rows, one column, oldest first",
+    "to": 'Optional: "month" (default), "week", "quarter" or "year"',
+    "annual": "An annual rate as a decimal (0.05 for 5%), or a column of them",
+    ("PER_PERIOD_RATE", "periods_per_year"): "Periods in a year: 12 monthly, 52 weekly, "
+                                             "252 daily, 4 quarterly",
+    ("PER_PERIOD_RATE", "method"): 'Optional: "compound" (default) or "simple" (annual / '
+                                   'periods)',
+}
+
+
+def arg_help(function: str, name: str) -> str:
+    """The help text of one argument of one Excel function."""
+    return ARG_HELP.get((function, name)) or ARG_HELP[name]
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: The longer description of each function (README reference, ``help()``); the
+#: docstring itself is the short text Excel's function wizard shows.
+DETAILS: dict[str, str] = {}
+
+#: Excel's function wizard cuts descriptions at this many characters.
+WIZARD_LIMIT = 255
+
+
+def excel(details: str) -> Callable[[F], F]:
+    """Register an Excel function: every argument raw, with its help text.
+
+    The function's docstring is its function-wizard description (a sentence or two, at
+    most 255 characters, no markup); ``details`` is the reference text.  Category
+    "betaxl".  Called by xlwings, an expected failure comes back as the one-line message
+    as the cell's value, in both runtimes (see the README, "When things go wrong");
+    called from Python it raises.
+    """
+    def register(fn: F) -> F:
+        summary = inspect.cleandoc(fn.__doc__ or "")
+        if not summary or len(summary) > WIZARD_LIMIT or "\n" in summary or "`" in summary:
+            raise ValueError(f"{fn.__name__}: the docstring must be one wizard line")
+        DETAILS[fn.__name__] = inspect.cleandoc(details)
+
+        @functools.wraps(fn)
+        def call(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return fn(*args, **kwargs)
+            except BetaxlError as exc:
+                if _from_a_dispatcher():
+                    return str(exc)
+                raise
+
+        call.__doc__ = summary
+        wrapped: Any = call
+        for name in reversed(inspect.signature(fn).parameters):
+            wrapped = arg(name, "raw", doc=arg_help(fn.__name__, name))(wrapped)
+        return func(category="betaxl")(wrapped)
+
+    return register
+
+
+def _from_a_dispatcher() -> bool:
+    """Whether the running UDF was called by xlwings (a cell) rather than from Python.
+
+    Both dispatchers (classic ``xlwings.udfs.call_udf``, Office.js
+    ``custom_functions_call``) call the function directly, so the caller's module tells.
+    In a cell the message becomes the cell's text; Python callers (the recalculation,
+    scripts) get the exception.
+    """
+    frame = sys._getframe(2)  # 0: here, 1: the @excel wrapper, 2: its caller
+    return str(frame.f_globals.get("__name__", "")).startswith("xlwings")
