@@ -20,7 +20,8 @@ import xlwings
 import betaxl as bx
 from betaxl import udfs
 from betaxl.cli import main as cli
-from betaxl.workbook.engine import Book, Engine
+from betaxl.workbook.book import Book
+from betaxl.workbook.engine import Engine
 from betaxl.workbook.recalc import (
     BUTTON_COMMAND,
     INPUT_NAMES,
