@@ -43,7 +43,7 @@ def _pairs(ys: Any, xs: Any) -> tuple[list[float], list[float]]:
     if len(ylist) != len(xlist):
         raise Raised(NA)
     out_y, out_x = [], []
-    for y, x in zip(ylist, xlist):
+    for y, x in zip(ylist, xlist, strict=False):
         for v in (y, x):
             if isinstance(v, XlError):
                 raise Raised(v)
@@ -61,7 +61,7 @@ def _moments(ys: Any, xs: Any) -> tuple[int, float, float, float, float, float]:
     my, mx = math.fsum(y) / n, math.fsum(x) / n
     sxx = math.fsum((v - mx) ** 2 for v in x)
     syy = math.fsum((v - my) ** 2 for v in y)
-    sxy = math.fsum((a - mx) * (b - my) for a, b in zip(x, y))
+    sxy = math.fsum((a - mx) * (b - my) for a, b in zip(x, y, strict=False))
     return n, my, mx, sxx, syy, sxy
 
 
@@ -125,7 +125,7 @@ def _sumproduct(*args: Any) -> float:
     if not grids or len({g.shape for g in grids}) != 1:
         raise Raised(VALUE)
     total = []
-    for cells in zip(*(list(g.cells()) for g in grids)):
+    for cells in zip(*(list(g.cells()) for g in grids), strict=False):
         product = 1.0
         for v in cells:
             if isinstance(v, XlError):

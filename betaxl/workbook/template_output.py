@@ -96,7 +96,7 @@ def output_blocks(prices: pd.DataFrame, market: pd.Series, weights: np.ndarray,
     if schedule is not None:
         sched = [["date", *schedule.columns],
                  *[[d.to_pydatetime(), *map(float, row)]
-                   for d, row in zip(schedule.index, schedule.to_numpy())]]
+                   for d, row in zip(schedule.index, schedule.to_numpy(), strict=False)]]
         blocks.append(("Five-asset portfolio on a weight schedule (new weights after the "
                        "close of each dated row), with weights and contributions",
                        [("", '=PORT_RETURNS(multi_prices,multi_schedule,"none","prices",'

@@ -186,7 +186,7 @@ def build_workbook(cached: bool, larger: tuple[pd.DataFrame, pd.Series] | None
         ws.write_string(top + 1, 9, "date", b.bold)
         for j, name in enumerate(schedule.columns):
             ws.write_string(top + 1, 10 + j, str(name), b.bold)
-        for i, (stamp, line) in enumerate(zip(schedule.index, schedule.to_numpy())):
+        for i, (stamp, line) in enumerate(zip(schedule.index, schedule.to_numpy(), strict=False)):
             ws.write_datetime(top + 2 + i, 9, stamp.to_pydatetime(), b.date)
             for j, value in enumerate(line):
                 ws.write_number(top + 2 + i, 10 + j, float(value))
