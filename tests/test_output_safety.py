@@ -913,7 +913,7 @@ def test_template_checks_its_output_before_building(tmp_path: Path,
     def never(*args: object, **kwargs: object) -> None:
         raise AssertionError("built before the output was checked")
 
-    monkeypatch.setattr(template, "_build", never)
+    monkeypatch.setattr(template, "build_workbook", never)
     code, err = run(capsys, "template", "-o", str(tmp_path / "no" / "t.xlsm"))
     assert code == 2
     one_line(err, "template", "folder", "does not exist")

@@ -21,8 +21,11 @@ import xlsxwriter
 
 from betaxl import udfs
 from betaxl.cli import main as cli
-from betaxl.workbook.engine import Book, Engine, MAX_CELLS
-from betaxl.workbook.formula import Unsupported, XlError, evaluate, parse
+from betaxl.workbook.book import Book
+from betaxl.workbook.cells import MAX_CELLS, XlError
+from betaxl.workbook.engine import Engine
+from betaxl.workbook.evaluation import evaluate
+from betaxl.workbook.formula import Unsupported, parse
 from betaxl.workbook.recalc import PARTIAL_EXIT, recalculate_file
 
 from . import libreoffice
@@ -320,7 +323,7 @@ def test_a_native_with_the_wrong_arguments_is_not_guessed() -> None:
 
 def test_size_limit_covers_the_whole_command(tmp_path: Path, monkeypatch, capsys) -> None:
     # the cap counts every sheet read, not one range at a time
-    monkeypatch.setattr("betaxl.workbook.engine.MAX_CELLS", 50)
+    monkeypatch.setattr("betaxl.workbook.book.MAX_CELLS", 50)
     book = openpyxl.Workbook()
     for name in ("A", "B"):
         ws = book.create_sheet(name)
@@ -354,7 +357,7 @@ def test_long_recalculations_show_progress_on_a_terminal(tmp_path: Path, monkeyp
     import io
     import sys
 
-    from betaxl.workbook import engine
+    from betaxl.workbook import recalc
 
     class Terminal(io.StringIO):
         def isatty(self) -> bool:
@@ -371,7 +374,7 @@ def test_long_recalculations_show_progress_on_a_terminal(tmp_path: Path, monkeyp
         book.close()
     assert f"/{total} [" in screen.getvalue() and "formula/s" in screen.getvalue()
     monkeypatch.setattr(sys, "stderr", io.StringIO())  # not a terminal: no bar
-    assert engine.stderr_progress() is None
+    assert recalc.stderr_progress() is None
 
 
 def test_shared_formulas_as_excel_writes_them(tmp_path: Path) -> None:

@@ -20,7 +20,8 @@ import xlwings
 import betaxl as bx
 from betaxl import udfs
 from betaxl.cli import main as cli
-from betaxl.workbook.engine import Book, Engine
+from betaxl.workbook.book import Book
+from betaxl.workbook.engine import Engine
 from betaxl.workbook.recalc import (
     BUTTON_COMMAND,
     INPUT_NAMES,
@@ -30,7 +31,8 @@ from betaxl.workbook.recalc import (
     find_value,
     recalculate_file,
 )
-from betaxl.workbook.template import RECALCULATE_MACRO, build_template
+from betaxl.workbook.template import build_template
+from betaxl.workbook.template_sheets import RECALCULATE_MACRO
 
 from . import libreoffice
 
@@ -496,12 +498,12 @@ def test_every_output_table_equals_the_direct_python_call(tmp_path: Path) -> Non
     import numpy as np_
 
     from betaxl.examples import multi_asset_prices, multi_factors, multi_schedule
-    from betaxl.workbook.template import _output_blocks
+    from betaxl.workbook.template_output import output_blocks
 
     prices, market = multi_asset_prices()
     weights = np_.array([0.15, 0.25, 0.2, 0.25, 0.15])
-    expected = [result for _, columns in _output_blocks(prices, market, weights,
-                                                        multi_factors(), multi_schedule())
+    expected = [result for _, columns in output_blocks(prices, market, weights,
+                                                       multi_factors(), multi_schedule())
                 for _, _, result in columns]
     out = recalculate_file(TEMPLATE, tmp_path / "out.xlsm").path
     book = Book(out)

@@ -54,7 +54,8 @@ def _moments(y: Sequence[float], x: Sequence[float]) -> tuple[Fraction, Fraction
     ky, uy = _scaled(y)
     n = len(kx)
     sum_x, sum_y = sum(kx), sum(ky)
-    sxy = Fraction(n * sum(a * b for a, b in zip(kx, ky)) - sum_x * sum_y, n) * ux * uy
+    sxy = Fraction(n * sum(a * b for a, b in zip(kx, ky, strict=False)) - sum_x * sum_y,
+                   n) * ux * uy
     _, sxx, _ = _sums(x)
     _, syy, _ = _sums(y)
     return sxx, syy, sxy, sum_x * ux / n, sum_y * uy / n, n
@@ -143,4 +144,4 @@ def sumproduct(a: Sequence[float], b: Sequence[float]) -> float:
         raise ValueError("exact: sumproduct needs two sequences of the same length")
     ka, ua = _scaled(a)
     kb, ub = _scaled(b)
-    return float(sum(x * y for x, y in zip(ka, kb)) * ua * ub)
+    return float(sum(x * y for x, y in zip(ka, kb, strict=False)) * ua * ub)

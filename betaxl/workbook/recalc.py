@@ -10,15 +10,20 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import xlwings as xw
 
 from ..errors import BetaxlError
-from .engine import CellReport, Recalculation, recalculate_package, stderr_progress
 from ..safeio import FileError, check_output, same_file
+from .book import Book
+from .engine import CellReport, Engine, Recalculation
 from .package import write_package
+from .writing import area_changed, patch_sheet, same_value, saved_value
 
 __all__ = [
     "BUTTON_COMMAND",
@@ -85,6 +90,52 @@ class Recalculated:
 
     path: Path
     report: Recalculation
+
+
+def recalculate_package(source: Path, progress: Callable[[int, int], None] | None = None
+                        ) -> tuple[Book, Recalculation, dict[str, bytes]]:
+    """Read and recalculate ``source``: the book, the report and the new sheet parts."""
+    book = Book(source)
+    try:
+        engine = Engine(book, progress)
+        report = engine.run(book.formulas())
+        parts: dict[str, bytes] = {}
+        for name, edits in engine.changed.items():
+            sheet = book.sheets[name]
+            if sheet.xml is None or not edits:
+                continue
+            current = {(r, c): saved_value(sheet.xml, r, c) for (r, c) in edits}
+            real = {k: v for k, v in edits.items() if not same_value(current[k], v)
+                    or (name, *k) in engine.new_areas}
+            areas = {(r, c): a for (s, r, c), a in engine.new_areas.items() if s == name
+                     and area_changed(sheet.xml, r, c, a)}
+            for key in areas:
+                real.setdefault(key, edits[key])
+            if real:
+                parts[sheet.part] = patch_sheet(sheet.xml, real, areas)
+        return book, report, parts
+    except BaseException:
+        book.close()
+        raise
+
+
+def stderr_progress() -> Callable[[int, int], None] | None:
+    """A progress bar on a terminal (tqdm), for recalculations of many formulas."""
+    if not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+
+    bar: list[Any] = []
+
+    def show(done: int, total: int) -> None:
+        if total < 200:
+            return
+        if not bar:
+            bar.append(tqdm(total=total, unit="formula", file=sys.stderr, leave=False))
+        bar[0].update(done - bar[0].n)
+        if done >= total:
+            bar[0].close()
+    return show
 
 
 def recalculate_file(source: str | Path, target: str | Path | None = None, *,

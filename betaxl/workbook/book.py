@@ -1,0 +1,260 @@
+"""A workbook package opened for recalculation: its sheets, defined names and formulas.
+
+- the package is checked from its zip directory first (:func:`.package.check_archive`);
+- sheets that hold formulas (or error cells) are read with the streaming reader of
+  :mod:`.sheetxml`; the other sheets' values are read by python-calamine (Rust) only
+  when a formula refers to them;
+- shared formulas are expanded with openpyxl's formula translator, dynamic-array
+  formulas are told apart from legacy array formulas by their cell-metadata flag.
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import defusedxml.ElementTree as SafeET
+
+from .cells import MAX_CELLS, Ref
+from .formula import Node, column_letters, parse_area
+from .package import FileError, check_archive, snapshot
+from .sheetxml import (
+    SheetReader,
+    SheetXml,
+    cell_value,
+    date_styles,
+    file_error,
+    formula_cell,
+    may_hold_formulas,
+    shared_strings,
+)
+
+__all__ = ["Book", "Formula", "Sheet"]
+
+_REL = ("http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+        "http://purl.oclc.org/ooxml/officeDocument/relationships")
+_PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
+
+
+@dataclass
+class Sheet:
+    """One sheet's values as rows from A1 (None = blank), and its XML when parsed."""
+
+    name: str
+    part: str
+    values: list[list[Any]]
+    xml: SheetXml | None = None
+
+    def block(self, ref: Ref) -> list[list[Any]]:
+        out = []
+        width = ref.c2 - ref.c1 + 1
+        for r in range(ref.r1 - 1, min(ref.r2, len(self.values))):
+            row = self.values[r][ref.c1 - 1:ref.c2]
+            if "" in row:  # calamine's blank cells
+                row = [None if v == "" else v for v in row]
+            if len(row) < width:
+                row += [None] * (width - len(row))
+            out.append(row)
+        return out
+
+    def get(self, r: int, c: int) -> Any:
+        if r - 1 < len(self.values) and c - 1 < len(self.values[r - 1]):
+            v = self.values[r - 1][c - 1]
+            return None if v == "" else v
+        return None
+
+    def put(self, r: int, c: int, value: Any) -> None:
+        while len(self.values) < r:
+            self.values.append([])
+        row = self.values[r - 1]
+        if len(row) < c:
+            row.extend([None] * (c - len(row)))
+        row[c - 1] = value
+
+    @property
+    def extent(self) -> tuple[int, int]:
+        return len(self.values), max((len(r) for r in self.values), default=0)
+
+
+@dataclass
+class Formula:
+    """One formula cell (or the anchor of an array formula)."""
+
+    sheet: str
+    row: int
+    col: int
+    text: str
+    kind: str  # "cell", "array" (legacy, fixed range) or "dynamic" (spills)
+    area: Ref | None  # the range the array formula covered when saved
+    tree: Node | None = None
+    problem: str | None = None
+
+
+class Book:
+    """A workbook package opened for recalculation."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.data = snapshot(path)  # read once: values and the copy come from these bytes
+        self.archive = check_archive(path, self.data)
+        self.names_in_zip = set(self.archive.namelist())
+        self.cells_read = 0
+        try:
+            self._read_workbook()
+            self.strings = shared_strings(self.archive, self.names_in_zip)
+            self.date_styles = date_styles(self.archive)
+        except FileError:
+            self.archive.close()
+            raise
+        except Exception as exc:  # noqa: BLE001  parsers raise many kinds on bad files
+            self.archive.close()
+            raise file_error(path.name, f"cannot be read as a workbook ({type(exc).__name__}: "
+                        f"{str(exc).splitlines()[0][:100] if str(exc) else ''})") from None
+        self.sheets: dict[str, Sheet] = {}
+        self._calamine: Any = None
+        self._formulas: dict[str, bool] = {}
+
+    def holds_formulas(self, name: str) -> bool:
+        """Whether a sheet may hold formulas (looked at once, from its bytes)."""
+        if name not in self._formulas:
+            with self.archive.open(self.sheet_parts[name]) as handle:
+                self._formulas[name] = may_hold_formulas(handle.read())
+        return self._formulas[name]
+
+    def close(self) -> None:
+        self.archive.close()
+
+    def _read_workbook(self) -> None:
+        root = SafeET.fromstring(self.archive.read("xl/workbook.xml"))
+        rels_part = "xl/_rels/workbook.xml.rels"
+        targets = {}
+        if rels_part in self.names_in_zip:
+            for rel in SafeET.fromstring(self.archive.read(rels_part)).iter(
+                    f"{{{_PKG}}}Relationship"):
+                target = rel.get("Target", "")
+                targets[rel.get("Id")] = (target.lstrip("/") if target.startswith("/")
+                                          else posixpath.normpath(posixpath.join("xl", target)))
+        self.sheet_parts: dict[str, str] = {}
+        self.order: list[str] = []
+        for node in root.iter():
+            if node.tag.split("}")[-1] == "sheet":
+                rid = next((v for k, v in node.attrib.items() if k.split("}")[-1] == "id"
+                            and k.startswith("{") and k[1:].split("}")[0] in _REL), None)
+                part = targets.get(rid)
+                if part is None or part not in self.names_in_zip:
+                    continue  # a chart sheet or a dangling entry: nothing to compute
+                name = node.get("name", "")
+                self.sheet_parts[name] = part
+                self.order.append(name)
+        self.defined: dict[tuple[str | None, str], str] = {}
+        for node in root.iter():
+            if node.tag.split("}")[-1] == "definedName" and node.text:
+                local = node.get("localSheetId")
+                scope = None
+                if local is not None and local.isdigit() and int(local) < len(self.order):
+                    scope = self.order[int(local)]
+                self.defined[(scope, node.get("name", "").upper())] = node.text
+
+    def _count(self, cells: int, sheet: str) -> None:
+        self.cells_read += cells
+        if self.cells_read > MAX_CELLS:
+            raise file_error(self.path.name, f"holds more than {MAX_CELLS:,} cells to read "
+                        f"(at sheet {sheet!r}); refusing to hold them in memory")
+
+    def sheet(self, name: str) -> Sheet:
+        """A sheet's values (read on first use)."""
+        found = self.sheets.get(name)
+        if found is not None:
+            return found
+        key = next((n for n in self.sheet_parts if n.upper() == name.upper()), None)
+        if key is None:
+            raise KeyError(name)
+        if key in self.sheets:
+            return self.sheets[key]
+        part = self.sheet_parts[key]
+        data = self.archive.read(part)
+        self._count(data.count(b"<c ") + data.count(b":c ") + data.count(b"<c>"), key)
+        self._formulas[key] = may_hold_formulas(data)
+        if self._formulas[key]:
+            xml = SheetReader(data, part, self.strings, self.date_styles).run()
+            values: list[list[Any]] = []
+            sheet = Sheet(key, part, values, xml)
+            for r, row in xml.rows.items():
+                for c, cell in row.cells.items():
+                    value = cell_value(cell)
+                    if value is not None:
+                        sheet.put(r, c, value)
+        else:
+            sheet = Sheet(key, part, self._calamine_values(key))
+        rows, cols = sheet.extent
+        self._count(max(rows * cols - data.count(b"<c "), 0), key)
+        self.sheets[key] = sheet
+        return sheet
+
+    def _calamine_values(self, name: str) -> list[list[Any]]:
+        import python_calamine
+
+        try:
+            if self._calamine is None:
+                self._calamine = python_calamine.CalamineWorkbook.from_filelike(
+                    io.BytesIO(self.data))
+            sheet = self._calamine.get_sheet_by_name(name)
+            if sheet.total_height * sheet.total_width > MAX_CELLS:
+                raise file_error(self.path.name, f"sheet {name!r} spans "
+                            f"{sheet.total_height:,} x {sheet.total_width:,} cells")
+            return sheet.to_python(skip_empty_area=False)
+        except FileError:
+            raise
+        except Exception as exc:  # noqa: BLE001  calamine raises its own kinds
+            raise file_error(self.path.name, f"sheet {name!r} cannot be read "
+                        f"({str(exc).splitlines()[0][:100] if str(exc) else exc})") from None
+
+    def formulas(self) -> list[Formula]:
+        """Every formula cell of every sheet that may hold one, shared ones expanded."""
+        from openpyxl.formula.translate import Translator
+
+        out: list[Formula] = []
+        for name in self.order:
+            if not self.holds_formulas(name):
+                continue
+            sheet = self.sheet(name)
+            assert sheet.xml is not None
+            masters: dict[str, tuple[str, str]] = {}
+            for r, row in sheet.xml.rows.items():
+                for c, item in row.cells.items():
+                    cell = formula_cell(item)
+                    if cell is None:
+                        continue
+                    where = f"{column_letters(c)}{r}"
+                    text = cell.formula or ""
+                    kind, area = "cell", None
+                    if cell.f_kind == "shared":
+                        si = cell.f_attrs.get("si", "")
+                        if text:
+                            masters[si] = (text, where)
+                        elif si in masters:
+                            master, origin = masters[si]
+                            try:
+                                text = Translator("=" + master, origin=origin
+                                                  ).translate_formula(where)[1:]
+                            except Exception:  # noqa: BLE001  a reference off the sheet
+                                text = ""
+                    elif cell.f_kind == "array":
+                        area = parse_area(cell.f_attrs.get("ref", where))
+                        kind = "dynamic" if "cm" in cell.attrs else "array"
+                    formula = Formula(name, r, c, text, kind, area)
+                    if cell.f_kind == "dataTable":
+                        formula.problem = "a data table (What-If analysis)"
+                    elif not text:
+                        formula.problem = "an empty or unreadable formula"
+                    out.append(formula)
+        return out
+
+    def defined_name(self, sheet: str | None, name: str) -> str | None:
+        key = name.upper()
+        if sheet is not None and (sheet, key) in self.defined:
+            return self.defined[(sheet, key)]
+        return self.defined.get((None, key))

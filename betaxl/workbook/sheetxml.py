@@ -1,0 +1,380 @@
+"""Sheet XML read for recalculation: every row's and cell's byte span, values, formulas.
+
+Sheets that hold formulas (or error cells) are read with a streaming XML parser (expat,
+with document type declarations refused) that keeps, for every row and cell, where its
+bytes start and end, so that the writer can replace single cells and copy every other
+byte.  Shared strings and the date styles of ``xl/styles.xml`` are read here too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import zipfile
+from dataclasses import dataclass, field
+from typing import Any
+from xml.parsers import expat
+
+import defusedxml.ElementTree as SafeET
+
+from .cells import EPOCH, MAX_COLS, MAX_ROWS, XlError
+from .formula import column_number
+from .package import FileError
+
+__all__ = ["CellXml", "PlainCell", "RowXml", "SheetReader", "SheetXml", "attrs_at",
+           "cell_ref", "cell_start", "cell_value", "date_styles", "file_error",
+           "formula_cell", "may_hold_formulas", "shared_strings"]
+
+_MAINS = ("http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+          "http://purl.oclc.org/ooxml/spreadsheetml/main")
+
+
+def file_error(part: str, text: str) -> FileError:
+    return FileError(f"{part}: {text}", func="recalc")
+
+
+@dataclass(slots=True)
+class CellXml:
+    """Where one ``<c>`` element sits in its sheet's bytes, and what it holds."""
+
+    start: int
+    end: int
+    attrs: dict[str, str]
+    value: Any = None
+    formula: str | None = None
+    f_kind: str = ""  # "", "shared", "array", "dataTable"
+    f_attrs: dict[str, str] = field(default_factory=dict)
+    f_span: tuple[int, int] | None = None
+
+
+#: A cell without a formula, kept small: (start, end, value); its attributes are read
+#: again from its start tag only if it is edited.
+PlainCell = tuple[int, int, Any]
+
+
+@dataclass(slots=True)
+class RowXml:
+    start: int
+    end: int = -1
+    open_end: int = -1  # just after the start tag
+    self_closing: bool = False
+    cells: dict[int, CellXml | PlainCell] = field(default_factory=dict)
+
+
+def formula_cell(cell: CellXml | PlainCell | None) -> CellXml | None:
+    return cell if isinstance(cell, CellXml) and cell.f_span is not None else None
+
+
+def cell_start(cell: CellXml | PlainCell) -> int:
+    return cell.start if isinstance(cell, CellXml) else cell[0]
+
+
+def cell_value(cell: CellXml | PlainCell | None) -> Any:
+    if cell is None:
+        return None
+    return cell.value if isinstance(cell, CellXml) else cell[2]
+
+
+def attrs_at(data: bytes, start: int) -> dict[str, str]:
+    """The attributes of the start tag at ``start`` (read again for an edited cell)."""
+    tag = data[start:_tag_end(data, start)]
+    snippet = tag if tag.endswith(b"/>") else tag[:-1] + b"/>"
+    found: dict[str, str] = {}
+    parser = expat.ParserCreate()
+    parser.StartElementHandler = lambda name, attrs: found.update(attrs)
+    parser.Parse(snippet, True)
+    return found
+
+
+@dataclass
+class SheetXml:
+    """A sheet read with the streaming parser: its bytes and every row's and cell's span."""
+
+    data: bytes
+    prefix: str
+    rows: dict[int, RowXml]
+    data_start: int
+    data_end: int
+    data_close: int  # where </sheetData> starts (-1: <sheetData/>)
+    dimension: tuple[int, int] | None
+
+
+def _tag_end(data: bytes, at: int) -> int:
+    """The offset just past the tag starting at ``at`` (quotes respected)."""
+    quote = 0
+    i = at
+    n = len(data)
+    while i < n:
+        ch = data[i]
+        if quote:
+            if ch == quote:
+                quote = 0
+        elif ch in (34, 39):
+            quote = ch
+        elif ch == 62:
+            return i + 1
+        i += 1
+    raise ValueError("unclosed tag")
+
+
+_CELL_REF = re.compile(r"([A-Z]{1,3})([1-9][0-9]{0,6})")
+_COLUMNS: dict[str, int] = {}
+
+
+def cell_ref(text: str, part: str) -> tuple[int, int]:
+    """``"B12"`` -> (12, 2): a cell's own reference (no ``$``, no range)."""
+    match = _CELL_REF.fullmatch(text)
+    if match is not None:
+        letters, digits = match.groups()
+        col = _COLUMNS.get(letters)
+        if col is None:
+            col = _COLUMNS[letters] = column_number(letters)
+        row = int(digits)
+        if col <= MAX_COLS and row <= MAX_ROWS:
+            return row, col
+    raise file_error(part, f"has a cell reference {text!r} that is not one cell")
+
+
+class SheetReader:
+    """expat handlers collecting rows, cells, values and formulas of one sheet."""
+
+    def __init__(self, data: bytes, part: str, strings: list[str], dates: set[int]) -> None:
+        self.data, self.part, self.strings, self.dates = data, part, strings, dates
+        self.rows: dict[int, RowXml] = {}
+        self.row: RowXml | None = None
+        self.row_number = 0
+        self.col = 0
+        self.cell: CellXml | None = None
+        self.cell_type = "n"
+        self.text: list[str] = []
+        self.in_value = self.in_formula = self.in_inline = False
+        self.prefix = ""
+        self.data_start = self.data_end = self.data_close = -1
+        self.dimension: tuple[int, int] | None = None
+        self.parser = expat.ParserCreate(namespace_separator=" ")
+        self.parser.namespace_prefixes = True
+        self.parser.buffer_text = True
+        self.parser.StartElementHandler = self.start
+        self.parser.EndElementHandler = self.end
+        self.parser.CharacterDataHandler = self.chars
+        self.parser.StartDoctypeDeclHandler = self.refuse
+        self.parser.EntityDeclHandler = self.refuse
+
+    def refuse(self, *args: Any) -> None:
+        raise file_error(self.part, "declares a document type or entities; refused")
+
+    def run(self) -> SheetXml:
+        try:
+            self.parser.Parse(self.data, True)
+        except expat.ExpatError as exc:
+            raise file_error(self.part, f"is not well-formed XML ({exc})") from None
+        except (ValueError, IndexError) as exc:
+            raise file_error(self.part, f"cannot be read ({exc})") from None
+        if self.data_start < 0:
+            raise file_error(self.part, "has no sheetData")
+        return SheetXml(self.data, self.prefix, self.rows, self.data_start, self.data_end,
+                        self.data_close, self.dimension)
+
+    _names: dict[str, tuple[str, str]] = {}
+
+    @classmethod
+    def local(cls, name: str) -> tuple[str, str]:
+        found = cls._names.get(name)
+        if found is None:
+            parts = name.split(" ")
+            found = (parts[0], parts[1]) if len(parts) >= 2 else ("", parts[0])
+            cls._names[name] = found
+        return found
+
+    @staticmethod
+    def plain(attrs: dict[str, str]) -> dict[str, str]:
+        if not any(" " in key for key in attrs):
+            return attrs
+        out = {}
+        for key, value in attrs.items():
+            parts = key.split(" ")
+            out[f"{parts[2]}:{parts[1]}" if len(parts) == 3 else parts[-1]] = value
+        return out
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        uri, tag = self.local(name)
+        if uri not in _MAINS:
+            return
+        at = self.parser.CurrentByteIndex
+        if tag == "c":
+            if self.row is None:
+                raise file_error(self.part, "has a cell outside a row")
+            a = self.plain(attrs)
+            if "r" in a:
+                row, col = cell_ref(a["r"], self.part)
+                if row != self.row_number:
+                    raise file_error(self.part, f"has cell {a['r']} inside row {self.row_number}")
+            else:
+                col = self.col + 1
+            if col <= self.col:
+                raise file_error(self.part, f"row {self.row_number} has its cells out of order")
+            self.col = col
+            self.cell = CellXml(at, -1, a)
+            self.cell_type = a.get("t", "n")
+            self.row.cells[col] = self.cell
+        elif tag == "row":
+            a = self.plain(attrs)
+            try:
+                number = int(a["r"]) if "r" in a else self.row_number + 1
+            except ValueError:
+                raise file_error(self.part, f"has a row number {a['r']!r}") from None
+            if not self.row_number < number <= MAX_ROWS:
+                raise file_error(self.part, f"has row {number} after row {self.row_number}")
+            self.row_number = number
+            self.col = 0
+            self.row = RowXml(at)
+            self.row.open_end = _tag_end(self.data, at)
+            self.row.self_closing = self.data[self.row.open_end - 2] == 47
+            self.rows[number] = self.row
+        elif tag == "v" and self.cell is not None:
+            self.in_value, self.text = True, []
+        elif tag == "f" and self.cell is not None:
+            self.in_formula, self.text = True, []
+            self.cell.f_attrs = self.plain(attrs)
+            self.cell.f_kind = self.cell.f_attrs.get("t", "")
+            self.cell.f_span = (at, -1)
+        elif tag == "is" and self.cell is not None:
+            self.in_inline, self.text = True, []
+        elif tag == "t" and self.in_inline:
+            pass
+        elif tag == "sheetData":
+            self.data_start = at
+            self.prefix = name.split(" ")[2] + ":" if name.count(" ") == 2 else ""
+        elif tag == "dimension":
+            self.dimension = (at, _tag_end(self.data, at))
+
+    def end_offset(self, start: int) -> int:
+        """Just past the element that started at ``start`` (``<x/>`` or ``<x>...</x>``)."""
+        head_end = _tag_end(self.data, start)
+        if self.data[head_end - 2:head_end] == b"/>":
+            return head_end
+        at = self.parser.CurrentByteIndex  # at the end tag "</..."
+        return self.data.index(b">", at) + 1
+
+    def end(self, name: str) -> None:
+        uri, tag = self.local(name)
+        if uri not in _MAINS:
+            return
+        if tag == "c" and self.cell is not None:
+            cell = self.cell
+            cell.end = self.end_offset(cell.start)
+            if cell.value is None and self.cell_type == "inlineStr" and self.text:
+                cell.value = "".join(self.text)
+            if cell.f_span is None and self.row is not None:  # kept small: (start, end, value)
+                self.row.cells[self.col] = (cell.start, cell.end, cell.value)
+            self.cell = None
+        elif tag == "v" and self.in_value and self.cell is not None:
+            self.in_value = False
+            self.cell.value = self.value("".join(self.text))
+        elif tag == "f" and self.in_formula and self.cell is not None:
+            self.in_formula = False
+            self.cell.formula = "".join(self.text)
+            span = self.cell.f_span
+            assert span is not None
+            self.cell.f_span = (span[0], self.end_offset(span[0]))
+        elif tag == "is":
+            self.in_inline = False
+            if self.cell is not None:
+                self.cell.value = "".join(self.text)
+        elif tag == "row" and self.row is not None:
+            self.row.end = self.end_offset(self.row.start)
+            self.row = None
+        elif tag == "sheetData":
+            self.data_end = self.end_offset(self.data_start)
+            at = self.parser.CurrentByteIndex
+            closing = self.data[self.data_end - 2:self.data_end] != b"/>"
+            self.data_close = at if closing else -1
+
+    def chars(self, text: str) -> None:
+        if self.in_value or self.in_formula or self.in_inline:
+            self.text.append(text)
+
+    def value(self, text: str) -> Any:
+        kind = self.cell_type
+        try:
+            if kind == "s":
+                return self.strings[int(text)]
+            if kind in ("str", "inlineStr"):
+                return text
+            if kind == "b":
+                if text.strip() not in ("0", "1"):
+                    raise ValueError(text)
+                return text.strip() == "1"
+            if kind == "e":
+                return XlError(text.strip())
+            if kind == "d":
+                return dt.datetime.fromisoformat(text.strip())
+            if text.strip() == "":
+                return None
+            number = float(text)
+            if not math.isfinite(number):
+                raise ValueError(text)
+            assert self.cell is not None
+            if self.dates and int(self.cell.attrs.get("s", "0") or 0) in self.dates:
+                return EPOCH + dt.timedelta(days=number)
+            return number
+        except (ValueError, IndexError, OverflowError):
+            where = self.cell.attrs.get("r", "?") if self.cell else "?"
+            what = "a shared-string index" if kind == "s" else "a value"
+            raise file_error(self.part, f"cell {where} holds {what} {text[:40]!r} that cannot "
+                        "be read") from None
+
+
+_DATE_FORMATS = set(range(14, 23)) | {45, 46, 47}
+
+
+def date_styles(archive: zipfile.ZipFile) -> set[int]:
+    """Indexes of the cell styles whose number format is a date (as calamine decides)."""
+    try:
+        root = SafeET.fromstring(archive.read("xl/styles.xml"))
+    except KeyError:
+        return set()
+    ns = "{" + root.tag[1:].split("}")[0] + "}" if root.tag.startswith("{") else ""
+    custom = {}
+    for fmt in root.iter(f"{ns}numFmt"):
+        code = fmt.get("formatCode", "")
+        bare = "".join(part for i, part in enumerate(code.split('"')) if i % 2 == 0)
+        bare = "".join(ch for ch in bare.split("[")[0] + "".join(
+            p.split("]", 1)[-1] for p in bare.split("[")[1:]))
+        custom[int(fmt.get("numFmtId", "0"))] = any(ch in bare.lower() for ch in "dmy")
+    out = set()
+    xfs = root.find(f"{ns}cellXfs")
+    for i, xf in enumerate(xfs if xfs is not None else []):
+        number = int(xf.get("numFmtId", "0"))
+        if number in _DATE_FORMATS or custom.get(number, False):
+            out.add(i)
+    return out
+
+
+def shared_strings(archive: zipfile.ZipFile, names: set[str]) -> list[str]:
+    part = "xl/sharedStrings.xml"
+    if part not in names:
+        return []
+    out: list[str] = []
+    for _, node in SafeET.iterparse(archive.open(part), events=("end",)):
+        if node.tag.endswith("}si"):
+            out.append("".join(t.text or "" for t in node.iter() if t.tag.endswith("}t")
+                               and not _inside_phonetic(node, t)))
+            node.clear()
+    return out
+
+
+def _inside_phonetic(si: Any, t: Any) -> bool:
+    return any(t in list(r.iter()) for r in si if r.tag.endswith("}rPh"))
+
+
+def may_hold_formulas(data: bytes) -> bool:
+    """A cheap look at the bytes: could this sheet hold a formula or an error cell?
+
+    Every formula element (``<f>``, ``<f t=...>``, ``<f/>``, ``<x:f>``) has an ``f``
+    followed by ``>``, a space or ``/``, and every error cell a ``t="e"``; a false alarm
+    (text such as "of the" in an inline string) only costs the slower exact reader.
+    Searching for patterns that start with a rare byte keeps this at memory speed.
+    """
+    return any(token in data for token in (b"f>", b"f ", b"f/", b'"e"', b"'e'"))
