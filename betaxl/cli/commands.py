@@ -24,7 +24,7 @@ from ..returns import INPUT_TYPES
 from .read import Limits, ReadError, ReadOptions, Table, read_table
 from .write import output_paths, write_outputs
 
-__all__ = ["add_batch_commands", "check_input_type", "run_batch"]
+__all__ = ["add_batch_commands", "check_input_type"]
 
 CHUNK = 500  # assets per core call: bounded temporaries, a progress step
 
@@ -783,8 +783,3 @@ def add_analytics_commands(sub: Any) -> None:
                    help="the calendar period")
     p.set_defaults(run=_resample)
 
-
-def run_batch(argv: list[str]) -> int:  # pragma: no cover - convenience
-    from .program import main
-
-    return main(argv)
