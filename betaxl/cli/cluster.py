@@ -29,9 +29,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import BetaxlError
 from .. import log_to_simple, ols_beta, risk_table, rolling_beta, to_returns
-from .read import ReadError, _as_dates, _expand
+from ..errors import BetaxlError
+from .dates import as_dates
+from .sources import ReadError, expand_paths
 
 __all__ = ["Dataset", "cluster", "run_betas", "run_risk", "run_rolling", "scan"]
 
@@ -58,14 +59,14 @@ class Dataset:
         if self.layout == "wide":
             table = data.to_table(columns=[self.date, *columns])
             frame = table.to_pandas()
-            dates = _as_dates(frame[self.date], named=True)
+            dates = as_dates(frame[self.date], named=True)
             frame = frame.drop(columns=[self.date])
         else:
             assert self.id_column is not None and self.value_column is not None
             table = data.to_table(columns=[self.date, self.id_column, self.value_column],
                                   filter=pc.field(self.id_column).isin(columns))
             long = table.to_pandas()
-            dates = _as_dates(long[self.date], named=True)
+            dates = as_dates(long[self.date], named=True)
             long = long.assign(_d=np.asarray(dates))
             if long.duplicated(["_d", self.id_column]).any():
                 raise ReadError("the long dataset has two rows for one date and id")
@@ -86,7 +87,7 @@ def scan(args: argparse.Namespace) -> tuple[Dataset, list[str]]:
     import pyarrow as pa
     import pyarrow.dataset as ds
 
-    files = [str(p) for p in _expand(args.file)]
+    files = [str(p) for p in expand_paths(args.file)]
     if not files:
         raise ReadError(f"{args.file}: no files match")
     bad = [f for f in files if not f.lower().endswith((".parquet", ".pq"))]
@@ -276,7 +277,7 @@ def _small_output(args: argparse.Namespace, suffix: str, table: pd.DataFrame,
 
     target = _target(args, suffix)
     written = write_outputs(target, {sheet: table}, inputs=[Path(f) for f in
-                                                           _expand(args.file)])
+                                                           expand_paths(args.file)])
     _summary(f"{args.command}: {sheet}", table, args)
     print(f"wrote {written[0]} {line}")
 

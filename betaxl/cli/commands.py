@@ -2,7 +2,7 @@
 
 ``returns``, ``betas``, ``rolling``, ``portfolio``, ``equal-weight``, ``reconcile`` and
 ``risk`` take the same arguments, with the same defaults, as the Excel functions and
-the Python API.  Input goes through :func:`betaxl.cli.read.read_table`, output through
+the Python API.  Input goes through :func:`betaxl.cli.table.read_table`, output through
 :func:`betaxl.cli.write.write_outputs` (all files or none, never over an input).
 """
 
@@ -21,7 +21,9 @@ from .. import (beta_estimates, beta_reconcile, equal_weight_returns, factor_bet
                 log_to_simple, ols_beta, per_period_rate, portfolio_returns, resample_returns,
                 risk_table, rolling_beta, to_returns)
 from ..returns import INPUT_TYPES
-from .read import Limits, ReadError, ReadOptions, Table, read_table
+from .dates import as_dates
+from .sources import Limits, ReadError, ReadOptions, expand_paths
+from .table import Table, read_table
 from .write import output_paths, write_outputs
 
 __all__ = ["add_batch_commands", "check_input_type"]
@@ -177,10 +179,8 @@ def _target(args: argparse.Namespace, suffix: str, more: Sequence[str] = ()) -> 
         folder = source.parent if source.is_file() else Path(".")
         target = folder / f"{stem}_{suffix}.csv"
     from ..safeio import check_output
-    from .read import _expand
-
     # before any work: an output that is an input, or not a file, then the extension
-    inputs = [*_expand(args.file), *_extra_inputs(args)]
+    inputs = [*expand_paths(args.file), *_extra_inputs(args)]
     check_output(target, inputs=inputs)  # what it is first, then its extension
     for path in output_paths(target, [suffix, *more])[1:]:
         check_output(path, inputs=inputs)
@@ -231,9 +231,8 @@ def _finish(args: argparse.Namespace, inputs: Inputs, target: Path,
             sheets: dict[str, pd.DataFrame], line: str) -> None:
     for note in inputs.notes:
         _say(f"note: {note}")
-    from .read import _expand
-
-    written = write_outputs(target, sheets, inputs=[*_expand(args.file), *_extra_inputs(args)])
+    written = write_outputs(target, sheets,
+                            inputs=[*expand_paths(args.file), *_extra_inputs(args)])
     first = next(iter(sheets))
     _summary(f"{args.command}: {first}", sheets[first], args)
     for path in written[1:]:
@@ -306,14 +305,12 @@ def _schedule(path: Path, args: argparse.Namespace,
               inputs: Inputs) -> pd.DataFrame | None:
     """A weights file whose first column holds dates: a schedule, one row per rebalancing
     date and a column per asset (by name); None for a ``name,weight`` file."""
-    from .read import _as_dates
-
     try:
         head = pd.read_csv(path, header=None, dtype=str, sep=args.sep or ",", nrows=50)
     except (ValueError, UnicodeDecodeError, OSError):
         return None
     try:
-        first = _as_dates(head.iloc[1:, 0], named=True, order=args.date_order)
+        first = as_dates(head.iloc[1:, 0], named=True, order=args.date_order)
     except ReadError as exc:
         raise ReadError(f"{path.name}: {exc}") from None
     if head.shape[0] < 2 or first is None:

@@ -17,9 +17,9 @@ from pathlib import Path
 import pandas as pd
 
 from .. import beta_reconcile, equal_weight_returns, ols_beta, risk_table, to_returns
-from .commands import add_analytics_commands, add_batch_commands
 from ..errors import BetaxlError
 from ..examples import BOND_MARKET, BOND_PRICES, EW_DIVIDENDS, EW_PRICES, bond_units
+from .commands import add_analytics_commands, add_batch_commands
 
 __all__ = ["demo_text", "main"]
 

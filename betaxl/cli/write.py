@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..safeio import atomic_files, check_output
-from .read import ReadError
+from .sources import ReadError
 
 __all__ = ["FORMATS", "XLSX_COLUMNS", "XLSX_ROWS", "output_format", "output_paths",
            "write_outputs"]
