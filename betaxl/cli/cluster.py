@@ -272,13 +272,13 @@ def peak_rss() -> int:
 
 def _small_output(args: argparse.Namespace, suffix: str, table: pd.DataFrame,
                   sheet: str, line: str) -> None:
-    from .commands import _summary, _target
+    from .output import output_target, print_summary
     from .write import write_outputs
 
-    target = _target(args, suffix)
+    target = output_target(args, suffix)
     written = write_outputs(target, {sheet: table}, inputs=[Path(f) for f in
                                                            expand_paths(args.file)])
-    _summary(f"{args.command}: {sheet}", table, args)
+    print_summary(f"{args.command}: {sheet}", table, args)
     print(f"wrote {written[0]} {line}")
 
 

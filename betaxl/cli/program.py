@@ -19,9 +19,10 @@ import pandas as pd
 from .. import beta_reconcile, equal_weight_returns, ols_beta, risk_table, to_returns
 from ..errors import BetaxlError
 from ..examples import BOND_MARKET, BOND_PRICES, EW_DIVIDENDS, EW_PRICES, bond_units
-from .commands import add_analytics_commands, add_batch_commands
+from .analytics import add_analytics_commands
+from .batch import add_batch_commands
 
-__all__ = ["demo_text", "main"]
+__all__ = ["build_parser", "demo_text", "main"]
 
 
 def demo_text() -> str:
@@ -127,7 +128,8 @@ def _template(args: argparse.Namespace) -> None:
     print(f"wrote {target} ({len(checks)} native check cells)")
 
 
-def _parser() -> argparse.ArgumentParser:
+def build_parser() -> argparse.ArgumentParser:
+    """The ``betaxl`` argument parser, every subcommand added."""
     parser = argparse.ArgumentParser(
         prog="betaxl", description="Portfolio beta and return calculations, headless.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -175,7 +177,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         workbook_errors = (XlsxWriterException,)
     except ImportError:  # without the workbook extra nothing writes workbooks
         pass
-    args = _parser().parse_args(argv)
+    args = build_parser().parse_args(argv)
     pd.set_option("display.width", 120)
     try:
         code = args.run(args)
