@@ -31,14 +31,10 @@ import pandas as pd
 
 from .. import log_to_simple, ols_beta, risk_table, rolling_beta, to_returns
 from ..errors import BetaxlError
-from .dates import as_dates
+from .dates import DATE_NAME, as_dates
 from .sources import ReadError, expand_paths
 
 __all__ = ["Dataset", "cluster", "run_betas", "run_risk", "run_rolling", "scan"]
-
-_DATE = re.compile(r"^(date|dates|datetime|time|timestamp|period|month|day|as_?of|"
-                   r"trade_?date|yyyymmdd)$", re.IGNORECASE)
-
 
 @dataclass(frozen=True)
 class Dataset:
@@ -105,7 +101,7 @@ def scan(args: argparse.Namespace) -> tuple[Dataset, list[str]]:
     if date is None:
         stamped = [n for n in names if pa.types.is_timestamp(types[n])
                    or pa.types.is_date(types[n])]
-        named = [n for n in names if _DATE.match(n)]
+        named = [n for n in names if DATE_NAME.match(n)]
         candidates = stamped or named
         if len(candidates) != 1:
             raise ReadError(f"{Path(args.file).name}: "
