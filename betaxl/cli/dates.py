@@ -102,7 +102,7 @@ def find_dates(frame: pd.DataFrame, opts: ReadOptions, notes: list[str],
     found = []
     # dtypes in one pass: looking a column up by name in a wide frame costs more per
     # column the wider it is, so a loop of frame[col] grows faster than linearly
-    for j, (col, kind) in enumerate(zip(frame.columns, frame.dtypes)):
+    for j, (col, kind) in enumerate(zip(frame.columns, frame.dtypes, strict=False)):
         named = bool(DATE_NAME.match(str(col).strip())) or str(col).lower().endswith("date")
         if not named and pd.api.types.is_numeric_dtype(kind):
             continue

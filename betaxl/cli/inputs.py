@@ -214,7 +214,7 @@ def read_weights(args: argparse.Namespace, names: list[str],
             raise ReadError(f"{path.name}: a weights file has two columns, name and weight")
         if pd.to_numeric(frame.iloc[:1, 1], errors="coerce").isna().all():
             frame = frame.iloc[1:]
-        pairs = list(zip(frame.iloc[:, 0].astype(str), frame.iloc[:, 1]))
+        pairs = list(zip(frame.iloc[:, 0].astype(str), frame.iloc[:, 1], strict=False))
     else:
         pairs = []
         for item in text.split(","):

@@ -37,7 +37,8 @@ def demo_text() -> str:
     out.append("Component betas (asset returns on market returns, with intercept): "
                + ", ".join(f"{k} {v:.6f}" for k, v in fit.beta.items()))
     out.append("End weights (notional/100 x last price): "
-               + ", ".join(f"{k} {v:.6f}" for k, v in zip(held.assets.index, weights_end)))
+               + ", ".join(f"{k} {v:.6f}"
+                           for k, v in zip(held.assets.index, weights_end, strict=False)))
     out.append("")
     out.append("1. What the question did: constant end weights, market regressed ON the "
                "portfolio.")

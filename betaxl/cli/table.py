@@ -69,7 +69,7 @@ def _clean_columns(frame: pd.DataFrame, opts: ReadOptions, notes: list[str],
     converted: dict[str, pd.Series] = {}
     # numbers are converted in one step; only the other columns are looked at one by one
     # (assigning columns one at a time to a wide frame costs time quadratic in its width)
-    for col in [c for c, kind in zip(frame.columns, frame.dtypes)
+    for col in [c for c, kind in zip(frame.columns, frame.dtypes, strict=False)
                 if not (pd.api.types.is_numeric_dtype(kind)
                         and not pd.api.types.is_bool_dtype(kind))]:
         s = frame[col]
@@ -117,7 +117,7 @@ def _layout(frame: pd.DataFrame, opts: ReadOptions, notes: list[str],
     id_col, value_col = opts.id_column, opts.value_column
     if id_col is None and isinstance(frame.index, pd.DatetimeIndex):
         cols = [str(c) for c in frame.columns]
-        texty = [c for c, kind in zip(cols, frame.dtypes)
+        texty = [c for c, kind in zip(cols, frame.dtypes, strict=False)
                  if not pd.api.types.is_numeric_dtype(kind)
                  or c.lower() in ("id", "ticker", "permno", "asset", "symbol", "isin")]
         nums = [c for c in cols if c not in texty]
