@@ -343,7 +343,7 @@ def bench_dask() -> None:
     import subprocess
     import tempfile
 
-    from betaxl.cli.program import _parser
+    from betaxl.cli.program import build_parser
 
     n, k = 2520, 8000
     print(f"== betaxl betas --engine dask: {n} days x {k:,} assets of Parquet "
@@ -369,7 +369,7 @@ def bench_dask() -> None:
         memory_time = time.perf_counter() - start
         memory_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         print(f"in memory (one process): {memory_time:.1f} s, peak {memory_peak:.0f} MB")
-        args: argparse.Namespace = _parser().parse_args(
+        args: argparse.Namespace = build_parser().parse_args(
             ["betas", str(data), "--market", "market", "--engine", "dask", "-q",
              "--memory-limit", "1GB", "-o", str(Path(folder) / "dask.csv")])
         args.peak_memory = {}

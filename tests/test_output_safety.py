@@ -990,12 +990,12 @@ def test_file_names_with_line_breaks_stay_on_one_line(tmp_path: Path,
 def test_betas_checks_outputs_and_input_before_computing(
         prices_csv: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
         monkeypatch: pytest.MonkeyPatch) -> None:
-    import betaxl.cli.commands
+    import betaxl.cli.batch
 
     def never(*args: object, **kwargs: object) -> None:
         raise AssertionError("computed before the outputs were checked")
 
-    monkeypatch.setattr(betaxl.cli.commands, "ols_beta", never)
+    monkeypatch.setattr(betaxl.cli.batch, "ols_beta", never)
     code, err = run(capsys, "betas", str(prices_csv), "--market", "mkt", "-o",
                     str(tmp_path / "no" / "b.csv"))
     assert code == 2

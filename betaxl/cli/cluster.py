@@ -29,15 +29,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import BetaxlError
 from .. import log_to_simple, ols_beta, risk_table, rolling_beta, to_returns
-from .read import ReadError, _as_dates, _expand
+from ..errors import BetaxlError
+from .dates import DATE_NAME, as_dates
+from .sources import ReadError, expand_paths
 
 __all__ = ["Dataset", "cluster", "run_betas", "run_risk", "run_rolling", "scan"]
-
-_DATE = re.compile(r"^(date|dates|datetime|time|timestamp|period|month|day|as_?of|"
-                   r"trade_?date|yyyymmdd)$", re.IGNORECASE)
-
 
 @dataclass(frozen=True)
 class Dataset:
@@ -58,14 +55,14 @@ class Dataset:
         if self.layout == "wide":
             table = data.to_table(columns=[self.date, *columns])
             frame = table.to_pandas()
-            dates = _as_dates(frame[self.date], named=True)
+            dates = as_dates(frame[self.date], named=True)
             frame = frame.drop(columns=[self.date])
         else:
             assert self.id_column is not None and self.value_column is not None
             table = data.to_table(columns=[self.date, self.id_column, self.value_column],
                                   filter=pc.field(self.id_column).isin(columns))
             long = table.to_pandas()
-            dates = _as_dates(long[self.date], named=True)
+            dates = as_dates(long[self.date], named=True)
             long = long.assign(_d=np.asarray(dates))
             if long.duplicated(["_d", self.id_column]).any():
                 raise ReadError("the long dataset has two rows for one date and id")
@@ -86,7 +83,7 @@ def scan(args: argparse.Namespace) -> tuple[Dataset, list[str]]:
     import pyarrow as pa
     import pyarrow.dataset as ds
 
-    files = [str(p) for p in _expand(args.file)]
+    files = [str(p) for p in expand_paths(args.file)]
     if not files:
         raise ReadError(f"{args.file}: no files match")
     bad = [f for f in files if not f.lower().endswith((".parquet", ".pq"))]
@@ -104,7 +101,7 @@ def scan(args: argparse.Namespace) -> tuple[Dataset, list[str]]:
     if date is None:
         stamped = [n for n in names if pa.types.is_timestamp(types[n])
                    or pa.types.is_date(types[n])]
-        named = [n for n in names if _DATE.match(n)]
+        named = [n for n in names if DATE_NAME.match(n)]
         candidates = stamped or named
         if len(candidates) != 1:
             raise ReadError(f"{Path(args.file).name}: "
@@ -271,13 +268,13 @@ def peak_rss() -> int:
 
 def _small_output(args: argparse.Namespace, suffix: str, table: pd.DataFrame,
                   sheet: str, line: str) -> None:
-    from .commands import _summary, _target
+    from .output import output_target, print_summary
     from .write import write_outputs
 
-    target = _target(args, suffix)
+    target = output_target(args, suffix)
     written = write_outputs(target, {sheet: table}, inputs=[Path(f) for f in
-                                                           _expand(args.file)])
-    _summary(f"{args.command}: {sheet}", table, args)
+                                                           expand_paths(args.file)])
+    print_summary(f"{args.command}: {sheet}", table, args)
     print(f"wrote {written[0]} {line}")
 
 

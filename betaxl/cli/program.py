@@ -17,11 +17,12 @@ from pathlib import Path
 import pandas as pd
 
 from .. import beta_reconcile, equal_weight_returns, ols_beta, risk_table, to_returns
-from .commands import add_analytics_commands, add_batch_commands
 from ..errors import BetaxlError
 from ..examples import BOND_MARKET, BOND_PRICES, EW_DIVIDENDS, EW_PRICES, bond_units
+from .analytics import add_analytics_commands
+from .batch import add_batch_commands
 
-__all__ = ["demo_text", "main"]
+__all__ = ["build_parser", "demo_text", "main"]
 
 
 def demo_text() -> str:
@@ -36,7 +37,8 @@ def demo_text() -> str:
     out.append("Component betas (asset returns on market returns, with intercept): "
                + ", ".join(f"{k} {v:.6f}" for k, v in fit.beta.items()))
     out.append("End weights (notional/100 x last price): "
-               + ", ".join(f"{k} {v:.6f}" for k, v in zip(held.assets.index, weights_end)))
+               + ", ".join(f"{k} {v:.6f}"
+                           for k, v in zip(held.assets.index, weights_end, strict=False)))
     out.append("")
     out.append("1. What the question did: constant end weights, market regressed ON the "
                "portfolio.")
@@ -127,7 +129,8 @@ def _template(args: argparse.Namespace) -> None:
     print(f"wrote {target} ({len(checks)} native check cells)")
 
 
-def _parser() -> argparse.ArgumentParser:
+def build_parser() -> argparse.ArgumentParser:
+    """The ``betaxl`` argument parser, every subcommand added."""
     parser = argparse.ArgumentParser(
         prog="betaxl", description="Portfolio beta and return calculations, headless.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -175,7 +178,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         workbook_errors = (XlsxWriterException,)
     except ImportError:  # without the workbook extra nothing writes workbooks
         pass
-    args = _parser().parse_args(argv)
+    args = build_parser().parse_args(argv)
     pd.set_option("display.width", 120)
     try:
         code = args.run(args)

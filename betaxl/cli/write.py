@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..safeio import atomic_files, check_output
-from .read import ReadError
+from .sources import ReadError
 
 __all__ = ["FORMATS", "XLSX_COLUMNS", "XLSX_ROWS", "output_format", "output_paths",
            "write_outputs"]
@@ -115,6 +115,6 @@ def write_outputs(path: Path, sheets: Sheets, *, inputs: Sequence[Path]) -> list
     for target in files:
         check_output(target, inputs=inputs)
     with atomic_files(list(files), inputs=inputs) as handles:
-        for handle, data in zip(handles, files.values()):
+        for handle, data in zip(handles, files.values(), strict=False):
             handle.write(data)
     return list(files)

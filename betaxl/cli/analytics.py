@@ -1,0 +1,143 @@
+"""The analytics subcommands of ``betaxl`` (issue 12): ``factors``, ``estimators``,
+``resample``.
+
+Multi-factor regressions, beta by several estimators, and returns compounded to calendar
+periods, read and written as the batch commands are (:mod:`betaxl.cli.batch`).
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+import pandas as pd
+
+from .. import beta_estimates, factor_betas, resample_returns
+from .arguments import common_arguments, risk_free_arguments
+from .inputs import Inputs, read_input
+from .output import finish, output_target
+from .sources import ReadError, ReadOptions
+from .table import read_table
+
+__all__ = ["add_analytics_commands"]
+
+
+def _factor_list(args: argparse.Namespace) -> list[str]:
+    if bool(args.factors) == bool(args.factors_file):
+        raise ReadError("factors: give exactly one of --factors COL,COL,... (columns of the "
+                        "file) or --factors-file FILE2 (matched by date)")
+    if not args.factors:
+        return []
+    names = [n.strip() for n in args.factors.split(",") if n.strip()]
+    if not names or len(set(names)) < len(names):
+        raise ReadError(f"--factors: {args.factors!r} must name distinct columns, "
+                        "separated by commas")
+    return names
+
+
+def _factors(args: argparse.Namespace) -> None:
+    names = _factor_list(args)
+    table = read_input(args)
+    missing = [n for n in names if n not in table.frame.columns]
+    if missing:
+        raise ReadError(f"{table.source}: no column named {missing[0]!r} for --factors "
+                        "(columns: " + ", ".join(map(str, table.frame.columns[:8]))
+                        + (" ..." if table.frame.shape[1] > 8 else "") + ")")
+    given = table.frame[names]  # factor returns, never converted from prices
+    table.frame = table.frame.drop(columns=names)
+    other, rf_other = None, None
+    if args.factors_file:
+        other = read_table(args.factors_file, ReadOptions(sep=args.sep, decimal=args.decimal,
+                                                          date_order=args.date_order))
+        given = other.frame
+        if not (isinstance(given.index, pd.DatetimeIndex)
+                and isinstance(table.frame.index, pd.DatetimeIndex)):
+            raise ReadError(f"{other.source}: --factors-file is matched by date, and "
+                            f"{other.source} or {table.source} has no date column")
+        if args.risk_free in given.columns and args.risk_free not in table.frame.columns:
+            if args.risk_free_annual is not None:
+                raise ReadError("give --risk-free (a rate per period) or "
+                                "--risk-free-annual, not both")
+            rf_other = given[args.risk_free]  # e.g. French's RF beside the factors
+            given = given.drop(columns=[args.risk_free])
+    inputs = Inputs(table, args, optional=() if rf_other is not None else ("risk_free",))
+    if other is not None:
+        inputs.notes.extend(f"{other.source}: {note}" for note in other.notes)
+    target = output_target(args, "factors")
+    returns = inputs.returns()
+    rf = inputs.column("risk_free")
+    if rf_other is not None:
+        absent = returns.index.difference(rf_other.index)
+        if len(absent):
+            raise ReadError(f"--risk-free: {args.risk_free!r} has no value for "
+                            f"{absent[0]:%Y-%m-%d} ({len(absent)} dates of {inputs.name})")
+        rf = rf_other.loc[returns.index]
+    fit = factor_betas(returns, given if other is not None else given.loc[returns.index],
+                       risk_free=rf)
+    out = fit.to_frame()
+    out.index.name = "asset"
+    finish(args, inputs, target, {"factors": out},
+           f"({out.shape[0]} assets on {len(fit.coef.columns) - 1} factors: "
+           + ", ".join(map(str, fit.coef.columns[1:])) + ")")
+
+
+def _estimators(args: argparse.Namespace) -> None:
+    inputs = Inputs(read_input(args), args, take=("market",), optional=("risk_free",))
+    target = output_target(args, "estimators")
+    returns, market = inputs.returns(), inputs.column("market")
+    # one call, never chunked: Vasicek shrinks towards the mean over all the assets
+    out = beta_estimates(returns, market, lags=args.lags, halflife=args.halflife,
+                         risk_free=inputs.column("risk_free")).to_frame()
+    out.index.name = "asset"
+    finish(args, inputs, target, {"estimators": out},
+           f"({out.shape[0]} assets against {args.market}, {out.shape[1]} estimators)")
+
+
+def _resample(args: argparse.Namespace) -> None:
+    inputs = Inputs(read_input(args), args)
+    if not isinstance(inputs.raw.index, pd.DatetimeIndex):
+        raise ReadError(f"{inputs.name}: no date column was found, and resampling cuts rows "
+                        "into calendar periods; name it with --date-column")
+    target = output_target(args, f"{args.to}ly")  # r_monthly.csv, r_weekly.csv, ...
+    result = resample_returns(inputs.returns(), to=args.to)
+    out = result.to_frame()
+    out.index.name = "date"
+    partial = int(result.partial.sum())
+    finish(args, inputs, target, {args.to: out},
+           f"({len(out)} {args.to}s, {partial} partial, {result.returns.shape[1]} columns)")
+
+
+def add_analytics_commands(sub: Any) -> None:
+    """Add ``factors``, ``estimators`` and ``resample`` (issue 12's analytics)."""
+    p = sub.add_parser("factors", help="multi-factor regressions (FACTOR_BETAS)",
+                       description="Regress every asset column on several factors at once "
+                       "(OLS with an intercept): one row per asset with alpha, a coefficient "
+                       "per factor, se:, t:, R², adjusted R², residual s.d. and n_obs.")
+    common_arguments(p)
+    p.add_argument("--factors", help="the factor columns of FILE: COL,COL,...")
+    p.add_argument("--factors-file", help="or a file of factor returns (every column a "
+                   "factor), matched to FILE by date")
+    risk_free_arguments(p, column="a risk-free column's name (of FILE, or of the factors file), or "
+                        "a per-period number")
+    p.set_defaults(run=_factors)
+
+    p = sub.add_parser("estimators", help="beta by several estimators (BETA_ESTIMATES)",
+                       description="One row per asset: OLS, Blume, Vasicek, Dimson, "
+                       "Scholes-Williams, bull and bear market and EWMA betas.")
+    common_arguments(p)
+    p.add_argument("--market", required=True, help="the market column's name (or id)")
+    p.add_argument("--lags", type=int, default=1,
+                   help="market lags and leads for Dimson (default: %(default)s)")
+    p.add_argument("--halflife", type=float,
+                   help="EWMA half-life in rows (default: none, the EWMA column is blank)")
+    risk_free_arguments(p)
+    p.set_defaults(run=_estimators)
+
+    p = sub.add_parser("resample", help="compound returns to weeks, months... (RESAMPLE)",
+                       description="Compound returns within calendar periods: one row per "
+                       "period (its last date in the data), with its label, the rows it "
+                       "holds and whether the data cover it only in part.")
+    common_arguments(p)
+    p.add_argument("--to", required=True, choices=("week", "month", "quarter", "year"),
+                   help="the calendar period")
+    p.set_defaults(run=_resample)

@@ -1,0 +1,262 @@
+"""A command's inputs read and checked: the data table, weights, schedules, dividends.
+
+:class:`Inputs` is the table a command reads: its asset columns as simple returns, beside
+the special columns (market, benchmark, risk-free), with prices told from returns.  The
+weights (``--weights``: pairs, a ``name,weight`` file or a dated schedule) and the
+dividends (``--dividends``) are matched to its columns by name.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .. import log_to_simple, per_period_rate, to_returns
+from .dates import as_dates
+from .sources import Limits, ReadError, ReadOptions
+from .table import Table, read_table
+
+__all__ = ["Inputs", "check_input_type", "core_weights", "periods_per_year",
+           "read_dividends", "read_input", "read_weights"]
+
+
+def check_input_type(frame: pd.DataFrame, input_type: str, name: str) -> None:
+    """Refuse prices given as returns and returns given as prices, naming the column.
+
+    Prices: positive levels whose median is above 1 in magnitude is typical; returns:
+    small numbers of both signs.  A column of "returns" whose median absolute value is
+    over 1 (over 100% a period) is prices; a column of "prices" with negative values
+    and a median absolute value below 0.5 is returns.
+    """
+    values = frame.to_numpy(dtype=float)
+    if values.size == 0:
+        return
+    with np.errstate(all="ignore"):
+        med = np.nanmedian(np.abs(values), axis=0)
+        has_negative = (np.nan_to_num(values, nan=0.0) < 0).any(axis=0)
+    if input_type in ("returns", "log_returns"):
+        bad = np.flatnonzero(med > 1)
+        if bad.size:
+            col = frame.columns[bad[0]]
+            raise ReadError(f"{name}: column {col!r} looks like prices, not "
+                            f"{input_type.replace('_', ' ')} (median size {med[bad[0]]:.4g}); "
+                            "pass --input-type prices, or --trust-input-type if they really "
+                            "are returns")
+    else:
+        bad = np.flatnonzero(has_negative & (med < 0.5))
+        if bad.size:
+            col = frame.columns[bad[0]]
+            raise ReadError(f"{name}: column {col!r} looks like returns, not prices (negative "
+                            f"values, median size {med[bad[0]]:.4g}); pass --input-type "
+                            "returns, or --trust-input-type")
+
+
+class Inputs:
+    """A table read for a command: the asset columns as simple returns plus special ones."""
+
+    def __init__(self, table: Table, args: argparse.Namespace, *,
+                 take: tuple[str, ...] = (), optional: tuple[str, ...] = ()) -> None:
+        frame = table.frame
+        self.name = table.source
+        self.notes = table.notes
+        self.raw = frame
+        self.special: dict[str, pd.Series] = {}
+        for key in (*take, *optional):
+            col = getattr(args, key, None)
+            if col is None:
+                continue
+            if key == "risk_free" and col not in frame.columns:
+                try:
+                    self.special[key] = pd.Series(float(col), index=frame.index)
+                except ValueError:
+                    raise ReadError(f"--risk-free: {col!r} is neither a column of "
+                                    f"{self.name} nor a number") from None
+                continue
+            if col not in frame.columns:
+                flag = "--" + key.replace("_", "-")
+                raise ReadError(f"{self.name}: no column named {col!r} for {flag} (columns: "
+                                + ", ".join(map(str, frame.columns[:8]))
+                                + (" ..." if frame.shape[1] > 8 else "") + ")")
+            self.special[key] = frame[col]
+            frame = frame.drop(columns=[col])
+        if "risk_free" in optional and getattr(args, "risk_free_annual", None) is not None:
+            frame = self._annual(frame, args)
+        if frame.shape[1] == 0:
+            raise ReadError(f"{self.name}: no asset columns are left")
+        self.input_type = getattr(args, "input_type", "returns")
+        if not getattr(args, "trust_input_type", False):
+            checked = frame.copy()
+            for key in ("market", "benchmark"):
+                if key in self.special:
+                    checked[str(args.__dict__[key])] = self.special[key]
+            check_input_type(checked, self.input_type, self.name)
+        self.prices = frame if self.input_type == "prices" else None
+        self.assets = frame
+
+    def _annual(self, frame: pd.DataFrame, args: argparse.Namespace) -> pd.DataFrame:
+        """``--risk-free-annual``: a number or a column of annual rates, made per period."""
+        text = args.risk_free_annual
+        if args.risk_free is not None:
+            raise ReadError("give --risk-free (a rate per period) or --risk-free-annual, "
+                            "not both")
+        if text in frame.columns:
+            annual: Any = frame[text]
+            frame = frame.drop(columns=[text])
+        else:
+            try:
+                annual = float(text)
+            except ValueError:
+                raise ReadError(f"--risk-free-annual: {text!r} is neither a column of "
+                                f"{self.name} nor a number") from None
+        ppy = args.periods_per_year
+        if ppy is None:
+            if not isinstance(frame.index, pd.DatetimeIndex):
+                raise ReadError(f"--risk-free-annual: {self.name} has no dates to tell the "
+                                "periods per year from; pass --periods-per-year")
+            ppy = periods_per_year(frame.index, self.name)
+        rate = per_period_rate(annual, ppy, method=args.rate_method)
+        self.special["risk_free"] = pd.Series(rate, index=frame.index, name="risk_free")
+        self.notes.append(f"risk-free: {text} a year is {args.rate_method} over {ppy:g} "
+                          "periods a year")
+        return frame
+
+    def simple(self, frame: pd.DataFrame | pd.Series) -> Any:
+        """``frame`` as simple returns (prices lose their first row)."""
+        if self.input_type == "prices":
+            return to_returns(frame)
+        if self.input_type == "log_returns":
+            return log_to_simple(frame)
+        return frame
+
+    def returns(self) -> pd.DataFrame:
+        return self.simple(self.assets)
+
+    def column(self, key: str) -> pd.Series | None:
+        """A market/benchmark column as simple returns, or the risk-free as given."""
+        if key not in self.special:
+            return None
+        col = self.special[key]
+        if key == "risk_free":  # a rate per period: never converted as a price
+            return col.iloc[1:] if self.input_type == "prices" else col
+        out = self.simple(col.to_frame())
+        return out.iloc[:, 0]
+
+
+def read_input(args: argparse.Namespace) -> Table:
+    opts = ReadOptions(sep=args.sep, decimal=args.decimal, thousands=args.thousands,
+                       sheet=args.sheet, cells=args.range, date_column=args.date_column,
+                       date_order=args.date_order,
+                       layout=args.layout, id_column=args.id_column,
+                       value_column=args.value_column, skip_text=args.skip_text,
+                       limits=Limits(max_cells=args.max_cells, max_bytes=args.max_bytes))
+    return read_table(args.file, opts)
+
+
+def periods_per_year(index: pd.DatetimeIndex, name: str) -> float:
+    """Periods per year from the median spacing of the dates; refused when irregular."""
+    if len(index) < 3:
+        raise ReadError(f"{name}: too few dates to tell the frequency; pass "
+                        "--periods-per-year")
+    days = float(np.median((index[1:] - index[:-1]).total_seconds())) / 86_400
+    for lo, hi, t in ((0.5, 1.6, 252), (5, 9, 52), (26, 33, 12), (85, 95, 4), (175, 190, 2),
+                      (360, 370, 1)):
+        if lo <= days <= hi:
+            return t
+    raise ReadError(f"{name}: dates {days:.1f} days apart do not say daily, weekly, monthly, "
+                    "quarterly or yearly; pass --periods-per-year")
+
+
+def _schedule(path: Path, args: argparse.Namespace,
+              inputs: Inputs) -> pd.DataFrame | None:
+    """A weights file whose first column holds dates: a schedule, one row per rebalancing
+    date and a column per asset (by name); None for a ``name,weight`` file."""
+    try:
+        head = pd.read_csv(path, header=None, dtype=str, sep=args.sep or ",", nrows=50)
+    except (ValueError, UnicodeDecodeError, OSError):
+        return None
+    try:
+        first = as_dates(head.iloc[1:, 0], named=True, order=args.date_order)
+    except ReadError as exc:
+        raise ReadError(f"{path.name}: {exc}") from None
+    if head.shape[0] < 2 or first is None:
+        return None
+    table = read_table(str(path), ReadOptions(sep=args.sep, decimal=args.decimal,
+                                              skip_text=args.skip_text,
+                                              date_order=args.date_order))
+    if not isinstance(table.frame.index, pd.DatetimeIndex):
+        raise ReadError(f"{table.source}: its first column looks like dates but was not "
+                        "read as the date column; name it 'date'")
+    if not isinstance(inputs.raw.index, pd.DatetimeIndex):
+        raise ReadError(f"--weights: {table.source} is a schedule by date, and {inputs.name} "
+                        "has no date column")
+    inputs.notes.extend(f"{table.source}: {note}" for note in table.notes)
+    return table.frame
+
+
+def read_weights(args: argparse.Namespace, names: list[str],
+                 inputs: Inputs | None = None) -> pd.Series | pd.DataFrame:
+    """``--weights A=0.6,B=0.4``, a CSV of ``name,weight`` aligned to the columns by name
+    (a name missing on either side is refused), or a schedule: a file whose first column
+    holds dates, one row per rebalancing date and a column per asset."""
+    text = args.weights
+    path = Path(text)
+    if path.is_file() and inputs is not None:
+        schedule = _schedule(path, args, inputs)
+        if schedule is not None:
+            return schedule
+    if path.is_file():
+        frame = pd.read_csv(path, header=None)
+        if frame.shape[1] != 2:
+            raise ReadError(f"{path.name}: a weights file has two columns, name and weight")
+        if pd.to_numeric(frame.iloc[:1, 1], errors="coerce").isna().all():
+            frame = frame.iloc[1:]
+        pairs = list(zip(frame.iloc[:, 0].astype(str), frame.iloc[:, 1], strict=False))
+    else:
+        pairs = []
+        for item in text.split(","):
+            if "=" not in item:
+                raise ReadError(f"--weights: {item!r} is not NAME=WEIGHT (or a file)")
+            key, value = item.split("=", 1)
+            pairs.append((key.strip(), value.strip()))
+    weights: dict[str, float] = {}
+    for key, value in pairs:
+        try:
+            weights[key] = float(value)
+        except ValueError:
+            raise ReadError(f"--weights: {key}'s weight {value!r} is not a number") from None
+    unknown = [k for k in weights if k not in names]
+    if unknown:
+        raise ReadError("--weights: no column named " + ", ".join(map(repr, unknown[:6]))
+                        + " in the data")
+    missing = [n for n in names if n not in weights]
+    if missing:
+        raise ReadError("--weights: no weight for " + ", ".join(map(repr, missing[:6]))
+                        + " (give 0 to leave one out)")
+    return pd.Series([weights[n] for n in names], index=names, name="weight")
+
+
+def core_weights(weights: pd.Series | pd.DataFrame) -> Any:
+    """A schedule goes to the core as it is (dated rows); fixed weights by position."""
+    return weights if isinstance(weights, pd.DataFrame) else weights.to_numpy()
+
+
+def read_dividends(args: argparse.Namespace, inputs: Inputs) -> pd.DataFrame | None:
+    if not getattr(args, "dividends", None):
+        return None
+    if inputs.input_type != "prices":
+        raise ReadError("--dividends needs prices (--input-type prices)")
+    table = read_table(args.dividends, ReadOptions(sep=args.sep, decimal=args.decimal,
+                                                   date_order=args.date_order))
+    frame = table.frame
+    missing = [c for c in inputs.assets.columns if c not in frame.columns]
+    if missing:
+        raise ReadError(f"{table.source}: no dividends column for "
+                        + ", ".join(map(repr, missing[:6])) + " (give a column of 0)")
+    frame = frame[list(inputs.assets.columns)]
+    if not frame.index.equals(inputs.assets.index):
+        raise ReadError(f"{table.source}: its dates are not those of {inputs.name}")
+    return frame.fillna(0.0)

@@ -1,0 +1,110 @@
+"""What a command writes and shows: its outputs checked before any work, the progress
+bar, the summary table on a terminal, and the files written at the end.
+
+Output goes through :func:`betaxl.cli.write.write_outputs` (all files or none, never over
+an input).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .inputs import Inputs
+from .sources import expand_paths
+from .write import output_paths, write_outputs
+
+__all__ = ["CHUNK", "chunked", "finish", "output_target", "print_summary"]
+
+CHUNK = 500  # assets per core call: bounded temporaries, a progress step
+
+
+def _say(text: str) -> None:
+    print(text, file=sys.stderr)
+
+
+def output_target(args: argparse.Namespace, suffix: str, more: Sequence[str] = ()) -> Path:
+    """The output path, with it and the files of the ``more`` tables written beside it
+    (``betas --window``'s rolling table) checked before any work."""
+    if args.output:
+        target = Path(args.output)
+    else:
+        source = Path(args.file)
+        stem = source.name.split(".")[0] if source.is_file() else source.stem.strip("*") \
+            or "betaxl"
+        folder = source.parent if source.is_file() else Path(".")
+        target = folder / f"{stem}_{suffix}.csv"
+    from ..safeio import check_output
+    # before any work: an output that is an input, or not a file, then the extension
+    inputs = [*expand_paths(args.file), *_extra_inputs(args)]
+    check_output(target, inputs=inputs)  # what it is first, then its extension
+    for path in output_paths(target, [suffix, *more])[1:]:
+        check_output(path, inputs=inputs)
+    return target
+
+
+def _progress(total: int, args: argparse.Namespace, work: int) -> Any:
+    from tqdm import tqdm
+
+    show = args.progress or (sys.stderr.isatty() and work > 2_000_000)
+    return tqdm(total=total, disable=not show, file=sys.stderr, ascii=" #", ncols=80,
+                bar_format="[{bar:30}] {n_fmt}/{total_fmt} assets {elapsed}")
+
+
+def chunked(returns: pd.DataFrame, args: argparse.Namespace, work_per_col: int,
+            fn: Callable[[pd.DataFrame], pd.DataFrame], axis: int) -> pd.DataFrame:
+    k = returns.shape[1]
+    parts = []
+    with _progress(k, args, returns.shape[0] * k * work_per_col) as bar:
+        for start in range(0, k, CHUNK):
+            parts.append(fn(returns.iloc[:, start:start + CHUNK]))
+            bar.update(min(CHUNK, k - start))
+    return pd.concat(parts, axis=axis)
+
+
+def print_summary(title: str, frame: pd.DataFrame, args: argparse.Namespace) -> None:
+    """A readable table on a terminal (rich); nothing when output is piped."""
+    if args.quiet or not sys.stdout.isatty():
+        return
+    from rich.console import Console
+    from rich.table import Table as RichTable
+
+    shown = frame.iloc[:15, :8]
+    table = RichTable(title=title + (f" (first {shown.shape[0]} of {frame.shape[0]} rows, "
+                                     f"{shown.shape[1]} of {frame.shape[1]} columns)"
+                                     if shown.shape != frame.shape else ""))
+    table.add_column(str(frame.index.name or ""), style="bold")
+    for col in shown.columns:
+        table.add_column(str(col), justify="right")
+    for label, row in shown.iterrows():
+        name = f"{label:%Y-%m-%d}" if isinstance(label, pd.Timestamp) else str(label)
+        table.add_row(name, *("" if pd.isna(v) else f"{v:.6g}" if isinstance(v, float)
+                              else str(v) for v in row))
+    Console().print(table)
+
+
+def finish(args: argparse.Namespace, inputs: Inputs, target: Path,
+           sheets: dict[str, pd.DataFrame], line: str) -> None:
+    for note in inputs.notes:
+        _say(f"note: {note}")
+    written = write_outputs(target, sheets,
+                            inputs=[*expand_paths(args.file), *_extra_inputs(args)])
+    first = next(iter(sheets))
+    print_summary(f"{args.command}: {first}", sheets[first], args)
+    for path in written[1:]:
+        print(f"wrote {path}")
+    print(f"wrote {written[0]} {line}")
+
+
+def _extra_inputs(args: argparse.Namespace) -> list[Path]:
+    out = []
+    for key in ("weights", "dividends", "factors_file"):
+        value = getattr(args, key, None)
+        if value and Path(value).exists():
+            out.append(Path(value))
+    return out
