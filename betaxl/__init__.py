@@ -6,7 +6,7 @@ numpy and pandas.  Rows are periods, oldest first; columns are assets.
 Arguments that carry labels (a DatetimeIndex, named columns, a weights Series indexed
 by asset) are matched to the returns by label or refused, naming what disagrees;
 arrays, and pandas objects with a RangeIndex, are matched by position.  Dates must be
-oldest first, each once.  See :mod:`betaxl._data` for the one place these rules live.
+oldest first, each once.  See :mod:`betaxl.data` for the one place these rules live.
 """
 
 from .errors import BetaxlError, DataError, InputError

@@ -17,8 +17,11 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from ._data import (ArrayLike, Panel, align_table, as_dates, as_panel, as_returns,
-                    as_weights, choice)
+from .data.dates import as_dates
+from .data.labels import align_table, as_weights
+from .data.options import choice
+from .data.panel import Panel, as_panel, as_returns
+from .data.values import ArrayLike
 from .errors import DataError, problem, public
 from .returns import INPUT_TYPES, InputType, checked_cash, returns_from, within_range
 from .schedule import check_cost, is_schedule, schedule_targets, turnover_costs
@@ -88,7 +91,7 @@ def start_weights(panel: Panel, weights: ArrayLike, holdings: str,
     """Weights at the start of the first period from weights, market values or units.
 
     Weights labelled by asset name, and prices labelled by date and name, are matched to
-    ``panel`` by label (see :func:`~betaxl._data.as_weights`).
+    ``panel`` by label (see :func:`~betaxl.data.labels.as_weights`).
     """
     holdings = choice(holdings, HOLDINGS, arg="holdings")
     k, n = panel.k, panel.n

@@ -17,8 +17,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ._data import (ArrayLike, FieldTable, Panel, as_column, as_returns, no_total_loss,
-                    whole)
+from .data.labels import as_column
+from .data.options import whole
+from .data.panel import FieldTable, Panel, as_returns
+from .data.values import ArrayLike, no_total_loss
 from .errors import Arg, DataError, count, problem, public
 
 __all__ = ["OLS_FIELDS", "OLSFit", "ols_beta", "rolling_beta"]
@@ -229,7 +231,7 @@ def excess(values: np.ndarray, risk_free: ArrayLike | None, n: int,
 def read_pair(returns: ArrayLike, market: ArrayLike,
               risk_free: ArrayLike | None = None) -> tuple[Panel, np.ndarray, np.ndarray]:
     """Read returns (n, k) and market (n,), matched by date or position (see
-    :func:`~betaxl._data.as_column`); excess returns if ``risk_free``."""
+    :func:`~betaxl.data.labels.as_column`); excess returns if ``risk_free``."""
     panel = as_returns(returns, arg="returns")
     x = as_column(market, arg="market", n=panel.n, index=panel.index)
     no_total_loss(x, "market")

@@ -43,7 +43,7 @@ import numpy as np
 import pandas as pd
 from xlwings import arg, func
 
-from .._data import infer_periods_per_year
+from ..data.periods import infer_periods_per_year
 from ..errors import BetaxlError, count
 from .cells import (
     Table,
