@@ -15,9 +15,10 @@ from .factors import FactorFit, factor_betas
 from .frequency import Resampled, per_period_rate, resample_returns
 from .portfolio import EqualWeightReturns, PortfolioPath, equal_weight_returns, portfolio_returns
 from .reconcile import Reconciliation, beta_reconcile
-from .regression import OLSFit, ols_beta, rolling_beta
+from .regression import OLSFit, ols_beta
 from .returns import log_to_simple, simple_to_log, to_returns
 from .risk import RiskTable, risk_table
+from .rolling import rolling_beta
 
 __version__ = "0.1.0"
 

@@ -70,9 +70,10 @@ from ..portfolio import (
     portfolio_returns,
 )
 from ..reconcile import ASSET_COLUMNS, SUMMARY_FIELDS, beta_reconcile
-from ..regression import OLS_FIELDS, ols_beta, rolling_beta
+from ..regression import OLS_FIELDS, ols_beta
 from ..returns import INPUT_TYPES, RETURN_METHODS, returns_from, to_returns
 from ..risk import RISK_FIELDS, risk_table
+from ..rolling import rolling_beta
 from .weights import read_weights
 
 __all__ = [
