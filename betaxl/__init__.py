@@ -9,11 +9,12 @@ arrays, and pandas objects with a RangeIndex, are matched by position.  Dates mu
 oldest first, each once.  See :mod:`betaxl.data` for the one place these rules live.
 """
 
+from .equal_weight import EqualWeightReturns, equal_weight_returns
 from .errors import BetaxlError, DataError, InputError
 from .estimators import BetaEstimates, beta_estimates
 from .factors import FactorFit, factor_betas
 from .frequency import Resampled, per_period_rate, resample_returns
-from .portfolio import EqualWeightReturns, PortfolioPath, equal_weight_returns, portfolio_returns
+from .portfolio import PortfolioPath, portfolio_returns
 from .reconcile import Reconciliation, beta_reconcile
 from .regression import OLSFit, ols_beta
 from .returns import log_to_simple, simple_to_log, to_returns

@@ -62,13 +62,8 @@ from .cells import (
     rows_of,
     shown,
 )
-from ..portfolio import (
-    EQUAL_WEIGHT_METHODS,
-    HOLDINGS,
-    REBALANCE_MODES,
-    equal_weight_returns,
-    portfolio_returns,
-)
+from ..equal_weight import EQUAL_WEIGHT_METHODS, equal_weight_returns
+from ..portfolio import HOLDINGS, REBALANCE_MODES, portfolio_returns
 from ..reconcile import ASSET_COLUMNS, SUMMARY_FIELDS, beta_reconcile
 from ..regression import OLS_FIELDS, ols_beta
 from ..returns import INPUT_TYPES, RETURN_METHODS, returns_from, to_returns
