@@ -161,7 +161,7 @@ def atomic_files(targets: Sequence[PathLike], *, inputs: Iterable[PathLike] = ()
     pending: list[_Pending] = []
     current = paths[0] if paths else Path(".")
     try:
-        for path, model in zip(paths, models):
+        for path, model in zip(paths, models, strict=True):
             current = path
             like = Path(model) if model is not None else (path if in_place else None)
             pending.append(_Pending(path, like))
