@@ -27,8 +27,18 @@ import pytest
 
 from betaxl import safeio
 from betaxl.cli import main as cli
-from betaxl.safeio import atomic, attributes, identity, names, tmpfile
-from betaxl.safeio import FileError, atomic_file, atomic_files, check_output, same_file
+from betaxl.safeio import (
+    FileError,
+    atomic,
+    atomic_file,
+    atomic_files,
+    attributes,
+    check_output,
+    identity,
+    names,
+    same_file,
+    tmpfile,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = ROOT / "workbook_template.xlsm"
