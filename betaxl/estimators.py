@@ -14,7 +14,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 import pandas as pd
 
-from ._data import ArrayLike
+from .data.values import ArrayLike
 from .errors import DataError, problem, public
 from .factors import fit_factors
 from .regression import MIN_OBS, check_fit, fit_columns, read_pair

@@ -18,7 +18,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ._data import ArrayLike, as_panel, as_returns, by_label, row_positions
+from .data.labels import by_label, row_positions
+from .data.panel import as_panel, as_returns
+from .data.values import ArrayLike
 from .errors import DataError, problem, public
 from .regression import excess
 

@@ -13,7 +13,9 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from ._data import ArrayLike, as_panel, choice
+from .data.options import choice
+from .data.panel import as_panel
+from .data.values import ArrayLike
 from .errors import problem, public
 
 __all__ = ["FREQUENCIES", "RATE_METHODS", "Resampled", "per_period_rate", "resample_returns"]

@@ -26,8 +26,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._data import (ArrayLike, align_table, as_column, as_dates, as_panel, as_returns,
-                    as_weights, choice, no_total_loss)
+from .data.dates import as_dates
+from .data.labels import align_table, as_column, as_weights
+from .data.options import choice
+from .data.panel import as_panel, as_returns
+from .data.values import ArrayLike, no_total_loss
 from .errors import DataError, problem, public
 from .portfolio import HOLDINGS, Holdings, PortfolioPath, Rebalance, portfolio_returns
 from .regression import check_fit, fit_columns

@@ -11,8 +11,10 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from ._data import (MAX_MAGNITUDE, ArrayLike, Panel, align_table, as_array, as_panel, choice,
-                    no_total_loss)
+from .data.labels import align_table
+from .data.options import choice
+from .data.panel import Panel, as_array, as_panel
+from .data.values import MAX_MAGNITUDE, ArrayLike, no_total_loss
 from .errors import Arg, labels, problem, public
 
 __all__ = ["log_to_simple", "price_returns", "simple_to_log", "to_returns"]

@@ -23,8 +23,11 @@ from dataclasses import dataclass, fields
 import numpy as np
 import pandas as pd
 
-from ._data import (ArrayLike, FieldTable, as_column, as_returns, index_of,
-                    infer_periods_per_year, labelled, no_total_loss)
+from .data.dates import labelled
+from .data.labels import as_column
+from .data.panel import FieldTable, as_returns, index_of
+from .data.periods import infer_periods_per_year
+from .data.values import ArrayLike, no_total_loss
 from .errors import DataError, problem, public
 from .regression import check_fit, fit_columns
 from .risk_measures import pa_measures

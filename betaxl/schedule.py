@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._data import as_panel
+from .data.panel import as_panel
 from .errors import BetaxlError, problem
 
 __all__ = ["is_schedule", "schedule_targets", "turnover_costs"]

@@ -27,7 +27,18 @@ import pytest
 
 from betaxl import safeio
 from betaxl.cli import main as cli
-from betaxl.safeio import FileError, atomic_file, atomic_files, check_output, same_file
+from betaxl.safeio import (
+    FileError,
+    atomic,
+    atomic_file,
+    atomic_files,
+    attributes,
+    check_output,
+    identity,
+    names,
+    same_file,
+    tmpfile,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = ROOT / "workbook_template.xlsm"
@@ -172,9 +183,9 @@ def test_copies_on_other_devices_are_not_the_same_file(tmp_path: Path,
     fake = os.stat_result((sa.st_mode, sa.st_ino, sa.st_dev + 1, *tuple(sa)[3:]),
                           {"st_mtime_ns": sa.st_mtime_ns})
     # the same inode, size and mtime on another device, different bytes: two files
-    assert not safeio._same_across_devices(a, sa, b, fake)
+    assert not identity._same_across_devices(a, sa, b, fake)
     b.write_bytes(b"one")
-    assert safeio._same_across_devices(a, sa, b, fake)
+    assert identity._same_across_devices(a, sa, b, fake)
 
 
 # -- the output is the input, by another path ----------------------------------------------
@@ -396,7 +407,7 @@ def test_atomic_files_second_rename_failing_restores_the_first(
             raise OSError(28, "No space left on device")
         real(src, dst)
 
-    monkeypatch.setattr(safeio.os, "replace", fail_second)
+    monkeypatch.setattr(atomic.os, "replace", fail_second)
     with pytest.raises(FileError, match="b.csv: cannot write: the disk is full"):
         with atomic_files([a, b, c]) as handles:
             for h, text in zip(handles, (b"new a", b"new b", b"new c")):
@@ -525,7 +536,7 @@ def test_an_output_symlink_is_written_through(prices_csv: Path, tmp_path: Path,
 
 def test_without_o_tmpfile_a_named_temporary_is_used_and_cleaned(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delattr(safeio.os, "O_TMPFILE", raising=False)
+    monkeypatch.delattr(atomic.os, "O_TMPFILE", raising=False)
     target = tmp_path / "out.csv"
     target.write_bytes(b"old")
     target.chmod(0o640)
@@ -553,8 +564,8 @@ def test_without_linkat_the_anonymous_file_is_copied_to_a_name(
             raise PermissionError(1, "Operation not permitted")
         real_link(src, dst, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(safeio, "_libc", lambda: None)
-    monkeypatch.setattr(safeio.os, "link", no_proc_link)
+    monkeypatch.setattr(tmpfile, "_libc", lambda: None)
+    monkeypatch.setattr(tmpfile.os, "link", no_proc_link)
     old = os.umask(0o027)
     try:
         with atomic_file(tmp_path / "copied.csv") as handle:
@@ -569,7 +580,7 @@ def test_without_linkat_the_anonymous_file_is_copied_to_a_name(
 
 def test_names_differing_only_in_case(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # this file system tells case apart: two new files
-    assert not safeio._ignores_case(tmp_path)
+    assert not identity._ignores_case(tmp_path)
     assert not same_file(tmp_path / "Out.csv", tmp_path / "out.csv")
     no_temporaries(tmp_path)
     assert [p for p in tmp_path.iterdir()] == []  # the probe left nothing
@@ -579,7 +590,7 @@ def test_names_differing_only_in_case(tmp_path: Path, monkeypatch: pytest.Monkey
     assert same_file(tmp_path / "R.csv", tmp_path / "r.csv")
     # on a file system that ignores case (vfat, APFS, NTFS, ext4 casefold), two new
     # names differing in case are one file: refused as a pair of outputs
-    monkeypatch.setattr(safeio, "_ignores_case", lambda folder: True)
+    monkeypatch.setattr(identity, "_ignores_case", lambda folder: True)
     with pytest.raises(FileError, match="named twice"):
         with atomic_files([tmp_path / "Out.csv", tmp_path / "out.csv"]):
             pass
@@ -644,7 +655,7 @@ def test_owner_that_cannot_be_kept_is_refused_before_and_at_the_write(
     target = tmp_path / "theirs.csv"
     target.write_bytes(b"theirs")
     real = target.stat()
-    monkeypatch.setattr(safeio.os, "geteuid", lambda: real.st_uid + 1)
+    monkeypatch.setattr(attributes.os, "geteuid", lambda: real.st_uid + 1)
     with pytest.raises(FileError, match=r"is owned by .*uid \d+.*would change its owner"):
         check_output(target)
     monkeypatch.undo()
@@ -652,7 +663,7 @@ def test_owner_that_cannot_be_kept_is_refused_before_and_at_the_write(
     def refuse(fd: int, uid: int, gid: int) -> None:
         raise PermissionError(errno.EPERM, "Operation not permitted")
 
-    monkeypatch.setattr(safeio.os, "fchown", refuse)  # root squash, or a like= model
+    monkeypatch.setattr(atomic.os, "fchown", refuse)  # root squash, or a like= model
     with pytest.raises(FileError, match="nothing was written"):
         with atomic_file(target) as handle:
             handle.write(b"mine")
@@ -667,9 +678,9 @@ def test_group_that_cannot_be_kept_is_refused(tmp_path: Path,
     if os.geteuid() == 0:
         os.chown(target, 4242, -1)  # root may keep any group: pretend to be its owner
     info = target.stat()
-    monkeypatch.setattr(safeio.os, "geteuid", lambda: info.st_uid)
-    monkeypatch.setattr(safeio.os, "getegid", lambda: info.st_gid + 1)
-    monkeypatch.setattr(safeio.os, "getgroups", lambda: [info.st_gid + 1])
+    monkeypatch.setattr(attributes.os, "geteuid", lambda: info.st_uid)
+    monkeypatch.setattr(attributes.os, "getegid", lambda: info.st_gid + 1)
+    monkeypatch.setattr(attributes.os, "getgroups", lambda: [info.st_gid + 1])
     with pytest.raises(FileError, match="belongs to group .* is not in"):
         check_output(target, inputs=[target], in_place=True)
 
@@ -768,7 +779,7 @@ def test_xattr_that_cannot_be_copied_refuses(tmp_path: Path,
     def refuse(*args: object) -> None:
         raise OSError(errno.ENOTSUP, "Operation not supported")
 
-    monkeypatch.setattr(safeio.os, "setxattr", refuse)
+    monkeypatch.setattr(attributes.os, "setxattr", refuse)
     with pytest.raises(FileError, match="user.tag"):
         with atomic_file(target) as handle:
             handle.write(b"new")
@@ -788,7 +799,7 @@ def test_any_writable_name_can_be_written_and_rewritten(tmp_path: Path, length: 
         with atomic_files([a, b]) as (fa, fb):
             fa.write(b"a")
             fb.write(b"b")
-    monkeypatch.delattr(safeio.os, "O_TMPFILE", raising=False)  # the named path
+    monkeypatch.delattr(atomic.os, "O_TMPFILE", raising=False)  # the named path
     with atomic_file(a, inputs=[a], in_place=True) as handle:
         handle.write(b"again")
     assert a.read_bytes() == b"again" and b.read_bytes() == b"b"
@@ -802,10 +813,11 @@ def test_leftovers_of_a_killed_run_are_removed_by_the_next(tmp_path: Path) -> No
     code = textwrap.dedent(f"""
         import os
         from betaxl import safeio
-        real = safeio.os.replace
+        from betaxl.safeio import atomic
+        real = atomic.os.replace
         def die(src, dst):
             os._exit(9)  # killed after every name was given, before any rename
-        safeio.os.replace = die
+        atomic.os.replace = die
         with safeio.atomic_files([{str(a)!r}, {str(b)!r}]) as (fa, fb):
             fa.write(b"new a")
             fb.write(b"new b")
@@ -816,7 +828,7 @@ def test_leftovers_of_a_killed_run_are_removed_by_the_next(tmp_path: Path) -> No
     assert len(left) == 4 and all(len(n) <= 30 for n in left), left  # 2 tmp, 2 old
     assert a.read_bytes() == b"old a" and b.read_bytes() == b"old b"
     (tmp_path / ".betaxl-000000-1-0.tmp").write_bytes(b"another host's")
-    alive = tmp_path / f".betaxl-{safeio._HOST}-1-0.tmp"  # pid 1 is alive
+    alive = tmp_path / f".betaxl-{names._HOST}-1-0.tmp"  # pid 1 is alive
     alive.write_bytes(b"in use")
     with atomic_files([a, b]) as (fa, fb):
         fa.write(b"new a")

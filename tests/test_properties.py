@@ -117,12 +117,12 @@ def test_rolling_beta_equals_windowed_ols(data, window) -> None:
 @settings(max_examples=60, deadline=None)
 @given(st.integers(3, 70), st.integers(0, 3), st.integers(1, 5), st.integers(0, 10**6))
 def test_lean_rolling_path_equals_the_general_one(window, extra_blocks, k, seed) -> None:
-    from betaxl.regression import _rolling_chunk
+    from betaxl.rolling import rolling_with_gaps
 
     rng = np.random.default_rng(seed)
     n = window * (1 + extra_blocks) + int(rng.integers(0, window))
     x = rng.normal(0.001, 0.02, n) + rng.choice([0.0, 0.05]) * np.sin(np.arange(n) / 9)
     y = x[:, None] * rng.uniform(-1, 2, k) + rng.normal(0, 0.01, (n, k))
     lean = bx.rolling_beta(y, x, window).to_numpy()[window - 1:]
-    general = _rolling_chunk(y, x, window, window)
+    general = rolling_with_gaps(y, x, window, window)
     np.testing.assert_allclose(lean, general, rtol=1e-10, atol=1e-12)

@@ -42,21 +42,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._data import infer_periods_per_year
+from ..data.periods import infer_periods_per_year
+from ..equal_weight import EQUAL_WEIGHT_METHODS, equal_weight_returns
 from ..estimators import ESTIMATORS, beta_estimates
 from ..factors import factor_betas
 from ..frequency import FREQUENCIES, RATE_METHODS, per_period_rate, resample_returns
-from ..portfolio import (
-    EQUAL_WEIGHT_METHODS,
-    HOLDINGS,
-    REBALANCE_MODES,
-    equal_weight_returns,
-    portfolio_returns,
-)
+from ..portfolio import HOLDINGS, REBALANCE_MODES, portfolio_returns
 from ..reconcile import ASSET_COLUMNS, SUMMARY_FIELDS, beta_reconcile
-from ..regression import OLS_FIELDS, ols_beta, rolling_beta
+from ..regression import OLS_FIELDS, ols_beta
 from ..returns import INPUT_TYPES, RETURN_METHODS, to_returns
 from ..risk import RISK_FIELDS, risk_table
+from ..rolling import rolling_beta
 from .arguments import read_choice, read_flag, read_number
 from .dates import read_dates
 from .failures import cell_errors, fail

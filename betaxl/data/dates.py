@@ -1,0 +1,226 @@
+"""Row labels as dates: which rows are dates, in any spelling, and the oldest-first check.
+
+Rows are labelled unless they are a RangeIndex (positions); labelled rows must be
+unique and, if they are dates (also dates written as text) or numbers, oldest first:
+betaxl refuses other orders rather than sorting (:func:`check_rows`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import warnings
+from collections.abc import Mapping
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import Arg, BetaxlError, count, problem
+
+__all__ = ["as_dates", "check_rows", "labelled", "row_dates", "show_label",
+           "text_dates"]
+
+
+def labelled(index: pd.Index | None) -> bool:
+    """Rows (or columns) carry labels unless they are absent or a RangeIndex (positions)."""
+    return index is not None and not isinstance(index, pd.RangeIndex)
+
+
+def _date_like(index: pd.Index) -> bool:
+    return isinstance(index, (pd.DatetimeIndex, pd.PeriodIndex)) or (
+        index.dtype == object and len(index) > 0
+        and all(isinstance(v, (dt.date, np.datetime64)) for v in index))
+
+
+def text_dates(index: pd.Index) -> pd.DatetimeIndex | None:
+    """Row labels that are dates written as text in ISO 8601 (YYYY-MM-DD...), else None."""
+    if index.dtype.kind not in "OU" and not pd.api.types.is_string_dtype(index.dtype):
+        return None
+    if len(index) == 0 or not all(isinstance(v, str) and 6 <= len(v) <= 30
+                                  and any(c in v for c in "-/.") for v in index):
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return pd.DatetimeIndex(pd.to_datetime(index, format="ISO8601"))
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+def _iso_date(label: str) -> bool:
+    return text_dates(pd.Index([label], dtype=object)) is not None
+
+
+#: The shapes of dates written as text: 31/01/2020, 2020.1.31, 20200131, 2020Q1, Jan 2020.
+_DATE_SHAPE = re.compile(
+    r"\d{1,4}[-/. ]\d{1,2}[-/. ]\d{1,4}|^\s*\d{8}\s*$|\d{4}\s*-?Q[1-4]|Q[1-4]\s*-?\d{4}"
+    r"|(?i:\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s*\d"
+    r"|\d\s*(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec))")
+
+
+def _date_text(label: Any) -> bool:
+    """Text that some reader would take for a date ('31/01/2020', 'Jan 2020', '20200131').
+
+    A cheap look at its shape first (a long index of plain labels costs a regex per
+    label), then pandas' own parser, which is what would read it.
+    """
+    if not isinstance(label, str) or not 6 <= len(label) <= 40 \
+            or _DATE_SHAPE.search(label) is None:
+        return False
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return not pd.isna(pd.to_datetime(label))
+    except (TypeError, ValueError, OverflowError):
+        return False
+
+
+def _text_rows(index: pd.Index, arg: str) -> pd.DatetimeIndex | None:
+    """Text row labels: ISO dates (as dates), other text (None), or refused.
+
+    A label set that mixes dates and other text, or holds dates written in any other
+    way than ISO 8601, is refused: whether '01/02/2020' is 1 February or 2 January
+    cannot be told from the text, and betaxl never guesses.
+    """
+    dates = text_dates(index)
+    if dates is not None or not any(_date_text(v) or isinstance(v, (dt.date, np.datetime64))
+                                    for v in index):
+        return dates
+    odd = next((v for v in index if not (isinstance(v, (dt.date, np.datetime64))
+                                         or isinstance(v, str) and _iso_date(v))), None)
+    if odd is None:
+        raise problem("", arg, "mixes kinds of dates (text and date objects, or several "
+                      "time zones, such as {v!r}); convert the index with "
+                      "pd.to_datetime(index, utc=True)", v=str(index[-1]))
+    if _date_text(odd):
+        raise problem("", arg, "has dates written as text that are not ISO (YYYY-MM-DD), "
+                      "such as {v!r}; betaxl does not guess whether day or month comes "
+                      "first: convert the index with pd.to_datetime(index, dayfirst=True) "
+                      "or pd.to_datetime(index, format='%d/%m/%Y')", v=odd)
+    raise problem("", arg, "has the row label {v!r} among dates; every row must be one "
+                  "period (drop total or note rows)", v=str(odd))
+
+
+def _zoned(index: pd.Index, arg: str) -> pd.Index:
+    """Dates held as Python objects (maybe in several time zones) as one DatetimeIndex."""
+    if index.dtype != object:
+        return index
+    stamps = [pd.Timestamp(v) for v in index]
+    aware = {s.tz is not None for s in stamps}
+    if len(aware) > 1:
+        raise problem("", arg, "mixes dates with and without a time zone; give every date "
+                      "a time zone (tz_localize) or none")
+    if aware == {True}:
+        return pd.DatetimeIndex([s.tz_convert("UTC") for s in stamps])
+    return pd.DatetimeIndex(stamps)
+
+
+def _plain(index: pd.Index) -> pd.Index:
+    """A categorical index as the index of its values (dates stay dates)."""
+    return pd.Index(index.to_numpy()) if isinstance(index, pd.CategoricalIndex) else index
+
+
+def row_dates(index: pd.Index | None) -> pd.DatetimeIndex | None:
+    """The rows as dates, if they are dates (DatetimeIndex, PeriodIndex, date objects or
+    ISO text); None otherwise.  Assumes :func:`check_rows` passed."""
+    if index is None or isinstance(index, pd.RangeIndex):
+        return None
+    index = _plain(index)
+    if isinstance(index, pd.DatetimeIndex):
+        return index
+    if isinstance(index, pd.PeriodIndex):
+        return index.to_timestamp()
+    if _date_like(index):
+        try:
+            return pd.DatetimeIndex(_zoned(index, "index"))
+        except (TypeError, ValueError, BetaxlError):
+            return None
+    return text_dates(index)
+
+
+def check_rows(index: pd.Index | None, *, arg: str) -> None:
+    """Labelled rows must be unique, and dates (or numbers) in time order, oldest first.
+
+    Text labels are either all ISO dates (then checked as dates) or text that is not a
+    date (asset-style labels, left as they are); anything in between is refused
+    (:func:`_text_rows`), as is a missing label.  betaxl refuses rather than sorts: a
+    caller's other arguments may be matched to these rows by position, and sorting one
+    of them would silently pair the wrong rows.
+    """
+    if not labelled(index):
+        return
+    assert index is not None
+    index = _plain(index)
+    if isinstance(index, pd.MultiIndex):
+        raise problem("", arg, "has rows labelled by {m} levels (a long table?); give one "
+                      "row per date and one column per asset (DataFrame.unstack)",
+                      m=index.nlevels)
+    if index.hasnans:
+        row = int(np.flatnonzero(pd.isna(index))[0]) + 1
+        raise problem("", arg, "has no label (a missing date) at row {r}; every row needs "
+                      "its date (drop the row, or fix the index)", r=row)
+    if not index.is_unique:
+        twice = index[index.duplicated()][0]
+        raise problem("", arg, "has the row label {v} more than once; every period must "
+                      "appear once", v=show_label(twice))
+    if _date_like(index):
+        index = _zoned(index, arg)
+    elif not pd.api.types.is_numeric_dtype(index.dtype):
+        index = _text_rows(index, arg)  # dates written as text are in time order too
+        if index is None:
+            return
+    if not index.is_monotonic_increasing:
+        order = "newest first" if index.is_monotonic_decreasing else "not in time order"
+        raise problem("", arg, "has dates {order}; betaxl needs them oldest first (sort "
+                      "with .sort_index(); betaxl never reorders rows itself)", order=order)
+
+
+def as_dates(dates: Any, index: pd.Index | None, n: int, *, arg: str = "dates",
+             like: str = "returns") -> pd.DatetimeIndex | None:
+    """The date of each of ``n`` rows: ``dates`` if given, else ``like``'s row dates.
+
+    Given dates must be dates (Timestamps, datetime64, PeriodIndex, date objects or ISO
+    text, never numbers, which would be read as nanoseconds after 1970), one per row,
+    each once and oldest first, and must agree with ``like``'s own dated rows if it has
+    them.  None if there are no dates anywhere.
+    """
+    own = row_dates(index)
+    if dates is None:
+        return own
+    if isinstance(dates, (str, bytes, Mapping, pd.DataFrame)) or np.ndim(dates) != 1:
+        raise problem("", arg, "must be a list of {n} dates, one per row of {like}",
+                      n=n, like=Arg(like))
+    values = pd.Index(list(dates), dtype=object) if not isinstance(dates, pd.Index) else dates
+    if len(values) != n:
+        raise problem("", arg, "has {m} but {like} has {n}", m=count(len(values), "date"),
+                      n=count(n, "row"), like=Arg(like))
+    if pd.api.types.is_numeric_dtype(values.dtype) or pd.api.types.is_bool_dtype(
+            values.dtype) or any(isinstance(v, (bool, int, float, np.number, Decimal,
+                                                Fraction)) and not pd.isna(v)
+                                 for v in values):
+        raise problem("", arg, "holds numbers where dates were expected; give dates "
+                      "(pd.to_datetime(...)) or ISO text such as '2020-01-31'")
+    check_rows(values, arg=arg)
+    stamps = row_dates(values)
+    if stamps is None:
+        raise problem("", arg, "must be dates, got {v!r}; give dates (pd.to_datetime(...)) "
+                      "or ISO text such as '2020-01-31'", v=str(values[0])[:40])
+    if own is not None:
+        a = own.tz_localize(None) if own.tz is not None else own
+        b = stamps.tz_localize(None) if stamps.tz is not None else stamps
+        if not np.array_equal(a.asi8, b.asi8):
+            row = int(np.flatnonzero(a.asi8 != b.asi8)[0])
+            raise problem("", arg, "disagrees with the dates of {like} at row {r} ({d} "
+                          "against {e}); leave {other} out to use the dates of {like}",
+                          like=Arg(like), r=row + 1, d=show_label(stamps[row]),
+                          e=show_label(own[row]), other=Arg(arg))
+    return stamps
+
+
+def show_label(label: Any) -> str:
+    if isinstance(label, pd.Timestamp) and label == label.normalize() and label.tz is None:
+        return str(label.date())
+    return str(label)
