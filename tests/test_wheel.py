@@ -2,16 +2,18 @@
 
 ``make test`` runs on an editable install, which finds any module in the source tree, so
 a subpackage missing from the wheel (the package list of ``pyproject.toml``) would go
-unnoticed there (and setuptools, told of too few packages, packs the others as data
-files with a warning: the test refuses that warning too).  This test builds the wheel as a user would (``pip wheel``), installs it
-without its dependencies into a new virtual environment that borrows only the third-party
-packages of this one (a path entry, so this environment's editable betaxl is not seen),
-and imports every module of the source tree, and the Excel functions, from it.
+unnoticed there (and setuptools, told of too few packages, packs the others as data files
+with a warning: the test refuses that warning too).  This test builds the wheel as a user
+would (``pip wheel``), installs it without its dependencies into a new virtual environment
+that borrows only the third-party packages of this one (a path entry, so this
+environment's editable betaxl is not seen), and imports every module of the source tree,
+and the Excel functions, from it.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import sysconfig
@@ -66,8 +68,9 @@ def test_the_wheel_installs_every_module(tmp_path: Path) -> None:
                     "--no-deps", "--no-index", "-q", str(wheel)], check=True,
                    capture_output=True, timeout=300)
     names = _modules()
+    clean = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}  # the wheel only
     done = subprocess.run([str(python), "-c", CHECK, json.dumps(names)], cwd=tmp_path,
-                          capture_output=True, text=True, timeout=300)
+                          capture_output=True, text=True, timeout=300, env=clean)
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
     outside = {n: f for n, f in result["files"].items() if not f.startswith(str(site))}
