@@ -9,7 +9,6 @@ a long (tidy) table ``date, id, value`` is pivoted.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -173,7 +172,3 @@ def read_table(path_text: str, opts: ReadOptions | None = None) -> Table:
     if frame.shape[1] == 0:
         raise read_error(name, "has no numeric columns")
     return Table(frame, name, notes, text)
-
-
-def numeric_columns(frame: pd.DataFrame) -> Iterable[str]:
-    return [str(c) for c in frame.columns]
