@@ -21,5 +21,6 @@ Labels, in this one place:
 This is also where the one table reader that every door (Python API, command line,
 Excel functions, recalculation) will share belongs: issue 16 builds
 ``betaxl/data/table.py`` from the date, unit and name rules now spread over this
-package, :mod:`betaxl.excel` and :mod:`betaxl.cli.read`.
+package, :mod:`betaxl.excel` and the command line's :mod:`betaxl.cli.dates` and
+:mod:`betaxl.cli.table`.
 """

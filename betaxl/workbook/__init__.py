@@ -1,8 +1,10 @@
 """Workbook files: safe package reading and atomic writing, recalculation, the template.
 
 Above the Excel functions (:mod:`betaxl.udfs`) and the calculation core, below the
-command line.  :func:`recalculate_file` is ``betaxl recalc`` (the formula engine of
-:mod:`.engine` and :mod:`.formula`); ``import betaxl.workbook; betaxl.workbook.main()``
+command line.  :func:`recalculate_file` is ``betaxl recalc`` (the formula engine in its
+parts: :mod:`.sheetxml` and :mod:`.book` read, :mod:`.cells` the cell model, :mod:`.formula`
+the language, :mod:`.values` the value model, :mod:`.natives` the functions,
+:mod:`.evaluation`, :mod:`.engine` order and spills, :mod:`.writing`); ``import betaxl.workbook; betaxl.workbook.main()``
 is what the template's Recalculate button runs through xlwings' ``RunPython``.
 """
 
