@@ -4,8 +4,9 @@ Above the Excel functions (:mod:`betaxl.udfs`) and the calculation core, below t
 command line.  :func:`recalculate_file` is ``betaxl recalc`` (the formula engine in its
 parts: :mod:`.sheetxml` and :mod:`.book` read, :mod:`.cells` the cell model, :mod:`.formula`
 the language, :mod:`.values` the value model, :mod:`.natives` the functions,
-:mod:`.evaluation`, :mod:`.engine` order and spills, :mod:`.writing`); ``import betaxl.workbook; betaxl.workbook.main()``
-is what the template's Recalculate button runs through xlwings' ``RunPython``.
+:mod:`.evaluation`, :mod:`.engine` order and spills, :mod:`.writing`);
+``import betaxl.workbook; betaxl.workbook.main()`` is what the template's Recalculate
+button runs through xlwings' ``RunPython``.
 """
 
 from .recalc import *  # noqa: F403
