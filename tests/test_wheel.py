@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
 import venv
+import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,13 +50,21 @@ def _modules() -> list[str]:
 
 
 def test_the_wheel_installs_every_module(tmp_path: Path) -> None:
+    # built from a copy of the sources alone: an in-tree build/ left by an earlier build
+    # would put modules that no longer exist into the wheel
+    source = tmp_path / "source"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "build", "dist", "*.egg-info", "__pycache__", ".hypothesis"))
     wheels = tmp_path / "wheels"
     built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w",
-                            str(wheels), str(ROOT)], check=True, capture_output=True,
+                            str(wheels), str(source)], check=True, capture_output=True,
                            text=True, timeout=600)
     # setuptools packs a subpackage it was not told of as data files, with a warning
     assert "absent from the `packages` configuration" not in built.stderr, built.stderr
     (wheel,) = wheels.glob("betaxl-*.whl")
+    with zipfile.ZipFile(wheel) as archive:  # exactly the source tree's modules
+        packed = {n for n in archive.namelist() if n.endswith(".py")}
+    assert packed == {str(p.relative_to(ROOT)) for p in (ROOT / "betaxl").rglob("*.py")}
     env_dir = tmp_path / "fresh"
     venv.create(env_dir, with_pip=False)
     python = env_dir / "bin" / "python"
