@@ -50,6 +50,7 @@ def _modules() -> list[str]:
 
 
 def test_the_wheel_installs_every_module(tmp_path: Path) -> None:
+    clean = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}  # the wheel only
     # built from a copy of the sources alone: an in-tree build/ left by an earlier build
     # would put modules that no longer exist into the wheel
     source = tmp_path / "source"
@@ -70,15 +71,15 @@ def test_the_wheel_installs_every_module(tmp_path: Path) -> None:
     python = env_dir / "bin" / "python"
     site = Path(subprocess.run([str(python), "-c", "import sysconfig; "
                                 "print(sysconfig.get_paths()['purelib'])"],
-                               check=True, capture_output=True, text=True).stdout.strip())
+                               check=True, capture_output=True, text=True,
+                               env=clean).stdout.strip())
     # the dependencies (numpy, pandas, xlwings, ...) from this environment, by path only:
     # its .pth files, the editable install of betaxl among them, are not run
     (site / "borrowed.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install",
                     "--no-deps", "--no-index", "-q", str(wheel)], check=True,
-                   capture_output=True, timeout=300)
+                   capture_output=True, timeout=300, env=clean)
     names = _modules()
-    clean = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}  # the wheel only
     done = subprocess.run([str(python), "-c", CHECK, json.dumps(names)], cwd=tmp_path,
                           capture_output=True, text=True, timeout=300, env=clean)
     assert done.returncode == 0, done.stderr
