@@ -448,7 +448,8 @@ def test_betas_second_file_failing_writes_neither(prices_csv: Path, tmp_path: Pa
 # -- out of disk, over the size limit, out of memory ---------------------------------------
 
 def test_full_disk_small_tmpfs(book: Path, tmp_path: Path) -> None:
-    """A 64 KiB tmpfs (private mount namespace) holding the input: ENOSPC on writing."""
+    """A 96 KiB tmpfs (private mount namespace) holding the input, which fits once but
+    not twice: ENOSPC on writing."""
     (tmp_path / "real").mkdir()
     shutil.copy(TEMPLATE, tmp_path / "real" / "book.xlsm")
     mnt = tmp_path / "mnt"
@@ -456,7 +457,7 @@ def test_full_disk_small_tmpfs(book: Path, tmp_path: Path) -> None:
         import os, shutil, subprocess, sys
         mnt = {str(mnt)!r}
         subprocess.run(["umount", mnt], check=True)  # replace the bind by a tiny tmpfs
-        subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", mnt],
+        subprocess.run(["mount", "-t", "tmpfs", "-o", "size=96k", "tmpfs", mnt],
                        check=True)
         shutil.copy({str(tmp_path / "real" / "book.xlsm")!r}, mnt + "/book.xlsm")
         before = open(mnt + "/book.xlsm", "rb").read()

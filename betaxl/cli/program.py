@@ -21,6 +21,7 @@ from ..errors import BetaxlError
 from ..examples import BOND_MARKET, BOND_PRICES, EW_DIVIDENDS, EW_PRICES, bond_units
 from .analytics import add_analytics_commands
 from .batch import add_batch_commands
+from .report import add_report_command
 
 __all__ = ["build_parser", "demo_text", "main"]
 
@@ -166,6 +167,7 @@ def build_parser() -> argparse.ArgumentParser:
     template.set_defaults(run=_template)
     add_batch_commands(sub)
     add_analytics_commands(sub)
+    add_report_command(sub)
     return parser
 
 
@@ -190,8 +192,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         _say(args.command, str(exc))
         return 2
     except ImportError as exc:
+        extra = "'betaxl[report]'" if exc.name == "matplotlib" else \
+            "'betaxl[cli]' (or 'betaxl[dask]' for --engine dask)"
         _say(args.command, f"this needs {exc.name or 'a package'}, not installed: pip install "
-                           "'betaxl[cli]' (or 'betaxl[dask]' for --engine dask)")
+                           f"{extra}")
         return 2
     except MemoryError:
         _say(args.command, "out of memory; nothing was written (try --engine dask, or a "

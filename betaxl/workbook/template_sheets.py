@@ -35,6 +35,7 @@ from ..examples import (
 from ..excel import functions as udfs
 from . import exact
 from .recalc import BUTTON_COMMAND, OUTPUT_SHEET, XLWINGS_VERSION
+from .template_charts import Placed, add_output_charts
 from .template_output import output_blocks
 
 __all__ = ["RECALCULATE_MACRO", "Check", "build_workbook", "vba_project"]
@@ -380,6 +381,7 @@ def build_workbook(cached: bool, larger: tuple[pd.DataFrame, pd.Series] | None
     out.insert_button(2, 2, {"macro": "ImportPythonUDFs", "caption": "Import Functions",
                              "width": 140, "height": 28})
     row = FIRST_OUTPUT_ROW - 1
+    placed: list[Placed] = []  # where each table spills, for the charts
     for title, columns in output_blocks(prices, market, weights, factors, schedule):
         out.write_string(row, 0, title, b.bold)
         height = 0
@@ -391,9 +393,11 @@ def build_workbook(cached: bool, larger: tuple[pd.DataFrame, pd.Series] | None
             top = row + (2 if label else 1)
             out.write_dynamic_array_formula(top, col, top + len(rows) - 1,
                                             col + len(rows[0]) - 1, formula)
+            placed.append((title, label, top, col, rows))
             height = max(height, top - row + len(rows))
             col += len(rows[0]) + (1 if label else 0)
         row += height + 1
+    add_output_charts(book, out, b.bold, placed, row, prices, market, weights, cached)
     out.set_column(0, 0, 28)
     out.set_column(1, 20, 14)
 

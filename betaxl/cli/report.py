@@ -1,0 +1,176 @@
+"""``betaxl report``: the risk table, charts and (with ``--weights``) the beta
+reconciliation of one file, as one self-contained HTML page.
+
+The numbers are those of ``betaxl risk`` and ``betaxl reconcile`` on the same arguments;
+the charts are :mod:`betaxl.plot`'s (matplotlib, the ``betaxl[report]`` extra).  Every
+check runs, and every figure is drawn, before the page is written (atomically, never
+over an input); a chart the data cannot give (no dates, too few rows) is left out with a
+line saying why.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .. import beta_reconcile, risk_table
+from ..errors import BetaxlError
+from .arguments import common_arguments, risk_free_arguments
+from .inputs import Inputs, core_weights, periods_per_year, read_input, read_weights
+from .report_page import Chart, Page, render
+from .sources import ReadError, expand_paths
+
+__all__ = ["add_report_command"]
+
+MOST = 10  # assets drawn in one chart, and scatter charts drawn
+
+
+def _target(args: argparse.Namespace) -> tuple[Path, list[Path]]:
+    from ..safeio import check_output
+
+    source = Path(args.file)
+    target = Path(args.output) if args.output else source.parent / (
+        source.name.split(".")[0] + "_report.html")
+    if target.suffix.lower() not in (".html", ".htm"):
+        raise ReadError(f"{target.name}: a report is an HTML page; name it .html")
+    inputs = [*expand_paths(args.file)]
+    if args.weights and Path(args.weights).exists():
+        inputs.append(Path(args.weights))
+    check_output(target, inputs=inputs)
+    return target, inputs
+
+
+def _span(index: pd.Index) -> str:
+    if isinstance(index, pd.DatetimeIndex):
+        return f"{index[0]:%Y-%m-%d} to {index[-1]:%Y-%m-%d} ({len(index)} rows)"
+    return f"rows 1 to {len(index)} (no dates)"
+
+
+def _conventions(args: argparse.Namespace, inputs: Inputs, returns: pd.DataFrame,
+                 table: pd.DataFrame, ppy: float, given: bool) -> list[tuple[str, str]]:
+    if args.risk_free_annual is not None:
+        rf = f"{args.risk_free_annual} a year, {args.rate_method} over {ppy:g} periods"
+    elif args.risk_free is None:
+        rf = "none: 0, and the regressions use raw returns"
+    else:
+        rf = f"{args.risk_free} per period (not annual); regressions on excess returns"
+    dropped = [f"{c}: {len(returns) - int(n)}" for c, n in table.loc["n_obs"].items()
+               if len(returns) - int(n)]
+    lost = " (prices: the first row is the base of the returns)" \
+        if inputs.input_type == "prices" else ""
+    out = [("input", f"{inputs.name}, {inputs.input_type.replace('_', ' ')}{lost}"),
+           ("benchmark", str(args.benchmark)),
+           ("frequency", f"{ppy:g} periods a year ("
+                         + ("--periods-per-year" if given else "from the dates") + ")"),
+           ("risk-free", rf),
+           ("MAR", "0 per period (downside deviation, Sortino: PerformanceAnalytics' "
+                   "default)"),
+           ("period covered", _span(returns.index)),
+           ("rows dropped", "each column is measured over the rows where it, the benchmark "
+                            "and the risk-free rate all have values: "
+                            + (", ".join(dropped) if dropped else "none dropped"))]
+    out += [("note", note) for note in inputs.notes]
+    return out
+
+
+def _charts(returns: pd.DataFrame, bench: pd.Series, rf: Any, ppy: float,
+            left_out: list[str]) -> list[Chart]:
+    from .. import plot
+
+    shown = returns.iloc[:, :MOST]
+    if returns.shape[1] > MOST:
+        left_out.append(f"growth, drawdown, rolling beta and scatter charts show the first "
+                        f"{MOST} of {returns.shape[1]} columns")
+    charts: list[Chart] = []
+    if not isinstance(returns.index, pd.DatetimeIndex):
+        left_out.append("growth, drawdown and rolling beta charts left out: the data have "
+                        "no dates (name the date column with --date-column)")
+    elif len(returns) < 2:
+        left_out.append("growth and drawdown charts left out: fewer than 2 rows")
+    else:
+        charts.append(Chart("growth", plot.to_svg(plot.growth(shown, bench))))
+        charts.append(Chart("drawdown", plot.to_svg(plot.drawdowns(shown, bench))))
+        window = plot.rolling_window(ppy)
+        if window is None:
+            left_out.append(f"rolling beta chart left out: no window convention for {ppy:g} "
+                            "periods a year (36 months, 52 weeks or 252 days)")
+        elif len(returns) <= window:
+            left_out.append(f"rolling beta chart left out: {len(returns)} rows, and a "
+                            f"{window}-row window needs more")
+        else:
+            charts.append(Chart("rolling_beta",
+                                plot.to_svg(plot.rolling_betas(shown, bench, window))))
+    for col in shown.columns:
+        try:
+            fig = plot.regression(shown[col], bench, risk_free=rf)
+        except BetaxlError as exc:
+            left_out.append(f"scatter of {col} left out: {exc}")
+            continue
+        charts.append(Chart("scatter", plot.to_svg(fig)))
+    return charts
+
+
+def _report(args: argparse.Namespace) -> None:
+    from .. import plot  # the report extra, checked before any work
+
+    target, sources = _target(args)
+    inputs = Inputs(read_input(args), args, take=("benchmark",), optional=("risk_free",))
+    returns = inputs.returns()
+    bench, rf = inputs.column("benchmark"), inputs.column("risk_free")
+    given = args.periods_per_year is not None
+    ppy = args.periods_per_year if given else (
+        periods_per_year(returns.index, inputs.name)
+        if isinstance(returns.index, pd.DatetimeIndex) else None)
+    table = risk_table(returns, bench, risk_free=rf, periods_per_year=ppy).to_frame()
+    assert bench is not None  # taken: Inputs refuses a missing benchmark column
+    ppy = float(ppy) if ppy is not None else 0.0
+    left_out: list[str] = []
+    page = Page(title=f"betaxl report: {Path(args.file).name} against {args.benchmark}",
+                conventions=_conventions(args, inputs, returns, table, ppy, given),
+                risk=table, charts=_charts(returns, bench, rf, ppy, left_out),
+                left_out=left_out)
+    if args.weights:
+        names = [str(c) for c in inputs.assets.columns]
+        weights = read_weights(args, names, inputs)
+        dates = returns.index if isinstance(returns.index, pd.DatetimeIndex) else None
+        rec = beta_reconcile(returns, bench, core_weights(weights), rebalance=args.rebalance,
+                             dates=dates, holdings=args.holdings, prices=inputs.prices,
+                             risk_free=rf)
+        page.summary, page.assets = rec.summary(), rec.assets
+        page.conventions.append(("weights", f"{args.weights} ({args.holdings}, rebalance "
+                                 f"{args.rebalance})"))
+        page.reconciliation_charts = [
+            Chart("weighted_betas", plot.to_svg(plot.weighted_betas(rec))),
+            Chart("effects", plot.to_svg(plot.effects(rec))),
+            Chart("contributions", plot.to_svg(plot.contributions(rec)))]
+    from ..safeio import atomic_file
+
+    with atomic_file(target, inputs=sources) as handle:
+        handle.write(render(page).encode("utf-8"))
+    drawn = len(page.charts) + len(page.reconciliation_charts)
+    print(f"wrote {target} ({table.shape[1]} columns, {drawn} charts"
+          + (f", {len(left_out)} notes on charts left out" if left_out else "") + ")")
+
+
+def add_report_command(sub: Any) -> None:
+    """Add ``report`` (issue 21) to the ``betaxl`` parser's subparsers."""
+    p = sub.add_parser("report", help="an HTML page: risk table, charts, reconciliation",
+                       description="One self-contained HTML page (it fetches nothing): the "
+                       "risk table, growth, drawdown, rolling beta and regression charts "
+                       "against the benchmark, and with --weights why the portfolio beta "
+                       "is not the weighted sum of the betas. Needs 'betaxl[report]'.")
+    common_arguments(p)
+    p.add_argument("--benchmark", required=True, help="the benchmark column's name (or id)")
+    p.add_argument("--weights", help="NAME=W,NAME=W,..., a CSV of name,weight, or a dated "
+                   "schedule: adds the beta reconciliation")
+    p.add_argument("--rebalance", choices=("none", "period", "week", "month", "quarter",
+                                           "year"), default="none",
+                   help="with --weights: none (buy and hold, default), period, ...")
+    p.add_argument("--holdings", choices=("weights", "units"), default="weights",
+                   help="with --weights: weights (default) or units held (needs prices)")
+    risk_free_arguments(p, periods="12 monthly, 252 daily...: for annualising, the rolling "
+                        "window and --risk-free-annual (default: from the dates)")
+    p.set_defaults(run=_report)

@@ -1,0 +1,78 @@
+"""The reconciliation of :func:`betaxl.beta_reconcile` as pictures.
+
+- :func:`weighted_betas`: the portfolio's regression beta beside the weighted sums of
+  its assets' betas with start-, average- and end-of-sample weights;
+- :func:`effects`: a waterfall from the end-weighted sum of each asset's beta over its
+  own rows to the portfolio beta, through ``-sample_effect`` (the common rows),
+  ``timing_effect`` and ``drift_effect``: ``weighted_beta_end + timing + drift =
+  portfolio_beta`` exactly;
+- :func:`contributions`: each asset's exact contribution (the beta of ``w[t-1] r[t]`` on
+  the market; they add up to the portfolio beta) beside its end weight x beta.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from ..reconcile import Reconciliation
+
+__all__ = ["contributions", "effects", "weighted_betas"]
+
+
+def _figure(title: str) -> tuple[Figure, Axes]:
+    fig = Figure(figsize=(7.5, 3.4), layout="constrained")
+    ax = fig.add_subplot()
+    ax.set_title(title, fontsize=11, loc="left")
+    ax.set_ylabel("beta")
+    ax.grid(True, axis="y", color="#dddddd", linewidth=0.6)
+    return fig, ax
+
+
+def weighted_betas(rec: Reconciliation) -> Figure:
+    """Portfolio beta against the weighted sums with start, average and end weights."""
+    fig, ax = _figure("Portfolio beta against its assets' weighted betas")
+    labels = ["portfolio beta", "start weights", "average weights", "end weights"]
+    values = [rec.portfolio_beta, rec.weighted_beta_start, rec.weighted_beta_avg,
+              rec.weighted_beta_end]
+    bars = ax.bar(labels, values, color=["#1f4e79", "#9dc3e6", "#5b9bd5", "#2e75b6"])
+    ax.bar_label(bars, labels=[f"{v:.4f}" for v in values], fontsize=8)
+    return fig
+
+
+def effects(rec: Reconciliation) -> Figure:
+    """The waterfall own-sample end-weighted sum -> portfolio beta (see the module)."""
+    fig, ax = _figure("From the weighted betas to the portfolio beta")
+    own = rec.weighted_beta_end + rec.sample_effect
+    steps = [("end weights, own rows", own, True),
+             ("sample (common rows)", -rec.sample_effect, False),
+             ("end weights", rec.weighted_beta_end, True),
+             ("timing", rec.timing_effect, False),
+             ("drift", rec.drift_effect, False),
+             ("portfolio beta", rec.portfolio_beta, True)]
+    level = 0.0
+    for i, (_, value, total) in enumerate(steps):
+        bottom = 0.0 if total else level
+        color = "#1f4e79" if total else ("#70ad47" if value >= 0 else "#c00000")
+        ax.bar(i, value, bottom=bottom, color=color)
+        ax.annotate(f"{value:+.4f}" if not total else f"{value:.4f}",
+                    (i, bottom + max(value, 0.0)), ha="center", va="bottom", fontsize=8)
+        level = value if total else level + value
+    ax.set_xticks(np.arange(len(steps)), [s[0] for s in steps], fontsize=8)
+    return fig
+
+
+def contributions(rec: Reconciliation) -> Figure:
+    """Each asset's contribution to the portfolio beta beside its end weight x beta."""
+    fig, ax = _figure("Contributions to the portfolio beta, per asset")
+    names = [str(n) for n in rec.assets.index]
+    x = np.arange(len(names))
+    ax.bar(x - 0.2, rec.assets["contribution"].to_numpy(), width=0.4,
+           label="contribution (beta of w[t-1] r[t])", color="#1f4e79")
+    ax.bar(x + 0.2, rec.assets["weighted_beta_end"].to_numpy(), width=0.4,
+           label="end weight x beta", color="#9dc3e6")
+    ax.set_xticks(x, names, fontsize=8)
+    ax.axhline(0.0, color="#888888", linewidth=0.8)
+    ax.legend(fontsize=8)
+    return fig

@@ -1,0 +1,146 @@
+"""The Output sheet's native Excel charts, each bound to the cells that hold its data.
+
+- rolling beta (line): the five series of ``BETA_ROLLING(multi_prices, ...)``'s spill;
+- growth of 1 (line): the buy-and-hold portfolio of ``multi_weights`` (the growth of
+  the ``PORT_RETURNS(..., "none", ...)`` table) and the market, by native formulas over
+  the prices in the "chart data" table below the other tables:
+  ``G_t = SUMPRODUCT(w, P_t / P_0)`` and ``M_t / M_0`` (so LibreOffice draws them too);
+- drawdown (line): ``G_t / MAX(1, MAX(G_1..G_t)) - 1`` of the same two, native formulas;
+- reconciliation effects (bar): the ``timing_effect``, ``drift_effect`` and
+  ``sample_effect`` rows of the five-asset ``BETA_RECONCILE``'s summary.
+
+Excel redraws them when the cells change; ``betaxl recalc`` copies the chart parts as
+they are (their caches are refreshed by Excel on opening).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+from xlsxwriter.utility import xl_cell_to_rowcol, xl_rowcol_to_cell
+
+__all__ = ["Placed", "add_output_charts"]
+
+#: (title, label, first row, first column, the cells of the spill) of each Output table
+Placed = tuple[str, str, int, int, list[list[Any]]]
+SHEET = "Output"
+EFFECTS = ("timing_effect", "drift_effect", "sample_effect")
+
+
+def _find(placed: list[Placed], title: str, label: str = "") -> Placed:
+    return next(p for p in placed if p[0].startswith(title) and p[1] == label)
+
+
+def _col(first: int, last: int, col: int) -> str:
+    """An absolute one-column range of Output (0-based rows, inclusive)."""
+    return (f"{SHEET}!{xl_rowcol_to_cell(first, col, True, True)}:"
+            f"{xl_rowcol_to_cell(last, col, True, True)}")
+
+
+def _name(book: Any, name: str) -> tuple[str, int, int, int, int]:
+    """A defined name's sheet and 0-based corners: (sheet, row, col, last row, last col)."""
+    formula = next(f for n, _, f, _ in book.defined_names if n == name).lstrip("=")
+    sheet, cells = formula.split("!")
+    first, last = (xl_cell_to_rowcol(c.replace("$", "")) for c in cells.split(":"))
+    return sheet, first[0], first[1], last[0], last[1]
+
+
+def _dates(book: Any, skip: int) -> str:
+    """multi_dates' range without its header and the first ``skip`` dates."""
+    sheet, row, col, last, _ = _name(book, "multi_dates")
+    return (f"{sheet}!{xl_rowcol_to_cell(row + 1 + skip, col, True, True)}:"
+            f"{xl_rowcol_to_cell(last, col, True, True)}")
+
+
+def _line(book: Any, title: str, axis: str, fmt: str) -> Any:
+    chart = book.add_chart({"type": "line"})
+    chart.set_title({"name": title})
+    chart.set_y_axis({"name": axis, "num_format": fmt})
+    chart.set_x_axis({"num_format": "yyyy-mm", "date_axis": True})
+    chart.set_legend({"position": "bottom"})
+    return chart
+
+
+def add_output_charts(book: Any, ws: Any, bold: Any, placed: list[Placed], row: int,
+                      prices: pd.DataFrame, market: pd.Series, weights: Any,
+                      cached: bool) -> int:
+    """Write the chart data table at ``row`` and the four charts beside it; return the
+    next free row."""
+    rolling = _find(placed, "Rolling 12-month betas")
+    rec = _find(placed, "Five-asset portfolio bought and held, reconciled")
+    sheet, p_row, p_col, p_last, p_end = _name(book, "multi_prices")
+    _, _, m_col, _, _ = _name(book, "multi_market")
+    _, w_row, w_col, _, w_end = _name(book, "multi_weights")
+    n = p_last - p_row - 1  # returns: the prices' rows after their header, less one
+    ws.write_string(row, 0, "Chart data: growth of 1 and drawdown of the buy-and-hold "
+                            "portfolio (multi_weights) and the market, native formulas "
+                            "over the prices", bold)
+    for j, head in enumerate(("portfolio growth", "market growth", "portfolio drawdown",
+                              "market drawdown")):
+        ws.write_string(row + 1, j, head, bold)
+    top = row + 2
+    base = {c: float(v) for c, v in zip(range(p_col, p_end + 1), prices.iloc[0], strict=True)}
+    w = {c: float(weights[c - p_col]) for c in range(p_col, p_end + 1)}
+    growth: dict[int, list[float]] = {0: [], 1: []}
+    weights_ref = (f"{sheet}!{xl_rowcol_to_cell(w_row, w_col, True, True)}:"
+                   f"{xl_rowcol_to_cell(w_row, w_end, True, True)}")
+    for i in range(n):
+        r, src = top + i, p_row + 2 + i  # the price row of return i + 1
+        now = (f"{sheet}!{xl_rowcol_to_cell(src, p_col, col_abs=True)}:"
+               f"{xl_rowcol_to_cell(src, p_end, col_abs=True)}")
+        start = (f"{sheet}!{xl_rowcol_to_cell(p_row + 1, p_col, True, True)}:"
+                 f"{xl_rowcol_to_cell(p_row + 1, p_end, True, True)}")
+        formulas = {
+            # buy and hold from weights: sum_i w_i P_i,t / P_i,0 / sum_i w_i
+            0: (f"=SUMPRODUCT({weights_ref},{now}/{start})/SUM({weights_ref})",
+                sum(w[c] * float(prices.iloc[i + 1, c - p_col]) / base[c] for c in base)
+                / sum(w.values())),
+            1: (f"={sheet}!{xl_rowcol_to_cell(src, m_col, col_abs=True)}/"
+                f"{sheet}!{xl_rowcol_to_cell(p_row + 1, m_col, True, True)}",
+                float(market.iloc[i + 1]) / float(market.iloc[0]))}
+        for col, (formula, value) in formulas.items():
+            growth[col].append(value)
+            ws.write_formula(r, col, formula, None, value if cached else 0)
+            span = f"{xl_rowcol_to_cell(top, col, True)}:{xl_rowcol_to_cell(r, col)}"
+            ws.write_formula(r, col + 2, f"={xl_rowcol_to_cell(r, col)}/MAX(1,MAX({span}))-1",
+                             None, value / max(1.0, *growth[col]) - 1.0 if cached else 0)
+    dates = _dates(book, 1)  # returns start a row after the prices
+
+    chart = _line(book, "Rolling 12-month beta", "beta", "0.00")
+    r_top, r_col, cells = rolling[2], rolling[3], rolling[4]
+    for j in range(len(cells[0])):
+        chart.add_series({"name": f"={_col(r_top, r_top, r_col + j)}",
+                          "categories": f"={_dates(book, 0)}",
+                          "values": f"={_col(r_top + 1, r_top + len(cells) - 1, r_col + j)}"})
+    ws.insert_chart(row, 7, chart, {"x_scale": 1.5, "y_scale": 1.1})
+
+    chart = _line(book, "Growth of 1: buy-and-hold portfolio and market", "value of 1",
+                  "0.00")
+    for col in (0, 1):
+        chart.add_series({"name": f"={_col(row + 1, row + 1, col)}",
+                          "categories": f"={dates}",
+                          "values": f"={_col(top, top + n - 1, col)}"})
+    ws.insert_chart(row + 17, 7, chart, {"x_scale": 1.5, "y_scale": 1.1})
+
+    chart = _line(book, "Drawdown from the highest value so far", "drawdown", "0%")
+    for col in (2, 3):
+        chart.add_series({"name": f"={_col(row + 1, row + 1, col)}",
+                          "categories": f"={dates}",
+                          "values": f"={_col(top, top + n - 1, col)}"})
+    ws.insert_chart(row + 34, 7, chart, {"x_scale": 1.5, "y_scale": 1.1})
+
+    labels = [str(r[0]) for r in rec[4]]
+    first = rec[2] + labels.index(EFFECTS[0])
+    assert labels[labels.index(EFFECTS[0]):][:3] == list(EFFECTS)
+    chart = book.add_chart({"type": "column"})
+    chart.set_title({"name": "Why the portfolio beta is not the weighted sum: the effects"})
+    chart.add_series({"name": "effect on beta",
+                      "categories": f"={_col(first, first + 2, rec[3])}",
+                      "values": f"={_col(first, first + 2, rec[3] + 1)}",
+                      "data_labels": {"value": True, "num_format": "0.0000"}})
+    chart.set_legend({"none": True})
+    chart.set_y_axis({"name": "beta", "num_format": "0.00"})
+    ws.insert_chart(row + 51, 7, chart, {"x_scale": 1.5, "y_scale": 1.1})
+    return top + n + 1
+

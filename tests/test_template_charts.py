@@ -1,0 +1,109 @@
+"""The template's native charts: each series reads the Output cells that hold its data.
+
+The chart parts are read as XML (defusedxml); every range they name is read back from
+the template recalculated by ``betaxl recalc`` and compared with the core's figures.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import defusedxml.ElementTree as ET
+import numpy as np
+import openpyxl
+import pytest
+from openpyxl.utils.cell import range_boundaries
+
+import betaxl as bx
+from betaxl.examples import multi_asset_prices
+from betaxl.plot import drawdown_path, growth_path
+from betaxl.workbook.recalc import recalculate_file
+
+ROOT = Path(__file__).resolve().parents[1]
+NS = {"c": "http://schemas.openxmlformats.org/drawingml/2006/chart",
+      "a": "http://schemas.openxmlformats.org/drawingml/2006/main"}
+WEIGHTS = [0.15, 0.25, 0.2, 0.25, 0.15]  # the template's multi_weights
+
+
+def _charts(path: Path) -> dict[str, tuple[str, list[dict[str, str]]]]:
+    """title -> (chart type, [{'tx'|'cat'|'val': the range}] per series)."""
+    out = {}
+    with zipfile.ZipFile(path) as z:
+        for name in sorted(n for n in z.namelist() if n.startswith("xl/charts/chart")):
+            root = ET.fromstring(z.read(name))
+            title = "".join(t.text or "" for t in root.iterfind("c:chart/c:title//a:t", NS))
+            plot = root.find("c:chart/c:plotArea", NS)
+            kind = next(child.tag.split("}")[1] for child in plot
+                        if child.tag.endswith("Chart"))
+            series = [{part: ser.find(f"c:{part}//c:f", NS).text
+                       for part in ("tx", "cat", "val") if ser.find(f"c:{part}//c:f", NS)
+                       is not None} for ser in plot.iter(f"{{{NS['c']}}}ser")]
+            out[title] = (kind, series)
+    return out
+
+
+@pytest.fixture(scope="module")
+def recalculated(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    out = tmp_path_factory.mktemp("charts") / "t.xlsm"
+    recalculate_file(ROOT / "workbook_template.xlsm", out)
+    return openpyxl.load_workbook(out, data_only=True)
+
+
+def _cells(book: Any, ref: str) -> list[Any]:
+    sheet, cells = ref.split("!")
+    lo_c, lo_r, hi_c, hi_r = range_boundaries(cells.replace("$", ""))
+    assert lo_c == hi_c  # one column a series
+    ws = book[sheet.strip("'")]
+    return [ws.cell(r, lo_c).value for r in range(lo_r, hi_r + 1)]
+
+
+def _same(got: list[Any], want: np.ndarray) -> None:
+    assert len(got) == len(want)
+    for g, w in zip(got, want, strict=True):
+        if math.isnan(w):
+            assert g is None
+        else:
+            assert g == pytest.approx(w, abs=1e-12)
+
+
+def test_the_output_charts_read_the_cells_that_hold_their_data(recalculated: Any) -> None:
+    prices, market = multi_asset_prices()
+    returns, mkt = bx.to_returns(prices), bx.to_returns(market).iloc[:, 0]
+    charts = _charts(ROOT / "workbook_template.xlsm")
+    assert {k: v[0] for k, v in charts.items()} == {
+        "Portfolio against market returns (slope = beta)": "scatterChart",
+        "Rolling 12-month beta": "lineChart",
+        "Growth of 1: buy-and-hold portfolio and market": "lineChart",
+        "Drawdown from the highest value so far": "lineChart",
+        "Why the portfolio beta is not the weighted sum: the effects": "barChart"}
+    dates = [dt.datetime(d.year, d.month, d.day) for d in prices.index]
+
+    rolling = charts["Rolling 12-month beta"][1]
+    want = bx.rolling_beta(returns, mkt, 12)
+    assert [_cells(recalculated, s["tx"])[0] for s in rolling] == list(prices.columns)
+    for s, col in zip(rolling, prices.columns, strict=True):
+        assert _cells(recalculated, s["cat"]) == dates  # a row per price, the first blank
+        values = _cells(recalculated, s["val"])
+        assert values[0] is None
+        _same(values[1:], want[col].to_numpy())
+
+    path = bx.portfolio_returns(returns, WEIGHTS, rebalance="none").returns
+    both = {"portfolio": path, "market": mkt}
+    for title, curve in (("Growth of 1: buy-and-hold portfolio and market", growth_path),
+                         ("Drawdown from the highest value so far", drawdown_path)):
+        series = charts[title][1]
+        assert [_cells(recalculated, s["tx"])[0].split()[0] for s in series] == list(both)
+        for s, r in zip(series, both.values(), strict=True):
+            assert _cells(recalculated, s["cat"]) == dates[1:]
+            _same(_cells(recalculated, s["val"]), curve(r).iloc[:, 0].to_numpy())
+
+    (effects,) = charts["Why the portfolio beta is not the weighted sum: the effects"][1]
+    rec = bx.beta_reconcile(returns, mkt, WEIGHTS)
+    assert _cells(recalculated, effects["cat"]) == ["timing_effect", "drift_effect",
+                                                    "sample_effect"]
+    _same(_cells(recalculated, effects["val"]),
+          np.array([rec.timing_effect, rec.drift_effect, rec.sample_effect]))
