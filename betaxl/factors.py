@@ -7,7 +7,8 @@ Convention: for each asset, over the rows where the asset and every factor have 
 with the risk-free rate (if given) taken off the asset side only: factors are used as
 given, as in Fama-French data where ``Mkt-RF`` is already an excess return.  Alpha is
 per period.  Standard errors are the classical (homoskedastic) ones, as statsmodels'
-``OLS(...).fit()`` and Excel's LINEST give.
+``OLS(...).fit()`` and Excel's LINEST give, or Newey-West's with ``se="hac"``
+(:mod:`betaxl.hac`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from .data.labels import by_label, row_positions
 from .data.panel import as_panel, as_returns
 from .data.values import ArrayLike
 from .errors import DataError, problem, public
+from .hac import hac_se, read_se, t_quantile
 from .regression import excess
 
 __all__ = ["FACTOR_STATS", "FactorFit", "factor_betas", "fit_factors"]
@@ -43,7 +45,9 @@ class FactorFit:
 
     ``coef``, ``se`` and ``t`` are DataFrames with the columns ``alpha`` and one per
     factor; ``r_squared``, ``adj_r_squared`` = 1 - (1 - R²)(n - 1)/(n - p - 1),
-    ``resid_std`` = sqrt(SSR / (n - p - 1)) and ``n_obs`` are Series.
+    ``resid_std`` = sqrt(SSR / (n - p - 1)) and ``n_obs`` are Series;
+    ``beta_ci_low`` and ``beta_ci_high`` (columns as ``coef``) the 95% intervals
+    ``coef +- t_{0.975, n-p-1} se``.
     """
 
     coef: pd.DataFrame
@@ -53,12 +57,16 @@ class FactorFit:
     adj_r_squared: pd.Series
     resid_std: pd.Series
     n_obs: pd.Series
+    beta_ci_low: pd.DataFrame
+    beta_ci_high: pd.DataFrame
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per asset: the coefficients, ``se:<name>``, ``t:<name>``, the stats."""
+        """One row per asset: the coefficients, ``se:<name>``, ``t:<name>``, the stats,
+        then ``ci_low:<name>`` and ``ci_high:<name>``."""
         return pd.concat([self.coef, self.se.add_prefix("se:"), self.t.add_prefix("t:"),
                           self.r_squared, self.adj_r_squared, self.resid_std,
-                          self.n_obs], axis=1)
+                          self.n_obs, self.beta_ci_low.add_prefix("ci_low:"),
+                          self.beta_ci_high.add_prefix("ci_high:")], axis=1)
 
 
 def _qr_fit(f: np.ndarray, y: np.ndarray) -> dict[str, np.ndarray]:
@@ -242,7 +250,8 @@ def _check_rows(fit: dict[str, np.ndarray], n: np.ndarray, names: tuple[str, ...
 
 @public("factor_betas")
 def factor_betas(returns: ArrayLike, factors: ArrayLike, *,
-                 risk_free: ArrayLike | None = None) -> FactorFit:
+                 risk_free: ArrayLike | None = None, se: str = "classical",
+                 hac_lags: int | None = None) -> FactorFit:
     """Regress each asset's returns on several factors at once (OLS with an intercept).
 
     Parameters
@@ -255,6 +264,10 @@ def factor_betas(returns: ArrayLike, factors: ArrayLike, *,
     risk_free : float or array of shape (n,), optional
         Risk-free return per period (same frequency as the returns, not annual),
         subtracted from the asset returns only.
+    se : {"classical", "hac"}, default "classical"
+        ``"hac"``: Newey-West standard errors and t-statistics (see :mod:`betaxl.hac`).
+    hac_lags : int, optional
+        Lags of the Newey-West sum; default ``floor(4 (n/100)^(2/9))`` per asset.
 
     Returns
     -------
@@ -280,6 +293,8 @@ def factor_betas(returns: ArrayLike, factors: ArrayLike, *,
     ``adj_r_squared = 1 - (1 - r_squared)(n - 1) / (n - p - 1)``.  Equal to statsmodels
     ``OLS(y, add_constant(F), missing="drop").fit()``.  Excel's LINEST gives the same
     numbers with the coefficients in reverse order (last factor first, intercept last).
+    With ``se="hac"``: statsmodels' ``fit(cov_type="HAC", cov_kwds={"maxlags": L})`` on
+    the asset's own complete rows in date order.
 
     Examples
     --------
@@ -293,6 +308,7 @@ def factor_betas(returns: ArrayLike, factors: ArrayLike, *,
     >>> float(round(fit.r_squared.iloc[0], 12)), int(fit.n_obs.iloc[0])
     (1.0, 5)
     """
+    lags = read_se(se, hac_lags)
     panel = as_returns(returns, arg="returns", min_rows=1)
     fpanel = as_panel(factors, arg="factors")
     fvalues = fpanel.values
@@ -315,9 +331,16 @@ def factor_betas(returns: ArrayLike, factors: ArrayLike, *,
     p = fpanel.k
     dof = n - p - 1
     resid_var = fit["ssr"] / dof
-    se = np.sqrt(resid_var[:, None] * fit["diag"])
+    se_values = np.sqrt(resid_var[:, None] * fit["diag"])
+    if lags is not None:
+        valid = ~np.isnan(y) & ~np.isnan(fvalues).any(axis=1)[:, None]
+        design = np.column_stack([np.ones(panel.n), np.where(np.isnan(fvalues), 0.0,
+                                                             fvalues)])
+        resid = np.where(valid, y - design @ fit["coef"].T, 0.0)
+        se_values = hac_se(design, resid, valid, lags)
+    half = np.array([t_quantile(d) for d in dof])[:, None] * se_values
     with np.errstate(divide="ignore", invalid="ignore"):
-        t = fit["coef"] / se
+        t = fit["coef"] / se_values
         # an asset that does not move (beyond rounding) has no R²
         moves = fit["sst"] > n * (16 * _EPS * fit["ymax"]) ** 2
         r2 = np.where(moves, 1.0 - fit["ssr"] / np.where(moves, fit["sst"], 1.0), np.nan)
@@ -330,9 +353,10 @@ def factor_betas(returns: ArrayLike, factors: ArrayLike, *,
         return pd.DataFrame(values, index=rows, columns=cols)
 
     return FactorFit(
-        coef=table(fit["coef"]), se=table(se), t=table(t),
+        coef=table(fit["coef"]), se=table(se_values), t=table(t),
         r_squared=pd.Series(r2, index=rows, name="r_squared"),
         adj_r_squared=pd.Series(adj, index=rows, name="adj_r_squared"),
         resid_std=pd.Series(np.sqrt(resid_var), index=rows, name="resid_std"),
         n_obs=pd.Series(n.astype(np.int64), index=rows, name="n_obs"),
+        beta_ci_low=table(fit["coef"] - half), beta_ci_high=table(fit["coef"] + half),
     )

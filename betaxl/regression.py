@@ -21,6 +21,7 @@ from .data.labels import as_column
 from .data.panel import FieldTable, Panel, as_returns
 from .data.values import ArrayLike, no_total_loss
 from .errors import Arg, DataError, count, problem, public
+from .hac import hac_se, read_se, t_quantile
 
 __all__ = ["OLS_FIELDS", "OLSFit", "ols_beta"]
 
@@ -29,7 +30,8 @@ MIN_OBS = 3
 
 #: Row labels of the full statistics table, in order (also BETA_OLS's ``stats`` rows).
 OLS_FIELDS = ("beta", "alpha", "r_squared", "correlation", "beta_se", "alpha_se",
-              "beta_t", "alpha_t", "resid_std", "n_obs", "adjusted_beta")
+              "beta_t", "alpha_t", "resid_std", "n_obs", "adjusted_beta", "beta_ci_low",
+              "beta_ci_high")
 
 
 @dataclass(frozen=True)
@@ -37,9 +39,10 @@ class OLSFit(FieldTable):
     """OLS of each asset on the market with an intercept; every field is indexed by asset.
 
     ``beta``, ``alpha`` (per period), ``r_squared``, ``correlation``, ``beta_se`` and
-    ``alpha_se`` (classical, homoskedastic standard errors), ``beta_t``, ``alpha_t``,
-    ``resid_std`` = sqrt(SSR / (n - 2)) (Excel's STEYX), ``n_obs`` (rows used) and
-    ``adjusted_beta`` = 2/3 beta + 1/3 (Blume).
+    ``alpha_se`` (classical, homoskedastic standard errors, or Newey-West with
+    ``se="hac"``), ``beta_t``, ``alpha_t``, ``resid_std`` = sqrt(SSR / (n - 2)) (Excel's
+    STEYX), ``n_obs`` (rows used), ``adjusted_beta`` = 2/3 beta + 1/3 (Blume) and
+    ``beta_ci_low``, ``beta_ci_high``: the 95% interval ``beta +- t_{0.975, n-2} beta_se``.
     """
 
     beta: pd.Series
@@ -53,7 +56,8 @@ class OLSFit(FieldTable):
     resid_std: pd.Series
     n_obs: pd.Series
     adjusted_beta: pd.Series
-
+    beta_ci_low: pd.Series
+    beta_ci_high: pd.Series
 
 
 def fit_columns(y: np.ndarray, x: np.ndarray) -> dict[str, np.ndarray]:
@@ -240,7 +244,8 @@ def read_pair(returns: ArrayLike, market: ArrayLike,
 
 @public("ols_beta")
 def ols_beta(returns: ArrayLike, market: ArrayLike, *,
-             risk_free: ArrayLike | None = None) -> OLSFit:
+             risk_free: ArrayLike | None = None, se: str = "classical",
+             hac_lags: int | None = None) -> OLSFit:
     """Regress each asset's returns on the market's returns (OLS with an intercept).
 
     Parameters
@@ -254,6 +259,12 @@ def ols_beta(returns: ArrayLike, market: ArrayLike, *,
     risk_free : float or array of shape (n,), optional
         Risk-free return per period (same frequency as the returns, not annual).  Given,
         both sides become excess returns (CAPM regression).
+    se : {"classical", "hac"}, default "classical"
+        ``"hac"``: Newey-West standard errors and t-statistics (Bartlett kernel, no
+        small-sample correction; see :mod:`betaxl.hac`), for autocorrelated or
+        heteroskedastic residuals (daily data).
+    hac_lags : int, optional
+        Lags of the Newey-West sum; default ``floor(4 (n/100)^(2/9))`` per asset.
 
     Returns
     -------
@@ -274,7 +285,9 @@ def ols_beta(returns: ArrayLike, market: ArrayLike, *,
     ``SSR = sum(e^2)``, ``resid_std = sqrt(SSR / (n - 2))``,
     ``beta_se = resid_std / sqrt(Sxx)``, ``alpha_se = resid_std * sqrt(1/n + mx^2 / Sxx)``,
     ``r_squared = 1 - SSR / Syy = correlation^2``.  Identical to statsmodels
-    ``OLS(y, add_constant(x))`` and to Excel's SLOPE, INTERCEPT, RSQ, STEYX.
+    ``OLS(y, add_constant(x))`` and to Excel's SLOPE, INTERCEPT, RSQ, STEYX; with
+    ``se="hac"`` to ``fit(cov_type="HAC", cov_kwds={"maxlags": L})`` on the asset's own
+    complete rows in date order.
 
     Examples
     --------
@@ -286,7 +299,19 @@ def ols_beta(returns: ArrayLike, market: ArrayLike, *,
     >>> float(fit.r_squared.iloc[0]), int(fit.n_obs.iloc[0])
     (1.0, 4)
     """
+    lags = read_se(se, hac_lags)
     panel, y, x = read_pair(returns, market, risk_free)
     stats = fit_columns(y, x[:, None])
     check_fit(stats, panel.names)
+    if lags is not None:
+        valid = ~(np.isnan(y) | np.isnan(x)[:, None])
+        design = np.column_stack([np.ones(len(x)), x])
+        resid = np.where(valid, y - stats["alpha"] - stats["beta"] * x[:, None], 0.0)
+        hac = hac_se(np.where(np.isnan(design), 0.0, design), resid, valid, lags)
+        stats["alpha_se"], stats["beta_se"] = hac[:, 0], hac[:, 1]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            stats["alpha_t"] = stats["alpha"] / stats["alpha_se"]
+            stats["beta_t"] = stats["beta"] / stats["beta_se"]
+    half = np.array([t_quantile(d) for d in stats["n_obs"] - 2.0]) * stats["beta_se"]
+    stats["beta_ci_low"], stats["beta_ci_high"] = stats["beta"] - half, stats["beta"] + half
     return OLSFit(**{name: panel.series(stats[name], name) for name in OLS_FIELDS})

@@ -30,6 +30,7 @@ from .data.periods import infer_periods_per_year
 from .data.values import ArrayLike, no_total_loss
 from .errors import DataError, problem, public
 from .regression import check_fit, fit_columns
+from .risk_analyst import analyst_measures
 from .risk_measures import pa_measures
 
 __all__ = ["RISK_FIELDS", "RiskTable", "risk_table"]
@@ -79,6 +80,27 @@ class RiskTable(FieldTable):
     down_capture: pd.Series
     skewness: pd.Series
     excess_kurtosis: pd.Series
+    # Rows added with the analysts' definitions (risk_analyst.py); PA's variants by name.
+    up_capture_pa: pd.Series
+    down_capture_pa: pd.Series
+    up_number: pd.Series
+    down_number: pd.Series
+    up_percent: pd.Series
+    down_percent: pd.Series
+    downside_deviation_annual: pd.Series
+    sortino_per_period: pd.Series
+    information_ratio_geometric: pd.Series
+    information_ratio_pa: pd.Series
+    active_premium: pd.Series
+    alpha_annual: pd.Series
+    calmar_full: pd.Series
+    omega: pd.Series
+    pain_index: pd.Series
+    ulcer_index: pd.Series
+    batting_average: pd.Series
+    appraisal_ratio: pd.Series
+    fama_beta: pd.Series
+    net_selectivity: pd.Series
 
 
 #: Row labels of the risk table, in order (also RISK_TABLE's rows).
@@ -100,6 +122,7 @@ def risk_table(
     *,
     risk_free: ArrayLike | None = None,
     periods_per_year: float | None = None,
+    mar: float = 0.0,
 ) -> RiskTable:
     """Variance, Sharpe, M², alpha, beta, Jensen's alpha and more, per returns column.
 
@@ -118,6 +141,9 @@ def risk_table(
         5-9 days 52, 27-32 days 12, 88-93 days 4, 364-367 days 1, with at least 80% of
         the gaps in that class.  Without dates, or with irregular ones, it is refused:
         betaxl never assumes monthly data.
+    mar : float, default 0
+        Minimum acceptable return per period (not annual), for ``downside_deviation``,
+        ``sortino``, ``sortino_per_period`` and ``omega``.
 
     Returns
     -------
@@ -140,14 +166,29 @@ def risk_table(
       ``correlation = covariance / (std std_b)``; ``r_squared`` of the regression
       (the squared correlation of the excess returns; equal to ``correlation²`` when
       the risk-free rate is constant).
-    - ``systematic_risk = beta sigma_b sqrt(t)``; ``specific_risk = sqrt(SSR/n) sqrt(t)``
+    - ``systematic_risk = |beta| sigma_b sqrt(t)``; ``specific_risk = sqrt(SSR/n) sqrt(t)``
       (population std of the residuals); ``total_risk = sqrt(systematic² + specific²)``,
       which equals ``annual_std`` exactly when the risk-free rate is constant (with a
       varying rate, sigma_b is the raw benchmark's, so it is close but not equal).
     - ``tracking_error = std(r - b) sqrt(t)`` (population);
-      ``information_ratio = (annual_return - A(b)) / tracking_error``.
-    - ``treynor`` ... ``excess_kurtosis``: PerformanceAnalytics' definitions with its
-      default arguments (95%, MAR 0), formulas in :mod:`betaxl.risk_measures`.  Sign
+      ``information_ratio = mean(r - b) t / tracking_error`` (arithmetic, as the CFA
+      curriculum and Grinold-Kahn); ``active_premium = annual_return - A(b)``;
+      ``information_ratio_pa = active_premium / tracking_error`` (PA's
+      ``InformationRatio``); ``information_ratio_geometric = ((1 + annual_return) /
+      (1 + A(b)) - 1) / tracking_error`` (Bacon's geometric excess return).
+    - ``alpha_annual = (1 + alpha)^t - 1``.
+    - ``appraisal_ratio = jensen_alpha / specific_risk``; ``fama_beta = annual_std /
+      annual_std_b``; ``net_selectivity = jensen_alpha - (fama_beta - beta)(A(b) - F)``
+      (Bacon pp. 77-78; PA ``AppraisalRatio``, ``FamaBeta``, ``NetSelectivity``).
+    - ``up_capture`` (Morningstar), ``calmar`` (Young, trailing 3 years),
+      ``downside_deviation``, ``sortino`` (annual), ``omega``, ``pain_index``,
+      ``ulcer_index``, the up/down numbers and percents and ``batting_average``: formulas
+      in :mod:`betaxl.risk_analyst`.
+    - ``treynor``, ``sharpe_arithmetic``, ``max_drawdown``, the VaRs and ES, skewness and
+      kurtosis, and the ``_pa`` / ``_full`` / ``_per_period`` variants:
+      PerformanceAnalytics' definitions with its default arguments (95%), formulas in
+      :mod:`betaxl.risk_measures`; ``var_modified`` is blank where the Cornish-Fisher
+      expansion is not monotone.  Sign
       convention: ``var_*`` and ``es_historical`` are returns (a loss is negative, as
       PA's ``VaR``/``ES``); ``max_drawdown`` is the fraction lost, positive (as PA's
       ``maxDrawdown``).
@@ -176,6 +217,7 @@ def risk_table(
     if not np.isfinite(t) or t <= 0 or isinstance(periods_per_year, bool):
         raise problem("", "periods_per_year", "must be a positive number (12 for monthly "
                       "data), got {v!r}", v=periods_per_year)
+    mar = _per_period_mar(mar)
 
     r = panel.values
     valid = ~(np.isnan(r) | np.isnan(b)[:, None] | np.isnan(f)[:, None])
@@ -192,6 +234,7 @@ def risk_table(
     n = valid.sum(axis=0).astype(np.float64)
     with np.errstate(all="ignore"):  # overflow is checked on the results below
         measures = _measures(rr, bb, ff, valid, n, t, stats)
+        measures.update(analyst_measures(rr, bb, valid, t, mar))
     if not (np.isfinite(measures["annual_return"]).all()
             and np.isfinite(measures["benchmark_annual_return"]).all()):
         raise problem("", "returns", "compound to a number too large to annualise",
@@ -223,7 +266,7 @@ def _measures(rr: np.ndarray, bb: np.ndarray, ff: np.ndarray, valid: np.ndarray,
     annual_b = annualise_return(gross(bb), n, t)
     annual_f = annualise_return(gross(ff), n, t)
     beta = stats["beta"]
-    systematic = beta * annual_std_b
+    systematic = np.abs(beta) * annual_std_b
     specific = np.sqrt(stats["ssr"] / n) * root_t
     tracking = np.sqrt((active_dev * active_dev).sum(axis=0) / n) * root_t
     m2 = annual_f + (annual_return - annual_f) * annual_std_b / annual_std
@@ -242,9 +285,30 @@ def _measures(rr: np.ndarray, bb: np.ndarray, ff: np.ndarray, valid: np.ndarray,
         "correlation": covariance / (std * std_b), "r_squared": stats["r_squared"],
         "systematic_risk": systematic, "specific_risk": specific,
         "total_risk": np.hypot(systematic, specific), "tracking_error": tracking,
-        "information_ratio": (annual_return - annual_b) / tracking,
+        "information_ratio": mean(rr - bb) * t / tracking,
+        "information_ratio_geometric": ((1.0 + annual_return) / (1.0 + annual_b) - 1.0)
+        / tracking,
+        "information_ratio_pa": (annual_return - annual_b) / tracking,
+        "active_premium": annual_return - annual_b,
+        "alpha_annual": np.expm1(t * np.log1p(stats["alpha"])),
     }
+    jensen, fama = measures["jensen_alpha"], annual_std / annual_std_b
+    measures.update({"appraisal_ratio": jensen / specific, "fama_beta": fama,
+                     "net_selectivity": jensen - (fama - beta) * (annual_b - annual_f)})
     measures.update(pa_measures(rr, bb, ff, valid, t, beta))
-    for name in ("sharpe", "m2", "information_ratio"):
+    for name in ("sharpe", "m2", "information_ratio", "information_ratio_geometric",
+                 "information_ratio_pa", "alpha_annual", "appraisal_ratio"):
         measures[name] = np.where(np.isfinite(measures[name]), measures[name], np.nan)
     return measures
+
+
+def _per_period_mar(mar: object) -> float:
+    """The minimum acceptable return as a float above -100%, or a one-line refusal."""
+    try:
+        value = float(mar)  # type: ignore[arg-type]
+    except (TypeError, ValueError, OverflowError):
+        value = float("nan")
+    if isinstance(mar, bool) or not np.isfinite(value) or value <= -1:
+        raise problem("", "mar", "must be a return per period above -1 (0.005 for 0.5% a "
+                      "month), got {v!r}", v=mar)
+    return value

@@ -7,20 +7,21 @@ so a loss is negative; the maximum drawdown is the fraction of value lost, posit
 With ``m_k = sum((r - mean)^k) / n`` the central moments (population, as PA's
 ``centeredmoment``) and ``z = Phi^-1(0.05)``:
 
-- ``downside_deviation = sqrt(sum(min(r - MAR, 0)^2) / n)`` over all n rows:
-  ``DownsideDeviation(R)``.
-- ``sortino = mean(r - MAR) / downside_deviation``, per period: ``SortinoRatio(R)``.
+(``downside_deviation`` and ``sortino_per_period``, PA's ``DownsideDeviation(R, MAR)``
+and ``SortinoRatio(R, MAR)``, are in :mod:`betaxl.risk_analyst` with the other measures
+at a MAR.)
 - ``max_drawdown = max_t 1 - W_t / max(1, W_1..W_t)`` with ``W = cumprod(1 + r)``:
   ``maxDrawdown(R)``.
-- ``calmar = annual_return / max_drawdown``: ``CalmarRatio(R)``.
+- ``calmar_full = annual_return / max_drawdown`` over the whole sample: ``CalmarRatio(R)``.
 - ``var_historical``: the 5% quantile of r, R's type 7 (linear interpolation):
   ``VaR(R, method="historical")``.
 - ``var_gaussian = mean + z sqrt(m_2)``: ``VaR(R, method="gaussian")``.
-- ``var_modified = mean + h sqrt(m_2)``, Cornish-Fisher h below: ``VaR(R)``.
+- ``var_modified = mean + h(z) sqrt(m_2)``, Cornish-Fisher h below: ``VaR(R)``, blank
+  where h is not increasing on ``[z, 0]`` (below).
 - ``es_historical``: the mean of the returns strictly below ``var_historical``:
   ``ES(R, method="historical")``.
-- ``up_capture = (prod(1 + r) - 1) / (prod(1 + b) - 1)`` over the rows with b > 0,
-  ``down_capture`` the same over b <= 0: ``UpDownRatios(R, b, "Capture", "Up"/"Down")``.
+- ``up_capture_pa = (prod(1 + r) - 1) / (prod(1 + b) - 1)`` over the rows with b > 0,
+  ``down_capture_pa`` the same over b <= 0: ``UpDownRatios(R, b, "Capture", "Up"/"Down")``.
 - ``skewness = m_3 / m_2^1.5``: ``skewness(R)``; ``excess_kurtosis = m_4 / m_2^2 - 3``:
   ``kurtosis(R)``.
 - ``treynor = A(r - f) / beta``, A the geometric annualisation and beta the slope of
@@ -29,7 +30,13 @@ With ``m_k = sum((r - mean)^k) / n`` the central moments (population, as PA's
   ``SharpeRatio.annualized(R, Rf)`` (whose default is ``geometric=FALSE``).
 
 ``h = z + (z^2 - 1) S / 6 + (z^3 - 3z) K / 24 - (2z^3 - 5z) S^2 / 36`` with S the
-skewness and K the excess kurtosis above.
+skewness and K the excess kurtosis above.  The expansion is a quantile only where it
+is monotone (Maillard 2012, "A User's Guide to the Cornish Fisher Expansion"):
+``h'(z) = a z^2 + b z + c`` with ``a = K/8 - S^2/6``, ``b = S/3``,
+``c = 1 - K/8 + 5 S^2/36`` must be positive on ``[z, 0]`` (at both ends and, when
+``a > 0``, at the vertex ``-b / 2a`` if it lies inside); with S = 0 at 95% that is
+``-4.69 < K < 8``.  Outside, PA's number is milder than the Gaussian VaR for heavy
+tails, and betaxl leaves ``var_modified`` blank.
 """
 
 from __future__ import annotations
@@ -38,7 +45,9 @@ from statistics import NormalDist
 
 import numpy as np
 
-__all__ = ["CONFIDENCE", "pa_measures"]
+from .risk_analyst import analyst_measures
+
+__all__ = ["CONFIDENCE", "cornish_fisher_monotone", "pa_measures"]
 
 #: Confidence level of VaR and ES (PerformanceAnalytics' default p = 0.95).
 CONFIDENCE = 0.95
@@ -79,18 +88,30 @@ def capture(r: np.ndarray, b: np.ndarray, up: bool) -> float:
 
 
 def column_measures(r: np.ndarray, b: np.ndarray, f: np.ndarray, t: float,
-                    beta: float) -> dict[str, float]:
-    """Every measure for one column without missing values (see :func:`pa_measures`)."""
+                    beta: float, mar: float = 0.0) -> dict[str, float]:
+    """Every measure for one column without missing values (see :func:`pa_measures`
+    and :func:`~betaxl.risk_analyst.analyst_measures`)."""
     n = len(r)
-    out = pa_measures(np.asarray(r, float)[:, None], np.asarray(b, float)[:, None],
-                      np.asarray(f, float)[:, None], np.ones((n, 1), dtype=bool), t,
-                      np.array([beta]))
+    rr, bb = np.asarray(r, float)[:, None], np.asarray(b, float)[:, None]
+    valid = np.ones((n, 1), dtype=bool)
+    out = pa_measures(rr, bb, np.asarray(f, float)[:, None], valid, t, np.array([beta]))
+    out.update(analyst_measures(rr, bb, valid, t, mar))
     return {name: float(values[0]) for name, values in out.items()}
 
 
-_NAMES = ("treynor", "sharpe_arithmetic", "downside_deviation", "sortino", "max_drawdown",
-          "calmar", "var_historical", "var_gaussian", "var_modified", "es_historical",
-          "up_capture", "down_capture", "skewness", "excess_kurtosis")
+def cornish_fisher_monotone(skew: np.ndarray, kurt: np.ndarray) -> np.ndarray:
+    """Whether ``h'(z) > 0`` on ``[z_a, 0]`` (see the module's docstring).
+
+    >>> cornish_fisher_monotone(np.array([0.0, 0.0, 0.0]), np.array([7.9, 8.1, -4.8]))
+    array([ True, False, False])
+    """
+    a, b, c = kurt / 8 - skew ** 2 / 6, skew / 3, 1 - kurt / 8 + 5 * skew ** 2 / 36
+    with np.errstate(all="ignore"):
+        vertex = -b / (2 * a)
+    inside = (a > 0) & (vertex > _Z) & (vertex < 0)
+    lowest = np.minimum(a * _Z ** 2 + b * _Z + c, c)
+    lowest = np.where(inside, np.minimum(lowest, c - b * b / (4 * a)), lowest)
+    return np.asarray(lowest > 0)
 
 
 def pa_measures(rr: np.ndarray, bb: np.ndarray, ff: np.ndarray, valid: np.ndarray,
@@ -113,7 +134,6 @@ def pa_measures(rr: np.ndarray, bb: np.ndarray, ff: np.ndarray, valid: np.ndarra
         spread = m2 > 0
         skew = np.where(spread, m3 / m2 ** 1.5, np.nan)
         kurt = np.where(spread, m4 / m2 ** 2 - 3.0, np.nan)
-        downside = np.sqrt((np.minimum(r0, 0.0) ** 2).sum(axis=0) / n)
         wealth = np.cumprod(1.0 + r0, axis=0)
         peak = np.maximum.accumulate(np.maximum(wealth, 1.0), axis=0)
         mdd = np.where(n > 0, np.max(1.0 - wealth / peak, axis=0, initial=0.0), np.nan)
@@ -131,16 +151,15 @@ def pa_measures(rr: np.ndarray, bb: np.ndarray, ff: np.ndarray, valid: np.ndarra
         out = {
             "treynor": annual_x / beta,
             "sharpe_arithmetic": x_mean * t / (x_sd * np.sqrt(t)),
-            "downside_deviation": downside,
-            "sortino": mu / downside,
             "max_drawdown": mdd,
-            "calmar": annual / mdd,
+            "calmar_full": annual / mdd,
             "var_historical": var_h,
             "var_gaussian": mu + _Z * sqrt_m2,
-            "var_modified": mu + h * sqrt_m2,
+            "var_modified": np.where(cornish_fisher_monotone(skew, kurt),
+                                     mu + h * sqrt_m2, np.nan),
             "es_historical": es,
-            "up_capture": _capture(r0, b0, valid & (bb > 0)),
-            "down_capture": _capture(r0, b0, valid & (bb <= 0)),
+            "up_capture_pa": _capture(r0, b0, valid & (bb > 0)),
+            "down_capture_pa": _capture(r0, b0, valid & (bb <= 0)),
             "skewness": skew,
             "excess_kurtosis": kurt,
         }

@@ -448,16 +448,17 @@ def test_betas_second_file_failing_writes_neither(prices_csv: Path, tmp_path: Pa
 # -- out of disk, over the size limit, out of memory ---------------------------------------
 
 def test_full_disk_small_tmpfs(book: Path, tmp_path: Path) -> None:
-    """A 96 KiB tmpfs (private mount namespace) holding the input, which fits once but
-    not twice: ENOSPC on writing."""
+    """A tmpfs (private mount namespace) with room for the input and 8 KiB more: ENOSPC on
+    writing."""
     (tmp_path / "real").mkdir()
     shutil.copy(TEMPLATE, tmp_path / "real" / "book.xlsm")
+    size_k = -(-(TEMPLATE.stat().st_size + 8192) // 4096) * 4  # whole pages, in KiB
     mnt = tmp_path / "mnt"
     script = textwrap.dedent(f"""
         import os, shutil, subprocess, sys
         mnt = {str(mnt)!r}
         subprocess.run(["umount", mnt], check=True)  # replace the bind by a tiny tmpfs
-        subprocess.run(["mount", "-t", "tmpfs", "-o", "size=96k", "tmpfs", mnt],
+        subprocess.run(["mount", "-t", "tmpfs", "-o", "size={size_k}k", "tmpfs", mnt],
                        check=True)
         shutil.copy({str(tmp_path / "real" / "book.xlsm")!r}, mnt + "/book.xlsm")
         before = open(mnt + "/book.xlsm", "rb").read()

@@ -125,9 +125,15 @@ def _risk_oracle(r: list[float], b: list[float], f: list[float], t: int) -> dict
         "jensen_alpha": ann - (ann_f + beta * (ann_b - ann_f)),
         "covariance": cov, "annual_covariance": cov * t,
         "correlation": cov / math.sqrt(var * var_b),
-        "systematic_risk": beta * sig_b,
+        "systematic_risk": abs(beta) * sig_b,
         "specific_risk": math.sqrt(sum(e * e for e in resid) / n * t),
-        "tracking_error": te, "information_ratio": (ann - ann_b) / te,
+        "tracking_error": te, "information_ratio": ma * t / te,
+        "information_ratio_pa": (ann - ann_b) / te, "active_premium": ann - ann_b,
+        "information_ratio_geometric": ((1 + ann) / (1 + ann_b) - 1) / te,
+        "alpha_annual": (1 + alpha) ** t - 1,
+        "fama_beta": sig / sig_b,
+        "appraisal_ratio": (ann - (ann_f + beta * (ann_b - ann_f)))
+        / math.sqrt(sum(e * e for e in resid) / n * t),
     }
 
 

@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from .. import beta_estimates, factor_betas, resample_returns
-from .arguments import common_arguments, risk_free_arguments
+from .arguments import common_arguments, risk_free_arguments, se_arguments
 from .inputs import Inputs, read_input
 from .output import finish, output_target
 from .sources import ReadError, ReadOptions
@@ -73,7 +73,7 @@ def _factors(args: argparse.Namespace) -> None:
                             f"{absent[0]:%Y-%m-%d} ({len(absent)} dates of {inputs.name})")
         rf = rf_other.loc[returns.index]
     fit = factor_betas(returns, given if other is not None else given.loc[returns.index],
-                       risk_free=rf)
+                       risk_free=rf, se=args.se, hac_lags=args.hac_lags)
     out = fit.to_frame()
     out.index.name = "asset"
     finish(args, inputs, target, {"factors": out},
@@ -119,6 +119,7 @@ def add_analytics_commands(sub: Any) -> None:
                    "factor), matched to FILE by date")
     risk_free_arguments(p, column="a risk-free column's name (of FILE, or of the factors file), or "
                         "a per-period number")
+    se_arguments(p)
     p.set_defaults(run=_factors)
 
     p = sub.add_parser("estimators", help="beta by several estimators (BETA_ESTIMATES)",

@@ -9,7 +9,7 @@ import argparse
 from ..returns import INPUT_TYPES
 from .sources import Limits
 
-__all__ = ["common_arguments", "risk_free_arguments"]
+__all__ = ["common_arguments", "risk_free_arguments", "se_arguments"]
 
 
 def common_arguments(parser: argparse.ArgumentParser, *, input_type: bool = True,
@@ -79,3 +79,11 @@ def risk_free_arguments(parser: argparse.ArgumentParser, *,
                     help="compound: (1 + RATE)^(1/periods) - 1 (default); simple: RATE / "
                     "periods (T-bill and money-market quotes)")
     rf.add_argument("--periods-per-year", type=float, help=periods)
+
+
+def se_arguments(p: argparse.ArgumentParser) -> None:
+    """``--se classical|hac`` and ``--hac-lags N`` (betas, factors)."""
+    p.add_argument("--se", choices=("classical", "hac"), default="classical",
+                   help="standard errors: classical (default) or hac (Newey-West, Bartlett)")
+    p.add_argument("--hac-lags", type=int, help="lags of the Newey-West sum (with --se hac; "
+                   "default floor(4 (n/100)^(2/9)))")

@@ -24,7 +24,7 @@ from .. import (
     rolling_beta,
     to_returns,
 )
-from .arguments import common_arguments, risk_free_arguments
+from .arguments import common_arguments, risk_free_arguments, se_arguments
 from .inputs import Inputs, core_weights, periods_per_year, read_dividends, read_input, read_weights
 from .output import chunked, finish, output_target
 from .sources import ReadError
@@ -50,7 +50,8 @@ def _betas(args: argparse.Namespace) -> None:
     target = output_target(args, "betas", [f"rolling_{args.window}"] if args.window else [])
     returns, market, rf = inputs.returns(), inputs.column("market"), inputs.column("risk_free")
     betas = chunked(returns, args, 2 if args.window else 1,
-                    lambda part: ols_beta(part, market, risk_free=rf).to_frame().T, axis=0)
+                    lambda part: ols_beta(part, market, risk_free=rf, se=args.se,
+                                          hac_lags=args.hac_lags).to_frame().T, axis=0)
     betas.index.name = "asset"
     sheets = {"betas": betas}
     if args.window:
@@ -140,7 +141,7 @@ def _risk(args: argparse.Namespace) -> None:
     target = output_target(args, "risk")
     returns = inputs.returns()
     bench, rf = inputs.column("benchmark"), inputs.column("risk_free")
-    kwargs: dict[str, Any] = {}
+    kwargs: dict[str, Any] = {"mar": args.mar}
     if args.periods_per_year is not None:
         kwargs["periods_per_year"] = args.periods_per_year
     elif isinstance(returns.index, pd.DatetimeIndex):
@@ -149,6 +150,13 @@ def _risk(args: argparse.Namespace) -> None:
                     lambda part: risk_table(part, bench, risk_free=rf, **kwargs).to_frame(),
                     axis=1)
     table.index.name = "measure"
+    blank = table.columns[table.loc["var_modified"].isna()
+                          & table.loc["excess_kurtosis"].notna()]
+    if len(blank):
+        inputs.notes.append(f"var_modified is blank for {', '.join(map(str, blank[:5]))}"
+                            f"{' ...' if len(blank) > 5 else ''}: the Cornish-Fisher "
+                            "expansion is not monotone at that skewness and kurtosis "
+                            "(see var_historical, var_gaussian)")
     finish(args, inputs, target, {"risk": table},
            f"({table.shape[1]} columns against {args.benchmark}, "
            f"{kwargs.get('periods_per_year', 12):g} periods a year)")
@@ -202,6 +210,7 @@ def add_batch_commands(sub: Any) -> None:
     p.add_argument("--market", required=True, help="the market column's name (or id)")
     risk_free_arguments(p)
     p.add_argument("--window", type=int, help="also write rolling betas over this many rows")
+    se_arguments(p)
     p.set_defaults(run=_betas)
 
     p = sub.add_parser("rolling", help="rolling-window betas (BETA_ROLLING)",
@@ -259,4 +268,8 @@ def add_batch_commands(sub: Any) -> None:
     p.add_argument("--benchmark", required=True, help="the benchmark column's name (or id)")
     risk_free_arguments(p, periods="12 monthly, 252 daily...: for annualising and "
                         "--risk-free-annual (default: from the dates, else 12)")
+    p.add_argument("--mar", type=float, default=0.0, help="minimum acceptable return per "
+                   "period (0.005 for 0.5%% a month), for the downside rows, Sortino and "
+                   "omega (default 0)")
     p.set_defaults(run=_risk)
+

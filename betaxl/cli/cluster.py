@@ -278,8 +278,10 @@ def _small_output(args: argparse.Namespace, suffix: str, table: pd.DataFrame,
     print(f"wrote {written[0]} {line}")
 
 
-def _betas_work(returns: pd.DataFrame, market: pd.Series, rf: Any) -> pd.DataFrame:
-    return ols_beta(returns, market, risk_free=rf).to_frame().T
+def _betas_work(se: str, lags: int | None) -> Any:
+    def work(returns: pd.DataFrame, market: pd.Series, rf: Any) -> pd.DataFrame:
+        return ols_beta(returns, market, risk_free=rf, se=se, hac_lags=lags).to_frame().T
+    return work
 
 
 def run_betas(args: argparse.Namespace) -> None:
@@ -287,7 +289,7 @@ def run_betas(args: argparse.Namespace) -> None:
     if args.window is not None:
         raise ReadError("--engine dask: run `betaxl rolling` for rolling betas (they are "
                         "written as a Parquet dataset)")
-    parts, market = _map(args, "market", _betas_work)
+    parts, market = _map(args, "market", _betas_work(args.se, args.hac_lags))
     table = pd.concat(parts)
     table.index.name = "asset"
     _small_output(args, "betas", table, "betas",
@@ -297,9 +299,11 @@ def run_betas(args: argparse.Namespace) -> None:
 def run_risk(args: argparse.Namespace) -> None:
     """``betaxl risk --engine dask``."""
     ppy = args.periods_per_year if args.periods_per_year is not None else 12.0
+    mar = args.mar
 
     def work(returns: pd.DataFrame, bench: pd.Series, rf: Any) -> pd.DataFrame:
-        return risk_table(returns, bench, risk_free=rf, periods_per_year=ppy).to_frame()
+        return risk_table(returns, bench, risk_free=rf, periods_per_year=ppy,
+                          mar=mar).to_frame()
 
     args.market = args.benchmark
     parts, market = _map(args, "benchmark", work)

@@ -47,6 +47,7 @@ from ..equal_weight import EQUAL_WEIGHT_METHODS, equal_weight_returns
 from ..estimators import ESTIMATORS, beta_estimates
 from ..factors import factor_betas
 from ..frequency import FREQUENCIES, RATE_METHODS, per_period_rate, resample_returns
+from ..hac import SE_KINDS
 from ..portfolio import HOLDINGS, REBALANCE_MODES, portfolio_returns
 from ..reconcile import ASSET_COLUMNS, SUMMARY_FIELDS, beta_reconcile
 from ..regression import OLS_FIELDS, ols_beta
@@ -95,18 +96,24 @@ def _labelled_row(names: tuple[str, ...], values: Any, has_header: bool) -> Any:
     Gives the betas, one per asset, headed by the asset names when the data have names
     (one plain number for one unnamed asset).  With ``stats`` TRUE: a table with a
     header row of asset names and the rows ``beta, alpha, r_squared, correlation,
-    beta_se, alpha_se, beta_t, alpha_t, resid_std, n_obs, adjusted_beta``.  Alpha is per
-    period; ``resid_std`` is Excel's STEYX; rows with a missing value in either series
-    are left out (``n_obs``).  With ``risk_free`` both sides are excess returns (CAPM).
+    beta_se, alpha_se, beta_t, alpha_t, resid_std, n_obs, adjusted_beta, beta_ci_low,
+    beta_ci_high``.  Alpha is per period; ``resid_std`` is Excel's STEYX; rows with a
+    missing value in either series are left out (``n_obs``).  With ``risk_free`` both
+    sides are excess returns (CAPM).  ``se`` "hac" gives Newey-West standard errors and
+    t statistics (Bartlett, ``hac_lags`` lags, default floor(4 (n/100)^(2/9))); the 95%
+    interval uses Student t with n - 2 degrees of freedom and the chosen errors.
     """)
 def BETA_OLS(asset_returns: Any, market_returns: Any, risk_free: Any = None,
-             stats: Any = False, input_type: Any = "returns") -> Any:
+             stats: Any = False, input_type: Any = "returns", se: Any = "classical",
+             hac_lags: Any = None) -> Any:
     """Beta of each asset on the market (least squares with an intercept). Set stats to TRUE for alpha, R squared, standard errors and more."""  # noqa: E501
     with cell_errors("BETA_OLS", {"returns": "asset_returns", "market": "market_returns"}):
         data = Inputs(asset_returns, input_type, market=market_returns)
         full = read_flag(stats, arg="stats")
         rf = data.per_period(risk_free, arg_name="risk_free")
-        frame = per_asset(data, lambda r: ols_beta(r, data.market, risk_free=rf).to_frame())
+        kind, lags = _read_se(se, hac_lags)
+        frame = per_asset(data, lambda r: ols_beta(r, data.market, risk_free=rf, se=kind,
+                                                   hac_lags=lags).to_frame())
         if not full:
             return _labelled_row(data.table.names, frame.loc["beta"].to_numpy(dtype=float),
                                  data.table.has_header)
@@ -207,6 +214,16 @@ def BETA_RECONCILE(asset_returns: Any, market_returns: Any, weights: Any,
         return out
 
 
+def _read_se(se: Any, hac_lags: Any) -> tuple[str, int | None]:
+    """The ``se`` and ``hac_lags`` arguments of BETA_OLS and BETA_FACTORS."""
+    kind = read_choice(se, SE_KINDS, arg="se", default="classical")
+    lags = read_number(hac_lags, arg="hac_lags", whole=True, minimum=0)
+    if lags is not None and kind == "classical":
+        raise fail("hac_lags", 'is given but se is "classical"; set se to "hac" or leave '
+                   "hac_lags blank")
+    return kind, None if lags is None else int(lags)
+
+
 def _cell(value: Any) -> float | None:
     number = float(value)
     return number if np.isfinite(number) else None
@@ -215,14 +232,32 @@ def _cell(value: Any) -> float | None:
 @excel("""
     Gives a table with one column per returns column and one row per measure (see the
     README's conventions): population variances unless the name says ``_sample``,
-    geometric annual returns, risk annualised by sqrt(periods_per_year).  The rows from
-    ``treynor`` on are PerformanceAnalytics' definitions (95%, MAR 0): VaR and ES as
-    returns (a loss is negative), max_drawdown as the fraction lost (positive).
-    Without ``periods_per_year`` it is inferred from a date column in the data (or the
-    benchmark's), as ``risk_table`` does (see Frequency in the conventions), else 12.
+    geometric annual returns, risk annualised by sqrt(periods_per_year).  Units of the
+    rows: per period (decimal returns): ``mean, std, std_sample, alpha, var_historical,
+    var_gaussian, var_modified, es_historical, downside_deviation``; per period squared:
+    ``variance, variance_sample, covariance``; annual (decimal): ``annual_std,
+    annual_return, benchmark_annual_return, m2, m2_excess_*, jensen_alpha,
+    systematic_risk, specific_risk, total_risk, tracking_error, active_premium,
+    alpha_annual, downside_deviation_annual, net_selectivity, treynor`` and
+    ``annual_covariance`` (squared); ratios of annual figures: ``sharpe,
+    sharpe_arithmetic, information_ratio*, sortino, calmar, calmar_full,
+    appraisal_ratio``; per-period ratio: ``sortino_per_period``; fractions of value
+    (positive): ``max_drawdown, pain_index, ulcer_index``; shares of periods (0 to 1):
+    ``up_number, down_number, up_percent, down_percent, batting_average``; pure numbers:
+    ``n_obs, beta, fama_beta, correlation, r_squared, up_capture*, down_capture*,
+    omega, skewness, excess_kurtosis``.
+    ``up_capture`` and ``down_capture`` are Morningstar's (annualised over the up or
+    down months); ``calmar`` uses the trailing 3 years (blank with fewer);
+    ``var_modified`` is blank where the Cornish-Fisher expansion is not monotone (very
+    fat tails); the ``_pa`` rows and ``calmar_full``, ``sortino_per_period``,
+    ``information_ratio_pa`` are PerformanceAnalytics' definitions.  VaR and ES are
+    returns (a loss is negative), 95%.  ``mar`` (per period) sets the downside rows,
+    both Sortinos and ``omega``.  Without ``periods_per_year`` it is inferred from a date
+    column in the data (or the benchmark's), as ``risk_table`` does (see Frequency in
+    the conventions), else 12.
     """)
 def RISK_TABLE(returns: Any, benchmark_returns: Any, risk_free: Any = None,
-               periods_per_year: Any = None) -> Any:
+               periods_per_year: Any = None, mar: Any = None) -> Any:
     """Risk and risk-adjusted return measures (volatility, Sharpe, M squared, alpha, beta and more) for each returns column."""  # noqa: E501
     with cell_errors("RISK_TABLE", {"benchmark": "benchmark_returns"}):
         data = Inputs(returns, "returns", asset_arg="returns", market=benchmark_returns,
@@ -233,8 +268,10 @@ def RISK_TABLE(returns: Any, benchmark_returns: Any, risk_free: Any = None,
             t = 12.0 if stamps is None else float(
                 infer_periods_per_year(pd.DatetimeIndex(stamps), like="returns"))
         rf = data.per_period(risk_free, arg_name="risk_free")
+        floor = read_number(mar, arg="mar", default=0.0)
         table = per_asset(data, lambda r: risk_table(r, data.market, risk_free=rf,
-                                                      periods_per_year=t).to_frame())
+                                                      periods_per_year=t,
+                                                      mar=floor).to_frame())
         return cells(table.loc[list(RISK_FIELDS)], corner="measure")
 
 
@@ -282,21 +319,27 @@ def BETA_ROLLING(asset_returns: Any, market_returns: Any, window: Any,
 @excel("""
     Gives one row per asset: ``alpha`` and one coefficient per factor, their standard
     errors (``se:``) and t statistics (``t:``), ``r_squared``, ``adj_r_squared``,
-    ``resid_std`` and ``n_obs``.  For one asset the numbers are LINEST's (which lists
-    the coefficients in reverse order, intercept last; ``resid_std`` is its se_y).
-    Rows with a missing asset or factor value are left out for that asset; a risk-free
-    rate is taken off the asset side only (factors such as Mkt-RF are already excess).
+    ``resid_std`` and ``n_obs``, then the 95% intervals (``ci_low:``, ``ci_high:``,
+    Student t with n - p - 1 degrees of freedom).  For one asset the numbers are
+    LINEST's (which lists the coefficients in reverse order, intercept last;
+    ``resid_std`` is its se_y).  ``se`` "hac": Newey-West standard errors, t statistics
+    and intervals.  Rows with a missing asset or factor value are left out for that
+    asset; a risk-free rate is taken off the asset side only (factors such as Mkt-RF
+    are already excess).
 """)
 def BETA_FACTORS(asset_returns: Any, factors: Any, risk_free: Any = None,
-                 input_type: Any = "returns") -> Any:
+                 input_type: Any = "returns", se: Any = "classical",
+                 hac_lags: Any = None) -> Any:
     """Each asset regressed on several factors at once (Fama-French); LINEST for many assets."""
     with cell_errors("BETA_FACTORS", {"returns": "asset_returns"}):
         data = Inputs(asset_returns, input_type)
         table = read_table(factors, arg="factors", prefix="factor")
         rows = table.values[1:] if data.kind == "prices" and \
             len(table.values) == len(data.returns) + 1 else table.values
+        kind, lags = _read_se(se, hac_lags)
         fit = factor_betas(data.returns, pd.DataFrame(rows, columns=list(table.names)),
-                           risk_free=data.per_period(risk_free, arg_name="risk_free"))
+                           risk_free=data.per_period(risk_free, arg_name="risk_free"),
+                           se=kind, hac_lags=lags)
         return cells(fit.to_frame(), corner="asset")
 
 

@@ -51,6 +51,13 @@ ARG_HELP: dict[str | tuple[str, str], str] = {
                         "252 daily); left out, inferred from a date column in the data, "
                         "else 12",
     "window": "Rows per window, for example 36 months or 252 days",
+    # issue 19
+    "mar": "Optional: minimum acceptable return per period (0.005 for 0.5% a month), not "
+           "annual; default 0",
+    "se": 'Optional: "classical" (default) or "hac" (Newey-West standard errors, '
+          't statistics and intervals)',
+    "hac_lags": "Optional: lags of the Newey-West sum (with se \"hac\"); default "
+                "floor(4 (n/100)^(2/9))",
     # factor betas, beta estimators and frequencies (issue 12)
     "factors": "Factor returns, one column per factor (Mkt-RF, SMB, HML, ...), same rows; "
                "a first row of text holds the names",

@@ -33,6 +33,7 @@ from ..examples import (
     multi_schedule,
 )
 from ..excel import functions as udfs
+from ..regression import OLS_FIELDS
 from . import exact
 from .recalc import BUTTON_COMMAND, OUTPUT_SHEET, XLWINGS_VERSION
 from .template_charts import Placed, add_output_charts
@@ -245,7 +246,7 @@ def build_workbook(cached: bool, larger: tuple[pd.DataFrame, pd.Series] | None
     row = 2
     # BETA_OLS with SLOPE, INTERCEPT, RSQ, CORREL, STEYX
     fs.write(row, 0, 'BETA_OLS(bond_prices, bond_market, , TRUE, "prices")', b.bold)
-    fs.write_dynamic_array_formula(row + 1, 0, row + 12, 2,
+    fs.write_dynamic_array_formula(row + 1, 0, row + 1 + len(OLS_FIELDS), 2,
                                    '=BETA_OLS(bond_prices,bond_market,,TRUE,"prices")')
     fs.write(row, 5, "native checks", b.bold)
     # cached values: Excel's definitions, correctly rounded (the same bytes on every CPU)
@@ -269,7 +270,7 @@ def build_workbook(cached: bool, larger: tuple[pd.DataFrame, pd.Series] | None
     # a one-cell dynamic-array formula: Excel 365 shows it as written, not as =@BETA_OLS
     fs.write_dynamic_array_formula(row + 2, 9, row + 2, 9,
                                    '=BETA_OLS(Returns!$A$4:$A$13,Returns!$C$4:$C$13)')
-    row += 15
+    row += len(OLS_FIELDS) + 4
 
     # RISK_TABLE with STDEV.P and STDEV.S
     fs.write(row, 0, "RISK_TABLE(five assets' returns, market returns, , 12)", b.bold)

@@ -19,7 +19,8 @@ def test_vba_wrappers_declare_every_function_with_its_optional_arguments() -> No
     vba = out.getvalue()
     expected = {
         "BETA_OLS": ("asset_returns", "market_returns", "Optional risk_free",
-                     "Optional stats", "Optional input_type"),
+                     "Optional stats", "Optional input_type", "Optional se",
+                     "Optional hac_lags"),
         "PORT_RETURNS": ("asset_returns", "weights", "Optional rebalance",
                          "Optional input_type", "Optional dates", "Optional holdings_type",
                          "Optional detail"),
@@ -29,7 +30,7 @@ def test_vba_wrappers_declare_every_function_with_its_optional_arguments() -> No
                            "Optional input_type", "Optional holdings_type",
                            "Optional risk_free", "Optional dates"),
         "RISK_TABLE": ("returns", "benchmark_returns", "Optional risk_free",
-                       "Optional periods_per_year"),
+                       "Optional periods_per_year", "Optional mar"),
         "RETURNS": ("prices", "Optional method", "Optional dividends"),
         "BETA_ROLLING": ("asset_returns", "market_returns", "window", "Optional input_type"),
     }

@@ -38,9 +38,10 @@ def test_a_lite_main_py_that_imports_the_functions_registers_all_of_them() -> No
     assert names == {n.upper() for n in betaxl.udfs.__all__}
     ols = next(f for f in meta["functions"] if f["name"] == "BETA_OLS")
     assert [p["name"] for p in ols["parameters"]] == [
-        "asset_returns", "market_returns", "risk_free", "stats", "input_type"]
+        "asset_returns", "market_returns", "risk_free", "stats", "input_type", "se",
+        "hac_lags"]
     assert [p.get("optional", False) for p in ols["parameters"]] == [
-        False, False, True, True, True]
+        False, False, True, True, True, True, True]
     assert ols["description"].startswith("Beta of each asset on the market")
 
 
