@@ -33,7 +33,7 @@ from .regression import check_fit, fit_columns
 from .risk_analyst import analyst_measures
 from .risk_measures import pa_measures
 
-__all__ = ["RISK_FIELDS", "RiskTable", "risk_table"]
+__all__ = ["RISK_FIELDS", "RISK_UNITS", "RiskTable", "risk_table"]
 
 
 @dataclass(frozen=True)
@@ -105,6 +105,44 @@ class RiskTable(FieldTable):
 
 #: Row labels of the risk table, in order (also RISK_TABLE's rows).
 RISK_FIELDS = tuple(f.name for f in fields(RiskTable))
+
+_A_YEAR = "a year"
+_SHARE = "share of periods (0 to 1)"
+#: The units of each field of :class:`RiskTable` (returns are fractions: 0.01 = 1%).
+RISK_UNITS = {
+    "n_obs": "rows used", "mean": "per period", "variance": "per period², population (n)",
+    "variance_sample": "per period², sample (n − 1)", "std": "per period, population",
+    "std_sample": "per period, sample (n − 1)", "annual_std": "a year (std × √t)",
+    "annual_return": "a year, geometric", "benchmark_annual_return": "a year, geometric",
+    "sharpe": "ratio, annual", "m2": "a year, geometric",
+    "m2_excess_geometric": "a year, over the benchmark, geometric",
+    "m2_excess_arithmetic": "a year, over the benchmark, arithmetic",
+    "alpha": "per period", "beta": "ratio", "jensen_alpha": _A_YEAR,
+    "covariance": "per period², population", "annual_covariance": "a year (covariance × t)",
+    "correlation": "ratio (−1 to 1)", "r_squared": "ratio (0 to 1)",
+    "systematic_risk": _A_YEAR, "specific_risk": _A_YEAR, "total_risk": _A_YEAR,
+    "tracking_error": _A_YEAR, "information_ratio": "ratio, annual, arithmetic",
+    "treynor": "a year per unit of beta", "sharpe_arithmetic": "ratio, annual, arithmetic",
+    "downside_deviation": "per period, below MAR", "sortino": "ratio, annual, over MAR",
+    "max_drawdown": "fraction of value lost",
+    "calmar": "ratio (annual return / drawdown, trailing 3 years)",
+    "var_historical": "return per period, 95%", "var_gaussian": "return per period, 95%",
+    "var_modified": "return per period, 95%", "es_historical": "return per period, 95%",
+    "up_capture": "ratio", "down_capture": "ratio", "skewness": "ratio",
+    "excess_kurtosis": "ratio",
+    "up_capture_pa": "ratio", "down_capture_pa": "ratio",
+    "up_number": _SHARE, "down_number": _SHARE, "up_percent": _SHARE, "down_percent": _SHARE,
+    "downside_deviation_annual": "a year, below MAR",
+    "sortino_per_period": "ratio, per period, MAR",
+    "information_ratio_geometric": "ratio, annual, geometric",
+    "information_ratio_pa": "ratio, annual (active premium / tracking error)",
+    "active_premium": "a year, geometric", "alpha_annual": "a year, compounded",
+    "calmar_full": "ratio (annual return / drawdown, whole sample)", "omega": "ratio, at MAR",
+    "pain_index": "fraction of value, mean drawdown",
+    "ulcer_index": "fraction of value, root mean square drawdown",
+    "batting_average": _SHARE, "appraisal_ratio": "ratio, annual",
+    "fama_beta": "ratio", "net_selectivity": "a year",
+}
 
 
 def annualise_return(log_growth: np.ndarray, n: np.ndarray, t: float) -> np.ndarray:

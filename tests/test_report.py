@@ -15,8 +15,7 @@ import pytest
 import betaxl as bx
 import betaxl.plot as bp
 from betaxl.cli import main
-from betaxl.cli.report_page import RISK_UNITS
-from betaxl.risk import RISK_FIELDS
+from betaxl.risk import RISK_FIELDS, RISK_UNITS
 
 from .browser import dump_dom, screenshot
 

@@ -15,31 +15,10 @@ from html import escape
 
 import pandas as pd
 
-__all__ = ["RISK_UNITS", "Chart", "Page", "render"]
+from ..risk import RISK_UNITS
 
-_A_YEAR = "a year"
-#: The units of each risk-table field (returns are fractions: 0.01 = 1%).
-RISK_UNITS = {
-    "n_obs": "rows used", "mean": "per period", "variance": "per period², population (n)",
-    "variance_sample": "per period², sample (n − 1)", "std": "per period, population",
-    "std_sample": "per period, sample (n − 1)", "annual_std": "a year (std × √t)",
-    "annual_return": "a year, geometric", "benchmark_annual_return": "a year, geometric",
-    "sharpe": "ratio, annual", "m2": "a year, geometric",
-    "m2_excess_geometric": "a year, over the benchmark, geometric",
-    "m2_excess_arithmetic": "a year, over the benchmark, arithmetic",
-    "alpha": "per period", "beta": "ratio", "jensen_alpha": _A_YEAR,
-    "covariance": "per period², population", "annual_covariance": "a year (covariance × t)",
-    "correlation": "ratio (−1 to 1)", "r_squared": "ratio (0 to 1)",
-    "systematic_risk": _A_YEAR, "specific_risk": _A_YEAR, "total_risk": _A_YEAR,
-    "tracking_error": _A_YEAR, "information_ratio": "ratio, annual",
-    "treynor": "a year per unit of beta", "sharpe_arithmetic": "ratio, annual, arithmetic",
-    "downside_deviation": "per period, below MAR", "sortino": "ratio, per period, MAR",
-    "max_drawdown": "fraction of value lost", "calmar": "ratio (annual return / drawdown)",
-    "var_historical": "return per period, 95%", "var_gaussian": "return per period, 95%",
-    "var_modified": "return per period, 95%", "es_historical": "return per period, 95%",
-    "up_capture": "ratio", "down_capture": "ratio", "skewness": "ratio",
-    "excess_kurtosis": "ratio",
-}
+__all__ = ["Chart", "Page", "render"]
+
 _UNKNOWN_UNITS = "not recorded: see the README's Conventions"
 
 _STYLE = """
