@@ -527,13 +527,16 @@ def test_a_date_header_needs_real_dates(xl) -> None:
     assets, market = tidy()
     n = len(assets) - 1
     bad = {"Year": [2001 + i for i in range(n)], "Month": [1 + i % 12 for i in range(n)],
-           "Period": list(range(1, n + 1)), "Date": [202101 + i for i in range(n)],
-           "Quarter": ["Jan-21"] * n}
+           "Period": list(range(1, n + 1)), "Date": [202101 + i for i in range(n)]}
+    assert n > 12  # so 202113 is no month: not yyyymm codes
     for word, column_ in bad.items():
         with pytest.raises(BetaxlError, match=rf"^BETA_OLS: asset_returns column '{word}' is "
-                           r"headed as dates but its row 1 \(.+\) is not a date from 1950 to "
-                           r"2099: give date cells or ISO text"):
+                           r"headed as dates but its row \d+ \(.+\) is not a date: give "
+                           r"date cells, ISO text"):
             xl("BETA_OLS", _dated([word, "A", "B"], column_, assets), market)
+    with pytest.raises(BetaxlError, match=r"^BETA_OLS: asset_returns dates in column "
+                       r"'Quarter' must be oldest first and strictly increasing"):
+        xl("BETA_OLS", _dated(["Quarter", "A", "B"], ["Jan-21"] * n, assets), market)
     # real dates in each form, also as ISO text, under a date phrase: the same betas
     iso = [d.strftime("%Y-%m-%d") for d in DATES]
     for word, column_ in [("Date", DATES), ("Month end", DATES), ("Trade date", iso),
