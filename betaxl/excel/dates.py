@@ -15,11 +15,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..data.table import SERIAL_RANGE, code_dates, is_date_name, month_labels, number_dates
+from ..data.table import SERIAL_RANGE, code_dates, is_date_name, month_labels
 from ..errors import BetaxlError
 from .failures import fail
 from .ranges import rows_of
-from .values import EXCEL_EPOCH, cell_number, excel_serial, is_text, shown
+from .values import EXCEL_EPOCH, cell_number, excel_serial, is_blank, is_text, shown
 
 __all__ = [
     "date_column",
@@ -128,11 +128,11 @@ def date_column(values: np.ndarray, body: Sequence[Sequence[Any]],
         col = _raw_dates(values, body, j, arg)
         name = str(first[j]).strip()
         cells = [row[j] for row in body]
-        if not any(isinstance(c, dt.date) for c in cells):
-            codes = number_dates(col)  # yyyymm / yyyymmdd codes (Ken French's months)
-            if codes is not None:
-                col = np.array([excel_serial(s.to_pydatetime()) for s in codes])
         real = np.array([isinstance(c, dt.date) or is_text(c) for c in cells], dtype=bool)
+        codes = None if real.any() else code_dates(col)  # yyyymm / yyyymmdd (French)
+        if codes is not None:
+            col = np.array([excel_serial(s.to_pydatetime()) for s in codes])
+            real[:] = True
         bad = ~(_plausible(col) | real & (col >= 1) & (col <= _SERIAL_MAX))
         if bad.any():
             i = int(np.argmax(bad))
@@ -145,8 +145,7 @@ def date_column(values: np.ndarray, body: Sequence[Sequence[Any]],
             raise fail(arg, f"dates in column {name!r} must be oldest first and strictly "
                        "increasing (sort the rows by date)")
         return j, col
-    if header and k >= 2 and (first[0] is None or is_text(first[0])
-                              and not str(first[0]).strip()):
+    if header and k >= 2 and is_blank(first[0]):
         codes = code_dates(values[:, 0])  # Ken French's blank corner over yyyymm codes
         if codes is not None and not any(isinstance(r[0], dt.date) for r in body):
             return 0, np.array([excel_serial(c.to_pydatetime()) for c in codes])
