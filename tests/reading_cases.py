@@ -99,3 +99,20 @@ def gapped_monthly() -> pd.DataFrame:
 def undated(n: int = 60) -> pd.DataFrame:
     """Daily-sized returns with no dates at all."""
     return last_months(n)[[*ASSETS, "Mkt"]].reset_index(drop=True) / 21
+
+
+def repeated_names() -> tuple[list[str], pd.DataFrame]:
+    """A vendor's export that names two columns MKT (an asset and the market), as the
+    header ``date,MKT,B,MKT``: the header and the numbers, ISO dates."""
+    frame = last_months(36)
+    body = pd.DataFrame({"a": frame["NoDur"], "b": frame["Hlth"], "c": frame["Mkt"]},
+                        index=frame.index)
+    return ["date", "MKT", "B", "MKT"], body
+
+
+def repeated_names_csv() -> str:
+    header, body = repeated_names()
+    lines = [",".join(header)]
+    lines += [f"{d:%Y-%m-%d}," + ",".join(repr(float(v)) for v in row)
+              for d, row in zip(body.index, body.to_numpy(), strict=True)]
+    return "\n".join(lines) + "\n"

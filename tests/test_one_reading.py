@@ -214,3 +214,38 @@ def test_dask_reads_month_labels_and_infers_the_frequency_alike(tmp_path: Path,
     want = expected_risk(daily, 252)
     np.testing.assert_allclose(pd.read_csv(tmp_path / "d.csv", index_col=0)[
         want.columns].to_numpy(), want.to_numpy(), rtol=1e-12)
+
+
+# -- names: a column name twice is refused, naming it, in every format -------------------
+
+TWICE = ("has the column name 'MKT' more than once; every column needs its own name "
+         "(rename one")
+
+
+def test_a_repeated_column_name_is_refused_in_every_door(tmp_path: Path, capsys) -> None:
+    header, body = cases.repeated_names()
+    # the API: a DataFrame with the two names (pandas keeps them as given)
+    frame = body.set_axis(header[1:], axis=1)
+    with pytest.raises(BetaxlError, match=r"^ols_beta: returns " + TWICE.replace("(", r"\(")):
+        bx.ols_beta(frame, body["c"])
+    # the command line: a CSV (pandas alone would call the second one MKT.1) ...
+    path = tmp_path / "vendor.csv"
+    path.write_text(cases.repeated_names_csv())
+    assert pd.read_csv(path).columns[-1] == "MKT.1"  # what would have happened
+    err = refused(capsys, "betas", path, "--market", "MKT")
+    assert f"vendor.csv: {TWICE}" in err
+    # ... and the same header in a workbook (no TypeError traceback)
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(header)
+    for d, row in zip(body.index, body.to_numpy(), strict=True):
+        sheet.append([d.to_pydatetime(), *map(float, row)])
+    book.save(tmp_path / "vendor.xlsx")
+    err = refused(capsys, "betas", tmp_path / "vendor.xlsx", "--market", "MKT")
+    assert f"vendor.xlsx: {TWICE}" in err
+    # a semicolon CSV says the same
+    (tmp_path / "semi.csv").write_text(cases.repeated_names_csv().replace(",", ";"))
+    assert f"semi.csv: {TWICE}" in refused(capsys, "risk", tmp_path / "semi.csv",
+                                           "--benchmark", "B")

@@ -14,7 +14,10 @@ table states the same rules):
 - ``20180131`` (yyyymmdd) as a number in a column headed as dates is that day;
 - a column of plain numbers not headed as dates is never dates, and a column headed as
   dates holds either yyyymm codes or yyyymmdd codes, not a mix;
-- every other text is left to the door's own day rules (ISO 8601, day/month order).
+- every other text is left to the door's own day rules (ISO 8601, day/month order);
+- a column name that appears twice is refused, naming it (:data:`NAME_TWICE`): a CSV
+  read by pandas would call the second ``MKT`` ``MKT.1`` and a market given by name
+  would be the wrong column.
 """
 
 from __future__ import annotations
@@ -26,8 +29,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["CODE_YEARS", "DATE_NAME", "MONTH_LABEL", "SERIAL_RANGE", "code_dates",
-           "is_date_name", "month_end", "month_labels", "number_dates"]
+__all__ = ["CODE_YEARS", "DATE_NAME", "MONTH_LABEL", "NAME_TWICE", "SERIAL_RANGE",
+           "code_dates", "is_date_name", "month_end", "month_labels", "number_dates",
+           "repeated_name"]
+
+#: The one refusal of a repeated column name, in every door (after its own prefix).
+NAME_TWICE = ("has the column name {name!r} more than once; every column needs its own "
+              "name (rename one: betaxl never picks one of them for you)")
 
 #: A header names a date column when every word of it is one of these and one is a
 #: date word: "Date", "Month end", "Trade date", "As of"; "Datex Corp" is an asset.
@@ -170,3 +178,20 @@ def number_dates(values: Any) -> pd.DatetimeIndex | None:
             or (numbers < lo).any() or (numbers > hi).any():
         return None
     return pd.DatetimeIndex(_EPOCH + pd.to_timedelta(numbers, unit="D"))
+
+
+def repeated_name(names: Sequence[Any]) -> str | None:
+    """The first column name that appears more than once (as text, blanks stripped).
+
+    >>> repeated_name(["date", "MKT", "B", "MKT "])
+    'MKT'
+    >>> repeated_name(["MKT", "MKT.1"]) is None
+    True
+    """
+    seen: set[str] = set()
+    for name in names:
+        text = str(name).strip()
+        if text in seen:
+            return text
+        seen.add(text)
+    return None

@@ -105,3 +105,13 @@ def test_no_dates_and_no_periods_per_year_is_refused(xl) -> None:
     with pytest.raises(BetaxlError, match=r"^RISK_TABLE: periods_per_year was not given "
                        r"and returns has no dates to infer it from; pass periods_per_year"):
         xl("RISK_TABLE", returns, bench)
+
+
+def test_a_repeated_column_name_is_refused(xl) -> None:
+    header, body = cases.repeated_names()
+    rows = [header, *[[f"{d:%Y-%m-%d}", *map(float, r)]
+                      for d, r in zip(body.index, body.to_numpy(), strict=True)]]
+    market = [["MKT"], *[[float(v)] for v in body["c"]]]
+    with pytest.raises(BetaxlError, match=r"^BETA_OLS: asset_returns has the column name "
+                       r"'MKT' more than once; every column needs its own name \(rename one"):
+        xl("BETA_OLS", rows, market)
