@@ -9,6 +9,7 @@ or the same refusal.  The Excel functions get the same tables in
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import numpy as np
@@ -249,3 +250,39 @@ def test_a_repeated_column_name_is_refused_in_every_door(tmp_path: Path, capsys)
     (tmp_path / "semi.csv").write_text(cases.repeated_names_csv().replace(",", ";"))
     assert f"semi.csv: {TWICE}" in refused(capsys, "risk", tmp_path / "semi.csv",
                                            "--benchmark", "B")
+
+
+# -- units: a risk-free rate is a decimal per period -------------------------------------
+
+PERCENT = r"risk_free holds 5, more than 100% a period: give the rate per period as a decimal"
+ANNUAL = (r"risk_free holds 0.03 a period, which is 756% a year over 252 periods a year: an "
+          r"annual rate\? give the rate per period as a decimal")
+
+
+def test_a_percent_or_annual_risk_free_rate_is_refused_in_every_door(tmp_path: Path,
+                                                                     capsys) -> None:
+    frame = cases.last_months(36)[[*cases.ASSETS, "Mkt"]]
+    for call, func in [(lambda rf: bx.risk_table(frame[cases.ASSETS], frame["Mkt"],
+                                                 risk_free=rf), "risk_table"),
+                       (lambda rf: bx.ols_beta(frame[cases.ASSETS], frame["Mkt"],
+                                               risk_free=rf), "ols_beta")]:
+        with pytest.raises(BetaxlError, match=rf"^{func}: {PERCENT}"):
+            call(5)
+    frame.to_csv(tmp_path / "m.csv")
+    for command in ("risk", "betas"):
+        key = "--benchmark" if command == "risk" else "--market"
+        err = refused(capsys, command, tmp_path / "m.csv", key, "Mkt", "--risk-free", "5")
+        assert re.search(PERCENT, err), err
+    # an annual 3% given as the daily rate: 756% a year
+    daily = frame.set_axis(pd.bdate_range("2020-01-01", periods=len(frame), name="date"))
+    with pytest.raises(BetaxlError, match=rf"^risk_table: {ANNUAL}"):
+        bx.risk_table(daily[cases.ASSETS], daily["Mkt"], risk_free=0.03)
+    daily.to_csv(tmp_path / "d.csv")
+    err = refused(capsys, "risk", tmp_path / "d.csv", "--benchmark", "Mkt", "--risk-free",
+                  "0.03")
+    assert re.search(ANNUAL, err), err
+    # the per-period rate of 3% a year passes, with the same numbers as the API
+    rate = bx.per_period_rate(0.03, 252)
+    want = bx.risk_table(daily[cases.ASSETS], daily["Mkt"], risk_free=rate).to_frame()
+    got = _risk_cli(tmp_path, capsys, daily, "--risk-free-annual", "0.03")
+    np.testing.assert_allclose(got[want.columns].to_numpy(), want.to_numpy(), rtol=1e-12)

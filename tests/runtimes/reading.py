@@ -115,3 +115,23 @@ def test_a_repeated_column_name_is_refused(xl) -> None:
     with pytest.raises(BetaxlError, match=r"^BETA_OLS: asset_returns has the column name "
                        r"'MKT' more than once; every column needs its own name \(rename one"):
         xl("BETA_OLS", rows, market)
+
+
+def test_a_percent_or_annual_risk_free_rate_is_refused(xl) -> None:
+    frame = cases.last_months(36)
+    iso = [f"{d:%Y-%m-%d}" for d in frame.index]
+    returns = cases.sheet(frame[cases.ASSETS], iso)
+    bench = [["Mkt"], *[[float(v)] for v in frame["Mkt"]]]
+    with pytest.raises(BetaxlError, match=r"^RISK_TABLE: risk_free holds 5, more than 100% "
+                       r"a period: give the rate per period as a decimal"):
+        xl("RISK_TABLE", returns, bench, 5)
+    days = pd.bdate_range("2020-01-01", periods=len(frame))
+    daily = cases.sheet(frame[cases.ASSETS], [f"{d:%Y-%m-%d}" for d in days])
+    with pytest.raises(BetaxlError, match=r"^RISK_TABLE: risk_free holds 0.03 a period, "
+                       r"which is 756% a year over 252 periods a year: an annual rate\?"):
+        xl("RISK_TABLE", daily, bench, 0.03)
+    rate = bx.per_period_rate(0.03, 252)
+    got = _table(xl("RISK_TABLE", daily, bench, rate))
+    want = bx.risk_table(frame[cases.ASSETS].set_axis(days), frame["Mkt"].set_axis(days),
+                         risk_free=rate).to_frame()
+    np.testing.assert_allclose(got.to_numpy(float), want.to_numpy(), rtol=1e-12)
