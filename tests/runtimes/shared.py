@@ -633,12 +633,15 @@ def test_risk_table_infers_periods_per_year_from_the_dates(xl) -> None:
     daily = bx.risk_table(frame, pd.Series(m, index=days)).to_frame()  # infers 252
     out = table(xl("RISK_TABLE", data, bench))
     np.testing.assert_allclose(out["A"].astype(float), daily["A"].astype(float), rtol=1e-12)
-    # an explicit value wins; no dates: 12
+    # an explicit value wins; no dates: refused, as risk_table does (never 12 assumed)
     twelve = bx.risk_table(r, m, periods_per_year=12).to_frame()
     for call in (("RISK_TABLE", data, bench, OMIT, 12),
-                 ("RISK_TABLE", [["A"], *[[v] for v in r]], bench)):
+                 ("RISK_TABLE", [["A"], *[[v] for v in r]], bench, OMIT, 12)):
         np.testing.assert_allclose(table(xl(*call))["A"].astype(float),
                                    twelve.iloc[:, 0].astype(float), rtol=1e-12)
+    with pytest.raises(BetaxlError, match=r"^RISK_TABLE: periods_per_year was not given "
+                       r"and returns has no dates to infer it from"):
+        xl("RISK_TABLE", [["A"], *[[v] for v in r]], bench)
     # dates that say no frequency are refused, naming the argument to give
     odd = [["Date", "A"], *[[dt.datetime(2024, 1, 1) + dt.timedelta(days=int(d)), v]
                             for d, v in zip(np.cumsum(rng.integers(1, 60, 12)), r)]]
@@ -775,11 +778,12 @@ def test_an_empty_asset_column_leaves_only_its_own_results_blank(xl) -> None:
     assert all(result_value(v) is None for v in full["C"])
     np.testing.assert_allclose(full[["A", "B"]].to_numpy(float),
                                core.loc[list(OLS_FIELDS)].to_numpy(float), rtol=1e-12)
-    risk = table(xl("RISK_TABLE", holed, market))
+    risk = table(xl("RISK_TABLE", holed, market, OMIT, 12))
     assert list(risk.columns) == ["A", "C", "B"] and all(result_value(v) is None
                                                         for v in risk["C"])
     np.testing.assert_allclose(risk["A"].to_numpy(float), table(xl(
-        "RISK_TABLE", [[r[0]] for r in assets], market))["A"].to_numpy(float), rtol=1e-12)
+        "RISK_TABLE", [[r[0]] for r in assets], market, OMIT, 12))["A"].to_numpy(float),
+        rtol=1e-12)
     # every column empty: the core's message, not a table of blanks
     with pytest.raises(BetaxlError, match="^BETA_OLS: asset_returns column 'A' has no"):
         xl("BETA_OLS", [["A"], *[[BLANK]] * 35, ["x"]], market)
