@@ -19,6 +19,7 @@ import pandas as pd
 
 from .data.labels import as_column
 from .data.panel import FieldTable, Panel, as_returns
+from .data.units import check_rate
 from .data.values import ArrayLike, no_total_loss
 from .errors import Arg, DataError, count, problem, public
 from .hac import hac_se, read_se, t_quantile
@@ -228,6 +229,7 @@ def excess(values: np.ndarray, risk_free: ArrayLike | None, n: int,
         return values
     rf = as_column(risk_free, arg="risk_free", n=n, scalar_ok=True, index=index)
     no_total_loss(rf, "risk_free")
+    check_rate(rf, "risk_free")  # 5 meaning 5%: refused (data.units)
     return values - (rf[:, None] if values.ndim == 2 else rf)
 
 

@@ -27,6 +27,7 @@ from .data.dates import labelled
 from .data.labels import as_column
 from .data.panel import FieldTable, as_returns, index_of
 from .data.periods import infer_periods_per_year
+from .data.units import check_rate
 from .data.values import ArrayLike, no_total_loss
 from .errors import DataError, problem, public
 from .regression import check_fit, fit_columns
@@ -256,6 +257,7 @@ def risk_table(
         raise problem("", "periods_per_year", "must be a positive number (12 for monthly "
                       "data), got {v!r}", v=periods_per_year)
     mar = _per_period_mar(mar)
+    check_rate(f, "risk_free", t)  # a percent or an annual rate: refused (data.units)
 
     r = panel.values
     valid = ~(np.isnan(r) | np.isnan(b)[:, None] | np.isnan(f)[:, None])

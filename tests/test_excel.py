@@ -303,8 +303,12 @@ def test_date_words_and_date_texts() -> None:
     assert parse_date_text("29.02.2024") == pd.Timestamp(2024, 2, 29)
     assert parse_date_text("02/29/2024") == pd.Timestamp(2024, 2, 29)
     assert parse_date_text("05/05/2024") == pd.Timestamp(2024, 5, 5)  # same either way
-    for text in ["2024-02-30", "Jan-24", "2024-01", "20240131", "31/31/2024", "x"]:
+    for text in ["2024-02-30", "20240131", "31/31/2024", "2024-13", "Jam-24", "x"]:
         assert parse_date_text(text) is None, text
+    # month labels are months, standing for their last calendar day (the core's rule)
+    for text in ["Jan-24", "Jan 2024", "January 2024", "2024-01", "2024/1"]:
+        assert parse_date_text(text) == pd.Timestamp(2024, 1, 31), text
+    assert parse_date_text("Feb-49") == pd.Timestamp(1949, 2, 28)  # 30-99 are 19xx
     with labels("F"), pytest.raises(BetaxlError, match=r"^F: d row 1 is '01/02/2024', "
                                                       "which could be day/month"):
         read_dates([["01/02/2024"], ["03/04/2024"]], arg="d")

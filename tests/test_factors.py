@@ -199,7 +199,8 @@ def test_duplicate_factor_names_are_refused() -> None:
                                          "'alpha'"):
         bx.factor_betas(np.arange(10.0), f)
     f.columns = ["mkt", "mkt"]
-    with pytest.raises(InputError, match="named 'mkt'"):
+    with pytest.raises(InputError, match="^factor_betas: factors has the column name 'mkt' "
+                                         "more than once"):
         bx.factor_betas(np.arange(10.0), f)
 
 

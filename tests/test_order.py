@@ -104,7 +104,7 @@ UK = DATES.strftime("%d/%m/%Y")
 
 
 @pytest.mark.parametrize("labels", [
-    DATES.strftime("%d/%m/%Y"), DATES.strftime("%m/%d/%Y"), DATES.strftime("%b %Y"),
+    DATES.strftime("%d/%m/%Y"), DATES.strftime("%m/%d/%Y"),
     DATES.strftime("%Y%m%d"), DATES.strftime("%d %B %Y"), DATES.strftime("%d.%m.%Y"),
 ])
 @pytest.mark.parametrize("order", ["oldest first", "newest first"])
@@ -117,6 +117,22 @@ def test_non_iso_text_dates_are_refused_by_every_function(labels, order) -> None
         with pytest.raises(InputError, match=rf"^{name}: \w+ has dates written as text "
                            r"that are not ISO .*pd.to_datetime\(index, dayfirst=True\)"):
             call()
+
+
+@pytest.mark.parametrize("form", ["%b %Y", "%b-%y", "%Y-%m"])
+def test_month_labels_are_months_and_ordered_like_dates(form) -> None:
+    # 'Jan 2020', 'Jan-20', '2020-01' are months (issue 16): their month ends
+    labels = DATES.strftime(form)
+    for call in calls(R.set_axis(labels), M.set_axis(labels), P.set_axis(labels)).values():
+        call()  # every function reads them
+    got = bx.ols_beta(R.set_axis(labels), M.set_axis(labels)).to_frame()
+    np.testing.assert_allclose(got, bx.ols_beta(R, M).to_frame(), rtol=1e-12)
+    got = bx.risk_table(R.set_axis(labels), M.set_axis(labels)).to_frame()  # 12 a year
+    np.testing.assert_allclose(got, bx.risk_table(R, M, periods_per_year=12).to_frame(),
+                               rtol=1e-12)
+    r, m = R.set_axis(labels)[::-1], M.set_axis(labels)[::-1]
+    with pytest.raises(InputError, match=r"^ols_beta: returns has dates newest first"):
+        bx.ols_beta(r, m)
 
 
 def test_text_dates_matched_against_real_dates_are_refused_not_guessed() -> None:

@@ -142,10 +142,8 @@ def _risk(args: argparse.Namespace) -> None:
     returns = inputs.returns()
     bench, rf = inputs.column("benchmark"), inputs.column("risk_free")
     kwargs: dict[str, Any] = {"mar": args.mar}
-    if args.periods_per_year is not None:
-        kwargs["periods_per_year"] = args.periods_per_year
-    elif isinstance(returns.index, pd.DatetimeIndex):
-        kwargs["periods_per_year"] = periods_per_year(returns.index, inputs.name)
+    kwargs["periods_per_year"] = (args.periods_per_year if args.periods_per_year is not None
+                                  else periods_per_year(returns.index, inputs.name))
     table = chunked(returns, args, 1,
                     lambda part: risk_table(part, bench, risk_free=rf, **kwargs).to_frame(),
                     axis=1)
@@ -159,7 +157,7 @@ def _risk(args: argparse.Namespace) -> None:
                             "(see var_historical, var_gaussian)")
     finish(args, inputs, target, {"risk": table},
            f"({table.shape[1]} columns against {args.benchmark}, "
-           f"{kwargs.get('periods_per_year', 12):g} periods a year)")
+           f"{kwargs['periods_per_year']:g} periods a year)")
 
 
 def _ran_on_dask(args: argparse.Namespace, runner: str) -> bool:
@@ -267,7 +265,7 @@ def add_batch_commands(sub: Any) -> None:
     common_arguments(p, engine=True)
     p.add_argument("--benchmark", required=True, help="the benchmark column's name (or id)")
     risk_free_arguments(p, periods="12 monthly, 252 daily...: for annualising and "
-                        "--risk-free-annual (default: from the dates, else 12)")
+                        "--risk-free-annual (default: from the dates; refused without)")
     p.add_argument("--mar", type=float, default=0.0, help="minimum acceptable return per "
                    "period (0.005 for 0.5%% a month), for the downside rows, Sortino and "
                    "omega (default 0)")

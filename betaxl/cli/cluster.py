@@ -30,8 +30,10 @@ import numpy as np
 import pandas as pd
 
 from .. import log_to_simple, ols_beta, risk_table, rolling_beta, to_returns
+from ..data.table import is_date_name
 from ..errors import BetaxlError
-from .dates import DATE_NAME, as_dates
+from .dates import as_dates
+from .inputs import periods_per_year
 from .sources import ReadError, expand_paths
 
 __all__ = ["Dataset", "cluster", "run_betas", "run_risk", "run_rolling", "scan"]
@@ -45,6 +47,17 @@ class Dataset:
     layout: str  # "wide" or "long"
     id_column: str | None = None
     value_column: str | None = None
+
+    def dates(self) -> pd.DatetimeIndex:
+        """The dataset's dates, each once, oldest first (read from the date column only)."""
+        import pyarrow.dataset as ds
+
+        column = ds.dataset(list(self.files), format="parquet").to_table(
+            columns=[self.date]).to_pandas()[self.date]
+        dates = as_dates(column, named=True)
+        if dates is None:
+            raise ReadError(f"column {self.date!r} does not hold dates")
+        return pd.DatetimeIndex(dates.unique()).sort_values()
 
     def read(self, columns: list[str]) -> pd.DataFrame:
         """Rows by date (sorted, oldest first), one column per requested asset/id."""
@@ -101,7 +114,7 @@ def scan(args: argparse.Namespace) -> tuple[Dataset, list[str]]:
     if date is None:
         stamped = [n for n in names if pa.types.is_timestamp(types[n])
                    or pa.types.is_date(types[n])]
-        named = [n for n in names if DATE_NAME.match(n)]
+        named = [n for n in names if is_date_name(n)]
         candidates = stamped or named
         if len(candidates) != 1:
             raise ReadError(f"{Path(args.file).name}: "
@@ -298,7 +311,11 @@ def run_betas(args: argparse.Namespace) -> None:
 
 def run_risk(args: argparse.Namespace) -> None:
     """``betaxl risk --engine dask``."""
-    ppy = args.periods_per_year if args.periods_per_year is not None else 12.0
+    ppy = args.periods_per_year
+    if ppy is None:  # the rule of every door, on the dates the returns will have
+        dates = scan(args)[0].dates()
+        ppy = periods_per_year(dates[1:] if args.input_type == "prices" else dates,
+                               Path(args.file).name)
     mar = args.mar
 
     def work(returns: pd.DataFrame, bench: pd.Series, rf: Any) -> pd.DataFrame:

@@ -1,8 +1,9 @@
 """Finding and reading the date column: by name and type, numeric dates never guessed.
 
 The command line's date rules in one place: which column names say "dates"
-(:data:`DATE_NAME`), which values are unmistakably dates (date types, text, ``yyyymmdd``
-numbers and Excel serials in a date-named column), and numeric dates such as
+(:data:`DATE_NAME`), which values are unmistakably dates (date types, text, month labels
+and, in a date-named column, the numbers :func:`betaxl.data.table.number_dates` reads),
+and numeric dates such as
 ``01/02/2020`` that read day first and month first, refused unless ``--date-order``
 settles them.
 """
@@ -14,14 +15,15 @@ import re
 import numpy as np
 import pandas as pd
 
+from ..data.table import DATE_NAME, code_dates, is_date_name, month_labels, number_dates
 from .sources import ReadError, ReadOptions, read_error
 
 __all__ = ["DATE_NAME", "as_dates", "find_dates"]
 
-DATE_NAME = re.compile(r"^(date|dates|datetime|time|timestamp|period|month|day|as_?of|"
-                       r"trade_?date|yyyymmdd)$", re.IGNORECASE)
 
-
+#: A first column without a header (Ken French's files, pandas' index) is looked at as
+#: dates too: its numbers are dates only if they are codes or serials (number_dates).
+_NO_HEADER = re.compile(r"^(Unnamed: 0|\s*)$")
 _NUMERIC_DATE = re.compile(r"^\s*(\d{1,2})([/.-])(\d{1,2})\2(\d{2}|\d{4})\s*$")
 
 
@@ -59,21 +61,16 @@ def as_dates(col: pd.Series, named: bool,
         out = pd.DatetimeIndex(col)
         return out.tz_localize(None) if out.tz is not None else out
     if pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col):
-        if not named:
+        if not named or col.isna().any():
             return None
-        ints = values.astype("float64")
-        if (ints % 1 == 0).all() and ints.between(18000101, 22001231).all():
-            parsed = pd.to_datetime(ints.astype("int64").astype(str), format="%Y%m%d",
-                                    errors="coerce")
-            if parsed.notna().all():
-                return pd.DatetimeIndex(pd.to_datetime(
-                    col.astype("Int64").astype(str), format="%Y%m%d", errors="coerce"))
-        if (ints % 1 == 0).all() and ints.between(1, 2958465).all():  # Excel serials
-            return pd.DatetimeIndex(pd.Timestamp("1899-12-30") + pd.to_timedelta(col, "D"))
-        return None
+        found = number_dates(col.to_numpy())  # yyyymm, yyyymmdd, serials 1950-2099
+        return None if found is None else pd.DatetimeIndex(found)
     text = values.astype(str)
     if not text.str.contains(r"\d").all():
         return None
+    months = month_labels(list(col.astype(str))) if len(values) == len(col) else None
+    if months is not None:  # Jan-18, 2018-01: months, as their month ends
+        return months
     if text.str.match(_NUMERIC_DATE).all():
         return _day_month(col, text, order)
     try:
@@ -103,7 +100,14 @@ def find_dates(frame: pd.DataFrame, opts: ReadOptions, notes: list[str],
     # dtypes in one pass: looking a column up by name in a wide frame costs more per
     # column the wider it is, so a loop of frame[col] grows faster than linearly
     for j, (col, kind) in enumerate(zip(frame.columns, frame.dtypes, strict=False)):
-        named = bool(DATE_NAME.match(str(col).strip())) or str(col).lower().endswith("date")
+        named = is_date_name(str(col)) or str(col).lower().endswith("date")
+        if not named and j == 0 and _NO_HEADER.match(str(col)) \
+                and pd.api.types.is_numeric_dtype(kind):  # Ken French's blank corner
+            codes = code_dates(frame.iloc[:, 0].to_numpy()) \
+                if not frame.iloc[:, 0].isna().any() else None
+            if codes is not None:
+                found.append((col, codes))
+            continue
         if not named and pd.api.types.is_numeric_dtype(kind):
             continue
         try:
@@ -113,7 +117,7 @@ def find_dates(frame: pd.DataFrame, opts: ReadOptions, notes: list[str],
         if dates is not None:
             found.append((col, dates))
     if len(found) > 1:
-        named_ones = [f for f in found if DATE_NAME.match(str(f[0]).strip())]
+        named_ones = [f for f in found if is_date_name(str(f[0]))]
         if len(named_ones) == 1:
             found = named_ones
         else:

@@ -16,6 +16,8 @@ import numpy as np
 import pandas as pd
 
 from .. import log_to_simple, per_period_rate, to_returns
+from ..data.periods import infer_periods_per_year
+from ..errors import BetaxlError, labels
 from .dates import as_dates
 from .sources import Limits, ReadError, ReadOptions
 from .table import Table, read_table
@@ -156,18 +158,14 @@ def read_input(args: argparse.Namespace) -> Table:
     return read_table(args.file, opts)
 
 
-def periods_per_year(index: pd.DatetimeIndex, name: str) -> float:
-    """Periods per year from the median spacing of the dates; refused when irregular."""
-    if len(index) < 3:
-        raise ReadError(f"{name}: too few dates to tell the frequency; pass "
-                        "--periods-per-year")
-    days = float(np.median((index[1:] - index[:-1]).total_seconds())) / 86_400
-    for lo, hi, t in ((0.5, 1.6, 252), (5, 9, 52), (26, 33, 12), (85, 95, 4), (175, 190, 2),
-                      (360, 370, 1)):
-        if lo <= days <= hi:
-            return t
-    raise ReadError(f"{name}: dates {days:.1f} days apart do not say daily, weekly, monthly, "
-                    "quarterly or yearly; pass --periods-per-year")
+def periods_per_year(index: pd.Index | None, name: str) -> float:
+    """Periods per year from the dates: the core's one rule
+    (:func:`betaxl.data.periods.infer_periods_per_year`), refused the same way."""
+    try:
+        with labels(name, {"periods_per_year": "--periods-per-year"}):
+            return float(infer_periods_per_year(index, like=name))
+    except BetaxlError as exc:
+        raise ReadError(str(exc)) from None
 
 
 def _schedule(path: Path, args: argparse.Namespace,

@@ -10,6 +10,7 @@ pandas reads it: its dates and layout are found by :func:`betaxl.cli.table.read_
 from __future__ import annotations
 
 import bz2
+import csv
 import gzip
 import io
 import lzma
@@ -23,6 +24,7 @@ from typing import IO, Any
 
 import pandas as pd
 
+from ..data.table import NAME_TWICE, repeated_name
 from ..errors import BetaxlError
 from ..safeio import check_input
 
@@ -165,12 +167,23 @@ def _sniff(sample: str, sep: str | None, decimal: str | None) -> tuple[str, str]
     return sep, decimal
 
 
+def _refuse_repeated(sample: str, sep: str) -> None:
+    """A header naming a column twice, refused before pandas renames the second
+    (``MKT`` to ``MKT.1``) and a column asked for by name becomes the wrong one."""
+    first = next((line for line in sample.splitlines() if line.strip()), "")
+    names = next(csv.reader([first], delimiter=sep), [])
+    twice = repeated_name([n for n in names if n.strip()])
+    if twice is not None:
+        raise ReadError(NAME_TWICE.format(name=twice))
+
+
 def _read_csv(path: Path, opts: ReadOptions) -> pd.DataFrame:
     stream, inner = _open_text_bytes(path, opts.limits)
     with stream:
         try:
             sample = stream.peek(1 << 16)[: 1 << 16].decode("utf-8-sig", errors="replace")
             sep, decimal = _sniff(sample, opts.sep, opts.decimal)
+            _refuse_repeated(sample, sep)
             text = io.TextIOWrapper(stream, encoding="utf-8-sig")
             return pd.read_csv(text, sep=sep, decimal=decimal, thousands=opts.thousands,
                                low_memory=False)
@@ -281,6 +294,9 @@ def _read_workbook(path: Path, opts: ReadOptions) -> pd.DataFrame:
     if not rows:
         raise read_error(path, f"sheet {sheet_name!r}{' ' + cells if cells else ''} is empty")
     header = [str(v) if v not in ("", None) else f"column {i + 1}" for i, v in enumerate(rows[0])]
+    twice = repeated_name(header)
+    if twice is not None:
+        raise read_error(path, NAME_TWICE.format(name=twice))
     body = [[None if v == "" else v for v in r] for r in rows[1:]]
     frame = pd.DataFrame(body, columns=header)
     for col in frame.columns:

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..data.table import NAME_TWICE
 from .dates import find_dates
 from .sources import ReadOptions, read_error, read_raw
 
@@ -56,7 +57,7 @@ def _clean_columns(frame: pd.DataFrame, opts: ReadOptions, notes: list[str],
     frame.columns = [str(c) for c in frame.columns]
     if len(set(frame.columns)) != len(frame.columns):
         dup = frame.columns[frame.columns.duplicated()][0]
-        raise read_error(name, f"has two columns named {dup!r}")
+        raise read_error(name, NAME_TWICE.format(name=dup))
     first = frame.columns[0] if frame.shape[1] else None
     if first is not None and _INDEX_NAME.match(first):
         col = pd.to_numeric(frame[first], errors="coerce")

@@ -18,9 +18,9 @@ Labels, in this one place:
   prices and distributions by date and name (:func:`~betaxl.data.labels.align_table`);
 - anything unlabelled is matched by position, and lengths must agree.
 
-This is also where the one table reader that every door (Python API, command line,
-Excel functions, recalculation) will share belongs: issue 16 builds
-``betaxl/data/table.py`` from the date, unit and name rules now spread over this
-package, :mod:`betaxl.excel` and the command line's :mod:`betaxl.cli.dates` and
-:mod:`betaxl.cli.table`.
+How a table is read, the same way by every door (Python API, command line, Dask, Excel
+functions, recalculation), lives here too (issue 16): date labels, month labels and
+yyyymm codes, header names and repeated names (:mod:`~betaxl.data.table`), the
+frequency the dates imply (:mod:`~betaxl.data.periods`) and the units of a rate
+(:mod:`~betaxl.data.units`); the README's "Reading a table" states the same rules.
 """

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import Arg, BetaxlError, count, problem
+from .table import code_dates, is_date_name, month_labels
 
 __all__ = ["as_dates", "check_rows", "labelled", "row_dates", "show_label",
            "text_dates"]
@@ -36,9 +37,14 @@ def _date_like(index: pd.Index) -> bool:
 
 
 def text_dates(index: pd.Index) -> pd.DatetimeIndex | None:
-    """Row labels that are dates written as text in ISO 8601 (YYYY-MM-DD...), else None."""
+    """Row labels that are dates written as text in ISO 8601 (YYYY-MM-DD...) or month
+    labels (``Jan-18``, ``2018-01``: their month ends, :mod:`betaxl.data.table`), else
+    None."""
     if index.dtype.kind not in "OU" and not pd.api.types.is_string_dtype(index.dtype):
         return None
+    months = month_labels(list(index))
+    if months is not None:
+        return months
     if len(index) == 0 or not all(isinstance(v, str) and 6 <= len(v) <= 30
                                   and any(c in v for c in "-/.") for v in index):
         return None
@@ -138,7 +144,19 @@ def row_dates(index: pd.Index | None) -> pd.DatetimeIndex | None:
             return pd.DatetimeIndex(_zoned(index, "index"))
         except (TypeError, ValueError, BetaxlError):
             return None
-    return text_dates(index)
+    codes = code_dates_of(index)
+    return codes if codes is not None else text_dates(index)
+
+
+def code_dates_of(index: pd.Index) -> pd.DatetimeIndex | None:
+    """Whole-number row labels that are yyyymm or yyyymmdd codes, as dates, when the
+    index is unnamed (as ``read_csv(index_col=0)`` leaves Ken French's blank corner) or
+    named as dates; None otherwise (:func:`betaxl.data.table.code_dates`)."""
+    if index.dtype.kind not in "iuf" or not (
+            index.name is None or str(index.name).strip() == ""
+            or str(index.name).startswith("Unnamed: ") or is_date_name(str(index.name))):
+        return None
+    return code_dates(index.to_numpy())
 
 
 def check_rows(index: pd.Index | None, *, arg: str) -> None:

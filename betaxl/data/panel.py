@@ -15,6 +15,7 @@ import pandas as pd
 
 from ..errors import count, problem
 from .dates import check_rows, labelled
+from .table import NAME_TWICE, repeated_name
 from .values import ArrayLike, holds_bool, no_total_loss, real_dtype, to_float
 
 __all__ = ["FieldTable", "Panel", "as_array", "as_panel", "as_returns", "index_of"]
@@ -126,6 +127,9 @@ def as_panel(data: ArrayLike, *, arg: str, min_rows: int = 0) -> Panel:
             raise problem("", arg, "must be a table (2-D), got {d} dimensions", d=raw.ndim)
         names = tuple(f"{arg}_{j + 1}" for j in range(raw.shape[1])) if raw.shape[1] > 1 \
             else (arg,)
+    twice = repeated_name(names) if named else None
+    if twice is not None:
+        raise problem("", arg, NAME_TWICE, name=twice)
     check_rows(index, arg=arg)
     values = to_float(np.asarray(raw), arg, names if named else None)
     if values.ndim == 1:

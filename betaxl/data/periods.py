@@ -10,12 +10,17 @@ import pandas as pd
 from ..errors import Arg, BetaxlError, problem
 from .dates import row_dates
 
-__all__ = ["FREQUENCIES", "infer_periods_per_year"]
+__all__ = ["FREQUENCIES", "REGULAR_SHARE", "WEEKEND_SHARE", "infer_periods_per_year"]
 
 
 #: Periods per year by spacing of dates: (name, t, shortest and longest typical gap in days).
 FREQUENCIES = (("daily", 252, 1, 4), ("weekly", 52, 5, 9), ("monthly", 12, 27, 32),
-               ("quarterly", 4, 88, 93), ("annual", 1, 364, 367))
+               ("quarterly", 4, 88, 93), ("semiannual", 2, 180, 185),
+               ("annual", 1, 364, 367))
+#: Daily dates count as trading days only if at most this share falls on a weekend.
+WEEKEND_SHARE = 0.02
+#: The share of the gaps that must fall in the class of the median gap.
+REGULAR_SHARE = 0.8
 
 
 def infer_periods_per_year(index: pd.Index | None, *, arg: str = "periods_per_year",
@@ -23,14 +28,16 @@ def infer_periods_per_year(index: pd.Index | None, *, arg: str = "periods_per_ye
     """Periods per year from dates, or a refusal saying to pass ``periods_per_year``.
 
     The rule: the gaps between consecutive dates, in calendar days, are classed as
-    daily (1-4 days), weekly (5-9), monthly (27-32), quarterly (88-93) or annual
-    (364-367), giving 252, 52, 12, 4 or 1.  The median gap picks the class, and at least
-    80% of the gaps must fall in it.  Daily data count as trading days (252) only if at
-    most 1 date in 50 falls on a weekend; calendar-day data (365 or 252?) are refused.
+    daily (1-4 days), weekly (5-9), monthly (27-32), quarterly (88-93), semiannual
+    (180-185) or annual (364-367), giving 252, 52, 12, 4, 2 or 1.  The median gap
+    picks the class, and at least 80% of the gaps must fall in it.  Daily data count as
+    trading days (252) only if at most 1 date in 50 falls on a weekend; calendar-day
+    data (365 or 252?) are refused.
     """
     def refuse(why: str, **values: Any) -> BetaxlError:
-        return problem("", arg, "was not given and " + why + "; pass periods_per_year "
-                       "(12 monthly, 4 quarterly, 52 weekly, 252 daily)", **values)
+        return problem("", arg, "was not given and " + why + "; pass {ppy} "
+                       "(12 monthly, 4 quarterly, 52 weekly, 252 daily)", ppy=Arg(arg),
+                       **values)
 
     index = row_dates(index)  # dates in any spelling check_rows accepts
     if not isinstance(index, pd.DatetimeIndex):
@@ -44,10 +51,10 @@ def infer_periods_per_year(index: pd.Index | None, *, arg: str = "periods_per_ye
     for name, t, lo, hi in FREQUENCIES:
         if lo - 0.5 <= median <= hi + 0.5:
             share = float(np.mean((days >= lo - 0.5) & (days <= hi + 0.5)))
-            if share < 0.8:
+            if share < REGULAR_SHARE:
                 raise refuse("the dates are irregular (only {p:.0%} of the gaps "
                                      "are {name})", p=share, name=name)
-            if name == "daily" and float(np.mean(index.day_of_week >= 5)) > 0.02:
+            if name == "daily" and float(np.mean(index.day_of_week >= 5)) > WEEKEND_SHARE:
                 raise refuse("the dates are daily including weekends (252 trading "
                                      "or 365 calendar days a year?)")
             return t

@@ -15,10 +15,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..data.table import SERIAL_RANGE, code_dates, is_date_name, month_labels
 from ..errors import BetaxlError
 from .failures import fail
 from .ranges import rows_of
-from .values import EXCEL_EPOCH, cell_number, excel_serial, is_text, shown
+from .values import EXCEL_EPOCH, cell_number, excel_serial, is_blank, is_text, shown
 
 __all__ = [
     "date_column",
@@ -29,26 +30,16 @@ __all__ = [
     "read_dates",
 ]
 
-#: A header names a date column when every word of it is one of these and one is a
-#: date word: "Date", "Month end", "Trade date", "As of"; "Datex Corp" is an asset.
-_DATE_WORDS = {"date", "dates", "day", "week", "month", "quarter", "year", "period",
-               "time", "datetime", "timestamp", "asof"}
-_DATE_PHRASE = _DATE_WORDS | {"as", "of", "end", "ending", "start", "trade", "value",
-                              "valuation", "pricing", "close", "business", "calendar",
-                              "rebalance", "rebalancing", "effective", "from"}
 _SERIAL_MAX = 2_958_465  # 9999-12-31
-_PLAUSIBLE = (18_264, 73_050)  # 1950-01-01 .. 2099-12-31: the serials of dates in data
+_PLAUSIBLE = SERIAL_RANGE  # 1950-01-01 .. 2099-12-31: plain numbers read as dates
 _ISO_DATE = re.compile(r"^\d{4}([-/])\d{1,2}\1\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
 _DMY_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 
 
 def is_date_header(name: Any) -> bool:
-    """Whether a header cell names a date column (every word a date phrase word)."""
-    if not is_text(name):
-        return False
-    words = re.findall(r"[a-z]+", str(name).lower())
-    return bool(words) and set(words) <= _DATE_PHRASE and (
-        bool(set(words) & _DATE_WORDS) or "".join(words) in _DATE_WORDS)  # "As of"
+    """Whether a header cell names a date column: the core's rule
+    (:func:`betaxl.data.table.is_date_name`)."""
+    return is_text(name) and is_date_name(str(name))
 
 
 def parse_date_text(text: str) -> pd.Timestamp | None:
@@ -57,13 +48,17 @@ def parse_date_text(text: str) -> pd.Timestamp | None:
     ISO dates (``2024-01-31``, with an optional time) are dates.  Day and month written
     the other way round (``31/01/2024``, ``01/31/2024``) are read only when one of the
     two is above 12; ``01/02/2024`` could be either and is refused (:class:`InputError`
-    raised by the callers, which know the argument).  Anything else ("Jan-24",
-    "2024-01", "20240131") is not a date.
+    raised by the callers, which know the argument).  Month labels ("Jan-24",
+    "2024-01") are their month ends (:func:`betaxl.data.table.month_labels`).  Anything
+    else ("20240131" as text) is not a date.
 
-    >>> [parse_date_text(t) for t in ["2024-01-31", "31/01/2024", "Jan-24"]]
-    [Timestamp('2024-01-31 00:00:00'), Timestamp('2024-01-31 00:00:00'), None]
+    >>> [str(parse_date_text(t)) for t in ["2024-01-31", "31/01/2024", "Jan-24", "x"]]
+    ['2024-01-31 00:00:00', '2024-01-31 00:00:00', '2024-01-31 00:00:00', 'None']
     """
     body = text.strip()
+    month = month_labels([body])
+    if month is not None:
+        return month[0]
     match = _DMY_DATE.match(body)
     if match is not None:
         a, b, year = (int(g) for g in match.groups())
@@ -115,12 +110,16 @@ def date_column(values: np.ndarray, body: Sequence[Sequence[Any]],
     runtimes).
 
     With a header row, a column is the dates when its header is a date phrase ("Date",
-    "Month", "Period end", ...): it must then hold dates between 1950 and 2099 (date
-    cells, their serial numbers, or ISO texts), oldest first, else it is refused, since
-    a year (2001), a month number (1..12) or yyyymm (202401) is not a date.  With no
-    header row, the first of several columns is the dates when every value is a whole
-    number of days between 1950 and 2099 (or an ISO text), strictly increasing by at most
-    366 days a row.  A header row without a date word has no date column.
+    "Month", "Period end", ...; :func:`betaxl.data.table.is_date_name`): it must then
+    hold dates, oldest first, else it is refused: date cells and date texts (ISO, month
+    labels) of any year Excel holds, yyyymm or yyyymmdd codes
+    (:func:`betaxl.data.table.number_dates`), or plain serial numbers of dates from 1950
+    to 2099 (Office.js hands date cells over as plain numbers, so there a date cell
+    before 1950 needs ISO text); a year (2001) or a month number (1..12) is not a date.
+    A blank first header over yyyymm or yyyymmdd codes (Ken French's corner) is the
+    dates too.  With no header row, the first of several columns is the dates when every
+    value is a whole number of days between 1950 and 2099 (or an ISO text), strictly
+    increasing by at most 366 days a row.  A header row without a date word has no date column.
     """
     k = values.shape[1]
     for j in range(k) if header else ():
@@ -128,17 +127,28 @@ def date_column(values: np.ndarray, body: Sequence[Sequence[Any]],
             continue
         col = _raw_dates(values, body, j, arg)
         name = str(first[j]).strip()
-        bad = ~_plausible(col)
+        cells = [row[j] for row in body]
+        real = np.array([isinstance(c, dt.date) or is_text(c) for c in cells], dtype=bool)
+        codes = None if real.any() else code_dates(col)  # yyyymm / yyyymmdd (French)
+        if codes is not None:
+            col = np.array([excel_serial(s.to_pydatetime()) for s in codes])
+            real[:] = True
+        bad = ~(_plausible(col) | real & (col >= 1) & (col <= _SERIAL_MAX))
         if bad.any():
             i = int(np.argmax(bad))
             raise fail(arg, f"column {name!r} is headed as dates but its row {i + 1} "
-                       f"({shown(body[i][j])}) is not a date from 1950 to 2099: give date "
-                       "cells or ISO text (2024-01-31); years, month numbers and yyyymm "
-                       "are not dates (rename the header if the column is data)")
+                       f"({shown(body[i][j])}) is not a date: give date cells, ISO text "
+                       "(2024-01-31), month labels (Jan-24), yyyymm codes or serial numbers "
+                       "from 1950 to 2099; years and month numbers are not dates (rename "
+                       "the header if the column is data)")
         if not (np.diff(col) > 0).all():
             raise fail(arg, f"dates in column {name!r} must be oldest first and strictly "
                        "increasing (sort the rows by date)")
         return j, col
+    if header and k >= 2 and is_blank(first[0]):
+        codes = code_dates(values[:, 0])  # Ken French's blank corner over yyyymm codes
+        if codes is not None and not any(isinstance(r[0], dt.date) for r in body):
+            return 0, np.array([excel_serial(c.to_pydatetime()) for c in codes])
     if header or k < 2 or values.shape[0] < 3:
         return None
     col = values[:, 0]

@@ -254,7 +254,7 @@ def _cell(value: Any) -> float | None:
     returns (a loss is negative), 95%.  ``mar`` (per period) sets the downside rows,
     both Sortinos and ``omega``.  Without ``periods_per_year`` it is inferred from a date
     column in the data (or the benchmark's), as ``risk_table`` does (see Frequency in
-    the conventions), else 12.
+    the conventions); without dates it must be given.
     """)
 def RISK_TABLE(returns: Any, benchmark_returns: Any, risk_free: Any = None,
                periods_per_year: Any = None, mar: Any = None) -> Any:
@@ -263,10 +263,10 @@ def RISK_TABLE(returns: Any, benchmark_returns: Any, risk_free: Any = None,
         data = Inputs(returns, "returns", asset_arg="returns", market=benchmark_returns,
                        market_arg="benchmark_returns")
         t = read_number(periods_per_year, arg="periods_per_year", minimum=1e-9)
-        if t is None:  # the data's own dates decide; without dates, monthly
+        if t is None:  # the data's own dates decide; without dates, refused
             stamps = data.dates(None)
-            t = 12.0 if stamps is None else float(
-                infer_periods_per_year(pd.DatetimeIndex(stamps), like="returns"))
+            t = float(infer_periods_per_year(
+                None if stamps is None else pd.DatetimeIndex(stamps), like="returns"))
         rf = data.per_period(risk_free, arg_name="risk_free")
         floor = read_number(mar, arg="mar", default=0.0)
         table = per_asset(data, lambda r: risk_table(r, data.market, risk_free=rf,

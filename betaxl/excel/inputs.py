@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..data.units import check_rate
 from ..errors import count
 from ..returns import INPUT_TYPES, returns_from
 from .arguments import read_choice, read_number
@@ -21,7 +22,7 @@ from .dates import read_dates
 from .failures import fail
 from .ranges import rows_of
 from .tables import Table, read_optional_table, read_table
-from .values import data_number, is_blank, shown
+from .values import data_number, is_blank
 
 __all__ = ["Inputs", "check_returns", "is_row", "per_asset"]
 
@@ -73,12 +74,9 @@ def _line_up(first: Table, second: Table, first_arg: str, second_arg: str
 
 
 def _check_rate(values: np.ndarray, arg_name: str) -> None:
-    """A rate per period above 100% (5 meaning 5%, a date's serial) is refused."""
-    big = np.flatnonzero(np.abs(np.nan_to_num(values)) > 1)
-    if big.size:
-        raise fail(arg_name, f"holds {shown(float(values[big[0]]))}, more than 100% a "
-                   "period: give the rate per period as a decimal (5% a year monthly is "
-                   "PER_PERIOD_RATE(0.05, 12))")
+    """A rate per period above 100% (5 meaning 5%, a date's serial) is refused: the
+    core's rule (:func:`betaxl.data.units.check_rate`)."""
+    check_rate(values, arg_name)
 
 
 def check_returns(values: np.ndarray, names: tuple[str, ...], arg_name: str) -> None:

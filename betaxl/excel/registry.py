@@ -48,8 +48,8 @@ ARG_HELP: dict[str | tuple[str, str], str] = {
     ("RETURNS", "method"): 'Optional: "simple" (default) or "log"',
     "dividends": "Optional: cash paid per unit on each date, shaped like the prices",
     "periods_per_year": "Optional: periods in a year (12 monthly, 4 quarterly, 52 weekly, "
-                        "252 daily); left out, inferred from a date column in the data, "
-                        "else 12",
+                        "252 daily); left out, inferred from a date column in the data "
+                        "(refused without dates)",
     "window": "Rows per window, for example 36 months or 252 days",
     # issue 19
     "mar": "Optional: minimum acceptable return per period (0.005 for 0.5% a month), not "

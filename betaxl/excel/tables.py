@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..data.table import NAME_TWICE, repeated_name
 from .dates import date_column, dates_of
 from .failures import fail
 from .ranges import rows_and_count, transpose
@@ -235,6 +236,9 @@ def read_table(value: Any, *, arg: str, prefix: str = "asset", along_rows: bool 
                 [None] * values.shape[1], False, prefix)
             if values.shape[1] == 0:
                 raise fail(arg, "holds only dates; give the data beside them")
+    twice = repeated_name(names) if header else None
+    if twice is not None:
+        raise fail(arg, NAME_TWICE.format(name=twice))
     return Table(values, names, header, stamps, total)
 
 

@@ -527,13 +527,16 @@ def test_a_date_header_needs_real_dates(xl) -> None:
     assets, market = tidy()
     n = len(assets) - 1
     bad = {"Year": [2001 + i for i in range(n)], "Month": [1 + i % 12 for i in range(n)],
-           "Period": list(range(1, n + 1)), "Date": [202101 + i for i in range(n)],
-           "Quarter": ["Jan-21"] * n}
+           "Period": list(range(1, n + 1)), "Date": [202101 + i for i in range(n)]}
+    assert n > 12  # so 202113 is no month: not yyyymm codes
     for word, column_ in bad.items():
         with pytest.raises(BetaxlError, match=rf"^BETA_OLS: asset_returns column '{word}' is "
-                           r"headed as dates but its row 1 \(.+\) is not a date from 1950 to "
-                           r"2099: give date cells or ISO text"):
+                           r"headed as dates but its row \d+ \(.+\) is not a date: give "
+                           r"date cells, ISO text"):
             xl("BETA_OLS", _dated([word, "A", "B"], column_, assets), market)
+    with pytest.raises(BetaxlError, match=r"^BETA_OLS: asset_returns dates in column "
+                       r"'Quarter' must be oldest first and strictly increasing"):
+        xl("BETA_OLS", _dated(["Quarter", "A", "B"], ["Jan-21"] * n, assets), market)
     # real dates in each form, also as ISO text, under a date phrase: the same betas
     iso = [d.strftime("%Y-%m-%d") for d in DATES]
     for word, column_ in [("Date", DATES), ("Month end", DATES), ("Trade date", iso),
@@ -630,12 +633,15 @@ def test_risk_table_infers_periods_per_year_from_the_dates(xl) -> None:
     daily = bx.risk_table(frame, pd.Series(m, index=days)).to_frame()  # infers 252
     out = table(xl("RISK_TABLE", data, bench))
     np.testing.assert_allclose(out["A"].astype(float), daily["A"].astype(float), rtol=1e-12)
-    # an explicit value wins; no dates: 12
+    # an explicit value wins; no dates: refused, as risk_table does (never 12 assumed)
     twelve = bx.risk_table(r, m, periods_per_year=12).to_frame()
     for call in (("RISK_TABLE", data, bench, OMIT, 12),
-                 ("RISK_TABLE", [["A"], *[[v] for v in r]], bench)):
+                 ("RISK_TABLE", [["A"], *[[v] for v in r]], bench, OMIT, 12)):
         np.testing.assert_allclose(table(xl(*call))["A"].astype(float),
                                    twelve.iloc[:, 0].astype(float), rtol=1e-12)
+    with pytest.raises(BetaxlError, match=r"^RISK_TABLE: periods_per_year was not given "
+                       r"and returns has no dates to infer it from"):
+        xl("RISK_TABLE", [["A"], *[[v] for v in r]], bench)
     # dates that say no frequency are refused, naming the argument to give
     odd = [["Date", "A"], *[[dt.datetime(2024, 1, 1) + dt.timedelta(days=int(d)), v]
                             for d, v in zip(np.cumsum(rng.integers(1, 60, 12)), r)]]
@@ -772,11 +778,12 @@ def test_an_empty_asset_column_leaves_only_its_own_results_blank(xl) -> None:
     assert all(result_value(v) is None for v in full["C"])
     np.testing.assert_allclose(full[["A", "B"]].to_numpy(float),
                                core.loc[list(OLS_FIELDS)].to_numpy(float), rtol=1e-12)
-    risk = table(xl("RISK_TABLE", holed, market))
+    risk = table(xl("RISK_TABLE", holed, market, OMIT, 12))
     assert list(risk.columns) == ["A", "C", "B"] and all(result_value(v) is None
                                                         for v in risk["C"])
     np.testing.assert_allclose(risk["A"].to_numpy(float), table(xl(
-        "RISK_TABLE", [[r[0]] for r in assets], market))["A"].to_numpy(float), rtol=1e-12)
+        "RISK_TABLE", [[r[0]] for r in assets], market, OMIT, 12))["A"].to_numpy(float),
+        rtol=1e-12)
     # every column empty: the core's message, not a table of blanks
     with pytest.raises(BetaxlError, match="^BETA_OLS: asset_returns column 'A' has no"):
         xl("BETA_OLS", [["A"], *[[BLANK]] * 35, ["x"]], market)

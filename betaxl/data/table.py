@@ -1,0 +1,197 @@
+"""How a table writes its dates: the one rule every door reads date labels by.
+
+The Python API (row labels), the command line and Dask (a date column of a file) and
+the Excel functions (a date column of a range) all ask this module what a column of
+labels means, so one file gets one reading everywhere (the README's "Reading a table"
+table states the same rules):
+
+- **month labels are months**: ``Jan-18``, ``Jan 2018``, ``January 2018`` (Excel's
+  month formats; a two-digit year is 1930-2029, Excel's own window: ``00``-``29`` are
+  20xx, ``30``-``99`` 19xx) and ``2018-01`` / ``2018/01`` as text, and ``194901``
+  (yyyymm, Ken French's month codes) as a number in a column headed as dates.  A month
+  stands for its last calendar day (``Jan-18`` is 2018-01-31), so two files of month
+  labels line up month by month;
+- ``20180131`` (yyyymmdd) as a number in a column headed as dates is that day;
+- a column of plain numbers not headed as dates is never dates, and a column headed as
+  dates holds either yyyymm codes or yyyymmdd codes, not a mix;
+- every other text is left to the door's own day rules (ISO 8601, day/month order);
+- a column name that appears twice is refused, naming it (:data:`NAME_TWICE`): a CSV
+  read by pandas would call the second ``MKT`` ``MKT.1`` and a market given by name
+  would be the wrong column.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["CODE_YEARS", "DATE_NAME", "MONTH_LABEL", "NAME_TWICE", "SERIAL_RANGE",
+           "code_dates", "is_date_name", "month_end", "month_labels", "number_dates",
+           "repeated_name"]
+
+#: The one refusal of a repeated column name, in every door (after its own prefix).
+NAME_TWICE = ("has the column name {name!r} more than once; every column needs its own "
+              "name (rename one: betaxl never picks one of them for you)")
+
+#: A header names a date column when every word of it is one of these and one is a
+#: date word: "Date", "Month end", "Trade date", "As of"; "Datex Corp" is an asset.
+_DATE_WORDS = {"date", "dates", "day", "week", "month", "quarter", "year", "period",
+               "time", "datetime", "timestamp", "asof", "yyyymm", "yyyymmdd"}
+_DATE_PHRASE = _DATE_WORDS | {"as", "of", "end", "ending", "start", "trade", "value",
+                              "valuation", "pricing", "close", "business", "calendar",
+                              "rebalance", "rebalancing", "effective", "from"}
+#: Single-word headers of date columns as files write them (``trade_date``, ``asof``).
+DATE_NAME = re.compile(r"^(date|dates|datetime|time|timestamp|period|month|day|as_?of|"
+                       r"trade_?date|yyyymm|yyyymmdd)$", re.IGNORECASE)
+
+
+def is_date_name(name: Any) -> bool:
+    """Whether a header names a date column: every word a date phrase word, one of them
+    a date word ("Date", "Month end", "Trade date", "As of", "trade_date").
+
+    >>> [is_date_name(n) for n in ["Month end", "trade_date", "Datex Corp", 45000]]
+    [True, True, False, False]
+    """
+    if not isinstance(name, str):
+        return False
+    if DATE_NAME.match(name.strip()):
+        return True
+    words = re.findall(r"[a-z]+", name.lower())
+    return bool(words) and set(words) <= _DATE_PHRASE and (
+        bool(set(words) & _DATE_WORDS) or "".join(words) in _DATE_WORDS)  # "As of"
+
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
+           "dec")
+#: A month written as text: ``Jan-18``, ``Jan 2018``, ``January 2018``, ``2018-01``.
+MONTH_LABEL = re.compile(
+    r"^\s*(?:(?P<name>[A-Za-z]{3,9})\.?[-\s/']?(?P<year>\d{2}|\d{4})"
+    r"|(?P<y4>\d{4})[-/](?P<m2>\d{1,2}))\s*$")
+#: yyyymm and yyyymmdd codes: the years they may name.
+CODE_YEARS = (1800, 2200)
+#: Plain numbers read as Excel serials (1900 system) in a column headed as dates:
+#: 1950-01-01 to 2099-12-31.  Wider, a year (2001) or a count would pass for a date.
+SERIAL_RANGE = (18_264, 73_050)
+_EPOCH = pd.Timestamp("1899-12-30")
+
+
+def month_end(year: int, month: int) -> pd.Timestamp:
+    """The date that stands for a month: its last calendar day."""
+    return pd.Timestamp(year=year, month=month, day=1) + pd.offsets.MonthEnd(0)
+
+
+def _month(text: str) -> pd.Timestamp | None:
+    match = MONTH_LABEL.match(text)
+    if match is None:
+        return None
+    if match["name"] is not None:
+        name = match["name"].lower()
+        full = ("january", "february", "march", "april", "may", "june", "july",
+                "august", "september", "october", "november", "december")
+        month = next((i + 1 for i, m in enumerate(_MONTHS)
+                      if name == m or name == full[i] or name == "sept" and m == "sep"),
+                     None)
+        if month is None:
+            return None
+        year = int(match["year"])
+        if len(match["year"]) == 2:
+            year += 2000 if year < 30 else 1900
+        return month_end(year, month)
+    month = int(match["m2"])
+    return month_end(int(match["y4"]), month) if 1 <= month <= 12 else None
+
+
+def month_labels(values: Sequence[Any]) -> pd.DatetimeIndex | None:
+    """Texts that are all month labels, as their month ends; None if any is not one.
+
+    >>> list(month_labels(["Jan-18", "Feb-18"]).strftime("%Y-%m-%d"))
+    ['2018-01-31', '2018-02-28']
+    >>> month_labels(["Jan-18", "2018-02-03"]) is None
+    True
+    """
+    if len(values) == 0:
+        return None
+    out = []
+    for v in values:
+        stamp = _month(v) if isinstance(v, str) else None
+        if stamp is None:
+            return None
+        out.append(stamp)
+    return pd.DatetimeIndex(out)
+
+
+def code_dates(values: Any) -> pd.DatetimeIndex | None:
+    """Whole numbers that are all yyyymm month codes (as month ends) or all yyyymmdd
+    day codes, years 1800-2200; None otherwise.  Only for a column headed as dates.
+
+    >>> list(code_dates([194901, 194902]).strftime("%Y-%m-%d"))
+    ['1949-01-31', '1949-02-28']
+    >>> code_dates([20180131, 20180228])[0]
+    Timestamp('2018-01-31 00:00:00')
+    >>> code_dates([2001, 2002]) is None  # years are not dates
+    True
+    """
+    try:
+        numbers = np.asarray(values, dtype=float).reshape(-1)
+    except (TypeError, ValueError):
+        return None
+    if numbers.size == 0 or not np.isfinite(numbers).all() or (numbers % 1 != 0).any():
+        return None
+    ints = numbers.astype(np.int64)
+    lo, hi = CODE_YEARS
+    if ((ints >= lo * 100 + 1) & (ints <= hi * 100 + 12)).all():
+        months = ints % 100
+        if ((months >= 1) & (months <= 12)).all():
+            return pd.DatetimeIndex([month_end(int(y), int(m))
+                                     for y, m in zip(ints // 100, months, strict=True)])
+        return None
+    if ((ints >= lo * 10_000 + 101) & (ints <= hi * 10_000 + 1231)).all():
+        parsed = pd.to_datetime(pd.Series(ints).astype(str), format="%Y%m%d",
+                                errors="coerce")
+        return pd.DatetimeIndex(parsed) if parsed.notna().all() else None
+    return None
+
+
+def number_dates(values: Any) -> pd.DatetimeIndex | None:
+    """Plain numbers in a column headed as dates: yyyymm or yyyymmdd codes
+    (:func:`code_dates`), else whole Excel serials (1900 system) of dates from 1950 to
+    2099; None when they are neither.  A CSV cannot say which date system its serials
+    count in: they are read as the 1900 system, which is what Excel writes.
+
+    >>> number_dates([43131, 43159])[0]  # serials of 2018-01-31 and 2018-02-28
+    Timestamp('2018-01-31 00:00:00')
+    >>> number_dates([1, 2, 3]) is None
+    True
+    """
+    codes = code_dates(values)
+    if codes is not None:
+        return codes
+    try:
+        numbers = np.asarray(values, dtype=float).reshape(-1)
+    except (TypeError, ValueError):
+        return None
+    lo, hi = SERIAL_RANGE
+    if numbers.size == 0 or not np.isfinite(numbers).all() or (numbers % 1 != 0).any() \
+            or (numbers < lo).any() or (numbers > hi).any():
+        return None
+    return pd.DatetimeIndex(_EPOCH + pd.to_timedelta(numbers, unit="D"))
+
+
+def repeated_name(names: Sequence[Any]) -> str | None:
+    """The first column name that appears more than once (as text, blanks stripped).
+
+    >>> repeated_name(["date", "MKT", "B", "MKT "])
+    'MKT'
+    >>> repeated_name(["MKT", "MKT.1"]) is None
+    True
+    """
+    seen: set[str] = set()
+    for name in names:
+        text = str(name).strip()
+        if text in seen:
+            return text
+        seen.add(text)
+    return None

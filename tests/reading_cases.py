@@ -1,0 +1,118 @@
+"""Tables written the way their sources write them, for the one-reading tests.
+
+Shared by ``tests/test_one_reading.py`` (Python API, command line, Dask) and
+``tests/runtimes/reading.py`` (the Excel functions through both dispatchers), so every
+door is given the same file.  The returns are Ken French's (linearmodels' copy of his
+monthly factors and industries, from January 1949), so the numbers are real ones.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+ASSETS = ["NoDur", "Hlth"]
+
+
+def french_monthly() -> pd.DataFrame:
+    """French's monthly returns (decimal) with the market (Mkt = MktRF + RF), month-end
+    dates from 1949-01-31."""
+    from linearmodels.datasets import french
+
+    data = french.load()
+    frame = data[ASSETS].copy()
+    frame["Mkt"] = data["MktRF"] + data["RF"]
+    frame["RF"] = data["RF"]
+    frame.index = pd.DatetimeIndex(data["dates"]) + pd.offsets.MonthEnd(0)
+    frame.index.name = "Date"
+    return frame.astype(float)
+
+
+def last_months(n: int = 60) -> pd.DataFrame:
+    """The last ``n`` months of :func:`french_monthly`."""
+    return french_monthly().iloc[-n:]
+
+
+def excel_export_csv(frame: pd.DataFrame) -> str:
+    """The CSV Excel writes from a sheet whose dates are formatted ``mmm-yy``: ``Jan-13``."""
+    lines = ["Date," + ",".join(frame.columns)]
+    for stamp, row in frame.iterrows():
+        lines.append(f"{stamp:%b-%y}," + ",".join(repr(float(v)) for v in row))
+    return "\n".join(lines) + "\n"
+
+
+def french_csv(frame: pd.DataFrame, percent: bool = True) -> str:
+    """The layout of Ken French's monthly CSVs: a blank corner, yyyymm codes, numbers
+    padded to width 8, percent with two decimals (``percent=False``: decimals with four,
+    the same numbers over 100).  The title block and footer are issue 16's later work."""
+    lines = ["," + ",".join(frame.columns)]
+    scale, places = (100, 2) if percent else (1, 4)
+    for stamp, row in frame.iterrows():
+        lines.append(f"{stamp:%Y%m}," + ",".join(f"{scale * v:8.{places}f}" for v in row))
+    return "\n".join(lines) + "\n"
+
+
+def french_numbers(frame: pd.DataFrame, percent: bool = True) -> pd.DataFrame:
+    """What :func:`french_csv` holds, as numbers."""
+    return (100 * frame).round(2) if percent else frame.round(4)
+
+
+def sheet(frame: pd.DataFrame, dates: list, corner: str = "Date") -> list[list]:
+    """A sheet range: a header row, then a date cell (or text) and the numbers per row."""
+    rows: list[list] = [[corner, *map(str, frame.columns)]]
+    rows += [[d, *map(float, row)] for d, row in zip(dates, frame.to_numpy(), strict=True)]
+    return rows
+
+
+def date_cells(frame: pd.DataFrame) -> list[dt.datetime]:
+    """The rows' dates as date cells (classic xlwings hands over datetimes)."""
+    return [stamp.to_pydatetime() for stamp in frame.index]
+
+
+def with_dates(values: np.ndarray, dates: pd.DatetimeIndex,
+               columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame(values, index=pd.DatetimeIndex(dates, name="Date"), columns=columns)
+
+
+def semiannual(n: int = 30) -> pd.DataFrame:
+    """Semiannual returns (every June and December end) from French's monthly data."""
+    frame = last_months(6 * n)
+    compounded = (1 + frame[[*ASSETS, "Mkt"]]).groupby(np.arange(len(frame)) // 6).prod() - 1
+    return with_dates(compounded.to_numpy(), frame.index[5::6], [*ASSETS, "Mkt"])
+
+
+def calendar_daily(n: int = 60) -> pd.DataFrame:
+    """Returns on every calendar day (weekends too): 252 or 365 a year cannot be told."""
+    values = last_months(n)[[*ASSETS, "Mkt"]].to_numpy() / 21
+    return with_dates(values, pd.date_range("2016-01-01", periods=n, freq="D"),
+                      [*ASSETS, "Mkt"])
+
+
+def gapped_monthly() -> pd.DataFrame:
+    """Monthly returns with a third of the months missing (every third month left out)."""
+    frame = last_months(60)[[*ASSETS, "Mkt"]]
+    return frame[np.arange(len(frame)) % 3 != 2]
+
+
+def undated(n: int = 60) -> pd.DataFrame:
+    """Daily-sized returns with no dates at all."""
+    return last_months(n)[[*ASSETS, "Mkt"]].reset_index(drop=True) / 21
+
+
+def repeated_names() -> tuple[list[str], pd.DataFrame]:
+    """A vendor's export that names two columns MKT (an asset and the market), as the
+    header ``date,MKT,B,MKT``: the header and the numbers, ISO dates."""
+    frame = last_months(36)
+    body = pd.DataFrame({"a": frame["NoDur"], "b": frame["Hlth"], "c": frame["Mkt"]},
+                        index=frame.index)
+    return ["date", "MKT", "B", "MKT"], body
+
+
+def repeated_names_csv() -> str:
+    header, body = repeated_names()
+    lines = [",".join(header)]
+    lines += [f"{d:%Y-%m-%d}," + ",".join(repr(float(v)) for v in row)
+              for d, row in zip(body.index, body.to_numpy(), strict=True)]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,137 @@
+"""One reading of a table through the Excel functions (issue 16): dates and frequency.
+
+The same tables as ``tests/test_one_reading.py`` (``tests/reading_cases.py``), given to
+the Excel functions through each runtime's own dispatcher; the numbers must equal the
+Python API's and the refusals must give the same reason.  Imported by
+``classic/test_reading.py`` and ``officejs/test_reading.py``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import betaxl as bx
+from betaxl.errors import BetaxlError
+
+from .. import reading_cases as cases
+from .sheet import OMIT, result_value
+
+
+def _table(result: list[list]) -> pd.DataFrame:
+    header, *rows = result
+    return pd.DataFrame([[result_value(v) for v in r[1:]] for r in rows],
+                        index=[r[0] for r in rows], columns=header[1:])
+
+
+def _risk(xl, frame: pd.DataFrame, dates: list, corner: str = "Date",
+          periods_per_year: object = OMIT) -> pd.DataFrame:
+    returns = cases.sheet(frame[cases.ASSETS], dates, corner)
+    bench = [["Mkt"], *[[float(v)] for v in frame["Mkt"]]]
+    return _table(xl("RISK_TABLE", returns, bench, OMIT, periods_per_year))
+
+
+def _want(frame: pd.DataFrame, t: float) -> pd.DataFrame:
+    return bx.risk_table(frame[cases.ASSETS], frame["Mkt"], periods_per_year=t).to_frame()
+
+
+def test_month_labels_are_months(xl) -> None:
+    frame = cases.last_months()
+    want = _want(frame, 12)
+    for labels in ([f"{d:%b-%y}" for d in frame.index], [f"{d:%Y-%m}" for d in frame.index]):
+        got = _risk(xl, frame, labels)
+        np.testing.assert_allclose(got.to_numpy(float), want.to_numpy(), rtol=1e-12)
+
+
+def test_french_month_codes_are_months(xl) -> None:
+    frame = cases.french_monthly()
+    numbers = cases.french_numbers(frame[[*cases.ASSETS, "Mkt"]], percent=False)
+    codes = [float(f"{d:%Y%m}") for d in frame.index]
+    want = bx.ols_beta(numbers[cases.ASSETS], numbers["Mkt"]).beta
+    for corner in ("", "yyyymm", "Month"):  # French's blank corner, or a date header
+        assets = cases.sheet(numbers[cases.ASSETS], codes, corner)
+        market = [["Mkt"], *[[float(v)] for v in numbers["Mkt"]]]
+        names, betas = xl("BETA_OLS", assets, market)
+        assert names == cases.ASSETS, corner
+        np.testing.assert_allclose(betas, want, rtol=1e-12)
+    got = _risk(xl, numbers, codes, "")
+    np.testing.assert_allclose(got.to_numpy(float), _want(numbers, 12).to_numpy(),
+                               rtol=1e-12)
+
+
+def test_dates_before_1950(xl) -> None:
+    """Real date cells and ISO texts of any year; plain serials only from 1950 to 2099:
+    Office.js hands a date cell over as a plain serial, so there it is refused."""
+    frame = cases.french_monthly().iloc[:120]  # 1949-01 .. 1958-12
+    want = _want(frame, 12)
+    got = _risk(xl, frame, [f"{d:%Y-%m-%d}" for d in frame.index])
+    np.testing.assert_allclose(got.to_numpy(float), want.to_numpy(), rtol=1e-12)
+    if xl.name == "classic":
+        got = _risk(xl, frame, cases.date_cells(frame))
+        np.testing.assert_allclose(got.to_numpy(float), want.to_numpy(), rtol=1e-12)
+    else:
+        with pytest.raises(BetaxlError, match=r"^RISK_TABLE: returns column 'Date' is headed "
+                           r"as dates but its row 1 \(17929\) is not a date: give date cells, "
+                           r"ISO text \(2024-01-31\), month labels"):
+            _risk(xl, frame, cases.date_cells(frame))
+
+
+def test_semiannual_dates_are_two_periods_a_year(xl) -> None:
+    frame = cases.semiannual()
+    got = _risk(xl, frame, [f"{d:%Y-%m-%d}" for d in frame.index])
+    np.testing.assert_allclose(got.to_numpy(float), _want(frame, 2).to_numpy(), rtol=1e-12)
+
+
+@pytest.mark.parametrize(("make", "why"), [
+    (cases.calendar_daily, "the dates are daily including weekends"),
+    (cases.gapped_monthly, r"the dates are irregular \(only"),
+])
+def test_unclear_frequencies_are_refused(xl, make, why) -> None:
+    frame = make()
+    dates = [f"{d:%Y-%m-%d}" for d in frame.index]
+    with pytest.raises(BetaxlError, match=r"^RISK_TABLE: periods_per_year was not given "
+                       r"and " + why):
+        _risk(xl, frame, dates)
+    got = _risk(xl, frame, dates, periods_per_year=252)
+    np.testing.assert_allclose(got.to_numpy(float), _want(frame, 252).to_numpy(),
+                               rtol=1e-12)
+
+
+def test_no_dates_and_no_periods_per_year_is_refused(xl) -> None:
+    frame = cases.undated()
+    returns = [cases.ASSETS, *[list(map(float, r)) for r in frame[cases.ASSETS].to_numpy()]]
+    bench = [["Mkt"], *[[float(v)] for v in frame["Mkt"]]]
+    with pytest.raises(BetaxlError, match=r"^RISK_TABLE: periods_per_year was not given "
+                       r"and returns has no dates to infer it from; pass periods_per_year"):
+        xl("RISK_TABLE", returns, bench)
+
+
+def test_a_repeated_column_name_is_refused(xl) -> None:
+    header, body = cases.repeated_names()
+    rows = [header, *[[f"{d:%Y-%m-%d}", *map(float, r)]
+                      for d, r in zip(body.index, body.to_numpy(), strict=True)]]
+    market = [["MKT"], *[[float(v)] for v in body["c"]]]
+    with pytest.raises(BetaxlError, match=r"^BETA_OLS: asset_returns has the column name "
+                       r"'MKT' more than once; every column needs its own name \(rename one"):
+        xl("BETA_OLS", rows, market)
+
+
+def test_a_percent_or_annual_risk_free_rate_is_refused(xl) -> None:
+    frame = cases.last_months(36)
+    iso = [f"{d:%Y-%m-%d}" for d in frame.index]
+    returns = cases.sheet(frame[cases.ASSETS], iso)
+    bench = [["Mkt"], *[[float(v)] for v in frame["Mkt"]]]
+    with pytest.raises(BetaxlError, match=r"^RISK_TABLE: risk_free holds 5, more than 100% "
+                       r"a period: give the rate per period as a decimal"):
+        xl("RISK_TABLE", returns, bench, 5)
+    days = pd.bdate_range("2020-01-01", periods=len(frame))
+    daily = cases.sheet(frame[cases.ASSETS], [f"{d:%Y-%m-%d}" for d in days])
+    with pytest.raises(BetaxlError, match=r"^RISK_TABLE: risk_free holds 0.03 a period, "
+                       r"which is 756% a year over 252 periods a year: an annual rate\?"):
+        xl("RISK_TABLE", daily, bench, 0.03)
+    rate = bx.per_period_rate(0.03, 252)
+    got = _table(xl("RISK_TABLE", daily, bench, rate))
+    want = bx.risk_table(frame[cases.ASSETS].set_axis(days), frame["Mkt"].set_axis(days),
+                         risk_free=rate).to_frame()
+    np.testing.assert_allclose(got.to_numpy(float), want.to_numpy(), rtol=1e-12)

@@ -1,0 +1,288 @@
+"""One reading of a table, one answer through every door (issue 16): dates and frequency.
+
+Each test gives the same file to the Python API (read with pandas as an analyst would),
+the command line and, once, the Dask engine, and asserts one verdict: the same numbers,
+or the same refusal.  The Excel functions get the same tables in
+``tests/runtimes/reading.py`` (both dispatchers).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import betaxl as bx
+from betaxl.cli import main as cli
+from betaxl.data.periods import infer_periods_per_year
+from betaxl.errors import BetaxlError
+
+from . import reading_cases as cases
+
+
+def run(capsys, *argv: object) -> tuple[int, str, str]:
+    """Exit code, standard output and both streams together (notes and refusals)."""
+    code = cli([str(a) for a in argv])
+    out = capsys.readouterr()
+    return code, out.out, out.out + out.err
+
+
+def refused(capsys, *argv: object) -> str:
+    code, out, both = run(capsys, *argv)
+    err = both[len(out):]
+    assert code == 2, both
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err, err
+    return err
+
+
+def expected_risk(frame: pd.DataFrame, t: float) -> pd.DataFrame:
+    return bx.risk_table(frame[cases.ASSETS], frame["Mkt"], periods_per_year=t).to_frame()
+
+
+# -- month labels: Jan-13 (Excel's mmm-yy export) ---------------------------------------
+
+
+def test_month_labels_are_months_in_every_door(tmp_path: Path, capsys) -> None:
+    frame = cases.last_months()[[*cases.ASSETS, "Mkt"]]
+    text = cases.excel_export_csv(frame)
+    assert text.splitlines()[1].startswith("Apr-12,")  # as Excel writes mmm-yy
+    want = expected_risk(frame, 12)
+    # the API, on the file as pandas reads it: text labels 'Apr-12' are months
+    read = pd.read_csv(io.StringIO(text), index_col="Date")
+    got_api = bx.risk_table(read[cases.ASSETS], read["Mkt"]).to_frame()
+    np.testing.assert_allclose(got_api.to_numpy(), want.to_numpy(), rtol=1e-12)
+    # the command line: no "sorted" note, 12 periods a year, the same numbers
+    path = tmp_path / "export.csv"
+    path.write_text(text)
+    code, _, err = run(capsys, "risk", path, "--benchmark", "Mkt", "-o", tmp_path / "r.csv")
+    assert code == 0, err
+    assert "sorted" not in err and "12 periods a year" in err
+    got_cli = pd.read_csv(tmp_path / "r.csv", index_col=0)
+    np.testing.assert_allclose(got_cli[want.columns].to_numpy(), want.to_numpy(),
+                               rtol=1e-12)
+    # ISO month labels (2013-04) and month-end dates read the same
+    iso = text.replace("Date,", "month,", 1)
+    for stamp in frame.index:
+        iso = iso.replace(f"{stamp:%b-%y},", f"{stamp:%Y-%m},", 1)
+    path.write_text(iso)
+    assert run(capsys, "risk", path, "--benchmark", "Mkt", "-o", tmp_path / "i.csv")[0] == 0
+    np.testing.assert_allclose(pd.read_csv(tmp_path / "i.csv", index_col=0)[
+        want.columns].to_numpy(), want.to_numpy(), rtol=1e-12)
+    # resample: months in, months out (no OutOfBoundsDatetime traceback)
+    path.write_text(text)
+    assert run(capsys, "resample", path, "--to", "quarter", "-o", tmp_path / "q.csv")[0] == 0
+    quarters = pd.read_csv(tmp_path / "q.csv")
+    core = bx.resample_returns(frame, to="quarter").returns
+    np.testing.assert_allclose(quarters[cases.ASSETS].to_numpy(),
+                               core[cases.ASSETS].to_numpy(), rtol=1e-12)
+
+
+def test_a_month_label_lines_up_with_the_month_end_date_of_another_column() -> None:
+    frame = cases.last_months(36)
+    labels = pd.Index([f"{d:%b-%y}" for d in frame.index])
+    returns = frame[cases.ASSETS].set_axis(labels)
+    rf = frame["RF"]  # month-end dates: 'Jan-15' stands for 2015-01-31
+    got = bx.ols_beta(returns, frame["Mkt"].set_axis(labels), risk_free=rf)
+    want = bx.ols_beta(frame[cases.ASSETS], frame["Mkt"], risk_free=rf)
+    np.testing.assert_allclose(got.beta, want.beta, rtol=1e-12)
+
+
+# -- yyyymm: Ken French's month codes ---------------------------------------------------
+
+
+def test_french_month_codes_are_months_in_every_door(tmp_path: Path, capsys) -> None:
+    frame = cases.french_monthly()[[*cases.ASSETS, "Mkt"]]
+    text = cases.french_csv(frame, percent=False)  # percent units: the units rule
+    assert text.splitlines()[1].startswith("194901,")
+    numbers = cases.french_numbers(frame, percent=False)
+    want = bx.ols_beta(numbers[cases.ASSETS], numbers["Mkt"]).to_frame().T
+    # the API: read_csv(index_col=0) leaves yyyymm as whole numbers under a blank corner
+    read = pd.read_csv(io.StringIO(text), index_col=0)
+    assert infer_periods_per_year(read.index) == 12
+    got_api = bx.ols_beta(read[cases.ASSETS], read["Mkt"]).to_frame().T
+    np.testing.assert_allclose(got_api.to_numpy(), want.to_numpy(), rtol=1e-12)
+    # the command line: the codes are the dates (from 1949), not an asset column
+    path = tmp_path / "F-F_Research_Data_Factors.csv"
+    path.write_text(text)
+    code, _, err = run(capsys, "betas", path, "--market", "Mkt", "-o", tmp_path / "b.csv")
+    assert code == 0, err
+    got_cli = pd.read_csv(tmp_path / "b.csv", index_col=0)
+    assert list(got_cli.index) == cases.ASSETS
+    np.testing.assert_allclose(got_cli[want.columns].to_numpy(), want.to_numpy(),
+                               rtol=1e-12)
+    # resample reads the codes as months too
+    assert run(capsys, "resample", path, "--to", "year", "-o", tmp_path / "y.csv")[0] == 0
+    years = pd.read_csv(tmp_path / "y.csv")
+    assert str(years["period"].iloc[0]) == "1949" and len(years) == -(-len(frame) // 12)
+
+
+def test_numbers_not_headed_as_dates_never_become_dates(tmp_path: Path, capsys) -> None:
+    frame = cases.last_months(36)[[*cases.ASSETS, "Mkt"]]
+    codes = pd.Index([int(f"{d:%Y%m}") for d in frame.index], name="id")
+    with pytest.raises(BetaxlError, match="has no dates to infer it from"):
+        infer_periods_per_year(codes)
+    # a column named as data keeps its numbers, whatever they look like
+    numbered = frame.reset_index(drop=True)
+    numbered.insert(0, "Code", codes)
+    numbered.to_csv(tmp_path / "n.csv", index=False)
+    err = refused(capsys, "risk", tmp_path / "n.csv", "--benchmark", "Mkt")
+    assert "column 'Code' looks like prices" in err  # a data column, not the dates
+
+
+# -- frequency: the same rule, the same refusals ----------------------------------------
+
+
+def _risk_cli(tmp_path: Path, capsys, frame: pd.DataFrame, *extra: object) -> pd.DataFrame:
+    path = tmp_path / "data.csv"
+    frame.to_csv(path)  # pandas' default to_csv: ISO dates in the first column
+    code, _, err = run(capsys, "risk", path, "--benchmark", "Mkt", "-o", tmp_path / "r.csv",
+                       *extra)
+    assert code == 0, err
+    return pd.read_csv(tmp_path / "r.csv", index_col=0)
+
+
+def test_semiannual_dates_are_two_periods_a_year_in_every_door(tmp_path: Path,
+                                                               capsys) -> None:
+    frame = cases.semiannual()
+    want = expected_risk(frame, 2)
+    got_api = bx.risk_table(frame[cases.ASSETS], frame["Mkt"]).to_frame()
+    np.testing.assert_allclose(got_api.to_numpy(), want.to_numpy(), rtol=1e-12)
+    got_cli = _risk_cli(tmp_path, capsys, frame)
+    np.testing.assert_allclose(got_cli[want.columns].to_numpy(), want.to_numpy(),
+                               rtol=1e-12)
+
+
+@pytest.mark.parametrize(("make", "why"), [
+    (cases.calendar_daily, "the dates are daily including weekends"),
+    (cases.gapped_monthly, "the dates are irregular (only"),
+])
+def test_unclear_frequencies_are_refused_alike(tmp_path: Path, capsys, make, why) -> None:
+    frame = make()
+    with pytest.raises(BetaxlError, match=r"^risk_table: periods_per_year was not given "
+                       r"and " + why.replace("(", r"\(")):
+        bx.risk_table(frame[cases.ASSETS], frame["Mkt"])
+    path = tmp_path / "data.csv"
+    frame.to_csv(path)
+    err = refused(capsys, "risk", path, "--benchmark", "Mkt")
+    assert err.startswith("error: data.csv: --periods-per-year was not given and " + why) \
+        or f"data.csv: --periods-per-year was not given and {why}" in err, err
+    assert "pass --periods-per-year (12 monthly" in err
+    # given, every door answers, with the same numbers
+    want = expected_risk(frame, 252)
+    got = _risk_cli(tmp_path, capsys, frame, "--periods-per-year", "252")
+    np.testing.assert_allclose(got[want.columns].to_numpy(), want.to_numpy(), rtol=1e-12)
+
+
+def test_no_dates_and_no_periods_per_year_is_refused(tmp_path: Path, capsys) -> None:
+    frame = cases.undated()
+    with pytest.raises(BetaxlError, match="^risk_table: periods_per_year was not given and "
+                       "returns has no dates to infer it from; pass periods_per_year"):
+        bx.risk_table(frame[cases.ASSETS], frame["Mkt"])
+    frame.to_csv(tmp_path / "u.csv", index=False)
+    err = refused(capsys, "risk", tmp_path / "u.csv", "--benchmark", "Mkt")
+    assert "u.csv: --periods-per-year was not given and u.csv has no dates to infer it " \
+           "from; pass --periods-per-year" in err
+
+
+# -- Dask: the same reading of the same dates -------------------------------------------
+
+
+def test_dask_reads_month_labels_and_infers_the_frequency_alike(tmp_path: Path,
+                                                                capsys) -> None:
+    pytest.importorskip("distributed")
+    frame = cases.last_months()[[*cases.ASSETS, "Mkt"]]
+    labelled = frame.reset_index()
+    labelled["Date"] = [f"{d:%b-%y}" for d in frame.index]
+    labelled.to_parquet(tmp_path / "m.parquet", index=False)
+    code, _, err = run(capsys, "risk", tmp_path / "m.parquet", "--benchmark", "Mkt",
+                       "--engine", "dask", "--workers", "1", "-o", tmp_path / "r.csv")
+    assert code == 0, err
+    assert "12 periods a year" in err
+    want = expected_risk(frame, 12)
+    got = pd.read_csv(tmp_path / "r.csv", index_col=0)
+    np.testing.assert_allclose(got[want.columns].to_numpy(), want.to_numpy(), rtol=1e-12)
+    # business-daily dates: 252, as the API says (never Dask's old default of 12)
+    daily = frame.set_axis(pd.bdate_range("2020-01-01", periods=len(frame), name="date"))
+    daily.reset_index().to_parquet(tmp_path / "d.parquet", index=False)
+    code, _, err = run(capsys, "risk", tmp_path / "d.parquet", "--benchmark", "Mkt",
+                       "--engine", "dask", "--workers", "1", "-o", tmp_path / "d.csv")
+    assert code == 0, err
+    assert "252 periods a year" in err
+    want = expected_risk(daily, 252)
+    np.testing.assert_allclose(pd.read_csv(tmp_path / "d.csv", index_col=0)[
+        want.columns].to_numpy(), want.to_numpy(), rtol=1e-12)
+
+
+# -- names: a column name twice is refused, naming it, in every format -------------------
+
+TWICE = ("has the column name 'MKT' more than once; every column needs its own name "
+         "(rename one")
+
+
+def test_a_repeated_column_name_is_refused_in_every_door(tmp_path: Path, capsys) -> None:
+    header, body = cases.repeated_names()
+    # the API: a DataFrame with the two names (pandas keeps them as given)
+    frame = body.set_axis(header[1:], axis=1)
+    with pytest.raises(BetaxlError, match=r"^ols_beta: returns " + TWICE.replace("(", r"\(")):
+        bx.ols_beta(frame, body["c"])
+    # the command line: a CSV (pandas alone would call the second one MKT.1) ...
+    path = tmp_path / "vendor.csv"
+    path.write_text(cases.repeated_names_csv())
+    assert pd.read_csv(path).columns[-1] == "MKT.1"  # what would have happened
+    err = refused(capsys, "betas", path, "--market", "MKT")
+    assert f"vendor.csv: {TWICE}" in err
+    # ... and the same header in a workbook (no TypeError traceback)
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(header)
+    for d, row in zip(body.index, body.to_numpy(), strict=True):
+        sheet.append([d.to_pydatetime(), *map(float, row)])
+    book.save(tmp_path / "vendor.xlsx")
+    err = refused(capsys, "betas", tmp_path / "vendor.xlsx", "--market", "MKT")
+    assert f"vendor.xlsx: {TWICE}" in err
+    # a semicolon CSV says the same
+    (tmp_path / "semi.csv").write_text(cases.repeated_names_csv().replace(",", ";"))
+    assert f"semi.csv: {TWICE}" in refused(capsys, "risk", tmp_path / "semi.csv",
+                                           "--benchmark", "B")
+
+
+# -- units: a risk-free rate is a decimal per period -------------------------------------
+
+PERCENT = r"risk_free holds 5, more than 100% a period: give the rate per period as a decimal"
+ANNUAL = (r"risk_free holds 0.03 a period, which is 756% a year over 252 periods a year: an "
+          r"annual rate\? give the rate per period as a decimal")
+
+
+def test_a_percent_or_annual_risk_free_rate_is_refused_in_every_door(tmp_path: Path,
+                                                                     capsys) -> None:
+    frame = cases.last_months(36)[[*cases.ASSETS, "Mkt"]]
+    for call, func in [(lambda rf: bx.risk_table(frame[cases.ASSETS], frame["Mkt"],
+                                                 risk_free=rf), "risk_table"),
+                       (lambda rf: bx.ols_beta(frame[cases.ASSETS], frame["Mkt"],
+                                               risk_free=rf), "ols_beta")]:
+        with pytest.raises(BetaxlError, match=rf"^{func}: {PERCENT}"):
+            call(5)
+    frame.to_csv(tmp_path / "m.csv")
+    for command in ("risk", "betas"):
+        key = "--benchmark" if command == "risk" else "--market"
+        err = refused(capsys, command, tmp_path / "m.csv", key, "Mkt", "--risk-free", "5")
+        assert re.search(PERCENT, err), err
+    # an annual 3% given as the daily rate: 756% a year
+    daily = frame.set_axis(pd.bdate_range("2020-01-01", periods=len(frame), name="date"))
+    with pytest.raises(BetaxlError, match=rf"^risk_table: {ANNUAL}"):
+        bx.risk_table(daily[cases.ASSETS], daily["Mkt"], risk_free=0.03)
+    daily.to_csv(tmp_path / "d.csv")
+    err = refused(capsys, "risk", tmp_path / "d.csv", "--benchmark", "Mkt", "--risk-free",
+                  "0.03")
+    assert re.search(ANNUAL, err), err
+    # the per-period rate of 3% a year passes, with the same numbers as the API
+    rate = bx.per_period_rate(0.03, 252)
+    want = bx.risk_table(daily[cases.ASSETS], daily["Mkt"], risk_free=rate).to_frame()
+    got = _risk_cli(tmp_path, capsys, daily, "--risk-free-annual", "0.03")
+    np.testing.assert_allclose(got[want.columns].to_numpy(), want.to_numpy(), rtol=1e-12)
