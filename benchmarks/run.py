@@ -483,6 +483,49 @@ def bench_dask() -> None:
               f"{float((abs(a['beta'] - b['beta']) / abs(a['beta'])).max()):.1e}")
 
 
+def bench_memory(k: int = 100_000, n: int = 504) -> None:
+    """Peak memory of ``betaxl betas`` (VmHWM of the child process) against the data's
+    size in doubles: Parquet, then CSV.  Goal: at most 4x the data + 512 MiB."""
+    import os
+    import subprocess
+    import tempfile
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    data_mib = n * k * 8 / 2**20
+    print(f"== betaxl betas peak memory: {n} days x {k:,} assets ({data_mib:.0f} MiB of "
+          "doubles) ==")
+    rng = np.random.default_rng(7)
+    market = rng.normal(3e-4, 0.01, n)
+    values = market[:, None] * rng.uniform(0.2, 1.8, k) + rng.normal(0, 0.015, (n, k))
+    dates = np.datetime64("2020-01-01") + np.arange(n).astype("timedelta64[D]")
+    code = ("import sys; from betaxl.cli import main; main(['betas', sys.argv[1], "
+            "'--market', 'market', '-q', '-o', sys.argv[2]]); "
+            "print(open('/proc/self/status').read().split('VmHWM:')[1].split()[0])")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    with tempfile.TemporaryDirectory() as folder:
+        parquet, csv = Path(folder) / "wide.parquet", Path(folder) / "wide.csv"
+        columns = {"date": pa.array(dates)}
+        columns.update({f"s{j}": pa.array(values[:, j]) for j in range(k)})
+        columns["market"] = pa.array(market)
+        pq.write_table(pa.table(columns), parquet)
+        del columns
+        frame = pd.DataFrame(values, columns=[f"s{j}" for j in range(k)])
+        frame.insert(0, "date", dates)
+        frame["market"] = market
+        frame.to_csv(csv, index=False)
+        del frame, values
+        for label, source in (("Parquet", parquet), ("CSV", csv)):
+            out = subprocess.run([sys.executable, "-c", code, str(source),
+                                  str(Path(folder) / "betas.csv")],
+                                 check=True, capture_output=True, text=True, env=env)
+            peak = int(out.stdout.split()[-1]) / 1024
+            print(f"{label}: peak {peak:,.0f} MiB = {peak / data_mib:.1f}x the data; "
+                  f"{peak / (4 * data_mib + 512):.2f}x the goal's 4x + 512 MiB "
+                  "(target <= 1)")
+
+
 def bench_safeio() -> None:
     """Atomic, fsynced writes (betaxl.safeio) against a plain open/write/fsync."""
     import os
@@ -650,6 +693,7 @@ SECTIONS: dict[str, Callable[[], None]] = {
     "gaps": bench_gaps,
     "cli": bench_cli,
     "dask": bench_dask,
+    "memory": bench_memory,
 }
 
 
