@@ -286,6 +286,102 @@ def bench_whole_columns() -> None:
         subprocess.run([sys.executable, __file__, "_whole", runtime], check=True)
 
 
+def _dispatcher(runtime: str) -> Callable[..., Any]:
+    """A call through one runtime's own xlwings dispatcher (classic with the stand-ins)."""
+    if runtime == "classic":
+        sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "runtimes"))
+        from standins import install_stand_ins
+
+        install_stand_ins()
+        import xlwings.udfs
+
+        def classic(name: str, *args: Any) -> object:
+            return xlwings.udfs.call_udf("betaxl.udfs", name,
+                                         tuple(-2147352572 if a is None else a for a in args))
+        return classic
+    import asyncio
+    import os
+
+    os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
+    os.environ["XLWINGS_ON_SERVER"] = "true"
+    import xlwings
+    from xlwings.server import custom_functions_call
+
+    import betaxl.udfs
+
+    def office(name: str, *args: Any) -> object:
+        data = {"func_name": name, "args": list(args), "version": xlwings.__version__,
+                "client": "Office.js", "runtime": "1.4", "culture_info_name": "en-US",
+                "date_format": "m/d/yyyy", "caller_address": "Sheet1!A1"}
+        return asyncio.run(custom_functions_call(data, betaxl.udfs))
+    return office
+
+
+def _spill_ratios(runtime: str) -> None:
+    """Large spills through one dispatcher against their floor: cells to a float array,
+    the same core call on arrays, ``tolist()`` of the result."""
+    call = _dispatcher(runtime)
+    row: Callable[[Any], Any] = tuple if runtime == "classic" else list
+    y, x = panel(2520, 500, 0.0, seed=5)
+    prices = 100 * np.cumprod(1 + y, axis=0)
+
+    def sheet(values: np.ndarray, prefix: str) -> Any:  # a header row, then the numbers
+        head = [f"{prefix}{j}" for j in range(values.shape[1])]
+        return row([row(head), *(row(r) for r in values.tolist())])
+
+    def body(cells: Any) -> np.ndarray:
+        return np.array(cells[1:], dtype=float)
+
+    p_cells, y_cells, m_cells = sheet(prices, "p"), sheet(y, "a"), sheet(x[:, None], "m")
+    y50 = sheet(y[:, :50], "a")
+    weights = row([row([1 / 500] * 500)])
+
+    def returns_floor() -> list[Any]:
+        p = body(p_cells)
+        return (p[1:] / p[:-1] - 1).tolist()
+
+    def rolling_floor() -> list[Any]:
+        return bx.rolling_beta(body(y50), body(m_cells)[:, 0], 252).to_numpy().tolist()
+
+    def detail_floor() -> list[Any]:
+        path = bx.portfolio_returns(body(y_cells), np.full(500, 1 / 500))
+        return np.column_stack([path.returns, path.weights_start,
+                                path.contributions]).tolist()
+
+    def port_floor() -> list[Any]:
+        return bx.portfolio_returns(body(y_cells), np.full(500, 1 / 500)).returns.to_numpy(
+            ).reshape(-1, 1).tolist()
+
+    def rate_floor() -> list[Any]:
+        return bx.per_period_rate(body(y_cells) + 0.05, 252).tolist()
+
+    rates = sheet(y + 0.05, "r")
+    rows = [
+        ("RETURNS 2520x500 prices", returns_floor, ("RETURNS", p_cells, None, None)),
+        ("BETA_ROLLING w=252 2520x50", rolling_floor,
+         ("BETA_ROLLING", y50, m_cells, 252.0, None)),
+        ("PORT_RETURNS detail 2520x500", detail_floor,
+         ("PORT_RETURNS", y_cells, weights, None, None, None, None, True)),
+        ("PER_PERIOD_RATE 2520x500", rate_floor, ("PER_PERIOD_RATE", rates, 252.0, None)),
+        ("PORT_RETURNS buy and hold (one column)", port_floor,
+         ("PORT_RETURNS", y_cells, weights, None, None, None, None, None)),
+    ]
+    for label, floor, args in rows:
+        call(*args)
+        ours, base = best(lambda: call(*args), 3), best(floor, 3)
+        print(f"{runtime}: {label}: {ours * 1e3:.0f} ms; floor {base * 1e3:.0f} ms: "
+              f"{ours / base:.2f}x (target <= 2x)")
+
+
+def bench_spills() -> None:
+    """Large spills through both dispatchers, each in its own process."""
+    import subprocess
+
+    print("== spills through the dispatchers, against cells -> numpy -> tolist() ==")
+    for runtime in ("classic", "officejs"):
+        subprocess.run([sys.executable, __file__, "_spill", runtime], check=True)
+
+
 def bench_checks() -> None:
     """What the input checks and level-proof rolling sums cost, as ratios."""
     print("== input checks and levels ==")
@@ -385,6 +481,49 @@ def bench_dask() -> None:
         b = pd.read_csv(Path(folder) / "dask.csv", index_col=0).loc[a.index]
         print(f"largest relative difference in beta: "
               f"{float((abs(a['beta'] - b['beta']) / abs(a['beta'])).max()):.1e}")
+
+
+def bench_memory(k: int = 100_000, n: int = 504) -> None:
+    """Peak memory of ``betaxl betas`` (VmHWM of the child process) against the data's
+    size in doubles: Parquet, then CSV.  Goal: at most 4x the data + 512 MiB."""
+    import os
+    import subprocess
+    import tempfile
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    data_mib = n * k * 8 / 2**20
+    print(f"== betaxl betas peak memory: {n} days x {k:,} assets ({data_mib:.0f} MiB of "
+          "doubles) ==")
+    rng = np.random.default_rng(7)
+    market = rng.normal(3e-4, 0.01, n)
+    values = market[:, None] * rng.uniform(0.2, 1.8, k) + rng.normal(0, 0.015, (n, k))
+    dates = np.datetime64("2020-01-01") + np.arange(n).astype("timedelta64[D]")
+    code = ("import sys; from betaxl.cli import main; main(['betas', sys.argv[1], "
+            "'--market', 'market', '-q', '-o', sys.argv[2]]); "
+            "print(open('/proc/self/status').read().split('VmHWM:')[1].split()[0])")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    with tempfile.TemporaryDirectory() as folder:
+        parquet, csv = Path(folder) / "wide.parquet", Path(folder) / "wide.csv"
+        columns = {"date": pa.array(dates)}
+        columns.update({f"s{j}": pa.array(values[:, j]) for j in range(k)})
+        columns["market"] = pa.array(market)
+        pq.write_table(pa.table(columns), parquet)
+        del columns
+        frame = pd.DataFrame(values, columns=[f"s{j}" for j in range(k)])
+        frame.insert(0, "date", dates)
+        frame["market"] = market
+        frame.to_csv(csv, index=False)
+        del frame, values
+        for label, source in (("Parquet", parquet), ("CSV", csv)):
+            out = subprocess.run([sys.executable, "-c", code, str(source),
+                                  str(Path(folder) / "betas.csv")],
+                                 check=True, capture_output=True, text=True, env=env)
+            peak = int(out.stdout.split()[-1]) / 1024
+            print(f"{label}: peak {peak:,.0f} MiB = {peak / data_mib:.1f}x the data; "
+                  f"{peak / (4 * data_mib + 512):.2f}x the goal's 4x + 512 MiB "
+                  "(target <= 1)")
 
 
 def bench_safeio() -> None:
@@ -547,16 +686,21 @@ SECTIONS: dict[str, Callable[[], None]] = {
     "checks": bench_checks,
     "safeio": bench_safeio,
     "whole_columns": bench_whole_columns,
+    "spills": bench_spills,
     "factors": bench_factors,
     "risk": bench_risk,
     "engine": bench_recalc_engine,
     "gaps": bench_gaps,
     "cli": bench_cli,
     "dask": bench_dask,
+    "memory": bench_memory,
 }
 
 
 def main(argv: list[str]) -> None:
+    if argv[:1] == ["_spill"]:
+        _spill_ratios(argv[1])
+        return
     if argv[:1] == ["_whole"]:
         _whole_column_ratio(argv[1])
         return

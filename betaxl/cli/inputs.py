@@ -34,12 +34,17 @@ def check_input_type(frame: pd.DataFrame, input_type: str, name: str) -> None:
     over 1 (over 100% a period) is prices; a column of "prices" with negative values
     and a median absolute value below 0.5 is returns.
     """
-    values = frame.to_numpy(dtype=float)
-    if values.size == 0:
+    if frame.size == 0:
         return
-    with np.errstate(all="ignore"):
-        med = np.nanmedian(np.abs(values), axis=0)
-        has_negative = (np.nan_to_num(values, nan=0.0) < 0).any(axis=0)
+    k = frame.shape[1]
+    med, has_negative = np.empty(k), np.empty(k, dtype=bool)
+    step = max(1, (1 << 20) // max(len(frame), 1))  # columns of about 8 MB at a time:
+    for start in range(0, k, step):  # a median's temporaries are several times its data
+        cols = slice(start, start + step)
+        values = frame.iloc[:, cols].to_numpy(dtype=float)
+        with np.errstate(all="ignore"):
+            med[cols] = np.nanmedian(np.abs(values), axis=0)
+            has_negative[cols] = (np.nan_to_num(values, nan=0.0) < 0).any(axis=0)
     if input_type in ("returns", "log_returns"):
         bad = np.flatnonzero(med > 1)
         if bad.size:

@@ -413,7 +413,8 @@ def PER_PERIOD_RATE(annual: Any, periods_per_year: Any,
                                    periods, method=how)
         table = read_table(annual, arg="annual", dates=False)
         rate = per_period_rate(table.values, periods, method=how)
-        out: list[list[Any]] = [[None if np.isnan(v) else float(v) for v in row]
-                                for row in rate]
+        out = cells(pd.DataFrame(rate), header=False)
         pad = table.rows - len(out) - int(table.has_header)
-        return out + [[None] * rate.shape[1] for _ in range(pad)]  # shaped like annual
+        if pad > 0:  # shaped like annual
+            out.extend([None] * rate.shape[1] for _ in range(pad))
+        return out

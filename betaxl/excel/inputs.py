@@ -8,6 +8,7 @@ over the assets.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -87,10 +88,11 @@ def check_returns(values: np.ndarray, names: tuple[str, ...], arg_name: str) -> 
     +-90% moves passes), while prices, index levels, date serials and returns written
     in percent (2.5 for 2.5%) always do.
     """
-    for j in range(values.shape[1]):
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # an all-blank column: no median
+        medians = np.nanmedian(np.abs(values), axis=0) if values.size else np.zeros(0)
+    for j in np.flatnonzero(medians > 1).tolist():  # all columns at once, then the first
         col = values[:, j][~np.isnan(values[:, j])]
-        if col.size == 0 or not np.median(np.abs(col)) > 1:
-            continue
         hint = ("; it looks like dates: put them in the first column, oldest first, or "
                 "head the column Date" if (col == np.round(col)).all()
                 and col.min() >= 18_264 and col.max() <= 73_050 else "")
