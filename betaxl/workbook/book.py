@@ -47,13 +47,16 @@ class Sheet:
     part: str
     values: list[list[Any]]
     xml: SheetXml | None = None
+    #: calamine's rows give "" for a blank cell (a sheet read by the XML reader holds
+    #: "" only as a formula's empty text, which is not blank)
+    blank_text: bool = False
 
     def block(self, ref: Ref) -> list[list[Any]]:
         out = []
         width = ref.c2 - ref.c1 + 1
         for r in range(ref.r1 - 1, min(ref.r2, len(self.values))):
             row = self.values[r][ref.c1 - 1:ref.c2]
-            if "" in row:  # calamine's blank cells
+            if self.blank_text and "" in row:  # calamine's blank cells
                 row = [None if v == "" else v for v in row]
             if len(row) < width:
                 row += [None] * (width - len(row))
@@ -63,7 +66,7 @@ class Sheet:
     def get(self, r: int, c: int) -> Any:
         if r - 1 < len(self.values) and c - 1 < len(self.values[r - 1]):
             v = self.values[r - 1][c - 1]
-            return None if v == "" else v
+            return None if v == "" and self.blank_text else v
         return None
 
     def put(self, r: int, c: int, value: Any) -> None:
@@ -188,7 +191,7 @@ class Book:
                     if value is not None:
                         sheet.put(r, c, value)
         else:
-            sheet = Sheet(key, part, self._calamine_values(key))
+            sheet = Sheet(key, part, self._calamine_values(key), blank_text=True)
         rows, cols = sheet.extent
         self._count(max(rows * cols - data.count(b"<c "), 0), key)
         self.sheets[key] = sheet

@@ -86,6 +86,7 @@ class Engine:
         self.report = Recalculation()
         self.sheet = ""
         self.row = self.col = 0
+        self.implicit = False  # a plain formula: Excel's implicit intersection
         self.names: dict[tuple[str | None, str], Node] = {}
         self.messages: list[str] = []
         self.changed: dict[str, dict[tuple[int, int], Any]] = {}
@@ -117,7 +118,7 @@ class Engine:
         if node is None:
             self.messages.append(f"{name} is not a defined name (#NAME?)")
             return XlError("#NAME?")
-        return evaluate(node, self)
+        return evaluate(node, self, "range")
 
     def _name_tree(self, sheet: str, name: str) -> Node | None:
         key = (sheet, name.upper())
@@ -267,6 +268,7 @@ class Engine:
             where = f"{_quote(f.sheet)}!{column_letters(f.col)}{f.row}"
             if f.problem is None and f.tree is not None:
                 self.sheet, self.row, self.col = f.sheet, f.row, f.col
+                self.implicit = f.kind == "cell"
                 self.messages = []
                 try:
                     value = evaluate(f.tree, self)
@@ -311,8 +313,9 @@ class Engine:
             sheet.put(r, c, v)
             edits[(r, c)] = v
 
+        blank = None if _udf_result(f) else 0.0  # a blank a formula gives shows 0
         if f.kind == "cell":
-            put(f.row, f.col, _single(value, f, self))
+            put(f.row, f.col, _single(value, blank))
             return
         grid = value if isinstance(value, Grid) else Grid([[value]])
         rows, cols = grid.shape
@@ -323,7 +326,7 @@ class Engine:
                     i, j = r - old.r1, c - old.c1
                     i = 0 if rows == 1 else i
                     j = 0 if cols == 1 else j
-                    put(r, c, _plain(grid.rows[i][j]) if i < rows and j < cols
+                    put(r, c, _plain(grid.rows[i][j], blank) if i < rows and j < cols
                         else XlError("#N/A"))
             return
         new = Ref(f.sheet, f.row, f.col, f.row + rows - 1, f.col + cols - 1)
@@ -353,7 +356,7 @@ class Engine:
             return
         for i, line in enumerate(grid.rows):
             for j, v in enumerate(line):
-                put(f.row + i, f.col + j, _plain(v))
+                put(f.row + i, f.col + j, _plain(v, blank))
                 if i or j:
                     self.occupied[(f.sheet, f.row + i, f.col + j)] = (f.row, f.col)
         self.report.spilled_cells += rows * cols - 1
@@ -376,27 +379,22 @@ def _quote(sheet: str) -> str:
         "'" + sheet.replace("'", "''") + "'"
 
 
-def _plain(value: Any) -> Any:
+def _plain(value: Any, blank: Any) -> Any:
+    if value is None:
+        return blank
     if isinstance(value, float) and not math.isfinite(value):
         return XlError("#NUM!")
     return value
 
 
-def _single(value: Any, f: Formula, engine: Engine) -> Any:
-    """A plain (non-array) formula's value: Excel's implicit intersection for references."""
+def _udf_result(f: Formula) -> bool:
+    """Whether the formula is a betaxl function's call (its blank cells stay blank)."""
+    return f.tree is not None and f.tree.kind == "func" and (
+        f.tree.value in UDF_NAMES or f.tree.value.rsplit(".", 1)[-1] in UDF_NAMES)
+
+
+def _single(value: Any, blank: Any) -> Any:
+    """A plain formula's value: an array's top-left value (ranges were intersected)."""
     if isinstance(value, Grid):
-        rows, cols = value.shape
-        assert f.tree is not None
-        if f.tree.kind in ("ref", "name") and (rows > 1 or cols > 1):
-            area = f.tree.value if f.tree.kind == "ref" else None
-            if isinstance(area, Ref) and cols == 1 and area.r1 <= f.row <= area.r2:
-                value = value.rows[f.row - area.r1][0]
-            elif isinstance(area, Ref) and rows == 1 and area.c1 <= f.col <= area.c2:
-                value = value.rows[0][f.col - area.c1]
-            else:
-                return XlError("#VALUE!")
-        else:
-            value = value.rows[0][0] if rows and cols else None
-        if value is None and f.tree.kind in ("ref", "name"):
-            return 0.0  # =A1 of a blank cell shows 0
-    return _plain(value)
+        value = value.rows[0][0] if value.rows and value.rows[0] else None
+    return _plain(value, blank)
