@@ -149,3 +149,53 @@ def test_dynamic_arrays_still_spill(tmp_path: Path) -> None:
 def test_no_tracebacks(tmp_path: Path, formula: str) -> None:
     values, missing = recalc(tmp_path, {"A1": formula})
     assert missing == [] and values["A1"] is not None
+
+
+def _formatted(book: Any, title: str, with_formula: bool) -> None:
+    ws = book.create_sheet(title)
+    for i, (value, fmt) in enumerate([(0.5, "h:mm"), (30, "yyyy-mm-dd"), (-5, "yyyy-mm-dd"),
+                                      (5, "#,##0\\ \\k\\m"), (5, '#,##0" km"'),
+                                      (1.5, "[h]:mm"), (45000.25, "yyyy-mm-dd hh:mm"),
+                                      (1.75, "h:mm"), (60, "d-mmm-yyyy")], 1):
+        ws.cell(i, 1, value).number_format = fmt
+    if with_formula:
+        ws["C1"] = "=1+1"
+
+
+def test_a_formatted_cell_has_one_value_on_any_sheet(tmp_path: Path) -> None:
+    def prepare(book: Any) -> None:
+        _formatted(book, "O", with_formula=False)   # read by python-calamine
+        _formatted(book, "F", with_formula=True)    # read by the exact XML reader
+
+    cells = {f"{col}{i}": f"={sheet}!A{i}*24" for col, sheet in (("A", "O"), ("B", "F"))
+             for i in range(1, 10)}
+    values, missing = recalc(tmp_path, cells, prepare=prepare)
+    assert missing == []
+    # Excel: the serial number times 24 (a time of 0.5 is 12 hours; serial 30 is 720 h
+    # whatever the 1900 leap-year bug does to its display; -5 is a number all the same)
+    expected = [12.0, 720.0, -120.0, 120.0, 120.0, 36.0, 45000.25 * 24, 42.0, 1440.0]
+    assert [values[f"A{i}"] for i in range(1, 10)] == expected
+    assert [values[f"B{i}"] for i in range(1, 10)] == expected
+
+
+def test_the_1904_date_system(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+    def prepare(book: Any) -> None:
+        book.epoch = CALENDAR_MAC_1904
+        data = book.create_sheet("D")
+        day = dt.datetime(2024, 1, 1)
+        for i in range(60):
+            data.cell(i + 1, 1, day + dt.timedelta(days=i)).number_format = "yyyy-mm-dd"
+            data.cell(i + 1, 2, 0.001 * (i % 7 - 3))
+
+    values, missing = recalc(tmp_path, {
+        "A1": "=INDEX(RESAMPLE_RETURNS(D!B1:B60,D!A1:A60,\"month\"),2,1)",  # below the header
+        "A2": "=D!A1",             # the serial the cell holds in the 1904 system
+    }, prepare=prepare)
+    assert missing == []
+    # 2024-01-31 is 1904 serial (2024-01-31 - 1904-01-01) = 43829 days
+    assert values["A1"] == (dt.date(2024, 1, 31) - dt.date(1904, 1, 1)).days
+    assert values["A2"] == (dt.date(2024, 1, 1) - dt.date(1904, 1, 1)).days

@@ -20,7 +20,17 @@ from typing import Any
 from ..errors import BetaxlError
 from ..excel import functions as udfs
 from .book import Book, Formula, Sheet
-from .cells import MAX_CELLS, MAX_COLS, MAX_ROWS, Grid, Ref, XlError
+from .cells import (
+    MAX_CELLS,
+    MAX_COLS,
+    MAX_ROWS,
+    Grid,
+    Ref,
+    Serial,
+    XlError,
+    datetime_of,
+    serial_of,
+)
 from .evaluation import evaluate
 from .formula import Node, Unsupported, column_letters, parse, references
 from .sheetxml import formula_cell
@@ -57,22 +67,36 @@ class Recalculation:
         return bool(self.unsupported)
 
 
-_PLAIN = (float, str, bool, type(None), int, dt.datetime)
+_PLAIN = (float, str, bool, type(None), int)
 
 
-def _udf_argument(value: Any) -> Any:
-    """A value as the classic xlwings runtime hands it to a UDF (errors as their text)."""
+def _udf_argument(value: Any, date1904: bool) -> Any:
+    """A value as the classic xlwings runtime hands it to a UDF (errors as their text,
+    date-formatted numbers as datetimes)."""
     if isinstance(value, Grid):
-        return [row if all(type(v) in _PLAIN for v in row) else [_udf_cell(v) for v in row]
-                for row in value.rows]
-    return _udf_cell(value)
+        return [row if all(type(v) in _PLAIN for v in row) else
+                [_udf_cell(v, date1904) for v in row] for row in value.rows]
+    return _udf_cell(value, date1904)
 
 
-def _udf_cell(value: Any) -> Any:
+def _udf_cell(value: Any, date1904: bool) -> Any:
     if isinstance(value, XlError):
         return value.code
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return dt.datetime(value.year, value.month, value.day)
+    if isinstance(value, Serial):
+        try:
+            return datetime_of(value, date1904)
+        except OverflowError:
+            return float(value)
+    return value
+
+
+def _udf_value(value: Any, date1904: bool) -> Any:
+    """A UDF's datetime as the serial of the book's date system."""
+    if isinstance(value, dt.date):
+        serial = serial_of(value, date1904)
+        if serial is None:
+            raise Unsupported("a betaxl function gave a date before 1900-03-01")
+        return serial
     return value
 
 
@@ -139,16 +163,18 @@ class Engine:
 
         def call(*args: Any) -> Any:
             try:
-                result = function(*[_udf_argument(a) for a in args])
+                result = function(*[_udf_argument(a, self.book.date1904) for a in args])
             except BetaxlError as exc:
                 self.messages.append(str(exc))
                 return XlError("#VALUE!")
+            system = self.book.date1904
             if isinstance(result, (list, tuple)):
-                rows = [list(r) if isinstance(r, (list, tuple)) else [r] for r in result]
+                rows = [[_udf_value(v, system) for v in r] if isinstance(r, (list, tuple))
+                        else [_udf_value(r, system)] for r in result]
                 if rows and all(not isinstance(r, (list, tuple)) for r in result):
-                    rows = [list(result)]
+                    rows = [[_udf_value(v, system) for v in result]]
                 return Grid(rows)
-            return result
+            return _udf_value(result, system)
         return call
 
     # dependencies
