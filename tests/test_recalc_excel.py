@@ -199,3 +199,42 @@ def test_the_1904_date_system(tmp_path: Path) -> None:
     # 2024-01-31 is 1904 serial (2024-01-31 - 1904-01-01) = 43829 days
     assert values["A1"] == (dt.date(2024, 1, 31) - dt.date(1904, 1, 1)).days
     assert values["A2"] == (dt.date(2024, 1, 1) - dt.date(1904, 1, 1)).days
+
+
+def test_whole_columns_and_empty_blocks_cost_what_the_data_cost(tmp_path: Path) -> None:
+    import tracemalloc
+
+    cells: dict[str, Any] = {"A1": 1, "A2": 2, "A3": "x", "B1": 3, "B2": 4}
+    cells |= {f"AA{i}": f"=SUM(C1:V999999)+SUM(A:B)+{i}" for i in range(1, 41)}
+    cells |= {"AB1": "=ROWS(A:A)", "AB2": "=COLUMNS(3:3)", "AB3": "=COUNTA(A:A)",
+              "AB4": "=SUMPRODUCT(A:A,B:B)", "AB5": "=MATCH(2,A:A,0)",
+              "AB6": "=INDEX(A:A,1000000)", "AB7": "=AVERAGE(A1:Z999999)",
+              "AB8": "=SLOPE(B:B,A:A)", "AB9": "=COUNT(C1:Z1048576)"}
+    tracemalloc.start()
+    values, missing = recalc(tmp_path, cells)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert missing == []
+    assert [values[f"AA{i}"] for i in (1, 40)] == [11.0, 50.0]
+    # ROWS of a whole column is Excel's 1,048,576 (its used part is not its size)
+    assert [values[f"AB{i}"] for i in range(1, 10)] == [1048576.0, 16384.0, 3.0, 11.0, 2.0,
+                                                       0.0, 2.5, 1.0, 0.0]
+    assert peak < 100_000_000  # 20 million blank cells per SUM were never held
+
+
+def test_the_workbook_wide_budget_is_one_line(tmp_path: Path, monkeypatch, capsys) -> None:
+    from betaxl.cli import main as cli
+
+    monkeypatch.setattr("betaxl.workbook.engine.MAX_WORK_CELLS", 100)
+    book = openpyxl.Workbook()
+    ws = book.active
+    for _ in range(10):
+        ws.append(list(range(10)))
+    for i in range(1, 4):
+        ws.cell(12, i, "=SUM(A1:J10)")  # 100 cells each: 300 in all
+    book.save(tmp_path / "w.xlsx")
+    assert cli(["recalc", str(tmp_path / "w.xlsx")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == ["betaxl recalc: w.xlsx: its formulas read more than 100 cells in all; "
+                   "refusing (nothing was written)"]
+    assert not (tmp_path / "w_recalculated.xlsx").exists()

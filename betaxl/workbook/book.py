@@ -51,6 +51,7 @@ class Sheet:
     #: calamine's rows give "" for a blank cell (a sheet read by the XML reader holds
     #: "" only as a formula's empty text, which is not blank)
     blank_text: bool = False
+    width: int = -1  # the widest row, once measured
 
     def block(self, ref: Ref) -> list[list[Any]]:
         out = []
@@ -77,10 +78,14 @@ class Sheet:
         if len(row) < c:
             row.extend([None] * (c - len(row)))
         row[c - 1] = value
+        self.width = max(self.width, c) if self.width >= 0 else -1
 
     @property
     def extent(self) -> tuple[int, int]:
-        return len(self.values), max((len(r) for r in self.values), default=0)
+        """Rows and columns that may hold a cell (beyond them, every cell is blank)."""
+        if self.width < 0:
+            self.width = max((len(r) for r in self.values), default=0)
+        return len(self.values), self.width
 
 
 @dataclass

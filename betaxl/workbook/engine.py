@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,7 +22,6 @@ from ..errors import BetaxlError
 from ..excel import functions as udfs
 from .book import Book, Formula, Sheet
 from .cells import (
-    MAX_CELLS,
     MAX_COLS,
     MAX_ROWS,
     Grid,
@@ -33,7 +33,7 @@ from .cells import (
 )
 from .evaluation import evaluate
 from .formula import Node, Unsupported, column_letters, parse, references
-from .sheetxml import formula_cell
+from .sheetxml import file_error, formula_cell
 
 __all__ = ["CellReport", "Engine", "Recalculation"]
 
@@ -41,6 +41,10 @@ __all__ = ["CellReport", "Engine", "Recalculation"]
 UDF_NAMES = frozenset(udfs.__all__)
 _SPILL = XlError("#SPILL!")
 _CIRCULAR = "a circular reference"
+#: The workbook-wide budget of one command: cells its formulas read, over all formulas
+#: (a whole column or an empty block costs only the cells that exist), and seconds.
+MAX_WORK_CELLS = 200_000_000
+MAX_SECONDS = 1800
 
 
 @dataclass(frozen=True)
@@ -72,10 +76,15 @@ _PLAIN = (float, str, bool, type(None), int)
 
 def _udf_argument(value: Any, date1904: bool) -> Any:
     """A value as the classic xlwings runtime hands it to a UDF (errors as their text,
-    date-formatted numbers as datetimes)."""
+    date-formatted numbers as datetimes); whole columns or rows as far as their data."""
     if isinstance(value, Grid):
+        (rows, cols), ref = value.shape, value.ref
+        if ref is not None and ref.r2 == MAX_ROWS:
+            rows = min(rows, max(len(value.rows), 1))
+        if ref is not None and ref.c2 == MAX_COLS:
+            cols = min(cols, max((len(r) for r in value.rows), default=1))
         return [row if all(type(v) in _PLAIN for v in row) else
-                [_udf_cell(v, date1904) for v in row] for row in value.rows]
+                [_udf_cell(v, date1904) for v in row] for row in value.top(rows, cols)]
     return _udf_cell(value, date1904)
 
 
@@ -111,6 +120,8 @@ class Engine:
         self.sheet = ""
         self.row = self.col = 0
         self.implicit = False  # a plain formula: Excel's implicit intersection
+        self.cells_read = 0
+        self.deadline = time.monotonic() + MAX_SECONDS
         self.names: dict[tuple[str | None, str], Node] = {}
         self.messages: list[str] = []
         self.changed: dict[str, dict[tuple[int, int], Any]] = {}
@@ -124,18 +135,23 @@ class Engine:
             sheet = self.book.sheet(ref.sheet)
         except KeyError:
             return Grid([[XlError("#REF!")]])
-        rows, cols = sheet.extent
-        r2, c2 = min(ref.r2, max(rows, ref.r1)), min(ref.c2, max(cols, ref.c1))
-        if ref.r2 == MAX_ROWS or ref.c2 == MAX_COLS:  # whole columns or rows: the used part
-            ref = Ref(ref.sheet, ref.r1, ref.c1, r2 if ref.r2 == MAX_ROWS else ref.r2,
-                      c2 if ref.c2 == MAX_COLS else ref.c2)
-        cells = (ref.r2 - ref.r1 + 1) * (ref.c2 - ref.c1 + 1)
-        if cells > MAX_CELLS:
-            raise Unsupported(f"a range of {cells:,} cells")
-        block = sheet.block(ref)
-        width = ref.c2 - ref.c1 + 1
-        block += [[None] * width for _ in range(ref.r2 - ref.r1 + 1 - len(block))]
-        return Grid(block)
+        rows, cols = sheet.extent  # beyond them every cell is blank: not read, not held
+        r2, c2 = min(ref.r2, rows), min(ref.c2, cols)
+        block = [] if r2 < ref.r1 or c2 < ref.c1 else sheet.block(
+            Ref(ref.sheet, ref.r1, ref.c1, r2, c2))
+        self.spend(len(block) * (c2 - ref.c1 + 1))
+        return Grid(block, (ref.r2 - ref.r1 + 1, ref.c2 - ref.c1 + 1), ref)
+
+    def spend(self, cells: int) -> None:
+        """Count cells read by formulas against the workbook-wide budget, and the time."""
+        self.cells_read += cells
+        if self.cells_read > MAX_WORK_CELLS:
+            raise file_error(self.book.path.name, f"its formulas read more than "
+                             f"{MAX_WORK_CELLS:,} cells in all; refusing (nothing was "
+                             "written)")
+        if time.monotonic() > self.deadline:
+            raise file_error(self.book.path.name, f"its formulas took more than "
+                             f"{MAX_SECONDS:,} s; refusing (nothing was written)")
 
     def name(self, sheet: str | None, name: str) -> Any:
         node = self._name_tree(sheet or self.sheet, name)
@@ -343,7 +359,7 @@ class Engine:
         if f.kind == "cell":
             put(f.row, f.col, _single(value, blank))
             return
-        grid = value if isinstance(value, Grid) else Grid([[value]])
+        grid = value.dense() if isinstance(value, Grid) else Grid([[value]])
         rows, cols = grid.shape
         old = f.area or Ref(f.sheet, f.row, f.col, f.row, f.col)
         if f.kind == "array":  # a legacy array formula fills its fixed range

@@ -24,8 +24,8 @@ import inspect
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from .cells import NA, VALUE, Grid, Ref, XlError
-from .formula import Node, Unsupported
+from .cells import NA, VALUE, Grid, Ref, Unsupported, XlError
+from .formula import Node
 from .natives import NATIVES, RANGE_ARGUMENTS
 from .values import OPERATORS, Raised, caught, checked, map1, map2, scalar, to_number
 
@@ -177,7 +177,7 @@ def _iferror(args: tuple[Node, ...], ctx: Context, mode: Mode, only_na: bool = F
         return v
 
     if isinstance(value, Grid):
-        return Grid([[caught(pick, v) for v in row] for row in value.rows])
+        return Grid([[caught(pick, v) for v in row] for row in value.dense().rows])
     return pick(value)
 
 

@@ -13,8 +13,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from .cells import DIV0, NA, NUM, REF, VALUE, Grid, XlError
-from .formula import Unsupported
+from .cells import DIV0, NA, NUM, REF, VALUE, Grid, Unsupported, XlError
 from .values import (
     Raised,
     checked,
@@ -51,9 +50,11 @@ def _pairs(ys: Any, xs: Any) -> tuple[list[float], list[float]]:
     """The pairs where both cells are numbers (SLOPE, RSQ, CORREL, COVARIANCE ...)."""
     gy = ys if isinstance(ys, Grid) else Grid([[ys]])
     gx = xs if isinstance(xs, Grid) else Grid([[xs]])
-    ylist, xlist = list(gy.cells()), list(gx.cells())
-    if len(ylist) != len(xlist):
+    if gy.shape[0] * gy.shape[1] != gx.shape[0] * gx.shape[1]:
         raise Raised(NA)
+    ylist, xlist = gy.flat(), gx.flat()  # beyond the shorter one: blank, no pair
+    n = min(len(ylist), len(xlist))
+    ylist, xlist = ylist[:n], xlist[:n]
     out_y, out_x = [], []
     for y, x in zip(ylist, xlist, strict=False):
         for v in (y, x):
@@ -137,7 +138,7 @@ def _sumproduct(*args: Any) -> float:
     if not grids or len({g.shape for g in grids}) != 1:
         raise Raised(VALUE)
     total = []
-    for cells in zip(*(list(g.cells()) for g in grids), strict=False):
+    for cells in zip(*(g.flat() for g in grids), strict=False):  # a blank beyond: 0
         product = 1.0
         for v in cells:
             if isinstance(v, XlError):
@@ -179,11 +180,12 @@ def _index(array: Any, row: Any = None, col: Any = None) -> Any:
     if r < 0 or c < 0 or r > rows or c > cols:
         raise Raised(REF)
     if r and c:
-        return grid.rows[r - 1][c - 1]
+        return grid.at(r - 1, c - 1)
     if r:
-        return Grid([grid.rows[r - 1][:]])
+        return Grid([[grid.at(r - 1, j) for j in range(cols)]])
     if c:
-        return Grid([[line[c - 1]] for line in grid.rows])
+        return Grid([[line[c - 1] if c - 1 < len(line) else None] for line in grid.rows],
+                    (rows, 1))
     return grid
 
 
@@ -205,7 +207,9 @@ def _match(value: Any, array: Any, kind: Any = 1.0) -> float:
     target = scalar(value)
     if target is None:
         raise Raised(NA)
-    cells = list(array.cells()) if isinstance(array, Grid) else [array]
+    if isinstance(array, Grid) and min(array.shape) > 1:
+        raise Raised(NA)  # MATCH looks in one row or one column
+    cells = array.flat() if isinstance(array, Grid) else [array]
     mode = int(to_number(kind)) if kind is not None else 1
     goal = rank(target)
     if mode == 0:
@@ -298,12 +302,12 @@ def _is(test: Callable[[Any], bool]) -> Callable[[Any], Any]:
     """An IS function: it sees error values (never raises them), element by element."""
     def one(value: Any) -> bool:
         if isinstance(value, Grid):
-            value = value.rows[0][0]
+            value = value.at(0, 0)
         return test(value)
 
     def run(value: Any) -> Any:
         if isinstance(value, Grid) and value.shape != (1, 1):
-            return Grid([[one(v) for v in row] for row in value.rows])
+            return Grid([[one(v) for v in row] for row in value.dense().rows])
         return one(value)
     return run
 

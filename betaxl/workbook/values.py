@@ -27,8 +27,7 @@ from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import Any
 
-from .cells import DIV0, EPOCH, NA, NUM, VALUE, Grid, XlError
-from .formula import Unsupported
+from .cells import DIV0, EPOCH, MAX_ARRAY, NA, NUM, VALUE, Grid, Unsupported, XlError
 
 __all__ = ["OPERATORS", "Raised", "caught", "checked", "digits15", "excel_round", "lifted",
            "map1", "map2", "power", "rank", "scalar", "text_of", "to_number"]
@@ -224,7 +223,7 @@ def caught(fn: Callable[..., Any], *args: Any) -> Any:
 
 def map1(fn: Callable[[Any], Any], value: Any) -> Any:
     if isinstance(value, Grid) and value.shape != (1, 1):
-        return Grid([[caught(fn, v) for v in row] for row in value.rows])
+        return Grid([[caught(fn, v) for v in row] for row in value.dense().rows])
     return fn(value)
 
 
@@ -235,10 +234,13 @@ def map2(fn: Callable[[Any, Any], Any], a: Any, b: Any) -> Any:
     if (not isinstance(a, Grid) or a.shape == (1, 1)) and (
             not isinstance(b, Grid) or b.shape == (1, 1)):
         return fn(a, b)  # one cell with one cell: a single value, as Excel gives
-    ga = a if isinstance(a, Grid) else Grid([[a]])
-    gb = b if isinstance(b, Grid) else Grid([[b]])
+    ga = a.dense() if isinstance(a, Grid) else Grid([[a]])
+    gb = b.dense() if isinstance(b, Grid) else Grid([[b]])
     (ra, ca), (rb, cb) = ga.shape, gb.shape
     rows, cols = max(ra, rb), max(ca, cb)
+    if rows * cols > MAX_ARRAY:
+        raise Unsupported(f"an array of {rows * cols:,} cells (more than {MAX_ARRAY:,} "
+                          "computed one by one)")
 
     def at(g: Grid, r: int, c: int, i: int, j: int) -> Any:
         i = 0 if r == 1 else i
