@@ -29,20 +29,35 @@ from .values import (
 __all__ = ["NATIVES", "RANGE_ARGUMENTS"]
 
 
+def _raise_errors(errors: set[XlError]) -> None:
+    """The error a function's ranges hold; two kinds: Excel's pick is not documented."""
+    if len(errors) > 1:
+        raise Unsupported("one function's ranges hold different errors (" +
+                          ", ".join(sorted(e.code for e in errors)) + "): which one Excel "
+                          "gives is not documented")
+    if errors:
+        raise Raised(errors.pop())
+
+
 def _numbers(args: Sequence[Any]) -> list[float]:
     """Numbers of the arguments, Excel's way: ranges skip text, logicals and blanks."""
     out: list[float] = []
+    errors: set[XlError] = set()
     for arg in args:
         if isinstance(arg, Grid):
             for v in arg.cells():
-                if isinstance(v, XlError):
-                    raise Raised(v)
-                if isinstance(v, (int, float)) and not isinstance(v, bool):
+                if isinstance(v, float) or (isinstance(v, int) and not isinstance(v, bool)):
                     out.append(float(v))
-                elif isinstance(v, (dt.date, dt.datetime)):
-                    out.append(to_number(v))
+                elif isinstance(v, XlError):
+                    errors.add(v)
         elif arg is not None:
-            out.append(to_number(arg))
+            if isinstance(arg, XlError) and not errors:
+                raise Raised(arg)  # a typed argument's error, left to right
+            if isinstance(arg, XlError):
+                errors.add(arg)
+            else:
+                out.append(to_number(arg))
+    _raise_errors(errors)
     return out
 
 
@@ -52,25 +67,25 @@ def _pairs(ys: Any, xs: Any) -> tuple[list[float], list[float]]:
     gx = xs if isinstance(xs, Grid) else Grid([[xs]])
     if gy.shape[0] * gy.shape[1] != gx.shape[0] * gx.shape[1]:
         raise Raised(NA)
-    ylist, xlist = gy.flat(), gx.flat()  # beyond the shorter one: blank, no pair
-    n = min(len(ylist), len(xlist))
-    ylist, xlist = ylist[:n], xlist[:n]
+    ylist, xlist = gy.flat(), gx.flat()  # beyond the longer one: blank, no pair
+    n = max(len(ylist), len(xlist))
+    ylist += [None] * (n - len(ylist))
+    xlist += [None] * (n - len(xlist))
     out_y, out_x = [], []
-    for y, x in zip(ylist, xlist, strict=False):
-        for v in (y, x):
-            if isinstance(v, XlError):
-                raise Raised(v)
+    errors = {v for v in ylist + xlist if isinstance(v, XlError)}
+    for y, x in zip(ylist, xlist, strict=True):
         if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (y, x)):
             out_y.append(float(y))
             out_x.append(float(x))
+    if not out_y:  # Microsoft's references say #N/A for "empty"; LibreOffice #VALUE!
+        raise Unsupported("a paired statistic over ranges with no pair of numbers")
+    _raise_errors(errors)
     return out_y, out_x
 
 
 def _moments(ys: Any, xs: Any) -> tuple[int, float, float, float, float, float]:
     y, x = _pairs(ys, xs)
     n = len(y)
-    if n == 0:
-        raise Raised(DIV0)
     my, mx = math.fsum(y) / n, math.fsum(x) / n
     sxx = math.fsum((v - mx) ** 2 for v in x)
     syy = math.fsum((v - my) ** 2 for v in y)
@@ -137,12 +152,14 @@ def _sumproduct(*args: Any) -> float:
     grids = [a if isinstance(a, Grid) else Grid([[a]]) for a in args]
     if not grids or len({g.shape for g in grids}) != 1:
         raise Raised(VALUE)
+    flats = [g.flat() for g in grids]
+    n = max(len(f) for f in flats)
+    flats = [f + [None] * (n - len(f)) for f in flats]  # a blank beyond: 0
+    _raise_errors({v for f in flats for v in f if isinstance(v, XlError)})
     total = []
-    for cells in zip(*(g.flat() for g in grids), strict=False):  # a blank beyond: 0
+    for cells in zip(*flats, strict=True):
         product = 1.0
         for v in cells:
-            if isinstance(v, XlError):
-                raise Raised(v)
             product *= float(v) if isinstance(v, (int, float)) and not isinstance(
                 v, bool) else 0.0
         total.append(product)
@@ -179,8 +196,9 @@ def _index(array: Any, row: Any = None, col: Any = None) -> Any:
         r, c = 1, r
     if r < 0 or c < 0 or r > rows or c > cols:
         raise Raised(REF)
-    if r and c:
-        return grid.at(r - 1, c - 1)
+    if r and c:  # a cell of a range is a reference (SUM skips its text), of an array a value
+        return Grid([[grid.at(r - 1, c - 1)]]) if grid.ref is not None else \
+            grid.at(r - 1, c - 1)
     if r:
         return Grid([[grid.at(r - 1, j) for j in range(cols)]])
     if c:
@@ -253,11 +271,11 @@ def _flags(args: Sequence[Any]) -> list[bool]:
                 raise Raised(VALUE)
             out.append(arg.strip().upper() == "TRUE")
             continue
-        for v in (arg.cells() if isinstance(arg, Grid) else [arg]):
-            if isinstance(v, XlError):
-                raise Raised(v)
-            if isinstance(v, (bool, int, float)):
-                out.append(bool(v))
+        if isinstance(arg, XlError):
+            raise Raised(arg)
+        values = list(arg.cells()) if isinstance(arg, Grid) else [arg]
+        _raise_errors({v for v in values if isinstance(v, XlError)})
+        out.extend(bool(v) for v in values if isinstance(v, (bool, int, float)))
     if not out:
         raise Raised(VALUE)
     return out

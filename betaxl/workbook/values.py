@@ -200,13 +200,21 @@ def _compare(op: str) -> Callable[[Any, Any], bool]:
     return run
 
 
-OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
+def _errors_first(fn: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+    """An operator: an error operand wins (the left one first), before any conversion
+    (``"a"+NA()`` is ``#N/A``, not ``#VALUE!``)."""
+    def run(a: Any, b: Any) -> Any:
+        return fn(scalar(a), scalar(b))
+    return run
+
+
+OPERATORS: dict[str, Callable[[Any, Any], Any]] = {op: _errors_first(fn) for op, fn in {
     "+": lambda a, b: checked(to_number(a) + to_number(b)),
     "-": lambda a, b: checked(to_number(a) - to_number(b)),
     "*": lambda a, b: checked(to_number(a) * to_number(b)),
     "/": _divide, "^": power, "&": lambda a, b: text_of(a) + text_of(b),
     **{op: _compare(op) for op in ("=", "<>", "<", ">", "<=", ">=")},
-}
+}.items()}
 
 
 def caught(fn: Callable[..., Any], *args: Any) -> Any:
