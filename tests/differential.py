@@ -68,6 +68,15 @@ LIBREOFFICE_DIFFERS = {
     "STEYX over fewer than three pairs":
         "Excel gives #DIV/0! (Microsoft's STEYX reference); LibreOffice gives #VALUE!. "
         "Generated around: STEYX reads at least three rows of the all-number columns",
+    "COVARIANCE.S over one pair":
+        "Excel gives #DIV/0! (Microsoft's COVARIANCE.S reference: 'If array1 and array2 "
+        "each contain only 1 data point'); LibreOffice gives #VALUE!. Generated around: "
+        "COVARIANCE.S reads at least two rows of the all-number columns",
+    "an error as MATCH's lookup value from a nested MATCH":
+        "Excel gives the error (an error argument propagates; LibreOffice itself gives "
+        "#N/A for MATCH(NA(),{1,2},1)), but LibreOffice gave #VALUE! for "
+        "MATCH(MATCH(\"ch*\",D!A1:A6,0),D!F1:F8). Generated around: the lookup value is "
+        "IFERROR(x,-1)",
     "paired statistics over ranges with no pair of numbers":
         "Microsoft's SLOPE, PEARSON, RSQ references give #N/A for 'empty' arrays, its "
         "CORREL reference #DIV/0!; LibreOffice gives #VALUE!. betaxl lists them as not "
@@ -152,7 +161,8 @@ class Generator:
             return f"{fn}({','.join(args)})"
         if pick == 7:  # not C: LibreOffice skips some errors; STEYX over >= 3 numbers
             fn = r.choice(_PAIRED)
-            cols_, n = ("AF", r.randint(3, 8)) if fn == "STEYX" else ("AABFFD", r.randint(2, 8))
+            cols_, n = ("AF", r.randint(3, 8)) if fn == "STEYX" else (
+                "AF", r.randint(2, 8)) if fn == "COVARIANCE.S" else ("AABFFD", r.randint(2, 8))
             return f"{fn}({self.column_range(cols_, n)[0]},{self.column_range(cols_, n)[0]})"
         if pick == 8:
             cols_ = "ABDF"  # not C: LibreOffice skips some errors inside SUMPRODUCT
@@ -163,10 +173,12 @@ class Generator:
             return f"INDEX({text},{r.randint(1, rows)},{r.randint(1, cols)})"
         if pick == 10:
             text, n = self.column_range()
-            target = r.choice([self.number(0), '"b*"', '"?pple"', '"KIWI"', '"ch*"'])
+            target = r.choice([f"IFERROR({self.number(0)},-1)", '"b*"', '"?pple"', '"KIWI"',
+                                '"ch*"'])
             return f"MATCH({target},{text},0)"
         if pick == 11:
-            return f"MATCH({self.number(sub)},D!F1:F8,{r.choice(['1', ''])})".replace(",)", ")")
+            return f"MATCH(IFERROR({self.number(sub)},-1),D!F1:F8,{r.choice(['1', ''])})" \
+                .replace(",)", ")")
         if pick == 12:
             return f"{r.choice(['ROWS', 'COLUMNS'])}({self.block()[0]})"
         if pick == 13:
@@ -214,14 +226,14 @@ class Generator:
         """One formula per function at least, each with random arguments."""
         out = [f"={fn}({self.column_range()[0]},({self.number(2)})*1)" for fn in _AGGREGATES]
         for fn in _PAIRED:
-            cols, n = ("AF", 5) if fn == "STEYX" else ("ABF", 6)
+            cols, n = ("AF", 5) if fn in ("STEYX", "COVARIANCE.S") else ("ABF", 6)
             out.append(f"={fn}({self.column_range(cols, n)[0]},{self.column_range(cols, n)[0]})")
         for fn in ("LN", "SQRT", "LOG10", "LOG", "EXP", "ABS"):
             out.append(f"={fn}(ABS({self.number(2)})+1)" if fn != "EXP" else
                        f"=EXP(ROUND({self.number(2)},0)/10)")
         out += [f"=POWER({self.number(2)},2)", f"=ROUND({self.number(2)},1)",
                 "=SUMPRODUCT(D!A1:A4,D!F2:F5)", f"=INDEX({self.block()[0]},1,1)",
-                '=MATCH("b*",D!D1:D8,0)', f"=MATCH({self.number(1)},D!F1:F8,1)",
+                '=MATCH("b*",D!D1:D8,0)', f"=MATCH(IFERROR({self.number(1)},-1),D!F1:F8,1)",
                 f"=ROWS({self.block()[0]})+COLUMNS({self.block()[0]})",
                 f"=IF({self.condition(2)},{self.number(2)},{self.number(2)})",
                 f"=IFERROR({self.number(2)},-1)", f"=IFNA({self.number(2)},-1)",
