@@ -24,6 +24,7 @@ def test_betaxl_and_libreoffice_agree_cell_by_cell(tmp_path: Path) -> None:
     outcome = differential.compare(items, tmp_path)
     assert outcome.mismatches == []
     assert outcome.tried == 400 and outcome.refused < 80  # most cells are computed
+    assert len(outcome.error_kinds) <= 4  # two errors meeting: about 1 in 2,000 cells
 
 
 def test_the_generator_covers_every_native_the_readme_lists() -> None:
