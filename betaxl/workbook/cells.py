@@ -111,11 +111,11 @@ class Grid:
             return row[j] if j < len(row) else None
         return None
 
-    def top(self, rows: int, cols: int) -> list[list[Any]]:
-        """The top-left ``rows`` x ``cols`` block, blanks filled in."""
-        if rows * cols > MAX_ARRAY:
+    def top(self, rows: int, cols: int, limit: int = MAX_ARRAY) -> list[list[Any]]:
+        """The top-left ``rows`` x ``cols`` block, blanks filled in (at most ``limit``)."""
+        if rows * cols > limit:
             raise Unsupported(f"an array of {rows * cols:,} cells (more than "
-                              f"{MAX_ARRAY:,} computed one by one)")
+                              f"{limit:,} computed one by one)")
         out = []
         for i in range(rows):
             row = self.rows[i] if i < len(self.rows) else []

@@ -22,6 +22,7 @@ from ..errors import BetaxlError
 from ..excel import functions as udfs
 from .book import Book, Formula, Sheet
 from .cells import (
+    MAX_CELLS,
     MAX_COLS,
     MAX_ROWS,
     Grid,
@@ -83,8 +84,9 @@ def _udf_argument(value: Any, date1904: bool) -> Any:
             rows = min(rows, max(len(value.rows), 1))
         if ref is not None and ref.c2 == MAX_COLS:
             cols = min(cols, max((len(r) for r in value.rows), default=1))
+        block = value.top(rows, cols, MAX_CELLS)  # as many cells as one command may read
         return [row if all(type(v) in _PLAIN for v in row) else
-                [_udf_cell(v, date1904) for v in row] for row in value.top(rows, cols)]
+                [_udf_cell(v, date1904) for v in row] for row in block]
     return _udf_cell(value, date1904)
 
 
