@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import posixpath
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from typing import Any
 
 import defusedxml.ElementTree as SafeET
 
-from .cells import MAX_CELLS, Ref
+from .cells import MAX_CELLS, Ref, serial_of
 from .formula import Node, column_letters, parse_area
 from .package import FileError, check_archive, snapshot
 from .sheetxml import (
@@ -47,13 +48,17 @@ class Sheet:
     part: str
     values: list[list[Any]]
     xml: SheetXml | None = None
+    #: calamine's rows give "" for a blank cell (a sheet read by the XML reader holds
+    #: "" only as a formula's empty text, which is not blank)
+    blank_text: bool = False
+    width: int = -1  # the widest row, once measured
 
     def block(self, ref: Ref) -> list[list[Any]]:
         out = []
         width = ref.c2 - ref.c1 + 1
         for r in range(ref.r1 - 1, min(ref.r2, len(self.values))):
             row = self.values[r][ref.c1 - 1:ref.c2]
-            if "" in row:  # calamine's blank cells
+            if self.blank_text and "" in row:  # calamine's blank cells
                 row = [None if v == "" else v for v in row]
             if len(row) < width:
                 row += [None] * (width - len(row))
@@ -63,7 +68,7 @@ class Sheet:
     def get(self, r: int, c: int) -> Any:
         if r - 1 < len(self.values) and c - 1 < len(self.values[r - 1]):
             v = self.values[r - 1][c - 1]
-            return None if v == "" else v
+            return None if v == "" and self.blank_text else v
         return None
 
     def put(self, r: int, c: int, value: Any) -> None:
@@ -73,10 +78,14 @@ class Sheet:
         if len(row) < c:
             row.extend([None] * (c - len(row)))
         row[c - 1] = value
+        self.width = max(self.width, c) if self.width >= 0 else -1
 
     @property
     def extent(self) -> tuple[int, int]:
-        return len(self.values), max((len(r) for r in self.values), default=0)
+        """Rows and columns that may hold a cell (beyond them, every cell is blank)."""
+        if self.width < 0:
+            self.width = max((len(r) for r in self.values), default=0)
+        return len(self.values), self.width
 
 
 @dataclass
@@ -91,6 +100,28 @@ class Formula:
     area: Ref | None  # the range the array formula covered when saved
     tree: Node | None = None
     problem: str | None = None
+
+
+def _as_serials(values: list[list[Any]], date1904: bool) -> bool:
+    """calamine's dates turned back into the serial numbers the cells hold, in place.
+
+    calamine gives a ``date`` for a whole-day date-formatted number, which is exact; a
+    datetime is rounded to the millisecond, a time drops the days, a negative number
+    becomes midnight and 1900-02-29 does not exist: False then (the sheet is read by the
+    exact reader instead), so that a cell has the same value on any sheet.
+    """
+    for row in values:
+        for j, v in enumerate(row):
+            kind = type(v)
+            if kind is float or kind is str or kind is int or kind is bool:
+                continue
+            if kind is not dt.date:
+                return False
+            serial = serial_of(v, date1904)
+            if serial is None:
+                return False
+            row[j] = serial
+    return True
 
 
 class Book:
@@ -149,6 +180,9 @@ class Book:
                 name = node.get("name", "")
                 self.sheet_parts[name] = part
                 self.order.append(name)
+        pr = next((n for n in root.iter() if n.tag.split("}")[-1] == "workbookPr"), None)
+        #: the 1904 date system: serial 0 is 1904-01-01
+        self.date1904 = pr is not None and pr.get("date1904", "0").lower() in ("1", "true")
         self.defined: dict[tuple[str | None, str], str] = {}
         for node in root.iter():
             if node.tag.split("}")[-1] == "definedName" and node.text:
@@ -188,7 +222,17 @@ class Book:
                     if value is not None:
                         sheet.put(r, c, value)
         else:
-            sheet = Sheet(key, part, self._calamine_values(key))
+            values = self._calamine_values(key)
+            if _as_serials(values, self.date1904):
+                sheet = Sheet(key, part, values, blank_text=True)
+            else:  # calamine lost a formatted number: read the exact values
+                xml = SheetReader(data, part, self.strings, self.date_styles).run()
+                sheet = Sheet(key, part, [], xml)
+                for r, row in xml.rows.items():
+                    for c, cell in row.cells.items():
+                        value = cell_value(cell)
+                        if value is not None:
+                            sheet.put(r, c, value)
         rows, cols = sheet.extent
         self._count(max(rows * cols - data.count(b"<c "), 0), key)
         self.sheets[key] = sheet

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,10 +21,20 @@ from typing import Any
 from ..errors import BetaxlError
 from ..excel import functions as udfs
 from .book import Book, Formula, Sheet
-from .cells import MAX_CELLS, MAX_COLS, MAX_ROWS, Grid, Ref, XlError
+from .cells import (
+    MAX_CELLS,
+    MAX_COLS,
+    MAX_ROWS,
+    Grid,
+    Ref,
+    Serial,
+    XlError,
+    datetime_of,
+    serial_of,
+)
 from .evaluation import evaluate
 from .formula import Node, Unsupported, column_letters, parse, references
-from .sheetxml import formula_cell
+from .sheetxml import file_error, formula_cell
 
 __all__ = ["CellReport", "Engine", "Recalculation"]
 
@@ -31,6 +42,10 @@ __all__ = ["CellReport", "Engine", "Recalculation"]
 UDF_NAMES = frozenset(udfs.__all__)
 _SPILL = XlError("#SPILL!")
 _CIRCULAR = "a circular reference"
+#: The workbook-wide budget of one command: cells its formulas read, over all formulas
+#: (a whole column or an empty block costs only the cells that exist), and seconds.
+MAX_WORK_CELLS = 200_000_000
+MAX_SECONDS = 1800
 
 
 @dataclass(frozen=True)
@@ -57,22 +72,42 @@ class Recalculation:
         return bool(self.unsupported)
 
 
-_PLAIN = (float, str, bool, type(None), int, dt.datetime)
+_PLAIN = (float, str, bool, type(None), int)
 
 
-def _udf_argument(value: Any) -> Any:
-    """A value as the classic xlwings runtime hands it to a UDF (errors as their text)."""
+def _udf_argument(value: Any, date1904: bool) -> Any:
+    """A value as the classic xlwings runtime hands it to a UDF (errors as their text,
+    date-formatted numbers as datetimes); whole columns or rows as far as their data."""
     if isinstance(value, Grid):
-        return [row if all(type(v) in _PLAIN for v in row) else [_udf_cell(v) for v in row]
-                for row in value.rows]
-    return _udf_cell(value)
+        (rows, cols), ref = value.shape, value.ref
+        if ref is not None and ref.r2 == MAX_ROWS:
+            rows = min(rows, max(len(value.rows), 1))
+        if ref is not None and ref.c2 == MAX_COLS:
+            cols = min(cols, max((len(r) for r in value.rows), default=1))
+        block = value.top(rows, cols, MAX_CELLS)  # as many cells as one command may read
+        return [row if all(type(v) in _PLAIN for v in row) else
+                [_udf_cell(v, date1904) for v in row] for row in block]
+    return _udf_cell(value, date1904)
 
 
-def _udf_cell(value: Any) -> Any:
+def _udf_cell(value: Any, date1904: bool) -> Any:
     if isinstance(value, XlError):
         return value.code
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return dt.datetime(value.year, value.month, value.day)
+    if isinstance(value, Serial):
+        try:
+            return datetime_of(value, date1904)
+        except OverflowError:
+            return float(value)
+    return value
+
+
+def _udf_value(value: Any, date1904: bool) -> Any:
+    """A UDF's datetime as the serial of the book's date system."""
+    if isinstance(value, dt.date):
+        serial = serial_of(value, date1904)
+        if serial is None:
+            raise Unsupported("a betaxl function gave a date before 1900-03-01")
+        return serial
     return value
 
 
@@ -86,6 +121,9 @@ class Engine:
         self.report = Recalculation()
         self.sheet = ""
         self.row = self.col = 0
+        self.implicit = False  # a plain formula: Excel's implicit intersection
+        self.cells_read = 0
+        self.deadline = time.monotonic() + MAX_SECONDS
         self.names: dict[tuple[str | None, str], Node] = {}
         self.messages: list[str] = []
         self.changed: dict[str, dict[tuple[int, int], Any]] = {}
@@ -99,25 +137,30 @@ class Engine:
             sheet = self.book.sheet(ref.sheet)
         except KeyError:
             return Grid([[XlError("#REF!")]])
-        rows, cols = sheet.extent
-        r2, c2 = min(ref.r2, max(rows, ref.r1)), min(ref.c2, max(cols, ref.c1))
-        if ref.r2 == MAX_ROWS or ref.c2 == MAX_COLS:  # whole columns or rows: the used part
-            ref = Ref(ref.sheet, ref.r1, ref.c1, r2 if ref.r2 == MAX_ROWS else ref.r2,
-                      c2 if ref.c2 == MAX_COLS else ref.c2)
-        cells = (ref.r2 - ref.r1 + 1) * (ref.c2 - ref.c1 + 1)
-        if cells > MAX_CELLS:
-            raise Unsupported(f"a range of {cells:,} cells")
-        block = sheet.block(ref)
-        width = ref.c2 - ref.c1 + 1
-        block += [[None] * width for _ in range(ref.r2 - ref.r1 + 1 - len(block))]
-        return Grid(block)
+        rows, cols = sheet.extent  # beyond them every cell is blank: not read, not held
+        r2, c2 = min(ref.r2, rows), min(ref.c2, cols)
+        block = [] if r2 < ref.r1 or c2 < ref.c1 else sheet.block(
+            Ref(ref.sheet, ref.r1, ref.c1, r2, c2))
+        self.spend(len(block) * (c2 - ref.c1 + 1))
+        return Grid(block, (ref.r2 - ref.r1 + 1, ref.c2 - ref.c1 + 1), ref)
+
+    def spend(self, cells: int) -> None:
+        """Count cells read by formulas against the workbook-wide budget, and the time."""
+        self.cells_read += cells
+        if self.cells_read > MAX_WORK_CELLS:
+            raise file_error(self.book.path.name, f"its formulas read more than "
+                             f"{MAX_WORK_CELLS:,} cells in all; refusing (nothing was "
+                             "written)")
+        if time.monotonic() > self.deadline:
+            raise file_error(self.book.path.name, f"its formulas took more than "
+                             f"{MAX_SECONDS:,} s; refusing (nothing was written)")
 
     def name(self, sheet: str | None, name: str) -> Any:
         node = self._name_tree(sheet or self.sheet, name)
         if node is None:
             self.messages.append(f"{name} is not a defined name (#NAME?)")
             return XlError("#NAME?")
-        return evaluate(node, self)
+        return evaluate(node, self, "range")
 
     def _name_tree(self, sheet: str, name: str) -> Node | None:
         key = (sheet, name.upper())
@@ -138,16 +181,18 @@ class Engine:
 
         def call(*args: Any) -> Any:
             try:
-                result = function(*[_udf_argument(a) for a in args])
+                result = function(*[_udf_argument(a, self.book.date1904) for a in args])
             except BetaxlError as exc:
                 self.messages.append(str(exc))
                 return XlError("#VALUE!")
+            system = self.book.date1904
             if isinstance(result, (list, tuple)):
-                rows = [list(r) if isinstance(r, (list, tuple)) else [r] for r in result]
+                rows = [[_udf_value(v, system) for v in r] if isinstance(r, (list, tuple))
+                        else [_udf_value(r, system)] for r in result]
                 if rows and all(not isinstance(r, (list, tuple)) for r in result):
-                    rows = [list(result)]
+                    rows = [[_udf_value(v, system) for v in result]]
                 return Grid(rows)
-            return result
+            return _udf_value(result, system)
         return call
 
     # dependencies
@@ -267,6 +312,7 @@ class Engine:
             where = f"{_quote(f.sheet)}!{column_letters(f.col)}{f.row}"
             if f.problem is None and f.tree is not None:
                 self.sheet, self.row, self.col = f.sheet, f.row, f.col
+                self.implicit = f.kind == "cell"
                 self.messages = []
                 try:
                     value = evaluate(f.tree, self)
@@ -311,10 +357,11 @@ class Engine:
             sheet.put(r, c, v)
             edits[(r, c)] = v
 
+        blank = None if _udf_result(f) else 0.0  # a blank a formula gives shows 0
         if f.kind == "cell":
-            put(f.row, f.col, _single(value, f, self))
+            put(f.row, f.col, _single(value, blank))
             return
-        grid = value if isinstance(value, Grid) else Grid([[value]])
+        grid = value.dense() if isinstance(value, Grid) else Grid([[value]])
         rows, cols = grid.shape
         old = f.area or Ref(f.sheet, f.row, f.col, f.row, f.col)
         if f.kind == "array":  # a legacy array formula fills its fixed range
@@ -323,7 +370,7 @@ class Engine:
                     i, j = r - old.r1, c - old.c1
                     i = 0 if rows == 1 else i
                     j = 0 if cols == 1 else j
-                    put(r, c, _plain(grid.rows[i][j]) if i < rows and j < cols
+                    put(r, c, _plain(grid.rows[i][j], blank) if i < rows and j < cols
                         else XlError("#N/A"))
             return
         new = Ref(f.sheet, f.row, f.col, f.row + rows - 1, f.col + cols - 1)
@@ -353,7 +400,7 @@ class Engine:
             return
         for i, line in enumerate(grid.rows):
             for j, v in enumerate(line):
-                put(f.row + i, f.col + j, _plain(v))
+                put(f.row + i, f.col + j, _plain(v, blank))
                 if i or j:
                     self.occupied[(f.sheet, f.row + i, f.col + j)] = (f.row, f.col)
         self.report.spilled_cells += rows * cols - 1
@@ -376,27 +423,22 @@ def _quote(sheet: str) -> str:
         "'" + sheet.replace("'", "''") + "'"
 
 
-def _plain(value: Any) -> Any:
+def _plain(value: Any, blank: Any) -> Any:
+    if value is None:
+        return blank
     if isinstance(value, float) and not math.isfinite(value):
         return XlError("#NUM!")
     return value
 
 
-def _single(value: Any, f: Formula, engine: Engine) -> Any:
-    """A plain (non-array) formula's value: Excel's implicit intersection for references."""
+def _udf_result(f: Formula) -> bool:
+    """Whether the formula is a betaxl function's call (its blank cells stay blank)."""
+    return f.tree is not None and f.tree.kind == "func" and (
+        f.tree.value in UDF_NAMES or f.tree.value.rsplit(".", 1)[-1] in UDF_NAMES)
+
+
+def _single(value: Any, blank: Any) -> Any:
+    """A plain formula's value: an array's top-left value (ranges were intersected)."""
     if isinstance(value, Grid):
-        rows, cols = value.shape
-        assert f.tree is not None
-        if f.tree.kind in ("ref", "name") and (rows > 1 or cols > 1):
-            area = f.tree.value if f.tree.kind == "ref" else None
-            if isinstance(area, Ref) and cols == 1 and area.r1 <= f.row <= area.r2:
-                value = value.rows[f.row - area.r1][0]
-            elif isinstance(area, Ref) and rows == 1 and area.c1 <= f.col <= area.c2:
-                value = value.rows[0][f.col - area.c1]
-            else:
-                return XlError("#VALUE!")
-        else:
-            value = value.rows[0][0] if rows and cols else None
-        if value is None and f.tree.kind in ("ref", "name"):
-            return 0.0  # =A1 of a blank cell shows 0
-    return _plain(value)
+        value = value.rows[0][0] if value.rows and value.rows[0] else None
+    return _plain(value, blank)

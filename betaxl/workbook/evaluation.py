@@ -5,6 +5,17 @@ provides (cell values, defined names, the betaxl functions): operators through t
 value model (:mod:`.values`), functions through the betaxl functions or the natives of
 :data:`.natives.NATIVES`.  IF, IFERROR and IFNA are evaluated here, lazily: they choose
 which of their arguments to evaluate, so they need the evaluator itself.
+
+Errors are values: every operator and function gives an error it meets back as its
+value (so ``ISERROR(1/0)`` sees ``#DIV/0!``), the left-most one first.
+
+Implicit intersection: in a plain formula (``ctx.implicit``: not an array or a
+dynamic-array formula, as Excel before dynamic arrays evaluated every stored plain
+formula), a range where one value is expected (an operand, a function argument of a
+single value, the result) is the cell of the range in the formula's row (a one-column
+range) or column (a one-row range), ``#VALUE!`` when there is none.  Arguments that take
+ranges (SUM's, SLOPE's, MATCH's lookup range ...) keep them; SUMPRODUCT and INDEX's
+first argument evaluate their expressions as arrays.
 """
 
 from __future__ import annotations
@@ -13,12 +24,14 @@ import inspect
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from .cells import NA, VALUE, Grid, Ref, XlError
-from .formula import Node, Unsupported
-from .natives import NATIVES
-from .values import OPERATORS, Raised, caught, map1, map2, scalar, to_number
+from .cells import NA, VALUE, Grid, Ref, Unsupported, XlError
+from .formula import Node
+from .natives import NATIVES, RANGE_ARGUMENTS
+from .values import OPERATORS, Raised, caught, checked, map1, map2, scalar, to_number
 
 __all__ = ["Context", "evaluate"]
+
+Mode = str  # "value" (one value wanted), "range" (a range argument), "array"
 
 
 class Context(Protocol):
@@ -35,90 +48,140 @@ class Context(Protocol):
     def udf(self, name: str) -> Callable[..., Any] | None: ...
 
 
-def evaluate(node: Node, ctx: Context) -> Any:
-    """The value of a tree: a scalar, :class:`XlError` or :class:`Grid`."""
-    try:
-        return _eval(node, ctx)
-    except Raised as raised:
-        return raised.error
+#: Natives whose arguments Excel evaluates as arrays even in a plain formula.
+_ARRAY_ARGUMENTS: dict[str, frozenset[int] | None] = {"SUMPRODUCT": None,
+                                                      "INDEX": frozenset({0})}
 
 
-def _eval(node: Node, ctx: Context) -> Any:
+def evaluate(node: Node, ctx: Context, mode: Mode = "value") -> Any:
+    """The value of a tree: a scalar, :class:`XlError` or :class:`Grid`.
+
+    ``mode`` "value" for a cell's formula; "range" for a defined name's (a range it
+    names is intersected, or not, where the name is used).
+    """
+    return caught(_eval, node, ctx, mode)
+
+
+def _eval(node: Node, ctx: Context, mode: Mode = "value") -> Any:
     kind = node.kind
     if kind in ("num", "str", "bool", "err"):
         return node.value
     if kind == "missing":
         return None
+    implicit = getattr(ctx, "implicit", False) and mode == "value"
+    inner: Mode = "array" if mode == "array" else "value"
     if kind == "ref":
         ref: Ref = node.value
-        return ctx.grid(ref if ref.sheet else Ref(ctx.sheet, ref.r1, ref.c1, ref.r2, ref.c2))
+        ref = ref if ref.sheet else Ref(ctx.sheet, ref.r1, ref.c1, ref.r2, ref.c2)
+        grid = ctx.grid(ref)
+        return _intersect(ref, grid, ctx) if implicit else grid
     if kind == "name":
-        return ctx.name(*node.value)
+        value = ctx.name(*node.value)
+        if implicit and isinstance(value, Grid) and value.shape != (1, 1):
+            raise Unsupported(f"the implicit intersection of the name {node.value[1]}")
+        return value
     if kind == "neg":
-        return map1(lambda v: -to_number(v), _eval(node.args[0], ctx))
+        return caught(map1, lambda v: -to_number(v), _eval(node.args[0], ctx, inner))
     if kind == "pct":
-        return map1(lambda v: to_number(v) / 100, _eval(node.args[0], ctx))
+        return caught(map1, lambda v: to_number(v) / 100, _eval(node.args[0], ctx, inner))
     if kind == "op":
-        left, right = _eval(node.args[0], ctx), _eval(node.args[1], ctx)
-        return map2(OPERATORS[node.value], left, right)
+        left, right = _eval(node.args[0], ctx, inner), _eval(node.args[1], ctx, inner)
+        return caught(map2, OPERATORS[node.value], left, right)
     if kind == "array":
         width = node.value
-        items = [_eval(n, ctx) for n in node.args]
+        items = [scalar_or_error(_eval(n, ctx, inner)) for n in node.args]
         return Grid([items[i:i + width] for i in range(0, len(items), width)])
     if kind == "func":
-        name = node.value
-        if name in _LAZY:
-            return _LAZY[name](node.args, ctx)
-        udf = ctx.udf(name)
-        if udf is not None:
-            return udf(*[_eval(a, ctx) for a in node.args])
-        native = NATIVES.get(name)
-        if native is None:
-            raise Unsupported(f"the function {name}")
-        args = [_eval(a, ctx) for a in node.args]
-        try:
-            inspect.signature(native).bind(*args)
-        except TypeError:
-            raise Unsupported(f"{name} takes other arguments than {len(args)}") from None
-        return native(*args)
+        return _call(node, ctx, mode, implicit)
     raise Unsupported(kind)
 
 
-def _if(args: tuple[Node, ...], ctx: Context) -> Any:
+def scalar_or_error(value: Any) -> Any:
+    return caught(scalar, value)
+
+
+def _call(node: Node, ctx: Context, mode: Mode, implicit: bool) -> Any:
+    name = node.value
+    if name in _LAZY:
+        return caught(_LAZY[name], node.args, ctx, mode)
+    udf = ctx.udf(name)
+    if udf is not None:
+        arg_mode: Mode = "array" if mode == "array" else "range"
+        return caught(udf, *[_eval(a, ctx, arg_mode) for a in node.args])
+    native = NATIVES.get(name)
+    if native is None:
+        raise Unsupported(f"the function {name}")
+    ranged = RANGE_ARGUMENTS.get(name, frozenset())
+    arrays = _ARRAY_ARGUMENTS.get(name, frozenset())
+
+    def mode_of(i: int) -> Mode:
+        if mode == "array" or arrays is None or i in arrays:
+            return "array"
+        return "range" if ranged is None or i in ranged else "value"
+
+    args = [_eval(a, ctx, mode_of(i)) for i, a in enumerate(node.args)]
+    try:
+        inspect.signature(native).bind(*args)
+    except TypeError:
+        raise Unsupported(f"{name} takes other arguments than {len(args)}") from None
+    result = caught(native, *args)
+    if isinstance(result, float):
+        result = caught(checked, result)
+    if implicit and name == "INDEX" and isinstance(result, Grid) and result.shape != (1, 1):
+        raise Unsupported("the implicit intersection of a range INDEX gives")
+    return result
+
+
+def _intersect(ref: Ref, grid: Grid, ctx: Context) -> Any:
+    """The cell of ``ref`` in the formula's row or column (``#VALUE!`` if none)."""
+    tall, wide = ref.r2 > ref.r1, ref.c2 > ref.c1
+    if not tall and not wide:
+        return grid.rows[0][0] if grid.rows and grid.rows[0] else None
+    if tall and not wide and ref.r1 <= ctx.row <= ref.r2:
+        i = ctx.row - ref.r1
+        return grid.rows[i][0] if i < len(grid.rows) and grid.rows[i] else None
+    if wide and not tall and ref.c1 <= ctx.col <= ref.c2:
+        j = ctx.col - ref.c1
+        row = grid.rows[0] if grid.rows else []
+        return row[j] if j < len(row) else None
+    return VALUE
+
+
+def _if(args: tuple[Node, ...], ctx: Context, mode: Mode) -> Any:
     if not 1 < len(args) <= 3:
         raise Raised(VALUE)
-    test = _eval(args[0], ctx)
-    if isinstance(test, Grid):
+    test = _eval(args[0], ctx, "array" if mode == "array" else "value")
+    if isinstance(test, Grid) and test.shape != (1, 1):
         raise Unsupported("IF over an array")
     value = scalar(test)
     if isinstance(value, str):
         raise Raised(VALUE)
     chosen = bool(to_number(value)) if value is not None else False
     if chosen:
-        return _eval(args[1], ctx) if args[1].kind != "missing" else 0.0
+        return _eval(args[1], ctx, mode) if args[1].kind != "missing" else 0.0
     if len(args) < 3:
         return False
-    return _eval(args[2], ctx) if args[2].kind != "missing" else 0.0
+    return _eval(args[2], ctx, mode) if args[2].kind != "missing" else 0.0
 
 
-def _iferror(args: tuple[Node, ...], ctx: Context, only_na: bool = False) -> Any:
+def _iferror(args: tuple[Node, ...], ctx: Context, mode: Mode, only_na: bool = False
+             ) -> Any:
     if len(args) != 2:
         raise Raised(VALUE)
-    try:
-        value = _eval(args[0], ctx)
-    except Raised as raised:
-        value = raised.error
+    value = caught(_eval, args[0], ctx, mode)
 
     def pick(v: Any) -> Any:
         if isinstance(v, XlError) and (not only_na or v == NA):
-            return scalar(_eval(args[1], ctx))
+            fallback = _eval(args[1], ctx, mode)
+            return scalar(fallback) if isinstance(value, Grid) else fallback
         return v
 
     if isinstance(value, Grid):
-        return Grid([[caught(pick, v) for v in row] for row in value.rows])
+        return Grid([[caught(pick, v) for v in row] for row in value.dense().rows])
     return pick(value)
 
 
-_LAZY: dict[str, Callable[[tuple[Node, ...], Context], Any]] = {
-    "IF": _if, "IFERROR": _iferror, "IFNA": lambda a, c: _iferror(a, c, only_na=True),
+_LAZY: dict[str, Callable[[tuple[Node, ...], Context, Mode], Any]] = {
+    "IF": _if, "IFERROR": _iferror,
+    "IFNA": lambda a, c, m: _iferror(a, c, m, only_na=True),
 }

@@ -16,14 +16,10 @@ from typing import Any
 
 from openpyxl.formula.tokenizer import Token, Tokenizer
 
-from .cells import MAX_COLS, MAX_ROWS, Ref, XlError
+from .cells import MAX_COLS, MAX_ROWS, Ref, Unsupported, XlError
 
 __all__ = ["Node", "Unsupported", "column_letters", "column_number", "function_name",
            "parse", "parse_area", "references"]
-
-
-class Unsupported(Exception):
-    """A formula the engine does not evaluate (its cached value is kept and reported)."""
 
 
 @dataclass(frozen=True)

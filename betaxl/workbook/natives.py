@@ -9,29 +9,55 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from .cells import DIV0, NA, NUM, REF, VALUE, Grid, XlError
-from .values import Raised, checked, power, rank, scalar, to_number
+from .cells import DIV0, NA, NUM, REF, VALUE, Grid, Unsupported, XlError
+from .values import (
+    Raised,
+    checked,
+    excel_round,
+    lifted,
+    number_of_text,
+    power,
+    rank,
+    scalar,
+    to_number,
+)
 
-__all__ = ["NATIVES"]
+__all__ = ["NATIVES", "RANGE_ARGUMENTS"]
+
+
+def _raise_errors(errors: set[XlError]) -> None:
+    """The error a function's ranges hold; two kinds: Excel's pick is not documented."""
+    if len(errors) > 1:
+        raise Unsupported("one function's ranges hold different errors (" +
+                          ", ".join(sorted(e.code for e in errors)) + "): which one Excel "
+                          "gives is not documented")
+    if errors:
+        raise Raised(errors.pop())
 
 
 def _numbers(args: Sequence[Any]) -> list[float]:
     """Numbers of the arguments, Excel's way: ranges skip text, logicals and blanks."""
     out: list[float] = []
+    errors: set[XlError] = set()
     for arg in args:
         if isinstance(arg, Grid):
             for v in arg.cells():
-                if isinstance(v, XlError):
-                    raise Raised(v)
-                if isinstance(v, (int, float)) and not isinstance(v, bool):
+                if isinstance(v, float) or (isinstance(v, int) and not isinstance(v, bool)):
                     out.append(float(v))
-                elif isinstance(v, (dt.date, dt.datetime)):
-                    out.append(to_number(v))
+                elif isinstance(v, XlError):
+                    errors.add(v)
         elif arg is not None:
-            out.append(to_number(arg))
+            if isinstance(arg, XlError) and not errors:
+                raise Raised(arg)  # a typed argument's error, left to right
+            if isinstance(arg, XlError):
+                errors.add(arg)
+            else:
+                out.append(to_number(arg))
+    _raise_errors(errors)
     return out
 
 
@@ -39,25 +65,27 @@ def _pairs(ys: Any, xs: Any) -> tuple[list[float], list[float]]:
     """The pairs where both cells are numbers (SLOPE, RSQ, CORREL, COVARIANCE ...)."""
     gy = ys if isinstance(ys, Grid) else Grid([[ys]])
     gx = xs if isinstance(xs, Grid) else Grid([[xs]])
-    ylist, xlist = list(gy.cells()), list(gx.cells())
-    if len(ylist) != len(xlist):
+    if gy.shape[0] * gy.shape[1] != gx.shape[0] * gx.shape[1]:
         raise Raised(NA)
+    ylist, xlist = gy.flat(), gx.flat()  # beyond the longer one: blank, no pair
+    n = max(len(ylist), len(xlist))
+    ylist += [None] * (n - len(ylist))
+    xlist += [None] * (n - len(xlist))
     out_y, out_x = [], []
-    for y, x in zip(ylist, xlist, strict=False):
-        for v in (y, x):
-            if isinstance(v, XlError):
-                raise Raised(v)
+    errors = {v for v in ylist + xlist if isinstance(v, XlError)}
+    for y, x in zip(ylist, xlist, strict=True):
         if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (y, x)):
             out_y.append(float(y))
             out_x.append(float(x))
+    if not out_y:  # Microsoft's references say #N/A for "empty"; LibreOffice #VALUE!
+        raise Unsupported("a paired statistic over ranges with no pair of numbers")
+    _raise_errors(errors)
     return out_y, out_x
 
 
 def _moments(ys: Any, xs: Any) -> tuple[int, float, float, float, float, float]:
     y, x = _pairs(ys, xs)
     n = len(y)
-    if n == 0:
-        raise Raised(DIV0)
     my, mx = math.fsum(y) / n, math.fsum(x) / n
     sxx = math.fsum((v - mx) ** 2 for v in x)
     syy = math.fsum((v - my) ** 2 for v in y)
@@ -124,12 +152,14 @@ def _sumproduct(*args: Any) -> float:
     grids = [a if isinstance(a, Grid) else Grid([[a]]) for a in args]
     if not grids or len({g.shape for g in grids}) != 1:
         raise Raised(VALUE)
+    flats = [g.flat() for g in grids]
+    n = max(len(f) for f in flats)
+    flats = [f + [None] * (n - len(f)) for f in flats]  # a blank beyond: 0
+    _raise_errors({v for f in flats for v in f if isinstance(v, XlError)})
     total = []
-    for cells in zip(*(list(g.cells()) for g in grids), strict=False):
+    for cells in zip(*flats, strict=True):
         product = 1.0
         for v in cells:
-            if isinstance(v, XlError):
-                raise Raised(v)
             product *= float(v) if isinstance(v, (int, float)) and not isinstance(
                 v, bool) else 0.0
         total.append(product)
@@ -166,29 +196,60 @@ def _index(array: Any, row: Any = None, col: Any = None) -> Any:
         r, c = 1, r
     if r < 0 or c < 0 or r > rows or c > cols:
         raise Raised(REF)
-    if r and c:
-        return grid.rows[r - 1][c - 1]
+    if r and c:  # a cell of a range is a reference (SUM skips its text), of an array a value
+        return Grid([[grid.at(r - 1, c - 1)]]) if grid.ref is not None else \
+            grid.at(r - 1, c - 1)
     if r:
-        return Grid([grid.rows[r - 1][:]])
+        return Grid([[grid.at(r - 1, j) for j in range(cols)]])
     if c:
-        return Grid([[line[c - 1]] for line in grid.rows])
+        return Grid([[line[c - 1] if c - 1 < len(line) else None] for line in grid.rows],
+                    (rows, 1))
     return grid
+
+
+def _wildcard(pattern: str) -> re.Pattern[str]:
+    """MATCH's pattern: ``*`` any run, ``?`` one character, ``~`` escapes, no case."""
+    out, i = [], 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "~" and i + 1 < len(pattern) and pattern[i + 1] in "*?~":
+            out.append(re.escape(pattern[i + 1]))
+            i += 2
+            continue
+        out.append(".*" if ch == "*" else "." if ch == "?" else re.escape(ch))
+        i += 1
+    return re.compile("".join(out), re.IGNORECASE | re.DOTALL)
 
 
 def _match(value: Any, array: Any, kind: Any = 1.0) -> float:
     target = scalar(value)
-    cells = list(array.cells()) if isinstance(array, Grid) else [array]
+    if target is None:
+        raise Raised(NA)
+    if isinstance(array, Grid) and min(array.shape) > 1:
+        raise Raised(NA)  # MATCH looks in one row or one column
+    cells = array.flat() if isinstance(array, Grid) else [array]
     mode = int(to_number(kind)) if kind is not None else 1
+    goal = rank(target)
     if mode == 0:
+        pattern = _wildcard(target) if isinstance(target, str) else None
         for i, v in enumerate(cells):
-            if v is not None and not isinstance(v, XlError) and rank(v) == rank(target):
+            if v is None or isinstance(v, XlError):
+                continue
+            if pattern is not None:
+                if isinstance(v, str) and pattern.fullmatch(v):
+                    return float(i + 1)
+            elif rank(v) == goal:
                 return float(i + 1)
         raise Raised(NA)
+    keys = [(i, rank(v)) for i, v in enumerate(cells)
+            if v is not None and not isinstance(v, XlError) and rank(v)[0] == goal[0]]
+    ordered = [k for _, k in keys]
+    if ordered != sorted(ordered, reverse=mode < 0):
+        raise Unsupported("MATCH's approximate match over an unsorted range (Excel's "
+                          "binary search answers depend on its steps)")
     found = None
-    for i, v in enumerate(cells):  # binary search in Excel; a sorted range gives the same
-        if v is None or isinstance(v, XlError) or rank(v)[0] != rank(target)[0]:
-            continue
-        if (mode > 0 and rank(v) <= rank(target)) or (mode < 0 and rank(v) >= rank(target)):
+    for i, key in keys:
+        if (mode > 0 and key <= goal) or (mode < 0 and key >= goal):
             found = i
         else:
             break
@@ -198,36 +259,50 @@ def _match(value: Any, array: Any, kind: Any = 1.0) -> float:
 
 
 def _round(value: Any, digits: Any = 0.0) -> float:
-    x, d = to_number(value), int(to_number(digits))
-    scale = 10.0 ** d
-    return math.copysign(math.floor(abs(x) * scale + 0.5) / scale, x)
+    return excel_round(to_number(value), int(to_number(digits)))
 
 
 def _flags(args: Sequence[Any]) -> list[bool]:
+    """AND/OR: ranges give their numbers and logicals; a typed text must be TRUE/FALSE."""
     out = []
     for arg in args:
-        for v in (arg.cells() if isinstance(arg, Grid) else [arg]):
-            if isinstance(v, XlError):
-                raise Raised(v)
-            if isinstance(v, (bool, int, float)):
-                out.append(bool(v))
+        if isinstance(arg, str):
+            if arg.strip().upper() not in ("TRUE", "FALSE"):
+                raise Raised(VALUE)
+            out.append(arg.strip().upper() == "TRUE")
+            continue
+        if isinstance(arg, XlError):
+            raise Raised(arg)
+        values = list(arg.cells()) if isinstance(arg, Grid) else [arg]
+        _raise_errors({v for v in values if isinstance(v, XlError)})
+        out.extend(bool(v) for v in values if isinstance(v, (bool, int, float)))
     if not out:
         raise Raised(VALUE)
     return out
 
 
 def _count(*args: Any) -> float:
+    """Numbers in ranges; typed arguments also when logical or text that reads as one."""
     n = 0
     for arg in args:
-        for v in (arg.cells() if isinstance(arg, Grid) else [arg]):
-            if isinstance(v, (int, float, dt.date)) and not isinstance(v, bool):
-                n += 1
+        if isinstance(arg, Grid):
+            n += sum(1 for v in arg.cells() if isinstance(v, (int, float, dt.date))
+                     and not isinstance(v, bool))
+        elif isinstance(arg, (int, float, dt.date)):  # bool is an int: counted, as Excel
+            n += 1
+        elif isinstance(arg, str):
+            try:
+                number_of_text(arg)
+            except Raised:
+                continue
+            n += 1
     return float(n)
 
 
 def _counta(*args: Any) -> float:
-    return float(sum(1 for arg in args for v in (
-        arg.cells() if isinstance(arg, Grid) else [arg]) if v is not None and v != ""))
+    """Cells that are not blank (a formula's "" counts); a typed argument always."""
+    return float(sum(sum(1 for v in arg.cells() if v is not None) if isinstance(arg, Grid)
+                     else 1 for arg in args))
 
 
 def _extreme(pick: Callable[[list[float]], float]) -> Callable[..., float]:
@@ -241,11 +316,17 @@ def _product(*args: Any) -> float:
     return checked(math.prod(_numbers(args))) if _numbers(args) else 0.0
 
 
-def _is(test: Callable[[Any], bool]) -> Callable[[Any], bool]:
-    def run(value: Any) -> bool:
+def _is(test: Callable[[Any], bool]) -> Callable[[Any], Any]:
+    """An IS function: it sees error values (never raises them), element by element."""
+    def one(value: Any) -> bool:
         if isinstance(value, Grid):
-            value = value.rows[0][0]
+            value = value.at(0, 0)
         return test(value)
+
+    def run(value: Any) -> Any:
+        if isinstance(value, Grid) and value.shape != (1, 1):
+            return Grid([[one(v) for v in row] for row in value.dense().rows])
+        return one(value)
     return run
 
 
@@ -254,6 +335,20 @@ def _log(value: Any, base: Any = 10.0) -> float:
     if x <= 0 or b <= 0 or b == 1:
         raise Raised(NUM if b != 1 else DIV0)
     return math.log(x) / math.log(b)
+
+
+def _abs(value: Any) -> float:
+    return abs(to_number(value))
+
+
+def _log10(value: Any) -> float:
+    return _log(value, 10.0)
+
+
+def _not(value: Any) -> bool:
+    if isinstance(scalar(value), str):
+        return not _flags([scalar(value)])[0]
+    return not bool(to_number(value))
 
 
 #: The native functions evaluated here, by their Excel name.
@@ -270,14 +365,14 @@ NATIVES: dict[str, Callable[..., Any]] = {
         _variance(0)(*a)),
     "VAR.S": _variance(1), "VAR": _variance(1), "VAR.P": _variance(0), "VARP": _variance(0),
     "COVARIANCE.S": _covariance(1), "COVARIANCE.P": _covariance(0), "COVAR": _covariance(0),
-    "LN": _ln, "EXP": _exp, "SQRT": _sqrt, "ABS": lambda v: abs(to_number(v)),
-    "LOG": _log, "LOG10": lambda v: _log(v, 10.0),
-    "POWER": power, "ROUND": _round,
+    "LN": lifted(_ln), "EXP": lifted(_exp), "SQRT": lifted(_sqrt),
+    "ABS": lifted(_abs), "LOG": lifted(_log), "LOG10": lifted(_log10),
+    "POWER": lifted(power), "ROUND": lifted(_round),
     "MIN": _extreme(min), "MAX": _extreme(max), "PRODUCT": _product,
     "COUNT": _count, "COUNTA": _counta,
     "INDEX": _index, "MATCH": _match,
     "AND": lambda *a: all(_flags(a)), "OR": lambda *a: any(_flags(a)),
-    "NOT": lambda v: not bool(to_number(v)),
+    "NOT": lifted(_not),
     "NA": lambda: NA, "TRUE": lambda: True, "FALSE": lambda: False,
     "ISBLANK": _is(lambda v: v is None), "ISERROR": _is(lambda v: isinstance(v, XlError)),
     "ISNA": _is(lambda v: v == NA),
@@ -285,4 +380,14 @@ NATIVES: dict[str, Callable[..., Any]] = {
     "ISTEXT": _is(lambda v: isinstance(v, str)),
     "ROWS": lambda g: float(g.shape[0] if isinstance(g, Grid) else 1),
     "COLUMNS": lambda g: float(g.shape[1] if isinstance(g, Grid) else 1),
+}
+
+#: The arguments that take ranges (None: all of them); the others take one value each.
+RANGE_ARGUMENTS: dict[str, frozenset[int] | None] = {
+    **dict.fromkeys(("SUM", "AVERAGE", "SUMPRODUCT", "SLOPE", "INTERCEPT", "RSQ", "CORREL",
+                     "PEARSON", "STEYX", "STDEV.S", "STDEV", "STDEV.P", "STDEVP", "VAR.S",
+                     "VAR", "VAR.P", "VARP", "COVARIANCE.S", "COVARIANCE.P", "COVAR", "MIN",
+                     "MAX", "PRODUCT", "COUNT", "COUNTA", "AND", "OR"), None),
+    "INDEX": frozenset({0}), "MATCH": frozenset({1}), "ROWS": frozenset({0}),
+    "COLUMNS": frozenset({0}),
 }

@@ -18,12 +18,12 @@ from xml.parsers import expat
 
 import defusedxml.ElementTree as SafeET
 
-from .cells import EPOCH, MAX_COLS, MAX_ROWS, XlError
+from .cells import MAX_COLS, MAX_ROWS, Serial, XlError
 from .formula import column_number
 from .package import FileError
 
 __all__ = ["CellXml", "PlainCell", "RowXml", "SheetReader", "SheetXml", "attrs_at",
-           "cell_ref", "cell_start", "cell_value", "date_styles", "file_error",
+           "cell_ref", "cell_start", "cell_value", "date_styles", "file_error", "is_date_format",
            "formula_cell", "may_hold_formulas", "shared_strings"]
 
 _MAINS = ("http://schemas.openxmlformats.org/spreadsheetml/2006/main",
@@ -317,7 +317,7 @@ class SheetReader:
                 raise ValueError(text)
             assert self.cell is not None
             if self.dates and int(self.cell.attrs.get("s", "0") or 0) in self.dates:
-                return EPOCH + dt.timedelta(days=number)
+                return Serial(number)
             return number
         except (ValueError, IndexError, OverflowError):
             where = self.cell.attrs.get("r", "?") if self.cell else "?"
@@ -326,28 +326,63 @@ class SheetReader:
                         "be read") from None
 
 
-_DATE_FORMATS = set(range(14, 23)) | {45, 46, 47}
+#: Built-in date and time formats: 14-22 and 45-47, and the East Asian 27-36 and 50-58.
+_DATE_FORMATS = set(range(14, 23)) | {45, 46, 47} | set(range(27, 37)) | set(range(50, 59))
+_ELAPSED = re.compile(r"\[(h+|m+|s+)\]", re.IGNORECASE)
+
+
+def is_date_format(code: str) -> bool:
+    r"""Whether a number format shows a date, a time or an elapsed time.
+
+    The first section's codes are read as Excel reads them: quoted text (``"km"``),
+    escaped characters (``\k``), ``_x`` spaces and ``*x`` fills are text; brackets are
+    colours, conditions or locales, except elapsed ``[h]``, ``[mm]``, ``[ss]``; the date
+    and time codes are d, m, y, h, s and AM/PM (``0.00E+00``'s E is not one).
+    """
+    i = 0
+    while i < len(code):
+        ch = code[i]
+        if ch == ";":
+            return False
+        if ch == '"':
+            close = code.find('"', i + 1)
+            i = len(code) if close < 0 else close + 1
+            continue
+        if ch in "\\_*":
+            i += 2
+            continue
+        if ch == "[":
+            close = code.find("]", i)
+            if close < 0:
+                return False
+            if _ELAPSED.fullmatch(code[i:close + 1]):
+                return True
+            i = close + 1
+            continue
+        if ch.lower() in "dmyhs" or code[i:i + 5].upper() == "AM/PM" or \
+                code[i:i + 3].upper() == "A/P":
+            return True
+        if code[i:i + 7].lower() == "general":
+            i += 7
+            continue
+        i += 1
+    return False
 
 
 def date_styles(archive: zipfile.ZipFile) -> set[int]:
-    """Indexes of the cell styles whose number format is a date (as calamine decides)."""
+    """Indexes of the cell styles whose number format is a date or a time."""
     try:
         root = SafeET.fromstring(archive.read("xl/styles.xml"))
     except KeyError:
         return set()
     ns = "{" + root.tag[1:].split("}")[0] + "}" if root.tag.startswith("{") else ""
-    custom = {}
-    for fmt in root.iter(f"{ns}numFmt"):
-        code = fmt.get("formatCode", "")
-        bare = "".join(part for i, part in enumerate(code.split('"')) if i % 2 == 0)
-        bare = "".join(ch for ch in bare.split("[")[0] + "".join(
-            p.split("]", 1)[-1] for p in bare.split("[")[1:]))
-        custom[int(fmt.get("numFmtId", "0"))] = any(ch in bare.lower() for ch in "dmy")
+    custom = {int(fmt.get("numFmtId", "0")): is_date_format(fmt.get("formatCode", ""))
+              for fmt in root.iter(f"{ns}numFmt")}
     out = set()
     xfs = root.find(f"{ns}cellXfs")
     for i, xf in enumerate(xfs if xfs is not None else []):
         number = int(xf.get("numFmtId", "0"))
-        if number in _DATE_FORMATS or custom.get(number, False):
+        if custom.get(number, number in _DATE_FORMATS):
             out.add(i)
     return out
 

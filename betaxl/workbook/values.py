@@ -1,22 +1,36 @@
 """Excel's value model: coercions, comparison, arithmetic, and broadcasting over grids.
 
-Conversions follow Excel's rules (blank is 0 in arithmetic, TRUE is 1, numeric text is a
-number, anything else ``#VALUE!``); an error value met on the way travels up as
-:class:`Raised`; arithmetic on ranges works element by element, a 1 x 1, 1 x n or
-n x 1 side repeating (:func:`map2`).
+One place for Excel's rules, which every operator and native goes through:
+
+- text to number as VALUE reads it (:func:`to_number`): ASCII digits, thousands
+  separators in groups of three, a decimal point, an exponent, a trailing ``%``, a
+  leading ``$``, ``(5)`` for -5; ``"1_000"`` and non-ASCII digits are ``#VALUE!``; text
+  that reads as a date or a time depends on the locale and is not computed;
+- a blank is 0 in arithmetic and ``""`` in text; TRUE is 1;
+- number to text (``&``) with up to 15 significant digits, ``1E+15`` beyond;
+- comparison of numbers at 15 significant digits (``0.1+0.2=0.3`` is TRUE), text
+  without case; numbers < text < logical values;
+- an error value met on the way travels up as :class:`Raised` and the evaluator turns it
+  back into a value at every operator and function, so that IS functions see it; the
+  left-most error of an operator wins;
+- arithmetic on ranges works element by element, a 1 x 1, 1 x n or n x 1 side
+  repeating (:func:`map2`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
+import re
 from collections.abc import Callable
+from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import Any
 
-from .cells import DIV0, EPOCH, NA, NUM, VALUE, Grid, XlError
+from .cells import DIV0, EPOCH, MAX_ARRAY, NA, NUM, VALUE, Grid, Unsupported, XlError
 
-__all__ = ["OPERATORS", "Raised", "caught", "checked", "map1", "map2", "power", "rank",
-           "scalar", "to_number"]
+__all__ = ["OPERATORS", "Raised", "caught", "checked", "digits15", "excel_round", "lifted",
+           "map1", "map2", "power", "rank", "scalar", "text_of", "to_number"]
 
 
 class Raised(Exception):
@@ -36,6 +50,38 @@ def scalar(value: Any) -> Any:
     return value
 
 
+_DIGITS = r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)"
+_NUMBER_TEXT = re.compile(
+    rf"(?P<sign>[+-]?)\$?(?P<int>{_DIGITS})?(?P<frac>\.[0-9]*)?(?P<exp>[eE][+-]?[0-9]+)?"
+    r"(?P<pct>%?)", re.ASCII)
+_MONTHS = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|"
+                     r"\b(am|pm)\b", re.IGNORECASE)
+
+
+def number_of_text(text: str) -> float:
+    """A text read as Excel's VALUE reads it (en-US); ``#VALUE!`` if it is not a number."""
+    body = text.strip(" ")
+    negative = body.startswith("(") and body.endswith(")")
+    if negative:
+        body = body[1:-1].strip(" ")
+    m = _NUMBER_TEXT.fullmatch(body)
+    if m is None and re.fullmatch(r"[+-]?\$?[0-9,]*,[0-9,]*(\.[0-9]*)?%?", body, re.ASCII):
+        raise Unsupported(f"the text {text[:30]!r} with thousands separators out of place")
+    if m is None or not (m["int"] or (m["frac"] or "").strip(".")):
+        if re.search(r"[0-9]\s*[:/-]\s*[0-9]", body, re.ASCII) or (
+                _MONTHS.search(body) and re.search(r"[0-9]", body, re.ASCII)):
+            raise Unsupported(f"the text {text[:30]!r} read as a date or a time (it depends "
+                              "on the locale)")
+        raise Raised(VALUE)
+    if negative and m["sign"]:
+        raise Raised(VALUE)
+    number = float((m["sign"] or "") + (m["int"] or "0").replace(",", "") +
+                   (m["frac"] or "") + (m["exp"] or ""))
+    if m["pct"]:
+        number /= 100
+    return checked(-number if negative else number)
+
+
 def to_number(value: Any) -> float:
     """Excel's conversion for arithmetic: blank 0, TRUE 1, numeric text, else #VALUE!."""
     value = scalar(value)
@@ -50,23 +96,50 @@ def to_number(value: Any) -> float:
     if isinstance(value, dt.date):
         return float((value - EPOCH.date()).days)
     if isinstance(value, str):
-        try:
-            return float(value.strip())
-        except ValueError:
-            raise Raised(VALUE) from None
+        return number_of_text(value)
     raise Raised(VALUE)
 
 
-def _text(value: Any) -> str:
+def text_of(value: Any) -> str:
+    """A value as ``&`` and the text functions see it (numbers in General format)."""
     value = scalar(value)
     if value is None:
         return ""
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else \
-            format(value, ".15g")
+    if isinstance(value, (dt.date, dt.datetime)):
+        value = to_number(value)
+    if isinstance(value, (int, float)):
+        number = float(value)
+        if number == 0:
+            return "0"
+        if abs(number) < 1e-4:
+            raise Unsupported("a number below 0.0001 turned into text")
+        text = format(number, ".15g")
+        if "e" in text:
+            mantissa, exponent = text.split("e")
+            return f"{mantissa}E{exponent[0]}{int(exponent[1:]):02d}"
+        return text
     return str(value)
+
+
+def digits15(x: float) -> float:
+    """``x`` at the 15 significant digits Excel shows and compares."""
+    return float(format(x, ".15g")) if math.isfinite(x) else x
+
+
+_DECIMALS = Context(prec=400, Emax=10_000, Emin=-10_000)
+
+
+def excel_round(x: float, digits: int) -> float:
+    """ROUND: half away from zero on the 15-significant-digit decimal the user sees."""
+    if x == 0 or digits > 330:
+        return x
+    if digits < -330:
+        return 0.0
+    shown = Decimal(format(x, ".15g"))
+    step = Decimal(1).scaleb(-digits, _DECIMALS)
+    return checked(float(shown.quantize(step, rounding=ROUND_HALF_UP, context=_DECIMALS)))
 
 
 def checked(value: float) -> float:
@@ -76,11 +149,11 @@ def checked(value: float) -> float:
 
 
 def _divide(a: Any, b: Any) -> float:
-    den = to_number(b)
     num = to_number(a)
+    den = to_number(b)
     if den == 0:
         raise Raised(DIV0)
-    return num / den
+    return checked(num / den)
 
 
 def power(a: Any, b: Any) -> float:
@@ -89,7 +162,7 @@ def power(a: Any, b: Any) -> float:
         raise Raised(DIV0 if exponent < 0 else NUM)
     try:
         result = base ** exponent
-    except OverflowError:
+    except (OverflowError, ZeroDivisionError):
         raise Raised(NUM) from None
     if isinstance(result, complex):
         raise Raised(NUM)
@@ -97,14 +170,18 @@ def power(a: Any, b: Any) -> float:
 
 
 def rank(value: Any) -> tuple[int, Any]:
+    """A value's place in Excel's order: (kind, key); numbers < text < logical values."""
     value = scalar(value)
     if value is None:
         return (0, 0.0)
     if isinstance(value, bool):
         return (3, value)
     if isinstance(value, str):
-        return (2, value.lower())
-    return (1, to_number(value))
+        return (2, value.casefold())
+    return (1, digits15(to_number(value)))
+
+
+_PLAIN_TEXT = re.compile(r"[a-z0-9 ]*", re.ASCII)
 
 
 def _compare(op: str) -> Callable[[Any, Any], bool]:
@@ -114,30 +191,47 @@ def _compare(op: str) -> Callable[[Any, Any], bool]:
             left = (right[0], {1: 0.0, 2: "", 3: False}.get(right[0], 0.0))
         if right[0] == 0:
             right = (left[0], {1: 0.0, 2: "", 3: False}.get(left[0], 0.0))
+        if op not in ("=", "<>") and left[0] == right[0] == 2 and not (
+                _PLAIN_TEXT.fullmatch(left[1]) and _PLAIN_TEXT.fullmatch(right[1])):
+            raise Unsupported("ordering text with punctuation or non-ASCII letters (Excel "
+                              "sorts by its own collation)")
         return {"=": left == right, "<>": left != right, "<": left < right,
                 ">": left > right, "<=": left <= right, ">=": left >= right}[op]
     return run
 
 
-OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
+def _errors_first(fn: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+    """An operator: an error operand wins (the left one first), before any conversion
+    (``"a"+NA()`` is ``#N/A``, not ``#VALUE!``)."""
+    def run(a: Any, b: Any) -> Any:
+        return fn(scalar(a), scalar(b))
+    return run
+
+
+OPERATORS: dict[str, Callable[[Any, Any], Any]] = {op: _errors_first(fn) for op, fn in {
     "+": lambda a, b: checked(to_number(a) + to_number(b)),
     "-": lambda a, b: checked(to_number(a) - to_number(b)),
     "*": lambda a, b: checked(to_number(a) * to_number(b)),
-    "/": _divide, "^": power, "&": lambda a, b: _text(a) + _text(b),
+    "/": _divide, "^": power, "&": lambda a, b: text_of(a) + text_of(b),
     **{op: _compare(op) for op in ("=", "<>", "<", ">", "<=", ">=")},
-}
+}.items()}
 
 
 def caught(fn: Callable[..., Any], *args: Any) -> Any:
+    """``fn(*args)``, an error met on the way given back as its value."""
     try:
         return fn(*args)
     except Raised as raised:
         return raised.error
+    except OverflowError:
+        return NUM
+    except ZeroDivisionError:
+        return DIV0
 
 
 def map1(fn: Callable[[Any], Any], value: Any) -> Any:
     if isinstance(value, Grid) and value.shape != (1, 1):
-        return Grid([[caught(fn, v) for v in row] for row in value.rows])
+        return Grid([[caught(fn, v) for v in row] for row in value.dense().rows])
     return fn(value)
 
 
@@ -148,10 +242,13 @@ def map2(fn: Callable[[Any, Any], Any], a: Any, b: Any) -> Any:
     if (not isinstance(a, Grid) or a.shape == (1, 1)) and (
             not isinstance(b, Grid) or b.shape == (1, 1)):
         return fn(a, b)  # one cell with one cell: a single value, as Excel gives
-    ga = a if isinstance(a, Grid) else Grid([[a]])
-    gb = b if isinstance(b, Grid) else Grid([[b]])
+    ga = a.dense() if isinstance(a, Grid) else Grid([[a]])
+    gb = b.dense() if isinstance(b, Grid) else Grid([[b]])
     (ra, ca), (rb, cb) = ga.shape, gb.shape
     rows, cols = max(ra, rb), max(ca, cb)
+    if rows * cols > MAX_ARRAY:
+        raise Unsupported(f"an array of {rows * cols:,} cells (more than {MAX_ARRAY:,} "
+                          "computed one by one)")
 
     def at(g: Grid, r: int, c: int, i: int, j: int) -> Any:
         i = 0 if r == 1 else i
@@ -160,3 +257,18 @@ def map2(fn: Callable[[Any, Any], Any], a: Any, b: Any) -> Any:
 
     return Grid([[caught(fn, at(ga, ra, ca, i, j), at(gb, rb, cb, i, j))
                   for j in range(cols)] for i in range(rows)])
+
+
+def lifted(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """A function of single values applied element by element to an array argument."""
+    @functools.wraps(fn)  # inspect.signature follows __wrapped__: arguments are checked
+    def run(*args: Any) -> Any:
+        grids = [i for i, a in enumerate(args) if isinstance(a, Grid) and a.shape != (1, 1)]
+        if not grids:
+            return fn(*args)
+        if len(args) == 1:
+            return map1(fn, args[0])
+        if len(args) == 2:
+            return map2(fn, *args)
+        raise Unsupported("an array in a function of three single values")
+    return run
