@@ -65,9 +65,12 @@ def hac_se(x: np.ndarray, resid: np.ndarray, valid: np.ndarray,
            lags: int) -> np.ndarray:
     """HAC standard errors (k, p) of each column's fit on the design ``x`` (m, p).
 
-    ``resid`` (m, k) holds each column's residuals on its ``valid`` rows; ``lags`` is
-    the lag count, or -1 for each column's default.  Columns with the same rows are
-    done together.
+    ``x``'s first column is the constant.  ``resid`` (m, k) holds each column's
+    residuals on its ``valid`` rows; ``lags`` is the lag count, or -1 for each column's
+    default.  Columns with the same rows are done together.  The regressors are centred
+    on their means over those rows before the sandwich is formed (the slopes' covariance
+    does not change; the intercept's is taken back with ``a = g - c'b``), so a regressor
+    far from zero loses no digits in ``inv(X'X)``.
     """
     k, p = resid.shape[1], x.shape[1]
     out = np.full((k, p), np.nan)
@@ -79,10 +82,12 @@ def hac_se(x: np.ndarray, resid: np.ndarray, valid: np.ndarray,
     for g in range(int(group.max()) + 1):
         cols = np.flatnonzero(group == g)
         rows = valid[:, cols[0]]
-        xg = x[rows]
+        xg = x[rows].copy()
         m = xg.shape[0]
         if m <= p:
             continue
+        centre = xg[:, 1:].mean(axis=0)
+        xg[:, 1:] -= centre
         scores = xg[:, None, :] * resid[rows][:, cols][:, :, None]  # (m, c, p)
         s = np.einsum("tcp,tcq->cpq", scores, scores)
         for lag in range(1, min(default_lags(m) if lags < 0 else lags, m - 1) + 1):
@@ -90,7 +95,9 @@ def hac_se(x: np.ndarray, resid: np.ndarray, valid: np.ndarray,
             cross = np.einsum("tcp,tcq->cpq", scores[lag:], scores[:-lag])
             s += w * (cross + cross.transpose(0, 2, 1))
         bread = np.linalg.inv(xg.T @ xg)
-        cov = bread @ s @ bread
+        back = np.eye(p)
+        back[0, 1:] = -centre  # intercept of the uncentred design
+        cov = back @ (bread @ s @ bread) @ back.T
         out[cols] = np.sqrt(np.maximum(np.einsum("cii->ci", cov), 0.0))
     return out
 

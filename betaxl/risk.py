@@ -258,6 +258,7 @@ def risk_table(
                       "data), got {v!r}", v=periods_per_year)
     mar = _per_period_mar(mar)
     check_rate(f, "risk_free", t)  # a percent or an annual rate: refused (data.units)
+    check_rate(np.array([mar]), "mar", t)  # the same units as the risk-free rate
 
     r = panel.values
     valid = ~(np.isnan(r) | np.isnan(b)[:, None] | np.isnan(f)[:, None])

@@ -103,3 +103,16 @@ def test_hac_widens_daily_like_intervals() -> None:
 def test_se_arguments_are_checked(kwargs, message) -> None:
     with pytest.raises(InputError, match=message):
         bx.ols_beta([0.01, 0.02, -0.01, 0.0], [0.0, 0.01, -0.02, 0.01], **kwargs)
+
+
+def test_hac_loses_no_digits_on_a_regressor_far_from_zero() -> None:
+    # beta's HAC standard error does not move when x is shifted: statsmodels on the
+    # centred x is the exact reference (inv(X'X) of the shifted x lost 1e-3 at 1e4)
+    rng = np.random.default_rng(11)
+    m = rng.normal(0, 0.01, 500)
+    y = 0.3 + 1.2 * m + rng.normal(0, 0.02, 500)
+    lags = int(np.floor(4 * (500 / 100) ** (2 / 9)))
+    ref = sm.OLS(y, sm.add_constant(m)).fit(cov_type="HAC", cov_kwds={"maxlags": lags})
+    for offset in (1.0, 100.0, 1e4):
+        fit = bx.ols_beta(y[:, None], m + offset, se="hac")
+        assert fit.beta_se.iloc[0] == pytest.approx(ref.bse[1], rel=1e-9)

@@ -175,6 +175,27 @@ def test_mar_is_checked() -> None:
         bx.risk_table(R, B, periods_per_year=12, mar=-1.0)
 
 
+def test_mar_has_the_units_of_a_risk_free_rate_in_every_door(tmp_path: Path) -> None:
+    # 5 meaning 5%, and 0.5 a month (600% a year), are refused as risk_free is
+    from betaxl.cli import main
+    from betaxl.udfs import RISK_TABLE
+
+    for mar, said in ((5, "more than 100% a period"), (0.5, "an annual rate?")):
+        with pytest.raises(Exception, match=r"^risk_table: mar holds .*" + said):
+            bx.risk_table(R, B, periods_per_year=12, mar=mar)
+        with pytest.raises(Exception, match=r"^RISK_TABLE: mar holds .*" + said):
+            RISK_TABLE(np.asarray(R).reshape(len(R), -1).tolist(),
+                       np.asarray(B).reshape(-1, 1).tolist(), None, 12, mar)
+    frame = pd.DataFrame({"A": np.asarray(R).reshape(len(R), -1)[:, 0],
+                          "M": np.asarray(B).reshape(-1)},
+                         index=pd.date_range("2020-01-31", periods=len(R), freq="ME"))
+    frame.index.name = "date"
+    frame.to_csv(tmp_path / "d.csv")
+    assert main(["risk", str(tmp_path / "d.csv"), "--benchmark", "M", "--mar", "5", "-q",
+                 "-o", str(tmp_path / "out.csv")]) == 2
+    assert not (tmp_path / "out.csv").exists()
+
+
 def test_sane_on_fama_french_industries(industries) -> None:
     returns, market, rf = industries
     table = bx.risk_table(returns, market, risk_free=rf, periods_per_year=12)
