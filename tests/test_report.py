@@ -220,3 +220,18 @@ def test_the_waterfall_ends_at_the_portfolio_beta() -> None:
     assert tops[1] == tops[2] == pytest.approx(rec.weighted_beta_end, abs=1e-12)
     assert tops[4] == pytest.approx(rec.portfolio_beta, abs=1e-12)
     assert tops[5] == pytest.approx(rec.portfolio_beta, abs=1e-12)
+
+
+def test_names_with_dollars_or_a_leading_underscore_are_drawn_as_written(
+        tmp_path: Path) -> None:
+    # matplotlib reads $...$ as math (\foo crashed the page) and drops legend labels
+    # starting with "_": every name is shown literally, in the legend too
+    data = _data(40).rename(columns={"A": r"$\foo$", "B": "_hidden", "C": "NZ$ and A$"})
+    fig = bp.growth(data.drop(columns="MKT"), data["MKT"])
+    shown = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert [t.replace("\\$", "$").strip() for t in shown[:3]] == [
+        r"$\foo$", "_hidden", "NZ$ and A$"]
+    assert "<svg" in bp.to_svg(fig)
+    data.to_csv(tmp_path / "names.csv")
+    assert main(["report", str(tmp_path / "names.csv"), "--benchmark", "MKT",
+                 "-o", str(tmp_path / "names.html")]) == 0

@@ -38,6 +38,18 @@ def rolling_window(periods_per_year: float) -> int | None:
         else None
 
 
+def text_label(name: object) -> str:
+    r"""A user's name as matplotlib shows it literally: ``$`` escaped (matplotlib reads
+    text between two ``$`` as math), and a leading ``_`` kept (a legend drops labels that
+    start with one) by a space before it.
+
+    >>> text_label("NZ$ and A$"), text_label("_hidden")
+    ('NZ\\$ and A\\$', ' _hidden')
+    """
+    text = str(name).replace("$", r"\$")
+    return " " + text if text.startswith("_") else text
+
+
 def _frame(data: pd.DataFrame | pd.Series) -> pd.DataFrame:
     frame = data.to_frame() if isinstance(data, pd.Series) else data
     return frame.astype(float)
@@ -73,10 +85,10 @@ def _time_figure(title: str, ylabel: str) -> tuple[Figure, Axes]:
 
 def _lines(ax: Axes, frame: pd.DataFrame, benchmark: pd.Series | None = None) -> None:
     for col in frame.columns:
-        ax.plot(frame.index, frame[col].to_numpy(), linewidth=1.2, label=str(col))
+        ax.plot(frame.index, frame[col].to_numpy(), linewidth=1.2, label=text_label(col))
     if benchmark is not None:
         ax.plot(benchmark.index, benchmark.to_numpy(), color="black", linewidth=1.6,
-                linestyle="--", label=f"{benchmark.name} (benchmark)")
+                linestyle="--", label=f"{text_label(benchmark.name)} (benchmark)")
     ax.legend(fontsize=8, ncols=min(4, frame.shape[1] + 1), loc="best")
 
 
@@ -119,13 +131,14 @@ def regression(returns: pd.Series, benchmark: pd.Series,
     excess = "excess " if risk_free is not None else ""
     fig = Figure(figsize=(4.6, 3.8), layout="constrained")
     ax = fig.add_subplot()
-    ax.set_title(f"{name} against {benchmark.name}", fontsize=11, loc="left")
+    ax.set_title(f"{text_label(name)} against {text_label(benchmark.name)}", fontsize=11,
+                 loc="left")
     ax.scatter(100 * x[ok], 100 * y[ok], s=10, alpha=0.6, label=f"{ok.sum()} periods")
     line = np.array([x[ok].min(), x[ok].max()])
     ax.plot(100 * line, 100 * (alpha + beta * line), color="crimson", linewidth=1.5,
             label=f"beta {beta:.4f}, alpha {alpha:.4%} a period, R² {r2:.4f}")
-    ax.set_xlabel(f"{benchmark.name} {excess}return (%)")
-    ax.set_ylabel(f"{name} {excess}return (%)")
+    ax.set_xlabel(f"{text_label(benchmark.name)} {excess}return (%)")
+    ax.set_ylabel(f"{text_label(name)} {excess}return (%)")
     ax.grid(True, color="#dddddd", linewidth=0.6)
     ax.legend(fontsize=8, loc="upper left")
     return fig

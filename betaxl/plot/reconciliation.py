@@ -17,6 +17,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from ..reconcile import Reconciliation
+from .charts import text_label
 
 __all__ = ["contributions", "effects", "weighted_betas"]
 
@@ -66,7 +67,7 @@ def effects(rec: Reconciliation) -> Figure:
 def contributions(rec: Reconciliation) -> Figure:
     """Each asset's contribution to the portfolio beta beside its end weight x beta."""
     fig, ax = _figure("Contributions to the portfolio beta, per asset")
-    names = [str(n) for n in rec.assets.index]
+    names = [text_label(n) for n in rec.assets.index]
     x = np.arange(len(names))
     ax.bar(x - 0.2, rec.assets["contribution"].to_numpy(), width=0.4,
            label="contribution (beta of w[t-1] r[t])", color="#1f4e79")
