@@ -16,7 +16,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import beta_reconcile, equal_weight_returns, ols_beta, risk_table, to_returns
+from .. import (
+    __version__,
+    beta_reconcile,
+    equal_weight_returns,
+    ols_beta,
+    risk_table,
+    to_returns,
+)
 from ..errors import BetaxlError
 from ..examples import BOND_MARKET, BOND_PRICES, EW_DIVIDENDS, EW_PRICES, bond_units
 from .analytics import add_analytics_commands
@@ -134,6 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The ``betaxl`` argument parser, every subcommand added."""
     parser = argparse.ArgumentParser(
         prog="betaxl", description="Portfolio beta and return calculations, headless.")
+    parser.add_argument("--version", action="version", version=f"betaxl {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     demo = sub.add_parser(
