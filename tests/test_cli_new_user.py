@@ -40,3 +40,14 @@ def test_version() -> None:
     done = betaxl_run("--version")
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == f"betaxl {betaxl.__version__}"
+
+
+def test_recalc_of_a_csv_says_it_is_not_a_workbook(tmp_path: Path) -> None:
+    prices = tmp_path / "prices.csv"
+    prices.write_text("date,AAA,BBB\n2024-01-31,10,20\n2024-02-29,11,19\n")
+    done = betaxl_run("recalc", "prices.csv", cwd=tmp_path)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.strip() == ("betaxl recalc: prices.csv: is not a workbook (a .csv "
+                                   "file); recalc reads an .xlsx or .xlsm workbook (a table "
+                                   "of data goes to betaxl betas, returns, ...)")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["prices.csv"]
