@@ -8,6 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
+import openpyxl
+import pandas as pd
 import pytest
 
 import betaxl
@@ -51,3 +54,111 @@ def test_recalc_of_a_csv_says_it_is_not_a_workbook(tmp_path: Path) -> None:
                                    "file); recalc reads an .xlsx or .xlsm workbook (a table "
                                    "of data goes to betaxl betas, returns, ...)")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["prices.csv"]
+
+
+@pytest.fixture()
+def monthly(tmp_path: Path) -> Path:
+    """Five years of monthly returns as a user saves them: a date column, a column per
+    stock, the market (MktRF) and the risk-free rate (RF)."""
+    rng = np.random.default_rng(17)
+    dates = pd.date_range("2019-01-31", periods=60, freq="ME")
+    frame = pd.DataFrame(rng.normal(0.01, 0.05, (60, 4)), index=dates,
+                         columns=["AAA", "BBB", "CCC", "MktRF"])
+    frame["RF"] = 0.001
+    frame.index.name = "date"
+    path = tmp_path / "returns.csv"
+    frame.to_csv(path)
+    return path
+
+
+COUNTED = [  # command, its flags, the count columns (or rows, for risk) of its first table
+    (["betas", "--market", "MktRF"], "asset", ["n_obs"]),
+    (["factors", "--factors", "MktRF"], "asset", ["n_obs"]),
+    (["equal-weight"], "date", ["n_assets"]),
+    (["resample", "--to", "quarter"], "date", ["rows"]),
+    (["reconcile", "--market", "MktRF", "--weights", "AAA=0.5,BBB=0.3,CCC=0.2,RF=0"],
+     "asset", ["n_obs_own"]),
+]
+
+
+@pytest.mark.parametrize(("argv", "index", "counts"), COUNTED)
+@pytest.mark.parametrize("ext", [".csv", ".parquet", ".xlsx"])
+def test_counts_are_integers_in_every_format(tmp_path: Path, monthly: Path, capsys,
+                                             argv: list[str], index: str, counts: list[str],
+                                             ext: str) -> None:
+    out = tmp_path / f"out{ext}"
+    assert run(capsys, argv[0], monthly, *argv[1:], "-o", out)[0] == 0
+    if ext == ".csv":
+        text = out.read_text().splitlines()
+        header = text[0].split(",")
+        for name in counts:
+            cells = [line.split(",")[header.index(name)] for line in text[1:]]
+            assert all(c.isdigit() for c in cells), (name, cells[:3])
+    elif ext == ".parquet":
+        frame = pd.read_parquet(out)
+        for name in counts:
+            assert pd.api.types.is_integer_dtype(frame[name]), frame[name].dtype
+    else:
+        sheet = openpyxl.load_workbook(out).worksheets[0]
+        header = [c.value for c in sheet[1]]
+        for name in counts:
+            col = header.index(name) + 1
+            cell = sheet.cell(row=2, column=col)
+            assert isinstance(cell.value, int) and cell.number_format == "0", \
+                (cell.value, cell.number_format)
+
+
+@pytest.mark.parametrize("ext", [".csv", ".xlsx"])
+def test_risk_n_obs_row_is_an_integer(tmp_path: Path, monthly: Path, capsys, ext: str) -> None:
+    out = tmp_path / f"risk{ext}"
+    assert run(capsys, "risk", monthly, "--benchmark", "MktRF", "-o", out)[0] == 0
+    if ext == ".csv":
+        rows = {line.split(",")[0]: line.split(",")[1:] for line in out.read_text().splitlines()}
+        assert rows["n_obs"] == ["60"] * 4
+        assert float(rows["mean"][0]) == pytest.approx(pd.read_csv(monthly)["AAA"].mean(),
+                                                        rel=1e-12)
+    else:
+        sheet = openpyxl.load_workbook(out).worksheets[0]
+        row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == "n_obs")
+        assert [c.value for c in row[1:]] == [60] * 4
+        assert sheet.row_dimensions[row[0].row].number_format == "0" or \
+            all(c.number_format == "0" for c in row[1:])
+
+
+DATA_COMMANDS = ["returns", "betas", "rolling", "portfolio", "equal-weight", "reconcile",
+                 "risk", "factors", "estimators", "resample"]
+
+
+@pytest.mark.parametrize("command", DATA_COMMANDS)
+def test_help_names_the_excel_function_and_the_columns(command: str) -> None:
+    from betaxl import udfs
+
+    done = betaxl_run(command, "--help")
+    assert done.returncode == 0, done.stderr
+    text = " ".join(done.stdout.split())
+    named = [name for name in udfs.__all__ if f"Excel function {name} " in text]
+    assert len(named) == 1, text
+    listing = " ".join(betaxl_run("--help").stdout.split())
+    assert f"{command} " in listing and f"({named[0]})" in listing  # the one-line help
+    assert "FACTOR_BETAS" not in text and "(RESAMPLE)" not in text
+    assert "Writes " in text
+
+
+def test_help_lists_every_column_a_command_writes(tmp_path: Path, monthly: Path,
+                                                  capsys) -> None:
+    weights = "AAA=0.5,BBB=0.3,CCC=0.2,RF=0"
+    for argv in (["betas", "--market", "MktRF"], ["estimators", "--market", "MktRF"],
+                 ["reconcile", "--market", "MktRF", "--weights", weights],
+                 ["equal-weight"], ["resample", "--to", "month"]):
+        out = tmp_path / f"{argv[0]}.csv"
+        assert run(capsys, argv[0], monthly, *argv[1:], "-o", out)[0] == 0
+        text = " ".join(betaxl_run(argv[0], "--help").stdout.split())
+        written = list(pd.read_csv(out, index_col=0).columns)
+        if argv[0] == "resample":
+            written = written[:3]  # then the assets
+        for col in written:
+            assert col in text, (argv[0], col)
+    summary = pd.read_csv(tmp_path / "reconcile_summary.csv", index_col=0)
+    text = " ".join(betaxl_run("reconcile", "--help").stdout.split())
+    assert all(figure in text for figure in summary.index)
+    assert "beta_own_sample" in text and "n_obs_own" in text

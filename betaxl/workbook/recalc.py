@@ -147,7 +147,7 @@ def recalculate_file(source: str | Path, target: str | Path | None = None, *,
     link).  ``progress`` shows a bar on a terminal for long runs.
     """
     src = Path(source)
-    if src.suffix.lower() not in (".xlsx", ".xlsm"):
+    if src.is_file() and src.suffix.lower() not in (".xlsx", ".xlsm"):  # else: what it is
         kind = f"a {src.suffix} file" if src.suffix else "a file without an extension"
         raise FileError(f"{src.name}: is not a workbook ({kind}); recalc reads an .xlsx or "
                         ".xlsm workbook (a table of data goes to betaxl betas, returns, ...)")
