@@ -162,3 +162,37 @@ def test_help_lists_every_column_a_command_writes(tmp_path: Path, monthly: Path,
     text = " ".join(betaxl_run("reconcile", "--help").stdout.split())
     assert all(figure in text for figure in summary.index)
     assert "beta_own_sample" in text and "n_obs_own" in text
+
+
+def test_estimators_without_halflife_says_why_ewma_is_blank(tmp_path: Path,
+                                                           monthly: Path, capsys) -> None:
+    code, _, err = run(capsys, "estimators", monthly, "--market", "MktRF",
+                       "-o", tmp_path / "e.csv")
+    assert code == 0
+    assert pd.read_csv(tmp_path / "e.csv")["ewma"].isna().all()
+    notes = [line for line in err.splitlines() if "ewma" in line]
+    assert notes == ["note: the ewma column is blank: EWMA beta needs --halflife N (in rows; "
+                     "RiskMetrics' lambda 0.94 is a half-life of about 11.2 rows)"]
+    code, _, err = run(capsys, "estimators", monthly, "--market", "MktRF", "--halflife",
+                       "11.2", "-o", tmp_path / "e2.csv")
+    assert code == 0 and "ewma" not in err
+    assert pd.read_csv(tmp_path / "e2.csv")["ewma"].notna().all()
+
+
+@pytest.mark.parametrize("argv", [["template", "-o", "t.xlsm"], ["recalc", "in.xlsm"],
+                                  ["demo"]])
+def test_a_missing_workbook_package_advises_the_workbook_extra(tmp_path: Path,
+                                                              argv: list[str]) -> None:
+    (tmp_path / "in.xlsm").write_bytes(b"")
+    script = ("import sys\n"
+              "for name in ('xlsxwriter', 'defusedxml', 'openpyxl'):\n"
+              "    sys.modules[name] = None  # as if not installed\n"
+              "from betaxl.cli import main\n"
+              f"sys.exit(main({argv!r}))\n")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          env=env, cwd=tmp_path, timeout=120)
+    assert done.returncode == 2, done.stderr
+    line = done.stderr.strip().splitlines()[-1]
+    assert line.startswith(f"betaxl {argv[0]}: this needs "), done.stderr
+    assert line.endswith("not installed: pip install 'betaxl[workbook]'"), line

@@ -90,6 +90,9 @@ def _estimators(args: argparse.Namespace) -> None:
     out = beta_estimates(returns, market, lags=args.lags, halflife=args.halflife,
                          risk_free=inputs.column("risk_free")).to_frame()
     out.index.name = "asset"
+    if args.halflife is None:
+        inputs.notes.append("the ewma column is blank: EWMA beta needs --halflife N (in rows; "
+                            "RiskMetrics' lambda 0.94 is a half-life of about 11.2 rows)")
     finish(args, inputs, target, {"estimators": out},
            f"({out.shape[0]} assets against {args.market}, {out.shape[1]} estimators)")
 

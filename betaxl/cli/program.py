@@ -30,7 +30,10 @@ from .analytics import add_analytics_commands
 from .batch import add_batch_commands
 from .report import add_report_command
 
-__all__ = ["build_parser", "demo_text", "main"]
+__all__ = ["WORKBOOK_COMMANDS", "build_parser", "demo_text", "main"]
+
+#: the commands that build or recalculate workbooks: they need the workbook extra
+WORKBOOK_COMMANDS = frozenset({"demo", "recalc", "template"})
 
 
 def demo_text() -> str:
@@ -200,8 +203,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         _say(args.command, str(exc))
         return 2
     except ImportError as exc:
-        extra = "'betaxl[report]'" if exc.name == "matplotlib" else \
-            "'betaxl[cli]' (or 'betaxl[dask]' for --engine dask)"
+        extra = ("'betaxl[report]'" if exc.name == "matplotlib"
+                 else "'betaxl[workbook]'" if args.command in WORKBOOK_COMMANDS
+                 else "'betaxl[cli]' (or 'betaxl[dask]' for --engine dask)")
         _say(args.command, f"this needs {exc.name or 'a package'}, not installed: pip install "
                            f"{extra}")
         return 2
