@@ -196,3 +196,12 @@ def test_a_missing_workbook_package_advises_the_workbook_extra(tmp_path: Path,
     line = done.stderr.strip().splitlines()[-1]
     assert line.startswith(f"betaxl {argv[0]}: this needs "), done.stderr
     assert line.endswith("not installed: pip install 'betaxl[workbook]'"), line
+
+
+def test_template_as_xlsx_is_refused(tmp_path: Path) -> None:
+    done = betaxl_run("template", "-o", "t.xlsx", cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stderr.strip() == ("betaxl template: t.xlsx: the template carries macros "
+                                   "(its buttons), and only an .xlsm holds them; give -o "
+                                   "NAME.xlsm")
+    assert list(tmp_path.iterdir()) == []

@@ -135,6 +135,9 @@ def _template(args: argparse.Namespace) -> None:
     from ..workbook.template import build_template
 
     target = Path(args.output)
+    if target.suffix.lower() != ".xlsm":
+        raise BetaxlError(f"{target.name}: the template carries macros (its buttons), and "
+                          "only an .xlsm holds them; give -o NAME.xlsm")
     check_output(target)  # a missing folder or a refused target: before building
     checks = build_template(target)  # built in memory, written atomically
     print(f"wrote {target} ({len(checks)} native check cells)")
