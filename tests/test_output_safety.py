@@ -862,7 +862,8 @@ def test_a_killed_write_before_the_commit_leaves_no_name(tmp_path: Path) -> None
 @pytest.mark.parametrize("command", ["template", "betas"])
 def test_workbook_writers_leave_nothing_on_a_file_size_limit(
         command: str, prices_csv: Path, tmp_path: Path) -> None:
-    out, scratch = tmp_path / "out" / "new.xlsx", tmp_path / "scratch"
+    name = "new.xlsm" if command == "template" else "new.xlsx"  # the template has macros
+    out, scratch = tmp_path / "out" / name, tmp_path / "scratch"
     out.parent.mkdir()
     scratch.mkdir()
     argv = (["template", "-o", str(out)] if command == "template" else
@@ -877,7 +878,7 @@ def test_workbook_writers_leave_nothing_on_a_file_size_limit(
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           cwd=ROOT, timeout=300, env={**os.environ, "TMPDIR": str(scratch)})
     assert done.returncode == 2, done.stderr
-    one_line(done.stderr, command, "new.xlsx: cannot write: the file size limit is exceeded")
+    one_line(done.stderr, command, f"{name}: cannot write: the file size limit is exceeded")
     assert list(out.parent.iterdir()) == [] and list(scratch.iterdir()) == []
 
 
@@ -909,7 +910,7 @@ def test_xlsxwriter_errors_are_one_line(command: str, prices_csv: Path, tmp_path
         raise xlsxwriter.exceptions.FileCreateError("[Errno 28] No space left on device")
 
     monkeypatch.setattr(xlsxwriter.workbook.Workbook, "_store_workbook", fail)
-    out = tmp_path / "new.xlsx"
+    out = tmp_path / ("new.xlsm" if command == "template" else "new.xlsx")
     argv = (["template", "-o", str(out)] if command == "template" else
             ["betas", str(prices_csv), "--market", "mkt", "-o", str(out)])
     code, err = run(capsys, *argv)

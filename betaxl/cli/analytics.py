@@ -14,6 +14,7 @@ import pandas as pd
 
 from .. import beta_estimates, factor_betas, resample_returns
 from .arguments import common_arguments, risk_free_arguments, se_arguments
+from .helptext import epilog
 from .inputs import Inputs, read_input
 from .output import finish, output_target
 from .sources import ReadError, ReadOptions
@@ -89,6 +90,9 @@ def _estimators(args: argparse.Namespace) -> None:
     out = beta_estimates(returns, market, lags=args.lags, halflife=args.halflife,
                          risk_free=inputs.column("risk_free")).to_frame()
     out.index.name = "asset"
+    if args.halflife is None:
+        inputs.notes.append("the ewma column is blank: EWMA beta needs --halflife N (in rows; "
+                            "RiskMetrics' lambda 0.94 is a half-life of about 11.2 rows)")
     finish(args, inputs, target, {"estimators": out},
            f"({out.shape[0]} assets against {args.market}, {out.shape[1]} estimators)")
 
@@ -109,7 +113,7 @@ def _resample(args: argparse.Namespace) -> None:
 
 def add_analytics_commands(sub: Any) -> None:
     """Add ``factors``, ``estimators`` and ``resample`` (issue 12's analytics)."""
-    p = sub.add_parser("factors", help="multi-factor regressions (FACTOR_BETAS)",
+    p = sub.add_parser("factors", help="multi-factor regressions (BETA_FACTORS)",
                        description="Regress every asset column on several factors at once "
                        "(OLS with an intercept): one row per asset with alpha, a coefficient "
                        "per factor, se:, t:, R², adjusted R², residual s.d. and n_obs.")
@@ -121,6 +125,7 @@ def add_analytics_commands(sub: Any) -> None:
                         "a per-period number")
     se_arguments(p)
     p.set_defaults(run=_factors)
+    p.epilog = epilog("factors")
 
     p = sub.add_parser("estimators", help="beta by several estimators (BETA_ESTIMATES)",
                        description="One row per asset: OLS, Blume, Vasicek, Dimson, "
@@ -133,8 +138,9 @@ def add_analytics_commands(sub: Any) -> None:
                    help="EWMA half-life in rows (default: none, the EWMA column is blank)")
     risk_free_arguments(p)
     p.set_defaults(run=_estimators)
+    p.epilog = epilog("estimators")
 
-    p = sub.add_parser("resample", help="compound returns to weeks, months... (RESAMPLE)",
+    p = sub.add_parser("resample", help="compound returns to weeks, months... (RESAMPLE_RETURNS)",
                        description="Compound returns within calendar periods: one row per "
                        "period (its last date in the data), with its label, the rows it "
                        "holds and whether the data cover it only in part.")
@@ -142,3 +148,4 @@ def add_analytics_commands(sub: Any) -> None:
     p.add_argument("--to", required=True, choices=("week", "month", "quarter", "year"),
                    help="the calendar period")
     p.set_defaults(run=_resample)
+    p.epilog = epilog("resample")

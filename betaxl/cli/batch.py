@@ -25,6 +25,7 @@ from .. import (
     to_returns,
 )
 from .arguments import common_arguments, risk_free_arguments, se_arguments
+from .helptext import epilog
 from .inputs import Inputs, core_weights, periods_per_year, read_dividends, read_input, read_weights
 from .output import chunked, finish, output_target
 from .sources import ReadError
@@ -199,6 +200,7 @@ def add_batch_commands(sub: Any) -> None:
     p.add_argument("--dividends", help="a file of cash paid per unit, columns named like "
                    "the prices, same dates")
     p.set_defaults(run=_returns, trust_input_type=False)
+    p.epilog = epilog("returns")
 
     p = sub.add_parser("betas", help="OLS betas and statistics of every column (BETA_OLS)",
                        description="Regress every asset column on the market column (OLS "
@@ -210,6 +212,7 @@ def add_batch_commands(sub: Any) -> None:
     p.add_argument("--window", type=int, help="also write rolling betas over this many rows")
     se_arguments(p)
     p.set_defaults(run=_betas)
+    p.epilog = epilog("betas")
 
     p = sub.add_parser("rolling", help="rolling-window betas (BETA_ROLLING)",
                        description="Beta of each asset on the market over a moving window of "
@@ -218,6 +221,7 @@ def add_batch_commands(sub: Any) -> None:
     p.add_argument("--market", required=True, help="the market column's name (or id)")
     p.add_argument("--window", type=int, required=True, help="rows per window (36, 252, ...)")
     p.set_defaults(run=_rolling)
+    p.epilog = epilog("rolling")
 
     holdings = {"choices": ("weights", "units"), "default": "weights",
                 "help": "weights (default) or units held (needs prices)"}
@@ -239,6 +243,7 @@ def add_batch_commands(sub: Any) -> None:
     p.add_argument("--cost-bps", type=float, help="trading cost in basis points of the value "
                    "traded, taken from the return; adds turnover and cost columns")
     p.set_defaults(run=_portfolio)
+    p.epilog = epilog("portfolio")
 
     p = sub.add_parser("equal-weight", help="equal-weighted returns (EQUAL_WEIGHT_RETURN)",
                        description="Return of an equal-weighted portfolio each period.")
@@ -247,6 +252,7 @@ def add_batch_commands(sub: Any) -> None:
                    default="rebalance", help="(default: %(default)s)")
     p.add_argument("--dividends", help="a file of cash paid per unit (with prices)")
     p.set_defaults(run=_equal_weight)
+    p.epilog = epilog("equal-weight")
 
     p = sub.add_parser("reconcile", help="portfolio beta vs weighted betas (BETA_RECONCILE)",
                        description="Why the portfolio's beta differs from the weighted sum of "
@@ -258,6 +264,7 @@ def add_batch_commands(sub: Any) -> None:
     p.add_argument("--holdings", **holdings)
     risk_free_arguments(p)
     p.set_defaults(run=_reconcile)
+    p.epilog = epilog("reconcile")
 
     p = sub.add_parser("risk", help="risk and risk-adjusted measures (RISK_TABLE)",
                        description="Sharpe, M², alpha, beta and more, per column, against the "
@@ -270,4 +277,5 @@ def add_batch_commands(sub: Any) -> None:
                    "period (0.005 for 0.5%% a month), for the downside rows, Sortino and "
                    "omega (default 0)")
     p.set_defaults(run=_risk)
+    p.epilog = epilog("risk")
 

@@ -16,14 +16,24 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import beta_reconcile, equal_weight_returns, ols_beta, risk_table, to_returns
+from .. import (
+    __version__,
+    beta_reconcile,
+    equal_weight_returns,
+    ols_beta,
+    risk_table,
+    to_returns,
+)
 from ..errors import BetaxlError
 from ..examples import BOND_MARKET, BOND_PRICES, EW_DIVIDENDS, EW_PRICES, bond_units
 from .analytics import add_analytics_commands
 from .batch import add_batch_commands
 from .report import add_report_command
 
-__all__ = ["build_parser", "demo_text", "main"]
+__all__ = ["WORKBOOK_COMMANDS", "build_parser", "demo_text", "main"]
+
+#: the commands that build or recalculate workbooks: they need the workbook extra
+WORKBOOK_COMMANDS = frozenset({"demo", "recalc", "template"})
 
 
 def demo_text() -> str:
@@ -125,6 +135,9 @@ def _template(args: argparse.Namespace) -> None:
     from ..workbook.template import build_template
 
     target = Path(args.output)
+    if target.suffix.lower() != ".xlsm":
+        raise BetaxlError(f"{target.name}: the template carries macros (its buttons), and "
+                          "only an .xlsm holds them; give -o NAME.xlsm")
     check_output(target)  # a missing folder or a refused target: before building
     checks = build_template(target)  # built in memory, written atomically
     print(f"wrote {target} ({len(checks)} native check cells)")
@@ -134,6 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The ``betaxl`` argument parser, every subcommand added."""
     parser = argparse.ArgumentParser(
         prog="betaxl", description="Portfolio beta and return calculations, headless.")
+    parser.add_argument("--version", action="version", version=f"betaxl {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     demo = sub.add_parser(
@@ -192,8 +206,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         _say(args.command, str(exc))
         return 2
     except ImportError as exc:
-        extra = "'betaxl[report]'" if exc.name == "matplotlib" else \
-            "'betaxl[cli]' (or 'betaxl[dask]' for --engine dask)"
+        extra = ("'betaxl[report]'" if exc.name == "matplotlib"
+                 else "'betaxl[workbook]'" if args.command in WORKBOOK_COMMANDS
+                 else "'betaxl[cli]' (or 'betaxl[dask]' for --engine dask)")
         _say(args.command, f"this needs {exc.name or 'a package'}, not installed: pip install "
                            f"{extra}")
         return 2

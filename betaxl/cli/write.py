@@ -27,6 +27,34 @@ FORMATS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet", ".xlsx": "xls
 
 Sheets = Mapping[str, pd.DataFrame]
 
+#: the tables' counts: rows used, rows per period, constituents; written as integers
+COUNTS = frozenset({"n_obs", "n_obs_own", "rows", "n_assets", "n", "count", "periods"})
+
+
+def _whole(values: pd.Series) -> bool:
+    kept = values.dropna()
+    return bool(pd.api.types.is_float_dtype(values) and np.isfinite(kept).all()
+                and (kept % 1 == 0).all())
+
+
+def integer_counts(frame: pd.DataFrame, *, rows: bool = True) -> pd.DataFrame:
+    """``frame`` with its count columns (:data:`COUNTS`, whole numbers) as integers, blank
+    where missing; with ``rows``, a count row of a measure-by-column table (risk's
+    ``n_obs``) too, as Python ints in an object column (CSV writes ``60``, not ``60.0``).
+    """
+    out = frame.copy()
+    for col in out.columns:
+        if str(col) in COUNTS and _whole(out[col]):
+            out[col] = out[col].astype("Int64")
+    counted = [label for label in out.index if str(label) in COUNTS]
+    counted = [label for label in counted
+               if _whole(pd.to_numeric(out.loc[label], errors="coerce").astype(float))]
+    if rows and counted:
+        out = out.astype(object)
+        for label in counted:
+            out.loc[label] = [None if pd.isna(v) else int(v) for v in out.loc[label]]
+    return out
+
 
 def output_format(path: Path) -> str:
     """The format an output path asks for, or a refusal naming the known extensions."""
@@ -38,12 +66,12 @@ def output_format(path: Path) -> str:
 
 
 def _csv(frame: pd.DataFrame) -> bytes:
-    return frame.to_csv(date_format="%Y-%m-%d", float_format=None).encode()
+    return integer_counts(frame).to_csv(date_format="%Y-%m-%d", float_format=None).encode()
 
 
 def _parquet(frame: pd.DataFrame) -> bytes:
     buffer = io.BytesIO()
-    out = frame.copy()
+    out = integer_counts(frame, rows=False)  # a Parquet column holds one type
     out.columns = [str(c) for c in out.columns]
     try:
         out.to_parquet(buffer)
@@ -68,15 +96,7 @@ def _xlsx(sheets: Sheets, name: str) -> bytes:
         number = book.add_format({"num_format": "0.000000"})
         integer = book.add_format({"num_format": "0"})
         for sheet, frame in sheets.items():
-            out = frame.copy()
-            for col in out.columns:
-                values = out[col]
-                if (pd.api.types.is_float_dtype(values)
-                        and np.isfinite(values.dropna()).all()
-                        and values.dropna().size
-                        and (values.dropna() % 1 == 0).all()
-                        and str(col) in ("n_obs", "n", "count", "periods")):
-                    out[col] = values.astype("Int64")
+            out = integer_counts(frame, rows=False)
             out = out.replace([np.inf, -np.inf], np.nan)
             out.to_excel(xl, sheet_name=sheet[:31])
             ws = xl.sheets[sheet[:31]]
@@ -84,6 +104,9 @@ def _xlsx(sheets: Sheets, name: str) -> bytes:
             for j, col in enumerate(out.columns, start=1):
                 fmt = integer if pd.api.types.is_integer_dtype(out[col]) else number
                 ws.set_column(j, j, 12, fmt)
+            for i, label in enumerate(out.index, start=1):
+                if str(label) in COUNTS:  # a count row (risk's n_obs): row beats column
+                    ws.set_row(i, None, integer)
             ws.freeze_panes(1, 1)
     return buffer.getvalue()
 

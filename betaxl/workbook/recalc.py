@@ -147,6 +147,10 @@ def recalculate_file(source: str | Path, target: str | Path | None = None, *,
     link).  ``progress`` shows a bar on a terminal for long runs.
     """
     src = Path(source)
+    if src.is_file() and src.suffix.lower() not in (".xlsx", ".xlsm"):  # else: what it is
+        kind = f"a {src.suffix} file" if src.suffix else "a file without an extension"
+        raise FileError(f"{src.name}: is not a workbook ({kind}); recalc reads an .xlsx or "
+                        ".xlsm workbook (a table of data goes to betaxl betas, returns, ...)")
     if in_place and target is not None and not same_file(target, src):
         raise FileError(f"{Path(target).name}: in place writes the input itself; give "
                         "either an output or in_place, not both")
