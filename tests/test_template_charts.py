@@ -107,3 +107,17 @@ def test_the_output_charts_read_the_cells_that_hold_their_data(recalculated: Any
                                                     "sample_effect"]
     _same(_cells(recalculated, effects["val"]),
           np.array([rec.timing_effect, rec.drift_effect, rec.sample_effect]))
+
+
+def test_time_and_effect_labels_sit_below_negative_values() -> None:
+    # the category (date) axis crosses the value axis at 0: with drawdowns and negative
+    # effects its labels would be drawn over the data unless placed "low"
+    with zipfile.ZipFile(ROOT / "workbook_template.xlsm") as z:
+        for name in (n for n in z.namelist() if n.startswith("xl/charts/chart")):
+            plot = ET.fromstring(z.read(name)).find("c:chart/c:plotArea", NS)
+            if plot.find("c:scatterChart", NS) is not None:
+                continue  # the regression scatter has two value axes
+            axes = [*plot.iterfind("c:dateAx", NS), *plot.iterfind("c:catAx", NS)]
+            assert axes, name
+            for axis in axes:
+                assert axis.find("c:tickLblPos", NS).get("val") == "low", name

@@ -57,7 +57,8 @@ def _line(book: Any, title: str, axis: str, fmt: str) -> Any:
     chart = book.add_chart({"type": "line"})
     chart.set_title({"name": title})
     chart.set_y_axis({"name": axis, "num_format": fmt})
-    chart.set_x_axis({"num_format": "yyyy-mm", "date_axis": True})
+    chart.set_x_axis({"num_format": "yyyy-mm", "date_axis": True,
+                      "label_position": "low"})  # below negative values (drawdowns)
     chart.set_legend({"position": "bottom"})
     return chart
 
@@ -141,6 +142,7 @@ def add_output_charts(book: Any, ws: Any, bold: Any, placed: list[Placed], row: 
                       "data_labels": {"value": True, "num_format": "0.0000"}})
     chart.set_legend({"none": True})
     chart.set_y_axis({"name": "beta", "num_format": "0.00"})
+    chart.set_x_axis({"label_position": "low"})  # names below negative bars
     ws.insert_chart(row + 51, 7, chart, {"x_scale": 1.5, "y_scale": 1.1})
     return top + n + 1
 
