@@ -125,6 +125,30 @@ def test_implicit_intersection_of_a_computed_array(tmp_path: Path) -> None:
         4.0, VALUE, 10.0, 20.0, 21.0, 1.0, 4.0]
 
 
+def test_implicit_intersection_of_a_block_takes_the_row_and_the_column(
+        tmp_path: Path) -> None:
+    # Excel (and LibreOffice): a plain =D!A1:B10 in S!B3 is D's cell in row 3 and column
+    # B; outside the block in either direction it is #VALUE!
+    def prepare(book: Any) -> None:
+        data = book.create_sheet("D")
+        for i in range(1, 11):
+            data.cell(i, 1, 10 * i)
+            data.cell(i, 2, 100 * i)
+
+    values, missing = recalc(tmp_path, {"B3": "=D!A1:B10", "B4": "=D!A1:B10*1",
+                                        "A5": "=D!A1:B10+0", "C3": "=D!A1:B10",
+                                        "B12": "=D!A1:B10"}, prepare=prepare)
+    assert missing == []
+    assert [values[k] for k in ("B3", "B4", "A5", "C3", "B12")] == [
+        300.0, 400.0, 50.0, VALUE, VALUE]
+
+
+def test_a_long_flat_formula_is_listed_not_a_traceback(tmp_path: Path) -> None:
+    # 1,100 terms (2,200 characters, Excel's limit is 8,192): listed as not computed
+    values, missing = recalc(tmp_path, {"A1": "=" + "+".join(["1"] * 1100), "A2": "=1+1"})
+    assert missing == ["S!A1"] and values["A2"] == 2.0
+
+
 def test_dynamic_arrays_still_spill(tmp_path: Path) -> None:
     import xlsxwriter
 

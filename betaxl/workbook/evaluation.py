@@ -133,7 +133,8 @@ def _call(node: Node, ctx: Context, mode: Mode, implicit: bool) -> Any:
 
 
 def _intersect(ref: Ref, grid: Grid, ctx: Context) -> Any:
-    """The cell of ``ref`` in the formula's row or column (``#VALUE!`` if none)."""
+    """The cell of ``ref`` in the formula's row (a column), its column (a row), or both (a
+    block); ``#VALUE!`` if there is none."""
     tall, wide = ref.r2 > ref.r1, ref.c2 > ref.c1
     if not tall and not wide:
         return grid.rows[0][0] if grid.rows and grid.rows[0] else None
@@ -143,6 +144,10 @@ def _intersect(ref: Ref, grid: Grid, ctx: Context) -> Any:
     if wide and not tall and ref.c1 <= ctx.col <= ref.c2:
         j = ctx.col - ref.c1
         row = grid.rows[0] if grid.rows else []
+        return row[j] if j < len(row) else None
+    if tall and wide and ref.r1 <= ctx.row <= ref.r2 and ref.c1 <= ctx.col <= ref.c2:
+        i, j = ctx.row - ref.r1, ctx.col - ref.c1  # both the row and the column
+        row = grid.rows[i] if i < len(grid.rows) else []
         return row[j] if j < len(row) else None
     return VALUE
 

@@ -239,8 +239,11 @@ def parse(formula: str) -> Node:
 
 
 def references(node: Node) -> Iterator[Node]:
-    """Every ``ref`` and ``name`` node of a tree."""
-    if node.kind in ("ref", "name"):
-        yield node
-    for arg in node.args:
-        yield from references(arg)
+    """Every ``ref`` and ``name`` node of a tree, left to right (with a stack, so a
+    long flat formula such as ``=1+1+...+1`` cannot exhaust Python's recursion)."""
+    stack = [node]
+    while stack:
+        node = stack.pop()
+        if node.kind in ("ref", "name"):
+            yield node
+        stack.extend(reversed(node.args))
