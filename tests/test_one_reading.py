@@ -130,7 +130,7 @@ def test_numbers_not_headed_as_dates_never_become_dates(tmp_path: Path, capsys) 
     numbered.insert(0, "Code", codes)
     numbered.to_csv(tmp_path / "n.csv", index=False)
     err = refused(capsys, "risk", tmp_path / "n.csv", "--benchmark", "Mkt")
-    assert "column 'Code' looks like prices" in err  # a data column, not the dates
+    assert "column 'Code' does not look like returns" in err  # a data column, not the dates
 
 
 # -- frequency: the same rule, the same refusals ----------------------------------------
@@ -286,3 +286,29 @@ def test_a_percent_or_annual_risk_free_rate_is_refused_in_every_door(tmp_path: P
     want = bx.risk_table(daily[cases.ASSETS], daily["Mkt"], risk_free=rate).to_frame()
     got = _risk_cli(tmp_path, capsys, daily, "--risk-free-annual", "0.03")
     np.testing.assert_allclose(got[want.columns].to_numpy(), want.to_numpy(), rtol=1e-12)
+
+
+# -- units: returns are decimals, prices are not returns ---------------------------------
+
+NOT_RETURNS = (r"column 'NoDur' does not look like returns \(its median size is [0-9.]+, a "
+               r"move of more than 100% a period\): ")
+
+
+def test_prices_given_as_returns_are_refused_in_every_door(tmp_path: Path, capsys) -> None:
+    frame = cases.last_months(36)[cases.ASSETS]
+    prices = 100 * (1 + frame).cumprod()
+    for call, func in [(lambda: bx.equal_weight_returns(prices), "equal_weight_returns"),
+                       (lambda: bx.resample_returns(prices, to="quarter"),
+                        "resample_returns")]:
+        arg = "data" if func == "equal_weight_returns" else "returns"
+        with pytest.raises(BetaxlError, match=rf"^{func}: {arg} {NOT_RETURNS}for prices give "
+                           r'input_type="prices"'):
+            call()
+    # given as prices they are read
+    want = bx.equal_weight_returns(prices, input_type="prices").returns
+    np.testing.assert_allclose(want.to_numpy(), frame.iloc[1:].mean(axis=1), rtol=1e-12)
+    prices.to_csv(tmp_path / "p.csv")
+    for argv in (("betas", "--market", "Hlth"), ("resample", "--to", "quarter"),
+                 ("risk", "--benchmark", "Hlth")):
+        err = refused(capsys, argv[0], tmp_path / "p.csv", *argv[1:])
+        assert re.search(rf"p.csv: {NOT_RETURNS}pass --input-type prices", err), err
