@@ -217,6 +217,30 @@ def test_dask_reads_month_labels_and_infers_the_frequency_alike(tmp_path: Path,
         want.columns].to_numpy(), want.to_numpy(), rtol=1e-12)
 
 
+@pytest.mark.parametrize("index_name", ["Date", None])
+def test_pandas_default_to_parquet_is_read_alike_by_every_engine(tmp_path: Path, capsys,
+                                                                 index_name) -> None:
+    """pandas' default ``to_parquet`` keeps the dates as the index (a column named after
+    it, or ``__index_level_0__``, with metadata making it the index): Dask once failed
+    on it with ``KeyError``."""
+    pytest.importorskip("distributed")
+    frame = cases.last_months()[[*cases.ASSETS, "Mkt"]].rename_axis(index_name)
+    frame.to_parquet(tmp_path / "p.parquet")  # pandas' default: the index is kept
+    back = pd.read_parquet(tmp_path / "p.parquet")  # the API, as an analyst reads it
+    want = bx.risk_table(back[cases.ASSETS], back["Mkt"]).to_frame()
+    np.testing.assert_allclose(want.to_numpy(), expected_risk(frame, 12).to_numpy(),
+                               rtol=1e-12)
+    for engine in ("memory", "dask"):
+        code, _, err = run(capsys, "risk", tmp_path / "p.parquet", "--benchmark", "Mkt",
+                           "--engine", engine, *(["--workers", "1"] if engine == "dask"
+                                                 else []), "-o", tmp_path / f"{engine}.csv")
+        assert code == 0, err
+        assert "12 periods a year" in err, err
+        got = pd.read_csv(tmp_path / f"{engine}.csv", index_col=0)
+        np.testing.assert_allclose(got[want.columns].to_numpy(), want.to_numpy(),
+                                   rtol=1e-12)
+
+
 # -- names: a column name twice is refused, naming it, in every format -------------------
 
 TWICE = ("has the column name 'MKT' more than once; every column needs its own name "
