@@ -14,6 +14,7 @@ import pandas as pd
 
 from .data.options import choice
 from .data.panel import Panel, as_panel
+from .data.units import check_returns
 from .data.values import ArrayLike
 from .errors import problem, public
 from .portfolio import portfolio_returns
@@ -108,6 +109,9 @@ def equal_weight_returns(
         index = prices.index[1:] if prices.index is not None else None
         return _ew(prices, ret, np.full(len(ret), prices.k), weights, index, how)
     panel = returns_from(data, kind, arg="data", distributions=distributions)
+    if kind != "prices":  # prices given as returns: refused (data.units)
+        raw = panel if kind == "returns" else as_panel(data, arg="data")
+        check_returns(raw.values, raw.names, "data")
     if how == "buy_and_hold":
         gaps = np.argwhere(np.isnan(panel.values))
         if gaps.size:

@@ -15,6 +15,7 @@ import pandas as pd
 
 from .data.options import choice
 from .data.panel import as_panel
+from .data.units import check_returns
 from .data.values import ArrayLike
 from .errors import problem, public
 
@@ -158,6 +159,7 @@ def resample_returns(returns: ArrayLike, *, to: Frequency = "month",
     """
     how = choice(to, FREQUENCIES, arg="to")
     panel = as_panel(returns, arg="returns", min_rows=1)
+    check_returns(panel.values, panel.names, "returns")  # prices given as returns
     index = _dates(returns, dates, panel.n)
     values = panel.values
     below = values < -1.0  # NaN compares False

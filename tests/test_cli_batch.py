@@ -162,7 +162,7 @@ def test_prices_given_as_returns_and_returns_as_prices(tmp_path: Path, monthly, 
     prices = 100 * (1 + frame.drop(columns="rf")).cumprod()
     prices.to_csv(tmp_path / "prices.csv")
     err = fail(capsys, "betas", tmp_path / "prices.csv", "--market", "market")
-    assert "looks like prices" in err and "--input-type prices" in err
+    assert "does not look like returns" in err and "--input-type prices" in err
     err = fail(capsys, "betas", path, "--market", "market", "--input-type", "prices")
     assert "looks like returns" in err
     assert run(capsys, "betas", tmp_path / "prices.csv", "--market", "market",

@@ -130,7 +130,7 @@ def test_numbers_not_headed_as_dates_never_become_dates(tmp_path: Path, capsys) 
     numbered.insert(0, "Code", codes)
     numbered.to_csv(tmp_path / "n.csv", index=False)
     err = refused(capsys, "risk", tmp_path / "n.csv", "--benchmark", "Mkt")
-    assert "column 'Code' looks like prices" in err  # a data column, not the dates
+    assert "column 'Code' does not look like returns" in err  # a data column, not the dates
 
 
 # -- frequency: the same rule, the same refusals ----------------------------------------
@@ -217,6 +217,30 @@ def test_dask_reads_month_labels_and_infers_the_frequency_alike(tmp_path: Path,
         want.columns].to_numpy(), want.to_numpy(), rtol=1e-12)
 
 
+@pytest.mark.parametrize("index_name", ["Date", None])
+def test_pandas_default_to_parquet_is_read_alike_by_every_engine(tmp_path: Path, capsys,
+                                                                 index_name) -> None:
+    """pandas' default ``to_parquet`` keeps the dates as the index (a column named after
+    it, or ``__index_level_0__``, with metadata making it the index): Dask once failed
+    on it with ``KeyError``."""
+    pytest.importorskip("distributed")
+    frame = cases.last_months()[[*cases.ASSETS, "Mkt"]].rename_axis(index_name)
+    frame.to_parquet(tmp_path / "p.parquet")  # pandas' default: the index is kept
+    back = pd.read_parquet(tmp_path / "p.parquet")  # the API, as an analyst reads it
+    want = bx.risk_table(back[cases.ASSETS], back["Mkt"]).to_frame()
+    np.testing.assert_allclose(want.to_numpy(), expected_risk(frame, 12).to_numpy(),
+                               rtol=1e-12)
+    for engine in ("memory", "dask"):
+        code, _, err = run(capsys, "risk", tmp_path / "p.parquet", "--benchmark", "Mkt",
+                           "--engine", engine, *(["--workers", "1"] if engine == "dask"
+                                                 else []), "-o", tmp_path / f"{engine}.csv")
+        assert code == 0, err
+        assert "12 periods a year" in err, err
+        got = pd.read_csv(tmp_path / f"{engine}.csv", index_col=0)
+        np.testing.assert_allclose(got[want.columns].to_numpy(), want.to_numpy(),
+                                   rtol=1e-12)
+
+
 # -- names: a column name twice is refused, naming it, in every format -------------------
 
 TWICE = ("has the column name 'MKT' more than once; every column needs its own name "
@@ -286,3 +310,29 @@ def test_a_percent_or_annual_risk_free_rate_is_refused_in_every_door(tmp_path: P
     want = bx.risk_table(daily[cases.ASSETS], daily["Mkt"], risk_free=rate).to_frame()
     got = _risk_cli(tmp_path, capsys, daily, "--risk-free-annual", "0.03")
     np.testing.assert_allclose(got[want.columns].to_numpy(), want.to_numpy(), rtol=1e-12)
+
+
+# -- units: returns are decimals, prices are not returns ---------------------------------
+
+NOT_RETURNS = (r"column 'NoDur' does not look like returns \(its median size is [0-9.]+, a "
+               r"move of more than 100% a period\): ")
+
+
+def test_prices_given_as_returns_are_refused_in_every_door(tmp_path: Path, capsys) -> None:
+    frame = cases.last_months(36)[cases.ASSETS]
+    prices = 100 * (1 + frame).cumprod()
+    for call, func in [(lambda: bx.equal_weight_returns(prices), "equal_weight_returns"),
+                       (lambda: bx.resample_returns(prices, to="quarter"),
+                        "resample_returns")]:
+        arg = "data" if func == "equal_weight_returns" else "returns"
+        with pytest.raises(BetaxlError, match=rf"^{func}: {arg} {NOT_RETURNS}for prices give "
+                           r'input_type="prices"'):
+            call()
+    # given as prices they are read
+    want = bx.equal_weight_returns(prices, input_type="prices").returns
+    np.testing.assert_allclose(want.to_numpy(), frame.iloc[1:].mean(axis=1), rtol=1e-12)
+    prices.to_csv(tmp_path / "p.csv")
+    for argv in (("betas", "--market", "Hlth"), ("resample", "--to", "quarter"),
+                 ("risk", "--benchmark", "Hlth")):
+        err = refused(capsys, argv[0], tmp_path / "p.csv", *argv[1:])
+        assert re.search(rf"p.csv: {NOT_RETURNS}pass --input-type prices", err), err

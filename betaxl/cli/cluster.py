@@ -53,7 +53,7 @@ class Dataset:
         import pyarrow.dataset as ds
 
         column = ds.dataset(list(self.files), format="parquet").to_table(
-            columns=[self.date]).to_pandas()[self.date]
+            columns=[self.date]).to_pandas(ignore_metadata=True)[self.date]
         dates = as_dates(column, named=True)
         if dates is None:
             raise ReadError(f"column {self.date!r} does not hold dates")
@@ -67,14 +67,14 @@ class Dataset:
         data = ds.dataset(list(self.files), format="parquet")
         if self.layout == "wide":
             table = data.to_table(columns=[self.date, *columns])
-            frame = table.to_pandas()
+            frame = table.to_pandas(ignore_metadata=True)  # pandas metadata: no index
             dates = as_dates(frame[self.date], named=True)
             frame = frame.drop(columns=[self.date])
         else:
             assert self.id_column is not None and self.value_column is not None
             table = data.to_table(columns=[self.date, self.id_column, self.value_column],
                                   filter=pc.field(self.id_column).isin(columns))
-            long = table.to_pandas()
+            long = table.to_pandas(ignore_metadata=True)
             dates = as_dates(long[self.date], named=True)
             long = long.assign(_d=np.asarray(dates))
             if long.duplicated(["_d", self.id_column]).any():

@@ -17,6 +17,7 @@ import pandas as pd
 
 from .. import log_to_simple, per_period_rate, to_returns
 from ..data.periods import infer_periods_per_year
+from ..data.units import column_medians, not_returns
 from ..errors import BetaxlError, labels
 from .dates import as_dates
 from .sources import Limits, ReadError, ReadOptions
@@ -26,40 +27,39 @@ __all__ = ["Inputs", "check_input_type", "core_weights", "periods_per_year",
            "read_dividends", "read_input", "read_weights"]
 
 
+#: How the command line says to be explicit about prices given as returns.
+CLI_HOW = ("pass --input-type prices, or --trust-input-type if they really are returns; "
+           "returns are decimals (0.025 for 2.5%)")
+
+
 def check_input_type(frame: pd.DataFrame, input_type: str, name: str) -> None:
     """Refuse prices given as returns and returns given as prices, naming the column.
 
-    Prices: positive levels whose median is above 1 in magnitude is typical; returns:
-    small numbers of both signs.  A column of "returns" whose median absolute value is
-    over 1 (over 100% a period) is prices; a column of "prices" with negative values
-    and a median absolute value below 0.5 is returns.
+    Returns: the one rule of :mod:`betaxl.data.units` (a column whose median absolute
+    value is over 1, over 100% a period, is not returns), worded as in every door.
+    Prices: a column with negative values and a median absolute value below 0.5 is
+    returns.
     """
     if frame.size == 0:
         return
+    if input_type in ("returns", "log_returns"):
+        message = not_returns(frame, list(frame.columns), CLI_HOW)
+        if message is not None:
+            raise ReadError(f"{name}: {message}")
+        return
     k = frame.shape[1]
-    med, has_negative = np.empty(k), np.empty(k, dtype=bool)
-    step = max(1, (1 << 20) // max(len(frame), 1))  # columns of about 8 MB at a time:
-    for start in range(0, k, step):  # a median's temporaries are several times its data
+    med, has_negative = column_medians(frame), np.empty(k, dtype=bool)
+    step = max(1, (1 << 20) // max(len(frame), 1))  # columns of about 8 MB at a time
+    for start in range(0, k, step):
         cols = slice(start, start + step)
         values = frame.iloc[:, cols].to_numpy(dtype=float)
-        with np.errstate(all="ignore"):
-            med[cols] = np.nanmedian(np.abs(values), axis=0)
-            has_negative[cols] = (np.nan_to_num(values, nan=0.0) < 0).any(axis=0)
-    if input_type in ("returns", "log_returns"):
-        bad = np.flatnonzero(med > 1)
-        if bad.size:
-            col = frame.columns[bad[0]]
-            raise ReadError(f"{name}: column {col!r} looks like prices, not "
-                            f"{input_type.replace('_', ' ')} (median size {med[bad[0]]:.4g}); "
-                            "pass --input-type prices, or --trust-input-type if they really "
-                            "are returns")
-    else:
-        bad = np.flatnonzero(has_negative & (med < 0.5))
-        if bad.size:
-            col = frame.columns[bad[0]]
-            raise ReadError(f"{name}: column {col!r} looks like returns, not prices (negative "
-                            f"values, median size {med[bad[0]]:.4g}); pass --input-type "
-                            "returns, or --trust-input-type")
+        has_negative[cols] = (np.nan_to_num(values, nan=0.0) < 0).any(axis=0)
+    bad = np.flatnonzero(has_negative & (med < 0.5))
+    if bad.size:
+        col = frame.columns[bad[0]]
+        raise ReadError(f"{name}: column {col!r} looks like returns, not prices (negative "
+                        f"values, median size {med[bad[0]]:.4g}); pass --input-type "
+                        "returns, or --trust-input-type")
 
 
 class Inputs:

@@ -12,6 +12,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Sequence
+from contextlib import nullcontext
 from pathlib import Path
 
 import pandas as pd
@@ -24,6 +25,7 @@ from .. import (
     risk_table,
     to_returns,
 )
+from ..data.units import trusted_returns
 from ..errors import BetaxlError
 from ..examples import BOND_MARKET, BOND_PRICES, EW_DIVIDENDS, EW_PRICES, bond_units
 from .analytics import add_analytics_commands
@@ -197,7 +199,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     pd.set_option("display.width", 120)
     try:
-        code = args.run(args)
+        with trusted_returns() if getattr(args, "trust_input_type", False) else nullcontext():
+            code = args.run(args)
     except workbook_errors as exc:  # a workbook XlsxWriter cannot write
         _say(args.command, f"cannot write the workbook ({type(exc).__name__}: {exc}); "
                            "nothing was written")

@@ -1,6 +1,13 @@
-"""Units of a rate: a risk-free rate must be a decimal per period, in every door.
+"""Units: returns are decimals, a risk-free rate a decimal per period, in every door.
 
-The rule, stated once (the README's "Reading a table" has the same rows):
+The rules, stated once (the README's "Reading a table" has the same rows):
+
+- a column given as returns whose median absolute value is above 1
+  (:data:`RETURNS_LIMIT`: a typical period moving more than 100%) is refused: prices,
+  index levels, date serials and percents (2.5 for 2.5%) always do that, real returns
+  never (even a column of +-90% moves passes).  Each door says how to be explicit in its
+  own terms (:func:`not_returns`'s ``how``); the command line's ``--trust-input-type``
+  lifts it for one command (:func:`trusted_returns`);
 
 - a rate above 100% a period in size (:data:`RATE_LIMIT`: ``5`` meaning 5%, or a
   date's serial) is refused;
@@ -14,11 +21,38 @@ The rule, stated once (the README's "Reading a table" has the same rows):
 
 from __future__ import annotations
 
+import contextvars
+import warnings
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+
 import numpy as np
+import pandas as pd
 
 from ..errors import problem
 
-__all__ = ["ANNUAL_LIMIT", "RATE_LIMIT", "check_rate"]
+__all__ = ["ANNUAL_LIMIT", "API_HOW", "RATE_LIMIT", "RETURNS_LIMIT", "check_rate",
+           "check_returns", "column_medians", "not_returns", "trusted_returns"]
+
+#: The largest median absolute value of a column read as returns.
+RETURNS_LIMIT = 1.0
+#: How the Python API says to be explicit about prices given as returns.
+API_HOW = ('for prices give input_type="prices" where the function has one, else '
+           "to_returns(prices); returns are decimals (0.025 for 2.5%)")
+_SERIALS = (18_264, 73_050)  # 1950-01-01 to 2099-12-31 in Excel's 1900 system
+_TRUSTED: contextvars.ContextVar[bool] = contextvars.ContextVar("betaxl_trusted_returns",
+                                                               default=False)
+
+
+@contextmanager
+def trusted_returns() -> Iterator[None]:
+    """Read columns given as returns as returns, however large, inside the block (the
+    command line's ``--trust-input-type``)."""
+    token = _TRUSTED.set(True)
+    try:
+        yield
+    finally:
+        _TRUSTED.reset(token)
 
 #: The largest rate per period, in size, read as a decimal.
 RATE_LIMIT = 1.0
@@ -53,3 +87,57 @@ def check_rate(values: np.ndarray, arg: str, periods_per_year: float | None = No
         raise problem("", arg, "holds {v:.6g} a period, which is {a:.0%} a year over {t:g} "
                       "periods a year: an annual rate? " + _HOW, v=v,
                       a=abs(v) * periods_per_year, t=periods_per_year)
+
+
+def column_medians(values: np.ndarray | pd.DataFrame) -> np.ndarray:
+    """Each column's median absolute value (NaN for an all-blank column), a few MB of
+    columns at a time (a median's temporaries are several times its data)."""
+    n, k = values.shape
+    out = np.full(k, np.nan)
+    step = max(1, (1 << 20) // max(n, 1))
+    for start in range(0, k, step):
+        cols = slice(start, start + step)
+        block = (values.iloc[:, cols].to_numpy(dtype=float) if isinstance(values, pd.DataFrame)
+                 else np.asarray(values[:, cols], dtype=float))
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # an all-blank column
+            if n:
+                out[cols] = np.nanmedian(np.abs(block), axis=0)
+    return out
+
+
+def not_returns(values: np.ndarray | pd.DataFrame, names: Sequence[object],
+                how: str) -> str | None:
+    """The problem with the first column that cannot be returns (the module's rule), or
+    None; ``how`` says how to be explicit in the caller's door.
+
+    >>> print(not_returns(np.array([[101.0], [102.5], [99.0]]), ["SPX"], "give returns"))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    column 'SPX' does not look like returns (its median size is 101, a move of more
+    than 100% a period): give returns
+    >>> not_returns(np.array([[0.9], [-0.9], [0.01]]), ["A"], "") is None
+    True
+    """
+    if _TRUSTED.get() or values.shape[0] == 0 or values.shape[1] == 0:
+        return None
+    medians = column_medians(values)
+    bad = np.flatnonzero(medians > RETURNS_LIMIT)
+    if not bad.size:
+        return None
+    j = int(bad[0])
+    col = (values.iloc[:, j].to_numpy(dtype=float) if isinstance(values, pd.DataFrame)
+           else np.asarray(values[:, j], dtype=float))
+    col = col[~np.isnan(col)]
+    hint = ("; it looks like dates: put them in the first column, oldest first, or head "
+            "the column Date" if (col == np.round(col)).all()
+            and col.min() >= _SERIALS[0] and col.max() <= _SERIALS[1] else "")
+    return (f"column {str(names[j])!r} does not look like returns (its median size is "
+            f"{medians[j]:.6g}, a move of more than 100% a period): {how}{hint}")
+
+
+def check_returns(values: np.ndarray, names: Sequence[object], arg: str,
+                  how: str = API_HOW) -> None:
+    """Refuse a column given as returns that cannot be returns (:func:`not_returns`)."""
+    message = not_returns(values, names, how)
+    if message is not None:
+        raise problem("", arg, "{m}", m=message)

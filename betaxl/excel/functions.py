@@ -375,6 +375,7 @@ def RESAMPLE_RETURNS(returns: Any, dates: Any, to: Any = "month") -> Any:
     with cell_errors("RESAMPLE_RETURNS"):
         how = read_choice(to, FREQUENCIES, arg="to", default="month")
         table = read_table(returns, arg="returns")
+        check_returns(table.values, table.names, "returns")  # prices: refused (data.units)
         stamps = read_dates(_trim_blank_tail(dates), arg="dates")
         frame = table.frame()
         if len(frame) > len(stamps) and frame.iloc[len(stamps):].isna().all(axis=None):

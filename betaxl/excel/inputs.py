@@ -8,14 +8,13 @@ over the assets.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ..data.units import check_rate
+from ..data.units import check_rate, not_returns
 from ..errors import count
 from ..returns import INPUT_TYPES, returns_from
 from .arguments import read_choice, read_number
@@ -80,26 +79,20 @@ def _check_rate(values: np.ndarray, arg_name: str) -> None:
     check_rate(values, arg_name)
 
 
+#: How the Excel functions say to be explicit about prices given as returns.
+EXCEL_HOW = 'for prices give input_type "prices"; returns are decimals (0.025 for 2.5%)'
+
+
 def check_returns(values: np.ndarray, names: tuple[str, ...], arg_name: str) -> None:
     """Refuse columns given as returns that cannot be returns: prices, dates, percents.
 
-    The rule: a column whose median absolute value is above 1 (a typical period moving
-    more than 100%) is not returns.  Real returns never do that (even a column of
-    +-90% moves passes), while prices, index levels, date serials and returns written
-    in percent (2.5 for 2.5%) always do.
+    The one rule of :mod:`betaxl.data.units`: a column whose median absolute value is
+    above 1 (a typical period moving more than 100%) is not returns, worded as in every
+    door.
     """
-    with np.errstate(invalid="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # an all-blank column: no median
-        medians = np.nanmedian(np.abs(values), axis=0) if values.size else np.zeros(0)
-    for j in np.flatnonzero(medians > 1).tolist():  # all columns at once, then the first
-        col = values[:, j][~np.isnan(values[:, j])]
-        hint = ("; it looks like dates: put them in the first column, oldest first, or "
-                "head the column Date" if (col == np.round(col)).all()
-                and col.min() >= 18_264 and col.max() <= 73_050 else "")
-        raise fail(arg_name, f"column {names[j]!r} does not look like returns (its median "
-                   f"size is {float(np.median(np.abs(col))):.6g}, a move of more than 100% "
-                   'a period): for prices give input_type "prices"; returns are decimals '
-                   f"(0.025 for 2.5%){hint}")
+    message = not_returns(values, names, EXCEL_HOW)
+    if message is not None:
+        raise fail(arg_name, message)
 
 
 _NO_MARKET: Any = object()  # a function without a market argument

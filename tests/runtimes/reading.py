@@ -135,3 +135,21 @@ def test_a_percent_or_annual_risk_free_rate_is_refused(xl) -> None:
     want = bx.risk_table(frame[cases.ASSETS].set_axis(days), frame["Mkt"].set_axis(days),
                          risk_free=rate).to_frame()
     np.testing.assert_allclose(got.to_numpy(float), want.to_numpy(), rtol=1e-12)
+
+
+def test_prices_given_as_returns_are_refused(xl) -> None:
+    frame = cases.last_months(36)[cases.ASSETS]
+    prices = 100 * (1 + frame).cumprod()
+    iso = [[f"{d:%Y-%m-%d}"] for d in prices.index]
+    rows = cases.sheet(prices, [d[0] for d in iso])
+    numbers = [list(map(str, prices.columns)), *[list(map(float, r)) for r in prices.to_numpy()]]
+    why = (r"column 'NoDur' does not look like returns \(its median size is [0-9.]+, a move of "
+           r'more than 100% a period\): for prices give input_type "prices"')
+    with pytest.raises(BetaxlError, match=rf"^EQUAL_WEIGHT_RETURN: data {why}"):
+        xl("EQUAL_WEIGHT_RETURN", rows)
+    with pytest.raises(BetaxlError, match=rf"^RESAMPLE_RETURNS: returns {why}"):
+        xl("RESAMPLE_RETURNS", numbers, [["Date"], *iso], "quarter")
+    got = xl("EQUAL_WEIGHT_RETURN", rows, OMIT, "prices")
+    want = bx.equal_weight_returns(prices, input_type="prices").returns.to_numpy()
+    np.testing.assert_allclose([result_value(r[0]) for r in got][-len(want):], want,
+                               rtol=1e-12)
