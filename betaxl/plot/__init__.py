@@ -6,8 +6,16 @@ global state); :func:`to_svg` turns one into the inline SVG the report embeds.
 matplotlib is the optional extra ``betaxl[report]``: the Excel functions never import
 this package.
 
->>> import betaxl.plot as bp                                  # doctest: +SKIP
->>> bp.growth(returns, market)                                 # doctest: +SKIP
+>>> import pandas as pd
+>>> import betaxl.plot as bp
+>>> dates = pd.date_range("2024-01-31", periods=3, freq="ME")
+>>> returns = pd.DataFrame({"A": [0.1, -0.5, 1.0]}, index=dates)
+>>> market = pd.Series([0.05, -0.1, 0.2], index=dates, name="M")
+>>> fig = bp.growth(returns, market)
+>>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+['A', 'M (benchmark)']
+>>> bp.to_svg(fig).lstrip().startswith("<svg")
+True
 """
 
 from .charts import (
