@@ -66,8 +66,7 @@ def _conventions(args: argparse.Namespace, inputs: Inputs, returns: pd.DataFrame
            ("frequency", f"{ppy:g} periods a year ("
                          + ("--periods-per-year" if given else "from the dates") + ")"),
            ("risk-free", rf),
-           ("MAR", "0 per period (downside deviation, Sortino: PerformanceAnalytics' "
-                   "default)"),
+           ("MAR", "0 per period (the downside rows, both Sortinos and omega)"),
            ("period covered", _span(returns.index)),
            ("rows dropped", "each column is measured over the rows where it, the benchmark "
                             "and the risk-free rate all have values: "
