@@ -14,7 +14,8 @@ import pandas as pd
 import pytest
 
 import betaxl
-from betaxl.cli import main as cli
+
+from .test_cli_batch import run
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -24,19 +25,6 @@ def betaxl_run(*argv: object, cwd: Path | None = None) -> subprocess.CompletedPr
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.run([sys.executable, "-m", "betaxl.cli", *map(str, argv)],
                           capture_output=True, text=True, env=env, cwd=cwd, timeout=120)
-
-
-def run(capsys, *argv: object) -> tuple[int, str, str]:
-    code = cli([str(a) for a in argv])
-    out = capsys.readouterr()
-    return code, out.out, out.err
-
-
-def fail(capsys, *argv: object) -> str:
-    code, out, err = run(capsys, *argv)
-    assert code == 2, (out, err)
-    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err, err
-    return err
 
 
 def test_version() -> None:
