@@ -189,6 +189,17 @@ def test_bad_input_is_one_line_exit_2_nothing_written(
     assert not out.exists()
 
 
+def test_without_dates_or_a_frequency_the_option_is_named(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "data.csv"
+    _data().to_csv(source, index=False)
+    assert main(["report", str(source), "--benchmark", "MKT", "-o",
+                 str(tmp_path / "r.html")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "pass --periods-per-year" in err
+    assert "periods_per_year" not in err and not (tmp_path / "r.html").exists()
+
+
 def test_a_report_is_html_and_never_over_its_input(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     source = tmp_path / "data.csv"

@@ -128,12 +128,11 @@ def _report(args: argparse.Namespace) -> None:
     returns = inputs.returns()
     bench, rf = inputs.column("benchmark"), inputs.column("risk_free")
     given = args.periods_per_year is not None
-    ppy = args.periods_per_year if given else (
-        periods_per_year(returns.index, inputs.name)
-        if isinstance(returns.index, pd.DatetimeIndex) else None)
+    # without dates and --periods-per-year: refused naming the option, as betaxl risk
+    ppy = float(args.periods_per_year if given else periods_per_year(returns.index,
+                                                                     inputs.name))
     table = risk_table(returns, bench, risk_free=rf, periods_per_year=ppy).to_frame()
     assert bench is not None  # taken: Inputs refuses a missing benchmark column
-    ppy = float(ppy) if ppy is not None else 0.0
     left_out: list[str] = []
     page = Page(title=f"betaxl report: {Path(args.file).name} against {args.benchmark}",
                 conventions=_conventions(args, inputs, returns, table, ppy, given),
