@@ -5,6 +5,7 @@ page fetching nothing, bad input refused with nothing written."""
 from __future__ import annotations
 
 import math
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -133,6 +134,18 @@ def test_the_page_in_chromium_shows_the_risk_table_and_every_chart(tmp_path: Pat
             assert math.isclose(float(text), want, rel_tol=5e-6, abs_tol=1e-300)
 
 
+def test_the_page_is_the_same_bytes_every_run_and_its_svg_ids_unique(
+        tmp_path: Path) -> None:
+    weights = ",".join(f"{k}={v}" for k, v in WEIGHTS.items())
+    pages = [_run(tmp_path, _data(), "--weights", weights, name=f"{i}.html").read_bytes()
+             for i in range(2)]
+    assert pages[0] == pages[1]
+    text = pages[0].decode()
+    ids = re.findall(r'\bid="([^"]+)"', text)
+    assert len(ids) > 100 and len(ids) == len(set(ids))  # 9 charts, no id shared
+    assert set(re.findall(r'(?:href="#|url\(#)([^")]+)', text)) <= set(ids)
+
+
 def test_the_screenshot_is_drawn(tmp_path: Path) -> None:
     from matplotlib.image import imread
 
@@ -149,8 +162,11 @@ def test_without_dates_or_with_too_few_rows_charts_are_left_out_with_a_line(
     short = _data(20)
     dom = _read(_run(tmp_path, short))
     assert dom.charts == ["growth", "drawdown", "scatter", "scatter", "scatter"]
-    assert dom.left == ["rolling beta chart left out: 20 rows, and a 36-row window needs "
+    assert dom.left == ["rolling beta chart left out: 20 rows, and a 36-month window needs "
                         "more"]
+    # the line stands where the chart would be: after the drawdown, before the scatters
+    order = re.findall(r'data-(?:chart|left-out)="(\w+)"', (tmp_path / "r.html").read_text())
+    assert order == ["growth", "drawdown", "rolling_beta", "scatter", "scatter", "scatter"]
     undated = _data().reset_index(drop=True)
     undated.index.name = None
     dom = _read(_run(tmp_path, undated, "--periods-per-year", "12", name="u.html"))
@@ -171,6 +187,17 @@ def test_bad_input_is_one_line_exit_2_nothing_written(
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("betaxl report: ") and says in err
     assert not out.exists()
+
+
+def test_without_dates_or_a_frequency_the_option_is_named(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "data.csv"
+    _data().to_csv(source, index=False)
+    assert main(["report", str(source), "--benchmark", "MKT", "-o",
+                 str(tmp_path / "r.html")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "pass --periods-per-year" in err
+    assert "periods_per_year" not in err and not (tmp_path / "r.html").exists()
 
 
 def test_a_report_is_html_and_never_over_its_input(
@@ -197,6 +224,11 @@ def test_plot_paths_match_the_risk_table() -> None:
                                rtol=0, atol=1e-12)
     np.testing.assert_allclose(bp.growth_path(r).iloc[-1].to_numpy(),
                                (1 + r).prod().to_numpy(), rtol=1e-12)
+    # the path starts at 1 a month before the first return's date, then 1 + r_1
+    start = bp.growth_path(r).iloc[:2]
+    assert start.index.tolist() == [pd.Timestamp("2017-12-31"), r.index[0]]
+    assert start.iloc[0].tolist() == [1.0] * 3
+    np.testing.assert_allclose(start.iloc[1], 1 + r.iloc[0], rtol=0, atol=1e-15)
     assert [bp.rolling_window(t) for t in (12, 52, 252, 4, 12.5)] == [36, 52, 252, None, None]
 
 
@@ -204,7 +236,7 @@ def test_the_scatter_legend_gives_the_risk_tables_beta_alpha_r2() -> None:
     frame = _data()
     fig = bp.regression(frame["A"], frame["MKT"], risk_free=0.001)
     table = bx.risk_table(frame[["A"]], frame["MKT"], risk_free=0.001, periods_per_year=12)
-    label = fig.axes[0].get_legend().get_texts()[1].get_text()
+    label = fig.legends[0].get_texts()[1].get_text()
     assert label == (f"beta {table.beta.iloc[0]:.4f}, alpha {table.alpha.iloc[0]:.4%} a "
                      f"period, R² {table.r_squared.iloc[0]:.4f}")
 
@@ -228,7 +260,7 @@ def test_names_with_dollars_or_a_leading_underscore_are_drawn_as_written(
     # starting with "_": every name is shown literally, in the legend too
     data = _data(40).rename(columns={"A": r"$\foo$", "B": "_hidden", "C": "NZ$ and A$"})
     fig = bp.growth(data.drop(columns="MKT"), data["MKT"])
-    shown = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    shown = [t.get_text() for t in fig.legends[0].get_texts()]
     assert [t.replace("\\$", "$").strip() for t in shown[:3]] == [
         r"$\foo$", "_hidden", "NZ$ and A$"]
     assert "<svg" in bp.to_svg(fig)

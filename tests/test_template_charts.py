@@ -98,8 +98,11 @@ def test_the_output_charts_read_the_cells_that_hold_their_data(recalculated: Any
         series = charts[title][1]
         assert [_cells(recalculated, s["tx"])[0].split()[0] for s in series] == list(both)
         for s, r in zip(series, both.values(), strict=True):
-            assert _cells(recalculated, s["cat"]) == dates[1:]
-            _same(_cells(recalculated, s["val"]), curve(r).iloc[:, 0].to_numpy())
+            assert _cells(recalculated, s["cat"]) == dates  # from 1 (0) at the first price
+            want = curve(r).iloc[:, 0]
+            assert want.index[0] == prices.index[0] and want.iloc[0] == 1.0 + (curve is
+                                                                            drawdown_path) * -1
+            _same(_cells(recalculated, s["val"]), want.to_numpy())
 
     (effects,) = charts["Why the portfolio beta is not the weighted sum: the effects"][1]
     rec = bx.beta_reconcile(returns, mkt, WEIGHTS)
@@ -121,3 +124,55 @@ def test_time_and_effect_labels_sit_below_negative_values() -> None:
             assert axes, name
             for axis in axes:
                 assert axis.find("c:tickLblPos", NS).get("val") == "low", name
+
+
+def _caches(path: Path) -> list[tuple[str, str, str, list[Any]]]:
+    """(chart title, part, 'numRef'|'strRef', the cached points) of every series part."""
+    out = []
+    with zipfile.ZipFile(path) as z:
+        for name in sorted(n for n in z.namelist() if n.startswith("xl/charts/chart")):
+            root = ET.fromstring(z.read(name))
+            title = "".join(t.text or "" for t in root.iterfind("c:chart/c:title//a:t", NS))
+            for ser in root.iter(f"{{{NS['c']}}}ser"):
+                for part in ("tx", "cat", "val", "xVal", "yVal"):
+                    for kind in ("numRef", "strRef"):
+                        ref = ser.find(f"c:{part}/c:{kind}", NS)
+                        if ref is None:
+                            continue
+                        cache = ref.find("c:numCache" if kind == "numRef" else "c:strCache",
+                                         NS)
+                        count = int(cache.find("c:ptCount", NS).get("val"))
+                        points: list[Any] = [None] * count
+                        for pt in cache.iterfind("c:pt", NS):
+                            text = pt.find("c:v", NS).text
+                            points[int(pt.get("idx"))] = float(text) if kind == "numRef" \
+                                else text
+                        out.append((title, ref.find("c:f", NS).text, kind, points))
+    return out
+
+
+def test_the_chart_caches_hold_the_values_of_their_cells(recalculated: Any) -> None:
+    # previewers and LibreOffice draw a chart from its cache: it must hold what the cells
+    # hold (they held zeros, and the effects' names were cached as numbers)
+    stored = openpyxl.load_workbook(ROOT / "workbook_template.xlsm", data_only=True)
+    caches = _caches(ROOT / "workbook_template.xlsm")
+    assert len(caches) == 1 * 2 + 5 * 3 + 2 * 3 + 2 * 3 + 2  # scatter, rolling, ..., effects
+    for title, ref, kind, points in caches:
+        # the stored cells exactly; the core's full values (betaxl recalc) to the 10
+        # significant digits the template keeps (the same bytes on every CPU)
+        for cells, rel in ((_cells(stored, ref), 0.0), (_cells(recalculated, ref), 5e-10)):
+            if kind == "strRef":
+                assert points == [str(c) for c in cells], (title, ref)
+                continue
+            assert len(points) == len(cells), (title, ref)
+            for got, cell in zip(points, cells, strict=True):
+                if cell is None:
+                    assert got is None, (title, ref)
+                elif isinstance(cell, dt.datetime):  # a date is its Excel serial
+                    assert got == (cell - dt.datetime(1899, 12, 30)).days, (title, ref)
+                else:
+                    assert got == pytest.approx(cell, rel=rel, abs=1e-15), (title, ref)
+    effects = [c for c in caches if c[0].startswith("Why the portfolio beta")]
+    assert [c[2] for c in effects] == ["strRef", "numRef"]  # names as text
+    assert effects[0][3] == ["timing_effect", "drift_effect", "sample_effect"]
+    assert all(any(v for v in c[3] if v is not None) for c in caches if c[2] == "numRef")

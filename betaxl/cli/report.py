@@ -77,6 +77,7 @@ def _conventions(args: argparse.Namespace, inputs: Inputs, returns: pd.DataFrame
 
 def _charts(returns: pd.DataFrame, bench: pd.Series, rf: Any, ppy: float,
             left_out: list[str]) -> list[Chart]:
+    """The charts in page order; one the data cannot give is a line in its place."""
     from .. import plot
 
     shown = returns.iloc[:, :MOST]
@@ -84,31 +85,38 @@ def _charts(returns: pd.DataFrame, bench: pd.Series, rf: Any, ppy: float,
         left_out.append(f"growth, drawdown, rolling beta and scatter charts show the first "
                         f"{MOST} of {returns.shape[1]} columns")
     charts: list[Chart] = []
+
+    def add(kind: str, fig: Any) -> None:  # each chart's SVG ids its own (c1-..., c2-...)
+        charts.append(Chart(kind, plot.to_svg(fig, f"c{len(charts) + 1}")))
+
+    def leave(kind: str, why: str) -> None:
+        charts.append(Chart(kind, "", note=why))
+
     if not isinstance(returns.index, pd.DatetimeIndex):
-        left_out.append("growth, drawdown and rolling beta charts left out: the data have "
+        leave("growth", "growth, drawdown and rolling beta charts left out: the data have "
                         "no dates (name the date column with --date-column)")
     elif len(returns) < 2:
-        left_out.append("growth and drawdown charts left out: fewer than 2 rows")
+        leave("growth", "growth and drawdown charts left out: fewer than 2 rows")
     else:
-        charts.append(Chart("growth", plot.to_svg(plot.growth(shown, bench))))
-        charts.append(Chart("drawdown", plot.to_svg(plot.drawdowns(shown, bench))))
+        add("growth", plot.growth(shown, bench))
+        add("drawdown", plot.drawdowns(shown, bench))
         window = plot.rolling_window(ppy)
         if window is None:
-            left_out.append(f"rolling beta chart left out: no window convention for {ppy:g} "
-                            "periods a year (36 months, 52 weeks or 252 days)")
+            leave("rolling_beta", f"rolling beta chart left out: no window convention for "
+                  f"{ppy:g} periods a year (36 months, 52 weeks or 252 days)")
         elif len(returns) <= window:
-            left_out.append(f"rolling beta chart left out: {len(returns)} rows, and a "
-                            f"{window}-row window needs more")
+            leave("rolling_beta", f"rolling beta chart left out: {len(returns)} rows, and "
+                  f"a {plot.window_name(window, ppy)} needs more")
         else:
-            charts.append(Chart("rolling_beta",
-                                plot.to_svg(plot.rolling_betas(shown, bench, window))))
+            add("rolling_beta", plot.rolling_betas(shown, bench, window,
+                                                   periods_per_year=ppy, risk_free=rf))
     for col in shown.columns:
         try:
             fig = plot.regression(shown[col], bench, risk_free=rf)
         except BetaxlError as exc:
-            left_out.append(f"scatter of {col} left out: {exc}")
+            leave("scatter", f"scatter of {col} left out: {exc}")
             continue
-        charts.append(Chart("scatter", plot.to_svg(fig)))
+        add("scatter", fig)
     return charts
 
 
@@ -120,12 +128,11 @@ def _report(args: argparse.Namespace) -> None:
     returns = inputs.returns()
     bench, rf = inputs.column("benchmark"), inputs.column("risk_free")
     given = args.periods_per_year is not None
-    ppy = args.periods_per_year if given else (
-        periods_per_year(returns.index, inputs.name)
-        if isinstance(returns.index, pd.DatetimeIndex) else None)
+    # without dates and --periods-per-year: refused naming the option, as betaxl risk
+    ppy = float(args.periods_per_year if given else periods_per_year(returns.index,
+                                                                     inputs.name))
     table = risk_table(returns, bench, risk_free=rf, periods_per_year=ppy).to_frame()
     assert bench is not None  # taken: Inputs refuses a missing benchmark column
-    ppy = float(ppy) if ppy is not None else 0.0
     left_out: list[str] = []
     page = Page(title=f"betaxl report: {Path(args.file).name} against {args.benchmark}",
                 conventions=_conventions(args, inputs, returns, table, ppy, given),
@@ -142,16 +149,17 @@ def _report(args: argparse.Namespace) -> None:
         page.conventions.append(("weights", f"{args.weights} ({args.holdings}, rebalance "
                                  f"{args.rebalance})"))
         page.reconciliation_charts = [
-            Chart("weighted_betas", plot.to_svg(plot.weighted_betas(rec))),
-            Chart("effects", plot.to_svg(plot.effects(rec))),
-            Chart("contributions", plot.to_svg(plot.contributions(rec)))]
+            Chart("weighted_betas", plot.to_svg(plot.weighted_betas(rec), "r1")),
+            Chart("effects", plot.to_svg(plot.effects(rec), "r2")),
+            Chart("contributions", plot.to_svg(plot.contributions(rec), "r3"))]
     from ..safeio import atomic_file
 
     with atomic_file(target, inputs=sources) as handle:
         handle.write(render(page).encode("utf-8"))
-    drawn = len(page.charts) + len(page.reconciliation_charts)
+    drawn = sum(not c.note for c in page.charts) + len(page.reconciliation_charts)
+    notes = len(left_out) + sum(bool(c.note) for c in page.charts)
     print(f"wrote {target} ({table.shape[1]} columns, {drawn} charts"
-          + (f", {len(left_out)} notes on charts left out" if left_out else "") + ")")
+          + (f", {notes} notes on charts left out" if notes else "") + ")")
 
 
 def add_report_command(sub: Any) -> None:

@@ -34,10 +34,12 @@ figure{margin:1em 0}figure svg{max-width:100%;height:auto}
 
 @dataclass(frozen=True)
 class Chart:
-    """One chart on the page: its kind (growth, drawdown, ...) and its inline SVG."""
+    """One chart on the page: its kind (growth, drawdown, ...) and its inline SVG, or,
+    for a chart the data cannot give, the line saying why (shown where it would be)."""
 
     kind: str
     svg: str
+    note: str = ""
 
 
 @dataclass
@@ -48,7 +50,7 @@ class Page:
     conventions: list[tuple[str, str]]
     risk: pd.DataFrame  # fields as rows, assets as columns
     charts: list[Chart] = field(default_factory=list)
-    left_out: list[str] = field(default_factory=list)  # a line per chart not drawn
+    left_out: list[str] = field(default_factory=list)  # lines about all the charts
     summary: pd.Series | None = None  # the reconciliation's figures
     assets: pd.DataFrame | None = None  # the reconciliation's per-asset table
     reconciliation_charts: list[Chart] = field(default_factory=list)
@@ -80,8 +82,10 @@ def _table(frame: pd.DataFrame, table_id: str, first: str,
 
 
 def _figures(charts: Sequence[Chart]) -> str:
-    return "\n".join(f'<figure class="chart" data-chart="{escape(c.kind)}">{c.svg}</figure>'
-                     for c in charts)
+    return "\n".join(
+        f'<p class="left" data-left-out="{escape(c.kind)}">{escape(c.note)}</p>' if c.note
+        else f'<figure class="chart" data-chart="{escape(c.kind)}">{c.svg}</figure>'
+        for c in charts)
 
 
 def render(page: Page) -> str:
@@ -94,9 +98,9 @@ def render(page: Page) -> str:
     parts += ["</dl>", "<h2>Risk table</h2>",
               "<p>One row per measure, one column per asset; returns are fractions "
               "(0.01 = 1%); t is the periods per year.</p>",
-              _table(page.risk, "risk", "measure", RISK_UNITS), "<h2>Charts</h2>",
-              _figures(page.charts)]
+              _table(page.risk, "risk", "measure", RISK_UNITS), "<h2>Charts</h2>"]
     parts += [f'<p class="left">{escape(line)}</p>' for line in page.left_out]
+    parts.append(_figures(page.charts))
     if page.summary is not None and page.assets is not None:
         parts += ["<h2>Why the portfolio beta is not the weighted sum of the betas</h2>",
                   _table(page.summary.to_frame("value"), "reconciliation", "figure"),

@@ -17,18 +17,26 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from ..reconcile import Reconciliation
-from .charts import text_label
+from .common import outside_legend, text_label
 
-__all__ = ["contributions", "effects", "weighted_betas"]
+__all__ = ["contributions", "effects", "waterfall_limits", "weighted_betas"]
 
 
 def _figure(title: str) -> tuple[Figure, Axes]:
-    fig = Figure(figsize=(7.5, 3.4), layout="constrained")
+    fig = Figure(figsize=(7.5, 3.6), layout="constrained")
     ax = fig.add_subplot()
     ax.set_title(title, fontsize=11, loc="left")
     ax.set_ylabel("beta")
     ax.grid(True, axis="y", color="#dddddd", linewidth=0.6)
     return fig, ax
+
+
+def _label(ax: Axes, x: float, top: float, bottom: float, text: str) -> None:
+    """``text`` above a bar that rises, below one that falls, inside the axes."""
+    up = top >= bottom
+    ax.annotate(text, (x, top), xytext=(0, 2 if up else -2),
+                textcoords="offset points", ha="center", va="bottom" if up else "top",
+                fontsize=8)
 
 
 def weighted_betas(rec: Reconciliation) -> Figure:
@@ -38,28 +46,64 @@ def weighted_betas(rec: Reconciliation) -> Figure:
     values = [rec.portfolio_beta, rec.weighted_beta_start, rec.weighted_beta_avg,
               rec.weighted_beta_end]
     bars = ax.bar(labels, values, color=["#1f4e79", "#9dc3e6", "#5b9bd5", "#2e75b6"])
-    ax.bar_label(bars, labels=[f"{v:.4f}" for v in values], fontsize=8)
+    ax.bar_label(bars, labels=[f"{v:.4f}" for v in values], fontsize=8, padding=2)
+    ax.margins(y=0.2)  # room for the labels inside the axes, below the title
     return fig
 
 
+def waterfall_limits(levels: list[float]) -> tuple[float, float]:
+    """The waterfall's value axis: the levels' range with room for the labels, from 0
+    only when 0 is near (within the range's own width); else it starts near the lowest
+    level, so that every effect is a visible step.
+
+    >>> waterfall_limits([1.0, 1.02, 0.98])
+    (0.968, 1.032)
+    >>> waterfall_limits([0.1, -0.05, 0.2])
+    (-0.125, 0.275)
+    """
+    lo, hi = min(levels), max(levels)
+    span = hi - lo if hi > lo else max(abs(hi), 1.0) * 1e-3
+    if lo > 0 and lo - span <= 0:
+        lo = 0.0
+    elif hi < 0 and hi + span >= 0:
+        hi = 0.0
+    span = hi - lo
+    return round(lo - 0.3 * span, 15), round(hi + 0.3 * span, 15)
+
+
 def effects(rec: Reconciliation) -> Figure:
-    """The waterfall own-sample end-weighted sum -> portfolio beta (see the module)."""
+    """The waterfall own-sample end-weighted sum -> portfolio beta (see the module).
+
+    The value axis starts near the lowest level (the totals' bars run off its foot;
+    its label says so), a dotted line joins each level to the next, and every bar is
+    labelled with its value, so that an effect too small to see as a bar still reads.
+    """
     fig, ax = _figure("From the weighted betas to the portfolio beta")
     own = rec.weighted_beta_end + rec.sample_effect
-    steps = [("end weights, own rows", own, True),
-             ("sample (common rows)", -rec.sample_effect, False),
+    steps = [("end weights,\nown rows", own, True),
+             ("sample\n(common rows)", -rec.sample_effect, False),
              ("end weights", rec.weighted_beta_end, True),
              ("timing", rec.timing_effect, False),
              ("drift", rec.drift_effect, False),
              ("portfolio beta", rec.portfolio_beta, True)]
-    level = 0.0
+    level, levels = 0.0, []
     for i, (_, value, total) in enumerate(steps):
         bottom = 0.0 if total else level
         color = "#1f4e79" if total else ("#70ad47" if value >= 0 else "#c00000")
-        ax.bar(i, value, bottom=bottom, color=color)
-        ax.annotate(f"{value:+.4f}" if not total else f"{value:.4f}",
-                    (i, bottom + max(value, 0.0)), ha="center", va="bottom", fontsize=8)
-        level = value if total else level + value
+        value += 0.0  # -0.0 (a zero sample effect negated) is labelled +0.0000
+        ax.bar(i, value, bottom=bottom, color=color, width=0.6)
+        end = value if total else level + value
+        _label(ax, i, bottom + value, bottom,
+               f"{value:+.4f}" if not total else f"{value:.4f}")
+        if i:
+            ax.plot([i - 1.3, i - 0.3], [level, level], color="#555555", linewidth=0.8,
+                    linestyle=":")
+        levels += [end] if total else [level, end]
+        level = end
+    lo, hi = waterfall_limits(levels)
+    ax.set_ylim(lo, hi)
+    if lo > 0 or hi < 0:
+        ax.set_ylabel("beta (axis not from 0)")
     ax.set_xticks(np.arange(len(steps)), [s[0] for s in steps], fontsize=8)
     return fig
 
@@ -75,5 +119,5 @@ def contributions(rec: Reconciliation) -> Figure:
            label="end weight x beta", color="#9dc3e6")
     ax.set_xticks(x, names, fontsize=8)
     ax.axhline(0.0, color="#888888", linewidth=0.8)
-    ax.legend(fontsize=8)
+    outside_legend(fig, ax)
     return fig

@@ -13,7 +13,9 @@ Sheets: ``Inputs`` (named blocks), ``Returns`` (native formulas), ``Functions`` 
 betaxl function in a cell formula with the native Excel formula that checks it beside
 it, and the scatter chart), ``Output`` (a dynamic-array formula per table, sized to its
 result) and ``xlwings.conf``.  Every formula the builder writes parses (a test runs the
-engine over all of them); the betaxl cells' cached values are 0 until recalculated.
+engine over all of them); the Functions sheet's betaxl cells' cached values are 0 until
+recalculated, the Output tables' the core's values on the demo data (10 significant
+digits, for the charts' caches: see :mod:`betaxl.workbook.template_charts`).
 """
 
 

@@ -4,13 +4,20 @@
 - growth of 1 (line): the buy-and-hold portfolio of ``multi_weights`` (the growth of
   the ``PORT_RETURNS(..., "none", ...)`` table) and the market, by native formulas over
   the prices in the "chart data" table below the other tables:
-  ``G_t = SUMPRODUCT(w, P_t / P_0)`` and ``M_t / M_0`` (so LibreOffice draws them too);
-- drawdown (line): ``G_t / MAX(1, MAX(G_1..G_t)) - 1`` of the same two, native formulas;
+  ``G_t = SUMPRODUCT(w, P_t / P_0)`` and ``M_t / M_0`` from ``t = 0`` (the first
+  price: 1, the value before the first return), so LibreOffice draws them too;
+- drawdown (line): ``G_t / MAX(1, MAX(G_0..G_t)) - 1`` of the same two, native formulas;
 - reconciliation effects (bar): the ``timing_effect``, ``drift_effect`` and
   ``sample_effect`` rows of the five-asset ``BETA_RECONCILE``'s summary.
 
-Excel redraws them when the cells change; ``betaxl recalc`` copies the chart parts as
-they are (their caches are refreshed by Excel on opening).
+Caches: a chart part keeps a copy of its data (``numCache``/``strCache``), which file
+previewers draw.  The template writes each Output table's cells with the values
+betaxl's own functions give on the demo data (:func:`write_spill_values`, to
+:data:`PREVIEW_DIGITS` significant digits), so XlsxWriter fills every chart cache from
+those cells: numbers as ``numRef``, text (the effects' names) as ``strRef``.  Excel
+refreshes the caches when it recalculates; ``betaxl recalc`` copies the chart parts as
+they are (their caches stay the template's); LibreOffice recalculates on opening and,
+not knowing betaxl's functions, shows their cells, and the charts over them, as #NAME?.
 """
 
 from __future__ import annotations
@@ -20,12 +27,52 @@ from typing import Any
 import pandas as pd
 from xlsxwriter.utility import xl_cell_to_rowcol, xl_rowcol_to_cell
 
-__all__ = ["Placed", "add_output_charts"]
+__all__ = ["PREVIEW_DIGITS", "Placed", "add_output_charts", "preview", "write_spill_values"]
+
+#: Significant digits of the Output tables' cached values (see :func:`preview`).
+PREVIEW_DIGITS = 10
 
 #: (title, label, first row, first column, the cells of the spill) of each Output table
 Placed = tuple[str, str, int, int, list[list[Any]]]
 SHEET = "Output"
 EFFECTS = ("timing_effect", "drift_effect", "sample_effect")
+
+
+def preview(value: Any) -> Any:
+    """A cached value as the template stores it: text as it is, a number to 1e-15 and
+    then :data:`PREVIEW_DIGITS` significant digits.  The core's last bits vary with the
+    CPU's BLAS kernel (up to 7e-14 relative, 1e-16 absolute, measured on the demo data
+    across OpenBLAS's kernels); rounded, the template is the same bytes on every CPU.
+    Excel and ``betaxl recalc`` replace them with full values.
+
+    >>> preview(0.52307312345678912), preview(-1.1e-17), preview("beta")
+    (0.5230731235, 0.0, 'beta')
+    """
+    if isinstance(value, str) or value is None:
+        return value
+    return float(f"{round(float(value), 15):.{PREVIEW_DIGITS}g}") + 0.0
+
+
+def write_spill_values(ws: Any, top: int, col: int, rows: list[list[Any]]) -> None:
+    """The cached values of a dynamic-array formula's spill at (``top``, ``col``) after
+    its first cell (which the formula holds): numbers, text, and None left blank, as
+    Excel saves a computed spill (numbers as :func:`preview` gives them).
+
+    XlsxWriter pads an array formula's range with zeros and has no call to empty a cell
+    again (``write_blank`` without a format is ignored, and a formatted blank turns a
+    chart's numbers into text): a blank result's padding is taken out of the
+    worksheet's cell table, so the cell is empty and its chart point missing, as Excel
+    caches a blank."""
+    for i, row in enumerate(rows):
+        for j, value in enumerate(row):
+            if (i, j) == (0, 0):
+                continue
+            if value is None:
+                ws.table[top + i].pop(col + j, None)
+            elif isinstance(value, str):
+                ws.write_string(top + i, col + j, value)
+            else:
+                ws.write_number(top + i, col + j, preview(value))
 
 
 def _find(placed: list[Placed], title: str, label: str = "") -> Placed:
@@ -86,8 +133,8 @@ def add_output_charts(book: Any, ws: Any, bold: Any, placed: list[Placed], row: 
     growth: dict[int, list[float]] = {0: [], 1: []}
     weights_ref = (f"{sheet}!{xl_rowcol_to_cell(w_row, w_col, True, True)}:"
                    f"{xl_rowcol_to_cell(w_row, w_end, True, True)}")
-    for i in range(n):
-        r, src = top + i, p_row + 2 + i  # the price row of return i + 1
+    for i in range(n + 1):  # the price rows: growth 1 (drawdown 0) at the first
+        r, src = top + i, p_row + 1 + i
         now = (f"{sheet}!{xl_rowcol_to_cell(src, p_col, col_abs=True)}:"
                f"{xl_rowcol_to_cell(src, p_end, col_abs=True)}")
         start = (f"{sheet}!{xl_rowcol_to_cell(p_row + 1, p_col, True, True)}:"
@@ -95,18 +142,18 @@ def add_output_charts(book: Any, ws: Any, bold: Any, placed: list[Placed], row: 
         formulas = {
             # buy and hold from weights: sum_i w_i P_i,t / P_i,0 / sum_i w_i
             0: (f"=SUMPRODUCT({weights_ref},{now}/{start})/SUM({weights_ref})",
-                sum(w[c] * float(prices.iloc[i + 1, c - p_col]) / base[c] for c in base)
+                sum(w[c] * float(prices.iloc[i, c - p_col]) / base[c] for c in base)
                 / sum(w.values())),
             1: (f"={sheet}!{xl_rowcol_to_cell(src, m_col, col_abs=True)}/"
                 f"{sheet}!{xl_rowcol_to_cell(p_row + 1, m_col, True, True)}",
-                float(market.iloc[i + 1]) / float(market.iloc[0]))}
+                float(market.iloc[i]) / float(market.iloc[0]))}
         for col, (formula, value) in formulas.items():
             growth[col].append(value)
             ws.write_formula(r, col, formula, None, value if cached else 0)
             span = f"{xl_rowcol_to_cell(top, col, True)}:{xl_rowcol_to_cell(r, col)}"
             ws.write_formula(r, col + 2, f"={xl_rowcol_to_cell(r, col)}/MAX(1,MAX({span}))-1",
                              None, value / max(1.0, *growth[col]) - 1.0 if cached else 0)
-    dates = _dates(book, 1)  # returns start a row after the prices
+    dates = _dates(book, 0)  # a row per price: the value before the first return first
 
     chart = _line(book, "Rolling 12-month beta", "beta", "0.00")
     r_top, r_col, cells = rolling[2], rolling[3], rolling[4]
@@ -121,14 +168,14 @@ def add_output_charts(book: Any, ws: Any, bold: Any, placed: list[Placed], row: 
     for col in (0, 1):
         chart.add_series({"name": f"={_col(row + 1, row + 1, col)}",
                           "categories": f"={dates}",
-                          "values": f"={_col(top, top + n - 1, col)}"})
+                          "values": f"={_col(top, top + n, col)}"})
     ws.insert_chart(row + 17, 7, chart, {"x_scale": 1.5, "y_scale": 1.1})
 
     chart = _line(book, "Drawdown from the highest value so far", "drawdown", "0%")
     for col in (2, 3):
         chart.add_series({"name": f"={_col(row + 1, row + 1, col)}",
                           "categories": f"={dates}",
-                          "values": f"={_col(top, top + n - 1, col)}"})
+                          "values": f"={_col(top, top + n, col)}"})
     ws.insert_chart(row + 34, 7, chart, {"x_scale": 1.5, "y_scale": 1.1})
 
     labels = [str(r[0]) for r in rec[4]]
@@ -144,5 +191,5 @@ def add_output_charts(book: Any, ws: Any, bold: Any, placed: list[Placed], row: 
     chart.set_y_axis({"name": "beta", "num_format": "0.00"})
     chart.set_x_axis({"label_position": "low"})  # names below negative bars
     ws.insert_chart(row + 51, 7, chart, {"x_scale": 1.5, "y_scale": 1.1})
-    return top + n + 1
+    return top + n + 2
 

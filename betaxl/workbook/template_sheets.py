@@ -36,7 +36,7 @@ from ..excel import functions as udfs
 from ..regression import OLS_FIELDS
 from . import exact
 from .recalc import BUTTON_COMMAND, OUTPUT_SHEET, XLWINGS_VERSION
-from .template_charts import Placed, add_output_charts
+from .template_charts import Placed, add_output_charts, preview, write_spill_values
 from .template_output import output_blocks
 
 __all__ = ["RECALCULATE_MACRO", "Check", "build_workbook", "vba_project"]
@@ -393,7 +393,10 @@ def build_workbook(cached: bool, larger: tuple[pd.DataFrame, pd.Series] | None
                 out.write_string(row + 1, col, label, b.bold)
             top = row + (2 if label else 1)
             out.write_dynamic_array_formula(top, col, top + len(rows) - 1,
-                                            col + len(rows[0]) - 1, formula)
+                                            col + len(rows[0]) - 1, formula, None,
+                                            preview(rows[0][0]) if cached else 0)
+            if cached:
+                write_spill_values(out, top, col, rows)
             placed.append((title, label, top, col, rows))
             height = max(height, top - row + len(rows))
             col += len(rows[0]) + (1 if label else 0)
