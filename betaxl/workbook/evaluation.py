@@ -15,7 +15,13 @@ formula), a range where one value is expected (an operand, a function argument o
 single value, the result) is the cell of the range in the formula's row (a one-column
 range) or column (a one-row range), ``#VALUE!`` when there is none.  Arguments that take
 ranges (SUM's, SLOPE's, MATCH's lookup range ...) keep them; SUMPRODUCT and INDEX's
-first argument evaluate their expressions as arrays.
+first argument evaluate their expressions as arrays.  The class is the argument's, not
+the caller's: IFERROR's and IFNA's arguments are values, so ``SUM(IFERROR(A1:A3,0))``
+in row 7 intersects A1:A3 (``#VALUE!``, so 0); IF's second and third arguments may be
+references (``SUM(IF(TRUE,A1:A3))`` sums the range), its condition is a value.
+
+Excel's near-zero rule (:func:`.values.near_zero`) applies to a formula whose last
+operation is + or - (not to one in parentheses: the parser keeps those as "paren").
 """
 
 from __future__ import annotations
@@ -27,7 +33,18 @@ from typing import Any, Protocol
 from .cells import NA, VALUE, Grid, Ref, Unsupported, XlError
 from .formula import Node
 from .natives import NATIVES, RANGE_ARGUMENTS
-from .values import OPERATORS, Raised, caught, checked, map1, map2, scalar, to_number
+from .values import (
+    OPERATORS,
+    Raised,
+    caught,
+    checked,
+    logical_of_text,
+    map1,
+    map2,
+    near_zero,
+    scalar,
+    to_number,
+)
 
 __all__ = ["Context", "evaluate"]
 
@@ -59,7 +76,18 @@ def evaluate(node: Node, ctx: Context, mode: Mode = "value") -> Any:
     ``mode`` "value" for a cell's formula; "range" for a defined name's (a range it
     names is intersected, or not, where the name is used).
     """
+    if mode == "value" and node.kind == "op" and node.value in ("+", "-"):
+        return caught(_last_sum, node, ctx)
     return caught(_eval, node, ctx, mode)
+
+
+def _last_sum(node: Node, ctx: Context) -> Any:
+    """A formula's last + or -, with Excel's near-zero rule on a single result."""
+    left, right = _eval(node.args[0], ctx), _eval(node.args[1], ctx)
+    result = map2(OPERATORS[node.value], left, right)
+    if isinstance(left, Grid) or isinstance(right, Grid):
+        return result
+    return near_zero(result, left, right)
 
 
 def _eval(node: Node, ctx: Context, mode: Mode = "value") -> Any:
@@ -68,6 +96,8 @@ def _eval(node: Node, ctx: Context, mode: Mode = "value") -> Any:
         return node.value
     if kind == "missing":
         return None
+    if kind == "paren":
+        return _eval(node.args[0], ctx, mode)
     implicit = getattr(ctx, "implicit", False) and mode == "value"
     inner: Mode = "array" if mode == "array" else "value"
     if kind == "ref":
@@ -159,9 +189,10 @@ def _if(args: tuple[Node, ...], ctx: Context, mode: Mode) -> Any:
     if isinstance(test, Grid) and test.shape != (1, 1):
         raise Unsupported("IF over an array")
     value = scalar(test)
-    if isinstance(value, str):
-        raise Raised(VALUE)
-    chosen = bool(to_number(value)) if value is not None else False
+    if isinstance(value, str):  # "TRUE" and "FALSE" are logical values, other text not
+        chosen = logical_of_text(value)
+    else:
+        chosen = bool(to_number(value)) if value is not None else False
     if chosen:
         return _eval(args[1], ctx, mode) if args[1].kind != "missing" else 0.0
     if len(args) < 3:
@@ -173,6 +204,7 @@ def _iferror(args: tuple[Node, ...], ctx: Context, mode: Mode, only_na: bool = F
              ) -> Any:
     if len(args) != 2:
         raise Raised(VALUE)
+    mode = "array" if mode == "array" else "value"  # both arguments are values
     value = caught(_eval, args[0], ctx, mode)
 
     def pick(v: Any) -> Any:

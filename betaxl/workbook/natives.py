@@ -19,6 +19,7 @@ from .values import (
     checked,
     excel_round,
     lifted,
+    logical_of_text,
     number_of_text,
     power,
     rank,
@@ -194,7 +195,9 @@ def _index(array: Any, row: Any = None, col: Any = None) -> Any:
     c = int(to_number(col)) if col is not None else 0
     if rows == 1 and col is None:  # INDEX(row_vector, n) picks the n-th column
         r, c = 1, r
-    if r < 0 or c < 0 or r > rows or c > cols:
+    if r < 0 or c < 0:  # Microsoft's INDEX: a negative number is #VALUE!, beyond #REF!
+        raise Raised(VALUE)
+    if r > rows or c > cols:
         raise Raised(REF)
     if r and c:  # a cell of a range is a reference (SUM skips its text), of an array a value
         return Grid([[grid.at(r - 1, c - 1)]]) if grid.ref is not None else \
@@ -267,9 +270,7 @@ def _flags(args: Sequence[Any]) -> list[bool]:
     out = []
     for arg in args:
         if isinstance(arg, str):
-            if arg.strip().upper() not in ("TRUE", "FALSE"):
-                raise Raised(VALUE)
-            out.append(arg.strip().upper() == "TRUE")
+            out.append(logical_of_text(arg))
             continue
         if isinstance(arg, XlError):
             raise Raised(arg)
@@ -332,8 +333,10 @@ def _is(test: Callable[[Any], bool]) -> Callable[[Any], Any]:
 
 def _log(value: Any, base: Any = 10.0) -> float:
     x, b = to_number(value), to_number(base)
-    if x <= 0 or b <= 0 or b == 1:
-        raise Raised(NUM if b != 1 else DIV0)
+    if x <= 0 or b <= 0:  # the domain first: LOG(-1,1) is #NUM!, LOG(2,1) #DIV/0!
+        raise Raised(NUM)
+    if b == 1:
+        raise Raised(DIV0)
     return math.log(x) / math.log(b)
 
 

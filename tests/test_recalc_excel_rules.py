@@ -1,0 +1,95 @@
+"""betaxl recalc against Excel's answers: argument classes, the near-zero rule, error kinds.
+
+One regression test per class; each expected value is Excel's, with its source beside it
+(Microsoft's function reference or KB article), not the engine's own output.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from betaxl.workbook.cells import XlError
+
+from .test_recalc_excel import recalc
+
+DIV0, NA, VALUE, NUM, REF = (XlError(c) for c in ("#DIV/0!", "#N/A", "#VALUE!", "#NUM!",
+                                                  "#REF!"))
+DATA = {"A1": 1, "A2": "=1/0", "A3": 3, "A4": "TRUE"}
+
+
+def test_a_value_argument_is_intersected_whatever_function_holds_it(tmp_path: Path
+                                                                    ) -> None:
+    # Microsoft, "Implicit intersection operator: @": in a formula that is not an array
+    # formula, a range given where one value is expected is the cell in the formula's
+    # row (#VALUE! if there is none).  IFERROR's and IFNA's arguments are values, also
+    # inside SUM; SUMPRODUCT's arguments are arrays; IF's branches may be references.
+    values, missing = recalc(tmp_path, {
+        **DATA,
+        "C1": "=SUM(IFERROR(A1:A3,0))",      # A1: 1
+        "C2": "=SUM(IFERROR(A1:A3,0))",      # A2 is #DIV/0!: 0
+        "C3": "=SUM(IFERROR(A1:A3,0))",      # A3: 3
+        "C7": "=SUM(IFERROR(A1:A3,0))",      # no cell in row 7: #VALUE!, so 0 (not 4)
+        "D7": "=SUM(_xlfn.IFNA(A1:A3,0))",   # #VALUE! is not #N/A: #VALUE!
+        "E7": "=SUMPRODUCT(IFERROR(A1:A3,0))",  # an array argument: 1+0+3
+        "F7": "=SUM(IF(TRUE,A1:A3))",        # IF gives the reference: #DIV/0! of A2
+        "G3": "=COUNT(IFERROR(A1:A3,0))",    # one value, 3: 1
+        "H7": "=SUM(ABS(A1:A3))",            # ABS takes a value: #VALUE!
+    })
+    assert missing == []
+    assert (values["C1"], values["C2"], values["C3"], values["C7"]) == (1, 0, 3, 0)
+    assert (values["D7"], values["E7"], values["F7"]) == (VALUE, 4, DIV0)
+    assert (values["G3"], values["H7"]) == (1, VALUE)
+
+
+def test_the_near_zero_rule_after_a_last_plus_or_minus(tmp_path: Path) -> None:
+    # Microsoft KB 78113 ("Floating-point arithmetic may give inaccurate results in
+    # Excel"): a last + or - whose result is zero but for binary residue gives 0; not
+    # when the last operation is another (1*(...), the parentheses, a negation).
+    values, missing = recalc(tmp_path, {
+        "A1": 0.3, "A2": "=0.1+0.2",
+        "B1": "=0.5-0.4-0.1",                # 0 (the KB's example)
+        "B2": "=(0.5-0.4-0.1)",              # -2.78E-17: the parentheses are last
+        "B3": "=1*(0.5-0.4-0.1)",            # -2.78E-17 (the KB's example)
+        "B4": "=A1-A2",                      # 0.3 - 0.30000000000000004: 0
+        "B5": "=0.3-(0.1+0.2)",              # the last operation is -: 0
+        "B6": "=-(0.5-0.4-0.1)",             # a negation last: 2.78E-17
+        "B7": "=1-0.9999999999999",          # 1.00031E-13 is no residue: kept
+        "B8": "=0=0.5-0.4-0.1",              # a comparison last: FALSE, as Excel
+        #                                      (the residue is compared, not zeroed)
+    })
+    residue = 0.5 - 0.4 - 0.1
+    assert missing == []
+    assert values["B1"] == 0 and values["B4"] == 0 and values["B5"] == 0
+    assert values["B2"] == residue and values["B3"] == residue and values["B6"] == -residue
+    assert values["B7"] == 1 - 0.9999999999999 and values["B8"] is False
+
+
+def test_a_residue_between_the_known_bounds_is_listed(tmp_path: Path) -> None:
+    # 2^-50.5 of the operands: between the KB's 0 (2^-51.7) and a residue Excel keeps
+    # (2^-49.3); Microsoft gives no bound, so the cell is listed, not guessed.
+    a = 1.0 + 2.0 ** -52 * 3  # 1 + 3 ulps: a - 1 is 3 * 2^-52 = 2^-50.4 of a
+    values, missing = recalc(tmp_path, {"A1": a, "B1": "=A1-1", "B2": "=A1*1-1"})
+    assert missing == ["S!B1", "S!B2"]
+
+
+def test_minor_error_kinds(tmp_path: Path) -> None:
+    values, missing = recalc(tmp_path, {
+        **DATA,
+        "B1": "=INDEX(A1:A3,-1)",    # #VALUE! (Microsoft's INDEX: negative numbers)
+        "B2": "=INDEX(A1:A3,4)",     # #REF! (beyond the range)
+        "B3": '="1E400"+0',          # #VALUE!: no number Excel holds (not #NUM!)
+        "B4": '=COUNT("1E400",1)',   # 1: the text does not read as a number
+        "B5": '=IF("TRUE",1,2)',     # 1: the text TRUE is a logical value
+        "B6": '=IF("false",1,2)',    # 2
+        "B7": "=IF(A4,1,2)",         # 1 (A4 holds the text TRUE)
+        "B8": '=IF("x",1,2)',        # #VALUE!
+        "B9": '="ß"="ss"',           # FALSE: no case, but no case folding
+        "B10": '="STRASSE"="strasse"',  # TRUE
+        "B11": '=MATCH("ss",{"ß","SS"},0)',  # 2
+        "B12": "=LOG(-1,1)",         # #NUM!: the number out of the domain first
+        "B13": "=LOG(2,1)",          # #DIV/0!: log of the base is 0
+        "B14": '=IF(" TRUE",1,2)',   # spaces around TRUE: not documented, listed
+    })
+    assert missing == ["S!B14"]
+    assert [values[f"B{i}"] for i in range(1, 14)] == [
+        VALUE, REF, VALUE, 1, 1, 2, 1, VALUE, False, True, 2, NUM, DIV0]
