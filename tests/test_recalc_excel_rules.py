@@ -89,7 +89,9 @@ def test_minor_error_kinds(tmp_path: Path) -> None:
         "B12": "=LOG(-1,1)",         # #NUM!: the number out of the domain first
         "B13": "=LOG(2,1)",          # #DIV/0!: log of the base is 0
         "B14": '=IF(" TRUE",1,2)',   # spaces around TRUE: not documented, listed
+        "C1": "=-0", "C2": "=0*-1", "C3": "=ROUND(-0.4,0)",  # 0: Excel has no -0
     })
     assert missing == ["S!B14"]
     assert [values[f"B{i}"] for i in range(1, 14)] == [
         VALUE, REF, VALUE, 1, 1, 2, 1, VALUE, False, True, 2, NUM, DIV0]
+    assert [str(values[f"C{i}"]) for i in (1, 2, 3)] == ["0.0"] * 3
