@@ -162,6 +162,12 @@ class Generator:
         a, b = _RANGE_COLUMNS[c1], _RANGE_COLUMNS[c2]
         return f"D!{a}{r1}:{b}{r2}", r2 - r1 + 1, c2 - c1 + 1
 
+    def slice(self) -> str:
+        """A row or a column of a block, as INDEX gives it (a range)."""
+        text, rows, cols = self.block()
+        return f"INDEX({text},0,{self.rng.randint(1, cols)})" if self.rng.random() < 0.5 \
+            else f"INDEX({text},{self.rng.randint(1, rows)},0)"
+
     def number(self, depth: int) -> str:
         """An expression that never gives a logical value."""
         r = self.rng
@@ -185,8 +191,8 @@ class Generator:
         if pick in (5, 6):
             fn = r.choice(_AGGREGATES)
             args = [self.column_range()[0] if r.random() < 0.6 else self.block()[0]
-                    if r.random() < 0.5 else f"({self.number(sub)})*1"
-                    for _ in range(r.randint(1, 3))]
+                    if r.random() < 0.4 else self.slice() if r.random() < 0.2
+                    else f"({self.number(sub)})*1" for _ in range(r.randint(1, 3))]
             return f"{fn}({','.join(args)})"
         if pick == 7:  # not C: LibreOffice skips some errors; STEYX over >= 3 numbers
             fn = r.choice(_PAIRED)
@@ -217,9 +223,11 @@ class Generator:
                 self.condition(sub)  # text as a logical value: TRUE, FALSE or #VALUE!
             return f"IF({test},{self.number(sub)},{self.number(sub)})"
         if pick == 14:
-            if r.random() < 0.3 and not 1 <= self.row <= 8:  # a range in a value argument
+            if r.random() < 0.3 and not 1 <= self.row <= 8:  # a range in a value argument:
+                # outside the formula's row, so #VALUE! and the fallback
                 fn = r.choice(_AGGREGATES)
-                return f"{fn}(IFERROR({self.column_range()[0]},({self.number(sub)})*1))"
+                rows = self.column_range(length=r.randint(2, 8))[0]  # one cell: its value
+                return f"{fn}(IFERROR({rows},({self.number(sub)})*1))"
             return f"{r.choice(['IFERROR', 'IFNA'])}({self.number(sub)},{self.number(sub)})"
         if pick == 15:
             return f"({self.cell('E')}{r.choice('+*')}{self.number(sub)})"

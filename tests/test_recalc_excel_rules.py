@@ -7,6 +7,7 @@ One regression test per class; each expected value is Excel's, with its source b
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from betaxl.workbook.cells import XlError
 
@@ -95,3 +96,26 @@ def test_minor_error_kinds(tmp_path: Path) -> None:
     assert [values[f"B{i}"] for i in range(1, 14)] == [
         VALUE, REF, VALUE, 1, 1, 2, 1, VALUE, False, True, 2, NUM, DIV0]
     assert [str(values[f"C{i}"]) for i in (1, 2, 3)] == ["0.0"] * 3
+
+
+def test_a_named_range_and_a_column_of_index_are_intersected_too(tmp_path: Path) -> None:
+    # The same rule for every range where one value is wanted: a defined name of a
+    # range and the column INDEX(...,0,n) gives are references (Microsoft's INDEX:
+    # "returns the reference"), intersected with the formula's row in a plain formula.
+    from openpyxl.workbook.defined_name import DefinedName
+
+    def prepare(book: Any) -> None:
+        book.defined_names["Prices"] = DefinedName("Prices", attr_text="S!$A$1:$A$3")
+
+    values, missing = recalc(tmp_path, {
+        "A1": 10, "A2": 20, "A3": 30, "B1": 1, "B2": 2, "B3": 3,
+        "C2": "=Prices*2",                  # A2*2: 40
+        "C7": "=Prices*2",                  # no row 7 in the name: #VALUE!
+        "D3": "=SUM(Prices)",               # a range argument: 60
+        "E2": "=INDEX(A1:B3,0,2)+1",        # B2+1: 3
+        "E7": "=INDEX(A1:B3,0,2)+1",        # #VALUE!
+        "F3": "=SUM(INDEX(A1:B3,0,2))",     # 6
+    }, prepare=prepare)
+    assert missing == []
+    assert (values["C2"], values["C7"], values["D3"]) == (40, VALUE, 60)
+    assert (values["E2"], values["E7"], values["F3"]) == (3, VALUE, 6)

@@ -108,7 +108,9 @@ def _eval(node: Node, ctx: Context, mode: Mode = "value") -> Any:
     if kind == "name":
         value = ctx.name(*node.value)
         if implicit and isinstance(value, Grid) and value.shape != (1, 1):
-            raise Unsupported(f"the implicit intersection of the name {node.value[1]}")
+            if value.ref is None:  # a name for a computed array, not a range
+                raise Unsupported(f"the implicit intersection of the name {node.value[1]}")
+            return _intersect(value.ref, value, ctx)
         return value
     if kind == "neg":
         return caught(map1, lambda v: -to_number(v), _eval(node.args[0], ctx, inner))
@@ -158,7 +160,9 @@ def _call(node: Node, ctx: Context, mode: Mode, implicit: bool) -> Any:
     if isinstance(result, float):
         result = caught(checked, result)
     if implicit and name == "INDEX" and isinstance(result, Grid) and result.shape != (1, 1):
-        raise Unsupported("the implicit intersection of a range INDEX gives")
+        if result.ref is None:
+            raise Unsupported("the implicit intersection of an array INDEX gives")
+        return _intersect(result.ref, result, ctx)  # a row or column of a range
     return result
 
 

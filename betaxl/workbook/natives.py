@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from .cells import DIV0, NA, NUM, REF, VALUE, Grid, Unsupported, XlError
+from .cells import DIV0, NA, NUM, REF, VALUE, Grid, Ref, Unsupported, XlError
 from .values import (
     Raised,
     checked,
@@ -202,11 +202,14 @@ def _index(array: Any, row: Any = None, col: Any = None) -> Any:
     if r and c:  # a cell of a range is a reference (SUM skips its text), of an array a value
         return Grid([[grid.at(r - 1, c - 1)]]) if grid.ref is not None else \
             grid.at(r - 1, c - 1)
-    if r:
-        return Grid([[grid.at(r - 1, j) for j in range(cols)]])
+    ref = grid.ref  # a row or a column of a range is a range (a plain formula
+    if r:           # intersects it with its own row or column)
+        return Grid([[grid.at(r - 1, j) for j in range(cols)]], None, None if ref is None
+                    else Ref(ref.sheet, ref.r1 + r - 1, ref.c1, ref.r1 + r - 1, ref.c2))
     if c:
         return Grid([[line[c - 1] if c - 1 < len(line) else None] for line in grid.rows],
-                    (rows, 1))
+                    (rows, 1), None if ref is None else
+                    Ref(ref.sheet, ref.r1, ref.c1 + c - 1, ref.r2, ref.c1 + c - 1))
     return grid
 
 
