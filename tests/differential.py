@@ -192,6 +192,8 @@ class Generator:
             fn = r.choice(_AGGREGATES)
             args = [self.column_range()[0] if r.random() < 0.6 else self.block()[0]
                     if r.random() < 0.4 else self.slice() if r.random() < 0.2
+                    else f"CHOOSE({r.choice('12')},{self.column_range()[0]}," \
+                         f"{self.block()[0]})" if r.random() < 0.1
                     else f"({self.number(sub)})*1" for _ in range(r.randint(1, 3))]
             return f"{fn}({','.join(args)})"
         if pick == 7:  # not C: LibreOffice skips some errors; STEYX over >= 3 numbers
@@ -230,6 +232,10 @@ class Generator:
                 return f"{fn}(IFERROR({rows},({self.number(sub)})*1))"
             return f"{r.choice(['IFERROR', 'IFNA'])}({self.number(sub)},{self.number(sub)})"
         if pick == 15:
+            if r.random() < 0.3:  # CHOOSE: index truncated, #VALUE! outside 1..n
+                index = r.choice(["1", "2", "3", "2.7", "0", "4", self.number(sub)])
+                return f"CHOOSE({index},{self.number(sub)},{self.number(sub)}," \
+                       f"{self.number(sub)})"
             return f"({self.cell('E')}{r.choice('+*')}{self.number(sub)})"
         return r.choice(["NA()", self.number(0)])
 
@@ -283,6 +289,7 @@ class Generator:
                 f"=ROWS({self.block()[0]})+COLUMNS({self.block()[0]})",
                 f"=IF({self.condition(2)},{self.number(2)},{self.number(2)})",
                 f"=IFERROR({self.number(2)},-1)", f"=IFNA({self.number(2)},-1)",
+                f"=CHOOSE(2,{self.number(1)},{self.number(1)})",
                 f"=AND({self.condition(1)},TRUE())", f"=OR({self.condition(1)},FALSE())",
                 f"=NOT({self.condition(1)})", "=NA()", "=TRUE", "=FALSE"]
         out += [f"={fn}({self.number(2)})" for fn in ("ISBLANK", "ISERROR", "ISNA",

@@ -119,3 +119,20 @@ def test_a_named_range_and_a_column_of_index_are_intersected_too(tmp_path: Path)
     assert missing == []
     assert (values["C2"], values["C7"], values["D3"]) == (40, VALUE, 60)
     assert (values["E2"], values["E7"], values["F3"]) == (3, VALUE, 6)
+
+
+def test_choose_truncates_its_index_and_passes_references(tmp_path: Path) -> None:
+    # Microsoft's CHOOSE reference: index_num truncated, #VALUE! below 1 or beyond the
+    # last value; the values may be references (=SUM(CHOOSE(2,A1,A1:A3))).
+    values, missing = recalc(tmp_path, {
+        **DATA,
+        "B1": "=CHOOSE(2.7,10,20,30)", "B2": "=CHOOSE(0,10,20)", "B3": "=CHOOSE(3,10,20)",
+        "B4": "=SUM(CHOOSE(2,A1,A1:A3))",       # the range: #DIV/0! of A2
+        "B5": "=SUM(CHOOSE(1,A3:A3,A1))",       # 3
+        "B6": "=CHOOSE(2,1/0,5)",               # only the chosen value is evaluated: 5
+        "C3": "=CHOOSE(A1:A3,7,8,9)",           # the index intersected: A3 is 3, so 9
+        "C9": "=CHOOSE(1,A1:A3)",               # intersected, no row 9: #VALUE!
+    })
+    assert missing == []
+    assert [values[f"B{i}"] for i in range(1, 7)] == [20, VALUE, VALUE, DIV0, 3, 5]
+    assert (values["C3"], values["C9"]) == (9, VALUE)

@@ -3,8 +3,8 @@
 :func:`evaluate` computes a tree against a :class:`Context` that the workbook engine
 provides (cell values, defined names, the betaxl functions): operators through the
 value model (:mod:`.values`), functions through the betaxl functions or the natives of
-:data:`.natives.NATIVES`.  IF, IFERROR and IFNA are evaluated here, lazily: they choose
-which of their arguments to evaluate, so they need the evaluator itself.
+:data:`.natives.NATIVES`.  IF, IFERROR, IFNA and CHOOSE are evaluated here, lazily: they
+choose which of their arguments to evaluate, so they need the evaluator itself.
 
 Errors are values: every operator and function gives an error it meets back as its
 value (so ``ISERROR(1/0)`` sees ``#DIV/0!``), the left-most one first.
@@ -18,7 +18,8 @@ ranges (SUM's, SLOPE's, MATCH's lookup range ...) keep them; SUMPRODUCT and INDE
 first argument evaluate their expressions as arrays.  The class is the argument's, not
 the caller's: IFERROR's and IFNA's arguments are values, so ``SUM(IFERROR(A1:A3,0))``
 in row 7 intersects A1:A3 (``#VALUE!``, so 0); IF's second and third arguments may be
-references (``SUM(IF(TRUE,A1:A3))`` sums the range), its condition is a value.
+references (``SUM(IF(TRUE,A1:A3))`` sums the range), its condition is a value; so are
+CHOOSE's values and its index number.
 
 Excel's near-zero rule (:func:`.values.near_zero`) applies to a formula whose last
 operation is + or - (not to one in parentheses: the parser keeps those as "paren").
@@ -222,7 +223,22 @@ def _iferror(args: tuple[Node, ...], ctx: Context, mode: Mode, only_na: bool = F
     return pick(value)
 
 
+def _choose(args: tuple[Node, ...], ctx: Context, mode: Mode) -> Any:
+    """CHOOSE: the index_num-th value (truncated; #VALUE! outside 1..n, Microsoft's
+    CHOOSE reference); the values may be references, as IF's branches."""
+    if len(args) < 2:
+        raise Raised(VALUE)
+    index = _eval(args[0], ctx, "array" if mode == "array" else "value")
+    if isinstance(index, Grid) and index.shape != (1, 1):
+        raise Unsupported("CHOOSE over an array of index numbers")
+    number = to_number(index)
+    if not 1 <= number < len(args):
+        raise Raised(VALUE)
+    chosen = args[int(number)]
+    return _eval(chosen, ctx, mode) if chosen.kind != "missing" else 0.0
+
+
 _LAZY: dict[str, Callable[[tuple[Node, ...], Context, Mode], Any]] = {
-    "IF": _if, "IFERROR": _iferror,
+    "IF": _if, "IFERROR": _iferror, "CHOOSE": _choose,
     "IFNA": lambda a, c, m: _iferror(a, c, m, only_na=True),
 }
