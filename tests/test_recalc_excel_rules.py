@@ -55,12 +55,14 @@ def test_the_near_zero_rule_after_a_last_plus_or_minus(tmp_path: Path) -> None:
         "B5": "=0.3-(0.1+0.2)",              # the last operation is -: 0
         "B6": "=-(0.5-0.4-0.1)",             # a negation last: 2.78E-17
         "B7": "=1-0.9999999999999",          # 1.00031E-13 is no residue: kept
+        "B9": "=INDEX(A1:A2,1)-A2",          # a cell INDEX gives is a cell: 0
         "B8": "=0=0.5-0.4-0.1",              # a comparison last: FALSE, as Excel
         #                                      (the residue is compared, not zeroed)
     })
     residue = 0.5 - 0.4 - 0.1
     assert missing == []
-    assert values["B1"] == 0 and values["B4"] == 0 and values["B5"] == 0
+    assert values["B1"] == 0 and values["B4"] == 0 and values["B5"] == 0 and \
+        values["B9"] == 0
     assert values["B2"] == residue and values["B3"] == residue and values["B6"] == -residue
     assert values["B7"] == 1 - 0.9999999999999 and values["B8"] is False
 

@@ -86,8 +86,8 @@ def _last_sum(node: Node, ctx: Context) -> Any:
     """A formula's last + or -, with Excel's near-zero rule on a single result."""
     left, right = _eval(node.args[0], ctx), _eval(node.args[1], ctx)
     result = map2(OPERATORS[node.value], left, right)
-    if isinstance(left, Grid) or isinstance(right, Grid):
-        return result
+    if any(isinstance(v, Grid) and v.shape != (1, 1) for v in (left, right)):
+        return result  # an array formula's array: the rule is not documented there
     return near_zero(result, left, right)
 
 
