@@ -67,12 +67,20 @@ def test_the_near_zero_rule_after_a_last_plus_or_minus(tmp_path: Path) -> None:
     assert values["B7"] == 1 - 0.9999999999999 and values["B8"] is False
 
 
-def test_a_residue_between_the_known_bounds_is_listed(tmp_path: Path) -> None:
-    # 2^-50.5 of the operands: between the KB's 0 (2^-51.7) and a residue Excel keeps
-    # (2^-49.3); Microsoft gives no bound, so the cell is listed, not guessed.
-    a = 1.0 + 2.0 ** -52 * 3  # 1 + 3 ulps: a - 1 is 3 * 2^-52 = 2^-50.4 of a
-    values, missing = recalc(tmp_path, {"A1": a, "B1": "=A1-1", "B2": "=A1*1-1"})
-    assert missing == ["S!B1", "S!B2"]
+def test_the_near_zero_bound_is_seven_units_in_the_last_place(tmp_path: Path) -> None:
+    # Measured in Excel (see values.NEAR_ZERO_UNITS): operands 1 to 7 units in the last
+    # place apart give 0, 8 apart keep the difference.
+    ulp = 2.0 ** -52
+    values, missing = recalc(tmp_path, {
+        "A1": "=1+7*2^-52", "A2": "=1+8*2^-52", "A3": "=-(1+7*2^-52)",  # exact
+        "B1": "=A1-1", "B2": "=A2-1", "B3": "=A3+1", "B4": "=1-A1*1",
+        "B5": "=818562.54-778536.1+-40026.44",  # 8 units: Excel 5.82077E-11
+        "B6": "=A1+1",                          # no cancellation: 2
+    })
+    assert missing == []
+    assert (values["B1"], values["B2"], values["B3"], values["B4"]) == (0, 8 * ulp, 0, 0)
+    assert values["B5"] == 818562.54 - 778536.1 + -40026.44 != 0
+    assert values["B6"] == 2 + 7 * ulp
 
 
 def test_minor_error_kinds(tmp_path: Path) -> None:

@@ -88,7 +88,7 @@ def _last_sum(node: Node, ctx: Context) -> Any:
     result = map2(OPERATORS[node.value], left, right)
     if any(isinstance(v, Grid) and v.shape != (1, 1) for v in (left, right)):
         return result  # an array formula's array: the rule is not documented there
-    return near_zero(result, left, right)
+    return near_zero(result, left, right, node.value)
 
 
 def _eval(node: Node, ctx: Context, mode: Mode = "value") -> Any:

@@ -28,6 +28,7 @@ import datetime as dt
 import functools
 import math
 import re
+import struct
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import Any
@@ -165,26 +166,27 @@ def excel_round(x: float, digits: int) -> float:
 #: inaccurate results in Excel"): when the last operation of a formula is + or - and the
 #: result is zero but for the binary residue of the operands, Excel gives 0.  The rule is
 #: the formula's last operation only: ``=(0.5-0.4-0.1)`` (the parentheses are last) and
-#: ``=1*(0.5-0.4-0.1)`` keep -2.78E-17.  Microsoft gives no bound: 0.5-0.4-0.1 (residue
-#: 2^-51.7 of the operands) is 0 in the KB's example, a residue of 2^-49.3 is kept
-#: (818562.54-778536.1+-40026.44 gives 5.82E-11 in Excel); between the two bounds betaxl
-#: lists the cell as not computed.
-NEAR_ZERO = 2.0 ** -51
-NOT_NEAR_ZERO = 2.0 ** -49.5
+#: ``=1*(0.5-0.4-0.1)`` keep -2.78E-17.  Microsoft gives no bound; measured in Excel
+#: (microsoft.public.excel.worksheet.functions, April 2009, and Stack Overflow 40293983,
+#: independently): the result is 0 when the two operands, of one sign, are 1 to 7 units
+#: in the last place apart, not from 8 (818562.54-778536.1+-40026.44: 8 units, 5.82E-11
+#: in Excel).
+NEAR_ZERO_UNITS = 8
 
 
-def near_zero(result: Any, a: Any, b: Any) -> Any:
-    """The result of a formula's last + or -, after Excel's near-zero rule."""
+def _units(x: float) -> int:
+    """``|x|`` as the integer of its IEEE 754 bits: neighbours differ by one."""
+    return int(struct.unpack("<q", struct.pack("<d", abs(x)))[0])
+
+
+def near_zero(result: Any, a: Any, b: Any, op: str = "-") -> Any:
+    """The result of a formula's last + or - (``op``), after Excel's near-zero rule."""
     if not isinstance(result, float) or result == 0:
         return result
-    size = max(abs(to_number(a)), abs(to_number(b)))
-    residue = abs(result) / size if size else 1.0
-    if residue <= NEAR_ZERO:
+    x, y = to_number(a), to_number(b)
+    y = -y if op == "+" else y  # a + b cancels as a - (-b)
+    if (x > 0) == (y > 0) and abs(_units(x) - _units(y)) < NEAR_ZERO_UNITS:
         return 0.0
-    if residue < NOT_NEAR_ZERO:
-        raise Unsupported("a formula's last + or - ending near zero (a residue of "
-                          f"{residue:.2g} of its operands): whether Excel's near-zero "
-                          "rule sets it to 0 is not documented")
     return result
 
 
