@@ -209,7 +209,8 @@ class Generator:
             text, rows, cols = self.block()
             if r.random() < 0.1:  # a negative number: #VALUE! (Microsoft's INDEX)
                 return f"INDEX({text},{r.choice([-1, 1])},{-r.randint(1, 2)})"
-            return f"INDEX({text},{r.randint(1, rows)},{r.randint(1, cols)})"
+            area = r.choice(["", "", "", ",1", ",2"])  # area_num: one range, area 1
+            return f"INDEX({text},{r.randint(1, rows)},{r.randint(1, cols)}{area})"
         if pick == 10:
             text, n = self.column_range()
             target = r.choice([f"IFERROR({self.number(0)},-1)", '"b*"', '"?pple"', '"KIWI"',

@@ -101,11 +101,14 @@ def test_minor_error_kinds(tmp_path: Path) -> None:
         "B13": "=LOG(2,1)",          # #DIV/0!: log of the base is 0
         "B14": '=IF(" TRUE",1,2)',   # spaces around TRUE: not documented, listed
         "C1": "=-0", "C2": "=0*-1", "C3": "=ROUND(-0.4,0)",  # 0: Excel has no -0
+        "D1": "=INDEX(A1:A3,3,1,1)",  # area 1 of one range: 3 (Microsoft's INDEX)
+        "D2": "=INDEX(A1:A3,3,1,2)",  # no area 2: #REF!
     })
     assert missing == ["S!B14"]
     assert [values[f"B{i}"] for i in range(1, 14)] == [
         VALUE, REF, VALUE, 1, 1, 2, 1, VALUE, False, True, 2, NUM, DIV0]
     assert [str(values[f"C{i}"]) for i in (1, 2, 3)] == ["0.0"] * 3
+    assert (values["D1"], values["D2"]) == (3, REF)
 
 
 def test_a_named_range_and_a_column_of_index_are_intersected_too(tmp_path: Path) -> None:

@@ -188,7 +188,9 @@ def _sqrt(value: Any) -> float:
     return math.sqrt(x)
 
 
-def _index(array: Any, row: Any = None, col: Any = None) -> Any:
+def _index(array: Any, row: Any = None, col: Any = None, area: Any = None) -> Any:
+    if area is not None and int(to_number(area)) != 1:  # one range: one area (#REF!)
+        raise Raised(VALUE if to_number(area) < 1 else REF)
     grid = array if isinstance(array, Grid) else Grid([[array]])
     rows, cols = grid.shape
     r = int(to_number(row)) if row is not None else 0
