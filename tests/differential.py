@@ -226,8 +226,8 @@ class Generator:
                 self.condition(sub)  # text as a logical value: TRUE, FALSE or #VALUE!
             return f"IF({test},{self.number(sub)},{self.number(sub)})"
         if pick == 14:
-            if r.random() < 0.3 and not 1 <= self.row <= 8:  # a range in a value argument:
-                # outside the formula's row, so #VALUE! and the fallback
+            if r.random() < 0.3 and self.row > 8:  # a range in a value argument, in a row
+                # below the data (the tour's rows are not known): #VALUE!, the fallback
                 fn = r.choice(_AGGREGATES)
                 rows = self.column_range(length=r.randint(2, 8))[0]  # one cell: its value
                 return f"{fn}(IFERROR({rows},({self.number(sub)})*1))"
