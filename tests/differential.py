@@ -94,7 +94,25 @@ LIBREOFFICE_DIFFERS = {
         "counted and reported apart from mismatches",
     "INDEX out of its range":
         "Excel gives #REF! (Microsoft's INDEX reference); LibreOffice gives #VALUE!. "
-        "Generated around: row and column numbers within the range",
+        "Generated around: row and column numbers within the range, or negative (#VALUE! "
+        "in both)",
+    "IFERROR or IFNA over a range in a plain formula, the intersected cell no error":
+        "Excel intersects a value argument with the formula's row (Microsoft, 'Implicit "
+        "intersection operator: @'), also inside SUM: SUM(IFERROR(A1:A3,0)) in row 1 is "
+        "A1; LibreOffice intersects to test for an error but, finding none, hands the "
+        "whole range on (SUM(IFERROR(A1:A3,0)) in row 1 with #DIV/0! in A2 gave "
+        "#DIV/0!; SUM(IFNA(A1:A3,0)) in row 4 gave #DIV/0!, Excel #VALUE!). Generated "
+        "around: IFERROR over a range in a row outside it (#VALUE!, so the fallback, in "
+        "both), IFERROR and IFNA where the intersected cell is the error they catch",
+    "the near-zero rule on + and - inside a formula":
+        "Excel sets a result that is zero but for binary residue to 0 only after the "
+        "formula's last + or - (Microsoft KB 78113: =1*(0.5-0.4-0.1) keeps -2.78E-17); "
+        "LibreOffice does it after every + and - (rtl::math::approxAdd, approxSub), with "
+        "a wider bound (2^-48 of the operands). Not generated around: the residues are "
+        "below the comparison's 1e-12",
+    "text that reads as a number too large for a double (\"1E400\"+0)":
+        "Excel gives #VALUE! (it holds no such number); LibreOffice gives "
+        "1.79769313486232E+308. Not generated (no such literal)",
 }
 
 #: The data block: rows 1-8 of sheet D.  A numbers, B numbers with text, a text number
@@ -115,6 +133,9 @@ _PAIRED = ["SLOPE", "INTERCEPT", "RSQ", "CORREL", "PEARSON", "STEYX", "COVARIANC
            "COVARIANCE.P", "COVAR"]
 _LITERALS = ["0", "1", "2", "3", "-1", "0.5", "1.005", "0.285", "100", "0.001", "7",
              "2.675", "1E-3", '"3"', '"x"', '" 2.5"', '"1,000"', '"50%"']
+#: Texts compared with = and <> (no case, no case folding: "ß" is not "ss").
+_WORDS = ['"ß"', '"ss"', '"SS"', '"Straße"', '"STRASSE"', '"é"', '"É"', '"apple"',
+          '"APPLE"', '"kiwi "']
 
 
 class Generator:
@@ -122,6 +143,7 @@ class Generator:
 
     def __init__(self, seed: int) -> None:
         self.rng = random.Random(seed)
+        self.row = 0  # the row of sheet F the formula goes to (0: not known)
 
     def cell(self, columns: str = "ABCD") -> str:
         return f"D!{self.rng.choice(columns)}{self.rng.randint(1, 8)}"
@@ -139,6 +161,12 @@ class Generator:
         r2 = self.rng.randint(r1, 8)
         a, b = _RANGE_COLUMNS[c1], _RANGE_COLUMNS[c2]
         return f"D!{a}{r1}:{b}{r2}", r2 - r1 + 1, c2 - c1 + 1
+
+    def slice(self) -> str:
+        """A row or a column of a block, as INDEX gives it (a range)."""
+        text, rows, cols = self.block()
+        return f"INDEX({text},0,{self.rng.randint(1, cols)})" if self.rng.random() < 0.5 \
+            else f"INDEX({text},{self.rng.randint(1, rows)},0)"
 
     def number(self, depth: int) -> str:
         """An expression that never gives a logical value."""
@@ -163,8 +191,10 @@ class Generator:
         if pick in (5, 6):
             fn = r.choice(_AGGREGATES)
             args = [self.column_range()[0] if r.random() < 0.6 else self.block()[0]
-                    if r.random() < 0.5 else f"({self.number(sub)})*1"
-                    for _ in range(r.randint(1, 3))]
+                    if r.random() < 0.4 else self.slice() if r.random() < 0.2
+                    else f"CHOOSE({r.choice('12')},{self.column_range()[0]}," \
+                         f"{self.block()[0]})" if r.random() < 0.1
+                    else f"({self.number(sub)})*1" for _ in range(r.randint(1, 3))]
             return f"{fn}({','.join(args)})"
         if pick == 7:  # not C: LibreOffice skips some errors; STEYX over >= 3 numbers
             fn = r.choice(_PAIRED)
@@ -177,7 +207,10 @@ class Generator:
                    f"{self.column_range(cols_, 4)[0]})"
         if pick == 9:
             text, rows, cols = self.block()
-            return f"INDEX({text},{r.randint(1, rows)},{r.randint(1, cols)})"
+            if r.random() < 0.1:  # a negative number: #VALUE! (Microsoft's INDEX)
+                return f"INDEX({text},{r.choice([-1, 1])},{-r.randint(1, 2)})"
+            area = r.choice(["", "", "", ",1", ",2"])  # area_num: one range, area 1
+            return f"INDEX({text},{r.randint(1, rows)},{r.randint(1, cols)}{area})"
         if pick == 10:
             text, n = self.column_range()
             target = r.choice([f"IFERROR({self.number(0)},-1)", '"b*"', '"?pple"', '"KIWI"',
@@ -189,10 +222,21 @@ class Generator:
         if pick == 12:
             return f"{r.choice(['ROWS', 'COLUMNS'])}({self.block()[0]})"
         if pick == 13:
-            return f"IF({self.condition(sub)},{self.number(sub)},{self.number(sub)})"
+            test = r.choice(['"TRUE"', '"false"', '"x"']) if r.random() < 0.1 else \
+                self.condition(sub)  # text as a logical value: TRUE, FALSE or #VALUE!
+            return f"IF({test},{self.number(sub)},{self.number(sub)})"
         if pick == 14:
+            if r.random() < 0.3 and self.row > 8:  # a range in a value argument, in a row
+                # below the data (the tour's rows are not known): #VALUE!, the fallback
+                fn = r.choice(_AGGREGATES)
+                rows = self.column_range(length=r.randint(2, 8))[0]  # one cell: its value
+                return f"{fn}(IFERROR({rows},({self.number(sub)})*1))"
             return f"{r.choice(['IFERROR', 'IFNA'])}({self.number(sub)},{self.number(sub)})"
         if pick == 15:
+            if r.random() < 0.3:  # CHOOSE: index truncated, #VALUE! outside 1..n
+                index = r.choice(["1", "2", "3", "2.7", "0", "4", self.number(sub)])
+                return f"CHOOSE({index},{self.number(sub)},{self.number(sub)}," \
+                       f"{self.number(sub)})"
             return f"({self.cell('E')}{r.choice('+*')}{self.number(sub)})"
         return r.choice(["NA()", self.number(0)])
 
@@ -211,7 +255,9 @@ class Generator:
             fn = r.choice(["ISBLANK", "ISERROR", "ISNA", "ISNUMBER", "ISTEXT"])
             return f"{fn}({r.choice([self.number(sub), self.cell()])})"
         if pick == 4:
-            return self.cell("E")
+            return self.cell("E") if r.random() < 0.7 else \
+                f"{r.choice(_WORDS + [self.cell('D')])}{r.choice(['=', '<>'])}" \
+                f"{r.choice(_WORDS + [self.cell('D')])}"
         return r.choice(["TRUE()", "FALSE()", "TRUE", "FALSE"])
 
     def text(self) -> str:
@@ -244,10 +290,15 @@ class Generator:
                 f"=ROWS({self.block()[0]})+COLUMNS({self.block()[0]})",
                 f"=IF({self.condition(2)},{self.number(2)},{self.number(2)})",
                 f"=IFERROR({self.number(2)},-1)", f"=IFNA({self.number(2)},-1)",
+                f"=CHOOSE(2,{self.number(1)},{self.number(1)})",
                 f"=AND({self.condition(1)},TRUE())", f"=OR({self.condition(1)},FALSE())",
                 f"=NOT({self.condition(1)})", "=NA()", "=TRUE", "=FALSE"]
         out += [f"={fn}({self.number(2)})" for fn in ("ISBLANK", "ISERROR", "ISNA",
                                                        "ISNUMBER", "ISTEXT")]
+        # rows 2 and 5: a range in IFERROR's and IFNA's value argument, intersected with
+        # the row on the error it catches (D!C2 is #DIV/0!, D!C5 #N/A)
+        out.insert(1, "=SUM(IFERROR(D!C1:C8,-1))")
+        out.insert(4, "=SUM(IFNA(D!C3:C6,7))")
         return out
 
 
@@ -255,7 +306,10 @@ def formulas(seed: int, count: int) -> list[str]:
     """``count`` formulas of a seed: a tour of every function, then random ones."""
     gen = Generator(seed)
     out = gen.tour()
-    return (out + [gen.formula() for _ in range(count - len(out))])[:count]
+    while len(out) < count:
+        gen.row = len(out) + 1
+        out.append(gen.formula())
+    return out[:count]
 
 
 _FUTURE = re.compile(r"\b(IFNA|STDEV\.S|STDEV\.P|VAR\.S|VAR\.P|COVARIANCE\.S|"

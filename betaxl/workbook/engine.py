@@ -428,6 +428,8 @@ def _plain(value: Any, blank: Any) -> Any:
         return blank
     if isinstance(value, float) and not math.isfinite(value):
         return XlError("#NUM!")
+    if isinstance(value, float) and value == 0:
+        return 0.0  # Excel has no negative zero: =-0 and =0*-1 are 0
     return value
 
 

@@ -3,8 +3,8 @@
 :func:`evaluate` computes a tree against a :class:`Context` that the workbook engine
 provides (cell values, defined names, the betaxl functions): operators through the
 value model (:mod:`.values`), functions through the betaxl functions or the natives of
-:data:`.natives.NATIVES`.  IF, IFERROR and IFNA are evaluated here, lazily: they choose
-which of their arguments to evaluate, so they need the evaluator itself.
+:data:`.natives.NATIVES`.  IF, IFERROR, IFNA and CHOOSE are evaluated here, lazily: they
+choose which of their arguments to evaluate, so they need the evaluator itself.
 
 Errors are values: every operator and function gives an error it meets back as its
 value (so ``ISERROR(1/0)`` sees ``#DIV/0!``), the left-most one first.
@@ -15,7 +15,14 @@ formula), a range where one value is expected (an operand, a function argument o
 single value, the result) is the cell of the range in the formula's row (a one-column
 range) or column (a one-row range), ``#VALUE!`` when there is none.  Arguments that take
 ranges (SUM's, SLOPE's, MATCH's lookup range ...) keep them; SUMPRODUCT and INDEX's
-first argument evaluate their expressions as arrays.
+first argument evaluate their expressions as arrays.  The class is the argument's, not
+the caller's: IFERROR's and IFNA's arguments are values, so ``SUM(IFERROR(A1:A3,0))``
+in row 7 intersects A1:A3 (``#VALUE!``, so 0); IF's second and third arguments may be
+references (``SUM(IF(TRUE,A1:A3))`` sums the range), its condition is a value; so are
+CHOOSE's values and its index number.
+
+Excel's near-zero rule (:func:`.values.near_zero`) applies to a formula whose last
+operation is + or - (not to one in parentheses: the parser keeps those as "paren").
 """
 
 from __future__ import annotations
@@ -27,7 +34,18 @@ from typing import Any, Protocol
 from .cells import NA, VALUE, Grid, Ref, Unsupported, XlError
 from .formula import Node
 from .natives import NATIVES, RANGE_ARGUMENTS
-from .values import OPERATORS, Raised, caught, checked, map1, map2, scalar, to_number
+from .values import (
+    OPERATORS,
+    Raised,
+    caught,
+    checked,
+    logical_of_text,
+    map1,
+    map2,
+    near_zero,
+    scalar,
+    to_number,
+)
 
 __all__ = ["Context", "evaluate"]
 
@@ -59,7 +77,18 @@ def evaluate(node: Node, ctx: Context, mode: Mode = "value") -> Any:
     ``mode`` "value" for a cell's formula; "range" for a defined name's (a range it
     names is intersected, or not, where the name is used).
     """
+    if mode == "value" and node.kind == "op" and node.value in ("+", "-"):
+        return caught(_last_sum, node, ctx)
     return caught(_eval, node, ctx, mode)
+
+
+def _last_sum(node: Node, ctx: Context) -> Any:
+    """A formula's last + or -, with Excel's near-zero rule on a single result."""
+    left, right = _eval(node.args[0], ctx), _eval(node.args[1], ctx)
+    result = map2(OPERATORS[node.value], left, right)
+    if any(isinstance(v, Grid) and v.shape != (1, 1) for v in (left, right)):
+        return result  # an array formula's array: the rule is not documented there
+    return near_zero(result, left, right, node.value)
 
 
 def _eval(node: Node, ctx: Context, mode: Mode = "value") -> Any:
@@ -68,6 +97,8 @@ def _eval(node: Node, ctx: Context, mode: Mode = "value") -> Any:
         return node.value
     if kind == "missing":
         return None
+    if kind == "paren":
+        return _eval(node.args[0], ctx, mode)
     implicit = getattr(ctx, "implicit", False) and mode == "value"
     inner: Mode = "array" if mode == "array" else "value"
     if kind == "ref":
@@ -78,7 +109,9 @@ def _eval(node: Node, ctx: Context, mode: Mode = "value") -> Any:
     if kind == "name":
         value = ctx.name(*node.value)
         if implicit and isinstance(value, Grid) and value.shape != (1, 1):
-            raise Unsupported(f"the implicit intersection of the name {node.value[1]}")
+            if value.ref is None:  # a name for a computed array, not a range
+                raise Unsupported(f"the implicit intersection of the name {node.value[1]}")
+            return _intersect(value.ref, value, ctx)
         return value
     if kind == "neg":
         return caught(map1, lambda v: -to_number(v), _eval(node.args[0], ctx, inner))
@@ -128,7 +161,9 @@ def _call(node: Node, ctx: Context, mode: Mode, implicit: bool) -> Any:
     if isinstance(result, float):
         result = caught(checked, result)
     if implicit and name == "INDEX" and isinstance(result, Grid) and result.shape != (1, 1):
-        raise Unsupported("the implicit intersection of a range INDEX gives")
+        if result.ref is None:
+            raise Unsupported("the implicit intersection of an array INDEX gives")
+        return _intersect(result.ref, result, ctx)  # a row or column of a range
     return result
 
 
@@ -159,9 +194,10 @@ def _if(args: tuple[Node, ...], ctx: Context, mode: Mode) -> Any:
     if isinstance(test, Grid) and test.shape != (1, 1):
         raise Unsupported("IF over an array")
     value = scalar(test)
-    if isinstance(value, str):
-        raise Raised(VALUE)
-    chosen = bool(to_number(value)) if value is not None else False
+    if isinstance(value, str):  # "TRUE" and "FALSE" are logical values, other text not
+        chosen = logical_of_text(value)
+    else:
+        chosen = bool(to_number(value)) if value is not None else False
     if chosen:
         return _eval(args[1], ctx, mode) if args[1].kind != "missing" else 0.0
     if len(args) < 3:
@@ -173,6 +209,7 @@ def _iferror(args: tuple[Node, ...], ctx: Context, mode: Mode, only_na: bool = F
              ) -> Any:
     if len(args) != 2:
         raise Raised(VALUE)
+    mode = "array" if mode == "array" else "value"  # both arguments are values
     value = caught(_eval, args[0], ctx, mode)
 
     def pick(v: Any) -> Any:
@@ -186,7 +223,22 @@ def _iferror(args: tuple[Node, ...], ctx: Context, mode: Mode, only_na: bool = F
     return pick(value)
 
 
+def _choose(args: tuple[Node, ...], ctx: Context, mode: Mode) -> Any:
+    """CHOOSE: the index_num-th value (truncated; #VALUE! outside 1..n, Microsoft's
+    CHOOSE reference); the values may be references, as IF's branches."""
+    if len(args) < 2:
+        raise Raised(VALUE)
+    index = _eval(args[0], ctx, "array" if mode == "array" else "value")
+    if isinstance(index, Grid) and index.shape != (1, 1):
+        raise Unsupported("CHOOSE over an array of index numbers")
+    number = to_number(index)
+    if not 1 <= number < len(args):
+        raise Raised(VALUE)
+    chosen = args[int(number)]
+    return _eval(chosen, ctx, mode) if chosen.kind != "missing" else 0.0
+
+
 _LAZY: dict[str, Callable[[tuple[Node, ...], Context, Mode], Any]] = {
-    "IF": _if, "IFERROR": _iferror,
+    "IF": _if, "IFERROR": _iferror, "CHOOSE": _choose,
     "IFNA": lambda a, c, m: _iferror(a, c, m, only_na=True),
 }

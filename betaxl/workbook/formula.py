@@ -26,7 +26,7 @@ __all__ = ["Node", "Unsupported", "column_letters", "column_number", "function_n
 class Node:
     """One node of a parsed formula: ``kind`` with its ``value`` and ``args``."""
 
-    kind: str  # num str bool err ref name func neg pct op array missing
+    kind: str  # num str bool err ref name func neg pct op paren array missing
     value: Any = None
     args: tuple[Node, ...] = ()
 
@@ -178,7 +178,10 @@ class _Parser:
             close = self.take()
             if close.type != Token.PAREN:
                 raise Unsupported("a union of references")
-            return inner
+            # a + or - in parentheses is kept apart: Excel's near-zero rule looks at a
+            # formula's last operation, and there the parentheses are last
+            return Node("paren", None, (inner,)) if inner.kind == "op" and \
+                inner.value in ("+", "-") else inner
         if token.type == Token.ARRAY and token.subtype == Token.OPEN:
             return self.array()
         raise Unsupported(f"unexpected {token.value!r}")

@@ -13,12 +13,13 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from .cells import DIV0, NA, NUM, REF, VALUE, Grid, Unsupported, XlError
+from .cells import DIV0, NA, NUM, REF, VALUE, Grid, Ref, Unsupported, XlError
 from .values import (
     Raised,
     checked,
     excel_round,
     lifted,
+    logical_of_text,
     number_of_text,
     power,
     rank,
@@ -187,23 +188,30 @@ def _sqrt(value: Any) -> float:
     return math.sqrt(x)
 
 
-def _index(array: Any, row: Any = None, col: Any = None) -> Any:
+def _index(array: Any, row: Any = None, col: Any = None, area: Any = None) -> Any:
+    if area is not None and int(to_number(area)) != 1:  # one range: one area (#REF!)
+        raise Raised(VALUE if to_number(area) < 1 else REF)
     grid = array if isinstance(array, Grid) else Grid([[array]])
     rows, cols = grid.shape
     r = int(to_number(row)) if row is not None else 0
     c = int(to_number(col)) if col is not None else 0
     if rows == 1 and col is None:  # INDEX(row_vector, n) picks the n-th column
         r, c = 1, r
-    if r < 0 or c < 0 or r > rows or c > cols:
+    if r < 0 or c < 0:  # Microsoft's INDEX: a negative number is #VALUE!, beyond #REF!
+        raise Raised(VALUE)
+    if r > rows or c > cols:
         raise Raised(REF)
     if r and c:  # a cell of a range is a reference (SUM skips its text), of an array a value
         return Grid([[grid.at(r - 1, c - 1)]]) if grid.ref is not None else \
             grid.at(r - 1, c - 1)
-    if r:
-        return Grid([[grid.at(r - 1, j) for j in range(cols)]])
+    ref = grid.ref  # a row or a column of a range is a range (a plain formula
+    if r:           # intersects it with its own row or column)
+        return Grid([[grid.at(r - 1, j) for j in range(cols)]], None, None if ref is None
+                    else Ref(ref.sheet, ref.r1 + r - 1, ref.c1, ref.r1 + r - 1, ref.c2))
     if c:
         return Grid([[line[c - 1] if c - 1 < len(line) else None] for line in grid.rows],
-                    (rows, 1))
+                    (rows, 1), None if ref is None else
+                    Ref(ref.sheet, ref.r1, ref.c1 + c - 1, ref.r2, ref.c1 + c - 1))
     return grid
 
 
@@ -267,9 +275,7 @@ def _flags(args: Sequence[Any]) -> list[bool]:
     out = []
     for arg in args:
         if isinstance(arg, str):
-            if arg.strip().upper() not in ("TRUE", "FALSE"):
-                raise Raised(VALUE)
-            out.append(arg.strip().upper() == "TRUE")
+            out.append(logical_of_text(arg))
             continue
         if isinstance(arg, XlError):
             raise Raised(arg)
@@ -332,8 +338,10 @@ def _is(test: Callable[[Any], bool]) -> Callable[[Any], Any]:
 
 def _log(value: Any, base: Any = 10.0) -> float:
     x, b = to_number(value), to_number(base)
-    if x <= 0 or b <= 0 or b == 1:
-        raise Raised(NUM if b != 1 else DIV0)
+    if x <= 0 or b <= 0:  # the domain first: LOG(-1,1) is #NUM!, LOG(2,1) #DIV/0!
+        raise Raised(NUM)
+    if b == 1:
+        raise Raised(DIV0)
     return math.log(x) / math.log(b)
 
 

@@ -9,7 +9,12 @@ One place for Excel's rules, which every operator and native goes through:
 - a blank is 0 in arithmetic and ``""`` in text; TRUE is 1;
 - number to text (``&``) with up to 15 significant digits, ``1E+15`` beyond;
 - comparison of numbers at 15 significant digits (``0.1+0.2=0.3`` is TRUE), text
-  without case; numbers < text < logical values;
+  without case but letter by letter (``"ß"="ss"`` is FALSE: no case folding); numbers <
+  text < logical values;
+- text as a logical value (IF's condition, AND, NOT): ``"TRUE"`` or ``"FALSE"`` in any
+  case, other text ``#VALUE!`` (:func:`logical_of_text`);
+- Excel's near-zero rule (:func:`near_zero`): a formula whose last operation is + or -
+  gives 0 where the result is zero but for the binary residue of its operands;
 - an error value met on the way travels up as :class:`Raised` and the evaluator turns it
   back into a value at every operator and function, so that IS functions see it; the
   left-most error of an operator wins;
@@ -23,6 +28,7 @@ import datetime as dt
 import functools
 import math
 import re
+import struct
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import Any
@@ -30,7 +36,8 @@ from typing import Any
 from .cells import DIV0, EPOCH, MAX_ARRAY, NA, NUM, VALUE, Grid, Unsupported, XlError
 
 __all__ = ["OPERATORS", "Raised", "caught", "checked", "digits15", "excel_round", "lifted",
-           "map1", "map2", "power", "rank", "scalar", "text_of", "to_number"]
+           "logical_of_text", "map1", "map2", "near_zero", "power", "rank", "scalar",
+           "text_of", "to_number"]
 
 
 class Raised(Exception):
@@ -79,7 +86,20 @@ def number_of_text(text: str) -> float:
                    (m["frac"] or "") + (m["exp"] or ""))
     if m["pct"]:
         number /= 100
-    return checked(-number if negative else number)
+    if math.isinf(number):  # "1E400" is no number Excel holds: not one, #VALUE!
+        raise Raised(VALUE)
+    return -number if negative else number
+
+
+def logical_of_text(text: str) -> bool:
+    """A text as a logical value: TRUE or FALSE in any case, other text ``#VALUE!``."""
+    word = text.upper()
+    if word in ("TRUE", "FALSE"):
+        return word == "TRUE"
+    if word.strip() in ("TRUE", "FALSE"):
+        raise Unsupported(f"the text {text[:30]!r} as a logical value (with spaces around "
+                          "TRUE or FALSE: Excel's reading is not documented)")
+    raise Raised(VALUE)
 
 
 def to_number(value: Any) -> float:
@@ -142,6 +162,34 @@ def excel_round(x: float, digits: int) -> float:
     return checked(float(shown.quantize(step, rounding=ROUND_HALF_UP, context=_DECIMALS)))
 
 
+#: Excel's near-zero rule (Microsoft KB 78113, "Floating-point arithmetic may give
+#: inaccurate results in Excel"): when the last operation of a formula is + or - and the
+#: result is zero but for the binary residue of the operands, Excel gives 0.  The rule is
+#: the formula's last operation only: ``=(0.5-0.4-0.1)`` (the parentheses are last) and
+#: ``=1*(0.5-0.4-0.1)`` keep -2.78E-17.  Microsoft gives no bound; measured in Excel
+#: (microsoft.public.excel.worksheet.functions, April 2009, and Stack Overflow 40293983,
+#: independently): the result is 0 when the two operands, of one sign, are 1 to 7 units
+#: in the last place apart, not from 8 (818562.54-778536.1+-40026.44: 8 units, 5.82E-11
+#: in Excel).
+NEAR_ZERO_UNITS = 8
+
+
+def _units(x: float) -> int:
+    """``|x|`` as the integer of its IEEE 754 bits: neighbours differ by one."""
+    return int(struct.unpack("<q", struct.pack("<d", abs(x)))[0])
+
+
+def near_zero(result: Any, a: Any, b: Any, op: str = "-") -> Any:
+    """The result of a formula's last + or - (``op``), after Excel's near-zero rule."""
+    if not isinstance(result, float) or result == 0:
+        return result
+    x, y = to_number(a), to_number(b)
+    y = -y if op == "+" else y  # a + b cancels as a - (-b)
+    if (x > 0) == (y > 0) and abs(_units(x) - _units(y)) < NEAR_ZERO_UNITS:
+        return 0.0
+    return result
+
+
 def checked(value: float) -> float:
     if math.isnan(value) or math.isinf(value):
         raise Raised(NUM)
@@ -177,7 +225,7 @@ def rank(value: Any) -> tuple[int, Any]:
     if isinstance(value, bool):
         return (3, value)
     if isinstance(value, str):
-        return (2, value.casefold())
+        return (2, value.lower())  # no case, but no folding: "ß" is not "ss"
     return (1, digits15(to_number(value)))
 
 
