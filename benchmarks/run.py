@@ -719,6 +719,47 @@ def bench_sparse_recalc() -> None:
               f"{ours / base:.2f}x the baseline, peak Python memory {peak / 1e6:.1f} MB")
 
 
+def bench_sparse_arrays() -> None:
+    """A tiny workbook whose array arithmetic (``SUMPRODUCT((A:A>0)*B:B)`` ...) reads whole
+    columns, against the same formulas over only the cells that hold data."""
+    import tempfile
+    import tracemalloc
+
+    import openpyxl
+
+    from betaxl.workbook.recalc import recalculate_file
+
+    print("== betaxl recalc: tiny workbook, array arithmetic over whole columns ==")
+    formulas = ["=SUMPRODUCT(({a}>0)*{b})", "=SUMPRODUCT(({a}=0)*1)", "=SUM(({a}>1)*{b})",
+                "=SUMPRODUCT({a}*{b})", "=SUMPRODUCT(1/({b}+1))"]
+    with tempfile.TemporaryDirectory() as folder:
+        paths = {}
+        for label, (a, b) in (("whole", ("A:A", "B:B")), ("data", ("A1:A5", "B1:B5"))):
+            book = openpyxl.Workbook()
+            ws = book.active
+            for i in range(1, 6):
+                ws.append([i - 2, 10 * i])
+            for i, text in enumerate(formulas, 1):
+                ws.cell(i, 4, text.format(a=a, b=b))
+            paths[label] = Path(folder) / f"{label}.xlsx"
+            book.save(paths[label])
+
+        def run(label: str) -> Callable[[], None]:
+            def go() -> None:
+                out = recalculate_file(paths[label], Path(folder) / f"{label}_out.xlsx")
+                assert out.report.computed == len(formulas) and not out.report.unsupported
+            return go
+
+        base, ours = best(run("data"), 5), best(run("whole"), 5)
+        tracemalloc.start()
+        run("whole")()
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        print(f"over the data only (A1:A5): {base * 1000:.0f} ms (the baseline)")
+        print(f"over whole columns (A:A): {ours * 1000:.0f} ms = {ours / base:.2f}x the "
+              f"baseline, peak Python memory {peak / 1e6:.1f} MB")
+
+
 def bench_column_formulas(n: int = 3000) -> None:
     """3,000 ``=SUM(C:C)+A{i}`` against 3,000 ``=C1+A{i}`` (one cell each: linear work)."""
     import tempfile
@@ -765,6 +806,7 @@ SECTIONS: dict[str, Callable[[], None]] = {
     "engine": bench_recalc_engine,
     "sparse": bench_sparse_recalc,
     "column_formulas": bench_column_formulas,
+    "sparse_arrays": bench_sparse_arrays,
     "gaps": bench_gaps,
     "cli": bench_cli,
     "dask": bench_dask,

@@ -39,3 +39,60 @@ def test_many_formulas_over_one_whole_column(tmp_path: Path) -> None:
         assert sheet.get(1, 7) == sum(column + i for i in range(1, n + 1))
     finally:
         out.close()
+
+
+#: Array arithmetic over whole columns of a 5-row file, with Excel's values: a blank
+#: beyond the data is a blank (0 in arithmetic, FALSE for A:A>0, TRUE for A:A=0).
+_ROWS = 1_048_576
+_WHOLE = {
+    "D1": ("=SUMPRODUCT((A:A>0)*B:B)", 30.0 + 40 + 50),
+    "D2": ("=SUMPRODUCT((A:A=0)*1)", 1.0 + _ROWS - 5),        # A2 and every blank
+    "D3": ("=SUMPRODUCT((A:A=0)*B:B)", 20.0),
+    "D4": ("=SUMPRODUCT(A:A*B:B)", -10.0 + 0 + 30 + 80 + 150),
+    "D5": ("=SUMPRODUCT((A:A<>1)+0)", _ROWS - 1.0),
+    "D6": ("=SUMPRODUCT(-(A:A>=0),B:B+1)", -(21.0 + 31 + 41 + 51) - (_ROWS - 5)),
+    "D7": ("=SUMPRODUCT((B:B+1)*1)", 10.0 + 20 + 30 + 40 + 50 + _ROWS),
+    "D8": ("=SUMPRODUCT((A:A>0)*(B:B>15))", 3.0),
+    "D9": ("=SUMPRODUCT(1/(B:B+1))", 1 / 11 + 1 / 21 + 1 / 31 + 1 / 41 + 1 / 51 + _ROWS - 5),
+}
+
+
+def _whole_book() -> openpyxl.Workbook:
+    book = openpyxl.Workbook()
+    ws = book.active
+    for i in range(1, 6):
+        ws.append([i - 2, 10 * i])
+    for where, (formula, _) in _WHOLE.items():
+        ws[where] = formula
+    return book
+
+
+def test_array_arithmetic_over_whole_columns_counts_every_blank(tmp_path: Path) -> None:
+    """Each blank beyond the data counts as Excel counts it (what a blank gives), while
+    only the cells that exist are computed one by one."""
+    out = _recalc(tmp_path, _whole_book())
+    try:
+        sheet = out.sheet("Sheet")
+        for where, (formula, expected) in _WHOLE.items():
+            got = sheet.get(int(where[1:]), 4)
+            assert got == expected or abs(got - expected) <= 1e-12 * abs(expected), (
+                formula, got, expected)
+    finally:
+        out.close()
+
+
+def test_whole_columns_agree_with_libreoffice(tmp_path: Path) -> None:
+    from . import libreoffice
+
+    source = tmp_path / "whole.xlsx"
+    _whole_book().save(source)
+    theirs = Book(libreoffice.recalculate(source, tmp_path))
+    ours = _recalc(tmp_path, _whole_book())
+    try:
+        for where, (formula, expected) in _WHOLE.items():
+            row = int(where[1:])
+            lo, got = theirs.sheet("Sheet").get(row, 4), ours.sheet("Sheet").get(row, 4)
+            assert abs(lo - got) <= 1e-12 * abs(expected), (formula, lo, got)
+    finally:
+        theirs.close()
+        ours.close()
