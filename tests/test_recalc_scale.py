@@ -9,6 +9,7 @@ from pathlib import Path
 import openpyxl
 
 from betaxl.workbook.book import Book
+from betaxl.workbook.cells import XlError
 from betaxl.workbook.recalc import recalculate_file
 
 
@@ -96,3 +97,75 @@ def test_whole_columns_agree_with_libreoffice(tmp_path: Path) -> None:
     finally:
         theirs.close()
         ours.close()
+
+
+def _data_book(path: Path) -> None:
+    """A data sheet holding formulas among numbers, text, dates and blanks, read by
+    formulas on another sheet; one array formula writes into the data sheet's rows."""
+    import datetime as dt
+
+    from openpyxl.worksheet.formula import ArrayFormula
+
+    book = openpyxl.Workbook()
+    data = book.active
+    data.title = "Data"
+    data.append(["date", "x", "y", "label"])
+    for i in range(1, 40):
+        data.append([dt.date(2024, 1, i % 28 + 1), i * 0.25, None if i % 5 == 0 else -i,
+                     f"t{i}" if i % 3 else ""])
+    data["F7"] = '=""'                      # a formula's empty text: not blank
+    data["F8"] = "=SUM(B:B)"
+    data["G2"] = ArrayFormula("G2:G4", "=B2:B4*2")
+    data["E20"] = "=F8+1"
+    out = book.create_sheet("Out")
+    out["A1"] = "=COUNTA(Data!F:F)"
+    out["A2"] = "=SUMPRODUCT((Data!C:C<0)*1)"
+    out["A5"] = "=SUMPRODUCT((Data!C:C<0)*Data!B:B)"  # "x"*FALSE in the header: #VALUE!
+    out["A3"] = "=SUM(Data!G:G)+Data!E20"
+    out["A4"] = "=MAX(Data!A:A)"
+    book.save(path)
+
+
+def test_rows_located_read_as_the_exact_reader_reads(tmp_path: Path, monkeypatch) -> None:
+    """A sheet with formulas read by calamine and the rows located gives the same file,
+    byte for byte in every part, as the exact reader reading it whole."""
+    import zipfile
+
+    from betaxl.workbook import book as book_module
+
+    source = tmp_path / "data.xlsx"
+    _data_book(source)
+    fast = recalculate_file(source, tmp_path / "fast.xlsx")
+    monkeypatch.setattr(book_module, "scan_sheet", lambda *args: None)
+    exact = recalculate_file(source, tmp_path / "exact.xlsx")
+    assert fast.report == exact.report and not fast.report.unsupported
+    with zipfile.ZipFile(fast.path) as a, zipfile.ZipFile(exact.path) as b:
+        assert a.namelist() == b.namelist()
+        for name in a.namelist():
+            assert a.read(name) == b.read(name), name
+    values = Book(fast.path)
+    try:
+        out = values.sheet("Out")
+        column_b = sum(i * 0.25 for i in range(1, 40))
+        assert out.get(1, 1) == 2.0      # F7 (its "" is not blank) and F8
+        assert out.get(2, 1) == 39.0 - 7  # y < 0 but where blank; the header "y" too
+        assert out.get(5, 1) == XlError("#VALUE!")
+        assert out.get(3, 1) == 2 * (0.25 + 0.5 + 0.75) + column_b + 1
+    finally:
+        values.close()
+
+
+def test_a_sheet_outside_the_locating_rules_is_read_whole(tmp_path: Path) -> None:
+    from betaxl.workbook.rowscan import scan_sheet
+
+    head = (b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+            b'spreadsheetml/2006/main"><sheetData>')
+    row = b'<row r="1"><c r="A1"><f>1+1</f><v>2</v></c></row>'
+    tail = b"</sheetData></worksheet>"
+    located = scan_sheet(head + row + tail, "s.xml", [], set())
+    assert located is not None and located.rows[1].cells[1].formula == "1+1"
+    for odd in (head + b"<!-- a comment -->" + row + tail,        # a comment
+                head + row + b"<x/>" + tail,                      # not a row in sheetData
+                head.replace(b"<sheetData>", b'<sheetData xmlns:y="urn:y">') + row + tail,
+                head + row + row + tail):                         # row 1 twice
+        assert scan_sheet(odd, "s.xml", [], set()) is None

@@ -73,7 +73,7 @@ class Recalculation:
         return bool(self.unsupported)
 
 
-_PLAIN = (float, str, bool, type(None), int)
+_PLAIN_TYPES = frozenset((float, str, bool, type(None), int))
 
 
 def _udf_argument(value: Any, date1904: bool) -> Any:
@@ -86,7 +86,7 @@ def _udf_argument(value: Any, date1904: bool) -> Any:
         if ref is not None and ref.c2 == MAX_COLS:
             cols = min(cols, max((len(r) for r in value.rows), default=1))
         block = value.top(rows, cols, MAX_CELLS)  # as many cells as one command may read
-        return [row if all(type(v) in _PLAIN for v in row) else
+        return [row if _PLAIN_TYPES.issuperset(map(type, row)) else
                 [_udf_cell(v, date1904) for v in row] for row in block]
     return _udf_cell(value, date1904)
 
