@@ -105,6 +105,9 @@ class Formula:
     problem: str | None = None
 
 
+_PLAIN_TYPES = frozenset((float, str, int, bool))
+
+
 def _as_serials(values: list[list[Any]], date1904: bool) -> bool:
     """calamine's dates turned back into the serial numbers the cells hold, in place.
 
@@ -114,6 +117,8 @@ def _as_serials(values: list[list[Any]], date1904: bool) -> bool:
     exact reader instead), so that a cell has the same value on any sheet.
     """
     for row in values:
+        if _PLAIN_TYPES.issuperset(map(type, row)):
+            continue  # numbers and text: nothing to turn back (checked at C speed)
         for j, v in enumerate(row):
             kind = type(v)
             if kind is float or kind is str or kind is int or kind is bool:
