@@ -212,6 +212,55 @@ def bench_recalc_engine() -> None:
               "the baseline (target <= 3x)")
 
 
+def bench_recalc_whole_columns() -> None:
+    """betaxl recalc of ``BETA_OLS(Data!B:SG, Data!A:A, , TRUE)`` over 2,520 x 500 on a data
+    sheet that also holds a formula, against python-calamine's read of the same file."""
+    import tempfile
+
+    import python_calamine
+    import xlsxwriter
+
+    from betaxl.workbook.recalc import recalculate_file
+
+    print("== betaxl recalc: whole-column BETA_OLS(Data!B:SG, Data!A:A, , TRUE), 2,520 x "
+          "500, the data sheet holding a formula ==")
+    n, k = 2520, 500
+    returns, market = panel(n, k, 0.01, seed=11)
+    with tempfile.TemporaryDirectory() as folder:
+        sources = {}
+        for label, cached in (("current", 2), ("stale", 0)):
+            source = sources[label] = Path(folder) / f"{label}.xlsx"
+            book = xlsxwriter.Workbook(str(source), {"constant_memory": True})
+            data = book.add_worksheet("Data")
+            data.write_row(0, 0, ["market"] + [f"asset_{j + 1}" for j in range(k)])
+            data.write_formula(0, k + 2, "=1+1", None, cached)  # a formula on the data sheet
+            for i in range(n):
+                data.write_row(i + 1, 0, [float(market[i])] + [
+                    None if np.isnan(v) else float(v) for v in returns[i]])
+            book.add_worksheet("Betas").write_dynamic_array_formula(
+                0, 0, 11, k - 1, "=BETA_OLS(Data!B:SG,Data!A:A,,TRUE)")
+            book.close()
+
+        def calamine() -> None:
+            workbook = python_calamine.CalamineWorkbook.from_path(str(sources["current"]))
+            for name in workbook.sheet_names:
+                workbook.get_sheet_by_name(name).to_python()
+
+        def recalc(label: str) -> Callable[[], None]:
+            def go() -> None:
+                result = recalculate_file(sources[label], Path(folder) / "out.xlsx")
+                assert result.report.computed == 2 and not result.report.unsupported
+            return go
+
+        base = best(calamine, 3)
+        print(f"python-calamine reads the values: {base:.2f} s (the baseline)")
+        for label, what in (("current", "the formula's saved value current, as Excel saves"),
+                            ("stale", "its saved value stale: the data sheet rewritten")):
+            ours = best(recalc(label), 3)
+            print(f"betaxl recalc, {what}: {ours:.2f} s = {ours / base:.2f}x the baseline "
+                  "(target <= 3x)")
+
+
 def _whole_column_ratio(runtime: str) -> None:
     """One runtime's whole-column ratio (each runtime decides xlwings at import: own process)."""
     rows, blank_rows = 36, 1_048_576 - 37
@@ -719,6 +768,80 @@ def bench_sparse_recalc() -> None:
               f"{ours / base:.2f}x the baseline, peak Python memory {peak / 1e6:.1f} MB")
 
 
+def bench_sparse_arrays() -> None:
+    """A tiny workbook whose array arithmetic (``SUMPRODUCT((A:A>0)*B:B)`` ...) reads whole
+    columns, against the same formulas over only the cells that hold data."""
+    import tempfile
+    import tracemalloc
+
+    import openpyxl
+
+    from betaxl.workbook.recalc import recalculate_file
+
+    print("== betaxl recalc: tiny workbook, array arithmetic over whole columns ==")
+    formulas = ["=SUMPRODUCT(({a}>0)*{b})", "=SUMPRODUCT(({a}=0)*1)", "=SUM(({a}>1)*{b})",
+                "=SUMPRODUCT({a}*{b})", "=SUMPRODUCT(1/({b}+1))"]
+    with tempfile.TemporaryDirectory() as folder:
+        paths = {}
+        for label, (a, b) in (("whole", ("A:A", "B:B")), ("data", ("A1:A5", "B1:B5"))):
+            book = openpyxl.Workbook()
+            ws = book.active
+            for i in range(1, 6):
+                ws.append([i - 2, 10 * i])
+            for i, text in enumerate(formulas, 1):
+                ws.cell(i, 4, text.format(a=a, b=b))
+            paths[label] = Path(folder) / f"{label}.xlsx"
+            book.save(paths[label])
+
+        def run(label: str) -> Callable[[], None]:
+            def go() -> None:
+                out = recalculate_file(paths[label], Path(folder) / f"{label}_out.xlsx")
+                assert out.report.computed == len(formulas) and not out.report.unsupported
+            return go
+
+        base, ours = best(run("data"), 5), best(run("whole"), 5)
+        tracemalloc.start()
+        run("whole")()
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        print(f"over the data only (A1:A5): {base * 1000:.0f} ms (the baseline)")
+        print(f"over whole columns (A:A): {ours * 1000:.0f} ms = {ours / base:.2f}x the "
+              f"baseline, peak Python memory {peak / 1e6:.1f} MB")
+
+
+def bench_column_formulas(n: int = 3000) -> None:
+    """3,000 ``=SUM(C:C)+A{i}`` against 3,000 ``=C1+A{i}`` (one cell each: linear work)."""
+    import tempfile
+
+    import openpyxl
+
+    from betaxl.workbook.recalc import recalculate_file
+
+    print(f"== betaxl recalc: {n:,} formulas =SUM(C:C)+A{{i}} over one whole column ==")
+    with tempfile.TemporaryDirectory() as folder:
+        paths = {}
+        for label, text in (("cell", "=C1+A{i}"), ("column", "=SUM(C:C)+A{i}")):
+            book = openpyxl.Workbook()
+            ws = book.active
+            for i in range(1, n + 1):
+                ws.cell(i, 1, i)
+                ws.cell(i, 3, 0.5 * i)
+                ws.cell(i, 5, text.format(i=i))
+            paths[label] = Path(folder) / f"{label}.xlsx"
+            book.save(paths[label])
+
+        def run(label: str) -> Callable[[], None]:
+            def go() -> None:
+                out = recalculate_file(paths[label], Path(folder) / f"{label}_out.xlsx")
+                assert out.report.computed == n and not out.report.unsupported
+            return go
+
+        base, ours = best(run("cell"), 3), best(run("column"), 3)
+        print(f"{n:,} formulas =C1+A{{i}}: {base * 1000:.0f} ms (the baseline)")
+        print(f"{n:,} formulas =SUM(C:C)+A{{i}}: {ours * 1000:.0f} ms = {ours / base:.2f}x "
+              "the baseline")
+
+
 SECTIONS: dict[str, Callable[[], None]] = {
     "core": bench_core,
     "udf": bench_udf,
@@ -730,7 +853,10 @@ SECTIONS: dict[str, Callable[[], None]] = {
     "factors": bench_factors,
     "risk": bench_risk,
     "engine": bench_recalc_engine,
+    "engine_whole_columns": bench_recalc_whole_columns,
     "sparse": bench_sparse_recalc,
+    "column_formulas": bench_column_formulas,
+    "sparse_arrays": bench_sparse_arrays,
     "gaps": bench_gaps,
     "cli": bench_cli,
     "dask": bench_dask,

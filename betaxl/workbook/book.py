@@ -1,9 +1,11 @@
 """A workbook package opened for recalculation: its sheets, defined names and formulas.
 
 - the package is checked from its zip directory first (:func:`.package.check_archive`);
-- sheets that hold formulas (or error cells) are read with the streaming reader of
-  :mod:`.sheetxml`; the other sheets' values are read by python-calamine (Rust) only
-  when a formula refers to them;
+- a sheet's values are read by python-calamine (Rust) when first used; on a sheet
+  that holds formulas, its rows are located (:mod:`.rowscan`) and the rows that hold
+  a formula are read by the streaming reader of :mod:`.sheetxml`, as the writer's
+  rows are; a sheet with error cells, or outside the locating rules, is read by the
+  streaming reader whole;
 - shared formulas are expanded with openpyxl's formula translator, dynamic-array
   formulas are told apart from legacy array formulas by their cell-metadata flag.
 """
@@ -22,6 +24,7 @@ import defusedxml.ElementTree as SafeET
 from .cells import MAX_CELLS, Ref, serial_of
 from .formula import Node, column_letters, parse_area
 from .package import FileError, check_archive, snapshot
+from .rowscan import LazyRows, scan_sheet
 from .sheetxml import (
     SheetReader,
     SheetXml,
@@ -102,6 +105,9 @@ class Formula:
     problem: str | None = None
 
 
+_PLAIN_TYPES = frozenset((float, str, int, bool))
+
+
 def _as_serials(values: list[list[Any]], date1904: bool) -> bool:
     """calamine's dates turned back into the serial numbers the cells hold, in place.
 
@@ -111,6 +117,8 @@ def _as_serials(values: list[list[Any]], date1904: bool) -> bool:
     exact reader instead), so that a cell has the same value on any sheet.
     """
     for row in values:
+        if _PLAIN_TYPES.issuperset(map(type, row)):
+            continue  # numbers and text: nothing to turn back (checked at C speed)
         for j, v in enumerate(row):
             kind = type(v)
             if kind is float or kind is str or kind is int or kind is bool:
@@ -210,9 +218,15 @@ class Book:
             return self.sheets[key]
         part = self.sheet_parts[key]
         data = self.archive.read(part)
-        self._count(data.count(b"<c ") + data.count(b":c ") + data.count(b"<c>"), key)
+        tagged = data.count(b"<c ")
+        self._count(tagged + data.count(b":c ") + data.count(b"<c>"), key)
         self._formulas[key] = may_hold_formulas(data)
-        if self._formulas[key]:
+        fast = self._formulas[key] and not any(
+            token in data for token in (b'"e"', b"'e'")) and scan_sheet(
+            data, part, self.strings, self.date_styles)
+        if fast:  # calamine's values, the rows that hold formulas parsed exactly
+            sheet = self._scanned(key, part, fast)
+        elif self._formulas[key]:
             xml = SheetReader(data, part, self.strings, self.date_styles).run()
             values: list[list[Any]] = []
             sheet = Sheet(key, part, values, xml)
@@ -234,8 +248,33 @@ class Book:
                         if value is not None:
                             sheet.put(r, c, value)
         rows, cols = sheet.extent
-        self._count(max(rows * cols - data.count(b"<c "), 0), key)
+        self._count(max(rows * cols - tagged, 0), key)
         self.sheets[key] = sheet
+        return sheet
+
+    def _scanned(self, key: str, part: str, xml: SheetXml) -> Sheet:
+        """A sheet of data that holds formulas: calamine's values, the exact reader's
+        for the rows that hold formulas (a formula's cached text "" is not blank)."""
+        try:
+            values = self._calamine_values(key)
+        except FileError:  # the exact reader says which cell, if it can
+            SheetReader(xml.data, part, self.strings, self.date_styles).run()
+            raise
+        if not _as_serials(values, self.date1904):
+            xml = SheetReader(xml.data, part, self.strings, self.date_styles).run()
+            values = []
+        for row in values:
+            if "" in row:
+                row[:] = [None if v == "" else v for v in row]
+        sheet = Sheet(key, part, values, xml)
+        rows = xml.rows
+        for r, row_xml in (rows.formula_items() if isinstance(rows, LazyRows) else
+                           rows.items()):
+            for c in range(1, len(values[r - 1]) + 1 if r <= len(values) else 1):
+                if c not in row_xml.cells:
+                    sheet.put(r, c, None)
+            for c, cell in row_xml.cells.items():
+                sheet.put(r, c, cell_value(cell))
         return sheet
 
     def _calamine_values(self, name: str) -> list[list[Any]]:
@@ -267,7 +306,9 @@ class Book:
             sheet = self.sheet(name)
             assert sheet.xml is not None
             masters: dict[str, tuple[str, str]] = {}
-            for r, row in sheet.xml.rows.items():
+            rows = sheet.xml.rows
+            for r, row in (rows.formula_items() if isinstance(rows, LazyRows) else
+                           rows.items()):
                 for c, item in row.cells.items():
                     cell = formula_cell(item)
                     if cell is None:

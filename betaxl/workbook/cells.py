@@ -84,14 +84,16 @@ class Grid:
     """A rectangular block of values: a range's cells or an array result.
 
     Sparse: ``rows`` hold the top-left block that has cells (each row as wide as the
-    block); ``size``, when given, is the whole shape, blank beyond ``rows``, so that a
-    whole column or a huge empty block costs what its data cost.  ``ref`` is the range
-    it was read from, if any.
+    block); ``size``, when given, is the whole shape, and every cell beyond ``rows`` is
+    ``fill`` (a range: blank; ``(A:A>0)*B:B``: what a blank gives, 0), so that a whole
+    column or a huge empty block costs what its data cost.  ``ref`` is the range it was
+    read from, if any.
     """
 
     rows: list[list[Any]]
     size: tuple[int, int] | None = None
     ref: Ref | None = None
+    fill: Any = None
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -99,27 +101,41 @@ class Grid:
             return self.size
         return len(self.rows), len(self.rows[0]) if self.rows else 0
 
+    @property
+    def stored(self) -> tuple[int, int]:
+        """Rows and columns of the block held (every cell beyond is ``fill``)."""
+        return len(self.rows), max((len(r) for r in self.rows), default=0)
+
+    @property
+    def rest(self) -> int:
+        """How many cells beyond the stored ones (each of them ``fill``)."""
+        rows, cols = self.shape
+        return rows * cols - sum(len(r) for r in self.rows)
+
     def cells(self) -> Iterator[Any]:
-        """The stored cells (the blanks beyond them are not listed)."""
+        """Every cell: the stored ones, then the rest (left out when blank)."""
         for row in self.rows:
             yield from row
+        if self.fill is not None:
+            for _ in range(self.rest):
+                yield self.fill
 
     def at(self, i: int, j: int) -> Any:
         """The value at 0-based row ``i`` and column ``j`` (None: blank)."""
         if i < len(self.rows):
             row = self.rows[i]
-            return row[j] if j < len(row) else None
-        return None
+            return row[j] if j < len(row) else self.fill
+        return self.fill
 
     def top(self, rows: int, cols: int, limit: int = MAX_ARRAY) -> list[list[Any]]:
-        """The top-left ``rows`` x ``cols`` block, blanks filled in (at most ``limit``)."""
+        """The top-left ``rows`` x ``cols`` block, the rest filled in (at most ``limit``)."""
         if rows * cols > limit:
             raise Unsupported(f"an array of {rows * cols:,} cells (more than "
                               f"{limit:,} computed one by one)")
         out = []
         for i in range(rows):
             row = self.rows[i] if i < len(self.rows) else []
-            out.append(row[:cols] + [None] * (cols - len(row)) if len(row) != cols
+            out.append(row[:cols] + [self.fill] * (cols - len(row)) if len(row) != cols
                        else row)
         return out
 
@@ -130,7 +146,10 @@ class Grid:
         return Grid(self.top(*self.size))
 
     def flat(self) -> list[Any]:
-        """Row by row, as far as a stored cell goes (every cell after is blank)."""
+        """Row by row, as far as a stored cell goes when every cell after is blank; every
+        cell otherwise."""
+        if self.fill is not None:
+            return [v for row in self.top(*self.shape) for v in row]
         width = self.shape[1]
         return [v for row in self.top(len(self.rows), width) for v in row]
 

@@ -34,6 +34,8 @@ from .cells import (
 )
 from .evaluation import evaluate
 from .formula import Node, Unsupported, column_letters, parse, references
+from .order import dependency_order
+from .reads import Reads
 from .sheetxml import file_error, formula_cell
 
 __all__ = ["CellReport", "Engine", "Recalculation"]
@@ -41,7 +43,6 @@ __all__ = ["CellReport", "Engine", "Recalculation"]
 #: Every Excel function betaxl registers (one list: a new function is computed at once).
 UDF_NAMES = frozenset(udfs.__all__)
 _SPILL = XlError("#SPILL!")
-_CIRCULAR = "a circular reference"
 #: The workbook-wide budget of one command: cells its formulas read, over all formulas
 #: (a whole column or an empty block costs only the cells that exist), and seconds.
 MAX_WORK_CELLS = 200_000_000
@@ -72,7 +73,7 @@ class Recalculation:
         return bool(self.unsupported)
 
 
-_PLAIN = (float, str, bool, type(None), int)
+_PLAIN_TYPES = frozenset((float, str, bool, type(None), int))
 
 
 def _udf_argument(value: Any, date1904: bool) -> Any:
@@ -85,7 +86,7 @@ def _udf_argument(value: Any, date1904: bool) -> Any:
         if ref is not None and ref.c2 == MAX_COLS:
             cols = min(cols, max((len(r) for r in value.rows), default=1))
         block = value.top(rows, cols, MAX_CELLS)  # as many cells as one command may read
-        return [row if all(type(v) in _PLAIN for v in row) else
+        return [row if _PLAIN_TYPES.issuperset(map(type, row)) else
                 [_udf_cell(v, date1904) for v in row] for row in block]
     return _udf_cell(value, date1904)
 
@@ -129,6 +130,7 @@ class Engine:
         self.changed: dict[str, dict[tuple[int, int], Any]] = {}
         self.new_areas: dict[tuple[str, int, int], Ref | None] = {}
         self.occupied: dict[tuple[str, int, int], tuple[int, int]] = {}
+        self.reads = Reads()
 
     # evaluation.Context
     def grid(self, ref: Ref) -> Grid:
@@ -137,12 +139,22 @@ class Engine:
             sheet = self.book.sheet(ref.sheet)
         except KeyError:
             return Grid([[XlError("#REF!")]])
+        cached = self.reads.get(ref)
+        if cached is not None:  # read before, and no formula wrote into it since
+            self.spend(cached[1])
+            return cached[0]
         rows, cols = sheet.extent  # beyond them every cell is blank: not read, not held
         r2, c2 = min(ref.r2, rows), min(ref.c2, cols)
         block = [] if r2 < ref.r1 or c2 < ref.c1 else sheet.block(
             Ref(ref.sheet, ref.r1, ref.c1, r2, c2))
-        self.spend(len(block) * (c2 - ref.c1 + 1))
-        return Grid(block, (ref.r2 - ref.r1 + 1, ref.c2 - ref.c1 + 1), ref)
+        cost = len(block) * (c2 - ref.c1 + 1)
+        self.spend(cost)
+        grid = Grid(block, (ref.r2 - ref.r1 + 1, ref.c2 - ref.c1 + 1), ref)
+        self.reads.keep(ref, grid, cost)
+        return grid
+
+    def memo(self, name: str, args: list[Any], native: Callable[..., Any]) -> Any:
+        return self.reads.memo(name, args, native)
 
     def spend(self, cells: int) -> None:
         """Count cells read by formulas against the workbook-wide budget, and the time."""
@@ -221,66 +233,7 @@ class Engine:
 
     def order(self, formulas: list[Formula]) -> list[Formula]:
         """Formulas in an order where each comes after everything it reads."""
-        by_cell: dict[tuple[str, int, int], Formula] = {}
-        per_sheet: dict[str, list[Formula]] = {}
-        arrays: dict[str, list[Formula]] = {}
-        for f in formulas:
-            by_cell[(f.sheet.upper(), f.row, f.col)] = f
-            per_sheet.setdefault(f.sheet.upper(), []).append(f)
-            if f.area is not None:
-                arrays.setdefault(f.sheet.upper(), []).append(f)
-        rows_of: dict[str, dict[int, list[Formula]]] = {}
-        for sheet, items in per_sheet.items():
-            index: dict[int, list[Formula]] = {}
-            for f in items:
-                index.setdefault(f.row, []).append(f)
-            rows_of[sheet] = index
-        deps: dict[int, list[Formula]] = {}
-        for f in formulas:
-            if f.tree is None:
-                continue
-            found: list[Formula] = []
-            for ref in self._refs(f):
-                key = (ref.sheet or f.sheet).upper()
-                index = rows_of.get(key, {})
-                if (ref.r2 - ref.r1) < len(index):
-                    for r in range(ref.r1, ref.r2 + 1):
-                        found.extend(g for g in index.get(r, ()) if ref.c1 <= g.col <= ref.c2)
-                else:
-                    found.extend(g for r, items in index.items() if ref.r1 <= r <= ref.r2
-                                 for g in items if ref.c1 <= g.col <= ref.c2)
-                for g in arrays.get(key, ()):
-                    area = g.area
-                    assert area is not None
-                    if area.r1 <= ref.r2 and ref.r1 <= area.r2 and area.c1 <= ref.c2 and \
-                            ref.c1 <= area.c2:
-                        found.append(g)
-            deps[id(f)] = found
-        ordered: list[Formula] = []
-        state: dict[int, int] = {}  # 1 visiting, 2 done
-        for root in formulas:
-            if state.get(id(root)):
-                continue
-            stack: list[tuple[Formula, int]] = [(root, 0)]
-            state[id(root)] = 1
-            while stack:
-                f, i = stack.pop()
-                children = deps.get(id(f), [])
-                if i < len(children):
-                    stack.append((f, i + 1))
-                    child = children[i]
-                    if child is f:
-                        continue
-                    if state.get(id(child)) == 1:
-                        f.problem = f.problem or _CIRCULAR
-                        child.problem = child.problem or _CIRCULAR
-                    elif not state.get(id(child)):
-                        state[id(child)] = 1
-                        stack.append((child, 0))
-                else:
-                    state[id(f)] = 2
-                    ordered.append(f)
-        return ordered
+        return dependency_order(formulas, self._refs)
 
     def run(self, formulas: list[Formula]) -> Recalculation:
         report = self.report
@@ -358,6 +311,10 @@ class Engine:
             edits[(r, c)] = v
 
         blank = None if _udf_result(f) else 0.0  # a blank a formula gives shows 0
+        grid_shape = value.shape if isinstance(value, Grid) and f.kind == "dynamic" else (1, 1)
+        for area in (f.area or Ref(f.sheet, f.row, f.col, f.row, f.col), Ref(
+                f.sheet, f.row, f.col, f.row + grid_shape[0] - 1, f.col + grid_shape[1] - 1)):
+            self.reads.written(f.sheet, area)
         if f.kind == "cell":
             put(f.row, f.col, _single(value, blank))
             return

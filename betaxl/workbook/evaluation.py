@@ -157,7 +157,8 @@ def _call(node: Node, ctx: Context, mode: Mode, implicit: bool) -> Any:
         inspect.signature(native).bind(*args)
     except TypeError:
         raise Unsupported(f"{name} takes other arguments than {len(args)}") from None
-    result = caught(native, *args)
+    memo = getattr(ctx, "memo", None)  # the engine computes a call over the same ranges once
+    result = caught(native, *args) if memo is None else memo(name, args, native)
     if isinstance(result, float):
         result = caught(checked, result)
     if implicit and name == "INDEX" and isinstance(result, Grid) and result.shape != (1, 1):

@@ -11,6 +11,7 @@ import datetime as dt
 import math
 import re
 from collections.abc import Callable, Sequence
+from fractions import Fraction
 from typing import Any
 
 from .cells import DIV0, NA, NUM, REF, VALUE, Grid, Ref, Unsupported, XlError
@@ -46,11 +47,18 @@ def _numbers(args: Sequence[Any]) -> list[float]:
     errors: set[XlError] = set()
     for arg in args:
         if isinstance(arg, Grid):
-            for v in arg.cells():
-                if isinstance(v, float) or (isinstance(v, int) and not isinstance(v, bool)):
-                    out.append(float(v))
-                elif isinstance(v, XlError):
-                    errors.add(v)
+            for row in arg.rows:
+                for v in row:
+                    if isinstance(v, float) or (isinstance(v, int) and not isinstance(v, bool)):
+                        out.append(float(v))
+                    elif isinstance(v, XlError):
+                        errors.add(v)
+            fill, rest = arg.fill, arg.rest if arg.fill is not None else 0  # beyond: fill
+            if rest and (isinstance(fill, float) or (isinstance(fill, int) and
+                                                     not isinstance(fill, bool))):
+                out.extend([float(fill)] * rest)
+            elif rest and isinstance(fill, XlError):
+                errors.add(fill)
         elif arg is not None:
             if isinstance(arg, XlError) and not errors:
                 raise Raised(arg)  # a typed argument's error, left to right
@@ -153,18 +161,31 @@ def _sumproduct(*args: Any) -> float:
     grids = [a if isinstance(a, Grid) else Grid([[a]]) for a in args]
     if not grids or len({g.shape for g in grids}) != 1:
         raise Raised(VALUE)
-    flats = [g.flat() for g in grids]
-    n = max(len(f) for f in flats)
-    flats = [f + [None] * (n - len(f)) for f in flats]  # a blank beyond: 0
-    _raise_errors({v for f in flats for v in f if isinstance(v, XlError)})
-    total = []
-    for cells in zip(*flats, strict=True):
-        product = 1.0
+    rows, cols = grids[0].shape  # the cells held, then the rest: each grid's fill
+    held = max(g.stored[0] for g in grids)
+    flats = [[v for row in g.top(held, cols, rows * cols) for v in row] for g in grids]
+    rest = rows * cols - held * cols
+    fills = [g.fill for g in grids] if rest else []
+    _raise_errors({v for f in flats + [fills] for v in f if isinstance(v, XlError)})
+
+    def product(cells: Sequence[Any]) -> float:
+        out = 1.0
         for v in cells:
-            product *= float(v) if isinstance(v, (int, float)) and not isinstance(
+            out *= float(v) if isinstance(v, (int, float)) and not isinstance(
                 v, bool) else 0.0
-        total.append(product)
-    return math.fsum(total)
+        return out
+
+    total = [product(cells) for cells in zip(*flats, strict=True)]
+    last = product(fills) if rest else 0.0
+    return math.fsum(total + _copies(last, rest)) if last else math.fsum(total)
+
+
+def _copies(value: float, count: int) -> list[float]:
+    """``count`` copies of ``value`` to sum: one product where that product is exact."""
+    product = value * count
+    if math.isfinite(product) and Fraction(value) * count == Fraction(product):
+        return [product]
+    return [value] * count
 
 
 def _ln(value: Any) -> float:

@@ -211,7 +211,12 @@ def write_package(source: Path, target: Path, parts: dict[str, bytes], *,
                 copy = zipfile.ZipInfo(info.filename, date_time=info.date_time)
                 copy.compress_type = zipfile.ZIP_DEFLATED
                 copy.external_attr = info.external_attr
-                out.writestr(copy, part, compresslevel=3)
+                out.writestr(copy, part, compresslevel=1 if len(part) > _LARGE_PART else 3)
+
+
+#: A part rewritten above this size is deflated at level 1 (twice as fast as level 3 on
+#: a sheet of numbers, about 7% larger).
+_LARGE_PART = 8 << 20
 
 
 def _may_strip(name: str) -> bool:

@@ -12,6 +12,7 @@ import datetime as dt
 import math
 import re
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from xml.parsers import expat
@@ -93,7 +94,7 @@ class SheetXml:
 
     data: bytes
     prefix: str
-    rows: dict[int, RowXml]
+    rows: Mapping[int, RowXml]
     data_start: int
     data_end: int
     data_close: int  # where </sheetData> starts (-1: <sheetData/>)

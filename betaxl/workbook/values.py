@@ -51,7 +51,7 @@ class Raised(Exception):
 def scalar(value: Any) -> Any:
     """A single value: the top-left cell of a grid (errors raised)."""
     if isinstance(value, Grid):
-        value = value.rows[0][0] if value.rows and value.rows[0] else None
+        value = value.at(0, 0)
     if isinstance(value, XlError):
         raise Raised(value)
     return value
@@ -279,8 +279,31 @@ def caught(fn: Callable[..., Any], *args: Any) -> Any:
 
 def map1(fn: Callable[[Any], Any], value: Any) -> Any:
     if isinstance(value, Grid) and value.shape != (1, 1):
+        if value.size is not None:  # sparse: the cells held, and what the rest gives
+            return Grid([[caught(fn, v) for v in row] for row in value.rows], value.size,
+                        fill=caught(fn, value.fill))
         return Grid([[caught(fn, v) for v in row] for row in value.dense().rows])
     return fn(value)
+
+
+def _sparse2(fn: Callable[[Any, Any], Any], a: Any, b: Any) -> Grid | None:
+    """``map2`` over sparse grids of one shape (or one with a single value): the cells
+    either holds, and one ``fill`` for the rest, which is the same everywhere."""
+    grids = [g for g in (a, b) if isinstance(g, Grid) and g.shape != (1, 1)]
+    if not any(g.size is not None for g in grids) or len({g.shape for g in grids}) != 1:
+        return None
+    rows = max(g.stored[0] for g in grids)
+    cols = max(g.stored[1] for g in grids)
+
+    def side(v: Any) -> tuple[Callable[[int, int], Any], Any]:
+        if isinstance(v, Grid) and v.shape != (1, 1):
+            return v.at, v.fill
+        one = v.at(0, 0) if isinstance(v, Grid) else v
+        return (lambda i, j: one), one
+
+    (at_a, fill_a), (at_b, fill_b) = side(a), side(b)
+    return Grid([[caught(fn, at_a(i, j), at_b(i, j)) for j in range(cols)]
+                 for i in range(rows)], grids[0].shape, fill=caught(fn, fill_a, fill_b))
 
 
 def map2(fn: Callable[[Any, Any], Any], a: Any, b: Any) -> Any:
@@ -290,6 +313,9 @@ def map2(fn: Callable[[Any, Any], Any], a: Any, b: Any) -> Any:
     if (not isinstance(a, Grid) or a.shape == (1, 1)) and (
             not isinstance(b, Grid) or b.shape == (1, 1)):
         return fn(a, b)  # one cell with one cell: a single value, as Excel gives
+    sparse = _sparse2(fn, a, b)
+    if sparse is not None:
+        return sparse
     ga = a.dense() if isinstance(a, Grid) else Grid([[a]])
     gb = b.dense() if isinstance(b, Grid) else Grid([[b]])
     (ra, ca), (rb, cb) = ga.shape, gb.shape

@@ -1,0 +1,159 @@
+"""A large sheet that holds formulas, read fast: its rows located, each parsed when used.
+
+The exact reader (:class:`.sheetxml.SheetReader`) calls Python for every element, 15-22 s
+for 1.26 M cells.  A sheet of data with one formula needs it only for the rows that hold
+a formula and the rows the writer edits; the values come from python-calamine.  Here the
+``<row>`` elements of ``<sheetData>`` are located in the bytes, which is exact once the
+sheet has no comment, CDATA section, processing instruction or document type (in XML a
+``<`` is markup everywhere else) and binds the main namespace once, on its root element;
+each row is parsed with the exact reader when it is first used, its offsets those of the
+whole sheet.  A sheet outside those rules gives None: the exact reader reads it whole.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+
+from .sheetxml import RowXml, SheetReader, SheetXml, attrs_at
+
+__all__ = ["LazyRows", "scan_sheet"]
+
+_MAINS = (b"http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+          b"http://purl.oclc.org/ooxml/spreadsheetml/main")
+
+
+def _end(data: bytes, at: int) -> int:
+    """Just past the tag starting at ``at`` (quotes respected; 0 if it does not end)."""
+    quote = 0
+    for i in range(at, len(data)):
+        ch = data[i]
+        if quote:
+            quote = 0 if ch == quote else quote
+        elif ch in (34, 39):
+            quote = ch
+        elif ch == 62:
+            return i + 1
+    return 0
+
+
+class LazyRows(Mapping[int, RowXml]):
+    """A sheet's rows by number, each parsed by the exact reader on first use."""
+
+    def __init__(self, data: bytes, part: str, strings: list[str], dates: set[int],
+                 head: bytes, close: bytes) -> None:
+        self.data, self.part, self.strings, self.dates = data, part, strings, dates
+        self.head, self.close = head, close  # the root and sheetData tags around a row
+        self.spans: dict[int, tuple[int, int, bool]] = {}  # start, end, may hold a formula
+        self.parsed: dict[int, RowXml] = {}
+
+    def __getitem__(self, number: int) -> RowXml:
+        found = self.parsed.get(number)
+        if found is None:
+            start, end, _ = self.spans[number]
+            fragment = self.head + self.data[start:end] + self.close
+            rows = SheetReader(fragment, self.part, self.strings, self.dates).run().rows
+            (got, row), = rows.items()
+            assert got == number
+            found = self.parsed[number] = _shifted(row, start - len(self.head))
+        return found
+
+    def __contains__(self, number: object) -> bool:
+        return number in self.spans
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self.spans)
+
+    def __len__(self) -> int:
+        return len(self.spans)
+
+    def formula_items(self) -> Iterator[tuple[int, RowXml]]:
+        """The rows that may hold a formula (an ``<f`` tag in their bytes), parsed."""
+        for number, (_, _, formulas) in self.spans.items():
+            if formulas:
+                yield number, self[number]
+
+
+def _shifted(row: RowXml, by: int) -> RowXml:
+    out = RowXml(row.start + by, row.end + by, row.open_end + by, row.self_closing)
+    for c, cell in row.cells.items():
+        if isinstance(cell, tuple):
+            out.cells[c] = (cell[0] + by, cell[1] + by, cell[2])
+        else:
+            cell.start, cell.end = cell.start + by, cell.end + by
+            if cell.f_span is not None:
+                cell.f_span = (cell.f_span[0] + by, cell.f_span[1] + by)
+            out.cells[c] = cell
+    return out
+
+
+def _tag_at(data: bytes, name: bytes, start: int, stop: int) -> int:
+    """Where the start tag ``<name`` (followed by a space, ``>`` or ``/``) is, or -1."""
+    at = data.find(b"<" + name, start, stop)
+    while at >= 0 and data[at + len(name) + 1:at + len(name) + 2] not in (
+            b" ", b">", b"/", b"\t", b"\n", b"\r"):
+        at = data.find(b"<" + name, at + 1, stop)
+    return at
+
+
+def scan_sheet(data: bytes, part: str, strings: list[str], dates: set[int]
+               ) -> SheetXml | None:
+    """The sheet with its rows located and parsed on use, or None (read it whole)."""
+    offset = data.find(b"?>") + 2 if data.startswith(b"<?xml") else 0
+    if b"<!" in data or data.find(b"<?", offset) >= 0:
+        return None  # comments, CDATA, document types, instructions: the exact reader
+    root = data.find(b"<", offset)
+    if root < 0:
+        return None
+    root_end = _end(data, root)
+    root_tag = data[root:root_end]
+    bound = [uri for uri in _MAINS if uri in root_tag]
+    if len(bound) != 1 or root_tag.count(bound[0]) != 1 or root_tag.endswith(b"/>"):
+        return None
+    qname = root_tag[1:].split(None, 1)[0].rstrip(b">")
+    prefix = qname.split(b":")[0] + b":" if b":" in qname else b""
+    if b'xmlns%s="%s"' % (b":" + prefix[:-1] if prefix else b"", bound[0]) not in root_tag:
+        return None
+    start = _tag_at(data, prefix + b"sheetData", root_end, len(data))
+    if start < 0 or data.find(b"xmlns", root_end) >= 0:
+        return None
+    open_end = _end(data, start)
+    dim_at = _tag_at(data, prefix + b"dimension", root_end, start)
+    dimension = (dim_at, _end(data, dim_at)) if dim_at >= 0 else None
+    sd_open = b"<" + prefix + b"sheetData>"
+    closing = b"</" + prefix + b"row>"
+    rows = LazyRows(data, part, strings, dates, root_tag + sd_open,
+                    b"</" + prefix + b"sheetData></" + qname + b">")
+    if data[open_end - 2:open_end] == b"/>":
+        return SheetXml(data, prefix.decode(), rows, start, open_end, -1, dimension)
+    close = data.find(b"</" + prefix + b"sheetData>", open_end)
+    if close < 0:
+        return None
+    row_tag, f_tag = prefix + b"row", prefix + b"f"
+    pos, number, last = open_end, 0, 0
+    while True:
+        at = _tag_at(data, row_tag, pos, close)
+        if data[pos:at if at >= 0 else close].strip():
+            return None  # anything but rows in sheetData: the exact reader says what
+        if at < 0:
+            break
+        head_end = _end(data, at)
+        if data[head_end - 2:head_end] == b"/>":
+            end = head_end
+        else:
+            end = data.find(closing, head_end, close)
+            if end < 0:
+                return None
+            end += len(closing)
+        r = attrs_at(data, at).get("r")
+        try:
+            number = int(r) if r is not None else number + 1
+        except ValueError:
+            return None
+        if number <= last:
+            return None
+        last = number
+        rows.spans[number] = (at, end, _tag_at(data, f_tag, head_end, end) >= 0)
+        pos = end
+    return SheetXml(data, prefix.decode(), rows, start, close + len(b"</" + prefix +
+                                                                    b"sheetData>"),
+                    close, dimension)
