@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 
 from .. import beta_estimates, factor_betas, resample_returns
+from ..data.table import partial_note
 from .arguments import common_arguments, risk_free_arguments, se_arguments
 from .helptext import epilog
 from .inputs import Inputs, read_input
@@ -98,15 +99,17 @@ def _estimators(args: argparse.Namespace) -> None:
 
 
 def _resample(args: argparse.Namespace) -> None:
-    inputs = Inputs(read_input(args), args)
+    inputs = Inputs(read_input(args, resampling=True), args)
     if not isinstance(inputs.raw.index, pd.DatetimeIndex):
         raise ReadError(f"{inputs.name}: no date column was found, and resampling cuts rows "
                         "into calendar periods; name it with --date-column")
     target = output_target(args, f"{args.to}ly")  # r_monthly.csv, r_weekly.csv, ...
-    result = resample_returns(inputs.returns(), to=args.to)
+    result = resample_returns(inputs.returns(), to=args.to, drop_partial=args.drop_partial)
+    partial = int(result.partial.sum())
+    if result.dropped:
+        inputs.notes.append(partial_note(result.dropped, True, "--drop-partial"))
     out = result.to_frame()
     out.index.name = "date"
-    partial = int(result.partial.sum())
     finish(args, inputs, target, {args.to: out},
            f"({len(out)} {args.to}s, {partial} partial, {result.returns.shape[1]} columns)")
 

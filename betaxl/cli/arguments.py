@@ -41,6 +41,9 @@ def common_arguments(parser: argparse.ArgumentParser, *, input_type: bool = True
     read.add_argument("--value-column", help="long layout: the value column")
     read.add_argument("--skip-text", action="store_true",
                       help="leave out text columns (with a note) instead of refusing")
+    read.add_argument("--drop-partial", action="store_true",
+                      help="a resample output (columns period, rows, partial): leave out "
+                      "its partial periods (default: kept, named in a note)")
     read.add_argument("--max-cells", type=int, default=Limits().max_cells,
                       help="refuse inputs with more cells (default: %(default)s)")
     read.add_argument("--max-bytes", type=int, default=Limits().max_bytes,

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from .. import log_to_simple, ols_beta, risk_table, rolling_beta, to_returns
-from ..data.table import is_date_name
+from ..data.table import RESAMPLED, is_date_name, partial_note, resampled_rows
 from ..errors import BetaxlError
 from .dates import as_dates
 from .inputs import periods_per_year
@@ -47,13 +47,21 @@ class Dataset:
     layout: str  # "wide" or "long"
     id_column: str | None = None
     value_column: str | None = None
+    drop_partial: bool = False  # a resample output: leave out its partial periods
+
+    def _kept(self) -> Any:
+        """The rows to read: all (None), or those of a resample output not partial."""
+        import pyarrow.compute as pc
+
+        return pc.invert(pc.field("partial")) if self.drop_partial else None
 
     def dates(self) -> pd.DatetimeIndex:
         """The dataset's dates, each once, oldest first (read from the date column only)."""
         import pyarrow.dataset as ds
 
-        column = ds.dataset(list(self.files), format="parquet").to_table(
-            columns=[self.date]).to_pandas(ignore_metadata=True)[self.date]
+        data = ds.dataset(list(self.files), format="parquet")
+        column = data.to_table(columns=[self.date], filter=self._kept()).to_pandas(
+            ignore_metadata=True)[self.date]
         dates = as_dates(column, named=True)
         if dates is None:
             raise ReadError(f"column {self.date!r} does not hold dates")
@@ -66,7 +74,7 @@ class Dataset:
 
         data = ds.dataset(list(self.files), format="parquet")
         if self.layout == "wide":
-            table = data.to_table(columns=[self.date, *columns])
+            table = data.to_table(columns=[self.date, *columns], filter=self._kept())
             frame = table.to_pandas(ignore_metadata=True)  # pandas metadata: no index
             dates = as_dates(frame[self.date], named=True)
             frame = frame.drop(columns=[self.date])
@@ -125,6 +133,8 @@ def scan(args: argparse.Namespace) -> tuple[Dataset, list[str]]:
     if date not in names:
         raise ReadError(f"{Path(args.file).name}: no column {date!r}")
     rest = [n for n in names if n != date and not n.startswith("__index_level_")]
+    drop = _resampled(args, files, names, rest)
+    rest = [n for n in rest if not (drop is not None and n in RESAMPLED)]
     text = [n for n in rest if pa.types.is_string(types[n])
             or pa.types.is_large_string(types[n]) or pa.types.is_dictionary(types[n])]
     layout = args.layout
@@ -146,7 +156,34 @@ def scan(args: argparse.Namespace) -> tuple[Dataset, list[str]]:
                             + ", ".join(map(repr, text[:6]))
                             + "; pass --skip-text to leave them out")
         print("note: left out text columns " + ", ".join(map(repr, text[:6])), file=sys.stderr)
-    return Dataset(tuple(files), date, "wide"), [n for n in rest if n not in text]
+    return Dataset(tuple(files), date, "wide", drop_partial=bool(drop)), \
+        [n for n in rest if n not in text]
+
+
+def _resampled(args: argparse.Namespace, files: list[str], names: list[str],
+               rest: list[str]) -> bool | None:
+    """A resample output (the core's rule, :func:`betaxl.data.table.resampled_rows`):
+    whether to leave out its partial periods, with the note the memory engine gives;
+    None when the dataset is not one."""
+    import pyarrow.dataset as ds
+
+    if resampled_rows(rest, []) is None:
+        if args.drop_partial:
+            raise ReadError(f"{Path(args.file).name}: has no 'partial' column for "
+                            "--drop-partial (it leaves out the partial periods of a "
+                            "resample output)")
+        return None
+    table = ds.dataset(files, format="parquet").to_table(columns=["period", "partial"])
+    try:
+        flags = resampled_rows(names, table["partial"].to_pylist())
+    except ValueError as exc:
+        raise ReadError(f"{Path(args.file).name}: {exc}") from None
+    assert flags is not None
+    periods = [p for p, f in zip(table["period"].to_pylist(), flags, strict=True) if f]
+    if periods:
+        print("note: " + partial_note(periods, args.drop_partial, "--drop-partial"),
+              file=sys.stderr)
+    return bool(args.drop_partial)
 
 
 def _to_simple(frame: pd.DataFrame, input_type: str) -> pd.DataFrame:

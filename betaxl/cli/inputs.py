@@ -153,12 +153,15 @@ class Inputs:
         return out.iloc[:, 0]
 
 
-def read_input(args: argparse.Namespace) -> Table:
+def read_input(args: argparse.Namespace, *, resampling: bool = False) -> Table:
+    """The data file as one wide table; ``resampling``: ``--drop-partial`` is for the
+    command's output (``resample``), not its input."""
     opts = ReadOptions(sep=args.sep, decimal=args.decimal, thousands=args.thousands,
                        sheet=args.sheet, cells=args.range, date_column=args.date_column,
                        date_order=args.date_order,
                        layout=args.layout, id_column=args.id_column,
                        value_column=args.value_column, skip_text=args.skip_text,
+                       drop_partial=getattr(args, "drop_partial", False) and not resampling,
                        limits=Limits(max_cells=args.max_cells, max_bytes=args.max_bytes))
     return read_table(args.file, opts)
 

@@ -58,6 +58,7 @@ class ReadOptions:
     id_column: str | None = None
     value_column: str | None = None
     skip_text: bool = False
+    drop_partial: bool = False  # leave out the partial periods of a resample output
     limits: Limits = field(default_factory=Limits)
 
 

@@ -17,7 +17,11 @@ table states the same rules):
 - every other text is left to the door's own day rules (ISO 8601, day/month order);
 - a column name that appears twice is refused, naming it (:data:`NAME_TWICE`): a CSV
   read by pandas would call the second ``MKT`` ``MKT.1`` and a market given by name
-  would be the wrong column.
+  would be the wrong column;
+- a table with the columns ``period``, ``rows`` and ``partial`` (what ``resample``
+  writes, :data:`RESAMPLED`) is returns with its bookkeeping: those three columns are
+  never assets, the dates stay the dates, and a period flagged ``partial`` is kept with
+  a note naming it, or left out on request (:func:`resampled_rows`).
 """
 
 from __future__ import annotations
@@ -29,9 +33,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["CODE_YEARS", "DATE_NAME", "MONTH_LABEL", "NAME_TWICE", "SERIAL_RANGE",
-           "code_dates", "is_date_name", "month_end", "month_labels", "number_dates",
-           "repeated_name"]
+__all__ = ["CODE_YEARS", "DATE_NAME", "MONTH_LABEL", "NAME_TWICE", "RESAMPLED",
+           "SERIAL_RANGE", "code_dates", "is_date_name", "month_end", "month_labels",
+           "number_dates", "partial_note", "repeated_name", "resampled_rows"]
 
 #: The one refusal of a repeated column name, in every door (after its own prefix).
 NAME_TWICE = ("has the column name {name!r} more than once; every column needs its own "
@@ -195,3 +199,50 @@ def repeated_name(names: Sequence[Any]) -> str | None:
             return text
         seen.add(text)
     return None
+
+
+#: The columns ``resample`` writes beside the returns (``Resampled.to_frame()``,
+#: ``RESAMPLE_RETURNS``): each period's label, its row count and whether the data cover
+#: it only in part.  A table holding all three is read as returns without them.
+RESAMPLED = ("period", "rows", "partial")
+_TRUE, _FALSE = {"true", "1", "1.0", "yes"}, {"false", "0", "0.0", "no", ""}
+
+
+def resampled_rows(names: Sequence[Any], partial: Sequence[Any]) -> np.ndarray | None:
+    """Which rows of a ``resample`` output are partial periods: None when ``names`` are
+    not that layout (:data:`RESAMPLED` all among them); refused (ValueError naming the
+    cell) when the ``partial`` column holds anything but True or False.
+
+    >>> resampled_rows(["date", "period", "rows", "partial", "A"], [True, "FALSE", 0])
+    array([ True, False, False])
+    >>> resampled_rows(["date", "A"], []) is None
+    True
+    """
+    if not set(RESAMPLED) <= {str(n).strip() for n in names}:
+        return None
+    flags = []
+    for i, value in enumerate(partial):
+        text = str(value).strip().lower()
+        if isinstance(value, (bool, np.bool_)) or text in _TRUE | _FALSE:
+            flags.append(bool(value) if isinstance(value, (bool, np.bool_)) else text in _TRUE)
+        else:
+            raise ValueError(f"column 'partial' (as resample writes it) holds {value!r} at "
+                             f"row {i + 1}; it must be True or False")
+    return np.array(flags, dtype=bool)
+
+
+def partial_note(periods: Sequence[Any], dropped: bool, how: str) -> str:
+    """The note every door gives about the partial periods of a ``resample`` output:
+    left out (``dropped``), or kept and named with how to leave them out (``how``).
+
+    >>> partial_note(["2020-01", "2020-06"], True, "--drop-partial")
+    'left out 2 partial periods (2020-01, 2020-06)'
+    >>> partial_note(["2020-06"], False, "--drop-partial")[-37:]
+    'pass --drop-partial to leave them out'
+    """
+    shown = ", ".join(str(p) for p in list(periods)[:4]) + (" ..." if len(periods) > 4 else "")
+    noun = "period" if len(periods) == 1 else "periods"
+    if dropped:
+        return f"left out {len(periods)} partial {noun} ({shown})"
+    return (f"kept {len(periods)} partial {noun} ({shown}), which the data cover only in "
+            f"part; pass {how} to leave them out")

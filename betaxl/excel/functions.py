@@ -367,10 +367,12 @@ def BETA_ESTIMATES(asset_returns: Any, market_returns: Any, lags: Any = 1,
 @excel("""
     Gives a table: ``date`` (the period's last date in the data), ``period``, ``rows``
     (rows compounded), ``partial`` (TRUE for a first or last period the data cover only
-    in part; kept, not dropped) and one column per input column.  Each period's return
-    is the product of (1 + r) less 1; a period with a missing value is blank.
+    in part; kept unless ``drop_partial`` is TRUE) and one column per input column.
+    Each period's return is the product of (1 + r) less 1; a period with a missing
+    value is blank.
 """)
-def RESAMPLE_RETURNS(returns: Any, dates: Any, to: Any = "month") -> Any:
+def RESAMPLE_RETURNS(returns: Any, dates: Any, to: Any = "month",
+                     drop_partial: Any = False) -> Any:
     """Returns compounded into weekly, monthly, quarterly or yearly returns."""
     with cell_errors("RESAMPLE_RETURNS"):
         how = read_choice(to, FREQUENCIES, arg="to", default="month")
@@ -380,7 +382,8 @@ def RESAMPLE_RETURNS(returns: Any, dates: Any, to: Any = "month") -> Any:
         frame = table.frame()
         if len(frame) > len(stamps) and frame.iloc[len(stamps):].isna().all(axis=None):
             frame = frame.iloc[:len(stamps)]  # whole columns: blank rows past the dates
-        out = resample_returns(frame, to=how, dates=stamps)
+        out = resample_returns(frame, to=how, dates=stamps,
+                               drop_partial=read_flag(drop_partial, arg="drop_partial"))
         frame = out.to_frame()
         frame.insert(0, "date", frame.index)
         return cells(frame)

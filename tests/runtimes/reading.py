@@ -153,3 +153,19 @@ def test_prices_given_as_returns_are_refused(xl) -> None:
     want = bx.equal_weight_returns(prices, input_type="prices").returns.to_numpy()
     np.testing.assert_allclose([result_value(r[0]) for r in got][-len(want):], want,
                                rtol=1e-12)
+
+
+def test_resample_leaves_out_partial_periods_on_request(xl) -> None:
+    days = pd.bdate_range("2018-01-15", "2018-10-12")
+    frame = pd.DataFrame(cases.last_months(len(days))[cases.ASSETS].to_numpy() / 21,
+                         index=days, columns=cases.ASSETS)
+    numbers = [cases.ASSETS, *[list(map(float, r)) for r in frame.to_numpy()]]
+    dates = [["Date"], *[[f"{d:%Y-%m-%d}"] for d in days]]
+    for drop in (False, True):
+        got = xl("RESAMPLE_RETURNS", numbers, dates, "month", drop)
+        want = bx.resample_returns(frame, to="month", drop_partial=drop).to_frame()
+        assert got[0] == ["date", "period", "rows", "partial", *cases.ASSETS]
+        assert [r[1] for r in got[1:]] == list(want["period"])
+        np.testing.assert_allclose([[result_value(v) for v in r[4:]] for r in got[1:]],
+                                   want[cases.ASSETS].to_numpy(), rtol=1e-12)
+    assert len(got) == 1 + 8  # the two partial months, January and October, left out
