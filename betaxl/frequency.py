@@ -13,6 +13,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from .data.dates import takes_date_format
 from .data.options import choice
 from .data.panel import as_panel
 from .data.units import check_returns
@@ -107,9 +108,10 @@ def _neighbour(index: pd.DatetimeIndex, sign: int) -> pd.Timestamp:
 
 
 @public("resample_returns")
+@takes_date_format
 def resample_returns(returns: ArrayLike, *, to: Frequency = "month",
                      dates: ArrayLike | None = None,
-                     drop_partial: bool = False) -> Resampled:
+                     drop_partial: bool = False, date_format: str | None = None) -> Resampled:
     """Compound simple returns into weekly, monthly, quarterly or yearly returns.
 
     Parameters
@@ -124,6 +126,9 @@ def resample_returns(returns: ArrayLike, *, to: Frequency = "month",
         The rows' dates, when ``returns`` has no DatetimeIndex.
     drop_partial : bool, default False
         Leave out the periods flagged ``partial`` (their labels are in ``dropped``).
+    date_format : str, optional
+        The strftime format of dates written as text in the row labels (and ``dates``),
+        such as ``"%d/%m/%Y"``; needed when they read day first and month first.
 
     Returns
     -------

@@ -15,6 +15,7 @@ import pandas as pd
 from .. import beta_estimates, factor_betas, resample_returns
 from ..data.table import partial_note
 from .arguments import common_arguments, risk_free_arguments, se_arguments
+from .dates import cli_format
 from .helptext import epilog
 from .inputs import Inputs, read_input
 from .output import finish, output_target
@@ -50,7 +51,8 @@ def _factors(args: argparse.Namespace) -> None:
     other, rf_other = None, None
     if args.factors_file:
         other = read_table(args.factors_file, ReadOptions(sep=args.sep, decimal=args.decimal,
-                                                          date_order=args.date_order))
+                                                          date_order=args.date_order,
+                                                          date_format=cli_format(args)))
         given = other.frame
         if not (isinstance(given.index, pd.DatetimeIndex)
                 and isinstance(table.frame.index, pd.DatetimeIndex)):

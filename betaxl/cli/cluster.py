@@ -32,7 +32,7 @@ import pandas as pd
 from .. import log_to_simple, ols_beta, risk_table, rolling_beta, to_returns
 from ..data.table import RESAMPLED, is_date_name, partial_note, resampled_rows
 from ..errors import BetaxlError
-from .dates import as_dates
+from .dates import as_dates, cli_format
 from .inputs import periods_per_year
 from .sources import ReadError, expand_paths
 
@@ -48,6 +48,8 @@ class Dataset:
     id_column: str | None = None
     value_column: str | None = None
     drop_partial: bool = False  # a resample output: leave out its partial periods
+    date_order: str | None = None  # --date-order, --date-format: as the memory engine
+    date_format: str | None = None
 
     def _kept(self) -> Any:
         """The rows to read: all (None), or those of a resample output not partial."""
@@ -62,7 +64,7 @@ class Dataset:
         data = ds.dataset(list(self.files), format="parquet")
         column = data.to_table(columns=[self.date], filter=self._kept()).to_pandas(
             ignore_metadata=True)[self.date]
-        dates = as_dates(column, named=True)
+        dates = as_dates(column, named=True, order=self.date_order, fmt=self.date_format)
         if dates is None:
             raise ReadError(f"column {self.date!r} does not hold dates")
         return pd.DatetimeIndex(dates.unique()).sort_values()
@@ -76,14 +78,16 @@ class Dataset:
         if self.layout == "wide":
             table = data.to_table(columns=[self.date, *columns], filter=self._kept())
             frame = table.to_pandas(ignore_metadata=True)  # pandas metadata: no index
-            dates = as_dates(frame[self.date], named=True)
+            dates = as_dates(frame[self.date], named=True, order=self.date_order,
+                             fmt=self.date_format)
             frame = frame.drop(columns=[self.date])
         else:
             assert self.id_column is not None and self.value_column is not None
             table = data.to_table(columns=[self.date, self.id_column, self.value_column],
                                   filter=pc.field(self.id_column).isin(columns))
             long = table.to_pandas(ignore_metadata=True)
-            dates = as_dates(long[self.date], named=True)
+            dates = as_dates(long[self.date], named=True, order=self.date_order,
+                             fmt=self.date_format)
             long = long.assign(_d=np.asarray(dates))
             if long.duplicated(["_d", self.id_column]).any():
                 raise ReadError("the long dataset has two rows for one date and id")
@@ -149,14 +153,16 @@ def scan(args: argparse.Namespace) -> tuple[Dataset, list[str]]:
         import pyarrow.compute as pc
 
         assets = sorted(str(v) for v in pc.unique(ids).to_pylist() if v is not None)
-        return Dataset(tuple(files), date, "long", id_col, value_col), assets
+        return Dataset(tuple(files), date, "long", id_col, value_col,
+                       date_order=args.date_order, date_format=cli_format(args)), assets
     if text:
         if not args.skip_text:
             raise ReadError(f"{Path(args.file).name}: has text columns "
                             + ", ".join(map(repr, text[:6]))
                             + "; pass --skip-text to leave them out")
         print("note: left out text columns " + ", ".join(map(repr, text[:6])), file=sys.stderr)
-    return Dataset(tuple(files), date, "wide", drop_partial=bool(drop)), \
+    return Dataset(tuple(files), date, "wide", drop_partial=bool(drop),
+                   date_order=args.date_order, date_format=cli_format(args)), \
         [n for n in rest if n not in text]
 
 

@@ -54,6 +54,7 @@ class ReadOptions:
     cells: str | None = None  # an A1 range ("B2:F100") or a defined name
     date_column: str | None = None
     date_order: str | None = None  # "dmy" or "mdy" for numeric dates that read both ways
+    date_format: str | None = None  # a strftime format every date text follows
     layout: str = "auto"  # "auto", "wide" or "long"
     id_column: str | None = None
     value_column: str | None = None

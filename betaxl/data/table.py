@@ -14,7 +14,14 @@ table states the same rules):
 - ``20180131`` (yyyymmdd) as a number in a column headed as dates is that day;
 - a column of plain numbers not headed as dates is never dates, and a column headed as
   dates holds either yyyymm codes or yyyymmdd codes, not a mix;
-- every other text is left to the door's own day rules (ISO 8601, day/month order);
+- day and month written as numbers (``31/01/2020``, ``01.31.20``) are read day first
+  or month first for the whole column, whichever reads every value
+  (:func:`day_month`); when both do (``01/02/2020``) they are refused, saying how to be
+  explicit: ``--date-format`` (command line), ``date_format=`` (Python API) or the
+  ``date_format`` argument (Excel), a strftime format such as ``%d/%m/%Y`` that every
+  date text must then follow (:func:`in_format`, set for a call by
+  :func:`date_format`);
+- every other text is left to the door's own day rules (ISO 8601);
 - a column name that appears twice is refused, naming it (:data:`NAME_TWICE`): a CSV
   read by pandas would call the second ``MKT`` ``MKT.1`` and a market given by name
   would be the wrong column;
@@ -27,14 +34,17 @@ table states the same rules):
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["CODE_YEARS", "DATE_NAME", "MONTH_LABEL", "NAME_TWICE", "RESAMPLED",
-           "SERIAL_RANGE", "code_dates", "is_date_name", "month_end", "month_labels",
+__all__ = ["CODE_YEARS", "DATE_NAME", "MONTH_LABEL", "NAME_TWICE", "NUMERIC_DATE",
+           "RESAMPLED", "SERIAL_RANGE", "check_format", "code_dates", "date_format", "day_month",
+           "explicit_format", "in_format", "is_date_name", "month_end", "month_labels",
            "number_dates", "partial_note", "repeated_name", "resampled_rows"]
 
 #: The one refusal of a repeated column name, in every door (after its own prefix).
@@ -246,3 +256,107 @@ def partial_note(periods: Sequence[Any], dropped: bool, how: str) -> str:
         return f"left out {len(periods)} partial {noun} ({shown})"
     return (f"kept {len(periods)} partial {noun} ({shown}), which the data cover only in "
             f"part; pass {how} to leave them out")
+
+
+#: Day and month written as numbers: ``31/01/2020``, ``1.2.20``, ``01-31-2020``.
+NUMERIC_DATE = re.compile(r"^\s*(\d{1,2})([/.-])(\d{1,2})\2(\d{2}|\d{4})\s*$")
+_FORMAT: ContextVar[str | None] = ContextVar("betaxl_date_format", default=None)
+
+
+@contextmanager
+def date_format(fmt: str | None, how: str = "date_format='{}'") -> Iterator[None]:
+    """Read every date text inside the block with the strftime format ``fmt`` (None:
+    the rules above; an outer format stays).  ``how`` spells the option in the
+    caller's door, for the refusal of a format that is not one."""
+    fmt = check_format(fmt, how)
+    if fmt is None:
+        yield
+        return
+    token = _FORMAT.set(fmt)
+    try:
+        yield
+    finally:
+        _FORMAT.reset(token)
+
+
+def check_format(fmt: Any, how: str) -> str | None:
+    """A strftime date format (None stays None), or a refusal (ValueError) spelling the
+    option as the caller's door does (``how``).
+
+    >>> check_format("%Y%m%d", "--date-format '{}'")
+    '%Y%m%d'
+    """
+    if fmt is None:
+        return None
+    if not isinstance(fmt, str) or "%" not in fmt or len(fmt) > 40:
+        raise ValueError(f"{how.format(fmt)} is not a date format: give a strftime "
+                         f"format such as {how.format('%d/%m/%Y')}")
+    return fmt.strip()
+
+
+def explicit_format() -> str | None:
+    """The date format the caller gave for this call (:func:`date_format`), if any."""
+    return _FORMAT.get()
+
+
+def in_format(texts: Sequence[Any], fmt: str) -> pd.DatetimeIndex | None:
+    """Texts read with the caller's format ``fmt``: all of them (their dates), none
+    (None: not a date column), or some, which is refused (ValueError naming the first
+    that does not read).
+
+    >>> list(in_format(["01/02/2020", "13/02/2020"], "%d/%m/%Y").month)
+    [2, 2]
+    >>> in_format(["NoDur", "Hlth"], "%d/%m/%Y") is None
+    True
+    """
+    values = pd.Series([str(v).strip() if isinstance(v, str) else v for v in texts],
+                       dtype=object)
+    parsed = pd.to_datetime(values, format=fmt, errors="coerce")
+    ok = parsed.notna().to_numpy() | values.isna().to_numpy()  # a blank stays missing
+    if not parsed.notna().any():
+        return None
+    if not ok.all():
+        i = int(np.flatnonzero(~ok)[0])
+        raise ValueError(f"holds {texts[i]!r} (row {i + 1}), which does not read as the "
+                         f"date format {fmt!r}")
+    return pd.DatetimeIndex(parsed)
+
+
+def day_month(texts: Sequence[str], how: str,
+              order: str | None = None) -> pd.DatetimeIndex | None:
+    """Numeric dates (:data:`NUMERIC_DATE`), read day first or month first for the
+    whole column, whichever reads every value, never guessed per value; None when the
+    texts are not all numeric dates of one shape.  When both orders read (and no
+    ``order``, "dmy" or "mdy"), refused (ValueError) saying how to be explicit in the
+    caller's door: ``how`` spells the option ("--date-format '{}'").
+
+    >>> day_month(["31/01/2020", "01/02/2020"], "--date-format '{}'")[1].month
+    2
+    >>> try:
+    ...     day_month(["01/02/2020"], "date_format='{}'")
+    ... except ValueError as exc:
+    ...     print(str(exc)[-80:])
+    pass date_format='%d/%m/%Y' (day first) or date_format='%m/%d/%Y' (month first)
+    """
+    parts = [NUMERIC_DATE.match(t) if isinstance(t, str) else None for t in texts]
+    if not parts or any(p is None for p in parts):
+        return None
+    seps = {p[2] for p in parts if p is not None}
+    years = {len(p[4]) for p in parts if p is not None}
+    if len(seps) != 1 or len(years) != 1:
+        return None
+    sep, year = seps.pop(), "%Y" if years.pop() == 4 else "%y"
+    formats = {"dmy": f"%d{sep}%m{sep}{year}", "mdy": f"%m{sep}%d{sep}{year}"}
+    stripped = pd.Series([t.strip() for t in texts], dtype=object)
+    parsed = {k: pd.to_datetime(stripped, format=f, errors="coerce")
+              for k, f in formats.items()}
+    fits = [k for k, v in parsed.items() if v.notna().all()]
+    if order is not None:
+        if order not in fits:
+            raise ValueError(f"does not read as {order} dates (such as {texts[0]!r})")
+        return pd.DatetimeIndex(parsed[order])
+    if len(fits) == 2:
+        raise ValueError(f"holds dates such as {texts[0]!r} that read day first and month "
+                         f"first; betaxl does not guess: pass {how.format(formats['dmy'])} "
+                         f"(day first) or {how.format(formats['mdy'])} (month first)")
+    return pd.DatetimeIndex(parsed[fits[0]]) if fits else None
