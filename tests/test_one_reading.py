@@ -336,3 +336,45 @@ def test_prices_given_as_returns_are_refused_in_every_door(tmp_path: Path, capsy
                  ("risk", "--benchmark", "Hlth")):
         err = refused(capsys, argv[0], tmp_path / "p.csv", *argv[1:])
         assert re.search(rf"p.csv: {NOT_RETURNS}pass --input-type prices", err), err
+
+
+# -- day and month as numbers: one rule, and how to be explicit -------------------------
+
+
+def test_dates_that_read_both_ways_are_refused_alike_and_read_as_told(tmp_path: Path,
+                                                                      capsys) -> None:
+    pytest.importorskip("distributed")
+    days = pd.DatetimeIndex([f"2018-{m:02d}-{d:02d}" for m in range(1, 13)
+                             for d in (3, 10)], name="date")
+    frame = pd.DataFrame(cases.last_months(len(days))[[*cases.ASSETS, "Mkt"]].to_numpy() / 2,
+                         index=days, columns=[*cases.ASSETS, "Mkt"])
+    want = expected_risk(frame, 24)
+    uk = frame.set_axis(pd.Index([f"{d:%d/%m/%Y}" for d in days], name="date"))
+    why = ("holds dates such as '03/01/2018' that read day first and month first; betaxl "
+           "does not guess: pass {0}'%d/%m/%Y' (day first) or {0}'%m/%d/%Y' (month first)")
+    # the API: row labels as pandas reads the CSV (text)
+    with pytest.raises(BetaxlError, match=re.escape("risk_table: returns "
+                                                    + why.format("date_format="))):
+        bx.risk_table(uk[cases.ASSETS], uk["Mkt"], periods_per_year=24)
+    got = bx.risk_table(uk[cases.ASSETS], uk["Mkt"], periods_per_year=24,
+                        date_format="%d/%m/%Y").to_frame()
+    np.testing.assert_allclose(got.to_numpy(), want.to_numpy(), rtol=1e-12)
+    # the command line and Dask: the same file, the same refusal, the same numbers
+    uk.to_csv(tmp_path / "uk.csv")
+    uk.reset_index().to_parquet(tmp_path / "uk.parquet", index=False)
+    for path, engine in ((tmp_path / "uk.csv", []),
+                         (tmp_path / "uk.parquet", ["--engine", "dask", "--workers", "1"])):
+        argv = ("risk", path, "--benchmark", "Mkt", "--periods-per-year", "24", *engine)
+        err = refused(capsys, *argv)
+        assert f"{path.name}: column 'date' " + why.format("--date-format ") in err \
+            or "column 'date' " + why.format("--date-format ") in err, err
+        code, _, err = run(capsys, *argv, "--date-format", "%d/%m/%Y", "-o",
+                           tmp_path / "r.csv")
+        assert code == 0, err
+        got = pd.read_csv(tmp_path / "r.csv", index_col=0)
+        np.testing.assert_allclose(got[want.columns].to_numpy(), want.to_numpy(), rtol=1e-12)
+    # a date that does not follow the format given is refused, naming it
+    err = refused(capsys, "risk", tmp_path / "uk.csv", "--benchmark", "Mkt",
+                  "--date-format", "%Y-%m-%d")
+    assert "column 'date' holds '03/01/2018' (row 1), which does not read as the date " \
+           "format '%Y-%m-%d'" in err, err

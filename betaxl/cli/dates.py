@@ -69,9 +69,13 @@ def as_dates(col: pd.Series, named: bool, order: str | None = None,
         return None
     if fmt is not None:
         try:
-            return in_format(list(col), fmt)
+            found = in_format(list(col), fmt)
         except ValueError as exc:
             raise ReadError(f"column {col.name!r} {exc}") from None
+        if found is None and named:
+            raise ReadError(f"column {col.name!r} holds {values.iloc[0]!r} (row 1), which "
+                            f"does not read as the date format {fmt!r}")
+        return found
     months = month_labels(list(col.astype(str))) if len(values) == len(col) else None
     if months is not None:  # Jan-18, 2018-01: months, as their month ends
         return months
