@@ -378,3 +378,46 @@ def test_dates_that_read_both_ways_are_refused_alike_and_read_as_told(tmp_path: 
                   "--date-format", "%Y-%m-%d")
     assert "column 'date' holds '03/01/2018' (row 1), which does not read as the date " \
            "format '%Y-%m-%d'" in err, err
+
+
+# -- a month label against another file's dates: lined up by month --------------------
+
+
+@pytest.mark.parametrize("day", ["month end", "mid-month", "business month end"])
+def test_month_labels_line_up_with_another_files_dates_by_month(tmp_path: Path, capsys,
+                                                                day) -> None:
+    frame = cases.last_months(36)
+    dated = {"month end": frame.index,
+             "mid-month": frame.index - pd.offsets.MonthBegin(1) + pd.Timedelta(days=14),
+             "business month end": pd.DatetimeIndex([pd.offsets.BMonthEnd().rollback(d)
+                                                     for d in frame.index])}[day]
+    assert day != "business month end" or (dated != frame.index).sum() > 5
+    labels = pd.Index([f"{d:%Y-%m}" for d in frame.index], name="month")
+    returns = frame[cases.ASSETS].set_axis(labels)
+    factors = frame[["Mkt", "RF"]].set_axis(pd.DatetimeIndex(dated, name="date"))
+    want = bx.factor_betas(frame[cases.ASSETS], frame[["Mkt"]], risk_free=frame["RF"])
+    # the API: a month label matches the one date of its month
+    got = bx.factor_betas(returns, factors[["Mkt"]], risk_free=factors["RF"])
+    np.testing.assert_allclose(got.to_frame().to_numpy(float),
+                               want.to_frame().to_numpy(float), rtol=1e-12)
+    # the command line: a factors file beside month-labelled returns
+    returns.to_csv(tmp_path / "r.csv")
+    factors.to_csv(tmp_path / "f.csv")
+    code, _, err = run(capsys, "factors", tmp_path / "r.csv", "--factors-file",
+                       tmp_path / "f.csv", "--risk-free", "RF", "-o", tmp_path / "o.csv")
+    assert code == 0, err
+    assert "f.csv: lined up with r.csv by month" in err
+    out = pd.read_csv(tmp_path / "o.csv", index_col=0)
+    np.testing.assert_allclose(out.to_numpy(float), want.to_frame().to_numpy(float),
+                               rtol=1e-12)
+    # dates of a day on both sides are matched as dates: mid-month against month ends
+    if day == "mid-month":
+        with pytest.raises(BetaxlError, match="^ols_beta: risk_free has no row in common"):
+            bx.ols_beta(frame[cases.ASSETS], frame["Mkt"], risk_free=factors["RF"])
+    # two dates in one month cannot stand for a month label
+    twice = pd.concat([factors, factors.iloc[:1].set_axis([factors.index[0]
+                                                           - pd.Timedelta(days=3)])])
+    with pytest.raises(BetaxlError, match=rf"risk_free has two dates in the month "
+                       rf"{frame.index[0]:%Y-%m}"):
+        bx.ols_beta(returns, frame["Mkt"].set_axis(labels),
+                    risk_free=twice["RF"].sort_index())

@@ -10,17 +10,18 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .. import beta_estimates, factor_betas, resample_returns
-from ..data.table import partial_note
+from ..data.table import by_month, partial_note
 from .arguments import common_arguments, risk_free_arguments, se_arguments
 from .dates import cli_format
 from .helptext import epilog
 from .inputs import Inputs, read_input
 from .output import finish, output_target
 from .sources import ReadError, ReadOptions
-from .table import read_table
+from .table import Table, read_table
 
 __all__ = ["add_analytics_commands"]
 
@@ -58,6 +59,8 @@ def _factors(args: argparse.Namespace) -> None:
                 and isinstance(table.frame.index, pd.DatetimeIndex)):
             raise ReadError(f"{other.source}: --factors-file is matched by date, and "
                             f"{other.source} or {table.source} has no date column")
+        if table.months or other.months:
+            given = _by_month(given, table, other)
         if args.risk_free in given.columns and args.risk_free not in table.frame.columns:
             if args.risk_free_annual is not None:
                 raise ReadError("give --risk-free (a rate per period) or "
@@ -83,6 +86,24 @@ def _factors(args: argparse.Namespace) -> None:
     finish(args, inputs, target, {"factors": out},
            f"({out.shape[0]} assets on {len(fit.coef.columns) - 1} factors: "
            + ", ".join(map(str, fit.coef.columns[1:])) + ")")
+
+
+def _by_month(given: pd.DataFrame, table: Table, other: Table) -> pd.DataFrame:
+    """A factors file lined up with month-labelled returns (or the other way round) by
+    calendar month: a month label stands for its whole month (the core's rule,
+    :func:`betaxl.data.table.by_month`)."""
+    target = pd.DatetimeIndex(table.frame.index)
+    try:
+        pos = by_month(pd.DatetimeIndex(given.index), target)
+    except ValueError as exc:
+        raise ReadError(f"{other.source}: {exc}") from None
+    if (pos < 0).any():
+        first = target[int(np.flatnonzero(pos < 0)[0])]
+        raise ReadError(f"{other.source}: has no date in the month {first:%Y-%m} of "
+                        f"{table.source} ({int((pos < 0).sum())} months missing)")
+    table.notes.append(f"{other.source}: lined up with {table.source} by month (a month "
+                       "label stands for its whole month)")
+    return given.iloc[pos].set_axis(target)
 
 
 def _estimators(args: argparse.Namespace) -> None:

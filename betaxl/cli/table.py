@@ -15,7 +15,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..data.table import NAME_TWICE, RESAMPLED, partial_note, resampled_rows
+from ..data.table import (
+    NAME_TWICE,
+    RESAMPLED,
+    partial_note,
+    resampled_rows,
+    written_as_months,
+)
 from .dates import find_dates
 from .sources import ReadOptions, read_error, read_raw
 
@@ -30,6 +36,7 @@ class Table:
     source: str
     notes: list[str] = field(default_factory=list)
     text: dict[str, pd.Series] = field(default_factory=dict)
+    months: bool = False  #: dates written as months (Jan-18, 2018-01, 194901)
 
 
 _INDEX_NAME = re.compile(r"^(Unnamed: \d+|index|)$")
@@ -183,6 +190,9 @@ def read_table(path_text: str, opts: ReadOptions | None = None) -> Table:
     notes: list[str] = []
     raw = _resampled(raw, opts, notes, name)
     frame = find_dates(raw, opts, notes, name)
+    gone = [c for c in raw.columns if c not in frame.columns]
+    months = isinstance(frame.index, pd.DatetimeIndex) and len(gone) == 1 \
+        and written_as_months(raw[gone[0]].dropna().tolist())
     frame = _layout(frame, opts, notes, name)
     frame, text = _clean_columns(frame, opts, notes, name)
     if isinstance(frame.index, pd.DatetimeIndex):
@@ -197,4 +207,4 @@ def read_table(path_text: str, opts: ReadOptions | None = None) -> Table:
             frame = frame.sort_index()
     if frame.shape[1] == 0:
         raise read_error(name, "has no numeric columns")
-    return Table(frame, name, notes, text)
+    return Table(frame, name, notes, text, months=months)

@@ -30,10 +30,11 @@ from .table import (
     in_format,
     is_date_name,
     month_labels,
+    written_as_months,
 )
 
-__all__ = ["API_FORMAT", "as_dates", "check_rows", "labelled", "row_dates", "show_label",
-           "takes_date_format", "text_dates"]
+__all__ = ["API_FORMAT", "as_dates", "check_rows", "labelled", "months_of", "row_dates",
+           "show_label", "takes_date_format", "text_dates"]
 
 #: How the Python API spells the explicit date format, in its refusals.
 API_FORMAT = "date_format='{}'"
@@ -222,6 +223,20 @@ def code_dates_of(index: pd.Index) -> pd.DatetimeIndex | None:
             or str(index.name).startswith("Unnamed: ") or is_date_name(str(index.name))):
         return None
     return code_dates(index.to_numpy())
+
+
+def months_of(index: pd.Index | None) -> bool:
+    """Whether row labels are months as written (``Jan-18``, ``2018-01``, yyyymm codes
+    under a blank or date header; :func:`betaxl.data.table.written_as_months`)."""
+    if index is None or isinstance(index, (pd.RangeIndex, pd.DatetimeIndex)) \
+            or len(index) == 0:
+        return False
+    if isinstance(index, pd.PeriodIndex):
+        return index.freqstr.startswith("M")
+    if index.dtype.kind in "iuf":
+        return code_dates_of(index) is not None and written_as_months(list(index))
+    return (index.dtype == object or pd.api.types.is_string_dtype(index.dtype)) \
+        and written_as_months(list(index))
 
 
 def check_rows(index: pd.Index | None, *, arg: str) -> None:

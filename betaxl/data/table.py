@@ -10,7 +10,10 @@ table states the same rules):
   20xx, ``30``-``99`` 19xx) and ``2018-01`` / ``2018/01`` as text, and ``194901``
   (yyyymm, Ken French's month codes) as a number in a column headed as dates.  A month
   stands for its last calendar day (``Jan-18`` is 2018-01-31), so two files of month
-  labels line up month by month;
+  labels line up month by month; lined up with another file's dates (a risk-free
+  column, a factors file dated 2018-01-15, or 2018-03-30, a business month end), a
+  month label matches the one date of that file in its calendar month
+  (:func:`written_as_months`, :func:`by_month`);
 - ``20180131`` (yyyymmdd) as a number in a column headed as dates is that day;
 - a column of plain numbers not headed as dates is never dates, and a column headed as
   dates holds either yyyymm codes or yyyymmdd codes, not a mix;
@@ -43,9 +46,10 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["CODE_YEARS", "DATE_NAME", "MONTH_LABEL", "NAME_TWICE", "NUMERIC_DATE",
-           "RESAMPLED", "SERIAL_RANGE", "check_format", "code_dates", "date_format", "day_month",
-           "explicit_format", "in_format", "is_date_name", "month_end", "month_labels",
-           "number_dates", "partial_note", "repeated_name", "resampled_rows"]
+           "RESAMPLED", "SERIAL_RANGE", "by_month", "check_format", "code_dates",
+           "date_format", "day_month", "explicit_format", "in_format", "is_date_name",
+           "month_end", "month_labels", "number_dates", "partial_note", "repeated_name",
+           "resampled_rows", "written_as_months"]
 
 #: The one refusal of a repeated column name, in every door (after its own prefix).
 NAME_TWICE = ("has the column name {name!r} more than once; every column needs its own "
@@ -360,3 +364,42 @@ def day_month(texts: Sequence[str], how: str,
                          f"first; betaxl does not guess: pass {how.format(formats['dmy'])} "
                          f"(day first) or {how.format(formats['mdy'])} (month first)")
     return pd.DatetimeIndex(parsed[fits[0]]) if fits else None
+
+
+def written_as_months(values: Sequence[Any]) -> bool:
+    """Whether labels are months as written: all month labels (``Jan-18``,
+    ``2018-01``) or all yyyymm codes (``194901``), not dates of a day.
+
+    >>> written_as_months(["Jan-18", "Feb-18"]), written_as_months([201801, 201802])
+    (True, True)
+    >>> written_as_months(["2018-01-31"]), written_as_months([20180131])
+    (False, False)
+    """
+    values = list(values)
+    if not values:
+        return False
+    if all(isinstance(v, str) for v in values):
+        return month_labels(values) is not None
+    codes = code_dates(values)
+    return codes is not None and float(np.max(np.asarray(values, dtype=float))) < 1e6
+
+
+def by_month(source: pd.DatetimeIndex, target: pd.DatetimeIndex) -> np.ndarray:
+    """Where each of ``target``'s months sits in ``source`` (-1: absent), lining dates
+    up by calendar month, as a month label stands for its whole month; refused
+    (ValueError naming the month) when either has two dates in one month.
+
+    >>> by_month(pd.DatetimeIndex(["2018-01-15", "2018-02-15", "2018-03-30"]),
+    ...          pd.DatetimeIndex(["2018-02-28", "2018-03-31"]))
+    array([1, 2])
+    """
+    keys = []
+    for index in (source, target):
+        local = index.tz_localize(None) if index.tz is not None else index
+        key = pd.Index(local.year * 12 + local.month - 1)
+        if key.has_duplicates:
+            twice = int(key[key.duplicated()][0])
+            raise ValueError(f"has two dates in the month {twice // 12}-{twice % 12 + 1:02d}, "
+                             "so it cannot be lined up by month with month labels")
+        keys.append(key)
+    return np.asarray(keys[0].get_indexer(keys[1]))
