@@ -421,3 +421,37 @@ def test_month_labels_line_up_with_another_files_dates_by_month(tmp_path: Path, 
                        rf"{frame.index[0]:%Y-%m}"):
         bx.ols_beta(returns, frame["Mkt"].set_axis(labels),
                     risk_free=twice["RF"].sort_index())
+
+
+# -- Ken French's whole file: title block, monthly table, annual table, copyright -------
+
+
+def test_a_french_file_with_title_and_footer_is_its_monthly_table(tmp_path: Path,
+                                                                  capsys) -> None:
+    frame = cases.french_monthly()[[*cases.ASSETS, "Mkt"]]
+    text = cases.french_file(frame, percent=False)  # percent units: the units rule
+    assert text.splitlines()[3].startswith(",NoDur") and "Copyright" in text
+    numbers = cases.french_numbers(frame, percent=False)
+    want = bx.ols_beta(numbers[cases.ASSETS], numbers["Mkt"]).to_frame().T
+    # the API: the monthly table as pandas reads it once told where it is
+    n = len(frame)
+    read = pd.read_csv(io.StringIO(text), skiprows=3, nrows=n, index_col=0)
+    got = bx.ols_beta(read[cases.ASSETS], read["Mkt"]).to_frame().T
+    np.testing.assert_allclose(got.to_numpy(), want.to_numpy(), rtol=1e-12)
+    # the command line: the same table, the title and the annual rows left out, named
+    path = tmp_path / "F-F_Research_Data_Factors.CSV"
+    path.write_text(text)
+    code, _, err = run(capsys, "betas", path, "--market", "Mkt", "-o", tmp_path / "b.csv")
+    assert code == 0, err
+    assert (f"note: read the table on lines 4-{4 + n}; left out 3 title lines above it and "
+            "what follows it, from 'Annual Factors: January-December'") in err, err
+    got_cli = pd.read_csv(tmp_path / "b.csv", index_col=0)
+    np.testing.assert_allclose(got_cli[want.columns].to_numpy(), want.to_numpy(),
+                               rtol=1e-12)
+    code, _, err = run(capsys, "resample", path, "--to", "year", "-o", tmp_path / "y.csv")
+    assert code == 0, err
+    years = pd.read_csv(tmp_path / "y.csv")
+    assert len(years) == -(-n // 12)  # the monthly rows only, never the annual ones
+    # a title block over a table that is not French's (no yyyymm codes) is not skipped
+    (tmp_path / "t.csv").write_text("A title\n\ndate,A\n2020-01-31,0.1\n")
+    assert "'A title'" in refused(capsys, "betas", tmp_path / "t.csv", "--market", "A")

@@ -187,7 +187,7 @@ def read_table(path_text: str, opts: ReadOptions | None = None) -> Table:
     raw = read_raw(path_text, opts)
     if raw.size > opts.limits.max_cells:
         raise read_error(name, f"holds {raw.size:,} cells; the limit is {opts.limits.max_cells:,}")
-    notes: list[str] = []
+    notes: list[str] = list(raw.attrs.pop("notes", []))
     raw = _resampled(raw, opts, notes, name)
     frame = find_dates(raw, opts, notes, name)
     gone = [c for c in raw.columns if c not in frame.columns]

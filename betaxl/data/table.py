@@ -28,6 +28,11 @@ table states the same rules):
 - a column name that appears twice is refused, naming it (:data:`NAME_TWICE`): a CSV
   read by pandas would call the second ``MKT`` ``MKT.1`` and a market given by name
   would be the wrong column;
+- a file laid out as Ken French distributes his (lines of title text, then a header
+  whose first cell is blank or a date word over yyyymm or yyyymmdd rows, then a blank
+  line and other tables or a copyright line) is its first table: the title lines are
+  skipped, the table ends at its first row that is not a code of the same length, and
+  what follows is left out, named in a note (:func:`titled_table`, :func:`table_ends`);
 - a table with the columns ``period``, ``rows`` and ``partial`` (what ``resample``
   writes, :data:`RESAMPLED`) is returns with its bookkeeping: those three columns are
   never assets, the dates stay the dates, and a period flagged ``partial`` is kept with
@@ -46,10 +51,10 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["CODE_YEARS", "DATE_NAME", "MONTH_LABEL", "NAME_TWICE", "NUMERIC_DATE",
-           "RESAMPLED", "SERIAL_RANGE", "by_month", "check_format", "code_dates",
+           "RESAMPLED", "SERIAL_RANGE", "TITLE_LINES", "by_month", "check_format", "code_dates",
            "date_format", "day_month", "explicit_format", "in_format", "is_date_name",
            "month_end", "month_labels", "number_dates", "partial_note", "repeated_name",
-           "resampled_rows", "written_as_months"]
+           "resampled_rows", "table_ends", "titled_table", "written_as_months"]
 
 #: The one refusal of a repeated column name, in every door (after its own prefix).
 NAME_TWICE = ("has the column name {name!r} more than once; every column needs its own "
@@ -403,3 +408,41 @@ def by_month(source: pd.DatetimeIndex, target: pd.DatetimeIndex) -> np.ndarray:
                              "so it cannot be lined up by month with month labels")
         keys.append(key)
     return np.asarray(keys[0].get_indexer(keys[1]))
+
+
+_CODE = re.compile(r"^\s*(\d{6}|\d{8})\s*$")
+#: How many title lines a file may open with before its header (French's have 2-5).
+TITLE_LINES = 30
+
+
+def titled_table(lines: Sequence[str], sep: str) -> int | None:
+    """The line of the header when ``lines`` open with a title block (Ken French's
+    layout): lines of text (none starting with a digit) before a header whose first
+    cell is blank or a date word, over a row of as many cells whose first is a yyyymm
+    or yyyymmdd code.  None when the first line is the header, or for any other file.
+
+    >>> titled_table(["Made from CRSP data.", "", ",Mkt-RF,RF", "192607, 2.96, 0.22"], ",")
+    2
+    >>> titled_table([",Mkt-RF,RF", "192607, 2.96, 0.22"], ",") is None
+    True
+    """
+    for h in range(1, min(len(lines) - 1, TITLE_LINES + 1)):
+        header, row = lines[h].split(sep), lines[h + 1].split(sep)
+        if len(header) >= 2 and len(row) == len(header) and _CODE.match(row[0]) \
+                and (not header[0].strip() or is_date_name(header[0].strip())):
+            title = lines[:h]
+            return h if all(not t.strip() or not t.lstrip()[:1].isdigit()
+                            for t in title) else None
+    return None
+
+
+def table_ends(line: str, sep: str, width: int) -> bool:
+    """Whether ``line`` is past the end of a titled table whose codes have ``width``
+    digits: a blank line, or a first cell that is not such a code (French's annual
+    rows, ``1927``, a second header, a copyright line).
+
+    >>> [table_ends(t, ",", 6) for t in ["192608, 1.0", "", " Annual Factors:", "1927, 2"]]
+    [False, True, True, True]
+    """
+    first = line.split(sep)[0]
+    return not line.strip() or _CODE.match(first) is None or len(first.strip()) != width

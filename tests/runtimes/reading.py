@@ -205,3 +205,23 @@ def test_day_and_month_read_both_ways_are_refused_or_read_as_told(xl) -> None:
     with pytest.raises(BetaxlError, match=r"^RISK_TABLE: date_format is 'dmy', not a date "
                        r"format"):
         xl("RISK_TABLE", returns, bench, OMIT, 24, OMIT, "dmy")
+
+
+def test_a_french_range_with_its_title_is_refused_in_one_line(xl) -> None:
+    """French's file pasted whole: the title rows would shift the rows of the other
+    ranges, so the range is refused, saying which rows to select; selected, it reads."""
+    frame = cases.french_monthly()[[*cases.ASSETS, "Mkt"]].iloc[:60]
+    numbers = cases.french_numbers(frame, percent=False)
+    text = cases.french_file(frame, percent=False).splitlines()
+    rows = [[(float(c) if c.strip().lstrip("-").replace(".", "").isdigit() else c.strip()
+              or None) for c in (line.split(",") + ["", "", ""])[:4]] for line in text]
+    assets, market = [r[:3] for r in rows], [r[3:] for r in rows]
+    with pytest.raises(BetaxlError, match=r"^BETA_OLS: asset_returns opens with 3 title "
+                       r"rows above its header \(Ken French's layout: title lines over a "
+                       r"table of yyyymm rows\): select the table alone, rows 4 to 64 of "
+                       r"this range"):
+        xl("BETA_OLS", assets, market)
+    names, betas = xl("BETA_OLS", assets[3:64], market[3:64])
+    assert names == cases.ASSETS
+    np.testing.assert_allclose(betas, bx.ols_beta(numbers[cases.ASSETS],
+                                                  numbers["Mkt"]).beta, rtol=1e-12)
