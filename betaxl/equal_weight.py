@@ -12,6 +12,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from .data.dates import takes_date_format
 from .data.options import choice
 from .data.panel import Panel, as_panel
 from .data.units import check_returns
@@ -38,12 +39,14 @@ class EqualWeightReturns:
 
 
 @public("equal_weight_returns")
+@takes_date_format
 def equal_weight_returns(
     data: ArrayLike,
     *,
     method: EqualWeightMethod = "rebalance",
     input_type: InputType = "returns",
     distributions: ArrayLike | None = None,
+    date_format: str | None = None,
 ) -> EqualWeightReturns:
     """Return of an equal-weighted portfolio of the columns of ``data``, each period.
 
@@ -63,6 +66,9 @@ def equal_weight_returns(
         Cash per unit paid on each date, for total return (needs prices).  Buy and hold
         reinvests it in the asset that paid it; equal shares keeps one unit of each and
         counts the cash in that period's return.
+    date_format : str, optional
+        The strftime format of dates written as text in the row labels (and ``dates``),
+        such as ``"%d/%m/%Y"``; needed when they read day first and month first.
 
     Returns
     -------

@@ -14,6 +14,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 import pandas as pd
 
+from .data.dates import takes_date_format
 from .data.values import ArrayLike
 from .errors import DataError, problem, public
 from .factors import fit_factors
@@ -93,9 +94,11 @@ def _whole(value: object, arg: str, minimum: int) -> int:
 
 
 @public("beta_estimates")
+@takes_date_format
 def beta_estimates(returns: ArrayLike, market: ArrayLike, *, lags: int = 1,
                    halflife: float | None = None,
-                   risk_free: ArrayLike | None = None) -> BetaEstimates:
+                   risk_free: ArrayLike | None = None,
+                   date_format: str | None = None) -> BetaEstimates:
     """Eight estimates of each asset's beta, from plain OLS to lag-adjusted and weighted.
 
     OLS, Blume, Vasicek, Dimson, Scholes-Williams, bull, bear and EWMA.
@@ -112,6 +115,9 @@ def beta_estimates(returns: ArrayLike, market: ArrayLike, *, lags: int = 1,
         Half-life of the EWMA weights, in rows; ``ewma`` is NaN when it is not given.
     risk_free : float or array of shape (n,), optional
         Risk-free return per period; both sides become excess returns.
+    date_format : str, optional
+        The strftime format of dates written as text in the row labels (and ``dates``),
+        such as ``"%d/%m/%Y"``; needed when they read day first and month first.
 
     Returns
     -------

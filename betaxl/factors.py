@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .data.dates import takes_date_format
 from .data.labels import by_label, row_positions
 from .data.panel import as_panel, as_returns
 from .data.values import ArrayLike
@@ -249,9 +250,10 @@ def _check_rows(fit: dict[str, np.ndarray], n: np.ndarray, names: tuple[str, ...
 
 
 @public("factor_betas")
+@takes_date_format
 def factor_betas(returns: ArrayLike, factors: ArrayLike, *,
                  risk_free: ArrayLike | None = None, se: str = "classical",
-                 hac_lags: int | None = None) -> FactorFit:
+                 hac_lags: int | None = None, date_format: str | None = None) -> FactorFit:
     """Regress each asset's returns on several factors at once (OLS with an intercept).
 
     Parameters
@@ -268,6 +270,9 @@ def factor_betas(returns: ArrayLike, factors: ArrayLike, *,
         ``"hac"``: Newey-West standard errors and t-statistics (see :mod:`betaxl.hac`).
     hac_lags : int, optional
         Lags of the Newey-West sum; default ``floor(4 (n/100)^(2/9))`` per asset.
+    date_format : str, optional
+        The strftime format of dates written as text in the row labels (and ``dates``),
+        such as ``"%d/%m/%Y"``; needed when they read day first and month first.
 
     Returns
     -------

@@ -13,13 +13,15 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from .data.dates import takes_date_format
 from .data.options import choice
 from .data.panel import as_panel
 from .data.units import check_returns
 from .data.values import ArrayLike
 from .errors import problem, public
 
-__all__ = ["FREQUENCIES", "RATE_METHODS", "Resampled", "per_period_rate", "resample_returns"]
+__all__ = ["FREQUENCIES", "RATE_METHODS", "Resampled", "check_flag", "per_period_rate",
+           "resample_returns"]
 
 Frequency = Literal["week", "month", "quarter", "year"]
 #: The calendar periods ``resample_returns`` knows, and pandas' period codes for them.
@@ -36,13 +38,15 @@ class Resampled:
     ``returns``: one row per period, indexed by the period's last date in the data;
     ``period``: its calendar label (``2024-01``, ``2024Q1``, ...); ``rows``: how many
     input rows it compounds; ``partial``: True for a first or last period the data
-    cover only in part (see :func:`resample_returns`).
+    cover only in part (see :func:`resample_returns`); ``dropped``: the labels of the
+    partial periods left out with ``drop_partial=True``.
     """
 
     returns: pd.DataFrame
     period: pd.Series
     rows: pd.Series
     partial: pd.Series
+    dropped: tuple[str, ...] = ()
 
     def to_frame(self) -> pd.DataFrame:
         """The returns with the columns ``period``, ``rows`` and ``partial`` in front."""
@@ -104,8 +108,10 @@ def _neighbour(index: pd.DatetimeIndex, sign: int) -> pd.Timestamp:
 
 
 @public("resample_returns")
+@takes_date_format
 def resample_returns(returns: ArrayLike, *, to: Frequency = "month",
-                     dates: ArrayLike | None = None) -> Resampled:
+                     dates: ArrayLike | None = None,
+                     drop_partial: bool = False, date_format: str | None = None) -> Resampled:
     """Compound simple returns into weekly, monthly, quarterly or yearly returns.
 
     Parameters
@@ -118,6 +124,11 @@ def resample_returns(returns: ArrayLike, *, to: Frequency = "month",
         March, June, September and December, calendar years.
     dates : sequence of dates, shape (n,), optional
         The rows' dates, when ``returns`` has no DatetimeIndex.
+    drop_partial : bool, default False
+        Leave out the periods flagged ``partial`` (their labels are in ``dropped``).
+    date_format : str, optional
+        The strftime format of dates written as text in the row labels (and ``dates``),
+        such as ``"%d/%m/%Y"``; needed when they read day first and month first.
 
     Returns
     -------
@@ -143,7 +154,7 @@ def resample_returns(returns: ArrayLike, *, to: Frequency = "month",
     monthly data, else the median spacing) still falls inside that period, and the
     last period when one step after the last date does.  Holidays are not known, so a
     period starting on a holiday may be reported partial: the flag says where to look;
-    partial periods are kept, never dropped.
+    partial periods are kept unless ``drop_partial`` asks to leave them out.
 
     Examples
     --------
@@ -181,12 +192,25 @@ def resample_returns(returns: ArrayLike, *, to: Frequency = "month",
     partial = np.zeros(len(starts), dtype=bool)
     partial[0] = _neighbour(index, -1) >= labels[0].start_time
     partial[-1] |= _neighbour(index, +1) <= labels[-1].end_time
+    names = [str(p) for p in labels]
+    keep = ~partial if check_flag(drop_partial, "drop_partial") else np.ones_like(partial)
+    out_index = out_index[keep]
     return Resampled(
-        returns=pd.DataFrame(compounded, index=out_index, columns=panel.columns),
-        period=pd.Series([str(p) for p in labels], index=out_index, name="period"),
-        rows=pd.Series(np.diff(np.r_[starts, len(index)]), index=out_index, name="rows"),
-        partial=pd.Series(partial, index=out_index, name="partial"),
+        returns=pd.DataFrame(compounded[keep], index=out_index, columns=panel.columns),
+        period=pd.Series(np.array(names, dtype=object)[keep], index=out_index,
+                         name="period"),
+        rows=pd.Series(np.diff(np.r_[starts, len(index)])[keep], index=out_index,
+                       name="rows"),
+        partial=pd.Series(partial[keep], index=out_index, name="partial"),
+        dropped=tuple(n for n, k in zip(names, keep, strict=True) if not k),
     )
+
+
+def check_flag(value: object, arg: str) -> bool:
+    """A True/False option (numpy booleans too), or a refusal naming it."""
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    raise problem("", arg, "must be True or False, got {v!r}", v=value)
 
 
 @public("per_period_rate")

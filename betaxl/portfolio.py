@@ -17,7 +17,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from .data.dates import as_dates
+from .data.dates import as_dates, takes_date_format
 from .data.labels import align_table, as_weights
 from .data.options import choice
 from .data.panel import Panel, as_panel, as_returns
@@ -145,6 +145,7 @@ def drift(r: np.ndarray, target: np.ndarray, reset: np.ndarray) -> np.ndarray:
 
 
 @public("portfolio_returns")
+@takes_date_format
 def portfolio_returns(
     returns: ArrayLike,
     weights: ArrayLike,
@@ -154,6 +155,7 @@ def portfolio_returns(
     holdings: Holdings = "weights",
     prices: ArrayLike | None = None,
     cost_bps: float = 0.0,
+    date_format: str | None = None,
 ) -> PortfolioPath:
     """Compute a portfolio's return each period from its assets' returns and holdings.
 
@@ -190,6 +192,9 @@ def portfolio_returns(
         rebalance: ``cost_t = cost_bps / 1e4 * sum_i |w*_{t,i} - w_end_{t-1,i}|`` of the
         portfolio's value, and ``R_t = (1 - cost_t)(1 + sum_i w*_{t,i} r_{t,i}) - 1``
         (``contributions`` stay gross).  ``turnover`` and ``cost`` report each rebalance.
+    date_format : str, optional
+        The strftime format of dates written as text in the row labels (and ``dates``),
+        such as ``"%d/%m/%Y"``; needed when they read day first and month first.
 
     Returns
     -------

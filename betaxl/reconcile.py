@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .data.dates import as_dates
+from .data.dates import as_dates, takes_date_format
 from .data.labels import align_table, as_column, as_weights
 from .data.options import choice
 from .data.panel import as_panel, as_returns
@@ -133,6 +133,7 @@ def _betas(y: np.ndarray, x: np.ndarray, names: Sequence[str]) -> np.ndarray:
 
 
 @public("beta_reconcile")
+@takes_date_format
 def beta_reconcile(
     returns: ArrayLike,
     market: ArrayLike,
@@ -143,6 +144,7 @@ def beta_reconcile(
     holdings: Holdings = "weights",
     prices: ArrayLike | None = None,
     risk_free: ArrayLike | None = None,
+    date_format: str | None = None,
 ) -> Reconciliation:
     """Explain why the portfolio's beta is not the weighted sum of its assets' betas.
 
@@ -158,6 +160,9 @@ def beta_reconcile(
         :func:`~betaxl.portfolio_returns` (a schedule of dated weights too).
     risk_free : float or shape (n,), optional
         Per-period risk-free return; given, every regression uses excess returns.
+    date_format : str, optional
+        The strftime format of dates written as text in the row labels (and ``dates``),
+        such as ``"%d/%m/%Y"``; needed when they read day first and month first.
 
     Returns
     -------

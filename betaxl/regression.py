@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .data.dates import takes_date_format
 from .data.labels import as_column
 from .data.panel import FieldTable, Panel, as_returns
 from .data.units import check_rate
@@ -245,9 +246,10 @@ def read_pair(returns: ArrayLike, market: ArrayLike,
 
 
 @public("ols_beta")
+@takes_date_format
 def ols_beta(returns: ArrayLike, market: ArrayLike, *,
              risk_free: ArrayLike | None = None, se: str = "classical",
-             hac_lags: int | None = None) -> OLSFit:
+             hac_lags: int | None = None, date_format: str | None = None) -> OLSFit:
     """Regress each asset's returns on the market's returns (OLS with an intercept).
 
     Parameters
@@ -267,6 +269,9 @@ def ols_beta(returns: ArrayLike, market: ArrayLike, *,
         heteroskedastic residuals (daily data).
     hac_lags : int, optional
         Lags of the Newey-West sum; default ``floor(4 (n/100)^(2/9))`` per asset.
+    date_format : str, optional
+        The strftime format of dates written as text in the row labels (and ``dates``),
+        such as ``"%d/%m/%Y"``; needed when they read day first and month first.
 
     Returns
     -------

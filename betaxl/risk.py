@@ -23,7 +23,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 import pandas as pd
 
-from .data.dates import labelled
+from .data.dates import labelled, takes_date_format
 from .data.labels import as_column
 from .data.panel import FieldTable, as_returns, index_of
 from .data.periods import infer_periods_per_year
@@ -155,6 +155,7 @@ def annualise_return(log_growth: np.ndarray, n: np.ndarray, t: float) -> np.ndar
 
 
 @public("risk_table")
+@takes_date_format
 def risk_table(
     returns: ArrayLike,
     benchmark: ArrayLike,
@@ -162,6 +163,7 @@ def risk_table(
     risk_free: ArrayLike | None = None,
     periods_per_year: float | None = None,
     mar: float = 0.0,
+    date_format: str | None = None,
 ) -> RiskTable:
     """Variance, Sharpe, M², alpha, beta, Jensen's alpha and more, per returns column.
 
@@ -183,6 +185,9 @@ def risk_table(
     mar : float, default 0
         Minimum acceptable return per period (not annual), for ``downside_deviation``,
         ``sortino``, ``sortino_per_period`` and ``omega``.
+    date_format : str, optional
+        The strftime format of dates written as text in the row labels (and ``dates``),
+        such as ``"%d/%m/%Y"``; needed when they read day first and month first.
 
     Returns
     -------

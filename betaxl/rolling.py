@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .data.dates import takes_date_format
 from .data.options import whole
 from .data.values import ArrayLike
 from .errors import problem, public
@@ -101,8 +102,9 @@ def _pair_max(block_max: np.ndarray, window: int, n: int) -> np.ndarray:
 
 
 @public("rolling_beta")
+@takes_date_format
 def rolling_beta(returns: ArrayLike, market: ArrayLike, window: int, *,
-                 min_obs: int | None = None) -> pd.DataFrame:
+                 min_obs: int | None = None, date_format: str | None = None) -> pd.DataFrame:
     """Beta of each asset on the market over a moving window of ``window`` rows.
 
     Parameters
@@ -116,6 +118,9 @@ def rolling_beta(returns: ArrayLike, market: ArrayLike, window: int, *,
     min_obs : int, optional
         Fewest complete (asset, market) pairs a window needs; default ``window``, so a
         window with any missing value is blank, as in pandas' ``rolling``.
+    date_format : str, optional
+        The strftime format of dates written as text in the row labels (and ``dates``),
+        such as ``"%d/%m/%Y"``; needed when they read day first and month first.
 
     Returns
     -------

@@ -46,12 +46,29 @@ def excel_export_csv(frame: pd.DataFrame) -> str:
 def french_csv(frame: pd.DataFrame, percent: bool = True) -> str:
     """The layout of Ken French's monthly CSVs: a blank corner, yyyymm codes, numbers
     padded to width 8, percent with two decimals (``percent=False``: decimals with four,
-    the same numbers over 100).  The title block and footer are issue 16's later work."""
+    the same numbers over 100).  :func:`french_file` adds his title block and footer."""
     lines = ["," + ",".join(frame.columns)]
     scale, places = (100, 2) if percent else (1, 4)
     for stamp, row in frame.iterrows():
         lines.append(f"{stamp:%Y%m}," + ",".join(f"{scale * v:8.{places}f}" for v in row))
     return "\n".join(lines) + "\n"
+
+
+FRENCH_TITLE = ["This file was created by CMPT_ME_BEME_RETS using the 201712 CRSP database.",
+                "The 1-month TBill return is from Ibbotson and Associates, Inc.", ""]
+
+
+def french_file(frame: pd.DataFrame, percent: bool = True) -> str:
+    """A whole file as French distributes his: the title block, the monthly table
+    (:func:`french_csv`), then a blank line, the annual table ("Annual Factors:
+    January-December", years as 1949) and his copyright line."""
+    scale, places = (100, 2) if percent else (1, 4)
+    annual = (1 + frame).groupby(frame.index.year).prod() - 1
+    lines = [*FRENCH_TITLE, french_csv(frame, percent).rstrip("\n"), "",
+             " Annual Factors: January-December ", "," + ",".join(frame.columns)]
+    lines += [f"{year}," + ",".join(f"{scale * v:8.{places}f}" for v in row)
+              for year, row in zip(annual.index, annual.to_numpy(), strict=True)]
+    return "\n".join([*lines, "", "Copyright 2018 Kenneth R. French", ""])
 
 
 def french_numbers(frame: pd.DataFrame, percent: bool = True) -> pd.DataFrame:

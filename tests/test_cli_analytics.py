@@ -425,16 +425,20 @@ def test_numeric_dates_are_read_one_way_or_refused(tmp_path: Path, daily, capsys
         want = bx.resample_returns(daily, to="month").to_frame()
         assert list(got.index) == list(want.index)
         close(got[["A", "B", "M"]], want[["A", "B", "M"]])
-        # the first twelve days of each month read both ways: refused, then --date-order
+        # the first twelve days of each month read both ways: refused, saying how to be
+        # explicit, then read with --date-format (or its shorthand --date-order)
         both = frame[daily.index.day <= 12]
         both.to_csv(tmp_path / "both.csv")
-        assert "--date-order" in fail(capsys, "resample", tmp_path / "both.csv", "--to",
-                                      "month")
-        assert run(capsys, "resample", tmp_path / "both.csv", "--to", "month",
-                   "--date-order", order, "-o", tmp_path / "b.csv")[0] == 0
-        got = pd.read_csv(tmp_path / "b.csv", index_col=0, parse_dates=True)
+        other = fmt.replace("%d", "%D").replace("%m", "%d").replace("%D", "%m")
+        dmy, mdy = (fmt, other) if order == "dmy" else (other, fmt)
+        assert f"pass --date-format '{dmy}' (day first) or --date-format '{mdy}' (month " \
+               "first)" in fail(capsys, "resample", tmp_path / "both.csv", "--to", "month")
         want = bx.resample_returns(daily[daily.index.day <= 12], to="month").to_frame()
-        assert list(got.index) == list(want.index)
+        for explicit in (["--date-order", order], ["--date-format", fmt]):
+            assert run(capsys, "resample", tmp_path / "both.csv", "--to", "month",
+                       *explicit, "-o", tmp_path / "b.csv")[0] == 0
+            got = pd.read_csv(tmp_path / "b.csv", index_col=0, parse_dates=True)
+            assert list(got.index) == list(want.index)
         wrong = "mdy" if order == "dmy" else "dmy"
         assert "--date-order" not in fail(capsys, "resample", tmp_path / "r.csv", "--to",
                                           "month", "--date-order", wrong)

@@ -336,3 +336,122 @@ def test_prices_given_as_returns_are_refused_in_every_door(tmp_path: Path, capsy
                  ("risk", "--benchmark", "Hlth")):
         err = refused(capsys, argv[0], tmp_path / "p.csv", *argv[1:])
         assert re.search(rf"p.csv: {NOT_RETURNS}pass --input-type prices", err), err
+
+
+# -- day and month as numbers: one rule, and how to be explicit -------------------------
+
+
+def test_dates_that_read_both_ways_are_refused_alike_and_read_as_told(tmp_path: Path,
+                                                                      capsys) -> None:
+    pytest.importorskip("distributed")
+    days = pd.DatetimeIndex([f"2018-{m:02d}-{d:02d}" for m in range(1, 13)
+                             for d in (3, 10)], name="date")
+    frame = pd.DataFrame(cases.last_months(len(days))[[*cases.ASSETS, "Mkt"]].to_numpy() / 2,
+                         index=days, columns=[*cases.ASSETS, "Mkt"])
+    want = expected_risk(frame, 24)
+    uk = frame.set_axis(pd.Index([f"{d:%d/%m/%Y}" for d in days], name="date"))
+    why = ("holds dates such as '03/01/2018' that read day first and month first; betaxl "
+           "does not guess: pass {0}'%d/%m/%Y' (day first) or {0}'%m/%d/%Y' (month first)")
+    # the API: row labels as pandas reads the CSV (text)
+    with pytest.raises(BetaxlError, match=re.escape("risk_table: returns "
+                                                    + why.format("date_format="))):
+        bx.risk_table(uk[cases.ASSETS], uk["Mkt"], periods_per_year=24)
+    got = bx.risk_table(uk[cases.ASSETS], uk["Mkt"], periods_per_year=24,
+                        date_format="%d/%m/%Y").to_frame()
+    np.testing.assert_allclose(got.to_numpy(), want.to_numpy(), rtol=1e-12)
+    # the command line and Dask: the same file, the same refusal, the same numbers
+    uk.to_csv(tmp_path / "uk.csv")
+    uk.reset_index().to_parquet(tmp_path / "uk.parquet", index=False)
+    for path, engine in ((tmp_path / "uk.csv", []),
+                         (tmp_path / "uk.parquet", ["--engine", "dask", "--workers", "1"])):
+        argv = ("risk", path, "--benchmark", "Mkt", "--periods-per-year", "24", *engine)
+        err = refused(capsys, *argv)
+        assert f"{path.name}: column 'date' " + why.format("--date-format ") in err \
+            or "column 'date' " + why.format("--date-format ") in err, err
+        code, _, err = run(capsys, *argv, "--date-format", "%d/%m/%Y", "-o",
+                           tmp_path / "r.csv")
+        assert code == 0, err
+        got = pd.read_csv(tmp_path / "r.csv", index_col=0)
+        np.testing.assert_allclose(got[want.columns].to_numpy(), want.to_numpy(), rtol=1e-12)
+    # a date that does not follow the format given is refused, naming it
+    err = refused(capsys, "risk", tmp_path / "uk.csv", "--benchmark", "Mkt",
+                  "--date-format", "%Y-%m-%d")
+    assert "column 'date' holds '03/01/2018' (row 1), which does not read as the date " \
+           "format '%Y-%m-%d'" in err, err
+
+
+# -- a month label against another file's dates: lined up by month --------------------
+
+
+@pytest.mark.parametrize("day", ["month end", "mid-month", "business month end"])
+def test_month_labels_line_up_with_another_files_dates_by_month(tmp_path: Path, capsys,
+                                                                day) -> None:
+    frame = cases.last_months(36)
+    dated = {"month end": frame.index,
+             "mid-month": frame.index - pd.offsets.MonthBegin(1) + pd.Timedelta(days=14),
+             "business month end": pd.DatetimeIndex([pd.offsets.BMonthEnd().rollback(d)
+                                                     for d in frame.index])}[day]
+    assert day != "business month end" or (dated != frame.index).sum() > 5
+    labels = pd.Index([f"{d:%Y-%m}" for d in frame.index], name="month")
+    returns = frame[cases.ASSETS].set_axis(labels)
+    factors = frame[["Mkt", "RF"]].set_axis(pd.DatetimeIndex(dated, name="date"))
+    want = bx.factor_betas(frame[cases.ASSETS], frame[["Mkt"]], risk_free=frame["RF"])
+    # the API: a month label matches the one date of its month
+    got = bx.factor_betas(returns, factors[["Mkt"]], risk_free=factors["RF"])
+    np.testing.assert_allclose(got.to_frame().to_numpy(float),
+                               want.to_frame().to_numpy(float), rtol=1e-12)
+    # the command line: a factors file beside month-labelled returns
+    returns.to_csv(tmp_path / "r.csv")
+    factors.to_csv(tmp_path / "f.csv")
+    code, _, err = run(capsys, "factors", tmp_path / "r.csv", "--factors-file",
+                       tmp_path / "f.csv", "--risk-free", "RF", "-o", tmp_path / "o.csv")
+    assert code == 0, err
+    assert "f.csv: lined up with r.csv by month" in err
+    out = pd.read_csv(tmp_path / "o.csv", index_col=0)
+    np.testing.assert_allclose(out.to_numpy(float), want.to_frame().to_numpy(float),
+                               rtol=1e-12)
+    # dates of a day on both sides are matched as dates: mid-month against month ends
+    if day == "mid-month":
+        with pytest.raises(BetaxlError, match="^ols_beta: risk_free has no row in common"):
+            bx.ols_beta(frame[cases.ASSETS], frame["Mkt"], risk_free=factors["RF"])
+    # two dates in one month cannot stand for a month label
+    twice = pd.concat([factors, factors.iloc[:1].set_axis([factors.index[0]
+                                                           - pd.Timedelta(days=3)])])
+    with pytest.raises(BetaxlError, match=rf"risk_free has two dates in the month "
+                       rf"{frame.index[0]:%Y-%m}"):
+        bx.ols_beta(returns, frame["Mkt"].set_axis(labels),
+                    risk_free=twice["RF"].sort_index())
+
+
+# -- Ken French's whole file: title block, monthly table, annual table, copyright -------
+
+
+def test_a_french_file_with_title_and_footer_is_its_monthly_table(tmp_path: Path,
+                                                                  capsys) -> None:
+    frame = cases.french_monthly()[[*cases.ASSETS, "Mkt"]]
+    text = cases.french_file(frame, percent=False)  # percent units: the units rule
+    assert text.splitlines()[3].startswith(",NoDur") and "Copyright" in text
+    numbers = cases.french_numbers(frame, percent=False)
+    want = bx.ols_beta(numbers[cases.ASSETS], numbers["Mkt"]).to_frame().T
+    # the API: the monthly table as pandas reads it once told where it is
+    n = len(frame)
+    read = pd.read_csv(io.StringIO(text), skiprows=3, nrows=n, index_col=0)
+    got = bx.ols_beta(read[cases.ASSETS], read["Mkt"]).to_frame().T
+    np.testing.assert_allclose(got.to_numpy(), want.to_numpy(), rtol=1e-12)
+    # the command line: the same table, the title and the annual rows left out, named
+    path = tmp_path / "F-F_Research_Data_Factors.CSV"
+    path.write_text(text)
+    code, _, err = run(capsys, "betas", path, "--market", "Mkt", "-o", tmp_path / "b.csv")
+    assert code == 0, err
+    assert (f"note: read the table on lines 4-{4 + n}; left out 3 title lines above it and "
+            "what follows it, from 'Annual Factors: January-December'") in err, err
+    got_cli = pd.read_csv(tmp_path / "b.csv", index_col=0)
+    np.testing.assert_allclose(got_cli[want.columns].to_numpy(), want.to_numpy(),
+                               rtol=1e-12)
+    code, _, err = run(capsys, "resample", path, "--to", "year", "-o", tmp_path / "y.csv")
+    assert code == 0, err
+    years = pd.read_csv(tmp_path / "y.csv")
+    assert len(years) == -(-n // 12)  # the monthly rows only, never the annual ones
+    # a title block over a table that is not French's (no yyyymm codes) is not skipped
+    (tmp_path / "t.csv").write_text("A title\n\ndate,A\n2020-01-31,0.1\n")
+    assert "'A title'" in refused(capsys, "betas", tmp_path / "t.csv", "--market", "A")

@@ -6,6 +6,7 @@ to the rows by position, and sorting one of them would silently pair the wrong r
 
 from __future__ import annotations
 
+import re
 import warnings
 
 import numpy as np
@@ -103,13 +104,10 @@ def test_rolling_windows_never_look_ahead(gaps: bool) -> None:
 UK = DATES.strftime("%d/%m/%Y")
 
 
-@pytest.mark.parametrize("labels", [
-    DATES.strftime("%d/%m/%Y"), DATES.strftime("%m/%d/%Y"),
-    DATES.strftime("%Y%m%d"), DATES.strftime("%d %B %Y"), DATES.strftime("%d.%m.%Y"),
-])
+@pytest.mark.parametrize("labels", [DATES.strftime("%Y%m%d"), DATES.strftime("%d %B %Y")])
 @pytest.mark.parametrize("order", ["oldest first", "newest first"])
 def test_non_iso_text_dates_are_refused_by_every_function(labels, order) -> None:
-    # whichever order, never used: '01/02/2020' could be either month
+    # whichever order, never used: neither ISO, month labels nor numeric day and month
     step = 1 if order == "oldest first" else -1
     r, m = R.set_axis(labels)[::step], M.set_axis(labels)[::step]
     p = P.set_axis(labels)[::step]
@@ -117,6 +115,49 @@ def test_non_iso_text_dates_are_refused_by_every_function(labels, order) -> None
         with pytest.raises(InputError, match=rf"^{name}: \w+ has dates written as text "
                            r"that are not ISO .*pd.to_datetime\(index, dayfirst=True\)"):
             call()
+
+
+@pytest.mark.parametrize("form", ["%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y", "%m-%d-%y"])
+def test_day_and_month_read_one_way_for_the_whole_index(form) -> None:
+    """31/01/2020: only day first reads every label, so the index is read day first (as
+    the command line and Excel read it); newest first is refused like any dates."""
+    labels = DATES.strftime(form)
+    r, m = R.set_axis(labels), M.set_axis(labels)
+    np.testing.assert_array_equal(bx.ols_beta(r, m).to_frame(), bx.ols_beta(R, M).to_frame())
+    np.testing.assert_array_equal(bx.risk_table(r, m).to_frame(),
+                                  bx.risk_table(R, M).to_frame())  # 12 a year, inferred
+    np.testing.assert_array_equal(bx.portfolio_returns(r, [1, 1], rebalance="quarter").returns,
+                                  bx.portfolio_returns(R, [1, 1], rebalance="quarter").returns)
+    with pytest.raises(InputError, match=r"^ols_beta: returns has dates newest first"):
+        bx.ols_beta(r.iloc[::-1], m.iloc[::-1])
+
+
+def test_day_and_month_that_read_both_ways_are_refused_or_read_as_told() -> None:
+    days = pd.DatetimeIndex([f"2020-{m:02d}-{d:02d}" for m in (1, 2) for d in (3, 6, 9, 12)])
+    r = pd.DataFrame(RNG.normal(0.01, 0.03, (8, 2)), index=days, columns=["A", "B"])
+    m = pd.Series(RNG.normal(0.01, 0.02, 8), index=days)
+    for form, other in (("%d/%m/%Y", "%m/%d/%Y"), ("%m.%d.%y", "%d.%m.%y")):
+        labels = days.strftime(form)
+        text_r, text_m = r.set_axis(labels), m.set_axis(labels)
+        dmy, mdy = (form, other) if form.startswith("%d") else (other, form)
+        with pytest.raises(InputError, match=re.escape(
+                f"ols_beta: returns holds dates such as {labels[0]!r} that read day first "
+                f"and month first; betaxl does not guess: pass date_format='{dmy}' (day "
+                f"first) or date_format='{mdy}' (month first)")):
+            bx.ols_beta(text_r, text_m)
+        got = bx.risk_table(text_r, text_m, date_format=form, periods_per_year=52)
+        want = bx.risk_table(r, m, periods_per_year=52)
+        pd.testing.assert_frame_equal(got.to_frame(), want.to_frame())
+        with pytest.raises(InputError, match="^risk_table: returns has dates not in time "
+                           "order"):  # the other order reads them too, but not rising
+            bx.risk_table(text_r, text_m, date_format=other)
+    with pytest.raises(InputError, match=re.escape(
+            "risk_table: returns holds '31/01/2020' (row 1), which does not read as the "
+            "date format '%m/%d/%Y'")):
+        bx.risk_table(R.set_axis(UK), M.set_axis(UK), date_format="%m/%d/%Y")
+    with pytest.raises(InputError, match="^ols_beta: date_format is 'dmy', not a date "
+                       "format: give a strftime format such as '%d/%m/%Y'"):
+        bx.ols_beta(r, m, date_format="dmy")
 
 
 @pytest.mark.parametrize("form", ["%b %Y", "%b-%y", "%Y-%m"])
@@ -138,11 +179,14 @@ def test_month_labels_are_months_and_ordered_like_dates(form) -> None:
 def test_text_dates_matched_against_real_dates_are_refused_not_guessed() -> None:
     # day-first text against a daily market: pandas would read 01/02 as 2 January
     daily = pd.Series(RNG.normal(0, 0.01, 400), pd.date_range("2020-01-01", periods=400))
-    uk = R.set_axis(UK)
-    with pytest.raises(InputError, match=r"^ols_beta: returns has dates written as text"):
-        bx.ols_beta(uk, daily)
-    with pytest.raises(InputError, match=r"^ols_beta: market has dates written as text"):
-        bx.ols_beta(R, M.set_axis(UK))
+    uk = R.set_axis(UK)  # 31/01/2020 ...: only day first reads them all
+    np.testing.assert_array_equal(bx.ols_beta(uk, daily).beta, bx.ols_beta(R, daily).beta)
+    firsts = pd.date_range("2020-01-01", periods=8, freq="MS")  # 01/02/2020: both ways
+    with pytest.raises(InputError, match=r"^ols_beta: returns holds dates such as "
+                       r"'01/01/2020' that read day first and month first"):
+        bx.ols_beta(R.set_axis(firsts.strftime("%d/%m/%Y")), daily)
+    with pytest.raises(InputError, match=r"^ols_beta: market holds dates such as"):
+        bx.ols_beta(R.set_axis(firsts), M.set_axis(firsts.strftime("%d/%m/%Y")))
 
 
 @pytest.mark.parametrize("odd", ["Total", "Average", "n/a", "x-y"])
@@ -176,9 +220,9 @@ def test_plain_text_labels_stay_accepted() -> None:
 def test_units_start_weights_never_come_from_the_wrong_end() -> None:
     prices = pd.DataFrame({"A": [10.0, 11, 12], "B": [20.0, 19, 21]},
                           index=["31/03/2020", "29/02/2020", "31/01/2020"])
-    with pytest.raises(InputError, match=r"^to_returns: prices has dates written as text"):
-        bx.to_returns(prices)
-    with pytest.raises(InputError, match=r"^portfolio_returns: returns has dates written"):
+    with pytest.raises(InputError, match=r"^to_returns: prices has dates newest first"):
+        bx.to_returns(prices)  # read day first (31/03 reads no other way), then refused
+    with pytest.raises(InputError, match=r"^portfolio_returns: returns has dates newest"):
         bx.portfolio_returns(R.set_axis(UK)[::-1], [1, 1], holdings="units", prices=prices)
 
 
@@ -201,7 +245,7 @@ def test_sorted_dates_in_several_time_zones_are_in_time_order() -> None:
     ([True] * 8, "dates holds numbers where dates were expected"),
     (["x"] * 8, "dates has the row label x more than once"),
     ([f"p{i}" for i in range(8)], "dates must be dates, got 'p0'"),
-    (list(UK), "dates has dates written as text that are not ISO"),
+    (list(DATES.strftime("%Y%m%d")), "dates has dates written as text that are not ISO"),
     ("2020-01-31", "dates must be a list of 8 dates"),
     (DATES[:5], "dates has 5 dates but returns has 8 rows"),
 ])

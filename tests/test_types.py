@@ -207,7 +207,7 @@ BAD = [
                                                                         "v"]),
      r"portfolio_returns: dates must be dates, got 'x'"),
     (lambda: bx.portfolio_returns(R4.to_numpy(), [1, 1], rebalance="month",
-                                  dates=R4.index.strftime("%d/%m/%Y")),
+                                  dates=R4.index.strftime("%Y%m%d")),
      r"portfolio_returns: dates has dates written as text that are not ISO"),
     (lambda: bx.to_returns(R4 + 1, distributions=pd.DataFrame({"B": [True]},
                                                               index=[R4.index[2]])),
@@ -225,7 +225,7 @@ BAD = [
      r"objects; combine them first with pd.concat"),
     (lambda: bx.equal_weight_returns(R4.where(R4 > -0.015), method="buy_and_hold"),
      r"equal_weight_returns: data is missing row 3 of 'A'; buy and hold needs every"),
-    (lambda: bx.ols_beta(R4.set_axis(R4.index.strftime("%d/%m/%Y")), M4),
+    (lambda: bx.ols_beta(R4.set_axis(R4.index.strftime("%d %B %Y")), M4),
      r"ols_beta: returns has dates written as text that are not ISO"),
 ]
 

@@ -10,15 +10,18 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .. import beta_estimates, factor_betas, resample_returns
+from ..data.table import by_month, partial_note
 from .arguments import common_arguments, risk_free_arguments, se_arguments
+from .dates import cli_format
 from .helptext import epilog
 from .inputs import Inputs, read_input
 from .output import finish, output_target
 from .sources import ReadError, ReadOptions
-from .table import read_table
+from .table import Table, read_table
 
 __all__ = ["add_analytics_commands"]
 
@@ -49,12 +52,15 @@ def _factors(args: argparse.Namespace) -> None:
     other, rf_other = None, None
     if args.factors_file:
         other = read_table(args.factors_file, ReadOptions(sep=args.sep, decimal=args.decimal,
-                                                          date_order=args.date_order))
+                                                          date_order=args.date_order,
+                                                          date_format=cli_format(args)))
         given = other.frame
         if not (isinstance(given.index, pd.DatetimeIndex)
                 and isinstance(table.frame.index, pd.DatetimeIndex)):
             raise ReadError(f"{other.source}: --factors-file is matched by date, and "
                             f"{other.source} or {table.source} has no date column")
+        if table.months or other.months:
+            given = _by_month(given, table, other)
         if args.risk_free in given.columns and args.risk_free not in table.frame.columns:
             if args.risk_free_annual is not None:
                 raise ReadError("give --risk-free (a rate per period) or "
@@ -82,6 +88,24 @@ def _factors(args: argparse.Namespace) -> None:
            + ", ".join(map(str, fit.coef.columns[1:])) + ")")
 
 
+def _by_month(given: pd.DataFrame, table: Table, other: Table) -> pd.DataFrame:
+    """A factors file lined up with month-labelled returns (or the other way round) by
+    calendar month: a month label stands for its whole month (the core's rule,
+    :func:`betaxl.data.table.by_month`)."""
+    target = pd.DatetimeIndex(table.frame.index)
+    try:
+        pos = by_month(pd.DatetimeIndex(given.index), target)
+    except ValueError as exc:
+        raise ReadError(f"{other.source}: {exc}") from None
+    if (pos < 0).any():
+        first = target[int(np.flatnonzero(pos < 0)[0])]
+        raise ReadError(f"{other.source}: has no date in the month {first:%Y-%m} of "
+                        f"{table.source} ({int((pos < 0).sum())} months missing)")
+    table.notes.append(f"{other.source}: lined up with {table.source} by month (a month "
+                       "label stands for its whole month)")
+    return given.iloc[pos].set_axis(target)
+
+
 def _estimators(args: argparse.Namespace) -> None:
     inputs = Inputs(read_input(args), args, take=("market",), optional=("risk_free",))
     target = output_target(args, "estimators")
@@ -98,15 +122,17 @@ def _estimators(args: argparse.Namespace) -> None:
 
 
 def _resample(args: argparse.Namespace) -> None:
-    inputs = Inputs(read_input(args), args)
+    inputs = Inputs(read_input(args, resampling=True), args)
     if not isinstance(inputs.raw.index, pd.DatetimeIndex):
         raise ReadError(f"{inputs.name}: no date column was found, and resampling cuts rows "
                         "into calendar periods; name it with --date-column")
     target = output_target(args, f"{args.to}ly")  # r_monthly.csv, r_weekly.csv, ...
-    result = resample_returns(inputs.returns(), to=args.to)
+    result = resample_returns(inputs.returns(), to=args.to, drop_partial=args.drop_partial)
+    partial = int(result.partial.sum())
+    if result.dropped:
+        inputs.notes.append(partial_note(result.dropped, True, "--drop-partial"))
     out = result.to_frame()
     out.index.name = "date"
-    partial = int(result.partial.sum())
     finish(args, inputs, target, {args.to: out},
            f"({len(out)} {args.to}s, {partial} partial, {result.returns.shape[1]} columns)")
 

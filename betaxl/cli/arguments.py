@@ -31,9 +31,13 @@ def common_arguments(parser: argparse.ArgumentParser, *, input_type: bool = True
     read.add_argument("--sheet", help="workbook sheet (default: the first)")
     read.add_argument("--range", help="workbook range (B2:F100) or defined name")
     read.add_argument("--date-column", help="the date column (default: found by name/type)")
+    read.add_argument("--date-format", metavar="FORMAT",
+                      help="the format every date text follows, as strftime writes it: "
+                      "'%%d/%%m/%%Y' (day first), '%%m/%%d/%%Y' (month first); needed when "
+                      "dates read both ways (01/02/2020), which are refused without it")
     read.add_argument("--date-order", choices=("dmy", "mdy"),
-                      help="numeric dates that read both ways (01/02/2020): day first (dmy) "
-                      "or month first (mdy); without it they are refused")
+                      help="shorthand for numeric dates that read both ways: day first "
+                      "(dmy) or month first (mdy)")
     read.add_argument("--layout", choices=("auto", "wide", "long"), default="auto",
                       help="wide: a column per asset; long: date, id, value rows "
                       "(default: %(default)s, long when one text id and one number column)")
@@ -41,6 +45,9 @@ def common_arguments(parser: argparse.ArgumentParser, *, input_type: bool = True
     read.add_argument("--value-column", help="long layout: the value column")
     read.add_argument("--skip-text", action="store_true",
                       help="leave out text columns (with a note) instead of refusing")
+    read.add_argument("--drop-partial", action="store_true",
+                      help="a resample output (columns period, rows, partial): leave out "
+                      "its partial periods (default: kept, named in a note)")
     read.add_argument("--max-cells", type=int, default=Limits().max_cells,
                       help="refuse inputs with more cells (default: %(default)s)")
     read.add_argument("--max-bytes", type=int, default=Limits().max_bytes,

@@ -30,9 +30,9 @@ import numpy as np
 import pandas as pd
 
 from .. import log_to_simple, ols_beta, risk_table, rolling_beta, to_returns
-from ..data.table import is_date_name
+from ..data.table import RESAMPLED, is_date_name, partial_note, resampled_rows
 from ..errors import BetaxlError
-from .dates import as_dates
+from .dates import as_dates, cli_format
 from .inputs import periods_per_year
 from .sources import ReadError, expand_paths
 
@@ -47,14 +47,24 @@ class Dataset:
     layout: str  # "wide" or "long"
     id_column: str | None = None
     value_column: str | None = None
+    drop_partial: bool = False  # a resample output: leave out its partial periods
+    date_order: str | None = None  # --date-order, --date-format: as the memory engine
+    date_format: str | None = None
+
+    def _kept(self) -> Any:
+        """The rows to read: all (None), or those of a resample output not partial."""
+        import pyarrow.compute as pc
+
+        return pc.invert(pc.field("partial")) if self.drop_partial else None
 
     def dates(self) -> pd.DatetimeIndex:
         """The dataset's dates, each once, oldest first (read from the date column only)."""
         import pyarrow.dataset as ds
 
-        column = ds.dataset(list(self.files), format="parquet").to_table(
-            columns=[self.date]).to_pandas(ignore_metadata=True)[self.date]
-        dates = as_dates(column, named=True)
+        data = ds.dataset(list(self.files), format="parquet")
+        column = data.to_table(columns=[self.date], filter=self._kept()).to_pandas(
+            ignore_metadata=True)[self.date]
+        dates = as_dates(column, named=True, order=self.date_order, fmt=self.date_format)
         if dates is None:
             raise ReadError(f"column {self.date!r} does not hold dates")
         return pd.DatetimeIndex(dates.unique()).sort_values()
@@ -66,16 +76,18 @@ class Dataset:
 
         data = ds.dataset(list(self.files), format="parquet")
         if self.layout == "wide":
-            table = data.to_table(columns=[self.date, *columns])
+            table = data.to_table(columns=[self.date, *columns], filter=self._kept())
             frame = table.to_pandas(ignore_metadata=True)  # pandas metadata: no index
-            dates = as_dates(frame[self.date], named=True)
+            dates = as_dates(frame[self.date], named=True, order=self.date_order,
+                             fmt=self.date_format)
             frame = frame.drop(columns=[self.date])
         else:
             assert self.id_column is not None and self.value_column is not None
             table = data.to_table(columns=[self.date, self.id_column, self.value_column],
                                   filter=pc.field(self.id_column).isin(columns))
             long = table.to_pandas(ignore_metadata=True)
-            dates = as_dates(long[self.date], named=True)
+            dates = as_dates(long[self.date], named=True, order=self.date_order,
+                             fmt=self.date_format)
             long = long.assign(_d=np.asarray(dates))
             if long.duplicated(["_d", self.id_column]).any():
                 raise ReadError("the long dataset has two rows for one date and id")
@@ -125,6 +137,8 @@ def scan(args: argparse.Namespace) -> tuple[Dataset, list[str]]:
     if date not in names:
         raise ReadError(f"{Path(args.file).name}: no column {date!r}")
     rest = [n for n in names if n != date and not n.startswith("__index_level_")]
+    drop = _resampled(args, files, names, rest)
+    rest = [n for n in rest if not (drop is not None and n in RESAMPLED)]
     text = [n for n in rest if pa.types.is_string(types[n])
             or pa.types.is_large_string(types[n]) or pa.types.is_dictionary(types[n])]
     layout = args.layout
@@ -139,14 +153,43 @@ def scan(args: argparse.Namespace) -> tuple[Dataset, list[str]]:
         import pyarrow.compute as pc
 
         assets = sorted(str(v) for v in pc.unique(ids).to_pylist() if v is not None)
-        return Dataset(tuple(files), date, "long", id_col, value_col), assets
+        return Dataset(tuple(files), date, "long", id_col, value_col,
+                       date_order=args.date_order, date_format=cli_format(args)), assets
     if text:
         if not args.skip_text:
             raise ReadError(f"{Path(args.file).name}: has text columns "
                             + ", ".join(map(repr, text[:6]))
                             + "; pass --skip-text to leave them out")
         print("note: left out text columns " + ", ".join(map(repr, text[:6])), file=sys.stderr)
-    return Dataset(tuple(files), date, "wide"), [n for n in rest if n not in text]
+    return Dataset(tuple(files), date, "wide", drop_partial=bool(drop),
+                   date_order=args.date_order, date_format=cli_format(args)), \
+        [n for n in rest if n not in text]
+
+
+def _resampled(args: argparse.Namespace, files: list[str], names: list[str],
+               rest: list[str]) -> bool | None:
+    """A resample output (the core's rule, :func:`betaxl.data.table.resampled_rows`):
+    whether to leave out its partial periods, with the note the memory engine gives;
+    None when the dataset is not one."""
+    import pyarrow.dataset as ds
+
+    if resampled_rows(rest, []) is None:
+        if args.drop_partial:
+            raise ReadError(f"{Path(args.file).name}: has no 'partial' column for "
+                            "--drop-partial (it leaves out the partial periods of a "
+                            "resample output)")
+        return None
+    table = ds.dataset(files, format="parquet").to_table(columns=["period", "partial"])
+    try:
+        flags = resampled_rows(names, table["partial"].to_pylist())
+    except ValueError as exc:
+        raise ReadError(f"{Path(args.file).name}: {exc}") from None
+    assert flags is not None
+    periods = [p for p, f in zip(table["period"].to_pylist(), flags, strict=True) if f]
+    if periods:
+        print("note: " + partial_note(periods, args.drop_partial, "--drop-partial"),
+              file=sys.stderr)
+    return bool(args.drop_partial)
 
 
 def _to_simple(frame: pd.DataFrame, input_type: str) -> pd.DataFrame:

@@ -4,56 +4,55 @@ The command line's date rules in one place: which column names say "dates"
 (:data:`DATE_NAME`), which values are unmistakably dates (date types, text, month labels
 and, in a date-named column, the numbers :func:`betaxl.data.table.number_dates` reads),
 and numeric dates such as
-``01/02/2020`` that read day first and month first, refused unless ``--date-order``
-settles them.
+``01/02/2020`` that read day first and month first, refused unless ``--date-format``
+(or ``--date-order``) settles them.
 """
 
 from __future__ import annotations
 
+import argparse
 import re
 
 import numpy as np
 import pandas as pd
 
-from ..data.table import DATE_NAME, code_dates, is_date_name, month_labels, number_dates
+from ..data.table import (
+    DATE_NAME,
+    NUMERIC_DATE,
+    check_format,
+    code_dates,
+    day_month,
+    in_format,
+    is_date_name,
+    month_labels,
+    number_dates,
+)
 from .sources import ReadError, ReadOptions, read_error
 
-__all__ = ["DATE_NAME", "as_dates", "find_dates"]
+__all__ = ["CLI_FORMAT", "DATE_NAME", "as_dates", "cli_format", "find_dates"]
 
 
 #: A first column without a header (Ken French's files, pandas' index) is looked at as
 #: dates too: its numbers are dates only if they are codes or serials (number_dates).
 _NO_HEADER = re.compile(r"^(Unnamed: 0|\s*)$")
-_NUMERIC_DATE = re.compile(r"^\s*(\d{1,2})([/.-])(\d{1,2})\2(\d{2}|\d{4})\s*$")
+#: How the command line spells the explicit date format, in its refusals.
+CLI_FORMAT = "--date-format '{}'"
 
 
-def _day_month(col: pd.Series, text: pd.Series,
-               order: str | None) -> pd.DatetimeIndex | None:
-    """Numeric dates such as ``01/02/2020``: day first or month first, whichever reads
-    every value; refused when both do (and no ``order``), never guessed per value."""
-    parts = text.str.extract(_NUMERIC_DATE)
-    if parts.isna().any().any() or parts[1].nunique() != 1 or parts[3].str.len().nunique() != 1:
-        return None
-    sep, year = parts[1].iloc[0], "%Y" if len(parts[3].iloc[0]) == 4 else "%y"
-    formats = {"dmy": f"%d{sep}%m{sep}{year}", "mdy": f"%m{sep}%d{sep}{year}"}
-    stripped = col.astype("string").str.strip()
-    parsed = {k: pd.to_datetime(stripped, format=f, errors="coerce") for k, f in formats.items()}
-    fits = [k for k, v in parsed.items() if v.notna().sum() == len(text)]
-    if order is not None:
-        if order not in fits:
-            raise ReadError(f"column {col.name!r} does not read as {order} dates "
-                            f"(such as {text.iloc[0]!r})")
-        return pd.DatetimeIndex(parsed[order])
-    if len(fits) == 2:
-        raise ReadError(f"column {col.name!r} holds dates such as {text.iloc[0]!r} that read "
-                        "day first and month first; pass --date-order dmy or mdy")
-    return pd.DatetimeIndex(parsed[fits[0]]) if fits else None
+def cli_format(args: argparse.Namespace) -> str | None:
+    """``--date-format``, checked by the core's rule (a strftime format), or None."""
+    try:
+        return check_format(getattr(args, "date_format", None), CLI_FORMAT)
+    except ValueError as exc:
+        raise ReadError(str(exc)) from None
 
 
-def as_dates(col: pd.Series, named: bool,
-             order: str | None = None) -> pd.DatetimeIndex | None:
+def as_dates(col: pd.Series, named: bool, order: str | None = None,
+             fmt: str | None = None) -> pd.DatetimeIndex | None:
     """The column as dates if it is unmistakably dates, else None; ``order`` ("dmy" or
-    "mdy") settles numeric dates that read both ways (else they are refused)."""
+    "mdy") settles numeric dates that read both ways (else they are refused), ``fmt``
+    (``--date-format``) is the format every date text follows (the core's rules,
+    :mod:`betaxl.data.table`)."""
     values = col.dropna()
     if values.empty:
         return None
@@ -68,11 +67,28 @@ def as_dates(col: pd.Series, named: bool,
     text = values.astype(str)
     if not text.str.contains(r"\d").all():
         return None
+    if fmt is not None:
+        try:
+            found = in_format(list(col), fmt)
+        except ValueError as exc:
+            raise ReadError(f"column {col.name!r} {exc}") from None
+        if found is None and named:
+            raise ReadError(f"column {col.name!r} holds {values.iloc[0]!r} (row 1), which "
+                            f"does not read as the date format {fmt!r}")
+        return found
     months = month_labels(list(col.astype(str))) if len(values) == len(col) else None
     if months is not None:  # Jan-18, 2018-01: months, as their month ends
         return months
-    if text.str.match(_NUMERIC_DATE).all():
-        return _day_month(col, text, order)
+    if text.str.match(NUMERIC_DATE).all():
+        try:
+            found = day_month(list(text), CLI_FORMAT, order)
+        except ValueError as exc:
+            raise ReadError(f"column {col.name!r} {exc}") from None
+        if found is None or len(found) == len(col):
+            return found
+        out = pd.Series(pd.NaT, index=col.index, dtype="datetime64[ns]")
+        out[values.index] = found  # a blank date stays missing: refused by its line
+        return pd.DatetimeIndex(out)
     try:
         parsed = pd.to_datetime(col, errors="coerce", format="mixed")
     except (ValueError, TypeError):
@@ -90,7 +106,8 @@ def find_dates(frame: pd.DataFrame, opts: ReadOptions, notes: list[str],
         if opts.date_column not in frame.columns:
             raise read_error(name, f"has no column {opts.date_column!r} for --date-column")
         try:
-            dates = as_dates(frame[opts.date_column], named=True, order=opts.date_order)
+            dates = as_dates(frame[opts.date_column], named=True, order=opts.date_order,
+                             fmt=opts.date_format)
         except ReadError as exc:
             raise read_error(name, str(exc)) from None
         if dates is None:
@@ -111,7 +128,8 @@ def find_dates(frame: pd.DataFrame, opts: ReadOptions, notes: list[str],
         if not named and pd.api.types.is_numeric_dtype(kind):
             continue
         try:
-            dates = as_dates(frame.iloc[:, j], named, order=opts.date_order)
+            dates = as_dates(frame.iloc[:, j], named, order=opts.date_order,
+                             fmt=opts.date_format)
         except ReadError as exc:
             raise read_error(name, str(exc)) from None
         if dates is not None:

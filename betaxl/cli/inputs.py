@@ -19,7 +19,7 @@ from .. import log_to_simple, per_period_rate, to_returns
 from ..data.periods import infer_periods_per_year
 from ..data.units import column_medians, not_returns
 from ..errors import BetaxlError, labels
-from .dates import as_dates
+from .dates import as_dates, cli_format
 from .sources import Limits, ReadError, ReadOptions
 from .table import Table, read_table
 
@@ -153,12 +153,15 @@ class Inputs:
         return out.iloc[:, 0]
 
 
-def read_input(args: argparse.Namespace) -> Table:
+def read_input(args: argparse.Namespace, *, resampling: bool = False) -> Table:
+    """The data file as one wide table; ``resampling``: ``--drop-partial`` is for the
+    command's output (``resample``), not its input."""
     opts = ReadOptions(sep=args.sep, decimal=args.decimal, thousands=args.thousands,
                        sheet=args.sheet, cells=args.range, date_column=args.date_column,
-                       date_order=args.date_order,
+                       date_order=args.date_order, date_format=cli_format(args),
                        layout=args.layout, id_column=args.id_column,
                        value_column=args.value_column, skip_text=args.skip_text,
+                       drop_partial=getattr(args, "drop_partial", False) and not resampling,
                        limits=Limits(max_cells=args.max_cells, max_bytes=args.max_bytes))
     return read_table(args.file, opts)
 
@@ -182,14 +185,16 @@ def _schedule(path: Path, args: argparse.Namespace,
     except (ValueError, UnicodeDecodeError, OSError):
         return None
     try:
-        first = as_dates(head.iloc[1:, 0], named=True, order=args.date_order)
+        first = as_dates(head.iloc[1:, 0], named=True, order=args.date_order,
+                         fmt=cli_format(args))
     except ReadError as exc:
         raise ReadError(f"{path.name}: {exc}") from None
     if head.shape[0] < 2 or first is None:
         return None
     table = read_table(str(path), ReadOptions(sep=args.sep, decimal=args.decimal,
                                               skip_text=args.skip_text,
-                                              date_order=args.date_order))
+                                              date_order=args.date_order,
+                                              date_format=cli_format(args)))
     if not isinstance(table.frame.index, pd.DatetimeIndex):
         raise ReadError(f"{table.source}: its first column looks like dates but was not "
                         "read as the date column; name it 'date'")
@@ -253,7 +258,8 @@ def read_dividends(args: argparse.Namespace, inputs: Inputs) -> pd.DataFrame | N
     if inputs.input_type != "prices":
         raise ReadError("--dividends needs prices (--input-type prices)")
     table = read_table(args.dividends, ReadOptions(sep=args.sep, decimal=args.decimal,
-                                                   date_order=args.date_order))
+                                                   date_order=args.date_order,
+                                              date_format=cli_format(args)))
     frame = table.frame
     missing = [c for c in inputs.assets.columns if c not in frame.columns]
     if missing:

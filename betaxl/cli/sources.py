@@ -24,7 +24,7 @@ from typing import IO, Any
 
 import pandas as pd
 
-from ..data.table import NAME_TWICE, repeated_name
+from ..data.table import NAME_TWICE, repeated_name, table_ends, titled_table
 from ..errors import BetaxlError
 from ..safeio import check_input
 
@@ -54,10 +54,12 @@ class ReadOptions:
     cells: str | None = None  # an A1 range ("B2:F100") or a defined name
     date_column: str | None = None
     date_order: str | None = None  # "dmy" or "mdy" for numeric dates that read both ways
+    date_format: str | None = None  # a strftime format every date text follows
     layout: str = "auto"  # "auto", "wide" or "long"
     id_column: str | None = None
     value_column: str | None = None
     skip_text: bool = False
+    drop_partial: bool = False  # leave out the partial periods of a resample output
     limits: Limits = field(default_factory=Limits)
 
 
@@ -177,16 +179,44 @@ def _refuse_repeated(sample: str, sep: str) -> None:
         raise ReadError(NAME_TWICE.format(name=twice))
 
 
+def _first_table(text: IO[str], header: int, sep: str,
+                 notes: list[str]) -> tuple[io.StringIO, str]:
+    """The first table of a file in Ken French's layout (the core's rule,
+    :func:`betaxl.data.table.titled_table`): its header and rows, the title lines above
+    and whatever follows (annual rows, a copyright line) left out, named in a note."""
+    for _ in range(header):
+        text.readline()
+    lines = [text.readline(), text.readline()]
+    width = len(lines[1].split(sep)[0].strip())
+    after = ""
+    for line in text:
+        if table_ends(line, sep, width):
+            after = line.strip() or next((t.strip() for t in text if t.strip()), "")
+            break
+        lines.append(line)
+    rows = f"{header + 1}-{header + len(lines)}"
+    notes.append(f"read the table on lines {rows}; left out {header} title lines above it"
+                 + (f" and what follows it, from {after[:40]!r}" if after else ""))
+    block = "".join(lines)
+    return io.StringIO(block), block[: 1 << 16]
+
+
 def _read_csv(path: Path, opts: ReadOptions) -> pd.DataFrame:
     stream, inner = _open_text_bytes(path, opts.limits)
     with stream:
         try:
             sample = stream.peek(1 << 16)[: 1 << 16].decode("utf-8-sig", errors="replace")
+            text: IO[str] = io.TextIOWrapper(stream, encoding="utf-8-sig")
+            header = titled_table(sample.splitlines(), opts.sep or ",")
+            notes: list[str] = []
+            if header is not None:  # Ken French's layout: title, table, other tables
+                text, sample = _first_table(text, header, opts.sep or ",", notes)
             sep, decimal = _sniff(sample, opts.sep, opts.decimal)
             _refuse_repeated(sample, sep)
-            text = io.TextIOWrapper(stream, encoding="utf-8-sig")
-            return pd.read_csv(text, sep=sep, decimal=decimal, thousands=opts.thousands,
-                               low_memory=False)
+            frame = pd.read_csv(text, sep=sep, decimal=decimal, thousands=opts.thousands,
+                                low_memory=False)
+            frame.attrs["notes"] = notes
+            return frame
         except ReadError as exc:
             if str(exc).startswith(path.name):
                 raise

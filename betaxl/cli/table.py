@@ -15,7 +15,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..data.table import NAME_TWICE
+from ..data.table import (
+    NAME_TWICE,
+    RESAMPLED,
+    partial_note,
+    resampled_rows,
+    written_as_months,
+)
 from .dates import find_dates
 from .sources import ReadOptions, read_error, read_raw
 
@@ -30,6 +36,7 @@ class Table:
     source: str
     notes: list[str] = field(default_factory=list)
     text: dict[str, pd.Series] = field(default_factory=dict)
+    months: bool = False  #: dates written as months (Jan-18, 2018-01, 194901)
 
 
 _INDEX_NAME = re.compile(r"^(Unnamed: \d+|index|)$")
@@ -149,6 +156,30 @@ def _layout(frame: pd.DataFrame, opts: ReadOptions, notes: list[str],
     return wide
 
 
+def _resampled(raw: pd.DataFrame, opts: ReadOptions, notes: list[str],
+               name: str) -> pd.DataFrame:
+    """The output of ``resample`` as returns: without ``period``, ``rows`` and
+    ``partial`` (the core's rule, :func:`betaxl.data.table.resampled_rows`), its partial
+    periods named in a note or left out with ``--drop-partial``."""
+    names = [str(c).strip() for c in raw.columns]
+    try:
+        flags = resampled_rows(names, raw.iloc[:, names.index("partial")].tolist()
+                               if "partial" in names else [])
+    except ValueError as exc:
+        raise read_error(name, str(exc)) from None
+    if flags is None:
+        if opts.drop_partial:
+            raise read_error(name, "has no 'partial' column for --drop-partial (it leaves "
+                             "out the partial periods of a resample output)")
+        return raw
+    periods = raw.iloc[:, names.index("period")].astype(str).to_numpy()[flags]
+    out = raw.drop(columns=[c for c, n in zip(raw.columns, names, strict=True)
+                            if n in RESAMPLED])
+    if len(periods):
+        notes.append(partial_note(list(periods), opts.drop_partial, "--drop-partial"))
+    return out[~flags].reset_index(drop=True) if opts.drop_partial else out
+
+
 def read_table(path_text: str, opts: ReadOptions | None = None) -> Table:
     """Read ``path_text`` (a file, a Parquet folder or a glob) as one wide table."""
     opts = opts or ReadOptions()
@@ -156,8 +187,12 @@ def read_table(path_text: str, opts: ReadOptions | None = None) -> Table:
     raw = read_raw(path_text, opts)
     if raw.size > opts.limits.max_cells:
         raise read_error(name, f"holds {raw.size:,} cells; the limit is {opts.limits.max_cells:,}")
-    notes: list[str] = []
+    notes: list[str] = list(raw.attrs.pop("notes", []))
+    raw = _resampled(raw, opts, notes, name)
     frame = find_dates(raw, opts, notes, name)
+    gone = [c for c in raw.columns if c not in frame.columns]
+    months = isinstance(frame.index, pd.DatetimeIndex) and len(gone) == 1 \
+        and written_as_months(raw[gone[0]].dropna().tolist())
     frame = _layout(frame, opts, notes, name)
     frame, text = _clean_columns(frame, opts, notes, name)
     if isinstance(frame.index, pd.DatetimeIndex):
@@ -172,4 +207,4 @@ def read_table(path_text: str, opts: ReadOptions | None = None) -> Table:
             frame = frame.sort_index()
     if frame.shape[1] == 0:
         raise read_error(name, "has no numeric columns")
-    return Table(frame, name, notes, text)
+    return Table(frame, name, notes, text, months=months)

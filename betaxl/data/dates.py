@@ -10,19 +10,53 @@ from __future__ import annotations
 import datetime as dt
 import re
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from functools import wraps
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
 
 from ..errors import Arg, BetaxlError, count, problem
-from .table import code_dates, is_date_name, month_labels
+from .table import (
+    NUMERIC_DATE,
+    check_format,
+    code_dates,
+    date_format,
+    day_month,
+    explicit_format,
+    in_format,
+    is_date_name,
+    month_labels,
+    written_as_months,
+)
 
-__all__ = ["as_dates", "check_rows", "labelled", "row_dates", "show_label",
-           "text_dates"]
+__all__ = ["API_FORMAT", "as_dates", "check_rows", "labelled", "months_of", "row_dates",
+           "show_label", "takes_date_format", "text_dates"]
+
+#: How the Python API spells the explicit date format, in its refusals.
+API_FORMAT = "date_format='{}'"
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def takes_date_format(fn: F) -> F:
+    """A public function's ``date_format=`` keyword: every date text it reads (row
+    labels, ``dates``) follows that strftime format (:func:`betaxl.data.table.date_format`).
+    Placed under ``@public``, so a refusal carries the function's name."""
+    @wraps(fn)
+    def inner(*args: Any, **kwargs: Any) -> Any:
+        fmt = kwargs.get("date_format")
+        try:
+            check_format(fmt, API_FORMAT)
+        except ValueError:
+            raise problem("", "date_format", "is {v!r}, not a date format: give a strftime "
+                          "format such as '%d/%m/%Y'", v=fmt) from None
+        with date_format(fmt, API_FORMAT):
+            return fn(*args, **kwargs)
+
+    return inner  # type: ignore[return-value]
 
 
 def labelled(index: pd.Index | None) -> bool:
@@ -37,14 +71,27 @@ def _date_like(index: pd.Index) -> bool:
 
 
 def text_dates(index: pd.Index) -> pd.DatetimeIndex | None:
-    """Row labels that are dates written as text in ISO 8601 (YYYY-MM-DD...) or month
-    labels (``Jan-18``, ``2018-01``: their month ends, :mod:`betaxl.data.table`), else
-    None."""
+    """Row labels that are dates written as text: in the caller's ``date_format``, else
+    ISO 8601 (YYYY-MM-DD...), month labels (``Jan-18``, ``2018-01``: their month ends)
+    or day and month as numbers that read only one way for the whole index
+    (``31/01/2020``; :mod:`betaxl.data.table`); None otherwise."""
     if index.dtype.kind not in "OU" and not pd.api.types.is_string_dtype(index.dtype):
         return None
+    fmt = explicit_format()
+    if fmt is not None and len(index) and all(isinstance(v, str) for v in index):
+        try:
+            return in_format(list(index), fmt)
+        except ValueError:
+            return None  # refused, naming the label, by check_rows
     months = month_labels(list(index))
     if months is not None:
         return months
+    try:  # 31/01/2020: day first or month first for the whole index, or refused
+        numeric = day_month(list(index), API_FORMAT)
+    except ValueError:
+        return None  # read both ways: refused, saying how to be explicit, by check_rows
+    if numeric is not None:
+        return numeric
     if len(index) == 0 or not all(isinstance(v, str) and 6 <= len(v) <= 30
                                   and any(c in v for c in "-/.") for v in index):
         return None
@@ -91,6 +138,21 @@ def _text_rows(index: pd.Index, arg: str) -> pd.DatetimeIndex | None:
     way than ISO 8601, is refused: whether '01/02/2020' is 1 February or 2 January
     cannot be told from the text, and betaxl never guesses.
     """
+    fmt = explicit_format()
+    if fmt is not None and all(isinstance(v, str) for v in index):
+        try:
+            found = in_format(list(index), fmt)
+        except ValueError as exc:
+            raise problem("", arg, "{e}", e=str(exc)) from None
+        if found is not None:
+            return found
+        if _date_text(index[0]) or _iso_date(index[0]):
+            raise problem("", arg, "holds {v!r} (row 1), which does not read as the date "
+                          "format {f!r}", v=index[0], f=fmt)
+    try:
+        day_month(list(index), API_FORMAT)
+    except ValueError as exc:
+        raise problem("", arg, "{e}", e=str(exc)) from None
     dates = text_dates(index)
     if dates is not None or not any(_date_text(v) or isinstance(v, (dt.date, np.datetime64))
                                     for v in index):
@@ -102,10 +164,14 @@ def _text_rows(index: pd.Index, arg: str) -> pd.DatetimeIndex | None:
                       "time zones, such as {v!r}); convert the index with "
                       "pd.to_datetime(index, utc=True)", v=str(index[-1]))
     if _date_text(odd):
+        shape = NUMERIC_DATE.match(str(odd))
+        sep, year = (shape[2], "%Y" if len(shape[4]) == 4 else "%y") if shape else ("/", "%Y")
         raise problem("", arg, "has dates written as text that are not ISO (YYYY-MM-DD), "
                       "such as {v!r}; betaxl does not guess whether day or month comes "
-                      "first: convert the index with pd.to_datetime(index, dayfirst=True) "
-                      "or pd.to_datetime(index, format='%d/%m/%Y')", v=odd)
+                      "first: pass {dmy} (day first) or {mdy} (month first), or convert "
+                      "the index with pd.to_datetime(index, dayfirst=True)", v=odd,
+                      dmy=API_FORMAT.format(f"%d{sep}%m{sep}{year}"),
+                      mdy=API_FORMAT.format(f"%m{sep}%d{sep}{year}"))
     raise problem("", arg, "has the row label {v!r} among dates; every row must be one "
                   "period (drop total or note rows)", v=str(odd))
 
@@ -157,6 +223,20 @@ def code_dates_of(index: pd.Index) -> pd.DatetimeIndex | None:
             or str(index.name).startswith("Unnamed: ") or is_date_name(str(index.name))):
         return None
     return code_dates(index.to_numpy())
+
+
+def months_of(index: pd.Index | None) -> bool:
+    """Whether row labels are months as written (``Jan-18``, ``2018-01``, yyyymm codes
+    under a blank or date header; :func:`betaxl.data.table.written_as_months`)."""
+    if index is None or isinstance(index, (pd.RangeIndex, pd.DatetimeIndex)) \
+            or len(index) == 0:
+        return False
+    if isinstance(index, pd.PeriodIndex):
+        return index.freqstr.startswith("M")
+    if index.dtype.kind in "iuf":
+        return code_dates_of(index) is not None and written_as_months(list(index))
+    return (index.dtype == object or pd.api.types.is_string_dtype(index.dtype)) \
+        and written_as_months(list(index))
 
 
 def check_rows(index: pd.Index | None, *, arg: str) -> None:

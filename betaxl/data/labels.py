@@ -16,8 +16,9 @@ import numpy as np
 import pandas as pd
 
 from ..errors import Arg, count, problem
-from .dates import labelled, row_dates, show_label, text_dates
+from .dates import labelled, months_of, row_dates, show_label, text_dates
 from .panel import Panel, as_panel
+from .table import by_month
 from .values import ArrayLike, to_float
 
 __all__ = ["align_table", "as_column", "as_weights", "by_label", "row_positions"]
@@ -83,10 +84,15 @@ def row_positions(source: pd.Index, target: pd.Index, *, arg: str,
     """
     if source.equals(target):
         return None
+    months = months_of(source) or months_of(target)
     source, target = _matchable(source), _matchable(target)
-    try:
-        pos = np.asarray(source.get_indexer(target))
+    by_months = months and isinstance(source, pd.DatetimeIndex) \
+        and isinstance(target, pd.DatetimeIndex)
+    try:  # a month label stands for its whole month (data.table.by_month)
+        pos = by_month(source, target) if by_months else np.asarray(source.get_indexer(target))
     except (TypeError, ValueError) as exc:
+        if by_months:
+            raise problem("", arg, "{e}", e=str(exc)) from None
         raise problem("", arg, "has row labels that cannot be matched with those of {like} ({e})",
                       like=Arg(like), e=str(exc).splitlines()[0][:80]) from None
     missing = pos < 0

@@ -15,9 +15,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..data.table import SERIAL_RANGE, code_dates, is_date_name, month_labels
+from ..data.table import (
+    NUMERIC_DATE,
+    SERIAL_RANGE,
+    code_dates,
+    day_month,
+    explicit_format,
+    is_date_name,
+    month_labels,
+)
 from ..errors import BetaxlError
-from .failures import fail
+from .failures import EXCEL_FORMAT, fail
 from .ranges import rows_of
 from .values import EXCEL_EPOCH, cell_number, excel_serial, is_blank, is_text, shown
 
@@ -26,6 +34,7 @@ __all__ = [
     "date_serial",
     "dates_of",
     "is_date_header",
+    "numeric_column",
     "parse_date_text",
     "read_dates",
 ]
@@ -48,7 +57,9 @@ def parse_date_text(text: str) -> pd.Timestamp | None:
     ISO dates (``2024-01-31``, with an optional time) are dates.  Day and month written
     the other way round (``31/01/2024``, ``01/31/2024``) are read only when one of the
     two is above 12; ``01/02/2024`` could be either and is refused (:class:`InputError`
-    raised by the callers, which know the argument).  Month labels ("Jan-24",
+    raised by the callers, which know the argument).  A column of them is read as a
+    whole first (:func:`numeric_column`, the core's rule).  With the function's
+    ``date_format``, every text is read in that format and nothing else.  Month labels ("Jan-24",
     "2024-01") are their month ends (:func:`betaxl.data.table.month_labels`).  Anything
     else ("20240131" as text) is not a date.
 
@@ -56,6 +67,10 @@ def parse_date_text(text: str) -> pd.Timestamp | None:
     ['2024-01-31 00:00:00', '2024-01-31 00:00:00', '2024-01-31 00:00:00', 'None']
     """
     body = text.strip()
+    fmt = explicit_format()  # the function's date_format argument
+    if fmt is not None:
+        stamp = pd.to_datetime(body, format=fmt, errors="coerce")
+        return None if pd.isna(stamp) else pd.Timestamp(stamp)
     month = month_labels([body])
     if month is not None:
         return month[0]
@@ -80,7 +95,8 @@ class _Ambiguous(Exception):
 
 def _ambiguous(arg: str, where: str, text: str) -> BetaxlError:
     return fail(arg, f"{where} is {text!r}, which could be day/month or month/day: write "
-                "dates as ISO text (2024-02-01) or as date cells")
+                "dates as ISO text (2024-02-01) or as date cells, or give "
+                + EXCEL_FORMAT.format("%d/%m/%Y") + " or " + EXCEL_FORMAT.format("%m/%d/%Y"))
 
 
 def date_serial(cell: Any, arg: str, where: str) -> float:
@@ -161,10 +177,32 @@ def date_column(values: np.ndarray, body: Sequence[Sequence[Any]],
     return None
 
 
+def numeric_column(cells: Sequence[Any], arg: str, where: str) -> np.ndarray | None:
+    """Date texts such as ``31/01/2024`` read as one column, day first or month first,
+    whichever reads every one (the core's rule, :func:`betaxl.data.table.day_month`),
+    as serials; None when the cells are not all such texts (or a ``date_format`` was
+    given); refused when both orders read, saying how to be explicit."""
+    if explicit_format() is not None or not cells or not all(
+            is_text(c) and NUMERIC_DATE.match(str(c)) for c in cells):
+        return None
+    try:
+        found = day_month([str(c) for c in cells], EXCEL_FORMAT)
+    except ValueError as exc:
+        raise fail(arg, f"{where} {exc}".strip()) from None
+    if found is None:
+        return None
+    return np.array([excel_serial(s.to_pydatetime()) for s in found])
+
+
 def _raw_dates(values: np.ndarray, body: Sequence[Sequence[Any]], j: int,
                arg: str) -> np.ndarray:
     """Column ``j`` as date serials: the numbers already read, texts read as dates."""
     col = values[:, j].copy()
+    texts = np.flatnonzero(np.isnan(col))
+    whole = numeric_column([body[i][j] for i in texts.tolist()], arg, "date column")
+    if whole is not None:
+        col[texts] = whole
+        return col
     for i in np.flatnonzero(np.isnan(col)).tolist():
         col[i] = date_serial(body[i][j], arg, f"row {i + 1} of the date column")
     return col
@@ -191,6 +229,9 @@ def read_dates(value: Any, *, arg: str) -> list[pd.Timestamp]:
         flat = flat[1:]  # a header cell
     if not flat:
         raise fail(arg, "holds no dates")
+    whole = numeric_column(flat, arg, "")
+    if whole is not None:
+        return list(dates_of(whole))
     out = []
     for i, cell in enumerate(flat):
         stamp: Any = None

@@ -8,10 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from typing import Any
 
+from ..data.table import check_format, date_format
 from ..errors import BetaxlError, InputError, labels, problem
 
-__all__ = ["InternalError", "cell_errors", "fail"]
+__all__ = ["EXCEL_FORMAT", "InternalError", "cell_errors", "fail"]
+
+#: How the Excel functions spell the explicit date format (their last argument).
+EXCEL_FORMAT = 'date_format "{}"'
 
 
 class InternalError(BetaxlError):
@@ -19,11 +24,24 @@ class InternalError(BetaxlError):
 
 
 @contextmanager
-def cell_errors(func: str, names: Mapping[str, str] | None = None) -> Iterator[None]:
-    """Run a UDF body: errors are worded with the Excel names; nothing else escapes."""
+def cell_errors(func: str, names: Mapping[str, str] | None = None,
+                dates: Any = None) -> Iterator[None]:
+    """Run a UDF body: errors are worded with the Excel names; nothing else escapes.
+    ``dates``: the function's ``date_format`` argument (blank: none), the strftime format
+    every date text of its ranges follows (:func:`betaxl.data.table.date_format`)."""
     with labels(func, names):
+        fmt = dates
+        while isinstance(fmt, (list, tuple)) and len(fmt) == 1:
+            fmt = fmt[0]  # a 1 x 1 range
+        fmt = None if fmt is None or (isinstance(fmt, str) and not fmt.strip()) else fmt
         try:
-            yield
+            check_format(fmt, EXCEL_FORMAT)
+        except ValueError:
+            raise fail("date_format", f"is {fmt!r}, not a date format: give a strftime "
+                       "format such as \"%d/%m/%Y\"") from None
+        try:
+            with date_format(fmt, EXCEL_FORMAT):
+                yield
         except BetaxlError:
             raise
         except (MemoryError, RecursionError) as exc:

@@ -105,9 +105,11 @@ def _labelled_row(names: tuple[str, ...], values: Any, has_header: bool) -> Any:
     """)
 def BETA_OLS(asset_returns: Any, market_returns: Any, risk_free: Any = None,
              stats: Any = False, input_type: Any = "returns", se: Any = "classical",
-             hac_lags: Any = None) -> Any:
+             hac_lags: Any = None,
+             date_format: Any = None) -> Any:
     """Beta of each asset on the market (least squares with an intercept). Set stats to TRUE for alpha, R squared, standard errors and more."""  # noqa: E501
-    with cell_errors("BETA_OLS", {"returns": "asset_returns", "market": "market_returns"}):
+    with cell_errors("BETA_OLS", {"returns": "asset_returns", "market": "market_returns"},
+                     dates=date_format):
         data = Inputs(asset_returns, input_type, market=market_returns)
         full = read_flag(stats, arg="stats")
         rf = data.per_period(risk_free, arg_name="risk_free")
@@ -132,10 +134,11 @@ def BETA_OLS(asset_returns: Any, market_returns: Any, risk_free: Any = None,
     """)
 def PORT_RETURNS(asset_returns: Any, weights: Any, rebalance: Any = "none",
                  input_type: Any = "returns", dates: Any = None,
-                 holdings_type: Any = "weights", detail: Any = False) -> Any:
+                 holdings_type: Any = "weights", detail: Any = False,
+                 date_format: Any = None) -> Any:
     """Portfolio return each period from asset returns (or prices) and weights; buy and hold unless rebalance says otherwise."""  # noqa: E501
     with cell_errors("PORT_RETURNS", {"returns": "asset_returns", "prices": "asset_returns",
-                                      "holdings": "holdings_type"}):
+                                      "holdings": "holdings_type"}, dates=date_format):
         data = Inputs(asset_returns, input_type)
         mode = read_choice(rebalance, REBALANCE_MODES, arg="rebalance", default="none")
         holdings = read_choice(holdings_type, HOLDINGS, arg="holdings_type",
@@ -160,10 +163,12 @@ def PORT_RETURNS(asset_returns: Any, weights: Any, rebalance: Any = "none",
     dividends make it a total return.
     """)
 def EQUAL_WEIGHT_RETURN(data: Any, method: Any = "rebalance", input_type: Any = "returns",
-                        dividends: Any = None) -> Any:
+                        dividends: Any = None,
+                        date_format: Any = None) -> Any:
     """Return of an equally weighted portfolio each period: rebalanced (default), buy and hold, or equal shares."""  # noqa: E501
     with cell_errors("EQUAL_WEIGHT_RETURN", {"distributions": "dividends",
-                                             "returns": "data", "prices": "data"}):
+                                             "returns": "data", "prices": "data"},
+                     dates=date_format):
         how = read_choice(method, EQUAL_WEIGHT_METHODS, arg="method", default="rebalance")
         kind = read_choice(input_type, INPUT_TYPES, arg="input_type", default="returns")
         table = read_table(data, arg="data")
@@ -189,12 +194,13 @@ def EQUAL_WEIGHT_RETURN(data: Any, method: Any = "rebalance", input_type: Any = 
 def BETA_RECONCILE(asset_returns: Any, market_returns: Any, weights: Any,
                    rebalance: Any = "none", input_type: Any = "returns",
                    holdings_type: Any = "weights", risk_free: Any = None,
-                   dates: Any = None) -> Any:
+                   dates: Any = None,
+                   date_format: Any = None) -> Any:
     """Why the portfolio's beta differs from the weighted sum of its assets' betas, effect by effect."""  # noqa: E501
     with cell_errors("BETA_RECONCILE", {"returns": "asset_returns",
                                         "market": "market_returns",
                                         "prices": "asset_returns",
-                                        "holdings": "holdings_type"}):
+                                        "holdings": "holdings_type"}, dates=date_format):
         data = Inputs(asset_returns, input_type, market=market_returns)
         rec = beta_reconcile(
             data.returns, data.market, read_weights(weights, arg="weights"),
@@ -257,9 +263,10 @@ def _cell(value: Any) -> float | None:
     the conventions); without dates it must be given.
     """)
 def RISK_TABLE(returns: Any, benchmark_returns: Any, risk_free: Any = None,
-               periods_per_year: Any = None, mar: Any = None) -> Any:
+               periods_per_year: Any = None, mar: Any = None,
+               date_format: Any = None) -> Any:
     """Risk and risk-adjusted return measures (volatility, Sharpe, M squared, alpha, beta and more) for each returns column."""  # noqa: E501
-    with cell_errors("RISK_TABLE", {"benchmark": "benchmark_returns"}):
+    with cell_errors("RISK_TABLE", {"benchmark": "benchmark_returns"}, dates=date_format):
         data = Inputs(returns, "returns", asset_arg="returns", market=benchmark_returns,
                        market_arg="benchmark_returns")
         t = read_number(periods_per_year, arg="periods_per_year", minimum=1e-9)
@@ -280,9 +287,10 @@ def RISK_TABLE(returns: Any, benchmark_returns: Any, risk_free: Any = None,
     the prices had one.  A return needs both its prices: a blank price leaves its own
     return and the next one blank.  A single row of prices is read along the row.
     """)
-def RETURNS(prices: Any, method: Any = "simple", dividends: Any = None) -> Any:
+def RETURNS(prices: Any, method: Any = "simple", dividends: Any = None,
+            date_format: Any = None) -> Any:
     """Returns from prices: (price + dividend) / previous price - 1, or its logarithm. One row fewer than the prices."""  # noqa: E501
-    with cell_errors("RETURNS", {"distributions": "dividends"}):
+    with cell_errors("RETURNS", {"distributions": "dividends"}, dates=date_format):
         how = read_choice(method, RETURN_METHODS, arg="method", default="simple")
         table = read_table(prices, arg="prices", along_rows=is_row(prices))
         cash = read_optional_table(dividends, arg="dividends")
@@ -297,10 +305,11 @@ def RETURNS(prices: Any, method: Any = "simple", dividends: Any = None) -> Any:
     row, and a window with a missing value is blank.
     """)
 def BETA_ROLLING(asset_returns: Any, market_returns: Any, window: Any,
-                 input_type: Any = "returns") -> Any:
+                 input_type: Any = "returns",
+                 date_format: Any = None) -> Any:
     """Beta of each asset on the market over a rolling window of rows; blank until the first full window."""  # noqa: E501
     with cell_errors("BETA_ROLLING", {"returns": "asset_returns",
-                                      "market": "market_returns"}):
+                                      "market": "market_returns"}, dates=date_format):
         data = Inputs(asset_returns, input_type, market=market_returns)
         rows = read_number(window, arg="window", whole=True, minimum=3)
         if rows is None:
@@ -329,9 +338,10 @@ def BETA_ROLLING(asset_returns: Any, market_returns: Any, window: Any,
 """)
 def BETA_FACTORS(asset_returns: Any, factors: Any, risk_free: Any = None,
                  input_type: Any = "returns", se: Any = "classical",
-                 hac_lags: Any = None) -> Any:
+                 hac_lags: Any = None,
+                 date_format: Any = None) -> Any:
     """Each asset regressed on several factors at once (Fama-French); LINEST for many assets."""
-    with cell_errors("BETA_FACTORS", {"returns": "asset_returns"}):
+    with cell_errors("BETA_FACTORS", {"returns": "asset_returns"}, dates=date_format):
         data = Inputs(asset_returns, input_type)
         table = read_table(factors, arg="factors", prefix="factor")
         rows = table.values[1:] if data.kind == "prices" and \
@@ -351,10 +361,11 @@ def BETA_FACTORS(asset_returns: Any, factors: Any, risk_free: Any = None,
 """)
 def BETA_ESTIMATES(asset_returns: Any, market_returns: Any, lags: Any = 1,
                    halflife: Any = None, risk_free: Any = None,
-                   input_type: Any = "returns") -> Any:
+                   input_type: Any = "returns",
+                   date_format: Any = None) -> Any:
     """Eight betas per asset: OLS, Blume, Vasicek, Dimson, Scholes-Williams, bull, bear, EWMA."""
     with cell_errors("BETA_ESTIMATES", {"returns": "asset_returns",
-                                        "market": "market_returns"}):
+                                        "market": "market_returns"}, dates=date_format):
         data = Inputs(asset_returns, input_type, market=market_returns)
         est = beta_estimates(
             data.returns, data.market,
@@ -367,12 +378,15 @@ def BETA_ESTIMATES(asset_returns: Any, market_returns: Any, lags: Any = 1,
 @excel("""
     Gives a table: ``date`` (the period's last date in the data), ``period``, ``rows``
     (rows compounded), ``partial`` (TRUE for a first or last period the data cover only
-    in part; kept, not dropped) and one column per input column.  Each period's return
-    is the product of (1 + r) less 1; a period with a missing value is blank.
+    in part; kept unless ``drop_partial`` is TRUE) and one column per input column.
+    Each period's return is the product of (1 + r) less 1; a period with a missing
+    value is blank.
 """)
-def RESAMPLE_RETURNS(returns: Any, dates: Any, to: Any = "month") -> Any:
+def RESAMPLE_RETURNS(returns: Any, dates: Any, to: Any = "month",
+                     drop_partial: Any = False,
+                     date_format: Any = None) -> Any:
     """Returns compounded into weekly, monthly, quarterly or yearly returns."""
-    with cell_errors("RESAMPLE_RETURNS"):
+    with cell_errors("RESAMPLE_RETURNS", dates=date_format):
         how = read_choice(to, FREQUENCIES, arg="to", default="month")
         table = read_table(returns, arg="returns")
         check_returns(table.values, table.names, "returns")  # prices: refused (data.units)
@@ -380,7 +394,8 @@ def RESAMPLE_RETURNS(returns: Any, dates: Any, to: Any = "month") -> Any:
         frame = table.frame()
         if len(frame) > len(stamps) and frame.iloc[len(stamps):].isna().all(axis=None):
             frame = frame.iloc[:len(stamps)]  # whole columns: blank rows past the dates
-        out = resample_returns(frame, to=how, dates=stamps)
+        out = resample_returns(frame, to=how, dates=stamps,
+                               drop_partial=read_flag(drop_partial, arg="drop_partial"))
         frame = out.to_frame()
         frame.insert(0, "date", frame.index)
         return cells(frame)

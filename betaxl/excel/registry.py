@@ -68,6 +68,11 @@ ARG_HELP: dict[str | tuple[str, str], str] = {
     "lags": "Optional: market lags and leads in the Dimson beta (default 1)",
     "halflife": "Optional: half-life of the EWMA beta's weights, in rows (blank: no EWMA)",
     ("RESAMPLE_RETURNS", "dates"): "The dates of the rows, one column, oldest first",
+    "date_format": 'Optional: how dates written as text are written, as strftime does: '
+                   '"%d/%m/%Y" (day first), "%m/%d/%Y" (month first); needed when they read '
+                   'both ways (01/02/2024)',
+    "drop_partial": "Optional: TRUE leaves out the first and last periods the data cover "
+                    "only in part; FALSE (default) keeps them, flagged in partial",
     "to": 'Optional: "month" (default), "week", "quarter" or "year"',
     "annual": "An annual rate as a decimal (0.05 for 5%), or a column of them",
     ("PER_PERIOD_RATE", "periods_per_year"): "Periods in a year: 12 monthly, 52 weekly, "

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..data.table import NAME_TWICE, repeated_name
+from ..data.table import NAME_TWICE, TITLE_LINES, repeated_name, table_ends, titled_table
 from .dates import date_column, dates_of
 from .failures import fail
 from .ranges import rows_and_count, transpose
@@ -203,6 +203,16 @@ def read_table(value: Any, *, arg: str, prefix: str = "asset", along_rows: bool 
     ``cell_by_cell`` skips the numpy fast path (the reference it is tested against).
     """
     rows, total = rows_and_count(value, arg=arg)
+    title = None if along_rows else titled_table([_line(r) for r in rows[:TITLE_LINES + 2]],
+                                                 "\t")
+    if title:  # Ken French's layout (data.table): the other ranges' rows would not line up
+        width = len(_line(rows[title + 1]).split("\t")[0])
+        last = next((i for i in range(title + 1, len(rows))
+                     if table_ends(_line(rows[i]), "\t", width)), len(rows))
+        raise fail(arg, f"opens with {title} title rows above its header (Ken French's "
+                   f"layout: title lines over a table of yyyymm rows): select the table "
+                   f"alone, rows {title + 1} to {last} of this range, and the same rows "
+                   "for the other ranges")
     if along_rows or _labelled_row(rows):
         rows, total = transpose(rows), len(rows[0])
     while len(rows) > 2 and all(map(is_empty, rows[0])) and is_header(rows[1:]):
@@ -240,6 +250,14 @@ def read_table(value: Any, *, arg: str, prefix: str = "asset", along_rows: bool 
     if twice is not None:
         raise fail(arg, NAME_TWICE.format(name=twice))
     return Table(values, names, header, stamps, total)
+
+
+def _line(row: Sequence[Any]) -> str:
+    """A row as the line of text a CSV would hold (whole numbers without ``.0``), for
+    the core's rules on lines (:func:`betaxl.data.table.titled_table`)."""
+    cells = ["" if is_empty(c) else str(int(c)) if isinstance(c, float) and c.is_integer()
+             else str(c).replace("\t", " ") for c in row]
+    return "\t".join(cells)
 
 
 def _read_cells(body: Sequence[Sequence[Any]], arg: str) -> np.ndarray:

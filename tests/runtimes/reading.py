@@ -153,3 +153,75 @@ def test_prices_given_as_returns_are_refused(xl) -> None:
     want = bx.equal_weight_returns(prices, input_type="prices").returns.to_numpy()
     np.testing.assert_allclose([result_value(r[0]) for r in got][-len(want):], want,
                                rtol=1e-12)
+
+
+def test_resample_leaves_out_partial_periods_on_request(xl) -> None:
+    days = pd.bdate_range("2018-01-15", "2018-10-12")
+    frame = pd.DataFrame(cases.last_months(len(days))[cases.ASSETS].to_numpy() / 21,
+                         index=days, columns=cases.ASSETS)
+    numbers = [cases.ASSETS, *[list(map(float, r)) for r in frame.to_numpy()]]
+    dates = [["Date"], *[[f"{d:%Y-%m-%d}"] for d in days]]
+    for drop in (False, True):
+        got = xl("RESAMPLE_RETURNS", numbers, dates, "month", drop)
+        want = bx.resample_returns(frame, to="month", drop_partial=drop).to_frame()
+        assert got[0] == ["date", "period", "rows", "partial", *cases.ASSETS]
+        assert [r[1] for r in got[1:]] == list(want["period"])
+        np.testing.assert_allclose([[result_value(v) for v in r[4:]] for r in got[1:]],
+                                   want[cases.ASSETS].to_numpy(), rtol=1e-12)
+    assert len(got) == 1 + 8  # the two partial months, January and October, left out
+
+
+def test_day_and_month_read_both_ways_are_refused_or_read_as_told(xl) -> None:
+    """01/02/2018 could be either: refused as in every door, saying how to be explicit;
+    with date_format (the new last argument) read as the API reads date_format=."""
+    days = pd.DatetimeIndex([f"2018-{m:02d}-{d:02d}" for m in range(1, 13)
+                             for d in (3, 10)])
+    frame = pd.DataFrame(cases.last_months(len(days))[[*cases.ASSETS, "Mkt"]].to_numpy() / 2,
+                         index=days, columns=[*cases.ASSETS, "Mkt"])
+    uk = [f"{d:%d/%m/%Y}" for d in days]
+    returns = cases.sheet(frame[cases.ASSETS], uk)
+    bench = [["Mkt"], *[[float(v)] for v in frame["Mkt"]]]
+    with pytest.raises(BetaxlError, match=r"^RISK_TABLE: returns date column holds dates "
+                       r"such as '03/01/2018' that read day first and month first; betaxl "
+                       r'does not guess: pass date_format "%d/%m/%Y" \(day first\) or '
+                       r'date_format "%m/%d/%Y" \(month first\)'):
+        xl("RISK_TABLE", returns, bench, OMIT, 24)
+    want = bx.risk_table(frame[cases.ASSETS].set_axis(uk), frame["Mkt"].set_axis(uk),
+                         periods_per_year=24, date_format="%d/%m/%Y").to_frame()
+    np.testing.assert_allclose(want.to_numpy(), _want(frame, 24).to_numpy(), rtol=1e-12)
+    got = _table(xl("RISK_TABLE", returns, bench, OMIT, 24, OMIT, "%d/%m/%Y"))
+    np.testing.assert_allclose(got.to_numpy(float), want.to_numpy(), rtol=1e-12)
+    # resampled by the dates argument: months as the API makes them
+    numbers = [cases.ASSETS, *[list(map(float, r)) for r in frame[cases.ASSETS].to_numpy()]]
+    with pytest.raises(BetaxlError, match=r"^RESAMPLE_RETURNS: dates holds dates such as "
+                       r"'03/01/2018' that read day first and month first"):
+        xl("RESAMPLE_RETURNS", numbers, [["Date"], *[[u] for u in uk]], "month")
+    got = xl("RESAMPLE_RETURNS", numbers, [["Date"], *[[u] for u in uk]], "month", OMIT,
+             "%d/%m/%Y")
+    core = bx.resample_returns(frame[cases.ASSETS], to="month").to_frame()
+    assert [r[1] for r in got[1:]] == list(core["period"])
+    np.testing.assert_allclose([[result_value(v) for v in r[4:]] for r in got[1:]],
+                               core[cases.ASSETS].to_numpy(), rtol=1e-12)
+    with pytest.raises(BetaxlError, match=r"^RISK_TABLE: date_format is 'dmy', not a date "
+                       r"format"):
+        xl("RISK_TABLE", returns, bench, OMIT, 24, OMIT, "dmy")
+
+
+def test_a_french_range_with_its_title_is_refused_in_one_line(xl) -> None:
+    """French's file pasted whole: the title rows would shift the rows of the other
+    ranges, so the range is refused, saying which rows to select; selected, it reads."""
+    frame = cases.french_monthly()[[*cases.ASSETS, "Mkt"]].iloc[:60]
+    numbers = cases.french_numbers(frame, percent=False)
+    text = cases.french_file(frame, percent=False).splitlines()
+    rows = [[(float(c) if c.strip().lstrip("-").replace(".", "").isdigit() else c.strip()
+              or None) for c in (line.split(",") + ["", "", ""])[:4]] for line in text]
+    assets, market = [r[:3] for r in rows], [r[3:] for r in rows]
+    with pytest.raises(BetaxlError, match=r"^BETA_OLS: asset_returns opens with 3 title "
+                       r"rows above its header \(Ken French's layout: title lines over a "
+                       r"table of yyyymm rows\): select the table alone, rows 4 to 64 of "
+                       r"this range"):
+        xl("BETA_OLS", assets, market)
+    names, betas = xl("BETA_OLS", assets[3:64], market[3:64])
+    assert names == cases.ASSETS
+    np.testing.assert_allclose(betas, bx.ols_beta(numbers[cases.ASSETS],
+                                                  numbers["Mkt"]).beta, rtol=1e-12)

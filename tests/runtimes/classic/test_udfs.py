@@ -20,19 +20,21 @@ def test_vba_wrappers_declare_every_function_with_its_optional_arguments() -> No
     expected = {
         "BETA_OLS": ("asset_returns", "market_returns", "Optional risk_free",
                      "Optional stats", "Optional input_type", "Optional se",
-                     "Optional hac_lags"),
+                     "Optional hac_lags", "Optional date_format"),
         "PORT_RETURNS": ("asset_returns", "weights", "Optional rebalance",
                          "Optional input_type", "Optional dates", "Optional holdings_type",
-                         "Optional detail"),
+                         "Optional detail", "Optional date_format"),
         "EQUAL_WEIGHT_RETURN": ("data", "Optional method", "Optional input_type",
-                                "Optional dividends"),
+                                "Optional dividends", "Optional date_format"),
         "BETA_RECONCILE": ("asset_returns", "market_returns", "weights", "Optional rebalance",
                            "Optional input_type", "Optional holdings_type",
-                           "Optional risk_free", "Optional dates"),
+                           "Optional risk_free", "Optional dates", "Optional date_format"),
         "RISK_TABLE": ("returns", "benchmark_returns", "Optional risk_free",
-                       "Optional periods_per_year", "Optional mar"),
-        "RETURNS": ("prices", "Optional method", "Optional dividends"),
-        "BETA_ROLLING": ("asset_returns", "market_returns", "window", "Optional input_type"),
+                       "Optional periods_per_year", "Optional mar", "Optional date_format"),
+        "RETURNS": ("prices", "Optional method", "Optional dividends",
+                    "Optional date_format"),
+        "BETA_ROLLING": ("asset_returns", "market_returns", "window", "Optional input_type",
+                         "Optional date_format"),
     }
     for name, params in expected.items():
         match = re.search(rf"Function {name}\((.*?)\)", vba)
