@@ -20,7 +20,6 @@ __all__ = ["rolling_beta", "rolling_with_gaps", "window_max", "window_sums"]
 
 _EPS = np.finfo(np.float64).eps
 _SUB = 8
-_TRIANGLES = {s: np.tril(np.ones((s, s))) for s in range(3, 14)}
 
 
 def _run_size(rows: int) -> int:
@@ -28,12 +27,22 @@ def _run_size(rows: int) -> int:
     return next((s for s in (8, 7, 9, 6, 10, 12, 5, 11, 13, 4, 3) if rows % s == 0), 0)
 
 
+def _run_sums(runs: np.ndarray) -> np.ndarray:
+    """Running sums along axis 1 of a (runs, rows, k) array: one row added at a time to
+    all runs at once.  numpy's own additions, in one order, not a BLAS product: the sums
+    are the same on every machine and BLAS kernel (``OPENBLAS_CORETYPE``)."""
+    out = runs.copy()
+    for i in range(1, out.shape[1]):
+        np.add(out[:, i], out[:, i - 1], out=out[:, i])
+    return out
+
+
 def _running_sums(cube: np.ndarray) -> np.ndarray:
     """Running sums along axis 1 of a (blocks, rows, k) array, as a contiguous array.
 
-    numpy's cumsum adds one element at a time; here rows are grouped in runs of about
-    eight whose running sums are one small matrix product (a lower-triangular matrix of
-    ones), and only the runs' totals are added up one by one.  Same sums, faster.
+    numpy's cumsum along this axis adds one element at a time; here rows are grouped in
+    runs of about eight whose running sums take one vector addition per row for all
+    runs (:func:`_run_sums`), and only the runs' totals are added up one by one.
     """
     blocks, rows, k = cube.shape
     if rows < 4 * _SUB or k < _SUB:
@@ -42,7 +51,7 @@ def _running_sums(cube: np.ndarray) -> np.ndarray:
     if not size:  # a prime number of rows: let numpy do it
         return np.cumsum(cube, axis=1)
     groups = rows // size
-    within = np.matmul(_TRIANGLES[size], cube.reshape(blocks * groups, size, k))
+    within = _run_sums(cube.reshape(blocks * groups, size, k))
     within = within.reshape(blocks, groups, size, k)
     totals = within[:, :, -1, :]
     offsets = np.cumsum(totals, axis=1)
@@ -218,11 +227,11 @@ def _rolling_complete(y: np.ndarray, x: np.ndarray, window: int, out: np.ndarray
     x_top = _blocks(np.abs(xc)[:, None], window).max(axis=(1, 2))
     size = _run_size(window)
     if size:
-        # Running sums within runs of `size` rows (one small matrix product); the runs'
+        # Running sums within runs of `size` rows (:func:`_run_sums`); the runs'
         # offsets are not added to every row but folded into the block differences:
         # P[b, i] - P[b-1, i] + P[b-1, last], with P = W + offset of i's run.
         groups = window // size
-        inner = np.matmul(_TRIANGLES[size], cube.reshape(blocks * groups, size, 2 * k))
+        inner = _run_sums(cube.reshape(blocks * groups, size, 2 * k))
         inner = inner.reshape(blocks, groups, size, 2 * k)
         totals = inner[:, :, -1, :]
         offsets = np.cumsum(totals, axis=1)
@@ -240,9 +249,9 @@ def _rolling_complete(y: np.ndarray, x: np.ndarray, window: int, out: np.ndarray
     sxx = raw_xx - sx * sx / window
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         # beta = (S_xy - mean_x S_y) / S_xx for each row at once: every row of `sums` is
-        # [S_y | S_xy], so this is one batched (1 x 2) @ (2 x k) product
-        coef = np.hstack([-(sx / window) / sxx, 1.0 / sxx])
-        np.matmul(coef[:, None, :], sums.reshape(-1, 2, k), out=out.reshape(-1, 1, k))
+        # [S_y | S_xy]; elementwise, not a BLAS product (whose kernels round differently)
+        np.multiply(sums[:, :k], -(sx / window) / sxx, out=out)
+        out += sums[:, k:] * (1.0 / sxx)
     shaky = _unstable(sx, sxx, _pair_max(top, window, n), _pair_max(x_top, window, n),
                       window)[:, 0]
     for row in np.flatnonzero(shaky):

@@ -161,3 +161,22 @@ def test_betas_csv_agree_under_every_kernel(tmp_path: Path) -> None:
             bound = 1e-12 * np.maximum(np.maximum(np.abs(a), np.abs(b)), scale * 1e-3)
             worst = np.nanmax(diff / np.where(bound > 0, bound, 1) * 1e-12)
             assert np.all((diff <= bound) | np.isnan(a)), (kernel, suffix, worst)
+
+
+def test_rolling_beta_is_the_same_bytes_under_every_kernel(tmp_path: Path) -> None:
+    """rolling_beta adds with numpy's own loops, not BLAS: bytes, not 1e-12 (complete
+    data, a window of 252 and a prime one, a level of 1e9, and data with gaps)."""
+    code = ("import hashlib, sys, numpy as np, betaxl as bx; "
+            "rng = np.random.default_rng(5); m = rng.normal(3e-4, 0.01, 800); "
+            "y = m[:, None] * rng.uniform(0.2, 1.8, 40) + rng.normal(0, 0.015, (800, 40)); "
+            "out = [bx.rolling_beta(y, m, 252), bx.rolling_beta(y, m, 61), "
+            "bx.rolling_beta(1e9 + y, 1e9 + m, 96)]; y[::17, 3] = np.nan; "
+            "out.append(bx.rolling_beta(y, m, 252, min_obs=200)); "
+            "open('digest', 'a').write("
+            "hashlib.sha256(b''.join(o.to_numpy().tobytes() for o in out)).hexdigest()"
+            " + '\\n')")
+    for kernel in KERNELS:
+        run_under(kernel, code, tmp_path)
+    run_under("Prescott", code, tmp_path, NO_NUMPY_SIMD)
+    digests = (tmp_path / "digest").read_text().split()
+    assert len(digests) == len(KERNELS) + 1 and len(set(digests)) == 1, digests

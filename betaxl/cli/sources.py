@@ -27,6 +27,7 @@ import pandas as pd
 from ..data.table import NAME_TWICE, repeated_name, table_ends, titled_table
 from ..errors import BetaxlError
 from ..safeio import check_input
+from .parquet import read_parquet_frame
 
 __all__ = ["Limits", "ReadError", "ReadOptions", "expand_paths", "read_error", "read_raw"]
 
@@ -249,7 +250,7 @@ def _read_parquet(paths: list[Path], opts: ReadOptions, name: str) -> pd.DataFra
                          f"the limit is {opts.limits.max_cells:,} cells / "
                          f"{opts.limits.max_bytes:,} bytes (use --engine dask for larger data)")
     try:
-        frames = [pd.read_parquet(p) for p in paths]
+        frames = [read_parquet_frame(p) for p in paths]
     except Exception as exc:
         raise read_error(name, f"cannot be read ({str(exc)[:120]})") from None
     return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)

@@ -72,6 +72,35 @@ class Table:
 
 
 _FAST_TYPES = {float, int, type(None), bool, np.float64}
+_NUMBER_TYPES = {float, int}
+
+
+def _numbers_only(body: Sequence[Sequence[Any]]) -> np.ndarray | None:
+    """A range of plain numbers as floats with no look at each cell's type, else None.
+
+    numpy's own reading of the rows gives float64 only when every cell is a number (a
+    blank or a text makes it an object or text array), so one call both checks and
+    converts.  Error codes, TRUE/FALSE (numpy's 1/0) and infinities are left to
+    :func:`_fast_body`'s scan; so are ranges whose sampled rows hold anything but
+    floats and ints (a blank or text seen there: this attempt would be wasted).
+    """
+    step = max(1, len(body) // 64)
+    if not all(set(map(type, row)) <= _NUMBER_TYPES for row in body[::step]):
+        return None
+    try:
+        with np.errstate(all="ignore"):
+            out = np.array(body)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    if out.dtype != np.float64 or out.ndim != 2 or not np.isfinite(out).all():
+        return None
+    if (out < -2.1e9).any():  # perhaps an error code
+        return None
+    maybe_bool = np.argwhere((out == 0.0) | (out == 1.0))
+    if len(maybe_bool) > out.size // 8 or any(
+            isinstance(body[i][j], (bool, np.bool_)) for i, j in maybe_bool.tolist()):
+        return None
+    return out
 
 
 def _fast_body(body: Sequence[Sequence[Any]]) -> np.ndarray | None:
@@ -81,6 +110,9 @@ def _fast_body(body: Sequence[Sequence[Any]]) -> np.ndarray | None:
     path (numpy would parse text by its own rules, not :func:`.values.parse_number_text`).
     numpy takes TRUE/FALSE as 1/0 and error codes as numbers: put right here.
     """
+    plain = _numbers_only(body)
+    if plain is not None:
+        return plain
     kinds: set[type] = set()
     for row in body:
         kinds.update(map(type, row))  # C-level per row
