@@ -19,7 +19,7 @@ import pandas as pd
 
 from .data.labels import as_column
 from .data.panel import FieldTable, Panel, as_returns
-from .data.units import check_rate
+from .data.units import check_rate, check_returns
 from .data.values import ArrayLike, no_total_loss
 from .errors import Arg, DataError, count, problem, public
 from .hac import hac_se, read_se, t_quantile
@@ -236,10 +236,14 @@ def excess(values: np.ndarray, risk_free: ArrayLike | None, n: int,
 def read_pair(returns: ArrayLike, market: ArrayLike,
               risk_free: ArrayLike | None = None) -> tuple[Panel, np.ndarray, np.ndarray]:
     """Read returns (n, k) and market (n,), matched by date or position (see
-    :func:`~betaxl.data.labels.as_column`); excess returns if ``risk_free``."""
+    :func:`~betaxl.data.labels.as_column`); excess returns if ``risk_free``.  Prices
+    given as returns are refused (:func:`betaxl.data.units.check_returns`); the numbers
+    alone, for data of any level, are :func:`fit_columns`'s."""
     panel = as_returns(returns, arg="returns")
+    check_returns(panel.values, panel.names, "returns")  # prices given as returns
     x = as_column(market, arg="market", n=panel.n, index=panel.index)
     no_total_loss(x, "market")
+    check_returns(x[:, None], [getattr(market, "name", None) or "market"], "market")
     y = excess(panel.values, risk_free, panel.n, panel.index)
     return panel, y, excess(x, risk_free, panel.n, panel.index)
 
@@ -276,7 +280,9 @@ def ols_beta(returns: ArrayLike, market: ArrayLike, *,
     Raises
     ------
     InputError
-        Mismatched lengths, text in the data, infinite values.
+        Mismatched lengths, text in the data, infinite values; a column (or the market)
+        whose median absolute value is above 1, which cannot be returns (prices given as
+        returns, percents: see :mod:`betaxl.data.units`).
     DataError
         A column with fewer than 3 rows paired with the market, or a constant market.
 

@@ -15,7 +15,7 @@ from .data.values import ArrayLike
 from .errors import problem, public
 from .regression import MIN_OBS, fit_columns, read_pair
 
-__all__ = ["rolling_beta", "rolling_with_gaps", "window_max", "window_sums"]
+__all__ = ["rolling_beta", "rolling_columns", "rolling_with_gaps", "window_max", "window_sums"]
 
 _EPS = np.finfo(np.float64).eps
 _SUB = 8
@@ -152,10 +152,17 @@ def rolling_beta(returns: ArrayLike, market: ArrayLike, window: int, *,
     if not MIN_OBS <= need <= window:
         raise problem("", "min_obs", "must be between {lo} and window ({w}), got {m}",
                       lo=MIN_OBS, w=window, m=need)
+    return panel.frame(rolling_columns(y, x, window, need))
+
+
+def rolling_columns(y: np.ndarray, x: np.ndarray, window: int, need: int) -> np.ndarray:
+    """The numbers of :func:`rolling_beta`: y (n, k) on x (n,), no validation (callers
+    check the window, ``need`` and that the columns are returns); levels of any size
+    keep the accuracy stated there."""
     out = np.empty(y.shape)
     out[:window - 1] = np.nan
     # Columns in chunks of about 128k cells keep the temporaries in cache.
-    step = max(8, (1 << 17) // panel.n)
+    step = max(8, (1 << 17) // max(y.shape[0], 1))
     complete = not (np.isnan(y).any() or np.isnan(x).any())
     for start in range(0, y.shape[1], step):
         cols = slice(start, start + step)
@@ -163,7 +170,7 @@ def rolling_beta(returns: ArrayLike, market: ArrayLike, window: int, *,
             _rolling_complete(y[:, cols], x, window, out[window - 1:, cols])
         else:
             out[window - 1:, cols] = rolling_with_gaps(y[:, cols], x, window, need)
-    return panel.frame(out)
+    return out
 
 
 def _unstable(sx: np.ndarray, sxx: np.ndarray, y_max: np.ndarray, x_max: np.ndarray,
