@@ -102,7 +102,7 @@ def _pair_max(block_max: np.ndarray, window: int, n: int) -> np.ndarray:
 
 @public("rolling_beta")
 def rolling_beta(returns: ArrayLike, market: ArrayLike, window: int, *,
-                 min_obs: int | None = None) -> pd.DataFrame:
+                 min_obs: int | None = None, units: str | None = None) -> pd.DataFrame:
     """Beta of each asset on the market over a moving window of ``window`` rows.
 
     Parameters
@@ -116,6 +116,12 @@ def rolling_beta(returns: ArrayLike, market: ArrayLike, window: int, *,
     min_obs : int, optional
         Fewest complete (asset, market) pairs a window needs; default ``window``, so a
         window with any missing value is blank, as in pandas' ``rolling``.
+    units : {"decimal", "percent"}, optional
+        The units of every return and rate given (see :mod:`betaxl.data.units`):
+        ``"percent"`` divides them all by 100 when read (Ken French's files: 2.5 for
+        2.5%, his ``RF`` of 0.27 for 0.27%); results are decimals.  Not given, they are
+        decimals and a column whose median size is above 1 is refused (betas do not
+        depend on the units; the refusal is of prices).
 
     Returns
     -------
@@ -143,7 +149,7 @@ def rolling_beta(returns: ArrayLike, market: ArrayLike, window: int, *,
     >>> [None if np.isnan(b) else round(float(b), 12) for b in r.iloc[:, 0]]
     [None, None, 2.0, 2.0, 2.0]
     """
-    panel, y, x = read_pair(returns, market)
+    panel, y, x = read_pair(returns, market, units=units)
     window = whole(window, arg="window")
     if not MIN_OBS <= window <= panel.n:
         raise problem("", "window", "must be between {lo} and the {n} rows of {returns}, "

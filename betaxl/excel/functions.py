@@ -43,6 +43,7 @@ import numpy as np
 import pandas as pd
 
 from ..data.periods import infer_periods_per_year
+from ..data.units import in_decimals
 from ..equal_weight import EQUAL_WEIGHT_METHODS, equal_weight_returns
 from ..estimators import ESTIMATORS, beta_estimates
 from ..factors import factor_betas
@@ -105,10 +106,10 @@ def _labelled_row(names: tuple[str, ...], values: Any, has_header: bool) -> Any:
     """)
 def BETA_OLS(asset_returns: Any, market_returns: Any, risk_free: Any = None,
              stats: Any = False, input_type: Any = "returns", se: Any = "classical",
-             hac_lags: Any = None) -> Any:
+             hac_lags: Any = None, units: Any = None) -> Any:
     """Beta of each asset on the market (least squares with an intercept). Set stats to TRUE for alpha, R squared, standard errors and more."""  # noqa: E501
     with cell_errors("BETA_OLS", {"returns": "asset_returns", "market": "market_returns"}):
-        data = Inputs(asset_returns, input_type, market=market_returns)
+        data = Inputs(asset_returns, input_type, market=market_returns, units=units)
         full = read_flag(stats, arg="stats")
         rf = data.per_period(risk_free, arg_name="risk_free")
         kind, lags = _read_se(se, hac_lags)
@@ -257,21 +258,23 @@ def _cell(value: Any) -> float | None:
     the conventions); without dates it must be given.
     """)
 def RISK_TABLE(returns: Any, benchmark_returns: Any, risk_free: Any = None,
-               periods_per_year: Any = None, mar: Any = None) -> Any:
+               periods_per_year: Any = None, mar: Any = None, units: Any = None) -> Any:
     """Risk and risk-adjusted return measures (volatility, Sharpe, M squared, alpha, beta and more) for each returns column."""  # noqa: E501
     with cell_errors("RISK_TABLE", {"benchmark": "benchmark_returns"}):
         data = Inputs(returns, "returns", asset_arg="returns", market=benchmark_returns,
-                       market_arg="benchmark_returns")
+                       market_arg="benchmark_returns", units=units)
         t = read_number(periods_per_year, arg="periods_per_year", minimum=1e-9)
         if t is None:  # the data's own dates decide; without dates, refused
             stamps = data.dates(None)
             t = float(infer_periods_per_year(
                 None if stamps is None else pd.DatetimeIndex(stamps), like="returns"))
+        data.check_percent(t)  # daily percents without units: refused (data.units)
         rf = data.per_period(risk_free, arg_name="risk_free")
-        floor = read_number(mar, arg="mar", default=0.0)
+        floor = in_decimals(read_number(mar, arg="mar", default=0.0), data.units)
+        declared = None if data.units is None else "decimal"  # read as decimals (Inputs)
         table = per_asset(data, lambda r: risk_table(r, data.market, risk_free=rf,
-                                                      periods_per_year=t,
-                                                      mar=floor).to_frame())
+                                                      periods_per_year=t, mar=floor,
+                                                      units=declared).to_frame())
         return cells(table.loc[list(RISK_FIELDS)], corner="measure")
 
 
@@ -297,11 +300,11 @@ def RETURNS(prices: Any, method: Any = "simple", dividends: Any = None) -> Any:
     row, and a window with a missing value is blank.
     """)
 def BETA_ROLLING(asset_returns: Any, market_returns: Any, window: Any,
-                 input_type: Any = "returns") -> Any:
+                 input_type: Any = "returns", units: Any = None) -> Any:
     """Beta of each asset on the market over a rolling window of rows; blank until the first full window."""  # noqa: E501
     with cell_errors("BETA_ROLLING", {"returns": "asset_returns",
                                       "market": "market_returns"}):
-        data = Inputs(asset_returns, input_type, market=market_returns)
+        data = Inputs(asset_returns, input_type, market=market_returns, units=units)
         rows = read_number(window, arg="window", whole=True, minimum=3)
         if rows is None:
             raise fail("window", "is missing: give the number of rows per window, e.g. 36")

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..data.units import check_rate, not_returns
+from ..data.units import UNITS, check_rate, in_decimals, not_returns
 from ..errors import count
 from ..returns import INPUT_TYPES, returns_from
 from .arguments import read_choice, read_number
@@ -80,7 +80,19 @@ def _check_rate(values: np.ndarray, arg_name: str) -> None:
 
 
 #: How the Excel functions say to be explicit about prices given as returns.
-EXCEL_HOW = 'for prices give input_type "prices"; returns are decimals (0.025 for 2.5%)'
+EXCEL_HOW = ('for prices give input_type "prices"; returns are decimals (0.025 for 2.5%): '
+             'for percents give units "percent"')
+#: How the Excel functions say to declare the units (:data:`betaxl.data.units.PERCENT_LIMIT`).
+EXCEL_UNITS = ('give units "percent" if they are percents (2.5 for 2.5%), or units '
+               '"decimal" if they are decimals')
+
+
+def _decimals(table: Table, units: str | None) -> Table:
+    """The table's numbers over 100 for ``units`` "percent" (data.units)."""
+    if units != "percent":
+        return table
+    return Table(in_decimals(table.values, units), table.names, table.has_header,
+                 table.dates, table.rows)
 
 
 def check_returns(values: np.ndarray, names: tuple[str, ...], arg_name: str) -> None:
@@ -114,18 +126,24 @@ class Inputs:
 
     def __init__(self, asset: Any, kind: Any, *, asset_arg: str = "asset_returns",
                  market: Any = _NO_MARKET, market_arg: str = "market_returns",
-                 dividends: Any = None, along_rows: bool = False) -> None:
+                 dividends: Any = None, along_rows: bool = False, units: Any = None) -> None:
         self.kind = read_choice(kind, INPUT_TYPES, arg="input_type", default="returns")
+        self.units: str | None = read_choice(units, UNITS, arg="units",
+                                             default=None)  # type: ignore[arg-type]
+        if self.units == "percent" and self.kind == "prices":
+            raise fail("units", 'is "percent", which is for returns and rates; prices '
+                       "have no units to divide (leave units blank)")
         if market is _NO_MARKET:
             market = None
         elif is_blank(_unwrap(market)):  # classic None and Office.js "" alike
             raise fail(market_arg, "is missing")
         market_row = market is not None and is_row(market)
         asset_row = is_row(asset) and (market is not None or along_rows)
-        self.table = _table(asset, asset_arg, "asset", market_row or asset_row)
+        self.table = _decimals(_table(asset, asset_arg, "asset", market_row or asset_row),
+                               self.units)
         self.market: np.ndarray | None = None
         if market is not None:
-            mkt = _table(market, market_arg, "market", market_row)
+            mkt = _decimals(_table(market, market_arg, "market", market_row), self.units)
             if mkt.values.shape[1] != 1:
                 raise fail(market_arg, f"must be one column (or one row), got "
                            f"{mkt.values.shape[1]} columns")
@@ -142,6 +160,23 @@ class Inputs:
         panel = returns_from(self.table.frame(), self.kind, arg=asset_arg,
                              distributions=cash)
         self.returns = pd.DataFrame(panel.values, columns=list(self.table.names), copy=False)
+        self._market_names = mkt.names if market is not None else ()
+        self._args = (asset_arg, market_arg)
+
+    def check_percent(self, periods: float) -> None:
+        """The percent rule where a function uses the periods per year (RISK_TABLE):
+        returns and market, unless ``units`` was given (data.units)."""
+        if self.units is not None or self.kind == "prices":
+            return
+        for values, names, arg in ((self.table.values, self.table.names, self._args[0]),
+                                   (None if self.market is None else self.market[:, None],
+                                    self._market_names, self._args[1])):
+            if values is None:
+                continue
+            message = not_returns(values, names, EXCEL_HOW, periods_per_year=periods,
+                                  units_how=EXCEL_UNITS)
+            if message is not None:
+                raise fail(arg, message)
 
     @property
     def prices(self) -> np.ndarray | None:
@@ -152,7 +187,7 @@ class Inputs:
         if is_blank(value):
             return None
         if not isinstance(value, (list, tuple)):
-            rate = read_number(value, arg=arg_name)
+            rate = in_decimals(read_number(value, arg=arg_name), self.units)
             _check_rate(np.array([rate], dtype=float), arg_name)
             return rate
         if all(data_number(c) is None for row in rows_of(value, arg=arg_name) for c in row):
@@ -161,7 +196,7 @@ class Inputs:
         values = table.values
         if values.shape[1] != 1 and values.shape[0] != 1:
             raise fail(arg_name, "must be a number or one column")
-        flat = values.reshape(-1)
+        flat = in_decimals(values.reshape(-1), self.units)
         if np.isnan(flat).all():
             raise fail(arg_name, "has no values (its cells are blank or not numbers)")
         _check_rate(flat, arg_name)

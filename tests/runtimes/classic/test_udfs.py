@@ -20,7 +20,7 @@ def test_vba_wrappers_declare_every_function_with_its_optional_arguments() -> No
     expected = {
         "BETA_OLS": ("asset_returns", "market_returns", "Optional risk_free",
                      "Optional stats", "Optional input_type", "Optional se",
-                     "Optional hac_lags"),
+                     "Optional hac_lags", "Optional units"),
         "PORT_RETURNS": ("asset_returns", "weights", "Optional rebalance",
                          "Optional input_type", "Optional dates", "Optional holdings_type",
                          "Optional detail"),
@@ -30,9 +30,10 @@ def test_vba_wrappers_declare_every_function_with_its_optional_arguments() -> No
                            "Optional input_type", "Optional holdings_type",
                            "Optional risk_free", "Optional dates"),
         "RISK_TABLE": ("returns", "benchmark_returns", "Optional risk_free",
-                       "Optional periods_per_year", "Optional mar"),
+                       "Optional periods_per_year", "Optional mar", "Optional units"),
         "RETURNS": ("prices", "Optional method", "Optional dividends"),
-        "BETA_ROLLING": ("asset_returns", "market_returns", "window", "Optional input_type"),
+        "BETA_ROLLING": ("asset_returns", "market_returns", "window", "Optional input_type",
+                         "Optional units"),
     }
     for name, params in expected.items():
         match = re.search(rf"Function {name}\((.*?)\)", vba)
