@@ -42,7 +42,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..data.periods import infer_periods_per_year
 from ..data.units import in_decimals
 from ..equal_weight import EQUAL_WEIGHT_METHODS, equal_weight_returns
 from ..estimators import ESTIMATORS, beta_estimates
@@ -262,13 +261,9 @@ def RISK_TABLE(returns: Any, benchmark_returns: Any, risk_free: Any = None,
     """Risk and risk-adjusted return measures (volatility, Sharpe, M squared, alpha, beta and more) for each returns column."""  # noqa: E501
     with cell_errors("RISK_TABLE", {"benchmark": "benchmark_returns"}):
         data = Inputs(returns, "returns", asset_arg="returns", market=benchmark_returns,
-                       market_arg="benchmark_returns", units=units)
-        t = read_number(periods_per_year, arg="periods_per_year", minimum=1e-9)
-        if t is None:  # the data's own dates decide; without dates, refused
-            stamps = data.dates(None)
-            t = float(infer_periods_per_year(
-                None if stamps is None else pd.DatetimeIndex(stamps), like="returns"))
-        data.check_percent(t)  # daily percents without units: refused (data.units)
+                       market_arg="benchmark_returns", units=units,
+                       periods_per_year=periods_per_year)
+        t = data.periods
         rf = data.per_period(risk_free, arg_name="risk_free")
         floor = in_decimals(read_number(mar, arg="mar", default=0.0), data.units)
         declared = None if data.units is None else "decimal"  # read as decimals (Inputs)

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..data.periods import infer_periods_per_year
 from ..data.units import UNITS, check_rate, in_decimals, not_returns
 from ..errors import count
 from ..returns import INPUT_TYPES, returns_from
@@ -126,7 +127,8 @@ class Inputs:
 
     def __init__(self, asset: Any, kind: Any, *, asset_arg: str = "asset_returns",
                  market: Any = _NO_MARKET, market_arg: str = "market_returns",
-                 dividends: Any = None, along_rows: bool = False, units: Any = None) -> None:
+                 dividends: Any = None, along_rows: bool = False, units: Any = None,
+                 periods_per_year: Any = _NO_MARKET) -> None:
         self.kind = read_choice(kind, INPUT_TYPES, arg="input_type", default="returns")
         self.units: str | None = read_choice(units, UNITS, arg="units",
                                              default=None)  # type: ignore[arg-type]
@@ -148,35 +150,44 @@ class Inputs:
                 raise fail(market_arg, f"must be one column (or one row), got "
                            f"{mkt.values.shape[1]} columns")
             self.table, mkt = _line_up(self.table, mkt, asset_arg, market_arg)
-            if self.kind != "prices":
+            if self.kind != "prices":  # the assets first, as in every door
+                check_returns(self.table.values, self.table.names, asset_arg)
                 check_returns(mkt.values, mkt.names, market_arg)
-            self.market = returns_from(mkt.frame(), self.kind, arg=market_arg).values[:, 0]
             if self.table.dates is None and mkt.dates is not None:
                 self.table = Table(self.table.values, self.table.names,
                                    self.table.has_header, mkt.dates, self.table.rows)
-        if self.kind != "prices":
+        if self.kind != "prices" and market is None:
             check_returns(self.table.values, self.table.names, asset_arg)
+        #: The periods per year, for a function that uses them (RISK_TABLE): given, or
+        #: the data's own dates decide (without dates, refused).
+        self.periods: float | None = None
+        if periods_per_year is not _NO_MARKET:
+            self.periods = self._periods(periods_per_year)
+            if self.units is None and self.kind != "prices":  # daily percents (data.units)
+                self._check_percent(self.table, asset_arg)
+                if market is not None:
+                    self._check_percent(mkt, market_arg)
+        if market is not None:
+            self.market = returns_from(mkt.frame(), self.kind, arg=market_arg).values[:, 0]
         cash = read_optional_table(dividends, arg="dividends")
         panel = returns_from(self.table.frame(), self.kind, arg=asset_arg,
                              distributions=cash)
         self.returns = pd.DataFrame(panel.values, columns=list(self.table.names), copy=False)
-        self._market_names = mkt.names if market is not None else ()
-        self._args = (asset_arg, market_arg)
 
-    def check_percent(self, periods: float) -> None:
-        """The percent rule where a function uses the periods per year (RISK_TABLE):
-        returns and market, unless ``units`` was given (data.units)."""
-        if self.units is not None or self.kind == "prices":
-            return
-        for values, names, arg in ((self.table.values, self.table.names, self._args[0]),
-                                   (None if self.market is None else self.market[:, None],
-                                    self._market_names, self._args[1])):
-            if values is None:
-                continue
-            message = not_returns(values, names, EXCEL_HOW, periods_per_year=periods,
-                                  units_how=EXCEL_UNITS)
-            if message is not None:
-                raise fail(arg, message)
+    def _periods(self, value: Any) -> float:
+        t = read_number(value, arg="periods_per_year", minimum=1e-9)
+        if t is not None:
+            return float(t)
+        stamps = self.table.dates
+        return float(infer_periods_per_year(
+            None if stamps is None else pd.DatetimeIndex(stamps), like="returns"))
+
+    def _check_percent(self, table: Table, arg_name: str) -> None:
+        """The percent rule, where the periods per year are used (data.units)."""
+        message = not_returns(table.values, table.names, EXCEL_HOW, units_how=EXCEL_UNITS,
+                              periods_per_year=self.periods)
+        if message is not None:
+            raise fail(arg_name, message)
 
     @property
     def prices(self) -> np.ndarray | None:
