@@ -21,6 +21,7 @@ import pandas as pd
 
 from .data.labels import by_label, row_positions
 from .data.panel import as_panel, as_returns
+from .data.units import in_decimals, read_units
 from .data.values import ArrayLike
 from .errors import DataError, problem, public
 from .hac import hac_se, read_se, t_quantile
@@ -251,7 +252,7 @@ def _check_rows(fit: dict[str, np.ndarray], n: np.ndarray, names: tuple[str, ...
 @public("factor_betas")
 def factor_betas(returns: ArrayLike, factors: ArrayLike, *,
                  risk_free: ArrayLike | None = None, se: str = "classical",
-                 hac_lags: int | None = None) -> FactorFit:
+                 hac_lags: int | None = None, units: str | None = None) -> FactorFit:
     """Regress each asset's returns on several factors at once (OLS with an intercept).
 
     Parameters
@@ -268,6 +269,10 @@ def factor_betas(returns: ArrayLike, factors: ArrayLike, *,
         ``"hac"``: Newey-West standard errors and t-statistics (see :mod:`betaxl.hac`).
     hac_lags : int, optional
         Lags of the Newey-West sum; default ``floor(4 (n/100)^(2/9))`` per asset.
+    units : {"decimal", "percent"}, optional
+        The units of the returns, the factors and the risk-free rate (see
+        :mod:`betaxl.data.units`): ``"percent"`` divides them all by 100 when read (a
+        factors file in percent, RF included, as Ken French's); results are decimals.
 
     Returns
     -------
@@ -309,6 +314,8 @@ def factor_betas(returns: ArrayLike, factors: ArrayLike, *,
     (1.0, 5)
     """
     lags = read_se(se, hac_lags)
+    unit = read_units(units)
+    returns, factors, risk_free = (in_decimals(v, unit) for v in (returns, factors, risk_free))
     panel = as_returns(returns, arg="returns", min_rows=1)
     fpanel = as_panel(factors, arg="factors")
     fvalues = fpanel.values

@@ -15,7 +15,7 @@ import pandas as pd
 
 from .data.options import choice
 from .data.panel import as_panel
-from .data.units import check_returns
+from .data.units import check_returns, in_decimals, read_units
 from .data.values import ArrayLike
 from .errors import problem, public
 
@@ -105,7 +105,7 @@ def _neighbour(index: pd.DatetimeIndex, sign: int) -> pd.Timestamp:
 
 @public("resample_returns")
 def resample_returns(returns: ArrayLike, *, to: Frequency = "month",
-                     dates: ArrayLike | None = None) -> Resampled:
+                     dates: ArrayLike | None = None, units: str | None = None) -> Resampled:
     """Compound simple returns into weekly, monthly, quarterly or yearly returns.
 
     Parameters
@@ -118,6 +118,9 @@ def resample_returns(returns: ArrayLike, *, to: Frequency = "month",
         March, June, September and December, calendar years.
     dates : sequence of dates, shape (n,), optional
         The rows' dates, when ``returns`` has no DatetimeIndex.
+    units : {"decimal", "percent"}, optional
+        The units of the returns (see :mod:`betaxl.data.units`): ``"percent"`` divides them by
+        100 when read (2.5 for 2.5%, as in Ken French's files); results are decimals.
 
     Returns
     -------
@@ -158,6 +161,7 @@ def resample_returns(returns: ArrayLike, *, to: Frequency = "month",
     (['2024-01', '2024-02'], [2, 1])
     """
     how = choice(to, FREQUENCIES, arg="to")
+    returns = in_decimals(returns, read_units(units))
     panel = as_panel(returns, arg="returns", min_rows=1)
     check_returns(panel.values, panel.names, "returns")  # prices given as returns
     index = _dates(returns, dates, panel.n)

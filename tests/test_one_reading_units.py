@@ -231,3 +231,42 @@ def test_the_french_file_read_from_text_is_the_analysts_reading() -> None:
     pct = pd.read_csv(io.StringIO(cases.french_csv(frame)), index_col=0)
     dec = pd.read_csv(io.StringIO(cases.french_csv(frame, percent=False)), index_col=0)
     np.testing.assert_allclose(pct.to_numpy() / 100, dec.to_numpy(), rtol=1e-12, atol=1e-15)
+
+
+def test_a_french_percent_file_in_the_other_functions_and_commands(tmp_path: Path,
+                                                                    capsys) -> None:
+    # factors (French's factors file is in percent, RF included), resample, equal weight
+    percent, _, dec = french_files(tmp_path)
+    pct = pd.read_csv(percent, index_col=0)
+    a = cases.ASSETS
+    want = bx.factor_betas(dec[a], dec[["Mkt"]], risk_free=dec["RF"]).to_frame()
+    close(bx.factor_betas(pct[a], pct[["Mkt"]], risk_free=pct["RF"], units="percent")
+          .to_frame(), want)
+    code, _, err = run(capsys, "factors", percent, "--factors", "Mkt", "--risk-free", "RF",
+                       "--units", "percent", "-o", tmp_path / "f.csv")
+    assert code == 0, err
+    close(pd.read_csv(tmp_path / "f.csv", index_col=0), want)
+    # the factors in a file of their own, in the same declared units
+    pct[["Mkt", "RF"]].to_csv(tmp_path / "factors.csv", index_label="")
+    pct[a].to_csv(tmp_path / "assets.csv", index_label="")
+    code, _, err = run(capsys, "factors", tmp_path / "assets.csv", "--factors-file",
+                       tmp_path / "factors.csv", "--risk-free", "RF", "--units", "percent",
+                       "-o", tmp_path / "g.csv")
+    assert code == 0, err
+    close(pd.read_csv(tmp_path / "g.csv", index_col=0), want)
+    dated = dec.set_axis(pd.to_datetime(dec.index.astype(str), format="%Y%m")
+                         + pd.offsets.MonthEnd(0))
+    pct_dated = pct.set_axis(dated.index)
+    years = bx.resample_returns(dated[a], to="year").returns
+    close(bx.resample_returns(pct_dated[a], to="year", units="percent").returns, years)
+    code, _, err = run(capsys, "resample", percent, "--to", "year", "--units", "percent",
+                       "-o", tmp_path / "y.csv")
+    assert code == 0, err
+    got = pd.read_csv(tmp_path / "y.csv")
+    np.testing.assert_allclose(got[a].to_numpy(), years.to_numpy(), rtol=1e-12)
+    ew = bx.equal_weight_returns(dec[a]).returns
+    np.testing.assert_allclose(bx.equal_weight_returns(pct[a], units="percent").returns,
+                               ew, rtol=1e-12)
+    with pytest.raises(BetaxlError, match=r'^equal_weight_returns: units "percent" is for '
+                       r"returns; prices have no units"):
+        bx.equal_weight_returns(100 + pct[a].abs(), input_type="prices", units="percent")

@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 
 from .. import beta_estimates, factor_betas, resample_returns
+from ..data.units import in_decimals
 from .arguments import common_arguments, risk_free_arguments, se_arguments
 from .helptext import epilog
 from .inputs import Inputs, read_input
@@ -61,6 +62,8 @@ def _factors(args: argparse.Namespace) -> None:
                                 "--risk-free-annual, not both")
             rf_other = given[args.risk_free]  # e.g. French's RF beside the factors
             given = given.drop(columns=[args.risk_free])
+    given = in_decimals(given, getattr(args, "units", None))  # --units: both files
+    rf_other = in_decimals(rf_other, getattr(args, "units", None))
     inputs = Inputs(table, args, optional=() if rf_other is not None else ("risk_free",))
     if other is not None:
         inputs.notes.extend(f"{other.source}: {note}" for note in other.notes)

@@ -158,7 +158,7 @@ def _to_simple(frame: pd.DataFrame, input_type: str) -> pd.DataFrame:
     return frame
 
 
-def _task(dataset: Dataset, assets: list[str], special: dict[str, str | float | None],
+def _task(dataset: Dataset, assets: list[str], special: dict[str, Any],
           input_type: str, work: Callable[..., Any]) -> Any:
     """One chunk: read the assets and the market, convert, run the core function."""
     market_name = special["market"]

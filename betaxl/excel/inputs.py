@@ -130,8 +130,8 @@ class Inputs:
                  dividends: Any = None, along_rows: bool = False, units: Any = None,
                  periods_per_year: Any = _NO_MARKET) -> None:
         self.kind = read_choice(kind, INPUT_TYPES, arg="input_type", default="returns")
-        self.units: str | None = read_choice(units, UNITS, arg="units",
-                                             default=None)  # type: ignore[arg-type]
+        self.units: str | None = None if is_blank(units) else read_choice(
+            units, UNITS, arg="units", default="decimal")
         if self.units == "percent" and self.kind == "prices":
             raise fail("units", 'is "percent", which is for returns and rates; prices '
                        "have no units to divide (leave units blank)")
