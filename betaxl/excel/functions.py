@@ -327,13 +327,14 @@ def BETA_ROLLING(asset_returns: Any, market_returns: Any, window: Any,
 """)
 def BETA_FACTORS(asset_returns: Any, factors: Any, risk_free: Any = None,
                  input_type: Any = "returns", se: Any = "classical",
-                 hac_lags: Any = None) -> Any:
+                 hac_lags: Any = None, units: Any = None) -> Any:
     """Each asset regressed on several factors at once (Fama-French); LINEST for many assets."""
     with cell_errors("BETA_FACTORS", {"returns": "asset_returns"}):
-        data = Inputs(asset_returns, input_type)
+        data = Inputs(asset_returns, input_type, units=units)
         table = read_table(factors, arg="factors", prefix="factor")
         rows = table.values[1:] if data.kind == "prices" and \
             len(table.values) == len(data.returns) + 1 else table.values
+        rows = in_decimals(rows, data.units)  # French's factors in percent, RF with them
         kind, lags = _read_se(se, hac_lags)
         fit = factor_betas(data.returns, pd.DataFrame(rows, columns=list(table.names)),
                            risk_free=data.per_period(risk_free, arg_name="risk_free"),

@@ -64,6 +64,11 @@ def test_a_french_percent_file_gives_the_decimal_numbers(xl) -> None:
     got = np.array([[np.nan if result_value(v) in (None, "") else result_value(v)
                      for v in row] for row in rolling[1:]], dtype=float)
     np.testing.assert_allclose(got, want_rolling, rtol=1e-12, equal_nan=True)
+    # BETA_FACTORS: French's factors in percent, RF with them
+    fit = _table(xl("BETA_FACTORS", assets, market, rf, OMIT, OMIT, OMIT, "percent"))
+    want_f = bx.factor_betas(dec[cases.ASSETS], dec[["Mkt"]], risk_free=dec["RF"]).to_frame()
+    np.testing.assert_allclose(fit.to_numpy(float), want_f.to_numpy(), rtol=1e-12,
+                               atol=1e-15)
     # the decimal file reads the same without units
     _, betas = xl("BETA_OLS", dec_assets, dec_market, dec_rf)
     np.testing.assert_allclose(betas, want.beta, rtol=1e-12)
