@@ -57,7 +57,7 @@ from ..rolling import rolling_beta
 from .arguments import read_choice, read_flag, read_number
 from .dates import read_dates
 from .failures import cell_errors, fail
-from .inputs import Inputs, check_returns, is_row, per_asset
+from .inputs import Inputs, check_returns, decimals, is_row, per_asset, read_units
 from .ranges import rows_of
 from .registry import excel
 from .results import cells, column
@@ -160,13 +160,13 @@ def PORT_RETURNS(asset_returns: Any, weights: Any, rebalance: Any = "none",
     dividends make it a total return.
     """)
 def EQUAL_WEIGHT_RETURN(data: Any, method: Any = "rebalance", input_type: Any = "returns",
-                        dividends: Any = None) -> Any:
+                        dividends: Any = None, units: Any = None) -> Any:
     """Return of an equally weighted portfolio each period: rebalanced (default), buy and hold, or equal shares."""  # noqa: E501
     with cell_errors("EQUAL_WEIGHT_RETURN", {"distributions": "dividends",
                                              "returns": "data", "prices": "data"}):
         how = read_choice(method, EQUAL_WEIGHT_METHODS, arg="method", default="rebalance")
         kind = read_choice(input_type, INPUT_TYPES, arg="input_type", default="returns")
-        table = read_table(data, arg="data")
+        table = decimals(read_table(data, arg="data"), read_units(units, prices=kind == "prices"))
         if kind != "prices":
             check_returns(table.values, table.names, "data")
         cash = read_optional_table(dividends, arg="dividends")
@@ -369,11 +369,11 @@ def BETA_ESTIMATES(asset_returns: Any, market_returns: Any, lags: Any = 1,
     in part; kept, not dropped) and one column per input column.  Each period's return
     is the product of (1 + r) less 1; a period with a missing value is blank.
 """)
-def RESAMPLE_RETURNS(returns: Any, dates: Any, to: Any = "month") -> Any:
+def RESAMPLE_RETURNS(returns: Any, dates: Any, to: Any = "month", units: Any = None) -> Any:
     """Returns compounded into weekly, monthly, quarterly or yearly returns."""
     with cell_errors("RESAMPLE_RETURNS"):
         how = read_choice(to, FREQUENCIES, arg="to", default="month")
-        table = read_table(returns, arg="returns")
+        table = decimals(read_table(returns, arg="returns"), read_units(units))
         check_returns(table.values, table.names, "returns")  # prices: refused (data.units)
         stamps = read_dates(_trim_blank_tail(dates), arg="dates")
         frame = table.frame()

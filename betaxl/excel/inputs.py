@@ -25,7 +25,7 @@ from .ranges import rows_of
 from .tables import Table, read_optional_table, read_table
 from .values import data_number, is_blank
 
-__all__ = ["Inputs", "check_returns", "is_row", "per_asset"]
+__all__ = ["Inputs", "check_returns", "decimals", "is_row", "per_asset", "read_units"]
 
 
 def _table(value: Any, arg_name: str, prefix: str, along_rows: bool) -> Table:
@@ -88,7 +88,18 @@ EXCEL_UNITS = ('give units "percent" if they are percents (2.5 for 2.5%), or uni
                '"decimal" if they are decimals')
 
 
-def _decimals(table: Table, units: str | None) -> Table:
+def read_units(units: Any, *, prices: bool = False) -> str | None:
+    """An Excel ``units`` argument: "decimal", "percent" or blank (None); "percent" with
+    prices is refused (data.units)."""
+    unit = None if is_blank(units) else read_choice(units, UNITS, arg="units",
+                                                    default="decimal")
+    if unit == "percent" and prices:
+        raise fail("units", 'is "percent", which is for returns and rates; prices '
+                   "have no units to divide (leave units blank)")
+    return unit
+
+
+def decimals(table: Table, units: str | None) -> Table:
     """The table's numbers over 100 for ``units`` "percent" (data.units)."""
     if units != "percent":
         return table
@@ -130,22 +141,18 @@ class Inputs:
                  dividends: Any = None, along_rows: bool = False, units: Any = None,
                  periods_per_year: Any = _NO_MARKET) -> None:
         self.kind = read_choice(kind, INPUT_TYPES, arg="input_type", default="returns")
-        self.units: str | None = None if is_blank(units) else read_choice(
-            units, UNITS, arg="units", default="decimal")
-        if self.units == "percent" and self.kind == "prices":
-            raise fail("units", 'is "percent", which is for returns and rates; prices '
-                       "have no units to divide (leave units blank)")
+        self.units = read_units(units, prices=self.kind == "prices")
         if market is _NO_MARKET:
             market = None
         elif is_blank(_unwrap(market)):  # classic None and Office.js "" alike
             raise fail(market_arg, "is missing")
         market_row = market is not None and is_row(market)
         asset_row = is_row(asset) and (market is not None or along_rows)
-        self.table = _decimals(_table(asset, asset_arg, "asset", market_row or asset_row),
+        self.table = decimals(_table(asset, asset_arg, "asset", market_row or asset_row),
                                self.units)
         self.market: np.ndarray | None = None
         if market is not None:
-            mkt = _decimals(_table(market, market_arg, "market", market_row), self.units)
+            mkt = decimals(_table(market, market_arg, "market", market_row), self.units)
             if mkt.values.shape[1] != 1:
                 raise fail(market_arg, f"must be one column (or one row), got "
                            f"{mkt.values.shape[1]} columns")

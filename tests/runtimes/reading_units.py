@@ -69,6 +69,18 @@ def test_a_french_percent_file_gives_the_decimal_numbers(xl) -> None:
     want_f = bx.factor_betas(dec[cases.ASSETS], dec[["Mkt"]], risk_free=dec["RF"]).to_frame()
     np.testing.assert_allclose(fit.to_numpy(float), want_f.to_numpy(), rtol=1e-12,
                                atol=1e-15)
+    # EQUAL_WEIGHT_RETURN and RESAMPLE_RETURNS
+    got = xl("EQUAL_WEIGHT_RETURN", assets, OMIT, OMIT, OMIT, "percent")
+    want_ew = bx.equal_weight_returns(dec[cases.ASSETS]).returns.to_numpy()
+    np.testing.assert_allclose([result_value(r[0]) for r in got][-len(want_ew):], want_ew,
+                               rtol=1e-12)
+    iso = [["Date"], *[[f"{d:%Y-%m-%d}"] for d in cases.french_monthly().index]]
+    numbers = [list(cases.ASSETS), *[list(r[1:]) for r in assets[1:]]]
+    got = _table(xl("RESAMPLE_RETURNS", numbers, iso, "year", "percent"))
+    dated = dec.set_axis(cases.french_monthly().index)
+    years = bx.resample_returns(dated[cases.ASSETS], to="year").returns
+    np.testing.assert_allclose(got[cases.ASSETS].to_numpy(float), years.to_numpy(),
+                               rtol=1e-12)
     # the decimal file reads the same without units
     _, betas = xl("BETA_OLS", dec_assets, dec_market, dec_rf)
     np.testing.assert_allclose(betas, want.beta, rtol=1e-12)

@@ -25,7 +25,7 @@ def test_vba_wrappers_declare_every_function_with_its_optional_arguments() -> No
                          "Optional input_type", "Optional dates", "Optional holdings_type",
                          "Optional detail"),
         "EQUAL_WEIGHT_RETURN": ("data", "Optional method", "Optional input_type",
-                                "Optional dividends"),
+                                "Optional dividends", "Optional units"),
         "BETA_RECONCILE": ("asset_returns", "market_returns", "weights", "Optional rebalance",
                            "Optional input_type", "Optional holdings_type",
                            "Optional risk_free", "Optional dates"),
