@@ -270,3 +270,32 @@ def test_a_french_percent_file_in_the_other_functions_and_commands(tmp_path: Pat
     with pytest.raises(BetaxlError, match=r'^equal_weight_returns: units "percent" is for '
                        r"returns; prices have no units"):
         bx.equal_weight_returns(100 + pct[a].abs(), input_type="prices", units="percent")
+
+
+def test_recalc_reads_the_units_argument_as_excel_does(tmp_path: Path) -> None:
+    # betaxl recalc runs the Excel functions: French's percents in a workbook, units
+    # "percent" in the formula, the decimal file's beta; without it, the refusal
+    import openpyxl
+
+    from betaxl.workbook.recalc import recalculate_file
+
+    frame = cases.last_months(60)[COLUMNS]
+    pct, dec = cases.french_numbers(frame), cases.french_numbers(frame, percent=False)
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "S"
+    ws.append(["NoDur", "Mkt"])
+    for a, m in pct[["NoDur", "Mkt"]].to_numpy():
+        ws.append([float(a), float(m)])
+    ws["D1"] = '=BETA_OLS(A2:A61,B2:B61,,,,,,"percent")'  # unnamed: one number
+    ws["F1"] = "=BETA_OLS(A2:A61,B2:B61)"
+    book.save(tmp_path / "f.xlsx")
+    result = recalculate_file(tmp_path / "f.xlsx", tmp_path / "o.xlsx")
+    out = openpyxl.load_workbook(result.path, data_only=True)["S"]
+    want = float(bx.ols_beta(dec["NoDur"], dec["Mkt"]).beta.iloc[0])
+    assert out["D1"].value == pytest.approx(want, rel=1e-12)
+    assert out["F1"].value == "#VALUE!"  # refused: an error cell, its reason listed
+    reasons = [e.reason for e in result.report.errors if e.cell == "S!F1"]
+    assert len(reasons) == 1 and reasons[0].startswith(
+        "BETA_OLS: asset_returns column 'asset_1' does not look like returns") \
+        and reasons[0].endswith('for percents give units "percent"'), reasons
