@@ -15,7 +15,7 @@ import pandas as pd
 from .data.dates import takes_date_format
 from .data.options import choice
 from .data.panel import Panel, as_panel
-from .data.units import check_returns
+from .data.units import check_returns, in_decimals, read_units
 from .data.values import ArrayLike
 from .errors import problem, public
 from .portfolio import portfolio_returns
@@ -47,6 +47,7 @@ def equal_weight_returns(
     input_type: InputType = "returns",
     distributions: ArrayLike | None = None,
     date_format: str | None = None,
+    units: str | None = None,
 ) -> EqualWeightReturns:
     """Return of an equal-weighted portfolio of the columns of ``data``, each period.
 
@@ -69,6 +70,10 @@ def equal_weight_returns(
     date_format : str, optional
         The strftime format of dates written as text in the row labels (and ``dates``),
         such as ``"%d/%m/%Y"``; needed when they read day first and month first.
+    units : {"decimal", "percent"}, optional
+        The units of the returns or log returns (never prices: refused; see
+        :mod:`betaxl.data.units`): ``"percent"`` divides them by 100 when read (2.5 for
+        2.5%, as in Ken French's files); results are decimals.
 
     Returns
     -------
@@ -98,6 +103,11 @@ def equal_weight_returns(
     """
     how = choice(method, EQUAL_WEIGHT_METHODS, arg="method")
     kind = choice(input_type, INPUT_TYPES, arg="input_type")
+    unit = read_units(units)
+    if unit == "percent" and kind == "prices":
+        raise problem("", "units", '"percent" is for returns; prices have no units to '
+                      "divide (leave units out)")
+    data = in_decimals(data, unit)
     if how == "equal_shares":
         if kind != "prices":
             raise problem("", "method", "'equal_shares' needs prices (input_type "

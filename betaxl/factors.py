@@ -22,6 +22,7 @@ import pandas as pd
 from .data.dates import takes_date_format
 from .data.labels import by_label, row_positions
 from .data.panel import as_panel, as_returns
+from .data.units import in_decimals, read_units
 from .data.values import ArrayLike
 from .errors import DataError, problem, public
 from .hac import hac_se, read_se, t_quantile
@@ -253,7 +254,8 @@ def _check_rows(fit: dict[str, np.ndarray], n: np.ndarray, names: tuple[str, ...
 @takes_date_format
 def factor_betas(returns: ArrayLike, factors: ArrayLike, *,
                  risk_free: ArrayLike | None = None, se: str = "classical",
-                 hac_lags: int | None = None, date_format: str | None = None) -> FactorFit:
+                 hac_lags: int | None = None, date_format: str | None = None,
+                 units: str | None = None) -> FactorFit:
     """Regress each asset's returns on several factors at once (OLS with an intercept).
 
     Parameters
@@ -273,6 +275,10 @@ def factor_betas(returns: ArrayLike, factors: ArrayLike, *,
     date_format : str, optional
         The strftime format of dates written as text in the row labels (and ``dates``),
         such as ``"%d/%m/%Y"``; needed when they read day first and month first.
+    units : {"decimal", "percent"}, optional
+        The units of the returns, the factors and the risk-free rate (see
+        :mod:`betaxl.data.units`): ``"percent"`` divides them all by 100 when read (a
+        factors file in percent, RF included, as Ken French's); results are decimals.
 
     Returns
     -------
@@ -314,6 +320,8 @@ def factor_betas(returns: ArrayLike, factors: ArrayLike, *,
     (1.0, 5)
     """
     lags = read_se(se, hac_lags)
+    unit = read_units(units)
+    returns, factors, risk_free = (in_decimals(v, unit) for v in (returns, factors, risk_free))
     panel = as_returns(returns, arg="returns", min_rows=1)
     fpanel = as_panel(factors, arg="factors")
     fvalues = fpanel.values

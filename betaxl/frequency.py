@@ -16,7 +16,7 @@ import pandas as pd
 from .data.dates import takes_date_format
 from .data.options import choice
 from .data.panel import as_panel
-from .data.units import check_returns
+from .data.units import check_returns, in_decimals, read_units
 from .data.values import ArrayLike
 from .errors import problem, public
 
@@ -111,7 +111,8 @@ def _neighbour(index: pd.DatetimeIndex, sign: int) -> pd.Timestamp:
 @takes_date_format
 def resample_returns(returns: ArrayLike, *, to: Frequency = "month",
                      dates: ArrayLike | None = None,
-                     drop_partial: bool = False, date_format: str | None = None) -> Resampled:
+                     drop_partial: bool = False, date_format: str | None = None,
+                     units: str | None = None) -> Resampled:
     """Compound simple returns into weekly, monthly, quarterly or yearly returns.
 
     Parameters
@@ -129,6 +130,9 @@ def resample_returns(returns: ArrayLike, *, to: Frequency = "month",
     date_format : str, optional
         The strftime format of dates written as text in the row labels (and ``dates``),
         such as ``"%d/%m/%Y"``; needed when they read day first and month first.
+    units : {"decimal", "percent"}, optional
+        The units of the returns (see :mod:`betaxl.data.units`): ``"percent"`` divides them by
+        100 when read (2.5 for 2.5%, as in Ken French's files); results are decimals.
 
     Returns
     -------
@@ -169,6 +173,7 @@ def resample_returns(returns: ArrayLike, *, to: Frequency = "month",
     (['2024-01', '2024-02'], [2, 1])
     """
     how = choice(to, FREQUENCIES, arg="to")
+    returns = in_decimals(returns, read_units(units))
     panel = as_panel(returns, arg="returns", min_rows=1)
     check_returns(panel.values, panel.names, "returns")  # prices given as returns
     index = _dates(returns, dates, panel.n)

@@ -19,8 +19,8 @@ import pandas as pd
 
 from .data.dates import takes_date_format
 from .data.labels import as_column
-from .data.panel import FieldTable, Panel, as_returns
-from .data.units import check_rate
+from .data.panel import FieldTable, Panel, as_panel
+from .data.units import check_rate, check_returns, dated_periods, in_decimals, read_units
 from .data.values import ArrayLike, no_total_loss
 from .errors import Arg, DataError, count, problem, public
 from .hac import hac_se, read_se, t_quantile
@@ -230,16 +230,25 @@ def excess(values: np.ndarray, risk_free: ArrayLike | None, n: int,
         return values
     rf = as_column(risk_free, arg="risk_free", n=n, scalar_ok=True, index=index)
     no_total_loss(rf, "risk_free")
-    check_rate(rf, "risk_free")  # 5 meaning 5%: refused (data.units)
+    # 5 meaning 5%, or 0.27% a month as 0.27 on dated returns: refused (data.units)
+    check_rate(rf, "risk_free", dated_periods(index))
     return values - (rf[:, None] if values.ndim == 2 else rf)
 
 
-def read_pair(returns: ArrayLike, market: ArrayLike,
-              risk_free: ArrayLike | None = None) -> tuple[Panel, np.ndarray, np.ndarray]:
+def read_pair(returns: ArrayLike, market: ArrayLike, risk_free: ArrayLike | None = None,
+              units: object = None) -> tuple[Panel, np.ndarray, np.ndarray]:
     """Read returns (n, k) and market (n,), matched by date or position (see
-    :func:`~betaxl.data.labels.as_column`); excess returns if ``risk_free``."""
-    panel = as_returns(returns, arg="returns")
+    :func:`~betaxl.data.labels.as_column`); excess returns if ``risk_free``.  Prices
+    given as returns are refused (:func:`betaxl.data.units.check_returns`); the numbers
+    alone, for data of any level, are :func:`fit_columns`'s.  ``units="percent"``:
+    all three are divided by 100 (:func:`betaxl.data.units.in_decimals`)."""
+    unit = read_units(units)
+    returns, market, risk_free = (in_decimals(v, unit) for v in (returns, market, risk_free))
+    panel = as_panel(returns, arg="returns")
+    check_returns(panel.values, panel.names, "returns")  # prices or percents as returns
+    no_total_loss(panel.values, "returns")
     x = as_column(market, arg="market", n=panel.n, index=panel.index)
+    check_returns(x[:, None], [getattr(market, "name", None) or "market"], "market")
     no_total_loss(x, "market")
     y = excess(panel.values, risk_free, panel.n, panel.index)
     return panel, y, excess(x, risk_free, panel.n, panel.index)
@@ -249,7 +258,8 @@ def read_pair(returns: ArrayLike, market: ArrayLike,
 @takes_date_format
 def ols_beta(returns: ArrayLike, market: ArrayLike, *,
              risk_free: ArrayLike | None = None, se: str = "classical",
-             hac_lags: int | None = None, date_format: str | None = None) -> OLSFit:
+             hac_lags: int | None = None, date_format: str | None = None,
+             units: str | None = None) -> OLSFit:
     """Regress each asset's returns on the market's returns (OLS with an intercept).
 
     Parameters
@@ -272,6 +282,11 @@ def ols_beta(returns: ArrayLike, market: ArrayLike, *,
     date_format : str, optional
         The strftime format of dates written as text in the row labels (and ``dates``),
         such as ``"%d/%m/%Y"``; needed when they read day first and month first.
+    units : {"decimal", "percent"}, optional
+        The units of every return and rate given (see :mod:`betaxl.data.units`):
+        ``"percent"`` divides them all by 100 when read (Ken French's files: 2.5 for
+        2.5%, his ``RF`` of 0.27 for 0.27%); results are decimals.  Not given, they are
+        decimals and a column whose median size is above 1 is refused.
 
     Returns
     -------
@@ -281,7 +296,9 @@ def ols_beta(returns: ArrayLike, market: ArrayLike, *,
     Raises
     ------
     InputError
-        Mismatched lengths, text in the data, infinite values.
+        Mismatched lengths, text in the data, infinite values; a column (or the market)
+        whose median absolute value is above 1, which cannot be returns (prices given as
+        returns, percents: see :mod:`betaxl.data.units`).
     DataError
         A column with fewer than 3 rows paired with the market, or a constant market.
 
@@ -307,7 +324,7 @@ def ols_beta(returns: ArrayLike, market: ArrayLike, *,
     (1.0, 4)
     """
     lags = read_se(se, hac_lags)
-    panel, y, x = read_pair(returns, market, risk_free)
+    panel, y, x = read_pair(returns, market, risk_free, units)
     stats = fit_columns(y, x[:, None])
     check_fit(stats, panel.names)
     if lags is not None:

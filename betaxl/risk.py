@@ -25,9 +25,9 @@ import pandas as pd
 
 from .data.dates import labelled, takes_date_format
 from .data.labels import as_column
-from .data.panel import FieldTable, as_returns, index_of
+from .data.panel import FieldTable, as_panel, index_of
 from .data.periods import infer_periods_per_year
-from .data.units import check_rate
+from .data.units import check_rate, check_returns, in_decimals, read_units
 from .data.values import ArrayLike, no_total_loss
 from .errors import DataError, problem, public
 from .regression import check_fit, fit_columns
@@ -164,6 +164,7 @@ def risk_table(
     periods_per_year: float | None = None,
     mar: float = 0.0,
     date_format: str | None = None,
+    units: str | None = None,
 ) -> RiskTable:
     """Variance, Sharpe, M², alpha, beta, Jensen's alpha and more, per returns column.
 
@@ -188,6 +189,13 @@ def risk_table(
     date_format : str, optional
         The strftime format of dates written as text in the row labels (and ``dates``),
         such as ``"%d/%m/%Y"``; needed when they read day first and month first.
+    units : {"decimal", "percent"}, optional
+        The units of every return and rate given (``mar`` too) (see :mod:`betaxl.data.units`):
+        ``"percent"`` divides them all by 100 when read (Ken French's files: 2.5 for
+        2.5%, his ``RF`` of 0.27 for 0.27%); results are decimals.  Not given, they are
+        decimals and a column whose median size is above 1 is refused, and so is one
+        whose median size times sqrt(periods_per_year) is above 2 (daily percents);
+        ``"decimal"`` lifts that second rule.
 
     Returns
     -------
@@ -244,13 +252,17 @@ def risk_table(
     >>> round(float(rt.mean.iloc[0]), 12), round(float(rt.variance.iloc[0]), 12)
     (0.0125, 0.00021875)
     """
-    panel = as_returns(returns, arg="returns")
+    unit = read_units(units)
+    returns, benchmark, risk_free, mar = (in_decimals(v, unit)
+                                          for v in (returns, benchmark, risk_free, mar))
+    panel = as_panel(returns, arg="returns")
+    bench_name = [getattr(benchmark, "name", None) or "benchmark"]
+    check_returns(panel.values, panel.names, "returns")  # prices or percents as returns
     b = as_column(benchmark, arg="benchmark", n=panel.n, index=panel.index)
     f = (np.zeros(panel.n) if risk_free is None
          else as_column(risk_free, arg="risk_free", n=panel.n, scalar_ok=True,
                         index=panel.index))
-    no_total_loss(b, "benchmark")
-    no_total_loss(f, "risk_free")
+    check_returns(b[:, None], bench_name, "benchmark")
     if periods_per_year is None:
         dates = panel.index if labelled(panel.index) else index_of(benchmark)
         periods_per_year = infer_periods_per_year(dates)
@@ -261,6 +273,12 @@ def risk_table(
     if not np.isfinite(t) or t <= 0 or isinstance(periods_per_year, bool):
         raise problem("", "periods_per_year", "must be a positive number (12 for monthly "
                       "data), got {v!r}", v=periods_per_year)
+    if unit is None:  # daily percents: the rule with the periods per year
+        check_returns(panel.values, panel.names, "returns", periods_per_year=t)
+        check_returns(b[:, None], bench_name, "benchmark", periods_per_year=t)
+    no_total_loss(panel.values, "returns")
+    no_total_loss(b, "benchmark")
+    no_total_loss(f, "risk_free")
     mar = _per_period_mar(mar)
     check_rate(f, "risk_free", t)  # a percent or an annual rate: refused (data.units)
     check_rate(np.array([mar]), "mar", t)  # the same units as the risk-free rate

@@ -16,7 +16,7 @@ from .data.values import ArrayLike
 from .errors import problem, public
 from .regression import MIN_OBS, fit_columns, read_pair
 
-__all__ = ["rolling_beta", "rolling_with_gaps", "window_max", "window_sums"]
+__all__ = ["rolling_beta", "rolling_columns", "rolling_with_gaps", "window_max", "window_sums"]
 
 _EPS = np.finfo(np.float64).eps
 _SUB = 8
@@ -113,7 +113,8 @@ def _pair_max(block_max: np.ndarray, window: int, n: int) -> np.ndarray:
 @public("rolling_beta")
 @takes_date_format
 def rolling_beta(returns: ArrayLike, market: ArrayLike, window: int, *,
-                 min_obs: int | None = None, date_format: str | None = None) -> pd.DataFrame:
+                 min_obs: int | None = None, date_format: str | None = None,
+                 units: str | None = None) -> pd.DataFrame:
     """Beta of each asset on the market over a moving window of ``window`` rows.
 
     Parameters
@@ -130,6 +131,12 @@ def rolling_beta(returns: ArrayLike, market: ArrayLike, window: int, *,
     date_format : str, optional
         The strftime format of dates written as text in the row labels (and ``dates``),
         such as ``"%d/%m/%Y"``; needed when they read day first and month first.
+    units : {"decimal", "percent"}, optional
+        The units of every return and rate given (see :mod:`betaxl.data.units`):
+        ``"percent"`` divides them all by 100 when read (Ken French's files: 2.5 for
+        2.5%, his ``RF`` of 0.27 for 0.27%); results are decimals.  Not given, they are
+        decimals and a column whose median size is above 1 is refused (betas do not
+        depend on the units; the refusal is of prices).
 
     Returns
     -------
@@ -157,7 +164,7 @@ def rolling_beta(returns: ArrayLike, market: ArrayLike, window: int, *,
     >>> [None if np.isnan(b) else round(float(b), 12) for b in r.iloc[:, 0]]
     [None, None, 2.0, 2.0, 2.0]
     """
-    panel, y, x = read_pair(returns, market)
+    panel, y, x = read_pair(returns, market, units=units)
     window = whole(window, arg="window")
     if not MIN_OBS <= window <= panel.n:
         raise problem("", "window", "must be between {lo} and the {n} rows of {returns}, "
@@ -166,10 +173,17 @@ def rolling_beta(returns: ArrayLike, market: ArrayLike, window: int, *,
     if not MIN_OBS <= need <= window:
         raise problem("", "min_obs", "must be between {lo} and window ({w}), got {m}",
                       lo=MIN_OBS, w=window, m=need)
+    return panel.frame(rolling_columns(y, x, window, need))
+
+
+def rolling_columns(y: np.ndarray, x: np.ndarray, window: int, need: int) -> np.ndarray:
+    """The numbers of :func:`rolling_beta`: y (n, k) on x (n,), no validation (callers
+    check the window, ``need`` and that the columns are returns); levels of any size
+    keep the accuracy stated there."""
     out = np.empty(y.shape)
     out[:window - 1] = np.nan
     # Columns in chunks of about 128k cells keep the temporaries in cache.
-    step = max(8, (1 << 17) // panel.n)
+    step = max(8, (1 << 17) // max(y.shape[0], 1))
     complete = not (np.isnan(y).any() or np.isnan(x).any())
     for start in range(0, y.shape[1], step):
         cols = slice(start, start + step)
@@ -177,7 +191,7 @@ def rolling_beta(returns: ArrayLike, market: ArrayLike, window: int, *,
             _rolling_complete(y[:, cols], x, window, out[window - 1:, cols])
         else:
             out[window - 1:, cols] = rolling_with_gaps(y[:, cols], x, window, need)
-    return panel.frame(out)
+    return out
 
 
 def _unstable(sx: np.ndarray, sxx: np.ndarray, y_max: np.ndarray, x_max: np.ndarray,

@@ -15,6 +15,24 @@ import numpy as np
 import pytest
 
 import betaxl as bx
+from betaxl.regression import fit_columns
+from betaxl.rolling import rolling_columns
+
+# ols_beta and rolling_beta refuse levels given as returns (betaxl.data.units): the
+# numerics at any level are tested on the functions that compute them.
+
+
+def fit_beta(y: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """ols_beta's betas without its input checks (:func:`fit_columns`)."""
+    y = y.reshape(len(x), -1)
+    return fit_columns(y, x[:, None])["beta"]
+
+
+def rolling(y: np.ndarray, x: np.ndarray, window: int, min_obs: int | None = None
+            ) -> np.ndarray:
+    """rolling_beta's betas without its input checks (:func:`rolling_columns`)."""
+    y = y.reshape(len(x), -1)
+    return rolling_columns(y, x, window, window if min_obs is None else min_obs)
 
 
 def exact_beta(y: np.ndarray, x: np.ndarray) -> Fraction:
@@ -30,7 +48,7 @@ def exact_beta(y: np.ndarray, x: np.ndarray) -> Fraction:
 def check_windows(y: np.ndarray, x: np.ndarray, window: int, rows: range,
                   min_obs: int | None = None, columns: int | None = None) -> float:
     """Largest error in units of the stated bound 1e-13 s; asserts it is below 1."""
-    got = bx.rolling_beta(y, x, window, min_obs=min_obs).to_numpy()
+    got = rolling(y, x, window, min_obs)
     start = ~(np.isnan(y[:window]) | np.isnan(x[:window, None]))
     with np.errstate(invalid="ignore", divide="ignore"):  # an all-NaN column
         centre = np.where(start, y[:window], 0.0).sum(axis=0) / start.sum(axis=0)
@@ -109,11 +127,11 @@ def test_ols_beta_exact_at_any_level(level: float) -> None:
     x = level + rng.normal(0, spread, 60)
     y = np.column_stack([level + 0.7 * (x - level) + rng.normal(0, spread, 60),
                          level + rng.normal(0, spread, 60)])
-    fit = bx.ols_beta(y, x)
+    beta = fit_beta(y, x)
     for j in range(2):
         exact = exact_beta(y[:, j], x)
         scale = float(np.std(y[:, j]) / np.std(x))
-        assert abs(Fraction(float(fit.beta.iloc[j])) - exact) <= 1e-13 * scale
+        assert abs(Fraction(float(beta[j])) - exact) <= 1e-13 * scale
 
 
 def test_price_returns_keep_every_digit_at_1e9() -> None:
@@ -151,7 +169,7 @@ def test_rolling_beta_for_an_asset_that_starts_late_at_a_level() -> None:
     y = np.column_stack([1e9 + 0.5 * (x - 1e9) + rng.normal(0, 1.0, n),
                          2e9 - 0.7 * (x - 1e9) + rng.normal(0, 1.0, n)])
     y[:90, 1] = np.nan
-    got = bx.rolling_beta(y, x, window, min_obs=10).to_numpy()
+    got = rolling(y, x, window, min_obs=10)
     assert np.isnan(got[:99, 1]).all() and not np.isnan(got[99:, 1]).any()
     for t in range(99, n, 11):
         win = slice(t - window + 1, t + 1)
@@ -169,11 +187,11 @@ def test_ols_beta_at_level_1e9_against_exact_fractions(spread: float, seed: int)
     y = np.column_stack([1e9 + 1.5 * d + rng.normal(0, spread, 64),
                          3e8 + 0.2 * d + rng.normal(0, spread, 64)])
     y[rng.random(y.shape) < 0.1] = np.nan  # pairs dropped per column: the two-pass path
-    fit = bx.ols_beta(y, x)
+    beta = fit_beta(y, x)
     for j in range(2):
         keep = ~np.isnan(y[:, j])
         s = float(np.max(np.abs(y[keep, j] - y[keep, j].mean()))) / float(np.std(x[keep]))
-        err = abs(Fraction(float(fit.beta.iloc[j])) - exact_beta(y[:, j], x))
+        err = abs(Fraction(float(beta[j])) - exact_beta(y[:, j], x))
         assert float(err) <= 1e-13 * s, (j, float(err) / s)
 
 
@@ -181,7 +199,7 @@ def test_attackers_1e9_case_is_exact_to_the_last_digits() -> None:
     rng = np.random.default_rng(0)
     d = rng.normal(0, 1e-3, 64)
     x, y = 1e9 + d, 1e9 + 1.5 * d + rng.normal(0, 1e-3, 64)
-    got = float(bx.ols_beta(y, x).beta.iloc[0])
+    got = float(fit_beta(y, x)[0])
     assert abs(Fraction(got) - exact_beta(y, x)) <= 1e-13 * abs(exact_beta(y, x))
 
 
@@ -199,7 +217,7 @@ def test_rolling_refits_are_decided_per_column(other: str, monkeypatch) -> None:
     elif other == "short":
         y[::10, 1] = 1.0
     check_windows(y, x, window, range(window - 1, n, 7), min_obs=40, columns=1)
-    import betaxl.rolling as reg  # where rolling_beta looks fit_columns up
+    import betaxl.rolling as reg  # where rolling_columns looks fit_columns up
 
     refits: list[int] = []
     fit = reg.fit_columns
@@ -209,10 +227,10 @@ def test_rolling_refits_are_decided_per_column(other: str, monkeypatch) -> None:
         return fit(yy, xx)
 
     monkeypatch.setattr(reg, "fit_columns", counted)
-    bx.rolling_beta(y[:, :1], x, window, min_obs=40)  # column 0 alone
+    rolling(y[:, :1], x, window, min_obs=40)  # column 0 alone
     baseline = sum(refits)
     refits.clear()
-    bx.rolling_beta(y, x, window, min_obs=40)  # with the other column: no more refits
+    rolling(y, x, window, min_obs=40)  # with the other column: no more refits
     assert sum(refits) == baseline
 
 
@@ -229,3 +247,24 @@ def test_a_large_value_in_the_next_block_does_not_spoil_a_quiet_window(gaps: boo
         check_windows(y, x, 4, range(5, 12), min_obs=3)
     else:
         check_windows(y, x, 3, range(4, 12))
+
+
+def test_the_api_gives_the_numbers_of_the_functions_tested_here() -> None:
+    # the tests above call fit_columns and rolling_columns at levels the API refuses
+    # as prices given as returns; on returns the API gives exactly their numbers
+    rng = np.random.default_rng(18)
+    x = rng.normal(0.01, 0.04, 120)
+    y = np.column_stack([0.9 * x + rng.normal(0, 0.02, 120), rng.normal(0, 0.05, 120)])
+    y[rng.random(y.shape) < 0.05] = np.nan
+    np.testing.assert_array_equal(bx.ols_beta(y, x).beta.to_numpy(), fit_beta(y, x))
+    np.testing.assert_array_equal(bx.rolling_beta(y, x, 24, min_obs=20).to_numpy(),
+                                  rolling(y, x, 24, 20))
+    level = 1e9 + np.cumsum(rng.normal(0, 1.0, 120))
+    for call in (lambda: bx.ols_beta(level, x), lambda: bx.rolling_beta(level, x, 24)):
+        with pytest.raises(bx.InputError, match=r"returns column .* does not look like "
+                           r"returns \(its median size is 1e\+09"):
+            call()
+    for call in (lambda: bx.ols_beta(y, level), lambda: bx.rolling_beta(y, level, 24)):
+        with pytest.raises(bx.InputError, match=r": market column 'market' does not look "
+                           r"like returns"):
+            call()

@@ -62,11 +62,12 @@ def test_pairwise_missing_matches_statsmodels_per_column(industries) -> None:
 
 
 def test_excel_steyx_convention() -> None:
-    # STEYX(known_y, known_x) = sqrt(SSR / (n - 2)); y = 1, 3, 2, 5 on x = 1, 2, 3, 4
-    # beta = 1.1, alpha = 0.25, residuals -0.35, 0.55, -1.55 + 1.3 ..., SSR = 2.7
-    fit = bx.ols_beta([1.0, 3.0, 2.0, 5.0], [1.0, 2.0, 3.0, 4.0])
+    # STEYX(known_y, known_x) = sqrt(SSR / (n - 2)); in percent, y = 1, 3, 2, 5 on
+    # x = 1, 2, 3, 4: beta = 1.1, alpha = 0.25, residuals -0.35, 0.55, -1.55 + 1.3 ...,
+    # SSR = 2.7 (%^2); as decimals (0.01 for 1%) resid_std is sqrt(2.7 / 2) / 100
+    fit = bx.ols_beta([0.01, 0.03, 0.02, 0.05], [0.01, 0.02, 0.03, 0.04])
     assert fit.beta.iloc[0] == pytest.approx(1.1, abs=1e-14)
-    assert fit.resid_std.iloc[0] == pytest.approx(math.sqrt(2.7 / 2), rel=1e-13)
+    assert fit.resid_std.iloc[0] == pytest.approx(math.sqrt(2.7 / 2) / 100, rel=1e-13)
 
 
 def test_rolling_beta_matches_statsmodels_rolling_ols() -> None:

@@ -106,17 +106,18 @@ def test_bond_seed_constant_weights_add_up_but_reverse_regression_does_not(bonds
 
 
 def test_ols_hand_arithmetic() -> None:
-    # x = 1, 2, 3 (mean 2), y = 2, 4, 5 (mean 11/3)
-    # Sxx = 2, Sxy = (-1)(-5/3) + 0 + (1)(4/3) = 3, beta = 1.5, alpha = 11/3 - 3 = 2/3
-    # residuals: 2 - (2/3 + 1.5) = -1/6, 4 - 11/3 = 1/3, 5 - 31/6 = -1/6; SSR = 1/6
-    fit = bx.ols_beta([2.0, 4.0, 5.0], [1.0, 2.0, 3.0])
-    assert fit.beta.iloc[0] == pytest.approx(1.5, abs=1e-15)
-    assert fit.alpha.iloc[0] == pytest.approx(2 / 3, abs=1e-15)
-    assert fit.resid_std.iloc[0] == pytest.approx(np.sqrt(1 / 6), rel=1e-14)
-    assert fit.beta_se.iloc[0] == pytest.approx(np.sqrt(1 / 6) / np.sqrt(2), rel=1e-14)
+    # in percent (returns are decimals: 0.01 is 1%): x = 1, 2, 3 (mean 2), y = 2, 4, 5
+    # (mean 11/3); Sxx = 2, Sxy = (-1)(-5/3) + 0 + (1)(4/3) = 3, beta = 1.5, alpha =
+    # 11/3 - 3 = 2/3 (%); residuals: 2 - (2/3 + 1.5) = -1/6, 4 - 11/3 = 1/3,
+    # 5 - 31/6 = -1/6; SSR = 1/6 (%^2); beta_se and R2 do not depend on the units
+    fit = bx.ols_beta([0.02, 0.04, 0.05], [0.01, 0.02, 0.03])
+    assert fit.beta.iloc[0] == pytest.approx(1.5, abs=1e-14)
+    assert fit.alpha.iloc[0] == pytest.approx(2 / 300, abs=1e-16)
+    assert fit.resid_std.iloc[0] == pytest.approx(np.sqrt(1 / 6) / 100, rel=1e-13)
+    assert fit.beta_se.iloc[0] == pytest.approx(np.sqrt(1 / 6) / np.sqrt(2), rel=1e-13)
     # Syy = (5/3)^2 + (1/3)^2 + (4/3)^2 = 42/9; R2 = 1 - (1/6)/(42/9) = 1 - 9/252
     assert fit.r_squared.iloc[0] == pytest.approx(1 - 9 / 252, rel=1e-14)
-    assert fit.adjusted_beta.iloc[0] == pytest.approx(2 / 3 * 1.5 + 1 / 3, abs=1e-15)
+    assert fit.adjusted_beta.iloc[0] == pytest.approx(2 / 3 * 1.5 + 1 / 3, abs=1e-14)
 
 
 def test_portfolio_hand_arithmetic_buy_and_hold_and_rebalanced() -> None:

@@ -199,8 +199,11 @@ BAD = [
     (lambda: bx.log_to_simple(None), r"log_to_simple: log_returns is missing"),
     (lambda: bx.risk_table(R4, M4, periods_per_year=10**400), r"risk_table: periods_per_year "
      r"must be a positive number"),
-    (lambda: bx.risk_table(R4, M4, periods_per_year=1e300), r"risk_table: returns compound "
-     r"to a number too large"),
+    # units="decimal": past the percent rule (median x sqrt(1e300) is far above 2)
+    (lambda: bx.risk_table(R4, M4, periods_per_year=1e300, units="decimal"),
+     r"risk_table: returns compound to a number too large"),
+    (lambda: bx.risk_table(R4, M4, periods_per_year=1e300), r"risk_table: returns column "
+     r"'.*' looks like percent returns"),
     (lambda: bx.portfolio_returns(R4, [1, 1], rebalance="month", dates=["x"] * 5),
      r"portfolio_returns: dates has the row label x more than once"),
     (lambda: bx.portfolio_returns(R4, [1, 1], rebalance="month", dates=["x", "y", "z", "u",

@@ -15,6 +15,7 @@ import pandas as pd
 
 from .. import beta_estimates, factor_betas, resample_returns
 from ..data.table import by_month, partial_note
+from ..data.units import in_decimals
 from .arguments import common_arguments, risk_free_arguments, se_arguments
 from .dates import cli_format
 from .helptext import epilog
@@ -67,6 +68,8 @@ def _factors(args: argparse.Namespace) -> None:
                                 "--risk-free-annual, not both")
             rf_other = given[args.risk_free]  # e.g. French's RF beside the factors
             given = given.drop(columns=[args.risk_free])
+    given = in_decimals(given, getattr(args, "units", None))  # --units: both files
+    rf_other = in_decimals(rf_other, getattr(args, "units", None))
     inputs = Inputs(table, args, optional=() if rf_other is not None else ("risk_free",))
     if other is not None:
         inputs.notes.extend(f"{other.source}: {note}" for note in other.notes)

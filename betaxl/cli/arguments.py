@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 
+from ..data.units import UNITS
 from ..returns import INPUT_TYPES
 from .sources import Limits
 
@@ -24,6 +25,12 @@ def common_arguments(parser: argparse.ArgumentParser, *, input_type: bool = True
                             help="what the columns hold (default: %(default)s)")
         parser.add_argument("--trust-input-type", action="store_true",
                             help="skip the check that prices are not returns and vice versa")
+        parser.add_argument("--units", choices=UNITS, default=None,
+                            help="the units of the returns and rates: percent (2.5 for "
+                            "2.5%%, as Ken French's files, RF included) divides the file's "
+                            "columns and --risk-free/--risk-free-annual/--mar numbers by "
+                            "100; decimal says they are decimals (default: decimals, "
+                            "refused if they look like percents)")
     read = parser.add_argument_group("reading the file")
     read.add_argument("--sep", help="CSV separator (default: sniffed)")
     read.add_argument("--decimal", help="CSV decimal mark (default: sniffed, . or ,)")

@@ -24,6 +24,7 @@ from .. import (
     rolling_beta,
     to_returns,
 )
+from ..data.units import in_decimals
 from .arguments import common_arguments, risk_free_arguments, se_arguments
 from .helptext import epilog
 from .inputs import Inputs, core_weights, periods_per_year, read_dividends, read_input, read_weights
@@ -142,9 +143,12 @@ def _risk(args: argparse.Namespace) -> None:
     target = output_target(args, "risk")
     returns = inputs.returns()
     bench, rf = inputs.column("benchmark"), inputs.column("risk_free")
-    kwargs: dict[str, Any] = {"mar": args.mar}
+    kwargs: dict[str, Any] = {"mar": in_decimals(args.mar, args.units)}
     kwargs["periods_per_year"] = (args.periods_per_year if args.periods_per_year is not None
                                   else periods_per_year(returns.index, inputs.name))
+    inputs.check_percent(kwargs["periods_per_year"], "benchmark")  # daily percents
+    if args.units is not None:
+        kwargs["units"] = "decimal"  # declared, and read as decimals (Inputs)
     table = chunked(returns, args, 1,
                     lambda part: risk_table(part, bench, risk_free=rf, **kwargs).to_frame(),
                     axis=1)
@@ -180,7 +184,7 @@ def _dask_annual(args: argparse.Namespace) -> None:
     if args.risk_free is not None:
         raise ReadError("give --risk-free (a rate per period) or --risk-free-annual, not both")
     try:
-        annual = float(args.risk_free_annual)
+        annual = in_decimals(float(args.risk_free_annual), getattr(args, "units", None))
     except ValueError:
         raise ReadError("--engine dask: --risk-free-annual must be a number (a column of "
                         "annual rates needs --engine memory)") from None
@@ -188,6 +192,7 @@ def _dask_annual(args: argparse.Namespace) -> None:
         raise ReadError("--engine dask: --risk-free-annual needs --periods-per-year")
     rate = per_period_rate(annual, args.periods_per_year, method=args.rate_method)
     args.risk_free, args.risk_free_annual = repr(float(rate)), None
+    args.risk_free_decimal = True  # made from --units already (cluster._special)
 
 
 def add_batch_commands(sub: Any) -> None:

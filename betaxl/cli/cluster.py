@@ -21,7 +21,7 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,9 +31,10 @@ import pandas as pd
 
 from .. import log_to_simple, ols_beta, risk_table, rolling_beta, to_returns
 from ..data.table import RESAMPLED, is_date_name, partial_note, resampled_rows
+from ..data.units import in_decimals, not_returns, trusted_returns
 from ..errors import BetaxlError
 from .dates import as_dates, cli_format
-from .inputs import periods_per_year
+from .inputs import CLI_HOW, CLI_UNITS, periods_per_year
 from .sources import ReadError, expand_paths
 
 __all__ = ["Dataset", "cluster", "run_betas", "run_risk", "run_rolling", "scan"]
@@ -200,7 +201,7 @@ def _to_simple(frame: pd.DataFrame, input_type: str) -> pd.DataFrame:
     return frame
 
 
-def _task(dataset: Dataset, assets: list[str], special: dict[str, str | float | None],
+def _task(dataset: Dataset, assets: list[str], special: dict[str, Any],
           input_type: str, work: Callable[..., Any]) -> Any:
     """One chunk: read the assets and the market, convert, run the core function."""
     market_name = special["market"]
@@ -208,7 +209,14 @@ def _task(dataset: Dataset, assets: list[str], special: dict[str, str | float | 
     wanted = [*assets, str(market_name)]
     if isinstance(rf, str):
         wanted.append(rf)
-    frame = dataset.read(wanted)
+    units = special.get("units")
+    frame = in_decimals(dataset.read(wanted), units)  # percent: every column, RF too
+    if input_type != "prices" and not special.get("trusted"):  # the rule of every door
+        checked = frame.drop(columns=[rf]) if isinstance(rf, str) else frame
+        message = not_returns(checked, list(checked.columns), CLI_HOW, units=units,
+                              periods_per_year=special.get("periods"), units_how=CLI_UNITS)
+        if message is not None:
+            raise ReadError(f"{special['name']}: {message}")
     rf_values: Any = None
     if isinstance(rf, str):
         rf_values = frame.pop(rf)
@@ -218,7 +226,8 @@ def _task(dataset: Dataset, assets: list[str], special: dict[str, str | float | 
         rf_values = rf
     returns = _to_simple(frame, input_type)
     market = returns.pop(str(market_name))
-    return work(returns, market, rf_values)
+    with trusted_returns() if special.get("trusted") else nullcontext():
+        return work(returns, market, rf_values)
 
 
 @contextmanager
@@ -247,14 +256,22 @@ def _special(args: argparse.Namespace, assets: list[str], key: str) -> dict[str,
     if name not in assets:
         raise ReadError(f"{Path(args.file).name}: no column or id named {name!r} for "
                         f"--{key}")
-    out: dict[str, Any] = {"market": name, "risk_free": None}
+    units = getattr(args, "units", None)
+    if units == "percent" and args.input_type == "prices":
+        raise ReadError("--units percent is for returns and rates; prices have no units to "
+                        "divide (leave --units out)")
+    out: dict[str, Any] = {"market": name, "risk_free": None, "units": units,
+                           "trusted": getattr(args, "trust_input_type", False),
+                           "periods": getattr(args, "percent_periods", None),
+                           "name": Path(args.file).name}
     rf = getattr(args, "risk_free", None)
     if rf is not None:
         if rf in assets:
             out["risk_free"] = rf
         else:
             try:
-                out["risk_free"] = float(rf)
+                out["risk_free"] = float(rf) if getattr(args, "risk_free_decimal", False) \
+                    else in_decimals(float(rf), units)
             except ValueError:
                 raise ReadError(f"--risk-free: {rf!r} is neither a column nor a number") \
                     from None
@@ -359,11 +376,13 @@ def run_risk(args: argparse.Namespace) -> None:
         dates = scan(args)[0].dates()
         ppy = periods_per_year(dates[1:] if args.input_type == "prices" else dates,
                                Path(args.file).name)
-    mar = args.mar
+    mar = in_decimals(args.mar, args.units)
+    args.percent_periods = ppy  # the percent rule needs them (cluster._special)
+    declared = None if args.units is None else "decimal"  # read as decimals (_task)
 
     def work(returns: pd.DataFrame, bench: pd.Series, rf: Any) -> pd.DataFrame:
         return risk_table(returns, bench, risk_free=rf, periods_per_year=ppy,
-                          mar=mar).to_frame()
+                          mar=mar, units=declared).to_frame()
 
     args.market = args.benchmark
     parts, market = _map(args, "benchmark", work)

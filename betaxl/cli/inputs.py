@@ -17,7 +17,7 @@ import pandas as pd
 
 from .. import log_to_simple, per_period_rate, to_returns
 from ..data.periods import infer_periods_per_year
-from ..data.units import column_medians, not_returns
+from ..data.units import column_medians, in_decimals, not_returns
 from ..errors import BetaxlError, labels
 from .dates import as_dates, cli_format
 from .sources import Limits, ReadError, ReadOptions
@@ -29,21 +29,27 @@ __all__ = ["Inputs", "check_input_type", "core_weights", "periods_per_year",
 
 #: How the command line says to be explicit about prices given as returns.
 CLI_HOW = ("pass --input-type prices, or --trust-input-type if they really are returns; "
-           "returns are decimals (0.025 for 2.5%)")
+           "returns are decimals (0.025 for 2.5%): for percents pass --units percent")
+#: How the command line says to declare the units (:data:`betaxl.data.units.PERCENT_LIMIT`).
+CLI_UNITS = ("pass --units percent if they are percents (2.5 for 2.5%), or --units decimal "
+             "if they are decimals")
 
 
-def check_input_type(frame: pd.DataFrame, input_type: str, name: str) -> None:
+def check_input_type(frame: pd.DataFrame, input_type: str, name: str, *,
+                     periods: float | None = None, units: str | None = None) -> None:
     """Refuse prices given as returns and returns given as prices, naming the column.
 
     Returns: the one rule of :mod:`betaxl.data.units` (a column whose median absolute
     value is over 1, over 100% a period, is not returns), worded as in every door.
     Prices: a column with negative values and a median absolute value below 0.5 is
-    returns.
+    returns.  ``periods`` (the risk measures' periods per year) adds the percent rule
+    where ``units`` is not declared.
     """
     if frame.size == 0:
         return
     if input_type in ("returns", "log_returns"):
-        message = not_returns(frame, list(frame.columns), CLI_HOW)
+        message = not_returns(frame, list(frame.columns), CLI_HOW, periods_per_year=periods,
+                              units=units, units_how=CLI_UNITS)
         if message is not None:
             raise ReadError(f"{name}: {message}")
         return
@@ -70,6 +76,13 @@ class Inputs:
         frame = table.frame
         self.name = table.source
         self.notes = table.notes
+        self.units = getattr(args, "units", None)
+        if self.units == "percent":  # every return and rate of the file (data.units)
+            if getattr(args, "input_type", "returns") == "prices":
+                raise ReadError("--units percent is for returns and rates; prices have no "
+                                "units to divide (leave --units out)")
+            frame = in_decimals(frame, "percent")
+            self.notes.append("units: percent, divided by 100 (results are decimals)")
         self.raw = frame
         self.special: dict[str, pd.Series] = {}
         for key in (*take, *optional):
@@ -78,7 +91,8 @@ class Inputs:
                 continue
             if key == "risk_free" and col not in frame.columns:
                 try:
-                    self.special[key] = pd.Series(float(col), index=frame.index)
+                    self.special[key] = pd.Series(in_decimals(float(col), self.units),
+                                                  index=frame.index)
                 except ValueError:
                     raise ReadError(f"--risk-free: {col!r} is neither a column of "
                                     f"{self.name} nor a number") from None
@@ -95,7 +109,8 @@ class Inputs:
         if frame.shape[1] == 0:
             raise ReadError(f"{self.name}: no asset columns are left")
         self.input_type = getattr(args, "input_type", "returns")
-        if not getattr(args, "trust_input_type", False):
+        self.trusted = getattr(args, "trust_input_type", False)
+        if not self.trusted:
             checked = frame.copy()
             for key in ("market", "benchmark"):
                 if key in self.special:
@@ -115,7 +130,7 @@ class Inputs:
             frame = frame.drop(columns=[text])
         else:
             try:
-                annual = float(text)
+                annual = in_decimals(float(text), self.units)
             except ValueError:
                 raise ReadError(f"--risk-free-annual: {text!r} is neither a column of "
                                 f"{self.name} nor a number") from None
@@ -141,6 +156,17 @@ class Inputs:
 
     def returns(self) -> pd.DataFrame:
         return self.simple(self.assets)
+
+    def check_percent(self, periods: float, key: str) -> None:
+        """The percent rule where a command uses the periods per year (the risk
+        measures): returns and ``key``'s column, unless the units are declared."""
+        if self.trusted or self.units is not None or self.input_type == "prices":
+            return
+        checked = self.returns().copy()
+        column = self.column(key)
+        if column is not None:
+            checked[str(column.name or key)] = column
+        check_input_type(checked, "returns", self.name, periods=periods)
 
     def column(self, key: str) -> pd.Series | None:
         """A market/benchmark column as simple returns, or the risk-free as given."""

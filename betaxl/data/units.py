@@ -9,6 +9,18 @@ The rules, stated once (the README's "Reading a table" has the same rows):
   own terms (:func:`not_returns`'s ``how``); the command line's ``--trust-input-type``
   lifts it for one command (:func:`trusted_returns`);
 
+- where the calculation uses the periods per year (the risk measures), a column given
+  as returns, with no units declared, whose median absolute value times the square
+  root of the periods per year is above :data:`PERCENT_LIMIT` (2: a typical yearly
+  move of about 300%) is refused as looking like percent: daily percents (0.6 for a
+  0.6% day: 9.5 over 252 days) do that, real decimal returns never (a stock with 100%
+  annual volatility gives about 0.67).  ``units="decimal"`` says they are decimals and
+  lifts this rule (never the one above);
+- ``units="percent"`` (``--units percent``, Excel's ``units`` argument) declares every
+  number of the call in percent: the returns, the market or benchmark, the risk-free
+  rate (a column or a number: Ken French's ``RF`` of 0.27 is 0.27%) and the MAR are
+  divided by 100 when read; then the rules above apply to the decimals.  Results are
+  decimals;
 - a rate above 100% a period in size (:data:`RATE_LIMIT`: ``5`` meaning 5%, or a
   date's serial) is refused;
 - when the periods per year are known (given, or inferred from the dates), a rate whose
@@ -25,20 +37,30 @@ import contextvars
 import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ..errors import problem
+from ..errors import BetaxlError, problem
 
-__all__ = ["ANNUAL_LIMIT", "API_HOW", "RATE_LIMIT", "RETURNS_LIMIT", "check_rate",
-           "check_returns", "column_medians", "not_returns", "trusted_returns"]
+__all__ = ["ANNUAL_LIMIT", "API_HOW", "PERCENT_LIMIT", "RATE_LIMIT", "RETURNS_LIMIT",
+           "UNITS", "check_rate", "check_returns", "column_medians", "dated_periods",
+           "in_decimals",
+           "not_returns", "read_units", "trusted_returns"]
 
 #: The largest median absolute value of a column read as returns.
 RETURNS_LIMIT = 1.0
 #: How the Python API says to be explicit about prices given as returns.
 API_HOW = ('for prices give input_type="prices" where the function has one, else '
-           "to_returns(prices); returns are decimals (0.025 for 2.5%)")
+           'to_returns(prices); returns are decimals (0.025 for 2.5%): for percents give '
+           'units="percent"')
+#: The largest median absolute value times sqrt(periods per year), undeclared units.
+PERCENT_LIMIT = 2.0
+#: The units a table of returns (and its rates) can be declared in.
+UNITS = ("decimal", "percent")
+_API_UNITS = ('give units="percent" if they are percents (2.5 for 2.5%), or '
+              'units="decimal" if they are decimals')
 _SERIALS = (18_264, 73_050)  # 1950-01-01 to 2099-12-31 in Excel's 1900 system
 _TRUSTED: contextvars.ContextVar[bool] = contextvars.ContextVar("betaxl_trusted_returns",
                                                                default=False)
@@ -61,7 +83,8 @@ ANNUAL_LIMIT = 1.0
 
 _HOW = ("give the rate per period as a decimal (5% a year over 12 periods is "
         "per_period_rate(0.05, 12), PER_PERIOD_RATE(0.05, 12) in Excel, "
-        "--risk-free-annual 0.05 on the command line)")
+        "--risk-free-annual 0.05 on the command line), or declare percents: "
+        'units="percent", --units percent')
 
 
 def check_rate(values: np.ndarray, arg: str, periods_per_year: float | None = None) -> None:
@@ -89,6 +112,20 @@ def check_rate(values: np.ndarray, arg: str, periods_per_year: float | None = No
                       a=abs(v) * periods_per_year, t=periods_per_year)
 
 
+def dated_periods(index: pd.Index | None) -> float | None:
+    """The periods per year the dates imply, or None where they imply none (no dates,
+    irregular ones): for the rate rule where the periods are not given."""
+    from .dates import labelled
+    from .periods import infer_periods_per_year
+
+    if index is None or not labelled(index):
+        return None
+    try:
+        return float(infer_periods_per_year(index))
+    except BetaxlError:
+        return None
+
+
 def column_medians(values: np.ndarray | pd.DataFrame) -> np.ndarray:
     """Each column's median absolute value (NaN for an all-blank column), a few MB of
     columns at a time (a median's temporaries are several times its data)."""
@@ -106,8 +143,8 @@ def column_medians(values: np.ndarray | pd.DataFrame) -> np.ndarray:
     return out
 
 
-def _may_exceed(values: np.ndarray | pd.DataFrame) -> np.ndarray:
-    """The columns whose median absolute value can be above :data:`RETURNS_LIMIT`: those
+def _may_exceed(values: np.ndarray | pd.DataFrame, limit: float) -> np.ndarray:
+    """The columns whose median absolute value can be above ``limit``: those
     with ``c - c // 2`` of their ``c`` values above it or more (a median of ``c`` sorted
     values is at most the one at 1-based place ``c // 2 + 1``), a few MB at a time."""
     n, k = values.shape
@@ -118,16 +155,19 @@ def _may_exceed(values: np.ndarray | pd.DataFrame) -> np.ndarray:
         block = (values.iloc[:, cols].to_numpy(dtype=float) if isinstance(values, pd.DataFrame)
                  else np.asarray(values[:, cols], dtype=float))
         with np.errstate(invalid="ignore"):
-            over = (np.abs(block) > RETURNS_LIMIT).sum(axis=0)
+            over = (np.abs(block) > limit).sum(axis=0)
         valid = (~np.isnan(block)).sum(axis=0)
         keep[cols] = over >= valid - valid // 2
     return np.flatnonzero(keep)
 
 
 def not_returns(values: np.ndarray | pd.DataFrame, names: Sequence[object],
-                how: str) -> str | None:
+                how: str, *, periods_per_year: float | None = None,
+                units: str | None = None, units_how: str = _API_UNITS) -> str | None:
     """The problem with the first column that cannot be returns (the module's rule), or
-    None; ``how`` says how to be explicit in the caller's door.
+    None; ``how`` says how to be explicit in the caller's door, ``units_how`` how to
+    declare the units (where ``periods_per_year`` is given and ``units`` is None, the
+    percent rule applies).
 
     >>> print(not_returns(np.array([[101.0], [102.5], [99.0]]), ["SPX"], "give returns"))
     ... # doctest: +NORMALIZE_WHITESPACE
@@ -138,12 +178,23 @@ def not_returns(values: np.ndarray | pd.DataFrame, names: Sequence[object],
     """
     if _TRUSTED.get() or values.shape[0] == 0 or values.shape[1] == 0:
         return None
-    maybe = _may_exceed(values)  # a count first: medians only where one can be over
+    ppy = periods_per_year
+    rule = units is None and ppy is not None and bool(np.isfinite(ppy))
+    root = float(np.sqrt(ppy)) if rule and ppy is not None else 0.0
+    limit = (min(RETURNS_LIMIT, PERCENT_LIMIT / root * (1 - 1e-12)) if rule and root > 0
+             else RETURNS_LIMIT)  # a little under: the rounding of median * root
+    maybe = _may_exceed(values, limit)  # a count first: medians only where one can be over
     picked = values.iloc[:, maybe] if isinstance(values, pd.DataFrame) else values[:, maybe]
     medians = column_medians(picked)
     bad = np.flatnonzero(medians > RETURNS_LIMIT)
     if not bad.size:
-        return None
+        big = np.flatnonzero(medians * root > PERCENT_LIMIT) if rule else bad
+        if not big.size:
+            return None
+        j, median = int(maybe[big[0]]), medians[big[0]]
+        return (f"column {str(names[j])!r} looks like percent returns (its median size "
+                f"{median:.4g} times sqrt({periods_per_year:g} periods a year) is "
+                f"{median * root:.3g}, above {PERCENT_LIMIT:g}): {units_how}")
     j, median = int(maybe[bad[0]]), medians[bad[0]]
     col = (values.iloc[:, j].to_numpy(dtype=float) if isinstance(values, pd.DataFrame)
            else np.asarray(values[:, j], dtype=float))
@@ -156,8 +207,45 @@ def not_returns(values: np.ndarray | pd.DataFrame, names: Sequence[object],
 
 
 def check_returns(values: np.ndarray, names: Sequence[object], arg: str,
-                  how: str = API_HOW) -> None:
+                  how: str = API_HOW, *, periods_per_year: float | None = None,
+                  units: str | None = None) -> None:
     """Refuse a column given as returns that cannot be returns (:func:`not_returns`)."""
-    message = not_returns(values, names, how)
+    message = not_returns(values, names, how, periods_per_year=periods_per_year,
+                          units=units)
     if message is not None:
         raise problem("", arg, "{m}", m=message)
+
+
+def read_units(units: object, arg: str = "units") -> str | None:
+    """``"decimal"``, ``"percent"`` or None (not declared: the size rules decide).
+
+    >>> read_units("Percent"), read_units(None)
+    ('percent', None)
+    """
+    if units is None:
+        return None
+    text = str(units).strip().lower() if isinstance(units, str) else None
+    if text not in UNITS:
+        raise problem("", arg, 'must be "decimal" or "percent", got {v!r}', v=units)
+    return text
+
+
+def in_decimals(value: Any, units: str | None) -> Any:
+    """``value`` (a table, a column, a list or a number; None stays None) over 100 when
+    ``units`` is ``"percent"``, else as given; what cannot be divided (text) is left for
+    the reader to refuse.
+
+    >>> in_decimals([2.5, -1.0], "percent"), in_decimals(0.27, "percent")
+    ([0.025, -0.01], 0.0027)
+    """
+    if units != "percent" or value is None or isinstance(value, bool):
+        return value
+    try:
+        if isinstance(value, (pd.DataFrame, pd.Series, np.ndarray)):
+            return value / 100.0
+        if isinstance(value, (int, float, np.number)):
+            return float(value) / 100.0
+        out = np.asarray(value, dtype=float) / 100.0
+        return out.tolist() if isinstance(value, (list, tuple)) else out
+    except (TypeError, ValueError):
+        return value

@@ -125,5 +125,5 @@ def no_total_loss(values: np.ndarray, arg: str) -> None:
     if below.any():
         row, col = np.argwhere(below.reshape(values.shape[0], -1))[0]
         raise problem("", arg, "has a return below -100% at row {r}, column {c} ({v!r}); "
-                      "are these log returns or prices?", r=int(row) + 1, c=int(col) + 1,
-                      v=float(values.reshape(values.shape[0], -1)[row, col]))
+                      "are these log returns, prices or percents?", r=int(row) + 1,
+                      c=int(col) + 1, v=float(values.reshape(values.shape[0], -1)[row, col]))

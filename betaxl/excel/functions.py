@@ -42,7 +42,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..data.periods import infer_periods_per_year
+from ..data.units import in_decimals
 from ..equal_weight import EQUAL_WEIGHT_METHODS, equal_weight_returns
 from ..estimators import ESTIMATORS, beta_estimates
 from ..factors import factor_betas
@@ -57,7 +57,7 @@ from ..rolling import rolling_beta
 from .arguments import read_choice, read_flag, read_number
 from .dates import read_dates
 from .failures import cell_errors, fail
-from .inputs import Inputs, check_returns, is_row, per_asset
+from .inputs import Inputs, check_returns, decimals, is_row, per_asset, read_units
 from .ranges import rows_of
 from .registry import excel
 from .results import cells, column
@@ -106,11 +106,11 @@ def _labelled_row(names: tuple[str, ...], values: Any, has_header: bool) -> Any:
 def BETA_OLS(asset_returns: Any, market_returns: Any, risk_free: Any = None,
              stats: Any = False, input_type: Any = "returns", se: Any = "classical",
              hac_lags: Any = None,
-             date_format: Any = None) -> Any:
+             date_format: Any = None, units: Any = None) -> Any:
     """Beta of each asset on the market (least squares with an intercept). Set stats to TRUE for alpha, R squared, standard errors and more."""  # noqa: E501
     with cell_errors("BETA_OLS", {"returns": "asset_returns", "market": "market_returns"},
                      dates=date_format):
-        data = Inputs(asset_returns, input_type, market=market_returns)
+        data = Inputs(asset_returns, input_type, market=market_returns, units=units)
         full = read_flag(stats, arg="stats")
         rf = data.per_period(risk_free, arg_name="risk_free")
         kind, lags = _read_se(se, hac_lags)
@@ -164,14 +164,14 @@ def PORT_RETURNS(asset_returns: Any, weights: Any, rebalance: Any = "none",
     """)
 def EQUAL_WEIGHT_RETURN(data: Any, method: Any = "rebalance", input_type: Any = "returns",
                         dividends: Any = None,
-                        date_format: Any = None) -> Any:
+                        date_format: Any = None, units: Any = None) -> Any:
     """Return of an equally weighted portfolio each period: rebalanced (default), buy and hold, or equal shares."""  # noqa: E501
     with cell_errors("EQUAL_WEIGHT_RETURN", {"distributions": "dividends",
                                              "returns": "data", "prices": "data"},
                      dates=date_format):
         how = read_choice(method, EQUAL_WEIGHT_METHODS, arg="method", default="rebalance")
         kind = read_choice(input_type, INPUT_TYPES, arg="input_type", default="returns")
-        table = read_table(data, arg="data")
+        table = decimals(read_table(data, arg="data"), read_units(units, prices=kind == "prices"))
         if kind != "prices":
             check_returns(table.values, table.names, "data")
         cash = read_optional_table(dividends, arg="dividends")
@@ -264,21 +264,19 @@ def _cell(value: Any) -> float | None:
     """)
 def RISK_TABLE(returns: Any, benchmark_returns: Any, risk_free: Any = None,
                periods_per_year: Any = None, mar: Any = None,
-               date_format: Any = None) -> Any:
+               date_format: Any = None, units: Any = None) -> Any:
     """Risk and risk-adjusted return measures (volatility, Sharpe, M squared, alpha, beta and more) for each returns column."""  # noqa: E501
     with cell_errors("RISK_TABLE", {"benchmark": "benchmark_returns"}, dates=date_format):
         data = Inputs(returns, "returns", asset_arg="returns", market=benchmark_returns,
-                       market_arg="benchmark_returns")
-        t = read_number(periods_per_year, arg="periods_per_year", minimum=1e-9)
-        if t is None:  # the data's own dates decide; without dates, refused
-            stamps = data.dates(None)
-            t = float(infer_periods_per_year(
-                None if stamps is None else pd.DatetimeIndex(stamps), like="returns"))
+                       market_arg="benchmark_returns", units=units,
+                       periods_per_year=periods_per_year)
+        t = data.periods
         rf = data.per_period(risk_free, arg_name="risk_free")
-        floor = read_number(mar, arg="mar", default=0.0)
+        floor = in_decimals(read_number(mar, arg="mar", default=0.0), data.units)
+        declared = None if data.units is None else "decimal"  # read as decimals (Inputs)
         table = per_asset(data, lambda r: risk_table(r, data.market, risk_free=rf,
-                                                      periods_per_year=t,
-                                                      mar=floor).to_frame())
+                                                      periods_per_year=t, mar=floor,
+                                                      units=declared).to_frame())
         return cells(table.loc[list(RISK_FIELDS)], corner="measure")
 
 
@@ -306,11 +304,11 @@ def RETURNS(prices: Any, method: Any = "simple", dividends: Any = None,
     """)
 def BETA_ROLLING(asset_returns: Any, market_returns: Any, window: Any,
                  input_type: Any = "returns",
-                 date_format: Any = None) -> Any:
+                 date_format: Any = None, units: Any = None) -> Any:
     """Beta of each asset on the market over a rolling window of rows; blank until the first full window."""  # noqa: E501
     with cell_errors("BETA_ROLLING", {"returns": "asset_returns",
                                       "market": "market_returns"}, dates=date_format):
-        data = Inputs(asset_returns, input_type, market=market_returns)
+        data = Inputs(asset_returns, input_type, market=market_returns, units=units)
         rows = read_number(window, arg="window", whole=True, minimum=3)
         if rows is None:
             raise fail("window", "is missing: give the number of rows per window, e.g. 36")
@@ -339,13 +337,14 @@ def BETA_ROLLING(asset_returns: Any, market_returns: Any, window: Any,
 def BETA_FACTORS(asset_returns: Any, factors: Any, risk_free: Any = None,
                  input_type: Any = "returns", se: Any = "classical",
                  hac_lags: Any = None,
-                 date_format: Any = None) -> Any:
+                 date_format: Any = None, units: Any = None) -> Any:
     """Each asset regressed on several factors at once (Fama-French); LINEST for many assets."""
     with cell_errors("BETA_FACTORS", {"returns": "asset_returns"}, dates=date_format):
-        data = Inputs(asset_returns, input_type)
+        data = Inputs(asset_returns, input_type, units=units)
         table = read_table(factors, arg="factors", prefix="factor")
         rows = table.values[1:] if data.kind == "prices" and \
             len(table.values) == len(data.returns) + 1 else table.values
+        rows = in_decimals(rows, data.units)  # French's factors in percent, RF with them
         kind, lags = _read_se(se, hac_lags)
         fit = factor_betas(data.returns, pd.DataFrame(rows, columns=list(table.names)),
                            risk_free=data.per_period(risk_free, arg_name="risk_free"),
@@ -384,11 +383,11 @@ def BETA_ESTIMATES(asset_returns: Any, market_returns: Any, lags: Any = 1,
 """)
 def RESAMPLE_RETURNS(returns: Any, dates: Any, to: Any = "month",
                      drop_partial: Any = False,
-                     date_format: Any = None) -> Any:
+                     date_format: Any = None, units: Any = None) -> Any:
     """Returns compounded into weekly, monthly, quarterly or yearly returns."""
     with cell_errors("RESAMPLE_RETURNS", dates=date_format):
         how = read_choice(to, FREQUENCIES, arg="to", default="month")
-        table = read_table(returns, arg="returns")
+        table = decimals(read_table(returns, arg="returns"), read_units(units))
         check_returns(table.values, table.names, "returns")  # prices: refused (data.units)
         stamps = read_dates(_trim_blank_tail(dates), arg="dates")
         frame = table.frame()

@@ -14,7 +14,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..data.units import check_rate, not_returns
+from ..data.periods import infer_periods_per_year
+from ..data.units import UNITS, check_rate, in_decimals, not_returns
 from ..errors import count
 from ..returns import INPUT_TYPES, returns_from
 from .arguments import read_choice, read_number
@@ -24,7 +25,7 @@ from .ranges import rows_of
 from .tables import Table, read_optional_table, read_table
 from .values import data_number, is_blank
 
-__all__ = ["Inputs", "check_returns", "is_row", "per_asset"]
+__all__ = ["Inputs", "check_returns", "decimals", "is_row", "per_asset", "read_units"]
 
 
 def _table(value: Any, arg_name: str, prefix: str, along_rows: bool) -> Table:
@@ -80,7 +81,30 @@ def _check_rate(values: np.ndarray, arg_name: str) -> None:
 
 
 #: How the Excel functions say to be explicit about prices given as returns.
-EXCEL_HOW = 'for prices give input_type "prices"; returns are decimals (0.025 for 2.5%)'
+EXCEL_HOW = ('for prices give input_type "prices"; returns are decimals (0.025 for 2.5%): '
+             'for percents give units "percent"')
+#: How the Excel functions say to declare the units (:data:`betaxl.data.units.PERCENT_LIMIT`).
+EXCEL_UNITS = ('give units "percent" if they are percents (2.5 for 2.5%), or units '
+               '"decimal" if they are decimals')
+
+
+def read_units(units: Any, *, prices: bool = False) -> str | None:
+    """An Excel ``units`` argument: "decimal", "percent" or blank (None); "percent" with
+    prices is refused (data.units)."""
+    unit = None if is_blank(units) else read_choice(units, UNITS, arg="units",
+                                                    default="decimal")
+    if unit == "percent" and prices:
+        raise fail("units", 'is "percent", which is for returns and rates; prices '
+                   "have no units to divide (leave units blank)")
+    return unit
+
+
+def decimals(table: Table, units: str | None) -> Table:
+    """The table's numbers over 100 for ``units`` "percent" (data.units)."""
+    if units != "percent":
+        return table
+    return Table(in_decimals(table.values, units), table.names, table.has_header,
+                 table.dates, table.rows)
 
 
 def check_returns(values: np.ndarray, names: tuple[str, ...], arg_name: str) -> None:
@@ -114,34 +138,63 @@ class Inputs:
 
     def __init__(self, asset: Any, kind: Any, *, asset_arg: str = "asset_returns",
                  market: Any = _NO_MARKET, market_arg: str = "market_returns",
-                 dividends: Any = None, along_rows: bool = False) -> None:
+                 dividends: Any = None, along_rows: bool = False, units: Any = None,
+                 periods_per_year: Any = _NO_MARKET) -> None:
         self.kind = read_choice(kind, INPUT_TYPES, arg="input_type", default="returns")
+        self.units = read_units(units, prices=self.kind == "prices")
         if market is _NO_MARKET:
             market = None
         elif is_blank(_unwrap(market)):  # classic None and Office.js "" alike
             raise fail(market_arg, "is missing")
         market_row = market is not None and is_row(market)
         asset_row = is_row(asset) and (market is not None or along_rows)
-        self.table = _table(asset, asset_arg, "asset", market_row or asset_row)
+        self.table = decimals(_table(asset, asset_arg, "asset", market_row or asset_row),
+                               self.units)
         self.market: np.ndarray | None = None
         if market is not None:
-            mkt = _table(market, market_arg, "market", market_row)
+            mkt = decimals(_table(market, market_arg, "market", market_row), self.units)
             if mkt.values.shape[1] != 1:
                 raise fail(market_arg, f"must be one column (or one row), got "
                            f"{mkt.values.shape[1]} columns")
             self.table, mkt = _line_up(self.table, mkt, asset_arg, market_arg)
-            if self.kind != "prices":
+            if self.kind != "prices":  # the assets first, as in every door
+                check_returns(self.table.values, self.table.names, asset_arg)
                 check_returns(mkt.values, mkt.names, market_arg)
-            self.market = returns_from(mkt.frame(), self.kind, arg=market_arg).values[:, 0]
             if self.table.dates is None and mkt.dates is not None:
                 self.table = Table(self.table.values, self.table.names,
                                    self.table.has_header, mkt.dates, self.table.rows)
-        if self.kind != "prices":
+        if self.kind != "prices" and market is None:
             check_returns(self.table.values, self.table.names, asset_arg)
+        #: The periods per year, for a function that uses them (RISK_TABLE): given, or
+        #: the data's own dates decide (without dates, refused).
+        self.periods: float | None = None
+        if periods_per_year is not _NO_MARKET:
+            self.periods = self._periods(periods_per_year)
+            if self.units is None and self.kind != "prices":  # daily percents (data.units)
+                self._check_percent(self.table, asset_arg)
+                if market is not None:
+                    self._check_percent(mkt, market_arg)
+        if market is not None:
+            self.market = returns_from(mkt.frame(), self.kind, arg=market_arg).values[:, 0]
         cash = read_optional_table(dividends, arg="dividends")
         panel = returns_from(self.table.frame(), self.kind, arg=asset_arg,
                              distributions=cash)
         self.returns = pd.DataFrame(panel.values, columns=list(self.table.names), copy=False)
+
+    def _periods(self, value: Any) -> float:
+        t = read_number(value, arg="periods_per_year", minimum=1e-9)
+        if t is not None:
+            return float(t)
+        stamps = self.table.dates
+        return float(infer_periods_per_year(
+            None if stamps is None else pd.DatetimeIndex(stamps), like="returns"))
+
+    def _check_percent(self, table: Table, arg_name: str) -> None:
+        """The percent rule, where the periods per year are used (data.units)."""
+        message = not_returns(table.values, table.names, EXCEL_HOW, units_how=EXCEL_UNITS,
+                              periods_per_year=self.periods)
+        if message is not None:
+            raise fail(arg_name, message)
 
     @property
     def prices(self) -> np.ndarray | None:
@@ -152,7 +205,7 @@ class Inputs:
         if is_blank(value):
             return None
         if not isinstance(value, (list, tuple)):
-            rate = read_number(value, arg=arg_name)
+            rate = in_decimals(read_number(value, arg=arg_name), self.units)
             _check_rate(np.array([rate], dtype=float), arg_name)
             return rate
         if all(data_number(c) is None for row in rows_of(value, arg=arg_name) for c in row):
@@ -161,7 +214,7 @@ class Inputs:
         values = table.values
         if values.shape[1] != 1 and values.shape[0] != 1:
             raise fail(arg_name, "must be a number or one column")
-        flat = values.reshape(-1)
+        flat = in_decimals(values.reshape(-1), self.units)
         if np.isnan(flat).all():
             raise fail(arg_name, "has no values (its cells are blank or not numbers)")
         _check_rate(flat, arg_name)

@@ -79,6 +79,9 @@ ARG_HELP: dict[str | tuple[str, str], str] = {
                                              "252 daily, 4 quarterly",
     ("PER_PERIOD_RATE", "method"): 'Optional: "compound" (default) or "simple" (annual / '
                                    'periods)',
+    # issue 16
+    "units": 'Optional: "percent" (2.5 for 2.5%, risk-free and mar too) or "decimal"; '
+             "blank: decimals, refused if they look like percents",
 }
 
 

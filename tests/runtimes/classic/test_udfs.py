@@ -20,21 +20,24 @@ def test_vba_wrappers_declare_every_function_with_its_optional_arguments() -> No
     expected = {
         "BETA_OLS": ("asset_returns", "market_returns", "Optional risk_free",
                      "Optional stats", "Optional input_type", "Optional se",
-                     "Optional hac_lags", "Optional date_format"),
+                     "Optional hac_lags", "Optional date_format",
+                     "Optional units"),
         "PORT_RETURNS": ("asset_returns", "weights", "Optional rebalance",
                          "Optional input_type", "Optional dates", "Optional holdings_type",
                          "Optional detail", "Optional date_format"),
         "EQUAL_WEIGHT_RETURN": ("data", "Optional method", "Optional input_type",
-                                "Optional dividends", "Optional date_format"),
+                                "Optional dividends", "Optional date_format",
+                                "Optional units"),
         "BETA_RECONCILE": ("asset_returns", "market_returns", "weights", "Optional rebalance",
                            "Optional input_type", "Optional holdings_type",
                            "Optional risk_free", "Optional dates", "Optional date_format"),
         "RISK_TABLE": ("returns", "benchmark_returns", "Optional risk_free",
-                       "Optional periods_per_year", "Optional mar", "Optional date_format"),
+                       "Optional periods_per_year", "Optional mar", "Optional date_format",
+                       "Optional units"),
         "RETURNS": ("prices", "Optional method", "Optional dividends",
                     "Optional date_format"),
         "BETA_ROLLING": ("asset_returns", "market_returns", "window", "Optional input_type",
-                         "Optional date_format"),
+                         "Optional date_format", "Optional units"),
     }
     for name, params in expected.items():
         match = re.search(rf"Function {name}\((.*?)\)", vba)

@@ -1,5 +1,7 @@
-"""Issue 16: one reading of a table, through the officejs dispatcher (see ../reading.py)."""
+"""Issue 16: one reading of a table, through the officejs dispatcher (see ../reading.py and ../reading_units.py)."""
 
 from __future__ import annotations
 
 from ..reading import *  # noqa: F403
+
+from ..reading_units import *  # noqa: F403

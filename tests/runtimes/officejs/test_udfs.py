@@ -39,9 +39,9 @@ def test_a_lite_main_py_that_imports_the_functions_registers_all_of_them() -> No
     ols = next(f for f in meta["functions"] if f["name"] == "BETA_OLS")
     assert [p["name"] for p in ols["parameters"]] == [
         "asset_returns", "market_returns", "risk_free", "stats", "input_type", "se",
-        "hac_lags", "date_format"]  # issue 16: date_format after the existing arguments
+        "hac_lags", "date_format", "units"]  # issue 16: after the existing arguments
     assert [p.get("optional", False) for p in ols["parameters"]] == [
-        False, False, True, True, True, True, True, True]
+        False, False, True, True, True, True, True, True, True]
     assert ols["description"].startswith("Beta of each asset on the market")
 
 
