@@ -30,6 +30,7 @@ from ..errors import BetaxlError
 from ..examples import BOND_MARKET, BOND_PRICES, EW_DIVIDENDS, EW_PRICES, bond_units
 from .analytics import add_analytics_commands
 from .batch import add_batch_commands
+from .parser import Parser
 from .report import add_report_command
 
 __all__ = ["WORKBOOK_COMMANDS", "build_parser", "demo_text", "main"]
@@ -147,7 +148,7 @@ def _template(args: argparse.Namespace) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """The ``betaxl`` argument parser, every subcommand added."""
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="betaxl", description="Portfolio beta and return calculations, headless.")
     parser.add_argument("--version", action="version", version=f"betaxl {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -196,7 +197,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         workbook_errors = (XlsxWriterException,)
     except ImportError:  # without the workbook extra nothing writes workbooks
         pass
-    args = build_parser().parse_args(argv)
+    args = _parse(build_parser(), argv)
     pd.set_option("display.width", 120)
     try:
         with trusted_returns() if getattr(args, "trust_input_type", False) else nullcontext():
@@ -227,6 +228,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         _say(args.command, f"{exc.strerror or exc}: {_shown(name)}".rstrip(": "))
         return 2
     return int(code or 0)
+
+
+def _parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argparse.Namespace:
+    """The arguments, an unknown one refused by its subcommand (which knows its options)."""
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+        commands.choices[args.command].error("unrecognized arguments: " + " ".join(extra))
+    return args
 
 
 def _shown(name: str) -> str:
