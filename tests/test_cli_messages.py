@@ -88,4 +88,75 @@ def test_the_names_helper() -> None:
     assert closest("QQQ", ["AAPL", "MSFT"]) is None
     names = [f"S{i:02d}" for i in range(16)]
     assert listing(names, 16) == ", ".join(f"'{n}'" for n in names)
+    assert listing(names).count(",") == 15
     assert listing(names, 10).endswith("'S09' and 6 more")
+
+
+@pytest.fixture()
+def wide_csv(tmp_path: Path) -> Path:
+    """Monthly returns of 40 stocks with long names beside the market (MKT)."""
+    rng = np.random.default_rng(11)
+    names = [f"Stock_{i:02d}_Holdings_Plc" for i in range(40)]
+    frame = pd.DataFrame(rng.normal(0.01, 0.05, (24, 41)),
+                         index=pd.date_range("2022-01-31", periods=24, freq="ME"),
+                         columns=[*names, "MKT"])
+    frame.index.name = "date"
+    path = tmp_path / "stocks.csv"
+    frame.to_csv(path)
+    return path
+
+
+COLUMNS = "'AAPL', 'MSFT', 'NVDA', 'MktRF', 'SPX', 'RF'"
+NAMES = [  # argv, the line of error
+    (["factors", "FILE", "--factors", "Mkt-RF"],
+     "betaxl factors: returns.csv: no column named 'Mkt-RF' for --factors; did you mean "
+     f"'MktRF'? (its columns: {COLUMNS})"),
+    (["factors", "FILE", "--factors", "Mkt-RF,SMB"],
+     "betaxl factors: returns.csv: no columns named 'Mkt-RF', 'SMB' for --factors; did you "
+     f"mean 'MktRF' for 'Mkt-RF'? (its columns: {COLUMNS})"),
+    (["risk", "FILE", "--benchmark", "spx"],
+     "betaxl risk: returns.csv: no column named 'spx' for --benchmark; did you mean 'SPX'? "
+     f"(its columns: {COLUMNS})"),
+    (["betas", "FILE", "--market", "QQQ"],
+     f"betaxl betas: returns.csv: no column named 'QQQ' for --market (its columns: {COLUMNS})"),
+    (["betas", "FILE", "--market", "MktRF", "--risk-free", "rf"],
+     "betaxl betas: --risk-free: 'rf' is neither a column of returns.csv nor a number; did "
+     "you mean 'RF'?"),
+    (["betas", "FILE", "--market", "MktRF", "--date-column", "Date"],
+     "betaxl betas: returns.csv: no column named 'Date' for --date-column; did you mean "
+     f"'date'? (its columns: 'date', {COLUMNS})"),
+    (["portfolio", "FILE", "--weights", "AAPL=0.5,MSTF=0.5"],
+     "betaxl portfolio: returns.csv: no column named 'MSTF' for --weights; did you mean "
+     f"'MSFT'? (its asset columns: {COLUMNS})"),
+]
+
+
+@pytest.mark.parametrize(("argv", "line"), NAMES)
+def test_a_name_not_in_the_file_is_refused_with_did_you_mean(returns_csv: Path,
+                                                             argv: list[str],
+                                                             line: str) -> None:
+    got = refused(*(returns_csv.name if a == "FILE" else a for a in argv),
+                  cwd=returns_csv.parent)
+    assert got == line
+
+
+def test_the_files_columns_are_never_cut_short(wide_csv: Path) -> None:
+    got = refused("betas", wide_csv, "--market", "mkt")
+    listed = ", ".join(f"'Stock_{i:02d}_Holdings_Plc'" for i in range(40))
+    assert got == (f"betaxl betas: stocks.csv: no column named 'mkt' for --market; did you "
+                   f"mean 'MKT'? (its columns: {listed}, 'MKT')")
+
+
+def test_missing_weights_are_listed_complete_or_with_how_many_more(wide_csv: Path) -> None:
+    given = ",".join(f"Stock_{i:02d}_Holdings_Plc=0.25" for i in range(4))
+    got = refused("portfolio", wide_csv, "--weights", given + ",MKT=0")
+    missing = ", ".join(f"'Stock_{i:02d}_Holdings_Plc'" for i in range(4, 40))
+    assert got.startswith("betaxl portfolio: --weights: no weight for 'Stock_04_Holdings_Plc', ")
+    assert got.endswith("'Stock_23_Holdings_Plc' and 16 more (give 0 to leave one out, or "
+                        "choose the columns with --assets)")
+    assert got.count("Stock_") == 20 and missing.startswith(got.split("for ")[1][:40])
+    given = ",".join(f"Stock_{i:02d}_Holdings_Plc=0.05" for i in range(24))  # 16 missing
+    got = refused("portfolio", wide_csv, "--weights", given + ",MKT=0")
+    assert got == ("betaxl portfolio: --weights: no weight for "
+                   + ", ".join(f"'Stock_{i:02d}_Holdings_Plc'" for i in range(24, 40))
+                   + " (give 0 to leave one out, or choose the columns with --assets)")

@@ -16,6 +16,7 @@ from .. import beta_estimates, factor_betas, resample_returns
 from .arguments import common_arguments, risk_free_arguments, se_arguments
 from .helptext import epilog
 from .inputs import Inputs, read_input
+from .names import check_names
 from .output import finish, output_target
 from .sources import ReadError, ReadOptions
 from .table import read_table
@@ -39,11 +40,7 @@ def _factor_list(args: argparse.Namespace) -> list[str]:
 def _factors(args: argparse.Namespace) -> None:
     names = _factor_list(args)
     table = read_input(args)
-    missing = [n for n in names if n not in table.frame.columns]
-    if missing:
-        raise ReadError(f"{table.source}: no column named {missing[0]!r} for --factors "
-                        "(columns: " + ", ".join(map(str, table.frame.columns[:8]))
-                        + (" ..." if table.frame.shape[1] > 8 else "") + ")")
+    check_names(names, list(table.frame.columns), source=table.source, flag="--factors")
     given = table.frame[names]  # factor returns, never converted from prices
     table.frame = table.frame.drop(columns=names)
     other, rf_other = None, None

@@ -34,6 +34,7 @@ from ..data.table import is_date_name
 from ..errors import BetaxlError
 from .dates import as_dates
 from .inputs import periods_per_year
+from .names import check_names
 from .sources import ReadError, expand_paths
 
 __all__ = ["Dataset", "cluster", "run_betas", "run_risk", "run_rolling", "scan"]
@@ -122,8 +123,7 @@ def scan(args: argparse.Namespace) -> tuple[Dataset, list[str]]:
                                "several date columns (" + ", ".join(candidates) + ")")
                             + "; pass --date-column")
         date = candidates[0]
-    if date not in names:
-        raise ReadError(f"{Path(args.file).name}: no column {date!r}")
+    check_names([date], names, source=Path(args.file).name, flag="--date-column")
     rest = [n for n in names if n != date and not n.startswith("__index_level_")]
     text = [n for n in rest if pa.types.is_string(types[n])
             or pa.types.is_large_string(types[n]) or pa.types.is_dictionary(types[n])]
@@ -201,9 +201,7 @@ def cluster(args: argparse.Namespace) -> Iterator[Any]:
 
 def _special(args: argparse.Namespace, assets: list[str], key: str) -> dict[str, Any]:
     name = getattr(args, key)
-    if name not in assets:
-        raise ReadError(f"{Path(args.file).name}: no column or id named {name!r} for "
-                        f"--{key}")
+    check_names([name], assets, source=Path(args.file).name, flag=f"--{key}")
     out: dict[str, Any] = {"market": name, "risk_free": None}
     rf = getattr(args, "risk_free", None)
     if rf is not None:

@@ -20,10 +20,11 @@ from ..data.periods import infer_periods_per_year
 from ..data.units import column_medians, not_returns
 from ..errors import BetaxlError, labels
 from .dates import as_dates
+from .names import check_names, closest, listing
 from .sources import Limits, ReadError, ReadOptions
 from .table import Table, read_table
 
-__all__ = ["Inputs", "check_input_type", "core_weights", "periods_per_year",
+__all__ = ["Inputs", "check_input_type", "core_weights", "is_file", "periods_per_year",
            "read_dividends", "read_input", "read_weights"]
 
 
@@ -62,6 +63,12 @@ def check_input_type(frame: pd.DataFrame, input_type: str, name: str) -> None:
                         "returns, or --trust-input-type")
 
 
+def _near(name: str, columns: pd.Index) -> str:
+    """"; did you mean 'RF'?" where a column's name is close to ``name``."""
+    near = closest(name, list(columns))
+    return f"; did you mean {near!r}?" if near is not None else ""
+
+
 class Inputs:
     """A table read for a command: the asset columns as simple returns plus special ones."""
 
@@ -81,13 +88,12 @@ class Inputs:
                     self.special[key] = pd.Series(float(col), index=frame.index)
                 except ValueError:
                     raise ReadError(f"--risk-free: {col!r} is neither a column of "
-                                    f"{self.name} nor a number") from None
+                                    f"{self.name} nor a number"
+                                    + _near(col, table.frame.columns)) from None
                 continue
             if col not in frame.columns:
-                flag = "--" + key.replace("_", "-")
-                raise ReadError(f"{self.name}: no column named {col!r} for {flag} (columns: "
-                                + ", ".join(map(str, frame.columns[:8]))
-                                + (" ..." if frame.shape[1] > 8 else "") + ")")
+                check_names([col], list(table.frame.columns), source=self.name,
+                            flag="--" + key.replace("_", "-"))
             self.special[key] = frame[col]
             frame = frame.drop(columns=[col])
         if "risk_free" in optional and getattr(args, "risk_free_annual", None) is not None:
@@ -118,7 +124,8 @@ class Inputs:
                 annual = float(text)
             except ValueError:
                 raise ReadError(f"--risk-free-annual: {text!r} is neither a column of "
-                                f"{self.name} nor a number") from None
+                                f"{self.name} nor a number"
+                                + _near(text, self.raw.columns)) from None
         ppy = args.periods_per_year
         if ppy is None:
             if not isinstance(frame.index, pd.DatetimeIndex):
@@ -207,11 +214,11 @@ def read_weights(args: argparse.Namespace, names: list[str],
     holds dates, one row per rebalancing date and a column per asset."""
     text = args.weights
     path = Path(text)
-    if path.is_file() and inputs is not None:
+    if is_file(text) and inputs is not None:
         schedule = _schedule(path, args, inputs)
         if schedule is not None:
             return schedule
-    if path.is_file():
+    if is_file(text):
         frame = pd.read_csv(path, header=None)
         if frame.shape[1] != 2:
             raise ReadError(f"{path.name}: a weights file has two columns, name and weight")
@@ -231,15 +238,23 @@ def read_weights(args: argparse.Namespace, names: list[str],
             weights[key] = float(value)
         except ValueError:
             raise ReadError(f"--weights: {key}'s weight {value!r} is not a number") from None
-    unknown = [k for k in weights if k not in names]
-    if unknown:
-        raise ReadError("--weights: no column named " + ", ".join(map(repr, unknown[:6]))
-                        + " in the data")
+    source = inputs.name if inputs is not None else "the data"
+    check_names(list(weights), names, source=source, flag="--weights",
+                among="its asset columns")
     missing = [n for n in names if n not in weights]
     if missing:
-        raise ReadError("--weights: no weight for " + ", ".join(map(repr, missing[:6]))
-                        + " (give 0 to leave one out)")
+        raise ReadError("--weights: no weight for " + listing(missing)
+                        + " (give 0 to leave one out, or choose the columns with --assets)")
     return pd.Series([weights[n] for n in names], index=names, name="weight")
+
+
+def is_file(text: str) -> bool:
+    """Whether ``text`` names a file: False for a value too long to be a file's name
+    (``--weights`` pairs for 40 assets), where ``Path.is_file`` raises."""
+    try:
+        return Path(text).is_file()
+    except OSError:
+        return False
 
 
 def core_weights(weights: pd.Series | pd.DataFrame) -> Any:
@@ -257,8 +272,8 @@ def read_dividends(args: argparse.Namespace, inputs: Inputs) -> pd.DataFrame | N
     frame = table.frame
     missing = [c for c in inputs.assets.columns if c not in frame.columns]
     if missing:
-        raise ReadError(f"{table.source}: no dividends column for "
-                        + ", ".join(map(repr, missing[:6])) + " (give a column of 0)")
+        raise ReadError(f"{table.source}: no dividends column for " + listing(missing)
+                        + " (give a column of 0)")
     frame = frame[list(inputs.assets.columns)]
     if not frame.index.equals(inputs.assets.index):
         raise ReadError(f"{table.source}: its dates are not those of {inputs.name}")

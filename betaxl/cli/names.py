@@ -2,7 +2,7 @@
 
 Every door of the command line that takes a name (``--market``, ``--factors``,
 ``--assets``, ``--weights``, ``--dividends``, ``--date-column``, a flag's choices) refuses
-an unknown one with :func:`unknown`: the name, "did you mean" the closest known one where
+an unknown one with :func:`check_names`: the name, "did you mean" the closest known one where
 one is close (:func:`difflib.get_close_matches`, case folded), and the whole list of what
 is known.  Lists of names are written by :func:`listing`: complete, or ending
 "and N more".
@@ -13,13 +13,15 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Sequence
 
-__all__ = ["MOST_COLUMNS", "closest", "listing", "unknown"]
+from .sources import ReadError
+
+__all__ = ["MOST_COLUMNS", "check_names", "closest", "listing"]
 
 #: a file's columns are listed in full up to this many (beyond, "and N more")
 MOST_COLUMNS = 1000
 
 
-def listing(names: Iterable[object], most: int = 10, *, quote: bool = True) -> str:
+def listing(names: Iterable[object], most: int = 20, *, quote: bool = True) -> str:
     """``names`` joined by commas, complete up to ``most``, else ending "and N more".
 
     >>> listing(["A", "B"])
@@ -48,14 +50,30 @@ def closest(name: str, known: Sequence[object]) -> str | None:
     return folded[found[0]] if found else None
 
 
-def unknown(name: object, known: Sequence[object], *, what: str,
-            among: str = "its columns") -> str:
-    """The words refusing ``name``, not among ``known``: ``what`` says where it was looked
-    for (``"no column of returns.csv"``), ``among`` what the list of ``known`` is.
+def check_names(names: Sequence[object], known: Sequence[object], *, source: str,
+                flag: str, among: str = "its columns") -> None:
+    """Refuse the ``names`` not among ``known`` (the columns of ``source``, for ``flag``):
+    each with "did you mean" where one is close, and the whole list of ``known``.
 
-    >>> unknown("Mkt-RF", ["AAA", "MktRF"], what="no column of r.csv")
-    "'Mkt-RF' is no column of r.csv; did you mean 'MktRF'? (its columns: 'AAA', 'MktRF')"
+    >>> try:
+    ...     check_names(["mkt"], ["A", "MKT"], source="f.csv", flag="--market")
+    ... except ReadError as exc:
+    ...     print(exc)
+    f.csv: no column named 'mkt' for --market; did you mean 'MKT'? (its columns: 'A', 'MKT')
     """
-    near = closest(str(name), known)
-    hint = f"; did you mean {near!r}?" if near is not None else ""
-    return f"{str(name)!r} is {what}{hint} ({among}: {listing(known, MOST_COLUMNS)})"
+    present = set(map(str, known))
+    absent = [str(n) for n in names if str(n) not in present]
+    if not absent:
+        return
+    near = {n: closest(n, known) for n in absent}
+    pairs = [(n, m) for n, m in near.items() if m is not None]
+    if len(absent) == 1 and pairs:
+        hint = f"; did you mean {pairs[0][1]!r}?"
+    elif pairs:
+        hint = "; did you mean " + listing([f"{m!r} for {n!r}" for n, m in pairs],
+                                           quote=False) + "?"
+    else:
+        hint = ""
+    noun = "column" if len(absent) == 1 else "columns"
+    raise ReadError(f"{source}: no {noun} named {listing(absent)} for {flag}{hint} "
+                    f"({among}: {listing(known, MOST_COLUMNS)})")

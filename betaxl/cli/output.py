@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from .inputs import Inputs
+from .inputs import Inputs, is_file
 from .sources import expand_paths
 from .write import output_paths, write_outputs
 
@@ -101,10 +101,17 @@ def finish(args: argparse.Namespace, inputs: Inputs, target: Path,
     print(f"wrote {written[0]} {line}")
 
 
+def _is_dir(text: str) -> bool:
+    try:
+        return Path(text).is_dir()
+    except OSError:  # too long to be a name: --weights pairs
+        return False
+
+
 def _extra_inputs(args: argparse.Namespace) -> list[Path]:
     out = []
     for key in ("weights", "dividends", "factors_file"):
         value = getattr(args, key, None)
-        if value and Path(value).exists():
+        if value and (is_file(value) or _is_dir(value)):
             out.append(Path(value))
     return out

@@ -19,7 +19,7 @@ import pandas as pd
 from .. import beta_reconcile, risk_table
 from ..errors import BetaxlError
 from .arguments import common_arguments, risk_free_arguments
-from .inputs import Inputs, core_weights, periods_per_year, read_input, read_weights
+from .inputs import Inputs, core_weights, is_file, periods_per_year, read_input, read_weights
 from .report_page import Chart, Page, render
 from .sources import ReadError, expand_paths
 
@@ -37,7 +37,7 @@ def _target(args: argparse.Namespace) -> tuple[Path, list[Path]]:
     if target.suffix.lower() not in (".html", ".htm"):
         raise ReadError(f"{target.name}: a report is an HTML page; name it .html")
     inputs = [*expand_paths(args.file)]
-    if args.weights and Path(args.weights).exists():
+    if args.weights and is_file(args.weights):
         inputs.append(Path(args.weights))
     check_output(target, inputs=inputs)
     return target, inputs
