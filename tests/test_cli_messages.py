@@ -160,3 +160,101 @@ def test_missing_weights_are_listed_complete_or_with_how_many_more(wide_csv: Pat
     assert got == ("betaxl portfolio: --weights: no weight for "
                    + ", ".join(f"'Stock_{i:02d}_Holdings_Plc'" for i in range(24, 40))
                    + " (give 0 to leave one out, or choose the columns with --assets)")
+
+
+ASSETS = [  # a command and its flags: the special columns it reads
+    ["returns"], ["betas", "--market", "MktRF", "--risk-free", "RF", "--window", "12"],
+    ["rolling", "--market", "MktRF", "--window", "12"],
+    ["portfolio", "--weights", "NVDA=0.7,AAPL=0.3", "--rebalance", "month", "--detail"],
+    ["equal-weight"], ["reconcile", "--market", "MktRF", "--weights", "NVDA=0.7,AAPL=0.3"],
+    ["risk", "--benchmark", "SPX", "--risk-free", "RF"],
+    ["factors", "--factors", "MktRF,SPX", "--risk-free", "RF"],
+    ["estimators", "--market", "MktRF"], ["resample", "--to", "quarter"],
+]
+
+
+@pytest.mark.parametrize("argv", ASSETS, ids=lambda a: a[0])
+def test_assets_gives_what_the_file_of_those_columns_gives(returns_csv: Path,
+                                                           argv: list[str]) -> None:
+    """``--assets NVDA,AAPL`` on the whole file writes what the command writes on a file
+    holding only those columns (and the special ones), byte for byte."""
+    folder = returns_csv.parent
+    frame = pd.read_csv(returns_csv, index_col="date")
+    if argv[0] == "returns":  # prices, for the command that reads prices
+        frame = (1 + frame).cumprod() * 100
+        frame.to_csv(returns_csv)
+    keep = ["NVDA", "AAPL", *(c for c in ("MktRF", "SPX", "RF") if c in ",".join(argv).split(","))]
+    frame[keep].to_csv(folder / "trimmed.csv")
+    done = betaxl_run(argv[0], returns_csv.name, *argv[1:], "--assets", "NVDA,AAPL",
+                      "-o", "chosen.csv", cwd=folder)
+    assert done.returncode == 0, done.stderr
+    done = betaxl_run(argv[0], "trimmed.csv", *argv[1:], "-o", "whole.csv", cwd=folder)
+    assert done.returncode == 0, done.stderr
+    chosen = sorted(folder.glob("chosen*.csv"))
+    assert [p.name.replace("chosen", "whole") for p in chosen] == \
+        [p.name for p in sorted(folder.glob("whole*.csv"))]
+    for path in chosen:
+        text = path.read_text()
+        assert text == (folder / path.name.replace("chosen", "whole")).read_text()
+        assert "MSFT" not in text
+
+
+def test_assets_in_a_report(returns_csv: Path) -> None:
+    pytest.importorskip("matplotlib")
+    done = betaxl_run("report", returns_csv.name, "--benchmark", "SPX", "--assets", "MSFT",
+                      "-o", "r.html", cwd=returns_csv.parent)
+    assert done.returncode == 0, done.stderr
+    page = (returns_csv.parent / "r.html").read_text()
+    assert "MSFT" in page and "NVDA" not in page and "AAPL" not in page
+
+
+ASSETS_REFUSED = [
+    (["betas", "FILE", "--market", "MktRF", "--assets", "AAPL,nvda"],
+     "betaxl betas: returns.csv: no column named 'nvda' for --assets; did you mean 'NVDA'? "
+     "(its asset columns: 'AAPL', 'MSFT', 'NVDA', 'SPX', 'RF')"),
+    (["betas", "FILE", "--market", "MktRF", "--assets", "AAPL,MktRF"],
+     "betaxl betas: --assets: 'MktRF' is the --market column, which is always read; "
+     "--assets chooses among the other columns"),
+    (["risk", "FILE", "--benchmark", "SPX", "--risk-free", "RF", "--assets", "RF"],
+     "betaxl risk: --assets: 'RF' is the --risk-free column, which is always read; "
+     "--assets chooses among the other columns"),
+    (["factors", "FILE", "--factors", "MktRF,SPX", "--assets", "AAPL,SPX"],
+     "betaxl factors: --assets: 'SPX' is a --factors column, which is always read; "
+     "--assets chooses among the other columns"),
+    (["equal-weight", "FILE", "--assets", "AAPL,,MSFT"],
+     "betaxl equal-weight: --assets: 'AAPL,,MSFT' must be column names separated by commas"),
+    (["equal-weight", "FILE", "--assets", "AAPL,MSFT,AAPL"],
+     "betaxl equal-weight: --assets: 'AAPL' named twice"),
+    (["portfolio", "FILE", "--assets", "AAPL,MSFT", "--weights", "AAPL=0.5,NVDA=0.5"],
+     "betaxl portfolio: --weights: 'NVDA' left out by --assets; give weights for the chosen "
+     "assets only ('AAPL', 'MSFT')"),
+]
+
+
+@pytest.mark.parametrize(("argv", "line"), ASSETS_REFUSED)
+def test_assets_refusals(returns_csv: Path, argv: list[str], line: str) -> None:
+    got = refused(*(returns_csv.name if a == "FILE" else a for a in argv),
+                  cwd=returns_csv.parent)
+    assert got == line
+
+
+def test_assets_on_the_dask_engine(returns_csv: Path) -> None:
+    """``--engine dask`` takes the same subset: its betas are the memory engine's."""
+    pytest.importorskip("distributed")
+    folder = returns_csv.parent
+    pd.read_csv(returns_csv, parse_dates=["date"]).to_parquet(folder / "r.parquet",
+                                                              index=False)
+    flags = ["--market", "MktRF", "--assets", "NVDA,AAPL", "-q"]
+    done = betaxl_run("betas", "r.parquet", *flags, "--engine", "dask", "--workers", "1",
+                      "-o", "dask.csv", cwd=folder)
+    assert done.returncode == 0, done.stderr
+    done = betaxl_run("betas", "r.parquet", *flags, "-o", "memory.csv", cwd=folder)
+    assert done.returncode == 0, done.stderr
+    got = pd.read_csv(folder / "dask.csv", index_col=0)
+    want = pd.read_csv(folder / "memory.csv", index_col=0)
+    assert list(got.index) == ["NVDA", "AAPL"]
+    pd.testing.assert_frame_equal(got, want, rtol=1e-12)
+    line = refused("betas", "r.parquet", "--market", "MktRF", "--assets", "nvda",
+                   "--engine", "dask", cwd=folder)
+    assert line == ("betaxl betas: r.parquet: no column named 'nvda' for --assets; did you "
+                    "mean 'NVDA'? (its asset columns: 'AAPL', 'MSFT', 'NVDA', 'SPX', 'RF')")

@@ -16,7 +16,7 @@ from .. import beta_estimates, factor_betas, resample_returns
 from .arguments import common_arguments, risk_free_arguments, se_arguments
 from .helptext import epilog
 from .inputs import Inputs, read_input
-from .names import check_names
+from .names import check_names, chosen_assets
 from .output import finish, output_target
 from .sources import ReadError, ReadOptions
 from .table import read_table
@@ -41,6 +41,9 @@ def _factors(args: argparse.Namespace) -> None:
     names = _factor_list(args)
     table = read_input(args)
     check_names(names, list(table.frame.columns), source=table.source, flag="--factors")
+    if args.assets is not None and names:
+        chosen_assets(args.assets, [c for c in table.frame.columns if c not in names],
+                      source=table.source, taken={"--factors": names})
     given = table.frame[names]  # factor returns, never converted from prices
     table.frame = table.frame.drop(columns=names)
     other, rf_other = None, None

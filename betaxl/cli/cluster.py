@@ -34,7 +34,7 @@ from ..data.table import is_date_name
 from ..errors import BetaxlError
 from .dates import as_dates
 from .inputs import periods_per_year
-from .names import check_names
+from .names import check_names, chosen_assets
 from .sources import ReadError, expand_paths
 
 __all__ = ["Dataset", "cluster", "run_betas", "run_risk", "run_rolling", "scan"]
@@ -224,6 +224,10 @@ def _map(args: argparse.Namespace, key: str, work: Callable[..., Any]) -> tuple[
     special = _special(args, assets, key)
     others = {special["market"], special["risk_free"]}
     assets = [a for a in assets if a not in others]
+    if args.assets is not None:
+        assets = chosen_assets(args.assets, assets, source=Path(args.file).name,
+                               taken={f"--{key}": special["market"],
+                                      "--risk-free": special["risk_free"]})
     if not assets:
         raise ReadError(f"{Path(args.file).name}: no asset columns are left")
     chunks = [assets[i:i + args.chunk] for i in range(0, len(assets), args.chunk)]

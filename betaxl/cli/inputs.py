@@ -20,7 +20,7 @@ from ..data.periods import infer_periods_per_year
 from ..data.units import column_medians, not_returns
 from ..errors import BetaxlError, labels
 from .dates import as_dates
-from .names import check_names, closest, listing
+from .names import check_names, chosen_assets, closest, listing
 from .sources import Limits, ReadError, ReadOptions
 from .table import Table, read_table
 
@@ -98,6 +98,13 @@ class Inputs:
             frame = frame.drop(columns=[col])
         if "risk_free" in optional and getattr(args, "risk_free_annual", None) is not None:
             frame = self._annual(frame, args)
+        if getattr(args, "assets", None) is not None:
+            taken = {"--" + key.replace("_", "-"): getattr(args, key, None)
+                     for key in (*take, *optional)}
+            if "risk_free" in optional:
+                taken["--risk-free-annual"] = getattr(args, "risk_free_annual", None)
+            frame = frame[chosen_assets(args.assets, list(frame.columns), source=self.name,
+                                        taken=taken)]
         if frame.shape[1] == 0:
             raise ReadError(f"{self.name}: no asset columns are left")
         self.input_type = getattr(args, "input_type", "returns")
@@ -207,6 +214,17 @@ def _schedule(path: Path, args: argparse.Namespace,
     return table.frame
 
 
+def _left_out(keys: list[Any], names: list[str], args: argparse.Namespace,
+              inputs: Inputs | None) -> None:
+    """Weights for a column of the file that ``--assets`` leaves out are refused."""
+    if inputs is None or getattr(args, "assets", None) is None:
+        return
+    out = [str(k) for k in keys if str(k) not in names and k in inputs.raw.columns]
+    if out:
+        raise ReadError(f"--weights: {listing(out)} left out by --assets; give weights for "
+                        f"the chosen assets only ({listing(names)})")
+
+
 def read_weights(args: argparse.Namespace, names: list[str],
                  inputs: Inputs | None = None) -> pd.Series | pd.DataFrame:
     """``--weights A=0.6,B=0.4``, a CSV of ``name,weight`` aligned to the columns by name
@@ -217,6 +235,7 @@ def read_weights(args: argparse.Namespace, names: list[str],
     if is_file(text) and inputs is not None:
         schedule = _schedule(path, args, inputs)
         if schedule is not None:
+            _left_out(list(schedule.columns), names, args, inputs)
             return schedule
     if is_file(text):
         frame = pd.read_csv(path, header=None)
@@ -238,6 +257,7 @@ def read_weights(args: argparse.Namespace, names: list[str],
             weights[key] = float(value)
         except ValueError:
             raise ReadError(f"--weights: {key}'s weight {value!r} is not a number") from None
+    _left_out(list(weights), names, args, inputs)
     source = inputs.name if inputs is not None else "the data"
     check_names(list(weights), names, source=source, flag="--weights",
                 among="its asset columns")

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 
 from .sources import ReadError
 
-__all__ = ["MOST_COLUMNS", "check_names", "closest", "listing"]
+__all__ = ["MOST_COLUMNS", "check_names", "chosen_assets", "closest", "listing"]
 
 #: a file's columns are listed in full up to this many (beyond, "and N more")
 MOST_COLUMNS = 1000
@@ -77,3 +77,29 @@ def check_names(names: Sequence[object], known: Sequence[object], *, source: str
     noun = "column" if len(absent) == 1 else "columns"
     raise ReadError(f"{source}: no {noun} named {listing(absent)} for {flag}{hint} "
                     f"({among}: {listing(known, MOST_COLUMNS)})")
+
+
+def chosen_assets(text: str, available: Sequence[object], *, source: str,
+                  taken: dict[str, object]) -> list[str]:
+    """``--assets A,B,...``: the asset columns to work on, in the order given.
+
+    ``available`` are the file's asset columns, ``taken`` the special columns by flag
+    (``{"--market": "MktRF"}``, a list for ``--factors``): those are always read, and
+    naming one in ``--assets`` is refused, as is a name twice or a name not in the file
+    (:func:`check_names`).
+    """
+    names = [n.strip() for n in text.split(",")]
+    if not all(names):
+        raise ReadError(f"--assets: {text!r} must be column names separated by commas")
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise ReadError(f"--assets: {listing(twice)} named twice")
+    for flag, columns in taken.items():
+        for column in columns if isinstance(columns, list) else [columns]:
+            if column is not None and str(column) in names:
+                the = "a" if isinstance(columns, list) else "the"
+                raise ReadError(f"--assets: {str(column)!r} is {the} {flag} column, which is "
+                                "always read; --assets chooses among the other columns")
+    check_names(names, [str(a) for a in available], source=source, flag="--assets",
+                among="its asset columns")
+    return names
