@@ -258,3 +258,62 @@ def test_assets_on_the_dask_engine(returns_csv: Path) -> None:
                    "--engine", "dask", cwd=folder)
     assert line == ("betaxl betas: r.parquet: no column named 'nvda' for --assets; did you "
                     "mean 'NVDA'? (its asset columns: 'AAPL', 'MSFT', 'NVDA', 'SPX', 'RF')")
+
+
+FLAGS = [  # the core's refusals reached through each command: named by their flags
+    (["risk", "FILE", "--benchmark", "SPX", "--periods-per-year", "0"],
+     "betaxl risk: --periods-per-year must be a positive number (12 for monthly data), "
+     "got 0.0"),
+    (["risk", "FILE", "--benchmark", "SPX", "--mar", "-2"],
+     "betaxl risk: --mar must be a return per period above -1 (0.005 for 0.5% a month), "
+     "got -2.0"),
+    (["report", "FILE", "--benchmark", "SPX", "--periods-per-year", "-12", "-o", "r.html"],
+     "betaxl report: --periods-per-year must be a positive number (12 for monthly data), "
+     "got -12.0"),
+    (["report", "NODATES", "--benchmark", "SPX", "-o", "r.html"],
+     "betaxl report: --periods-per-year was not given and nodates.csv has no dates to infer "
+     "it from; pass --periods-per-year (12 monthly, 4 quarterly, 52 weekly, 252 daily)"),
+    (["betas", "FILE", "--market", "MktRF", "--se", "hac", "--hac-lags", "-1"],
+     "betaxl betas: --hac-lags must be a whole number of periods, 0 or more, got -1"),
+    (["betas", "FILE", "--market", "MktRF", "--hac-lags", "2"],
+     "betaxl betas: --hac-lags is given but --se is 'classical'; set --se to 'hac' or leave "
+     "--hac-lags out"),
+    (["factors", "FILE", "--factors", "MktRF", "--se", "hac", "--hac-lags", "-3"],
+     "betaxl factors: --hac-lags must be a whole number of periods, 0 or more, got -3"),
+    (["estimators", "FILE", "--market", "MktRF", "--lags", "-1"],
+     "betaxl estimators: --lags must be a whole number of at least 0, got -1"),
+    (["estimators", "FILE", "--market", "MktRF", "--halflife", "-3"],
+     "betaxl estimators: --halflife must be a positive number of rows, got -3.0"),
+    (["rolling", "FILE", "--market", "MktRF", "--window", "100"],
+     "betaxl rolling: --window must be between 3 and the 36 rows of returns, got 100"),
+    (["portfolio", "FILE", "--weights", "AAPL=1,MSFT=0,NVDA=0,MktRF=0,SPX=0,RF=0",
+      "--cost-bps", "-5"],
+     "betaxl portfolio: --cost-bps must be a number of basis points from 0 to below 10000 "
+     "(10 = 0.1% of the value traded), got -5.0"),
+    (["portfolio", "FILE", "--weights", "AAPL=1,MSFT=0,NVDA=0,MktRF=0,SPX=0,RF=0",
+      "--holdings", "units"],
+     "betaxl portfolio: prices (--input-type prices) is needed when holdings are units "
+     "(value = units x price)"),
+    (["betas", "FILE", "--market", "MktRF", "--risk-free-annual", "0.05",
+      "--periods-per-year", "0"],
+     "betaxl betas: --periods-per-year must be a positive number, got 0.0"),
+    (["betas", "FILE", "--market", "MktRF", "--risk-free-annual", "-2",
+      "--periods-per-year", "12"],
+     "betaxl betas: --risk-free-annual has a rate of -100% or below, which cannot be "
+     "compounded; use --rate-method='simple'"),
+    (["reconcile", "NODATES", "--market", "SPX", "--weights", "AAPL=0.5,MSFT=0.5",
+      "--rebalance", "month"],
+     "betaxl reconcile: --rebalance month: nodates.csv has no date column, and rebalancing "
+     "by the calendar needs dates; name it with --date-column, or use --rebalance period "
+     "or none"),
+]
+
+
+@pytest.mark.parametrize(("argv", "line"), FLAGS)
+def test_the_cores_refusals_name_the_flags(returns_csv: Path, argv: list[str],
+                                           line: str) -> None:
+    folder = returns_csv.parent
+    pd.read_csv(returns_csv)[["AAPL", "MSFT", "SPX"]].to_csv(folder / "nodates.csv",
+                                                             index=False)
+    files = {"FILE": returns_csv.name, "NODATES": "nodates.csv"}
+    assert refused(*(files.get(a, a) for a in argv), cwd=folder) == line

@@ -26,7 +26,15 @@ from .. import (
 )
 from .arguments import common_arguments, risk_free_arguments, se_arguments
 from .helptext import epilog
-from .inputs import Inputs, core_weights, periods_per_year, read_dividends, read_input, read_weights
+from .inputs import (
+    Inputs,
+    core_weights,
+    periods_per_year,
+    read_dividends,
+    read_input,
+    read_weights,
+    rebalance_dates,
+)
 from .output import chunked, finish, output_target
 from .sources import ReadError
 
@@ -88,7 +96,7 @@ def _portfolio(args: argparse.Namespace) -> None:
     target = output_target(args, "portfolio")
     names = [str(c) for c in inputs.assets.columns]
     weights = read_weights(args, names, inputs)
-    dates = inputs.returns().index if isinstance(inputs.raw.index, pd.DatetimeIndex) else None
+    dates = rebalance_dates(args, inputs, inputs.returns())
     path = portfolio_returns(inputs.returns(), core_weights(weights),
                              rebalance=args.rebalance, dates=dates, holdings=args.holdings,
                              prices=inputs.prices, cost_bps=args.cost_bps or 0.0)
@@ -120,7 +128,7 @@ def _reconcile(args: argparse.Namespace) -> None:
     names = [str(c) for c in inputs.assets.columns]
     weights = read_weights(args, names, inputs)
     returns = inputs.returns()
-    dates = returns.index if isinstance(returns.index, pd.DatetimeIndex) else None
+    dates = rebalance_dates(args, inputs, returns)
     result = beta_reconcile(returns, inputs.column("market"), core_weights(weights),
                             rebalance=args.rebalance, dates=dates, holdings=args.holdings,
                             prices=inputs.prices, risk_free=inputs.column("risk_free"))

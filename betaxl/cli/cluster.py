@@ -21,7 +21,7 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,7 +31,7 @@ import pandas as pd
 
 from .. import log_to_simple, ols_beta, risk_table, rolling_beta, to_returns
 from ..data.table import is_date_name
-from ..errors import BetaxlError
+from ..errors import BetaxlError, labels
 from .dates import as_dates
 from .inputs import periods_per_year
 from .names import check_names, chosen_assets
@@ -158,8 +158,16 @@ def _to_simple(frame: pd.DataFrame, input_type: str) -> pd.DataFrame:
 
 
 def _task(dataset: Dataset, assets: list[str], special: dict[str, str | float | None],
-          input_type: str, work: Callable[..., Any]) -> Any:
-    """One chunk: read the assets and the market, convert, run the core function."""
+          input_type: str, work: Callable[..., Any],
+          names: tuple[str, dict[str, str]] = ("", {})) -> Any:
+    """One chunk: read the assets and the market, convert, run the core function (its
+    errors naming the command's flags, ``names``, as in the parent process)."""
+    with labels(*names) if names[0] else nullcontext():
+        return _chunk(dataset, assets, special, input_type, work)
+
+
+def _chunk(dataset: Dataset, assets: list[str], special: dict[str, str | float | None],
+           input_type: str, work: Callable[..., Any]) -> Any:
     market_name = special["market"]
     rf = special.get("risk_free")
     wanted = [*assets, str(market_name)]
@@ -233,8 +241,9 @@ def _map(args: argparse.Namespace, key: str, work: Callable[..., Any]) -> tuple[
     chunks = [assets[i:i + args.chunk] for i in range(0, len(assets), args.chunk)]
     results: list[Any] = [None] * len(chunks)
     with cluster(args) as client:
+        names = (f"betaxl {args.command}", getattr(args, "flag_names", {}))
         futures = {client.submit(_task, dataset, chunk, special, args.input_type, work,
-                                 pure=False): i for i, chunk in enumerate(chunks)}
+                                 names, pure=False): i for i, chunk in enumerate(chunks)}
         show = args.progress or sys.stderr.isatty()
         with tqdm(total=len(assets), disable=not show, file=sys.stderr, ascii=" #",
                   bar_format="[{bar:30}] {n_fmt}/{total_fmt} assets {elapsed}") as bar:

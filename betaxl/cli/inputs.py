@@ -25,7 +25,7 @@ from .sources import Limits, ReadError, ReadOptions
 from .table import Table, read_table
 
 __all__ = ["Inputs", "check_input_type", "core_weights", "is_file", "periods_per_year",
-           "read_dividends", "read_input", "read_weights"]
+           "read_dividends", "read_input", "read_weights", "rebalance_dates"]
 
 
 #: How the command line says to be explicit about prices given as returns.
@@ -275,6 +275,19 @@ def is_file(text: str) -> bool:
         return Path(text).is_file()
     except OSError:
         return False
+
+
+def rebalance_dates(args: argparse.Namespace, inputs: Inputs,
+                    returns: pd.DataFrame) -> pd.DatetimeIndex | None:
+    """The dates of the returns, for ``--rebalance``: a calendar period (week, month...)
+    on a file without dates is refused, naming the file and the way out."""
+    if isinstance(returns.index, pd.DatetimeIndex):
+        return returns.index
+    if args.rebalance not in ("none", "period"):
+        raise ReadError(f"--rebalance {args.rebalance}: {inputs.name} has no date column, and "
+                        "rebalancing by the calendar needs dates; name it with --date-column, "
+                        "or use --rebalance period or none")
+    return None
 
 
 def core_weights(weights: pd.Series | pd.DataFrame) -> Any:

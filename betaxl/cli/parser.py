@@ -14,7 +14,7 @@ from typing import Any, NoReturn
 
 from .names import closest, listing
 
-__all__ = ["Parser"]
+__all__ = ["Parser", "flags"]
 
 
 def _flag(action: argparse.Action) -> str:
@@ -22,6 +22,24 @@ def _flag(action: argparse.Action) -> str:
     if action.option_strings:
         return max(action.option_strings, key=len)
     return str(action.metavar or action.dest).upper()
+
+
+#: core argument names that are not a flag's own name, shown as the flag that sets them
+_CORE_NAMES = {"annual": "--risk-free-annual", "distributions": "--dividends",
+               "prices": "prices (--input-type prices)"}
+
+
+def flags(parser: argparse.ArgumentParser) -> dict[str, str]:
+    """The core's argument names (``periods_per_year``) shown as a command's flags
+    (``--periods-per-year``) in its messages: every option by its destination, the
+    names the core gives them otherwise, and ``method``: ``--rate-method`` for a command
+    whose ``method`` is only the risk-free rate's."""
+    out = dict(_CORE_NAMES)
+    out.update({a.dest: max(a.option_strings, key=len) for a in parser._actions
+                if a.option_strings and a.dest != "help"})
+    if "rate_method" in out and "method" not in out:
+        out["method"] = out["rate_method"]
+    return out
 
 
 def _said(action: argparse.Action) -> str:

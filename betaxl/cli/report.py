@@ -19,7 +19,15 @@ import pandas as pd
 from .. import beta_reconcile, risk_table
 from ..errors import BetaxlError
 from .arguments import common_arguments, risk_free_arguments
-from .inputs import Inputs, core_weights, is_file, periods_per_year, read_input, read_weights
+from .inputs import (
+    Inputs,
+    core_weights,
+    is_file,
+    periods_per_year,
+    read_input,
+    read_weights,
+    rebalance_dates,
+)
 from .report_page import Chart, Page, render
 from .sources import ReadError, expand_paths
 
@@ -120,9 +128,7 @@ def _report(args: argparse.Namespace) -> None:
     returns = inputs.returns()
     bench, rf = inputs.column("benchmark"), inputs.column("risk_free")
     given = args.periods_per_year is not None
-    ppy = args.periods_per_year if given else (
-        periods_per_year(returns.index, inputs.name)
-        if isinstance(returns.index, pd.DatetimeIndex) else None)
+    ppy = args.periods_per_year if given else periods_per_year(returns.index, inputs.name)
     table = risk_table(returns, bench, risk_free=rf, periods_per_year=ppy).to_frame()
     assert bench is not None  # taken: Inputs refuses a missing benchmark column
     ppy = float(ppy) if ppy is not None else 0.0
@@ -134,7 +140,7 @@ def _report(args: argparse.Namespace) -> None:
     if args.weights:
         names = [str(c) for c in inputs.assets.columns]
         weights = read_weights(args, names, inputs)
-        dates = returns.index if isinstance(returns.index, pd.DatetimeIndex) else None
+        dates = rebalance_dates(args, inputs, returns)
         rec = beta_reconcile(returns, bench, core_weights(weights), rebalance=args.rebalance,
                              dates=dates, holdings=args.holdings, prices=inputs.prices,
                              risk_free=rf)
