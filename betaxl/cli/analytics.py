@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 
 from .. import beta_estimates, factor_betas, resample_returns
+from ..errors import count
 from .arguments import common_arguments, risk_free_arguments, se_arguments
 from .helptext import epilog
 from .inputs import Inputs, read_input
@@ -78,7 +79,7 @@ def _factors(args: argparse.Namespace) -> None:
     out = fit.to_frame()
     out.index.name = "asset"
     finish(args, inputs, target, {"factors": out},
-           f"({out.shape[0]} assets on {len(fit.coef.columns) - 1} factors: "
+           f"({count(out.shape[0], 'asset')} on {count(len(fit.coef.columns) - 1, 'factor')}: "
            + ", ".join(map(str, fit.coef.columns[1:])) + ")")
 
 
@@ -94,7 +95,7 @@ def _estimators(args: argparse.Namespace) -> None:
         inputs.notes.append("the ewma column is blank: EWMA beta needs --halflife N (in rows; "
                             "RiskMetrics' lambda 0.94 is a half-life of about 11.2 rows)")
     finish(args, inputs, target, {"estimators": out},
-           f"({out.shape[0]} assets against {args.market}, {out.shape[1]} estimators)")
+           f"({count(out.shape[0], 'asset')} against {args.market}, {out.shape[1]} estimators)")
 
 
 def _resample(args: argparse.Namespace) -> None:
@@ -108,7 +109,8 @@ def _resample(args: argparse.Namespace) -> None:
     out.index.name = "date"
     partial = int(result.partial.sum())
     finish(args, inputs, target, {args.to: out},
-           f"({len(out)} {args.to}s, {partial} partial, {result.returns.shape[1]} columns)")
+           f"({count(len(out), args.to)}, {partial} partial, "
+           f"{count(result.returns.shape[1], 'column')})")
 
 
 def add_analytics_commands(sub: Any) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from .. import beta_reconcile, risk_table
-from ..errors import BetaxlError
+from ..errors import BetaxlError, count
 from .arguments import common_arguments, risk_free_arguments
 from .inputs import (
     Inputs,
@@ -156,8 +156,9 @@ def _report(args: argparse.Namespace) -> None:
     with atomic_file(target, inputs=sources) as handle:
         handle.write(render(page).encode("utf-8"))
     drawn = len(page.charts) + len(page.reconciliation_charts)
-    print(f"wrote {target} ({table.shape[1]} columns, {drawn} charts"
-          + (f", {len(left_out)} notes on charts left out" if left_out else "") + ")")
+    print(f"wrote {target} ({count(table.shape[1], 'column')}, {count(drawn, 'chart')}"
+          + (f", {count(len(left_out), 'note')} on charts left out" if left_out else "")
+          + ")")
 
 
 def add_report_command(sub: Any) -> None:
