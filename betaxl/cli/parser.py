@@ -96,13 +96,15 @@ class Parser(argparse.ArgumentParser):
         return "missing: give " + "; and ".join(parts)
 
     def _unrecognized(self, items: str) -> str:
-        options = [o for a in self._actions for o in a.option_strings if o.startswith("--")]
+        options = [o[2:] for a in self._actions for o in a.option_strings
+                   if o.startswith("--")]  # compared without the dashes all share
         given = items.split(" ")
         flags = [i.split("=", 1)[0] for i in given if i.startswith("-")]
         listed = f"'{self.prog} --help' lists what it takes"
         if not flags:
             return f"one argument too many: {listing(given)}; {listed}"
-        near = [n for n in (closest(f, options) for f in flags) if n is not None]
+        near = [f"--{n}" for n in (closest(f.lstrip("-"), options) for f in flags)
+                if n is not None]
         hint = f"; did you mean {' and '.join(near)}?" if near else ""
         return f"no option {listing(flags)} here{hint} ({listed})"
 
