@@ -263,7 +263,7 @@ def per_period_rate(annual: ArrayLike, periods_per_year: float, *,
     if how == "compound":
         if (values <= -1.0).any():
             raise problem("", "annual", "has a rate of -100% or below, which cannot be "
-                          "compounded; use method='simple'")
+                          "compounded; use {method}='simple'")
         rate = np.expm1(np.log1p(values) / float(periods_per_year))
     else:
         rate = values / float(periods_per_year)

@@ -40,8 +40,8 @@ def read_se(se: object, hac_lags: object) -> int | None:
     if hac_lags is None:
         return None if kind == "classical" else -1
     if kind == "classical":
-        raise problem("", "hac_lags", "is given but se is 'classical'; set se to 'hac' or "
-                      "leave hac_lags out")
+        raise problem("", "hac_lags", "is given but {se} is 'classical'; set {se} to 'hac' "
+                      "or leave {hac_lags} out")
     try:
         lags = float(hac_lags)  # type: ignore[arg-type]
     except (TypeError, ValueError, OverflowError):

@@ -16,10 +16,12 @@ import pandas as pd
 from .. import beta_estimates, factor_betas, resample_returns
 from ..data.table import by_month, partial_note
 from ..data.units import in_decimals
+from ..errors import count
 from .arguments import common_arguments, risk_free_arguments, se_arguments
 from .dates import cli_format
 from .helptext import epilog
 from .inputs import Inputs, read_input
+from .names import check_names, chosen_assets
 from .output import finish, output_target
 from .sources import ReadError, ReadOptions
 from .table import Table, read_table
@@ -43,11 +45,10 @@ def _factor_list(args: argparse.Namespace) -> list[str]:
 def _factors(args: argparse.Namespace) -> None:
     names = _factor_list(args)
     table = read_input(args)
-    missing = [n for n in names if n not in table.frame.columns]
-    if missing:
-        raise ReadError(f"{table.source}: no column named {missing[0]!r} for --factors "
-                        "(columns: " + ", ".join(map(str, table.frame.columns[:8]))
-                        + (" ..." if table.frame.shape[1] > 8 else "") + ")")
+    check_names(names, list(table.frame.columns), source=table.source, flag="--factors")
+    if args.assets is not None and names:
+        chosen_assets(args.assets, [c for c in table.frame.columns if c not in names],
+                      source=table.source, taken={"--factors": names})
     given = table.frame[names]  # factor returns, never converted from prices
     table.frame = table.frame.drop(columns=names)
     other, rf_other = None, None
@@ -87,7 +88,7 @@ def _factors(args: argparse.Namespace) -> None:
     out = fit.to_frame()
     out.index.name = "asset"
     finish(args, inputs, target, {"factors": out},
-           f"({out.shape[0]} assets on {len(fit.coef.columns) - 1} factors: "
+           f"({count(out.shape[0], 'asset')} on {count(len(fit.coef.columns) - 1, 'factor')}: "
            + ", ".join(map(str, fit.coef.columns[1:])) + ")")
 
 
@@ -121,7 +122,7 @@ def _estimators(args: argparse.Namespace) -> None:
         inputs.notes.append("the ewma column is blank: EWMA beta needs --halflife N (in rows; "
                             "RiskMetrics' lambda 0.94 is a half-life of about 11.2 rows)")
     finish(args, inputs, target, {"estimators": out},
-           f"({out.shape[0]} assets against {args.market}, {out.shape[1]} estimators)")
+           f"({count(out.shape[0], 'asset')} against {args.market}, {out.shape[1]} estimators)")
 
 
 def _resample(args: argparse.Namespace) -> None:
@@ -137,7 +138,8 @@ def _resample(args: argparse.Namespace) -> None:
     out = result.to_frame()
     out.index.name = "date"
     finish(args, inputs, target, {args.to: out},
-           f"({len(out)} {args.to}s, {partial} partial, {result.returns.shape[1]} columns)")
+           f"({count(len(out), args.to)}, {partial} partial, "
+           f"{count(result.returns.shape[1], 'column')})")
 
 
 def add_analytics_commands(sub: Any) -> None:

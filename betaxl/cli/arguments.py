@@ -20,6 +20,9 @@ def common_arguments(parser: argparse.ArgumentParser, *, input_type: bool = True
                         "(date, id, value)")
     parser.add_argument("-o", "--output", help="the output: .csv, .parquet or .xlsx by "
                         "extension (default: FILE_<command>.csv beside FILE)")
+    parser.add_argument("--assets", metavar="A,B,...",
+                        help="work on these asset columns only (by name, in this order); "
+                        "the market, benchmark and risk-free columns are read anyway")
     if input_type:
         parser.add_argument("--input-type", default="returns", choices=INPUT_TYPES,
                             help="what the columns hold (default: %(default)s)")

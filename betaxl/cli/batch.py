@@ -25,9 +25,18 @@ from .. import (
     to_returns,
 )
 from ..data.units import in_decimals
+from ..errors import count
 from .arguments import common_arguments, risk_free_arguments, se_arguments
 from .helptext import epilog
-from .inputs import Inputs, core_weights, periods_per_year, read_dividends, read_input, read_weights
+from .inputs import (
+    Inputs,
+    core_weights,
+    periods_per_year,
+    read_dividends,
+    read_input,
+    read_weights,
+    rebalance_dates,
+)
 from .output import chunked, finish, output_target
 from .sources import ReadError
 
@@ -41,7 +50,7 @@ def _returns(args: argparse.Namespace) -> None:
     dividends = read_dividends(args, inputs)
     out = to_returns(inputs.assets, method=args.method, distributions=dividends)
     finish(args, inputs, target, {"returns": out},
-           f"({out.shape[1]} columns, {out.shape[0]} {args.method} returns each)")
+           f"({count(out.shape[1], 'column')}, {out.shape[0]} {args.method} returns each)")
 
 
 def _betas(args: argparse.Namespace) -> None:
@@ -59,7 +68,8 @@ def _betas(args: argparse.Namespace) -> None:
     if args.window:
         sheets[f"rolling_{args.window}"] = chunked(
             returns, args, 1, lambda part: rolling_beta(part, market, args.window), axis=1)
-    finish(args, inputs, target, sheets, f"({betas.shape[0]} assets against {args.market})")
+    finish(args, inputs, target, sheets,
+           f"({count(betas.shape[0], 'asset')} against {args.market})")
 
 
 def _rolling(args: argparse.Namespace) -> None:
@@ -72,7 +82,7 @@ def _rolling(args: argparse.Namespace) -> None:
     out = chunked(returns, args, 1, lambda part: rolling_beta(part, market, args.window),
                   axis=1)
     finish(args, inputs, target, {f"rolling_{args.window}": out},
-           f"({out.shape[1]} assets, window {args.window})")
+           f"({count(out.shape[1], 'asset')}, window {args.window})")
 
 
 def _window_ok(args: argparse.Namespace, *, required: bool) -> None:
@@ -89,7 +99,7 @@ def _portfolio(args: argparse.Namespace) -> None:
     target = output_target(args, "portfolio")
     names = [str(c) for c in inputs.assets.columns]
     weights = read_weights(args, names, inputs)
-    dates = inputs.returns().index if isinstance(inputs.raw.index, pd.DatetimeIndex) else None
+    dates = rebalance_dates(args, inputs, inputs.returns())
     path = portfolio_returns(inputs.returns(), core_weights(weights),
                              rebalance=args.rebalance, dates=dates, holdings=args.holdings,
                              prices=inputs.prices, cost_bps=args.cost_bps or 0.0)
@@ -100,7 +110,7 @@ def _portfolio(args: argparse.Namespace) -> None:
         out = pd.concat([out, path.weights_start.add_prefix("weight_"),
                          path.contributions.add_prefix("contribution_")], axis=1)
     finish(args, inputs, target, {"portfolio": out},
-           f"({len(out)} periods, rebalance {args.rebalance})")
+           f"({count(len(out), 'period')}, rebalance {args.rebalance})")
 
 
 def _equal_weight(args: argparse.Namespace) -> None:
@@ -112,7 +122,7 @@ def _equal_weight(args: argparse.Namespace) -> None:
                                   distributions=dividends)
     out = pd.DataFrame({"equal_weight": result.returns, "n_assets": result.n_assets})
     finish(args, inputs, target, {"equal_weight": out},
-           f"({len(out)} periods, method {args.method})")
+           f"({count(len(out), 'period')}, method {args.method})")
 
 
 def _reconcile(args: argparse.Namespace) -> None:
@@ -121,7 +131,7 @@ def _reconcile(args: argparse.Namespace) -> None:
     names = [str(c) for c in inputs.assets.columns]
     weights = read_weights(args, names, inputs)
     returns = inputs.returns()
-    dates = returns.index if isinstance(returns.index, pd.DatetimeIndex) else None
+    dates = rebalance_dates(args, inputs, returns)
     result = beta_reconcile(returns, inputs.column("market"), core_weights(weights),
                             rebalance=args.rebalance, dates=dates, holdings=args.holdings,
                             prices=inputs.prices, risk_free=inputs.column("risk_free"))
@@ -161,7 +171,7 @@ def _risk(args: argparse.Namespace) -> None:
                             "expansion is not monotone at that skewness and kurtosis "
                             "(see var_historical, var_gaussian)")
     finish(args, inputs, target, {"risk": table},
-           f"({table.shape[1]} columns against {args.benchmark}, "
+           f"({count(table.shape[1], 'column')} against {args.benchmark}, "
            f"{kwargs['periods_per_year']:g} periods a year)")
 
 

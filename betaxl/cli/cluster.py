@@ -32,9 +32,10 @@ import pandas as pd
 from .. import log_to_simple, ols_beta, risk_table, rolling_beta, to_returns
 from ..data.table import RESAMPLED, is_date_name, partial_note, resampled_rows
 from ..data.units import in_decimals, not_returns, trusted_returns
-from ..errors import BetaxlError
+from ..errors import BetaxlError, labels
 from .dates import as_dates, cli_format
 from .inputs import CLI_HOW, CLI_UNITS, periods_per_year
+from .names import check_names, chosen_assets
 from .sources import ReadError, expand_paths
 
 __all__ = ["Dataset", "cluster", "run_betas", "run_risk", "run_rolling", "scan"]
@@ -135,8 +136,7 @@ def scan(args: argparse.Namespace) -> tuple[Dataset, list[str]]:
                                "several date columns (" + ", ".join(candidates) + ")")
                             + "; pass --date-column")
         date = candidates[0]
-    if date not in names:
-        raise ReadError(f"{Path(args.file).name}: no column {date!r}")
+    check_names([date], names, source=Path(args.file).name, flag="--date-column")
     rest = [n for n in names if n != date and not n.startswith("__index_level_")]
     drop = _resampled(args, files, names, rest)
     rest = [n for n in rest if not (drop is not None and n in RESAMPLED)]
@@ -202,8 +202,16 @@ def _to_simple(frame: pd.DataFrame, input_type: str) -> pd.DataFrame:
 
 
 def _task(dataset: Dataset, assets: list[str], special: dict[str, Any],
-          input_type: str, work: Callable[..., Any]) -> Any:
-    """One chunk: read the assets and the market, convert, run the core function."""
+          input_type: str, work: Callable[..., Any],
+          names: tuple[str, dict[str, str]] = ("", {})) -> Any:
+    """One chunk: read the assets and the market, convert, run the core function (its
+    errors naming the command's flags, ``names``, as in the parent process)."""
+    with labels(*names) if names[0] else nullcontext():
+        return _chunk(dataset, assets, special, input_type, work)
+
+
+def _chunk(dataset: Dataset, assets: list[str], special: dict[str, Any],
+           input_type: str, work: Callable[..., Any]) -> Any:
     market_name = special["market"]
     rf = special.get("risk_free")
     wanted = [*assets, str(market_name)]
@@ -253,9 +261,7 @@ def cluster(args: argparse.Namespace) -> Iterator[Any]:
 
 def _special(args: argparse.Namespace, assets: list[str], key: str) -> dict[str, Any]:
     name = getattr(args, key)
-    if name not in assets:
-        raise ReadError(f"{Path(args.file).name}: no column or id named {name!r} for "
-                        f"--{key}")
+    check_names([name], assets, source=Path(args.file).name, flag=f"--{key}")
     units = getattr(args, "units", None)
     if units == "percent" and args.input_type == "prices":
         raise ReadError("--units percent is for returns and rates; prices have no units to "
@@ -286,13 +292,18 @@ def _map(args: argparse.Namespace, key: str, work: Callable[..., Any]) -> tuple[
     special = _special(args, assets, key)
     others = {special["market"], special["risk_free"]}
     assets = [a for a in assets if a not in others]
+    if args.assets is not None:
+        assets = chosen_assets(args.assets, assets, source=Path(args.file).name,
+                               taken={f"--{key}": special["market"],
+                                      "--risk-free": special["risk_free"]})
     if not assets:
         raise ReadError(f"{Path(args.file).name}: no asset columns are left")
     chunks = [assets[i:i + args.chunk] for i in range(0, len(assets), args.chunk)]
     results: list[Any] = [None] * len(chunks)
     with cluster(args) as client:
+        names = (f"betaxl {args.command}", getattr(args, "flag_names", {}))
         futures = {client.submit(_task, dataset, chunk, special, args.input_type, work,
-                                 pure=False): i for i, chunk in enumerate(chunks)}
+                                 names, pure=False): i for i, chunk in enumerate(chunks)}
         show = args.progress or sys.stderr.isatty()
         with tqdm(total=len(assets), disable=not show, file=sys.stderr, ascii=" #",
                   bar_format="[{bar:30}] {n_fmt}/{total_fmt} assets {elapsed}") as bar:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import re
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -27,6 +28,7 @@ from ..data.table import (
     month_labels,
     number_dates,
 )
+from .names import check_names
 from .sources import ReadError, ReadOptions, read_error
 
 __all__ = ["CLI_FORMAT", "DATE_NAME", "as_dates", "cli_format", "find_dates"]
@@ -103,8 +105,8 @@ def find_dates(frame: pd.DataFrame, opts: ReadOptions, notes: list[str],
     """The frame indexed by its date column: ``--date-column``, else the one column that
     is dates (by type, or by name for numbers); unchanged when there is none."""
     if opts.date_column is not None:
-        if opts.date_column not in frame.columns:
-            raise read_error(name, f"has no column {opts.date_column!r} for --date-column")
+        check_names([opts.date_column], list(frame.columns), source=Path(name).name,
+                    flag="--date-column")
         try:
             dates = as_dates(frame[opts.date_column], named=True, order=opts.date_order,
                              fmt=opts.date_format)

@@ -20,11 +20,12 @@ from ..data.periods import infer_periods_per_year
 from ..data.units import column_medians, in_decimals, not_returns
 from ..errors import BetaxlError, labels
 from .dates import as_dates, cli_format
+from .names import check_names, chosen_assets, closest, listing
 from .sources import Limits, ReadError, ReadOptions
 from .table import Table, read_table
 
-__all__ = ["Inputs", "check_input_type", "core_weights", "periods_per_year",
-           "read_dividends", "read_input", "read_weights"]
+__all__ = ["Inputs", "check_input_type", "core_weights", "is_file", "periods_per_year",
+           "read_dividends", "read_input", "read_weights", "rebalance_dates"]
 
 
 #: How the command line says to be explicit about prices given as returns.
@@ -68,6 +69,12 @@ def check_input_type(frame: pd.DataFrame, input_type: str, name: str, *,
                         "returns, or --trust-input-type")
 
 
+def _near(name: str, columns: pd.Index) -> str:
+    """"; did you mean 'RF'?" where a column's name is close to ``name``."""
+    near = closest(name, list(columns))
+    return f"; did you mean {near!r}?" if near is not None else ""
+
+
 class Inputs:
     """A table read for a command: the asset columns as simple returns plus special ones."""
 
@@ -95,17 +102,23 @@ class Inputs:
                                                   index=frame.index)
                 except ValueError:
                     raise ReadError(f"--risk-free: {col!r} is neither a column of "
-                                    f"{self.name} nor a number") from None
+                                    f"{self.name} nor a number"
+                                    + _near(col, table.frame.columns)) from None
                 continue
             if col not in frame.columns:
-                flag = "--" + key.replace("_", "-")
-                raise ReadError(f"{self.name}: no column named {col!r} for {flag} (columns: "
-                                + ", ".join(map(str, frame.columns[:8]))
-                                + (" ..." if frame.shape[1] > 8 else "") + ")")
+                check_names([col], list(table.frame.columns), source=self.name,
+                            flag="--" + key.replace("_", "-"))
             self.special[key] = frame[col]
             frame = frame.drop(columns=[col])
         if "risk_free" in optional and getattr(args, "risk_free_annual", None) is not None:
             frame = self._annual(frame, args)
+        if getattr(args, "assets", None) is not None:
+            taken = {"--" + key.replace("_", "-"): getattr(args, key, None)
+                     for key in (*take, *optional)}
+            if "risk_free" in optional:
+                taken["--risk-free-annual"] = getattr(args, "risk_free_annual", None)
+            frame = frame[chosen_assets(args.assets, list(frame.columns), source=self.name,
+                                        taken=taken)]
         if frame.shape[1] == 0:
             raise ReadError(f"{self.name}: no asset columns are left")
         self.input_type = getattr(args, "input_type", "returns")
@@ -133,7 +146,8 @@ class Inputs:
                 annual = in_decimals(float(text), self.units)
             except ValueError:
                 raise ReadError(f"--risk-free-annual: {text!r} is neither a column of "
-                                f"{self.name} nor a number") from None
+                                f"{self.name} nor a number"
+                                + _near(text, self.raw.columns)) from None
         ppy = args.periods_per_year
         if ppy is None:
             if not isinstance(frame.index, pd.DatetimeIndex):
@@ -198,8 +212,8 @@ def periods_per_year(index: pd.Index | None, name: str) -> float:
     try:
         with labels(name, {"periods_per_year": "--periods-per-year"}):
             return float(infer_periods_per_year(index, like=name))
-    except BetaxlError as exc:
-        raise ReadError(str(exc)) from None
+    except BetaxlError as exc:  # said of the file, whatever labels a caller set
+        raise ReadError(f"{name}: {str(exc).removeprefix(exc.func + ': ')}") from None
 
 
 def _schedule(path: Path, args: argparse.Namespace,
@@ -231,6 +245,17 @@ def _schedule(path: Path, args: argparse.Namespace,
     return table.frame
 
 
+def _left_out(keys: list[Any], names: list[str], args: argparse.Namespace,
+              inputs: Inputs | None) -> None:
+    """Weights for a column of the file that ``--assets`` leaves out are refused."""
+    if inputs is None or getattr(args, "assets", None) is None:
+        return
+    out = [str(k) for k in keys if str(k) not in names and k in inputs.raw.columns]
+    if out:
+        raise ReadError(f"--weights: {listing(out)} left out by --assets; give weights for "
+                        f"the chosen assets only ({listing(names)})")
+
+
 def read_weights(args: argparse.Namespace, names: list[str],
                  inputs: Inputs | None = None) -> pd.Series | pd.DataFrame:
     """``--weights A=0.6,B=0.4``, a CSV of ``name,weight`` aligned to the columns by name
@@ -238,11 +263,12 @@ def read_weights(args: argparse.Namespace, names: list[str],
     holds dates, one row per rebalancing date and a column per asset."""
     text = args.weights
     path = Path(text)
-    if path.is_file() and inputs is not None:
+    if is_file(text) and inputs is not None:
         schedule = _schedule(path, args, inputs)
         if schedule is not None:
+            _left_out(list(schedule.columns), names, args, inputs)
             return schedule
-    if path.is_file():
+    if is_file(text):
         frame = pd.read_csv(path, header=None)
         if frame.shape[1] != 2:
             raise ReadError(f"{path.name}: a weights file has two columns, name and weight")
@@ -262,15 +288,37 @@ def read_weights(args: argparse.Namespace, names: list[str],
             weights[key] = float(value)
         except ValueError:
             raise ReadError(f"--weights: {key}'s weight {value!r} is not a number") from None
-    unknown = [k for k in weights if k not in names]
-    if unknown:
-        raise ReadError("--weights: no column named " + ", ".join(map(repr, unknown[:6]))
-                        + " in the data")
+    _left_out(list(weights), names, args, inputs)
+    source = inputs.name if inputs is not None else "the data"
+    check_names(list(weights), names, source=source, flag="--weights",
+                among="its asset columns")
     missing = [n for n in names if n not in weights]
     if missing:
-        raise ReadError("--weights: no weight for " + ", ".join(map(repr, missing[:6]))
-                        + " (give 0 to leave one out)")
+        raise ReadError("--weights: no weight for " + listing(missing)
+                        + " (give 0 to leave one out, or choose the columns with --assets)")
     return pd.Series([weights[n] for n in names], index=names, name="weight")
+
+
+def is_file(text: str) -> bool:
+    """Whether ``text`` names a file: False for a value too long to be a file's name
+    (``--weights`` pairs for 40 assets), where ``Path.is_file`` raises."""
+    try:
+        return Path(text).is_file()
+    except OSError:
+        return False
+
+
+def rebalance_dates(args: argparse.Namespace, inputs: Inputs,
+                    returns: pd.DataFrame) -> pd.DatetimeIndex | None:
+    """The dates of the returns, for ``--rebalance``: a calendar period (week, month...)
+    on a file without dates is refused, naming the file and the way out."""
+    if isinstance(returns.index, pd.DatetimeIndex):
+        return returns.index
+    if args.rebalance not in ("none", "period"):
+        raise ReadError(f"--rebalance {args.rebalance}: {inputs.name} has no date column, and "
+                        "rebalancing by the calendar needs dates; name it with --date-column, "
+                        "or use --rebalance period or none")
+    return None
 
 
 def core_weights(weights: pd.Series | pd.DataFrame) -> Any:
@@ -289,8 +337,8 @@ def read_dividends(args: argparse.Namespace, inputs: Inputs) -> pd.DataFrame | N
     frame = table.frame
     missing = [c for c in inputs.assets.columns if c not in frame.columns]
     if missing:
-        raise ReadError(f"{table.source}: no dividends column for "
-                        + ", ".join(map(repr, missing[:6])) + " (give a column of 0)")
+        raise ReadError(f"{table.source}: no dividends column for " + listing(missing)
+                        + " (give a column of 0)")
     frame = frame[list(inputs.assets.columns)]
     if not frame.index.equals(inputs.assets.index):
         raise ReadError(f"{table.source}: its dates are not those of {inputs.name}")

@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from .inputs import Inputs
+from .inputs import Inputs, is_file
 from .sources import expand_paths
 from .write import output_paths, write_outputs
 
@@ -67,25 +67,49 @@ def chunked(returns: pd.DataFrame, args: argparse.Namespace, work_per_col: int,
     return pd.concat(parts, axis=axis)
 
 
+def _cell(value: Any) -> str:
+    if isinstance(value, float):
+        return "" if value != value else f"{value:.6g}"
+    return "" if pd.isna(value) else str(value)
+
+
 def print_summary(title: str, frame: pd.DataFrame, args: argparse.Namespace) -> None:
-    """A readable table on a terminal (rich); nothing when output is piped."""
+    """A readable table on a terminal (rich); nothing when output is piped.
+
+    No number is ever cut: each column is as wide as its widest value (6 significant
+    digits), a long heading folds onto a second line, and only the columns that fit the
+    terminal's width are shown, the title saying how many of how many (the file holds
+    them all).
+    """
     if args.quiet or not sys.stdout.isatty():
         return
     from rich.console import Console
     from rich.table import Table as RichTable
 
-    shown = frame.iloc[:15, :8]
-    table = RichTable(title=title + (f" (first {shown.shape[0]} of {frame.shape[0]} rows, "
-                                     f"{shown.shape[1]} of {frame.shape[1]} columns)"
-                                     if shown.shape != frame.shape else ""))
-    table.add_column(str(frame.index.name or ""), style="bold")
-    for col in shown.columns:
-        table.add_column(str(col), justify="right")
-    for label, row in shown.iterrows():
-        name = f"{label:%Y-%m-%d}" if isinstance(label, pd.Timestamp) else str(label)
-        table.add_row(name, *("" if pd.isna(v) else f"{v:.6g}" if isinstance(v, float)
-                              else str(v) for v in row))
-    Console().print(table)
+    console = Console()
+    rows = frame.iloc[:15]
+    labels = [f"{x:%Y-%m-%d}" if isinstance(x, pd.Timestamp) else str(x) for x in rows.index]
+    label_width = min(max(map(len, [*labels, str(frame.index.name or "")])), 24)
+    room = console.width - 1 - (label_width + 3)  # a column costs its width + 3 (rules)
+    shown: list[tuple[str, int, list[str]]] = []
+    for col in frame.columns:
+        cells = [_cell(v) for v in rows[col]]
+        width = max(max(map(len, cells), default=1), min(len(str(col)), 12))
+        if shown and width + 3 > room:
+            break
+        room -= width + 3
+        shown.append((str(col), width, cells))
+    cut = (len(rows), len(shown)) != frame.shape
+    table = RichTable(title=title + (f" (first {len(rows)} of {frame.shape[0]} rows, "
+                                     f"{len(shown)} of {frame.shape[1]} columns)"
+                                     if cut else ""))
+    table.add_column(str(frame.index.name or ""), style="bold", width=label_width,
+                     overflow="fold")
+    for name, width, _ in shown:
+        table.add_column(name, justify="right", width=width, overflow="fold")
+    for i, label in enumerate(labels):
+        table.add_row(label, *(cells[i] for _, _, cells in shown))
+    console.print(table)
 
 
 def finish(args: argparse.Namespace, inputs: Inputs, target: Path,
@@ -101,10 +125,17 @@ def finish(args: argparse.Namespace, inputs: Inputs, target: Path,
     print(f"wrote {written[0]} {line}")
 
 
+def _is_dir(text: str) -> bool:
+    try:
+        return Path(text).is_dir()
+    except OSError:  # too long to be a name: --weights pairs
+        return False
+
+
 def _extra_inputs(args: argparse.Namespace) -> list[Path]:
     out = []
     for key in ("weights", "dividends", "factors_file"):
         value = getattr(args, key, None)
-        if value and Path(value).exists():
+        if value and (is_file(value) or _is_dir(value)):
             out.append(Path(value))
     return out

@@ -26,10 +26,11 @@ from .. import (
     to_returns,
 )
 from ..data.units import trusted_returns
-from ..errors import BetaxlError
+from ..errors import BetaxlError, labels
 from ..examples import BOND_MARKET, BOND_PRICES, EW_DIVIDENDS, EW_PRICES, bond_units
 from .analytics import add_analytics_commands
 from .batch import add_batch_commands
+from .parser import Parser, flags
 from .report import add_report_command
 
 __all__ = ["WORKBOOK_COMMANDS", "build_parser", "demo_text", "main"]
@@ -147,7 +148,7 @@ def _template(args: argparse.Namespace) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """The ``betaxl`` argument parser, every subcommand added."""
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="betaxl", description="Portfolio beta and return calculations, headless.")
     parser.add_argument("--version", action="version", version=f"betaxl {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -196,17 +197,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         workbook_errors = (XlsxWriterException,)
     except ImportError:  # without the workbook extra nothing writes workbooks
         pass
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = _parse(parser, argv)
     pd.set_option("display.width", 120)
+    args.flag_names = flags(_command(parser, args.command))  # for the Dask workers too
+    named = nullcontext() if args.command in WORKBOOK_COMMANDS else \
+        labels(f"betaxl {args.command}", args.flag_names)
     try:
-        with trusted_returns() if getattr(args, "trust_input_type", False) else nullcontext():
+        with trusted_returns() if getattr(args, "trust_input_type", False) else nullcontext(), \
+                named:
             code = args.run(args)
     except workbook_errors as exc:  # a workbook XlsxWriter cannot write
         _say(args.command, f"cannot write the workbook ({type(exc).__name__}: {exc}); "
                            "nothing was written")
         return 2
     except BetaxlError as exc:
-        _say(args.command, str(exc))
+        text = str(exc)
+        _say(args.command, text.removeprefix(f"betaxl {args.command}: "))
         return 2
     except ImportError as exc:
         extra = ("'betaxl[report]'" if exc.name == "matplotlib"
@@ -227,6 +234,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         _say(args.command, f"{exc.strerror or exc}: {_shown(name)}".rstrip(": "))
         return 2
     return int(code or 0)
+
+
+def _command(parser: argparse.ArgumentParser, command: str) -> argparse.ArgumentParser:
+    """The subcommand's own parser."""
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return commands.choices[command]
+
+
+def _parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argparse.Namespace:
+    """The arguments, an unknown one refused by its subcommand (which knows its options)."""
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        _command(parser, args.command).error("unrecognized arguments: " + " ".join(extra))
+    return args
 
 
 def _shown(name: str) -> str:

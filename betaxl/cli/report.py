@@ -17,9 +17,17 @@ from typing import Any
 import pandas as pd
 
 from .. import beta_reconcile, risk_table
-from ..errors import BetaxlError
+from ..errors import BetaxlError, count
 from .arguments import common_arguments, risk_free_arguments
-from .inputs import Inputs, core_weights, periods_per_year, read_input, read_weights
+from .inputs import (
+    Inputs,
+    core_weights,
+    is_file,
+    periods_per_year,
+    read_input,
+    read_weights,
+    rebalance_dates,
+)
 from .report_page import Chart, Page, render
 from .sources import ReadError, expand_paths
 
@@ -37,7 +45,7 @@ def _target(args: argparse.Namespace) -> tuple[Path, list[Path]]:
     if target.suffix.lower() not in (".html", ".htm"):
         raise ReadError(f"{target.name}: a report is an HTML page; name it .html")
     inputs = [*expand_paths(args.file)]
-    if args.weights and Path(args.weights).exists():
+    if args.weights and is_file(args.weights):
         inputs.append(Path(args.weights))
     check_output(target, inputs=inputs)
     return target, inputs
@@ -141,7 +149,7 @@ def _report(args: argparse.Namespace) -> None:
     if args.weights:
         names = [str(c) for c in inputs.assets.columns]
         weights = read_weights(args, names, inputs)
-        dates = returns.index if isinstance(returns.index, pd.DatetimeIndex) else None
+        dates = rebalance_dates(args, inputs, returns)
         rec = beta_reconcile(returns, bench, core_weights(weights), rebalance=args.rebalance,
                              dates=dates, holdings=args.holdings, prices=inputs.prices,
                              risk_free=rf)
@@ -158,8 +166,8 @@ def _report(args: argparse.Namespace) -> None:
         handle.write(render(page).encode("utf-8"))
     drawn = sum(not c.note for c in page.charts) + len(page.reconciliation_charts)
     notes = len(left_out) + sum(bool(c.note) for c in page.charts)
-    print(f"wrote {target} ({table.shape[1]} columns, {drawn} charts"
-          + (f", {notes} notes on charts left out" if notes else "") + ")")
+    print(f"wrote {target} ({count(table.shape[1], 'column')}, {count(drawn, 'chart')}"
+          + (f", {count(notes, 'note')} on charts left out" if notes else "") + ")")
 
 
 def add_report_command(sub: Any) -> None:

@@ -23,6 +23,7 @@ from ..data.table import (
     written_as_months,
 )
 from .dates import find_dates
+from .names import check_names
 from .sources import ReadOptions, read_error, read_raw
 
 __all__ = ["Table", "read_table", "tidy_to_wide"]
@@ -137,16 +138,15 @@ def _layout(frame: pd.DataFrame, opts: ReadOptions, notes: list[str],
         return frame
     if not isinstance(frame.index, pd.DatetimeIndex):
         raise read_error(name, "is a long table without a date column; pass --date-column")
-    if id_col not in frame.columns:
-        raise read_error(name, f"has no column {id_col!r} for --id-column")
+    check_names([id_col], list(frame.columns), source=Path(name).name, flag="--id-column")
     if value_col is None:
         rest = [c for c in frame.columns if c != id_col]
         if len(rest) != 1:
             raise read_error(name, "has several value columns (" + ", ".join(map(repr, rest[:6]))
                              + "); pass --value-column")
         value_col = rest[0]
-    if value_col not in frame.columns:
-        raise read_error(name, f"has no column {value_col!r} for --value-column")
+    check_names([value_col], list(frame.columns), source=Path(name).name,
+                flag="--value-column")
     extra = [c for c in frame.columns if c not in (id_col, value_col)]
     if extra:
         notes.append("left out columns " + ", ".join(map(repr, extra[:6])))
