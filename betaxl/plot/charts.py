@@ -201,7 +201,7 @@ def rolling_betas(returns: Any, benchmark: Any, window: int, *,
     legend, not drawn; with none to draw, refused."""
     frame, bench, f = _rows(returns, benchmark, risk_free, "rolling_betas")
     y, x = frame.sub(f, axis=0), bench - f
-    drawn: dict[Any, pd.Series] = {}
+    lines: dict[Any, pd.Series] = {}
     short: dict[Any, int] = {}
     for col in y.columns:
         used = (y[col].notna() & x.notna()).to_numpy()
@@ -210,10 +210,10 @@ def rolling_betas(returns: Any, benchmark: Any, window: int, *,
             continue
         betas = rolling_beta(y[col][used], x[used], window).iloc[window - 1:, 0].dropna()
         if len(betas):
-            drawn[col] = betas
+            lines[col] = betas
         else:
             short[col] = int(used.sum())
-    if not drawn:
+    if not lines:
         raise DataError(f"rolling_betas: returns has no column with a {window}-row window "
                         "where it, the benchmark and the risk-free rate all have values and "
                         f"the benchmark moves (at most {max(short.values())} rows)",
@@ -222,7 +222,7 @@ def rolling_betas(returns: Any, benchmark: Any, window: int, *,
     fig, ax = _time_figure(f"Rolling beta, {window_name(window, periods_per_year)}, on {on}",
                            "beta")
     ax.axhline(1.0, color="#888888", linewidth=0.8, gid=REFERENCE)
-    for col, betas in drawn.items():
+    for col, betas in lines.items():
         ax.plot(betas.index, betas.to_numpy(), linewidth=1.2, label=text_label(col))
     for col, n in short.items():
         ax.plot([], [], linewidth=0, label=f"{text_label(col)}: not drawn ({n} rows with "
