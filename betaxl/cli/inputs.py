@@ -212,8 +212,8 @@ def periods_per_year(index: pd.Index | None, name: str) -> float:
     try:
         with labels(name, {"periods_per_year": "--periods-per-year"}):
             return float(infer_periods_per_year(index, like=name))
-    except BetaxlError as exc:  # said of the file, whatever labels a caller set
-        raise ReadError(f"{name}: {str(exc).removeprefix(exc.func + ': ')}") from None
+    except BetaxlError as exc:
+        raise ReadError(str(exc)) from None
 
 
 def _schedule(path: Path, args: argparse.Namespace,
