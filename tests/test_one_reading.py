@@ -184,8 +184,8 @@ def test_no_dates_and_no_periods_per_year_is_refused(tmp_path: Path, capsys) -> 
         bx.risk_table(frame[cases.ASSETS], frame["Mkt"])
     frame.to_csv(tmp_path / "u.csv", index=False)
     err = refused(capsys, "risk", tmp_path / "u.csv", "--benchmark", "Mkt")
-    assert "u.csv: --periods-per-year was not given and u.csv has no dates to infer it " \
-           "from; pass --periods-per-year" in err
+    assert "risk: --periods-per-year was not given and u.csv has no dates to infer it " \
+           "from; pass --periods-per-year" in err  # the file named once
 
 
 # -- Dask: the same reading of the same dates -------------------------------------------
