@@ -110,7 +110,7 @@ def test_small_percents_in_a_risk_free_column_are_refused(tmp_path: Path, capsys
     frame.to_csv(tmp_path / "m.csv")
     err = refused(capsys, "risk", tmp_path / "m.csv", "--benchmark", "Mkt", "--risk-free",
                   "RF")
-    assert "risk_free holds" in err and "12 periods a year" in err, err
+    assert "--risk-free holds" in err and "12 periods a year" in err, err
 
 
 def daily_percents() -> pd.DataFrame:
@@ -287,7 +287,7 @@ def test_recalc_reads_the_units_argument_as_excel_does(tmp_path: Path) -> None:
     ws.append(["NoDur", "Mkt"])
     for a, m in pct[["NoDur", "Mkt"]].to_numpy():
         ws.append([float(a), float(m)])
-    ws["D1"] = '=BETA_OLS(A2:A61,B2:B61,,,,,,"percent")'  # unnamed: one number
+    ws["D1"] = '=BETA_OLS(A2:A61,B2:B61,,,,,,,"percent")'  # unnamed: one number
     ws["F1"] = "=BETA_OLS(A2:A61,B2:B61)"
     book.save(tmp_path / "f.xlsx")
     result = recalculate_file(tmp_path / "f.xlsx", tmp_path / "o.xlsx")
