@@ -126,6 +126,12 @@ def _shared_rows(r: np.ndarray, held: np.ndarray, names: Sequence[str]) -> slice
     return slice(first, last + 1)
 
 
+def _dot(a: np.ndarray, b: np.ndarray) -> float:
+    """``sum(a b)`` by numpy's own additions: a BLAS dot adds in an order that depends
+    on the CPU's kernel, and the reconciliation is written to files."""
+    return float(np.add.reduce(a * b))
+
+
 def _betas(y: np.ndarray, x: np.ndarray, names: Sequence[str]) -> np.ndarray:
     stats = fit_columns(y, x)
     check_fit(stats, tuple(names))
@@ -257,8 +263,8 @@ def beta_reconcile(
         "beta_own_sample": beta_own, "n_obs_own": n_own,
     }, index=list(names))
     wb_end = float(weighted_end.sum())
-    wb_start = float(weight_start @ beta)
-    wb_avg = float(weight_avg @ beta)
+    wb_start = _dot(weight_start, beta)
+    wb_avg = _dot(weight_avg, beta)
     return Reconciliation(
         assets=table,
         portfolio_beta=portfolio_beta,
@@ -267,9 +273,9 @@ def beta_reconcile(
         weighted_beta_avg=wb_avg,
         timing_effect=wb_avg - wb_end,
         drift_effect=portfolio_beta - wb_avg,
-        sample_effect=float(weight_end @ (beta_own - beta)),
+        sample_effect=_dot(weight_end, beta_own - beta),
         reverse_regression_portfolio=reverse_port,
-        reverse_regression_weighted=float(weight_end @ reverse_assets),
+        reverse_regression_weighted=_dot(weight_end, reverse_assets),
         n_obs=int(reg.sum()),
         path=path,
     )

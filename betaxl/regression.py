@@ -68,8 +68,9 @@ def fit_columns(y: np.ndarray, x: np.ndarray) -> dict[str, np.ndarray]:
     Missing values (NaN) are dropped pairwise per column.  No validation: callers check
     that every column has ``n_obs >= 3`` and a market that moves (:func:`check_fit`).
 
-    With one market column (the usual case) the sums come from two small matrix
-    products over the zero-filled data, a single pass each.  Raw moments lose digits
+    With one market column (the usual case) the sums come from single passes over the
+    zero-filled data, with numpy's own additions (not BLAS, whose kernels add in
+    different orders), so the results do not depend on the CPU.  Raw moments lose digits
     when a column's mean is large next to its spread (price levels) or when the fit is
     nearly perfect; a rounding-error bound flags those columns, and they are refitted
     with the two-pass centred formula, which does not depend on the data's level.
@@ -92,8 +93,10 @@ def fit_columns(y: np.ndarray, x: np.ndarray) -> dict[str, np.ndarray]:
     y0[x_missing] = 0.0
     n = (rows_all - x_missing.sum()) - np.bincount(cols, minlength=k).astype(np.float64)
     sx = x0.sum() - np.bincount(cols, x0[rows], minlength=k)
-    sxx_raw = x0 @ x0 - np.bincount(cols, x0[rows] ** 2, minlength=k)
-    sy, sxy_raw = np.vstack([np.ones_like(x0), x0]) @ y0
+    # numpy's own additions (row by row, or pairwise), never a BLAS product: the sums
+    # are the same bytes under every BLAS kernel (OPENBLAS_CORETYPE), like rolling's
+    sxx_raw = np.add.reduce(x0 * x0) - np.bincount(cols, x0[rows] ** 2, minlength=k)
+    sy, sxy_raw = y0.sum(axis=0), np.einsum("i,ij->j", x0, y0)
     syy_raw = np.einsum("ij,ij->j", y0, y0)
     safe_n = np.maximum(n, 1.0)
     mx, my = sx / safe_n, sy / safe_n

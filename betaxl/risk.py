@@ -34,7 +34,7 @@ from .regression import check_fit, fit_columns
 from .risk_analyst import analyst_measures
 from .risk_measures import pa_measures
 
-__all__ = ["RISK_FIELDS", "RISK_UNITS", "RiskTable", "risk_table"]
+__all__ = ["RISK_FIELDS", "RISK_UNITS", "RiskTable", "risk_table", "rows_used"]
 
 
 @dataclass(frozen=True)
@@ -284,7 +284,7 @@ def risk_table(
     check_rate(np.array([mar]), "mar", t)  # the same units as the risk-free rate
 
     r = panel.values
-    valid = ~(np.isnan(r) | np.isnan(b)[:, None] | np.isnan(f)[:, None])
+    valid = rows_used(r, b, f)
     bb = np.where(valid, b[:, None], np.nan)
     ff = np.where(valid, f[:, None], np.nan)
     rr = np.where(valid, r, np.nan)
@@ -304,6 +304,18 @@ def risk_table(
         raise problem("", "returns", "compound to a number too large to annualise",
                       kind=DataError)
     return RiskTable(**{name: panel.series(measures[name], name) for name in RISK_FIELDS})
+
+
+def rows_used(r: np.ndarray, b: np.ndarray, f: np.ndarray) -> np.ndarray:
+    """The rows each returns column of ``r`` (n, k) is measured over, True where it, the
+    benchmark ``b`` (n,) and the risk-free rate ``f`` (n,) all have values: the one rule
+    of the risk table, which :mod:`betaxl.plot`'s charts follow too.
+
+    >>> rows_used(np.array([[0.1], [np.nan], [0.2]]), np.array([0.1, 0.1, np.nan]),
+    ...           np.zeros(3))[:, 0].tolist()
+    [True, False, False]
+    """
+    return ~(np.isnan(r) | np.isnan(b)[:, None] | np.isnan(f)[:, None])
 
 
 def _measures(rr: np.ndarray, bb: np.ndarray, ff: np.ndarray, valid: np.ndarray,

@@ -43,10 +43,13 @@ MODULES = {_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
 
 
 def room(module: str) -> str:
-    """The room of a module: its subpackage; the shim ``betaxl.udfs`` is the Excel room's."""
+    """The room of a module: its subpackage; the shim ``betaxl.udfs`` is the Excel room's,
+    and ``betaxl.__main__`` (``python -m betaxl``, the command line) the cli's."""
     parts = module.split(".")
     if module == "betaxl.udfs":
         return "excel"
+    if module == "betaxl.__main__":
+        return "cli"
     if len(parts) > 2 or (len(parts) == 2 and module in _PACKAGES):
         return {"data": "core"}.get(parts[1], parts[1])
     return "core"
@@ -96,6 +99,7 @@ def test_every_module_has_a_room() -> None:
     assert {room(m) for m in MODULES} <= set(ALLOWED)
     assert room("betaxl.regression") == "core" and room("betaxl.excel.functions") == "excel"
     assert room("betaxl.cli") == "cli" and room("betaxl.udfs") == "excel"
+    assert room("betaxl.__main__") == "cli"
 
 
 @pytest.mark.parametrize("module", sorted(MODULES))

@@ -236,7 +236,11 @@ def test_no_cached_values_at_all(tmp_path: Path) -> None:
     assert all(not (c.findtext("m:v", default="", namespaces=ns)) for c in formulas)
     out = openpyxl.load_workbook(recalculate_file(path, tmp_path / "o.xlsx").path,
                                  data_only=True)["S"]
-    beta = udfs.BETA_OLS(rows[:, :1].tolist(), rows[:, 1:].tolist())
+    # the values as the file holds them: openpyxl writes 16 significant digits, not
+    # always the double it was given, and BETA_OLS of those is what the cell must equal
+    stored = np.array([[c.value for c in r] for r in
+                       openpyxl.load_workbook(path)["S"].iter_rows(min_row=2, max_col=2)])
+    beta = udfs.BETA_OLS(stored[:, :1].tolist(), stored[:, 1:].tolist())
     assert out["D1"].value == beta
     assert out["D2"].value == beta * 2
     assert out["D3"].value == pytest.approx(beta, rel=1e-12)

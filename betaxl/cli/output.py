@@ -19,13 +19,30 @@ from .inputs import Inputs, is_file
 from .sources import expand_paths
 from .write import output_paths, write_outputs
 
-__all__ = ["CHUNK", "chunked", "finish", "output_target", "print_summary"]
+__all__ = ["CHUNK", "chunked", "finish", "output_stem", "output_target", "print_summary"]
 
 CHUNK = 500  # assets per core call: bounded temporaries, a progress step
 
 
 def _say(text: str) -> None:
     print(text, file=sys.stderr)
+
+
+def output_stem(source: Path) -> str:
+    """A file's name without its last suffix and, before it, a compression suffix: the
+    start of the names written beside it (``my.data.v2.csv`` -> ``my.data.v2``,
+    ``r.csv.gz`` -> ``r``; a dot inside the name is kept, so two inputs never share a
+    default output).
+
+    >>> [output_stem(Path(n)) for n in ("my.data.v2.csv", "r.csv.gz", "data.v2.zip")]
+    ['my.data.v2', 'r', 'data.v2']
+    """
+    name = source.name
+    inner = Path(name).stem
+    if Path(name).suffix.lower() in (".gz", ".bz2", ".xz", ".zip") and inner:
+        return Path(inner).stem if Path(inner).suffix.lower() in (".csv", ".tsv", ".txt") \
+            else inner
+    return inner or name
 
 
 def output_target(args: argparse.Namespace, suffix: str, more: Sequence[str] = ()) -> Path:
@@ -35,7 +52,7 @@ def output_target(args: argparse.Namespace, suffix: str, more: Sequence[str] = (
         target = Path(args.output)
     else:
         source = Path(args.file)
-        stem = source.name.split(".")[0] if source.is_file() else source.stem.strip("*") \
+        stem = output_stem(source) if source.is_file() else source.stem.strip("*") \
             or "betaxl"
         folder = source.parent if source.is_file() else Path(".")
         target = folder / f"{stem}_{suffix}.csv"

@@ -28,6 +28,7 @@ from .inputs import (
     read_weights,
     rebalance_dates,
 )
+from .output import output_stem
 from .report_page import Chart, Page, render
 from .sources import ReadError, expand_paths
 
@@ -41,7 +42,7 @@ def _target(args: argparse.Namespace) -> tuple[Path, list[Path]]:
 
     source = Path(args.file)
     target = Path(args.output) if args.output else source.parent / (
-        source.name.split(".")[0] + "_report.html")
+        output_stem(source) + "_report.html")
     if target.suffix.lower() not in (".html", ".htm"):
         raise ReadError(f"{target.name}: a report is an HTML page; name it .html")
     inputs = [*expand_paths(args.file)]
@@ -85,7 +86,11 @@ def _conventions(args: argparse.Namespace, inputs: Inputs, returns: pd.DataFrame
 
 def _charts(returns: pd.DataFrame, bench: pd.Series, rf: Any, ppy: float,
             left_out: list[str]) -> list[Chart]:
-    """The charts in page order; one the data cannot give is a line in its place."""
+    """The charts in page order; one the data cannot give is a line in its place.
+
+    Every chart is built over the risk table's rows (``betaxl.plot.table_rows``) and
+    counted as drawn only if it holds data (``betaxl.plot.drawn``): a refusal or an
+    empty figure is the line saying why, never an empty chart."""
     from .. import plot
 
     shown = returns.iloc[:, :MOST]
@@ -94,11 +99,19 @@ def _charts(returns: pd.DataFrame, bench: pd.Series, rf: Any, ppy: float,
                         f"{MOST} of {returns.shape[1]} columns")
     charts: list[Chart] = []
 
-    def add(kind: str, fig: Any) -> None:  # each chart's SVG ids its own (c1-..., c2-...)
-        charts.append(Chart(kind, plot.to_svg(fig, f"c{len(charts) + 1}")))
-
     def leave(kind: str, why: str) -> None:
         charts.append(Chart(kind, "", note=why))
+
+    def add(kind: str, what: str, draw: Any) -> None:  # each chart's SVG ids its own
+        try:
+            fig = draw()
+        except BetaxlError as exc:
+            leave(kind, f"{what} left out: {exc}")
+            return
+        if not plot.drawn(fig):
+            leave(kind, f"{what} left out: no row has the values it needs")
+            return
+        charts.append(Chart(kind, plot.to_svg(fig, f"c{len(charts) + 1}")))
 
     if not isinstance(returns.index, pd.DatetimeIndex):
         leave("growth", "growth, drawdown and rolling beta charts left out: the data have "
@@ -106,8 +119,8 @@ def _charts(returns: pd.DataFrame, bench: pd.Series, rf: Any, ppy: float,
     elif len(returns) < 2:
         leave("growth", "growth and drawdown charts left out: fewer than 2 rows")
     else:
-        add("growth", plot.growth(shown, bench))
-        add("drawdown", plot.drawdowns(shown, bench))
+        add("growth", "growth chart", lambda: plot.growth(shown, bench, risk_free=rf))
+        add("drawdown", "drawdown chart", lambda: plot.drawdowns(shown, bench, risk_free=rf))
         window = plot.rolling_window(ppy)
         if window is None:
             leave("rolling_beta", f"rolling beta chart left out: no window convention for "
@@ -116,16 +129,24 @@ def _charts(returns: pd.DataFrame, bench: pd.Series, rf: Any, ppy: float,
             leave("rolling_beta", f"rolling beta chart left out: {len(returns)} rows, and "
                   f"a {plot.window_name(window, ppy)} needs more")
         else:
-            add("rolling_beta", plot.rolling_betas(shown, bench, window,
-                                                   periods_per_year=ppy, risk_free=rf))
+            add("rolling_beta", "rolling beta chart", lambda: plot.rolling_betas(
+                shown, bench, window, periods_per_year=ppy, risk_free=rf))
     for col in shown.columns:
-        try:
-            fig = plot.regression(shown[col], bench, risk_free=rf)
-        except BetaxlError as exc:
-            leave("scatter", f"scatter of {col} left out: {exc}")
-            continue
-        add("scatter", fig)
+        add("scatter", f"scatter of {col}",
+            lambda col=col: plot.regression(shown[col], bench, risk_free=rf))
     return charts
+
+
+def _scaled(weights: pd.Series | pd.DataFrame, holdings: str) -> str:
+    """What the reconciliation did with the weights: scaled to sum to 1 (as
+    ``betaxl.portfolio.normalise``), with the sums given."""
+    what = "units held are valued at the first prices, and those values" \
+        if holdings == "units" else "the weights"
+    if isinstance(weights, pd.DataFrame):
+        sums = ", ".join(f"{s:g}" for s in weights.sum(axis=1).head(3))
+        more = ", ..." if len(weights) > 3 else ""
+        return f"{what} on each rebalancing date are scaled to sum to 1 (given: {sums}{more})"
+    return f"{what} are scaled to sum to 1 (given: sum {float(weights.sum()):g})"
 
 
 def _report(args: argparse.Namespace) -> None:
@@ -155,7 +176,7 @@ def _report(args: argparse.Namespace) -> None:
                              risk_free=rf)
         page.summary, page.assets = rec.summary(), rec.assets
         page.conventions.append(("weights", f"{args.weights} ({args.holdings}, rebalance "
-                                 f"{args.rebalance})"))
+                                 f"{args.rebalance}); " + _scaled(weights, args.holdings)))
         page.reconciliation_charts = [
             Chart("weighted_betas", plot.to_svg(plot.weighted_betas(rec), "r1")),
             Chart("effects", plot.to_svg(plot.effects(rec), "r2")),

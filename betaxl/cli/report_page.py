@@ -1,8 +1,12 @@
 """The HTML of ``betaxl report``: one self-contained page (inline style and SVG only).
 
 Nothing on the page is fetched: no script, no stylesheet, font or image link; the
-charts are inline ``<svg>`` elements with their text drawn as paths.  Every value shown
-is HTML-escaped.  The risk table has one row per field of :class:`betaxl.RiskTable`
+charts are inline ``<svg>`` elements with their text drawn as paths (or, for a chart
+with a character the plotting font lacks, as SVG text the browser draws with its own
+fonts: :func:`betaxl.plot.to_svg`).  Every value shown is HTML-escaped; a name is shown
+whole in the tables (a long one wraps inside its column's header, at most 11 em wide)
+and shortened around an ellipsis in the charts (:func:`betaxl.plot.common.text_label`).
+The risk table has one row per field of :class:`betaxl.RiskTable`
 (whatever fields it has), labelled with the field's name and its units.
 """
 
@@ -27,6 +31,7 @@ h1{font-size:1.5em}h2{font-size:1.2em;margin-top:1.6em;border-bottom:1px solid #
 table{border-collapse:collapse;font-size:.85em}
 th,td{padding:.2em .6em;border-bottom:1px solid #eee}td{text-align:right}
 td.units{text-align:left;color:#666}thead th{border-bottom:2px solid #999}
+thead th{max-width:11em;overflow-wrap:break-word;vertical-align:bottom}
 figure{margin:1em 0}figure svg{max-width:100%;height:auto}
 .left{color:#8a4b00}
 """

@@ -24,16 +24,19 @@ from .charts import (
     WINDOW_UNITS,
     drawdown_path,
     drawdowns,
+    drawn,
     growth,
     growth_path,
     regression,
     rolling_betas,
     rolling_window,
+    table_rows,
     to_svg,
     window_name,
 )
 from .reconciliation import contributions, effects, waterfall_limits, weighted_betas
 
 __all__ = ["ROLLING_WINDOWS", "WINDOW_UNITS", "contributions", "drawdown_path", "drawdowns",
-           "effects", "growth", "growth_path", "regression", "rolling_betas", "rolling_window",
-           "to_svg", "waterfall_limits", "weighted_betas", "window_name"]
+           "drawn", "effects", "growth", "growth_path", "regression", "rolling_betas",
+           "rolling_window", "table_rows", "to_svg", "waterfall_limits", "weighted_betas",
+           "window_name"]

@@ -1,15 +1,23 @@
 """Time charts (growth, drawdowns, rolling beta) and the regression scatter.
 
-Conventions: returns are simple and per period; growth is ``W_0 = 1`` (the value before
-the first return, drawn a period before the first date) then ``W_t = prod(1 + r_1..r_t)``
-over the rows a column has (a missing row is a gap, never a zero return); the drawdown
-is ``W_t / max(1, W_1..W_t) - 1`` (so its lowest value is minus the risk table's
-``max_drawdown``); rolling betas are :func:`betaxl.rolling_beta` (asset on market, with
-an intercept) over :data:`ROLLING_WINDOWS` rows, on excess returns when a risk-free
-rate is given (the risk table's ``beta`` over the same rows); the scatter's line is
-:func:`betaxl.ols_beta` of the excess returns on the benchmark's (raw returns without a
-risk-free rate), the regression of the risk table's ``alpha`` and ``beta``.  Every
-function takes pandas objects, numpy arrays or lists (:mod:`betaxl.plot.common`).
+Conventions: returns are simple and per period.  Every time chart uses the rows the
+risk table uses (:func:`table_rows`, one rule: :func:`betaxl.risk.rows_used`): a returns
+column where it, the benchmark and the risk-free rate all have values, the benchmark
+where it and the risk-free rate have values; any other row is a gap (never a zero
+return).  Growth is ``W_0 = 1`` (the value before the first return, drawn a period
+before the first date: :func:`~betaxl.plot.common.start_label`) then ``W_t = prod(1 +
+r_1..r_t)`` over those rows, so its last value is ``(1 + annual_return)^(n_obs / t)``
+of the risk table; the drawdown is ``W_t / max(1, W_1..W_t) - 1``, so its lowest value
+is minus the risk table's ``max_drawdown`` (with the same ``risk_free``); rolling betas
+are :func:`betaxl.rolling_beta` (asset on market, with an intercept) over windows of
+:data:`ROLLING_WINDOWS` rows with values (a row missing in the asset, the benchmark or
+the risk-free rate is skipped, not a blank window), on excess returns when a risk-free
+rate is given, so the last window's beta is the risk table's ``beta`` over its rows;
+the scatter's line is :func:`betaxl.ols_beta` of the excess returns on the benchmark's
+(raw returns without a risk-free rate), the regression of the risk table's ``alpha``
+and ``beta``.  Every function takes pandas objects, numpy arrays or lists
+(:mod:`betaxl.plot.common`); a chart with nothing to draw is refused in one line, never
+drawn empty.
 """
 
 from __future__ import annotations
@@ -22,13 +30,23 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from .. import ols_beta, rolling_beta
-from ..errors import InputError
-from .common import as_frame, as_series, outside_legend, start_label, text_label, time_axis
+from ..errors import DataError, InputError
+from ..risk import rows_used
+from .common import (
+    REFERENCE,
+    as_frame,
+    as_series,
+    outside_legend,
+    start_label,
+    text_label,
+    time_axis,
+)
+from .common import drawn as drawn
 from .common import to_svg as to_svg
 
-__all__ = ["ROLLING_WINDOWS", "WINDOW_UNITS", "drawdown_path", "drawdowns", "growth",
-           "growth_path", "regression", "rolling_betas", "rolling_window", "to_svg",
-           "window_name"]
+__all__ = ["ROLLING_WINDOWS", "WINDOW_UNITS", "drawdown_path", "drawdowns", "drawn", "growth",
+           "growth_path", "regression", "rolling_betas", "rolling_window", "table_rows",
+           "to_svg", "window_name"]
 
 #: Rolling-beta window (rows) by periods per year: 36 months, 52 weeks, 252 days.
 ROLLING_WINDOWS = {12: 36, 52: 52, 252: 252}
@@ -65,9 +83,17 @@ def growth_path(returns: Any) -> pd.DataFrame:
     >>> growth_path(pd.Series([0.1, -0.5, 1.0], name="A"))["A"].round(12).tolist()
     [1.0, 1.1, 0.55, 1.1]
     """
-    frame = as_frame(returns, "growth_path")
+    return _growth(as_frame(returns, "growth_path"))
+
+
+def _growth(frame: pd.DataFrame) -> pd.DataFrame:
     start = pd.DataFrame(1.0, index=[start_label(frame.index)], columns=frame.columns)
     return pd.concat([start, (1.0 + frame).cumprod()])
+
+
+def _drawdown(frame: pd.DataFrame) -> pd.DataFrame:
+    wealth = _growth(frame)
+    return wealth / wealth.cummax().clip(lower=1.0) - 1.0
 
 
 def drawdown_path(returns: Any) -> pd.DataFrame:
@@ -77,8 +103,40 @@ def drawdown_path(returns: Any) -> pd.DataFrame:
     >>> drawdown_path(pd.Series([0.1, -0.5, 1.0], name="A"))["A"].round(12).tolist()
     [0.0, 0.0, -0.5, 0.0]
     """
-    wealth = growth_path(returns)
-    return wealth / wealth.cummax().clip(lower=1.0) - 1.0
+    return _drawdown(as_frame(returns, "drawdown_path"))
+
+
+def _rows(returns: Any, benchmark: Any, risk_free: Any, func: str
+          ) -> tuple[pd.DataFrame, pd.Series, np.ndarray]:
+    """:func:`table_rows` and the risk-free rate per row (zeros without one)."""
+    frame, bench = _inputs(returns, benchmark, func)
+    if risk_free is None:
+        f = np.zeros(len(frame))
+    elif np.ndim(risk_free) == 0 and not isinstance(risk_free, (pd.Series, pd.DataFrame)):
+        f = np.full(len(frame), as_frame([risk_free], func, "risk_free").iloc[0, 0])
+    else:
+        f = as_series(risk_free, frame, func, "risk_free")[1].to_numpy()
+    used = rows_used(frame.to_numpy(), bench.to_numpy(), f)
+    none = ~used.any(axis=0)
+    if none.any():
+        raise DataError(f"{func}: returns column {str(frame.columns[none][0])!r} has "
+                        "no row where it, the benchmark and the risk-free rate all have "
+                        "values", func=func, arg="returns")
+    return frame.where(used), bench.where(~np.isnan(f)), f
+
+
+def table_rows(returns: Any, benchmark: Any, risk_free: Any = None
+               ) -> tuple[pd.DataFrame, pd.Series]:
+    """The returns and the benchmark over the rows the risk table uses, others missing:
+    a column where it, the benchmark and ``risk_free`` all have values
+    (:func:`betaxl.risk.rows_used`), the benchmark where it and ``risk_free`` do.
+
+    >>> r, b = table_rows([[0.1], [0.2], [0.3]], [0.01, float("nan"), 0.03])
+    >>> r["returns"].tolist(), b.tolist()
+    ([0.1, nan, 0.3], [0.01, nan, 0.03])
+    """
+    frame, bench, _ = _rows(returns, benchmark, risk_free, "table_rows")
+    return frame, bench
 
 
 def _time_figure(title: str, ylabel: str) -> tuple[Figure, Axes]:
@@ -105,19 +163,21 @@ def _inputs(returns: Any, benchmark: Any, func: str) -> tuple[pd.DataFrame, pd.S
     return as_series(benchmark, as_frame(returns, func), func)
 
 
-def growth(returns: Any, benchmark: Any) -> Figure:
-    """Growth of 1 invested in each column and in the benchmark (:func:`growth_path`)."""
-    frame, bench = _inputs(returns, benchmark, "growth")
+def growth(returns: Any, benchmark: Any, risk_free: Any = None) -> Figure:
+    """Growth of 1 invested in each column and in the benchmark (:func:`growth_path`),
+    over the rows the risk table uses with this ``risk_free`` (:func:`table_rows`)."""
+    frame, bench, _ = _rows(returns, benchmark, risk_free, "growth")
     fig, ax = _time_figure("Growth of 1 against the benchmark", "value of 1 invested")
-    _lines(fig, ax, growth_path(frame), growth_path(bench).iloc[:, 0])
+    _lines(fig, ax, _growth(frame), _growth(bench.to_frame()).iloc[:, 0])
     return fig
 
 
-def drawdowns(returns: Any, benchmark: Any) -> Figure:
-    """Each column's and the benchmark's drawdown (:func:`drawdown_path`), in percent."""
-    frame, bench = _inputs(returns, benchmark, "drawdowns")
+def drawdowns(returns: Any, benchmark: Any, risk_free: Any = None) -> Figure:
+    """Each column's and the benchmark's drawdown (:func:`drawdown_path`), in percent,
+    over the rows the risk table uses with this ``risk_free`` (:func:`table_rows`)."""
+    frame, bench, _ = _rows(returns, benchmark, risk_free, "drawdowns")
     fig, ax = _time_figure("Drawdown from the highest value so far", "drawdown (%)")
-    _lines(fig, ax, 100 * drawdown_path(frame), 100 * drawdown_path(bench).iloc[:, 0])
+    _lines(fig, ax, 100 * _drawdown(frame), 100 * _drawdown(bench.to_frame()).iloc[:, 0])
     return fig
 
 
@@ -134,17 +194,41 @@ def _excess(frame: pd.DataFrame, bench: pd.Series, risk_free: Any, func: str
 
 def rolling_betas(returns: Any, benchmark: Any, window: int, *,
                   periods_per_year: float | None = None, risk_free: Any = None) -> Figure:
-    """Betas on the benchmark over a moving window of ``window`` rows; with
-    ``risk_free`` (per period) of the excess returns, as the risk table's ``beta``.
-    ``periods_per_year`` names the window (``36-month``)."""
-    frame, bench = _inputs(returns, benchmark, "rolling_betas")
-    y, x = _excess(frame, bench, risk_free, "rolling_betas")
-    betas = rolling_beta(y, x, window)
+    """Betas on the benchmark over a moving window of ``window`` rows with values (the
+    risk table's rows: :func:`table_rows`); with ``risk_free`` (per period) of the
+    excess returns, as the risk table's ``beta``.  ``periods_per_year`` names the
+    window (``36-month``).  A column with fewer rows than the window is named in the
+    legend, not drawn; with none to draw, refused."""
+    frame, bench, f = _rows(returns, benchmark, risk_free, "rolling_betas")
+    y, x = frame.sub(f, axis=0), bench - f
+    lines: dict[Any, pd.Series] = {}
+    short: dict[Any, int] = {}
+    for col in y.columns:
+        used = (y[col].notna() & x.notna()).to_numpy()
+        if used.sum() < max(window, 3):
+            short[col] = int(used.sum())
+            continue
+        betas = rolling_beta(y[col][used], x[used], window).iloc[window - 1:, 0].dropna()
+        if len(betas):
+            lines[col] = betas
+        else:
+            short[col] = int(used.sum())
+    if not lines:
+        raise DataError(f"rolling_betas: returns has no column with a {window}-row window "
+                        "where it, the benchmark and the risk-free rate all have values and "
+                        f"the benchmark moves (at most {max(short.values())} rows)",
+                        func="rolling_betas", arg="returns")
     on = "excess returns" if risk_free is not None else "raw returns (no risk-free rate)"
     fig, ax = _time_figure(f"Rolling beta, {window_name(window, periods_per_year)}, on {on}",
                            "beta")
-    ax.axhline(1.0, color="#888888", linewidth=0.8)
-    _lines(fig, ax, betas.iloc[window - 1:])
+    ax.axhline(1.0, color="#888888", linewidth=0.8, gid=REFERENCE)
+    for col, betas in lines.items():
+        ax.plot(betas.index, betas.to_numpy(), linewidth=1.2, label=text_label(col))
+    for col, n in short.items():
+        ax.plot([], [], linewidth=0, label=f"{text_label(col)}: not drawn ({n} rows with "
+                f"values, fewer than the window or a flat benchmark)")
+    time_axis(ax, frame.index)
+    outside_legend(fig, ax, columns=6)
     return fig
 
 
@@ -167,8 +251,9 @@ def regression(returns: Any, benchmark: Any, risk_free: Any = None) -> Figure:
     excess = "excess " if risk_free is not None else ""
     fig = Figure(figsize=(4.6, 4.0), layout="constrained")
     ax = fig.add_subplot()
-    ax.set_title(f"{text_label(name)} against {text_label(bench.name)}", fontsize=11,
-                 loc="left")
+    title = f"{text_label(name)} against {text_label(bench.name)}"
+    ax.set_title(title if len(title) <= 40 else title.replace(" against ", "\nagainst ", 1),
+                 fontsize=11, loc="left")
     ax.scatter(100 * x[ok], 100 * y[ok], s=10, alpha=0.6, label=f"{ok.sum()} periods")
     line = np.array([x[ok].min(), x[ok].max()])
     ax.plot(100 * line, 100 * (alpha + beta * line), color="crimson", linewidth=1.5,

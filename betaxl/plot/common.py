@@ -4,7 +4,11 @@
   of numbers).  An array or list has no dates: its rows are periods 1..n (so the value
   before the first return is period 0); beside a pandas benchmark of the same length it
   takes the benchmark's index.  Anything else is refused with one line naming the
-  function and the argument.
+  function and the argument, by the core's own checks: booleans, text and infinite
+  values (:func:`betaxl.data.values.to_float`), returns below -100%, a column with no
+  value at all, dates repeated or not oldest first (:func:`betaxl.data.dates.check_rows`)
+  and a dated benchmark with no date in common with the returns.  A dated benchmark is
+  matched to the returns' dates: a returns date it lacks is a missing value (a gap).
 - Legends sit outside the axes (below them), so they never cover data; date axes use
   matplotlib's :class:`~matplotlib.dates.AutoDateLocator` and
   :class:`~matplotlib.dates.ConciseDateFormatter`, whose labels do not overlap on short
@@ -18,6 +22,7 @@ from __future__ import annotations
 
 import io
 import re
+import warnings
 from typing import Any
 
 import matplotlib as mpl
@@ -28,27 +33,61 @@ from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from ..errors import InputError
+from ..data.dates import check_rows
+from ..data.values import holds_bool, no_total_loss, to_float
+from ..errors import DataError, InputError, problem
+from ..errors import labels as named_as
 
-__all__ = ["as_frame", "as_series", "outside_legend", "start_label", "text_label",
-           "time_axis", "to_svg"]
+__all__ = ["LABEL_WIDTH", "REFERENCE", "as_frame", "as_series", "drawn", "legend_columns",
+           "outside_legend", "start_label", "text_label", "time_axis", "to_svg"]
+
+#: The gid of a reference line (beta 1, zero): not data, so not what makes a chart drawn.
+REFERENCE = "reference"
 
 _ACCEPTED = "give a pandas Series or DataFrame, a numpy array or a list of numbers"
 
 
-def text_label(name: object) -> str:
-    r"""A user's name as matplotlib shows it literally: ``$`` escaped (matplotlib reads
+#: The longest name a chart shows whole (legends, ticks, titles); the page's tables show
+#: every name whole.
+LABEL_WIDTH = 28
+
+
+def text_label(name: object, width: int = LABEL_WIDTH) -> str:
+    r"""A user's name as matplotlib shows it literally, at most ``width`` characters: a
+    longer one keeps its start and its end around an ellipsis (names of a fund family
+    differ at the end: "... Class A", "... Class B"); ``$`` escaped (matplotlib reads
     text between two ``$`` as math), and a leading ``_`` kept (a legend drops labels that
     start with one) by a space before it.
 
     >>> text_label("NZ$ and A$"), text_label("_hidden")
     ('NZ\\$ and A\\$', ' _hidden')
+    >>> text_label("Global Sustainable Equity Income Fund Class A")
+    'Global Sustain… Fund Class A'
     """
-    text = str(name).replace("$", r"\$")
+    text = str(name)
+    if len(text) > width:
+        tail = (width - 1) // 2
+        text = text[:width - 1 - tail] + "…" + text[-tail:]
+    text = text.replace("$", r"\$")
     return " " + text if text.startswith("_") else text
 
 
+def legend_columns(labels: list[str], most: int) -> int:
+    """Legend columns that fit the figure's width (7.5 inches, 540 points): fewer as the
+    labels grow longer on average.
+
+    >>> legend_columns(["A", "B", "C"], 6), legend_columns(["x" * 28] * 5, 6)
+    (3, 3)
+    """
+    mean = sum(len(t) for t in labels) / max(len(labels), 1)
+    fit = int(520 // (mean * 4.6 + 38))  # points: 8-point text, handle and gaps
+    return max(1, min(most, len(labels), fit))
+
+
 def _numbers(data: Any, func: str, arg: str) -> np.ndarray:
+    if holds_bool(data):  # numpy would read True as 1.0
+        raise InputError(f"{func}: {arg} holds TRUE/FALSE values where returns were "
+                         "expected", func=func, arg=arg)
     try:
         values = np.asarray(data, dtype=float)
     except (TypeError, ValueError):
@@ -58,7 +97,21 @@ def _numbers(data: Any, func: str, arg: str) -> np.ndarray:
         raise InputError(f"{func}: {arg} has shape {values.shape}; give one row per "
                          "period (a column per asset), at least one row", func=func,
                          arg=arg)
-    return values
+    return _checked(values, [], func, arg)
+
+
+def _checked(values: np.ndarray, names: list[str], func: str, arg: str) -> np.ndarray:
+    """``values`` as floats, refused in one line by the core's checks (see the module)."""
+    with named_as(func):
+        out = to_float(values, arg, names or None)
+        no_total_loss(out, arg)
+        empty = np.isnan(out.reshape(out.shape[0], -1)).all(axis=0)
+        if empty.any():
+            col = int(np.flatnonzero(empty)[0])
+            where = f"column {names[col]!r}" if names else f"column {col + 1}"
+            raise problem("", arg, "has no value in {where} (every row missing); drop "
+                          "it, there is nothing to draw", kind=DataError, where=where)
+    return out
 
 
 def as_frame(data: Any, func: str, arg: str = "returns") -> pd.DataFrame:
@@ -84,11 +137,10 @@ def as_frame(data: Any, func: str, arg: str = "returns") -> pd.DataFrame:
     if frame.shape[0] == 0 or frame.shape[1] == 0:
         raise InputError(f"{func}: {arg} is empty ({frame.shape[0]} rows, "
                          f"{frame.shape[1]} columns)", func=func, arg=arg)
-    try:
-        return frame.astype(float)
-    except (TypeError, ValueError):
-        raise InputError(f"{func}: {arg} holds values that are not numbers; "
-                         f"{_ACCEPTED}", func=func, arg=arg) from None
+    with named_as(func):
+        check_rows(frame.index, arg=arg)
+    values = _checked(frame.to_numpy(), [str(c) for c in frame.columns], func, arg)
+    return pd.DataFrame(values, index=frame.index, columns=frame.columns)
 
 
 def as_series(data: Any, like: pd.DataFrame, func: str, arg: str = "benchmark"
@@ -105,6 +157,16 @@ def as_series(data: Any, like: pd.DataFrame, func: str, arg: str = "benchmark"
         if like.index.name == "period" and isinstance(like.index, pd.RangeIndex) \
                 and len(series) == len(like) and not series.index.equals(like.index):
             like = like.set_axis(series.index)  # like came from an array
+        elif isinstance(like.index, pd.DatetimeIndex) \
+                and isinstance(series.index, pd.DatetimeIndex) \
+                and not series.index.equals(like.index):
+            if not series.index.isin(like.index).any():
+                raise InputError(
+                    f"{func}: {arg} has no date in common with returns: its dates run "
+                    f"{series.index[0]:%Y-%m-%d} to {series.index[-1]:%Y-%m-%d}, those "
+                    f"of returns {like.index[0]:%Y-%m-%d} to {like.index[-1]:%Y-%m-%d}",
+                    func=func, arg=arg)
+            series = series.reindex(like.index)  # a date it lacks: a gap
         return like, series
     values = _numbers(data, func, arg)
     if values.ndim != 1 or len(values) != len(like):
@@ -127,10 +189,17 @@ def _inferred(index: pd.DatetimeIndex) -> Any:
 
 
 def start_label(index: pd.Index) -> Any:
-    """The label of the row before the first: a period before the first date (the
-    frequency pandas infers, else the first gap), ``first - 1`` for numbered rows.
+    """The label of the row before the first, where growth is 1: one period before the
+    first date, the period being the data's own frequency - the one pandas infers from
+    the dates, or from the dates after the first (an irregular first gap), else the
+    most common gap (in whole months when every date is a month end) - and ``first - 1`` for
+    numbered rows.  Never the first gap alone: an irregular first gap does not move
+    the start.
 
     >>> start_label(pd.date_range("2024-01-31", periods=3, freq="ME"))
+    Timestamp('2023-12-31 00:00:00')
+    >>> start_label(pd.DatetimeIndex(["2024-01-31", "2024-04-30", "2024-05-31",
+    ...                               "2024-06-30"]))
     Timestamp('2023-12-31 00:00:00')
     >>> start_label(pd.RangeIndex(1, 4))
     0
@@ -139,9 +208,16 @@ def start_label(index: pd.Index) -> Any:
         freq = index.freq
         if freq is None and len(index) >= 3:
             freq = _inferred(index)
+        if freq is None and len(index) >= 4:
+            freq = _inferred(index[1:])
         if freq is not None:
             return index[0] - freq
-        return index[0] - (index[1] - index[0] if len(index) > 1 else pd.Timedelta(days=1))
+        if len(index) < 2:
+            return index[0] - pd.Timedelta(days=1)
+        if index.is_month_end.all():  # the most common step in whole months
+            steps = pd.Series(np.diff(index.year * 12 + index.month))
+            return index[0] - pd.offsets.MonthEnd(int(steps.mode().min()))
+        return index[0] - pd.Series(index).diff().dropna().mode().min()
     if pd.api.types.is_integer_dtype(index) and len(index):
         return int(index[0]) - 1
     return "start"
@@ -162,20 +238,68 @@ def outside_legend(fig: Figure, ax: Axes, columns: int = 4) -> None:
     handles, labels = ax.get_legend_handles_labels()
     if handles:
         fig.legend(handles, labels, loc="outside lower center", fontsize=8,
-                   ncols=max(1, min(columns, len(handles))), frameon=False)
+                   ncols=legend_columns(labels, columns), frameon=False)
+
+
+def drawn(fig: Figure) -> bool:
+    """Whether the figure shows data: a line with a finite point, a bar of finite
+    height or a scatter point (reference lines, gid :data:`REFERENCE`, not counted).
+
+    >>> fig = Figure(); ax = fig.add_subplot()
+    >>> _ = ax.axhline(1.0, gid=REFERENCE); _ = ax.plot([1, 2], [float("nan")] * 2)
+    >>> drawn(fig), drawn(Figure())
+    (False, False)
+    >>> _ = ax.plot([1, 2], [0.5, float("nan")]); drawn(fig)
+    True
+    """
+    for ax in fig.axes:
+        for line in ax.get_lines():
+            if line.get_gid() != REFERENCE and np.isfinite(
+                    np.asarray(line.get_ydata(), dtype=float)).any():
+                return True
+        for patch in ax.patches:
+            if np.isfinite(getattr(patch, "get_height", lambda: np.nan)()):
+                return True
+        for coll in ax.collections:
+            if np.isfinite(np.asarray(coll.get_offsets(), dtype=float)).all(axis=-1).any():
+                return True
+    return False
 
 
 _ID = re.compile(r'\bid="([^"]+)"')
 
 
+_MISSING_GLYPH = r"Glyph \d+ .* missing from font"
+
+
+def _svg(fig: Figure, fonttype: str) -> str | None:
+    """The figure's SVG with its text as paths (``"path"``: None if a glyph is missing
+    from the font, which would be drawn as a box) or as text (``"none"``)."""
+    buf = io.StringIO()
+    with warnings.catch_warnings(record=True) as caught, \
+            mpl.rc_context({"svg.hashsalt": "betaxl", "svg.fonttype": fonttype}):
+        warnings.filterwarnings("always", message=_MISSING_GLYPH, category=UserWarning)
+        fig.savefig(buf, format="svg", metadata={"Date": None})
+    missing = [w for w in caught if re.match(_MISSING_GLYPH, str(w.message))]
+    for w in caught:  # any other warning is the caller's to see
+        if w not in missing:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    return None if missing and fonttype == "path" else buf.getvalue()
+
+
 def to_svg(fig: Figure, prefix: str = "chart") -> str:
     """The figure as an ``<svg>`` element to put inline in HTML: text drawn as paths (no
     font to fetch), no date stamp, nothing outside the element; every id prefixed with
-    ``prefix`` (give each chart on a page its own) and the same bytes on every run."""
-    buf = io.StringIO()
-    with mpl.rc_context({"svg.hashsalt": "betaxl", "svg.fonttype": "path"}):
-        fig.savefig(buf, format="svg", metadata={"Date": None})
-    text = buf.getvalue()
+    ``prefix`` (give each chart on a page its own) and the same bytes on every run.
+
+    A figure with a character its font (DejaVu Sans) lacks - CJK, emoji - would show a
+    box for it and warn on stderr: it is written with its text as SVG ``<text>`` instead
+    (``svg.fonttype`` ``"none"``), which the browser draws with the reader's own fonts
+    (nothing fetched), and matplotlib's missing-glyph warning is not shown."""
+    text = _svg(fig, "path")
+    if text is None:  # a character the font lacks (CJK, emoji): the browser draws it
+        text = _svg(fig, "none")
+    assert text is not None
     text = text[text.index("<svg"):]
     ids = set(_ID.findall(text))
     if not ids:

@@ -17,7 +17,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from ..reconcile import Reconciliation
-from .common import outside_legend, text_label
+from .common import REFERENCE, outside_legend, text_label
 
 __all__ = ["contributions", "effects", "waterfall_limits", "weighted_betas"]
 
@@ -60,9 +60,18 @@ def waterfall_limits(levels: list[float]) -> tuple[float, float]:
     (0.968, 1.032)
     >>> waterfall_limits([0.1, -0.05, 0.2])
     (-0.125, 0.275)
+
+    Levels all equal (every effect 0) have no range: the axis is then the level +- 0.5%
+    of its size (at least +- 0.001), never a span of 0.
+
+    >>> waterfall_limits([1.2, 1.2, 1.2])
+    (1.194, 1.206)
     """
     lo, hi = min(levels), max(levels)
-    span = hi - lo if hi > lo else max(abs(hi), 1.0) * 1e-3
+    if hi - lo <= 1e-12 * max(abs(lo), abs(hi), 1.0):  # no range: a span around the level
+        half = max(abs(hi) * 5e-3, 1e-3)
+        return round(lo - half, 15), round(hi + half, 15)
+    span = hi - lo
     if lo > 0 and lo - span <= 0:
         lo = 0.0
     elif hi < 0 and hi + span >= 0:
@@ -117,7 +126,9 @@ def contributions(rec: Reconciliation) -> Figure:
            label="contribution (beta of w[t-1] r[t])", color="#1f4e79")
     ax.bar(x + 0.2, rec.assets["weighted_beta_end"].to_numpy(), width=0.4,
            label="end weight x beta", color="#9dc3e6")
-    ax.set_xticks(x, names, fontsize=8)
-    ax.axhline(0.0, color="#888888", linewidth=0.8)
+    long = sum(len(n) for n in names) * 5 > 400  # 8-point labels wider than the axes
+    ax.set_xticks(x, names, fontsize=8, rotation=30 if long else 0,
+                  ha="right" if long else "center", rotation_mode="anchor")
+    ax.axhline(0.0, color="#888888", linewidth=0.8, gid=REFERENCE)
     outside_legend(fig, ax)
     return fig
