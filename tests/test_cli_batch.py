@@ -186,7 +186,7 @@ def test_risk_free_is_never_converted_as_a_price(tmp_path: Path, monthly, capsys
 
 def test_bad_arguments_and_text_columns(tmp_path: Path, monthly, capsys) -> None:
     path, frame = monthly
-    assert "--window must be at least 2" in fail(capsys, "betas", path, "--market", "market",
+    assert "--window must be at least 3 rows" in fail(capsys, "betas", path, "--market", "market",
                                                  "--window", "0")
     assert "unknown output extension '.json'" in fail(capsys, "betas", path, "--market",
                                                       "market", "-o", tmp_path / "o.json")
