@@ -476,3 +476,17 @@ def test_demo_piped_fits_80_columns_with_integer_counts(tmp_path: Path) -> None:
     risk = "\n".join(report).split("== Risk table", 1)[1].splitlines()
     assert next(line for line in risk if line.split()[:1] == ["n_obs"]).split() == \
         ["n_obs", "10", "10"]
+
+
+def test_permno_weights_from_a_workbook_match_permno_columns(tmp_path: Path) -> None:
+    returns_frame(names=("10107", "14593")).to_csv(tmp_path / "crsp.csv")
+    pd.DataFrame({"permno": [10107.0, 14593.0], "weight": [0.5, 0.5]}).to_excel(
+        tmp_path / "w.xlsx", index=False)  # the ids as a sheet holds them: numbers
+    (tmp_path / "w.csv").write_text("permno,weight\n10107,0.5\n14593,0.5\n")
+    got = []
+    for weights in ("w.xlsx", "w.csv"):
+        done = betaxl_run("portfolio", "crsp.csv", "--assets", "10107,14593", "--weights",
+                          weights, "-o", f"{weights}.p.csv", "-q", cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        got.append(pd.read_csv(tmp_path / f"{weights}.p.csv"))
+    pd.testing.assert_frame_equal(*got)

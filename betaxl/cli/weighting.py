@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from .names import listing, split_names
+from .sniffing import column_name
 from .sources import ReadError, ReadOptions, read_raw
 
 __all__ = ["flag_pairs", "read_weights_file", "weight_pairs", "weights_by_name"]
@@ -43,7 +44,7 @@ def weight_pairs(raw: pd.DataFrame, name: str) -> list[tuple[str, object]]:
     pairs: list[tuple[str, object]] = []
     if not pd.isna(pd.to_numeric(head[1], errors="coerce")):  # no header: a first pair
         pairs.append((head[0], head[1]))
-    pairs.extend((str(k).strip(), v) for k, v in
+    pairs.extend((column_name(k), v) for k, v in  # names as the data's columns are named
                  zip(raw.iloc[:, 0], raw.iloc[:, 1], strict=True))
     if not pairs:
         raise ReadError(f"{name}: holds no weights (only its header {head[0]!r}, "
