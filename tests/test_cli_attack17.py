@@ -490,3 +490,11 @@ def test_permno_weights_from_a_workbook_match_permno_columns(tmp_path: Path) -> 
         assert done.returncode == 0, done.stderr
         got.append(pd.read_csv(tmp_path / f"{weights}.p.csv"))
     pd.testing.assert_frame_equal(*got)
+
+
+def test_a_mistyped_sheet_gets_did_you_mean(tmp_path: Path) -> None:
+    returns_frame().to_excel(tmp_path / "book.xlsx", sheet_name="Returns")
+    said = refusal(betaxl_run("betas", "book.xlsx", "--market", "SPX", "--sheet", "returns",
+                              cwd=tmp_path))
+    assert said == ("betaxl betas: book.xlsx: no sheet named 'returns' for --sheet; did you "
+                    "mean 'Returns'? (its sheets: 'Returns')")

@@ -258,8 +258,8 @@ def test_workbook_inputs_by_sheet_range_and_defined_name(tmp_path: Path, monthly
                    "--market", "market", "--skip-text", "-o", tmp_path / "b.csv")[0] == 0
         got = pd.read_csv(tmp_path / "b.csv", index_col=0).drop(index="rf")
         np.testing.assert_allclose(got.to_numpy(), want.to_numpy(), rtol=1e-12)
-    assert "no sheet 'Nope'" in fail(capsys, "betas", tmp_path / "in.xlsx", "--sheet", "Nope",
-                                     "--market", "market")
+    assert "no sheet named 'Nope' for --sheet" in fail(
+        capsys, "betas", tmp_path / "in.xlsx", "--sheet", "Nope", "--market", "market")
 
 
 def test_xlsx_output_real_dates_integers_and_limits(tmp_path: Path, monthly, capsys) -> None:

@@ -76,7 +76,7 @@ def _comma_hint(absent: Sequence[str], known: Sequence[object]) -> str:
 
 
 def check_names(names: Sequence[object], known: Sequence[object], *, source: str,
-                flag: str, among: str = "its columns") -> None:
+                flag: str, among: str = "its columns", noun: str = "column") -> None:
     """Refuse the ``names`` not among ``known`` (the columns of ``source``, for ``flag``):
     each with "did you mean" where one is close, and the whole list of ``known``.
 
@@ -100,7 +100,7 @@ def check_names(names: Sequence[object], known: Sequence[object], *, source: str
     else:
         hint = ""
     hint += _comma_hint(absent, known)
-    noun = "column" if len(absent) == 1 else "columns"
+    noun = noun if len(absent) == 1 else noun + "s"
     raise ReadError(f"{source}: no {noun} named {listing(absent)} for {flag}{hint} "
                     f"({among}: {listing(known, MOST_COLUMNS)})")
 

@@ -36,6 +36,10 @@ __all__ = ["Limits", "ReadError", "ReadOptions", "expand_paths", "read_error", "
 class ReadError(BetaxlError):
     """A data file that cannot be read as a table of prices or returns."""
 
+    #: a workbook's sheets, where the sheet asked for is not one of them (for "did you
+    #: mean", :func:`betaxl.cli.names.check_names`)
+    sheets: list[str] | None = None
+
 
 @dataclass(frozen=True)
 class Limits:
@@ -305,7 +309,10 @@ def _read_workbook(path: Path, opts: ReadOptions) -> pd.DataFrame:
         if sheet_name is None:
             sheet_name = names[0]
         if sheet_name not in names:
-            raise read_error(path, f"has no sheet {sheet_name!r} (sheets: {', '.join(names)})")
+            missing = read_error(path, f"has no sheet {sheet_name!r} (sheets: "
+                                 f"{', '.join(names)})")
+            missing.sheets = list(names)
+            raise missing
         sheet = book.get_sheet_by_name(sheet_name)
         height, width = sheet.total_height, sheet.total_width
         if height * width > opts.limits.max_cells:

@@ -24,7 +24,7 @@ from ..data.table import (
 )
 from .dates import find_dates
 from .names import check_names
-from .sources import ReadOptions, read_error, read_raw
+from .sources import ReadError, ReadOptions, read_error, read_raw
 
 __all__ = ["Table", "read_table", "tidy_to_wide"]
 
@@ -190,7 +190,13 @@ def read_table(path_text: str, opts: ReadOptions | None = None) -> Table:
     """Read ``path_text`` (a file, a Parquet folder or a glob) as one wide table."""
     opts = opts or ReadOptions()
     name = Path(path_text).name
-    raw = read_raw(path_text, opts)
+    try:
+        raw = read_raw(path_text, opts)
+    except ReadError as exc:
+        if exc.sheets is not None and opts.sheet is not None:  # in the names' one wording
+            check_names([opts.sheet], exc.sheets, source=name, flag="--sheet",
+                        among="its sheets", noun="sheet")
+        raise
     if raw.size > opts.limits.max_cells:
         raise read_error(name, f"holds {raw.size:,} cells; the limit is {opts.limits.max_cells:,}")
     notes: list[str] = list(raw.attrs.pop("notes", []))
