@@ -17,7 +17,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from .data.dates import as_dates, takes_date_format
+from .data.dates import as_dates, row_named, takes_date_format
 from .data.labels import align_table, as_weights
 from .data.options import choice
 from .data.panel import Panel, as_panel, as_returns
@@ -238,9 +238,9 @@ def portfolio_returns(
     missing = np.isnan(r) & held
     if missing.any():
         row, col = np.argwhere(missing)[0]
-        raise problem("", "returns", "is missing row {r} of {name!r}, which the portfolio "
-                      "holds; fill or drop that row first", r=int(row) + 1,
-                      name=panel.names[int(col)])
+        raise problem("", "returns", "is missing {r} of {name!r}, which the portfolio "
+                      "holds; fill or drop that row first",
+                      r=row_named(panel.index, int(row)), name=panel.names[int(col)])
     r = np.where(held, r, 0.0)
     with np.errstate(all="ignore"):  # growth beyond a double's range is refused below
         reset = reset_rows(panel.n, mode, stamps) | changed

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .data.dates import as_dates, takes_date_format
+from .data.dates import as_dates, row_named, takes_date_format
 from .data.labels import align_table, as_column, as_weights
 from .data.options import choice
 from .data.panel import as_panel, as_returns
@@ -101,15 +101,20 @@ class Reconciliation:
             lines.append(
                 f"With each asset's beta over its own rows the end-weighted sum would be "
                 f"{own:.6f} (sample effect {self.sample_effect:+.6f}).")
+        weighted = (f"give {self.reverse_regression_weighted:.6f}"
+                    if np.isfinite(self.reverse_regression_weighted) else
+                    "have no value (a held asset that never moves, such as cash, has no "
+                    "market-on-asset slope)")
         lines.append(
             f"Regressed backwards (market on portfolio) the 'beta' is "
             f"{self.reverse_regression_portfolio:.6f}, and end weights x market-on-asset "
-            f"slopes give {self.reverse_regression_weighted:.6f}: a reverse regression is "
-            f"not a beta and does not add up across assets.")
+            f"slopes {weighted}: a reverse regression is not a beta and does not add up "
+            f"across assets.")
         return "\n".join(lines)
 
 
-def _shared_rows(r: np.ndarray, held: np.ndarray, names: Sequence[str]) -> slice:
+def _shared_rows(r: np.ndarray, held: np.ndarray, names: Sequence[str],
+                 index: pd.Index | None) -> slice:
     """The rows where every held asset has a return; they must be contiguous."""
     complete = ~np.isnan(r[:, held]).any(axis=1)
     rows = np.flatnonzero(complete)
@@ -120,9 +125,9 @@ def _shared_rows(r: np.ndarray, held: np.ndarray, names: Sequence[str]) -> slice
     if rows.size != last - first + 1:
         gap = first + int(np.flatnonzero(~complete[first:last + 1])[0])
         col = np.flatnonzero(held)[int(np.flatnonzero(np.isnan(r[gap, held]))[0])]
-        raise problem("", "returns", "is missing row {r} of {name!r} inside the period "
+        raise problem("", "returns", "is missing {r} of {name!r} inside the period "
                       "all held assets share; fill or drop that row first",
-                      r=gap + 1, name=names[int(col)])
+                      r=row_named(index, gap), name=names[int(col)])
     return slice(first, last + 1)
 
 
@@ -220,7 +225,7 @@ def beta_reconcile(
         weights = as_weights(weights, arg="weights", k=panel.k,
                              names=panel.names if panel.named else None)
         probe = weights
-    rows = _shared_rows(panel.values, probe != 0, panel.names)
+    rows = _shared_rows(panel.values, probe != 0, panel.names, panel.index)
     if prices is not None and holdings == "units":
         prices = as_panel(align_table(prices, panel, arg="prices", extra_row=True),
                           arg="prices").values[rows.start:rows.stop + 1]

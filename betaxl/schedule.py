@@ -106,6 +106,8 @@ def schedule_targets(schedule: pd.DataFrame, names: tuple[str, ...],
     if when.tz is not None and row_dates.tz is None or when.tz is None and row_dates.tz is not None:
         raise problem("", "weights", "dates and returns' dates must both have a time zone "
                       "or both have none")
+    # asi8 counts the index's own unit (s from a workbook, us from a CSV): nanoseconds both
+    when, row_dates = when.as_unit("ns"), row_dates.as_unit("ns")
     if not (np.diff(when.asi8) > 0).all():
         raise problem("", "weights", "dates must be distinct and in time order, oldest first")
     pos = np.searchsorted(when.asi8, row_dates.asi8, side="left") - 1

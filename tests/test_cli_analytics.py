@@ -384,7 +384,7 @@ def test_window_zero_and_negative_are_refused(tmp_path: Path, daily, capsys) -> 
     daily.to_csv(tmp_path / "r.csv")
     for window in (0, -1, 1):
         for command in ("betas", "rolling"):
-            assert "--window must be at least 2" in fail(
+            assert "--window must be at least 3 rows" in fail(
                 capsys, command, tmp_path / "r.csv", "--market", "M", "--window", window)
 
 

@@ -186,7 +186,7 @@ def test_risk_free_is_never_converted_as_a_price(tmp_path: Path, monthly, capsys
 
 def test_bad_arguments_and_text_columns(tmp_path: Path, monthly, capsys) -> None:
     path, frame = monthly
-    assert "--window must be at least 2" in fail(capsys, "betas", path, "--market", "market",
+    assert "--window must be at least 3 rows" in fail(capsys, "betas", path, "--market", "market",
                                                  "--window", "0")
     assert "unknown output extension '.json'" in fail(capsys, "betas", path, "--market",
                                                       "market", "-o", tmp_path / "o.json")
@@ -258,8 +258,8 @@ def test_workbook_inputs_by_sheet_range_and_defined_name(tmp_path: Path, monthly
                    "--market", "market", "--skip-text", "-o", tmp_path / "b.csv")[0] == 0
         got = pd.read_csv(tmp_path / "b.csv", index_col=0).drop(index="rf")
         np.testing.assert_allclose(got.to_numpy(), want.to_numpy(), rtol=1e-12)
-    assert "no sheet 'Nope'" in fail(capsys, "betas", tmp_path / "in.xlsx", "--sheet", "Nope",
-                                     "--market", "market")
+    assert "no sheet named 'Nope' for --sheet" in fail(
+        capsys, "betas", tmp_path / "in.xlsx", "--sheet", "Nope", "--market", "market")
 
 
 def test_xlsx_output_real_dates_integers_and_limits(tmp_path: Path, monthly, capsys) -> None:

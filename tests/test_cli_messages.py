@@ -285,7 +285,7 @@ FLAGS = [  # the core's refusals reached through each command: named by their fl
     (["estimators", "FILE", "--market", "MktRF", "--halflife", "-3"],
      "betaxl estimators: --halflife must be a positive number of rows, got -3.0"),
     (["rolling", "FILE", "--market", "MktRF", "--window", "100"],
-     "betaxl rolling: --window must be between 3 and the 36 rows of returns, got 100"),
+     "betaxl rolling: --window must be between 3 and the 36 rows of returns.csv, got 100"),
     (["portfolio", "FILE", "--weights", "AAPL=1,MSFT=0,NVDA=0,MktRF=0,SPX=0,RF=0",
       "--cost-bps", "-5"],
      "betaxl portfolio: --cost-bps must be a number of basis points from 0 to below 10000 "

@@ -294,7 +294,7 @@ def test_an_asset_added_later_may_be_missing_before(
     path = betaxl.portfolio_returns(data, sched)
     assert path.returns.loc["1996-01-31"] == data.loc["1996-01-31", "HAM1"]
     early = sched.set_axis(pd.to_datetime(["1995-12-31", "1996-01-31"]))
-    with pytest.raises(BetaxlError, match="missing row 2 of 'HAM2'"):
+    with pytest.raises(BetaxlError, match=r"missing row 2 \(1996-02-29\) of 'HAM2'"):
         betaxl.portfolio_returns(data, early)
 
 

@@ -21,7 +21,7 @@ from .arguments import common_arguments, risk_free_arguments, se_arguments
 from .dates import cli_format
 from .helptext import epilog
 from .inputs import Inputs, read_input
-from .names import check_names, chosen_assets
+from .names import check_names, chosen_assets, split_names
 from .output import finish, output_target
 from .sources import ReadError, ReadOptions
 from .table import Table, read_table
@@ -31,11 +31,11 @@ __all__ = ["add_analytics_commands"]
 
 def _factor_list(args: argparse.Namespace) -> list[str]:
     if bool(args.factors) == bool(args.factors_file):
-        raise ReadError("factors: give exactly one of --factors COL,COL,... (columns of the "
+        raise ReadError("give exactly one of --factors COL,COL,... (columns of the "
                         "file) or --factors-file FILE2 (matched by date)")
     if not args.factors:
         return []
-    names = [n.strip() for n in args.factors.split(",") if n.strip()]
+    names = [n for n in split_names(args.factors) if n]
     if not names or len(set(names)) < len(names):
         raise ReadError(f"--factors: {args.factors!r} must name distinct columns, "
                         "separated by commas")

@@ -30,6 +30,7 @@ from .arguments import common_arguments, risk_free_arguments, se_arguments
 from .helptext import epilog
 from .inputs import (
     Inputs,
+    check_window,
     core_weights,
     periods_per_year,
     read_dividends,
@@ -37,7 +38,7 @@ from .inputs import (
     read_weights,
     rebalance_dates,
 )
-from .output import chunked, finish, output_target
+from .output import chunked, finish, output_target, wrapped
 from .sources import ReadError
 
 __all__ = ["add_batch_commands"]
@@ -90,8 +91,7 @@ def _window_ok(args: argparse.Namespace, *, required: bool) -> None:
         if required:
             raise ReadError("--window is needed")
         return
-    if args.window < 2:
-        raise ReadError(f"--window must be at least 2 rows; got {args.window}")
+    check_window(args.window)
 
 
 def _portfolio(args: argparse.Namespace) -> None:
@@ -140,7 +140,7 @@ def _reconcile(args: argparse.Namespace) -> None:
     summary = result.summary().to_frame()
     summary.index.name = "figure"
     if not args.quiet and sys.stdout.isatty():
-        print(result.explain())
+        print(wrapped(result.explain()))
     finish(args, inputs, target, {"assets": assets, "summary": summary},
            f"(portfolio beta {result.portfolio_beta:.6f}, weighted end-weight beta "
            f"{result.weighted_beta_end:.6f})")

@@ -32,11 +32,12 @@ import pandas as pd
 from .. import log_to_simple, ols_beta, risk_table, rolling_beta, to_returns
 from ..data.table import RESAMPLED, is_date_name, partial_note, resampled_rows
 from ..data.units import in_decimals, not_returns, trusted_returns
-from ..errors import BetaxlError, labels
+from ..errors import BetaxlError, count, labels
 from .dates import as_dates, cli_format
-from .inputs import CLI_HOW, CLI_UNITS, periods_per_year
+from .inputs import CLI_HOW, CLI_UNITS, check_window, periods_per_year
 from .names import check_names, chosen_assets
 from .sources import ReadError, expand_paths
+from .write import check_dataset_name, publish_dataset
 
 __all__ = ["Dataset", "cluster", "run_betas", "run_risk", "run_rolling", "scan"]
 
@@ -377,7 +378,7 @@ def run_betas(args: argparse.Namespace) -> None:
     table = pd.concat(parts)
     table.index.name = "asset"
     _small_output(args, "betas", table, "betas",
-                  f"({table.shape[0]} assets against {market}, on Dask)")
+                  f"({count(table.shape[0], 'asset')} against {market}, on Dask)")
 
 
 def run_risk(args: argparse.Namespace) -> None:
@@ -400,7 +401,7 @@ def run_risk(args: argparse.Namespace) -> None:
     table = pd.concat(parts, axis=1)
     table.index.name = "measure"
     _small_output(args, "risk", table, "risk",
-                  f"({table.shape[1]} columns against {market}, {ppy:g} periods a year, "
+                  f"({count(table.shape[1], 'column')} against {market}, {ppy:g} periods a year, "
                   "on Dask)")
 
 
@@ -424,12 +425,12 @@ def run_rolling(args: argparse.Namespace) -> None:
     """``betaxl rolling --engine dask``: a long Parquet dataset (a folder of files with the
     columns ``date, asset, beta``, one file per chunk of assets), appearing complete or
     not at all."""
-    if args.window < 2:
-        raise ReadError(f"--window must be at least 2 rows; got {args.window}")
+    check_window(args.window)
     if not args.output:
         raise ReadError("--engine dask: give -o FOLDER for the rolling betas' Parquet "
                         "dataset")
     target = Path(args.output)
+    check_dataset_name(target)
     if target.exists() or target.is_symlink():
         raise ReadError(f"{target.name}: exists; the rolling dataset goes to a new folder")
     folder = target.parent if str(target.parent) else Path(".")
@@ -438,9 +439,9 @@ def run_rolling(args: argparse.Namespace) -> None:
     staging = tempfile.mkdtemp(prefix=f".{target.name}.", dir=folder)
     try:
         parts, market = _map(args, "market", _rolling_part(staging, args.window))
-        os.rename(staging, target)
+        publish_dataset(Path(staging), target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    print(f"wrote {target}/ ({sum(n for _, n in parts)} assets in {len(parts)} Parquet "
-          f"files, window {args.window}, on Dask)")
+    print(f"wrote {target}/ ({count(sum(n for _, n in parts), 'asset')} in "
+          f"{count(len(parts), 'Parquet file')}, window {args.window}, on Dask)")

@@ -28,7 +28,9 @@ OUTPUTS = {
                "column",
     "betas": "one row per asset (index 'asset'), columns " + ", ".join(OLS_FIELDS)
              + "; with --window N also OUT_rolling_N: a row per date, a column per asset",
-    "rolling": "one row per date, a column per asset (blank until the first full window)",
+    "rolling": "one row per date, a column per asset (blank until the first full window); "
+               "with --engine dask a Parquet dataset instead (-o FOLDER, no suffix or "
+               ".parquet): long, columns date, asset, beta, a file per chunk of assets",
     "portfolio": "one row per date: portfolio; with --cost-bps also turnover, cost; with "
                  "--detail also weight_ASSET and contribution_ASSET for every asset",
     "equal-weight": "one row per date: equal_weight, n_assets (the constituents that "

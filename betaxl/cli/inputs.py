@@ -19,13 +19,16 @@ from .. import log_to_simple, per_period_rate, to_returns
 from ..data.periods import infer_periods_per_year
 from ..data.units import column_medians, in_decimals, not_returns
 from ..errors import BetaxlError, labels
+from ..regression import MIN_OBS
 from .dates import as_dates, cli_format
 from .names import check_names, chosen_assets, closest, listing
 from .sources import Limits, ReadError, ReadOptions
 from .table import Table, read_table
+from .weighting import flag_pairs, read_weights_file, weight_pairs, weights_by_name
 
-__all__ = ["Inputs", "check_input_type", "core_weights", "is_file", "periods_per_year",
-           "read_dividends", "read_input", "read_weights", "rebalance_dates"]
+__all__ = ["Inputs", "check_input_type", "check_window", "core_weights", "is_file",
+           "periods_per_year", "read_dividends", "read_input", "read_weights",
+           "rebalance_dates"]
 
 
 #: How the command line says to be explicit about prices given as returns.
@@ -36,15 +39,21 @@ CLI_UNITS = ("pass --units percent if they are percents (2.5 for 2.5%), or --uni
              "if they are decimals")
 
 
+#: How a command without --input-type (``returns``, which reads prices) says it.
+PRICES_ONLY = ("this command reads prices; returns go to the other commands as they are")
+
+
 def check_input_type(frame: pd.DataFrame, input_type: str, name: str, *,
-                     periods: float | None = None, units: str | None = None) -> None:
+                     periods: float | None = None, units: str | None = None,
+                     flags: dict[str, str] | None = None) -> None:
     """Refuse prices given as returns and returns given as prices, naming the column.
 
     Returns: the one rule of :mod:`betaxl.data.units` (a column whose median absolute
     value is over 1, over 100% a period, is not returns), worded as in every door.
     Prices: a column with negative values and a median absolute value below 0.5 is
     returns.  ``periods`` (the risk measures' periods per year) adds the percent rule
-    where ``units`` is not declared.
+    where ``units`` is not declared.  ``flags`` (the command's,
+    :func:`betaxl.cli.parser.flags`): the advice names only flags the command has.
     """
     if frame.size == 0:
         return
@@ -64,9 +73,10 @@ def check_input_type(frame: pd.DataFrame, input_type: str, name: str, *,
     bad = np.flatnonzero(has_negative & (med < 0.5))
     if bad.size:
         col = frame.columns[bad[0]]
+        how = ("pass --input-type returns, or --trust-input-type"
+               if flags is None or "input_type" in flags else PRICES_ONLY)
         raise ReadError(f"{name}: column {col!r} looks like returns, not prices (negative "
-                        f"values, median size {med[bad[0]]:.4g}); pass --input-type "
-                        "returns, or --trust-input-type")
+                        f"values, median size {med[bad[0]]:.4g}); {how}")
 
 
 def _near(name: str, columns: pd.Index) -> str:
@@ -128,7 +138,8 @@ class Inputs:
             for key in ("market", "benchmark"):
                 if key in self.special:
                     checked[str(args.__dict__[key])] = self.special[key]
-            check_input_type(checked, self.input_type, self.name)
+            check_input_type(checked, self.input_type, self.name,
+                             flags=getattr(args, "flag_names", None))
         self.prices = frame if self.input_type == "prices" else None
         self.assets = frame
 
@@ -217,20 +228,21 @@ def periods_per_year(index: pd.Index | None, name: str) -> float:
         raise ReadError(message if name in message else f"{name}: {message}") from None
 
 
-def _schedule(path: Path, args: argparse.Namespace,
+def _schedule(path: Path, raw: pd.DataFrame, args: argparse.Namespace,
               inputs: Inputs) -> pd.DataFrame | None:
-    """A weights file whose first column holds dates: a schedule, one row per rebalancing
-    date and a column per asset (by name); None for a ``name,weight`` file."""
-    try:
-        head = pd.read_csv(path, header=None, dtype=str, sep=args.sep or ",", nrows=50)
-    except (ValueError, UnicodeDecodeError, OSError):
+    """A weights file (``raw``, as read) whose first column holds dates: a schedule, one
+    row per rebalancing date and a column per asset (by name); None for ``name,weight``."""
+    if raw.shape[0] < 1 or raw.shape[1] < 2:
         return None
+    first_column = raw.iloc[:50, 0]
+    if not pd.api.types.is_datetime64_any_dtype(first_column):
+        first_column = first_column.astype(str).where(first_column.notna())
     try:
-        first = as_dates(head.iloc[1:, 0], named=True, order=args.date_order,
+        first = as_dates(first_column, named=True, order=args.date_order,
                          fmt=cli_format(args))
     except ReadError as exc:
         raise ReadError(f"{path.name}: {exc}") from None
-    if head.shape[0] < 2 or first is None:
+    if first is None:
         return None
     table = read_table(str(path), ReadOptions(sep=args.sep, decimal=args.decimal,
                                               skip_text=args.skip_text,
@@ -259,36 +271,21 @@ def _left_out(keys: list[Any], names: list[str], args: argparse.Namespace,
 
 def read_weights(args: argparse.Namespace, names: list[str],
                  inputs: Inputs | None = None) -> pd.Series | pd.DataFrame:
-    """``--weights A=0.6,B=0.4``, a CSV of ``name,weight`` aligned to the columns by name
-    (a name missing on either side is refused), or a schedule: a file whose first column
-    holds dates, one row per rebalancing date and a column per asset."""
+    """``--weights A=0.6,B=0.4``, a file of ``name,weight`` aligned to the columns by name
+    (a name missing on either side, or given twice, is refused), or a schedule: a file
+    whose first column holds dates, one row per rebalancing date and a column per asset
+    (files read as the data are, :mod:`betaxl.cli.weighting`)."""
     text = args.weights
     path = Path(text)
-    if is_file(text) and inputs is not None:
-        schedule = _schedule(path, args, inputs)
+    if is_file(text):
+        raw = read_weights_file(path, args)
+        schedule = _schedule(path, raw, args, inputs) if inputs is not None else None
         if schedule is not None:
             _left_out(list(schedule.columns), names, args, inputs)
             return schedule
-    if is_file(text):
-        frame = pd.read_csv(path, header=None)
-        if frame.shape[1] != 2:
-            raise ReadError(f"{path.name}: a weights file has two columns, name and weight")
-        if pd.to_numeric(frame.iloc[:1, 1], errors="coerce").isna().all():
-            frame = frame.iloc[1:]
-        pairs = list(zip(frame.iloc[:, 0].astype(str), frame.iloc[:, 1], strict=False))
+        weights = weights_by_name(weight_pairs(raw, path.name), path.name)
     else:
-        pairs = []
-        for item in text.split(","):
-            if "=" not in item:
-                raise ReadError(f"--weights: {item!r} is not NAME=WEIGHT (or a file)")
-            key, value = item.split("=", 1)
-            pairs.append((key.strip(), value.strip()))
-    weights: dict[str, float] = {}
-    for key, value in pairs:
-        try:
-            weights[key] = float(value)
-        except ValueError:
-            raise ReadError(f"--weights: {key}'s weight {value!r} is not a number") from None
+        weights = weights_by_name(flag_pairs(text), "--weights")
     _left_out(list(weights), names, args, inputs)
     source = inputs.name if inputs is not None else "the data"
     check_names(list(weights), names, source=source, flag="--weights",
@@ -307,6 +304,14 @@ def is_file(text: str) -> bool:
         return Path(text).is_file()
     except OSError:
         return False
+
+
+def check_window(window: int) -> None:
+    """``--window``: the core's least number of rows (:data:`betaxl.regression.MIN_OBS`),
+    refused before any work; its upper bound, the rows of returns, is the core's."""
+    if window < MIN_OBS:
+        raise ReadError(f"--window must be at least {MIN_OBS} rows (a beta and its "
+                        f"intercept need {MIN_OBS} to leave a residual); got {window}")
 
 
 def rebalance_dates(args: argparse.Namespace, inputs: Inputs,

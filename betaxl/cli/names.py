@@ -10,12 +10,14 @@ is known.  Lists of names are written by :func:`listing`: complete, or ending
 
 from __future__ import annotations
 
+import csv
 import difflib
 from collections.abc import Iterable, Sequence
 
 from .sources import ReadError
 
-__all__ = ["MOST_COLUMNS", "check_names", "chosen_assets", "closest", "listing"]
+__all__ = ["MOST_COLUMNS", "check_names", "chosen_assets", "closest", "listing",
+           "split_names"]
 
 #: a file's columns are listed in full up to this many (beyond, "and N more")
 MOST_COLUMNS = 1000
@@ -50,8 +52,31 @@ def closest(name: str, known: Sequence[object]) -> str | None:
     return folded[found[0]] if found else None
 
 
+def split_names(text: str) -> list[str]:
+    """A flag's list of names (``--assets``, ``--factors``, ``--weights``), separated by
+    commas as a CSV line is: a name holding a comma goes in double quotes.
+
+    >>> split_names('"Banco Bilbao, S.A.", AAPL')
+    ['Banco Bilbao, S.A.', 'AAPL']
+    >>> split_names('"Banco, S.A."=0.5,EURUSD=X=0.5')
+    ['Banco, S.A.=0.5', 'EURUSD=X=0.5']
+    """
+    return [n.strip() for n in next(csv.reader([text], skipinitialspace=True), [""])]
+
+
+def _comma_hint(absent: Sequence[str], known: Sequence[object]) -> str:
+    """How to give a name holding a comma, where a known one does and an absent name is
+    a piece of it (``--assets Banco Bilbao, S.A.`` read as two names)."""
+    held = [str(k) for k in known if "," in str(k)
+            and any(a and a.casefold() in str(k).casefold() for a in absent)]
+    if not held:
+        return ""
+    return (f"; a name holding a comma goes in double quotes: '\"{held[0]}\"' "
+            "(quote the whole value for the shell)")
+
+
 def check_names(names: Sequence[object], known: Sequence[object], *, source: str,
-                flag: str, among: str = "its columns") -> None:
+                flag: str, among: str = "its columns", noun: str = "column") -> None:
     """Refuse the ``names`` not among ``known`` (the columns of ``source``, for ``flag``):
     each with "did you mean" where one is close, and the whole list of ``known``.
 
@@ -74,7 +99,8 @@ def check_names(names: Sequence[object], known: Sequence[object], *, source: str
                                            quote=False) + "?"
     else:
         hint = ""
-    noun = "column" if len(absent) == 1 else "columns"
+    hint += _comma_hint(absent, known)
+    noun = noun if len(absent) == 1 else noun + "s"
     raise ReadError(f"{source}: no {noun} named {listing(absent)} for {flag}{hint} "
                     f"({among}: {listing(known, MOST_COLUMNS)})")
 
@@ -86,9 +112,9 @@ def chosen_assets(text: str, available: Sequence[object], *, source: str,
     ``available`` are the file's asset columns, ``taken`` the special columns by flag
     (``{"--market": "MktRF"}``, a list for ``--factors``): those are always read, and
     naming one in ``--assets`` is refused, as is a name twice or a name not in the file
-    (:func:`check_names`).
+    (:func:`check_names`).  Names are separated by commas (:func:`split_names`).
     """
-    names = [n.strip() for n in text.split(",")]
+    names = split_names(text)
     if not all(names):
         raise ReadError(f"--assets: {text!r} must be column names separated by commas")
     twice = sorted({n for n in names if names.count(n) > 1})

@@ -8,7 +8,9 @@ an input).
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
+import textwrap
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -19,7 +21,8 @@ from .inputs import Inputs, is_file
 from .sources import expand_paths
 from .write import output_paths, write_outputs
 
-__all__ = ["CHUNK", "chunked", "finish", "output_stem", "output_target", "print_summary"]
+__all__ = ["CHUNK", "chunked", "finish", "output_stem", "output_target", "print_summary",
+           "text_width", "wrapped"]
 
 CHUNK = 500  # assets per core call: bounded temporaries, a progress step
 
@@ -43,6 +46,36 @@ def output_stem(source: Path) -> str:
         return Path(inner).stem if Path(inner).suffix.lower() in (".csv", ".tsv", ".txt") \
             else inner
     return inner or name
+
+
+def text_width() -> int:
+    """The width text is written to: the terminal's (less one, so that a full line never
+    wraps), or 80 where output is piped (a file, the README's sessions)."""
+    if not sys.stdout.isatty():
+        return 80
+    return max(40, shutil.get_terminal_size().columns - 1)
+
+
+def wrapped(text: str, width: int | None = None) -> str:
+    """``text`` with each line longer than ``width`` (:func:`text_width`) wrapped at its
+    spaces only, never inside a number or a hyphenated name (``+0.004830``, ``Mkt-RF``),
+    the rest of a line indented two beyond its first.
+
+    >>> print(wrapped("   gap = timing +0.004830 + drift -0.001200", 24))
+       gap = timing
+         +0.004830 + drift
+         -0.001200
+    """
+    width = width or text_width()
+    out = []
+    for line in (line.rstrip() for line in text.splitlines()):
+        if len(line) <= width:
+            out.append(line)
+            continue
+        indent = line[:len(line) - len(line.lstrip())]
+        out.append(textwrap.fill(line, width, subsequent_indent=indent + "  ",
+                                 break_long_words=False, break_on_hyphens=False))
+    return "\n".join(out)
 
 
 def output_target(args: argparse.Namespace, suffix: str, more: Sequence[str] = ()) -> Path:

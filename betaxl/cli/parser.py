@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import sys
 from typing import Any, NoReturn
 
 from .names import closest, listing
@@ -43,9 +44,14 @@ def flags(parser: argparse.ArgumentParser) -> dict[str, str]:
 
 
 def _said(action: argparse.Action) -> str:
-    """What an argument is, from its help: up to the first ';', without the default."""
-    text = re.sub(r"\s*\(default[^)]*\)", "", (action.help or "").split("; ")[0])
-    return text.replace("%%", "%").strip()
+    """What an argument is, from its help: up to the first ';', without the default
+    (its ``%(default)s`` filled in first, as ``--help`` shows it)."""
+    try:
+        shown = argparse.HelpFormatter("betaxl")._expand_help(action) if action.help else ""
+    except (KeyError, TypeError, ValueError):
+        shown = (action.help or "").replace("%%", "%")
+    text = re.sub(r"\s*\(default\b[^()]*(\([^()]*\)[^()]*)*\)", "", shown.split("; ")[0])
+    return text.strip()
 
 
 class Parser(argparse.ArgumentParser):
@@ -108,12 +114,68 @@ class Parser(argparse.ArgumentParser):
         hint = f"; did you mean {' and '.join(near)}?" if near else ""
         return f"no option {listing(flags)} here{hint} ({listed})"
 
+    def parse_known_args(self, args: Any = None, namespace: Any = None) -> Any:
+        self._given = [str(a) for a in (sys.argv[1:] if args is None else args)]
+        self._refuse_repeated()
+        return super().parse_known_args(args, namespace)
+
+    def _action_of(self, item: str) -> argparse.Action | None:
+        """The option ``item`` (``--assets``, ``--assets=A``, an abbreviation) sets."""
+        flag = item.split("=", 1)[0]
+        if flag in self._option_string_actions:
+            return self._option_string_actions[flag]
+        if flag.startswith("--"):
+            found = {a for o, a in self._option_string_actions.items() if o.startswith(flag)}
+            return found.pop() if len(found) == 1 else None
+        return None
+
+    def _refuse_repeated(self) -> None:
+        """An option that takes one value given twice (``--assets AAPL --assets MSFT``)
+        is refused: argparse would keep the last silently."""
+        seen: dict[argparse.Action, str] = {}
+        given = self._given[: self._given.index("--")] if "--" in self._given else self._given
+        for i, item in enumerate(given):
+            if not item.startswith("-") or item[1:2].isdigit() or item[1:2] == ".":
+                continue
+            action = self._action_of(item)
+            if not isinstance(action, argparse._StoreAction):
+                continue
+            value = item.split("=", 1)[1] if "=" in item else \
+                (given[i + 1] if i + 1 < len(given) else "")
+            if action in seen:
+                flag = _flag(action)
+                hint = " (a list is one value: A,B)" if action.metavar == "A,B,..." else ""
+                self.error(f"{flag} given twice ({seen[action]!r}, then {value!r}); give it "
+                           f"once{hint}")
+            seen[action] = value
+
+    def _unknown_options(self) -> list[str]:
+        """The options given that this command lacks (``--markt``): said before a
+        missing flag, which they may well have been meant as."""
+        longs = [o for a in self._actions for o in a.option_strings if o.startswith("--")]
+        shorts = {o for a in self._actions for o in a.option_strings}
+        out = []
+        for item in getattr(self, "_given", []):
+            if item == "--":
+                break
+            flag = item.split("=", 1)[0]
+            if flag.startswith("--") and len(flag) > 2:
+                if not any(o == flag or o.startswith(flag) for o in longs):
+                    out.append(item)
+            elif flag.startswith("-") and len(flag) == 2 and not flag[1].isdigit() \
+                    and flag not in shorts:
+                out.append(item)
+        return out
+
     def error(self, message: str) -> NoReturn:
         required = re.fullmatch(r"the following arguments are required: (.+)", message)
         extra = re.fullmatch(r"unrecognized arguments: (.+)", message)
         expected = re.fullmatch(r"argument (\S+?)(?:/\S+)?: expected one argument", message)
         if required:
             message = self._missing(required.group(1))
+            unknown = self._unknown_options()
+            if unknown:  # a mistyped option first: it is likely the flag said missing
+                message = self._unrecognized(" ".join(unknown)) + "; " + message
         elif extra:
             message = self._unrecognized(extra.group(1))
         elif expected:

@@ -30,8 +30,10 @@ from ..errors import BetaxlError, labels
 from ..examples import BOND_MARKET, BOND_PRICES, EW_DIVIDENDS, EW_PRICES, bond_units
 from .analytics import add_analytics_commands
 from .batch import add_batch_commands
+from .output import text_width, wrapped
 from .parser import Parser, flags
 from .report import add_report_command
+from .write import integer_counts
 
 __all__ = ["WORKBOOK_COMMANDS", "build_parser", "demo_text", "main"]
 
@@ -39,8 +41,9 @@ __all__ = ["WORKBOOK_COMMANDS", "build_parser", "demo_text", "main"]
 WORKBOOK_COMMANDS = frozenset({"demo", "recalc", "template"})
 
 
-def demo_text() -> str:
-    """The demo's report: the bond betas reconciled, the equal-weight example, risk."""
+def demo_text(width: int = 80) -> str:
+    """The demo's report: the bond betas reconciled, the equal-weight example, risk; its
+    tables in blocks of columns that fit ``width``, its counts as integers."""
     returns = to_returns(BOND_PRICES)
     market = to_returns(BOND_MARKET).iloc[:, 0]
     held = beta_reconcile(returns, market, bond_units(), holdings="units", prices=BOND_PRICES)
@@ -71,8 +74,8 @@ def demo_text() -> str:
     out.append("   per asset:")
     table = held.assets[["beta", "weight_start", "weight_avg", "weight_end",
                          "weighted_beta_end", "contribution", "gap"]]
-    out.extend("   " + line for line in table.to_string(float_format="{:.6f}".format)
-               .splitlines())
+    out.extend("   " + line for line in table.to_string(float_format="{:.6f}".format,
+                                                         line_width=width - 3).splitlines())
     out.append("")
     out.append("== Equal-weighted return (A 10 -> 12, B 20 -> 18, B pays $1) ==")
     for label, kwargs in (
@@ -87,9 +90,9 @@ def demo_text() -> str:
     out.append("   (never the mean of log returns: that is not any portfolio's return)")
     out.append("")
     out.append("== Risk table: the bonds against the market, monthly (t = 12) ==")
-    risk = risk_table(returns, market, periods_per_year=12).to_frame()
-    out.extend("   " + line for line in risk.to_string(float_format="{:.6f}".format)
-               .splitlines())
+    risk = integer_counts(risk_table(returns, market, periods_per_year=12).to_frame())
+    out.extend("   " + line for line in risk.to_string(float_format="{:.6f}".format,
+                                                        line_width=width - 3).splitlines())
     return "\n".join(out)
 
 
@@ -97,7 +100,8 @@ def _demo(args: argparse.Namespace) -> int:
     from ..workbook.recalc import find_value, recalculate_file
     from ..workbook.template import build_template
 
-    print(demo_text())
+    width = text_width()
+    print(wrapped(demo_text(width), width))
     target = Path(args.output)
     with tempfile.TemporaryDirectory() as folder:
         template = Path(folder) / "workbook_template.xlsm"
@@ -188,6 +192,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _file_names(args: argparse.Namespace) -> dict[str, str]:
+    """The core's names for the data (``returns``, ``data``) shown as the file they come
+    from: ``returns.csv is missing row 11 (2019-11-30) of 'AAPL'``, the returns of a
+    file of prices so named."""
+    source = getattr(args, "file", None)
+    if not source or args.command in WORKBOOK_COMMANDS:
+        return {}
+    name = Path(source).name
+    shown = name if getattr(args, "input_type", "prices") != "prices" else \
+        f"the returns of {name}"
+    return {"returns": shown, "data": name}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``betaxl`` console script: exit 0, or 2 with one line."""
     workbook_errors: tuple[type[Exception], ...] = ()
@@ -201,6 +218,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parse(parser, argv)
     pd.set_option("display.width", 120)
     args.flag_names = flags(_command(parser, args.command))  # for the Dask workers too
+    args.flag_names.update(_file_names(args))
     named = nullcontext() if args.command in WORKBOOK_COMMANDS else \
         labels(f"betaxl {args.command}", args.flag_names)
     try:

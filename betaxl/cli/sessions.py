@@ -148,6 +148,10 @@ def rewrite(path: Path) -> None:
 
 if __name__ == "__main__":
     if len(sys.argv) > 2 and sys.argv[1] == "--files":
+        if not Path(sys.argv[2]).is_dir():
+            print(f"betaxl.cli.sessions: {sys.argv[2]}: no such folder (make it first)",
+                  file=sys.stderr)
+            sys.exit(2)
         write_files(Path(sys.argv[2]))
     elif len(sys.argv) > 1:
         rewrite(Path(sys.argv[1]))

@@ -28,12 +28,17 @@ from ..data.table import NAME_TWICE, repeated_name, table_ends, titled_table
 from ..errors import BetaxlError
 from ..safeio import check_input
 from .parquet import read_parquet_frame
+from .sniffing import column_name, decimal_mark, title_rows
 
 __all__ = ["Limits", "ReadError", "ReadOptions", "expand_paths", "read_error", "read_raw"]
 
 
 class ReadError(BetaxlError):
     """A data file that cannot be read as a table of prices or returns."""
+
+    #: a workbook's sheets, where the sheet asked for is not one of them (for "did you
+    #: mean", :func:`betaxl.cli.names.check_names`)
+    sheets: list[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -158,12 +163,7 @@ def _sniff(sample: str, sep: str | None, decimal: str | None) -> tuple[str, str]
                                 f"{best[0][0]!r} and {best[1][0]!r} split every line alike; "
                                 "pass --sep")
     if decimal is None:
-        body = "\n".join(lines[1:])
-        comma_decimal = re.search(r"(?<![\d.])-?\d+,\d+(?![\d.,])", body)
-        if sep != "," and comma_decimal and not re.search(r"\d\.\d", body):
-            decimal = ","
-        else:
-            decimal = "."
+        decimal = decimal_mark(lines[1:], sep)
     if sep == decimal:
         raise ReadError(f"the separator and the decimal mark are both {sep!r}; pass --sep "
                         "and --decimal")
@@ -205,8 +205,10 @@ def _first_table(text: IO[str], header: int, sep: str,
 def _read_csv(path: Path, opts: ReadOptions) -> pd.DataFrame:
     stream, inner = _open_text_bytes(path, opts.limits)
     with stream:
+        start = b""
         try:
-            sample = stream.peek(1 << 16)[: 1 << 16].decode("utf-8-sig", errors="replace")
+            start = stream.peek(1 << 16)[: 1 << 16]
+            sample = start.decode("utf-8-sig", errors="replace")
             text: IO[str] = io.TextIOWrapper(stream, encoding="utf-8-sig")
             header = titled_table(sample.splitlines(), opts.sep or ",")
             notes: list[str] = []
@@ -223,8 +225,12 @@ def _read_csv(path: Path, opts: ReadOptions) -> pd.DataFrame:
                 raise
             raise read_error(path, str(exc)) from None
         except UnicodeDecodeError:
-            raise read_error(path, f"{inner} is not UTF-8 text (for a workbook use its .xlsx "
-                             "or .xlsm name)") from None
+            what = "is" if inner == path.name else f"holds {inner}, which is"
+            utf16 = start[:2] in (b"\xff\xfe", b"\xfe\xff")
+            how = ("UTF-16 text: save it as UTF-8 (CSV UTF-8 in Excel)" if utf16 else
+                   "not UTF-8 text (save it as UTF-8; for a workbook use its .xlsx or .xlsm "
+                   "name)")
+            raise read_error(path, f"{what} {how}") from None
         except (ValueError, OSError, EOFError, zipfile.BadZipFile, lzma.LZMAError,
                 zlib.error) as exc:
             first = (str(exc).splitlines() or [type(exc).__name__])[0][:120]
@@ -303,7 +309,10 @@ def _read_workbook(path: Path, opts: ReadOptions) -> pd.DataFrame:
         if sheet_name is None:
             sheet_name = names[0]
         if sheet_name not in names:
-            raise read_error(path, f"has no sheet {sheet_name!r} (sheets: {', '.join(names)})")
+            missing = read_error(path, f"has no sheet {sheet_name!r} (sheets: "
+                                 f"{', '.join(names)})")
+            missing.sheets = list(names)
+            raise missing
         sheet = book.get_sheet_by_name(sheet_name)
         height, width = sheet.total_height, sheet.total_width
         if height * width > opts.limits.max_cells:
@@ -321,10 +330,18 @@ def _read_workbook(path: Path, opts: ReadOptions) -> pd.DataFrame:
         c1, r1 = (_col_index(m[3]), int(m[4]) - 1) if m[3] else (c0, r0)
         rows = [list(r[c0:c1 + 1]) + [""] * max(0, c1 + 1 - len(r))
                 for r in rows[r0:r1 + 1]]
+    notes: list[str] = []
+    titles = title_rows(rows)
+    if titles:
+        first = titles + 1 + (int(m[2]) - 1 if cells and (m := _A1.match(cells)) else 0)
+        notes.append(f"read the table from row {first}, its header; left out the title "
+                     "rows above it (pass --range to choose the table)")
+        rows = rows[titles:]
     rows = [r for r in rows if any(v not in ("", None) for v in r)]
     if not rows:
         raise read_error(path, f"sheet {sheet_name!r}{' ' + cells if cells else ''} is empty")
-    header = [str(v) if v not in ("", None) else f"column {i + 1}" for i, v in enumerate(rows[0])]
+    header = [column_name(v) if v not in ("", None) else f"column {i + 1}"
+              for i, v in enumerate(rows[0])]
     twice = repeated_name(header)
     if twice is not None:
         raise read_error(path, NAME_TWICE.format(name=twice))
@@ -334,6 +351,19 @@ def _read_workbook(path: Path, opts: ReadOptions) -> pd.DataFrame:
         as_num = pd.to_numeric(frame[col], errors="coerce")
         if as_num.notna().sum() == frame[col].notna().sum():
             frame[col] = as_num.astype(float)
+    frame.attrs["notes"] = notes
+    return frame
+
+
+def _named(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+    """``frame`` with its columns named by :func:`column_name`; two that become one name
+    (``AAPL`` and `` AAPL``) refused, as a name given twice is."""
+    names = [column_name(c) for c in frame.columns]
+    if names != list(frame.columns):
+        twice = repeated_name(names)
+        if twice is not None:
+            raise read_error(name, NAME_TWICE.format(name=twice))
+        frame.columns = names
     return frame
 
 
@@ -363,12 +393,16 @@ def read_raw(path_text: str, opts: ReadOptions) -> pd.DataFrame:
         check_input(p, func="read")
     suffixes = {p.suffix.lower() for p in paths}
     if suffixes <= set(PARQUET):
-        return _read_parquet(paths, opts, name)
+        return _named(_read_parquet(paths, opts, name), name)
     if len(paths) > 1:
         raise read_error(name, "names several files; only Parquet datasets may")
     path = paths[0]
     if path.suffix.lower() in WORKBOOK:
-        return _read_workbook(path, opts)
+        return _named(_read_workbook(path, opts), name)
     if path.suffix.lower() == ".xls":
         raise read_error(path, "is an old .xls workbook; save it as .xlsx")
-    return _read_csv(path, opts)
+    if opts.sheet is not None or opts.cells is not None:
+        flag = "--sheet" if opts.sheet is not None else "--range"
+        raise read_error(path, f"{flag} is for a workbook (.xlsx, .xlsm); this is a text "
+                         f"table: leave {flag} out")
+    return _named(_read_csv(path, opts), name)

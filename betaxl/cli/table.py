@@ -24,7 +24,7 @@ from ..data.table import (
 )
 from .dates import find_dates
 from .names import check_names
-from .sources import ReadOptions, read_error, read_raw
+from .sources import ReadError, ReadOptions, read_error, read_raw
 
 __all__ = ["Table", "read_table", "tidy_to_wide"]
 
@@ -41,6 +41,9 @@ class Table:
 
 
 _INDEX_NAME = re.compile(r"^(Unnamed: \d+|index|)$")
+#: numbers whose comma can only be a decimal mark: ``0,002``, ``-1,5``, ``12,34``
+#: (no group of three digits after it, or a zero before it)
+_COMMA_DECIMAL = re.compile(r"^\s*[-+(]?(0,\d+|\d+,(\d{1,2}|\d{4,}))\)?\s*$")
 _THOUSANDS = re.compile(r"^\s*[-+(]?\d{1,3}([,.' ]\d{3})+([.,]\d+)?\)?\s*$")
 
 
@@ -93,6 +96,9 @@ def _clean_columns(frame: pd.DataFrame, opts: ReadOptions, notes: list[str],
         if as_num.notna().all():
             converted[col] = pd.to_numeric(s, errors="coerce").astype(float)
             continue
+        if values.str.match(_COMMA_DECIMAL).mean() > 0.5 and opts.decimal != ",":
+            raise read_error(name, f"column {col!r} holds numbers with a decimal comma "
+                             f"({values.iloc[0]!r}); pass --decimal ',' to read them")
         if values.str.match(_THOUSANDS).mean() > 0.5 and opts.thousands is None:
             raise read_error(name, f"column {col!r} holds numbers with thousands separators "
                              f"({values.iloc[0]!r}); pass --thousands ',' (and --decimal) to "
@@ -184,7 +190,13 @@ def read_table(path_text: str, opts: ReadOptions | None = None) -> Table:
     """Read ``path_text`` (a file, a Parquet folder or a glob) as one wide table."""
     opts = opts or ReadOptions()
     name = Path(path_text).name
-    raw = read_raw(path_text, opts)
+    try:
+        raw = read_raw(path_text, opts)
+    except ReadError as exc:
+        if exc.sheets is not None and opts.sheet is not None:  # in the names' one wording
+            check_names([opts.sheet], exc.sheets, source=name, flag="--sheet",
+                        among="its sheets", noun="sheet")
+        raise
     if raw.size > opts.limits.max_cells:
         raise read_error(name, f"holds {raw.size:,} cells; the limit is {opts.limits.max_cells:,}")
     notes: list[str] = list(raw.attrs.pop("notes", []))

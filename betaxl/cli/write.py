@@ -9,6 +9,7 @@ named, so an output can never replace an input.
 from __future__ import annotations
 
 import io
+import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -16,9 +17,11 @@ import numpy as np
 import pandas as pd
 
 from ..safeio import atomic_files, check_output
+from ..safeio.attributes import new_file_mode
 from .sources import ReadError
 
-__all__ = ["FORMATS", "XLSX_COLUMNS", "XLSX_ROWS", "output_format", "output_paths",
+__all__ = ["DATASET_SUFFIXES", "FORMATS", "XLSX_COLUMNS", "XLSX_ROWS", "as_text",
+           "check_dataset_name", "output_format", "output_paths", "publish_dataset",
            "write_outputs"]
 
 XLSX_ROWS = 1_048_576
@@ -65,8 +68,32 @@ def output_format(path: Path) -> str:
     return fmt
 
 
+#: what a spreadsheet takes as the start of a formula in a CSV cell (OWASP's list)
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def as_text(name: object) -> object:
+    """A name a spreadsheet opening the CSV would run as a formula (``=1+1``,
+    ``@SUM(A1)``), written with a leading ``'`` as OWASP advises; numbers and every
+    other name as they are.
+
+    >>> as_text("=HYPERLINK(1)"), as_text("-0.5"), as_text("Mkt-RF"), as_text(3)
+    ("'=HYPERLINK(1)", '-0.5', 'Mkt-RF', 3)
+    """
+    if not isinstance(name, str) or not name.startswith(FORMULA_START):
+        return name
+    try:
+        float(name)
+        return name
+    except ValueError:
+        return "'" + name
+
+
 def _csv(frame: pd.DataFrame) -> bytes:
-    return integer_counts(frame).to_csv(date_format="%Y-%m-%d", float_format=None).encode()
+    out = integer_counts(frame)
+    out = out.rename(columns=as_text, index=as_text) \
+        if not isinstance(out.index, pd.MultiIndex) else out.rename(columns=as_text)
+    return out.to_csv(date_format="%Y-%m-%d", float_format=None).encode()
 
 
 def _parquet(frame: pd.DataFrame) -> bytes:
@@ -91,7 +118,11 @@ def _xlsx(sheets: Sheets, name: str) -> bytes:
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="xlsxwriter",  # in memory: no temporary files
                         datetime_format="yyyy-mm-dd", date_format="yyyy-mm-dd",
-                        engine_kwargs={"options": {"in_memory": True}}) as xl:
+                        engine_kwargs={"options": {
+                            "in_memory": True,
+                            # text is text: a name "=1+1" or "http://..." is no formula
+                            # or link (XlsxWriter turns both on by default)
+                            "strings_to_formulas": False, "strings_to_urls": False}}) as xl:
         book = xl.book
         number = book.add_format({"num_format": "0.000000"})
         integer = book.add_format({"num_format": "0"})
@@ -141,3 +172,28 @@ def write_outputs(path: Path, sheets: Sheets, *, inputs: Sequence[Path]) -> list
         for handle, data in zip(handles, files.values(), strict=False):
             handle.write(data)
     return list(files)
+
+
+#: the names a Parquet dataset's folder may have: none of a file format's suffixes
+DATASET_SUFFIXES = ("", ".parquet", ".pq")
+
+
+def check_dataset_name(target: Path) -> None:
+    """A folder written as a Parquet dataset is named for it: ``rolling.csv`` would be a
+    folder of Parquet parts where a CSV is expected, so a suffix other than none,
+    ``.parquet`` or ``.pq`` is refused."""
+    if target.suffix.lower() not in DATASET_SUFFIXES:
+        raise ReadError(f"{target.name}: --engine dask writes a Parquet dataset (a folder "
+                        "of Parquet files, long: date, asset, beta), not a "
+                        f"{target.suffix} file; name the folder without a suffix or with "
+                        ".parquet (or run without --engine dask for a CSV)")
+
+
+def publish_dataset(staging: Path, target: Path) -> None:
+    """Give a dataset staged in a private temporary folder (mode 700, parts 600) the
+    modes ``open()`` and ``mkdir`` would (the umask), then move it to ``target``."""
+    mode = new_file_mode()
+    for part in staging.iterdir():
+        os.chmod(part, mode)
+    os.chmod(staging, mode | (mode & 0o444) >> 2)  # x wherever r: a folder to list
+    os.rename(staging, target)

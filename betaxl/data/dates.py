@@ -34,7 +34,7 @@ from .table import (
 )
 
 __all__ = ["API_FORMAT", "as_dates", "check_rows", "labelled", "months_of", "row_dates",
-           "show_label", "takes_date_format", "text_dates"]
+           "row_named", "show_label", "takes_date_format", "text_dates"]
 
 #: How the Python API spells the explicit date format, in its refusals.
 API_FORMAT = "date_format='{}'"
@@ -307,8 +307,8 @@ def as_dates(dates: Any, index: pd.Index | None, n: int, *, arg: str = "dates",
         raise problem("", arg, "must be dates, got {v!r}; give dates (pd.to_datetime(...)) "
                       "or ISO text such as '2020-01-31'", v=str(values[0])[:40])
     if own is not None:
-        a = own.tz_localize(None) if own.tz is not None else own
-        b = stamps.tz_localize(None) if stamps.tz is not None else stamps
+        a = (own.tz_localize(None) if own.tz is not None else own).as_unit("ns")
+        b = (stamps.tz_localize(None) if stamps.tz is not None else stamps).as_unit("ns")
         if not np.array_equal(a.asi8, b.asi8):
             row = int(np.flatnonzero(a.asi8 != b.asi8)[0])
             raise problem("", arg, "disagrees with the dates of {like} at row {r} ({d} "
@@ -316,6 +316,20 @@ def as_dates(dates: Any, index: pd.Index | None, n: int, *, arg: str = "dates",
                           like=Arg(like), r=row + 1, d=show_label(stamps[row]),
                           e=show_label(own[row]), other=Arg(arg))
     return stamps
+
+
+def row_named(index: pd.Index | None, row: int) -> str:
+    """Row ``row`` (from 0) as a refusal names it: "row 11 (2019-11-30)" where the rows
+    are dated, the date being what a user finds in the file, else "row 11".
+
+    >>> row_named(pd.DatetimeIndex(["2019-10-31", "2019-11-30"]), 1)
+    'row 2 (2019-11-30)'
+    >>> row_named(pd.RangeIndex(3), 1)
+    'row 2'
+    """
+    if isinstance(index, pd.DatetimeIndex) and 0 <= row < len(index):
+        return f"row {row + 1} ({show_label(index[row])})"
+    return f"row {row + 1}"
 
 
 def show_label(label: Any) -> str:

@@ -24,11 +24,12 @@ The rules, stated once (the README's "Reading a table" has the same rows):
 - a rate above 100% a period in size (:data:`RATE_LIMIT`: ``5`` meaning 5%, or a
   date's serial) is refused;
 - when the periods per year are known (given, or inferred from the dates), a rate whose
-  simple annual equivalent ``|rate| * periods_per_year`` is above 100% a year
-  (:data:`ANNUAL_LIMIT`) is refused as an annual rate given per period: an annual 3%
-  given as the daily rate is 756% a year.  Rates up to 100% a year pass (hyperinflation
-  money markets aside, no risk-free rate is higher), so an annual 5% given as the
-  monthly rate (60% a year) cannot be told from a real one and passes.
+  simple annual equivalent ``|rate| * periods_per_year`` is above 25% a year
+  (:data:`ANNUAL_LIMIT`) is refused as an annual rate given per period: an annual 5%
+  given as the monthly rate is 60% a year, an annual 3% given as the daily rate 756%.
+  The highest US bill rate in Ken French's data, 1.35% in June 1981, is 16.2% a year
+  and passes; so would any risk-free rate short of a high-inflation currency's (give
+  such a rate per period with the periods unknown, or compute excess returns first).
 """
 
 from __future__ import annotations
@@ -78,13 +79,15 @@ def trusted_returns() -> Iterator[None]:
 
 #: The largest rate per period, in size, read as a decimal.
 RATE_LIMIT = 1.0
-#: The largest simple annual equivalent (rate x periods per year), in size.
-ANNUAL_LIMIT = 1.0
+#: The largest simple annual equivalent (rate x periods per year), in size: 25% a year
+#: (French's highest bill rate, 1.35% a month in 1981, is 16.2%).
+ANNUAL_LIMIT = 0.25
 
 _HOW = ("give the rate per period as a decimal (5% a year over 12 periods is "
-        "per_period_rate(0.05, 12), PER_PERIOD_RATE(0.05, 12) in Excel, "
-        "--risk-free-annual 0.05 on the command line), or declare percents: "
-        'units="percent", --units percent')
+        "per_period_rate(0.05, 12), PER_PERIOD_RATE(0.05, 12) in Excel{cli}), or declare "
+        'percents: units="percent", --units percent')
+#: the command line's way to give an annual rate, for the rates that have one
+_ANNUAL_FLAG = {"risk_free": ", --risk-free-annual 0.05 on the command line"}
 
 
 def check_rate(values: np.ndarray, arg: str, periods_per_year: float | None = None) -> None:
@@ -97,10 +100,11 @@ def check_rate(values: np.ndarray, arg: str, periods_per_year: float | None = No
     ...     print(str(exc)[:60])
     : risk_free holds 0.03 a period, which is 756% a year over 2
     """
+    how = _HOW.replace("{cli}", _ANNUAL_FLAG.get(arg, ""))
     size = np.abs(np.nan_to_num(np.asarray(values, dtype=float).reshape(-1)))
     big = np.flatnonzero(size > RATE_LIMIT)
     if big.size:
-        raise problem("", arg, "holds {v:.6g}, more than 100% a period: " + _HOW,
+        raise problem("", arg, "holds {v:.6g}, more than 100% a period: " + how,
                       v=float(np.asarray(values, dtype=float).reshape(-1)[big[0]]))
     if periods_per_year is None or not np.isfinite(periods_per_year):
         return
@@ -108,7 +112,7 @@ def check_rate(values: np.ndarray, arg: str, periods_per_year: float | None = No
     if over.size:
         v = float(np.asarray(values, dtype=float).reshape(-1)[over[0]])
         raise problem("", arg, "holds {v:.6g} a period, which is {a:.0%} a year over {t:g} "
-                      "periods a year: an annual rate? " + _HOW, v=v,
+                      "periods a year: an annual rate? " + how, v=v,
                       a=abs(v) * periods_per_year, t=periods_per_year)
 
 

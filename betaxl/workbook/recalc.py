@@ -19,7 +19,7 @@ from typing import Any
 import xlwings as xw
 
 from ..errors import BetaxlError
-from ..safeio import FileError, check_output, same_file
+from ..safeio import FileError, check_input, check_output, same_file
 from .book import Book
 from .engine import CellReport, Engine, Recalculation
 from .package import write_package
@@ -147,7 +147,9 @@ def recalculate_file(source: str | Path, target: str | Path | None = None, *,
     link).  ``progress`` shows a bar on a terminal for long runs.
     """
     src = Path(source)
-    if src.is_file() and src.suffix.lower() not in (".xlsx", ".xlsm"):  # else: what it is
+    if not src.is_file():  # a folder, missing, a FIFO: said before the output's name
+        check_input(src, func="recalc")
+    if src.suffix.lower() not in (".xlsx", ".xlsm"):
         kind = f"a {src.suffix} file" if src.suffix else "a file without an extension"
         raise FileError(f"{src.name}: is not a workbook ({kind}); recalc reads an .xlsx or "
                         ".xlsm workbook (a table of data goes to betaxl betas, returns, ...)")
