@@ -27,11 +27,12 @@ def _run_size(rows: int) -> int:
     return next((s for s in (8, 7, 9, 6, 10, 12, 5, 11, 13, 4, 3) if rows % s == 0), 0)
 
 
-def _run_sums(runs: np.ndarray) -> np.ndarray:
+def _run_sums(runs: np.ndarray, *, in_place: bool = False) -> np.ndarray:
     """Running sums along axis 1 of a (runs, rows, k) array: one row added at a time to
     all runs at once.  numpy's own additions, in one order, not a BLAS product: the sums
-    are the same on every machine and BLAS kernel (``OPENBLAS_CORETYPE``)."""
-    out = runs.copy()
+    are the same on every machine and BLAS kernel (``OPENBLAS_CORETYPE``).  ``in_place``:
+    into ``runs`` itself (the same figures, no new memory)."""
+    out = runs if in_place else runs.copy()
     for i in range(1, out.shape[1]):
         np.add(out[:, i], out[:, i - 1], out=out[:, i])
     return out
@@ -221,9 +222,9 @@ def _rolling_complete(y: np.ndarray, x: np.ndarray, window: int, out: np.ndarray
     """Rolling betas of complete data into ``out`` (rows window-1..n-1): the lean path.
 
     The same block-local sums as :func:`window_sums`, but for y and x*y together in one
-    stacked array, whose memory then takes the block differences: only two arrays the
-    size of the data are allocated besides the result (fresh memory costs page faults,
-    which cost more than the arithmetic here).
+    stacked array, whose memory then takes the running sums, the block differences and
+    the scaled S_xy: one array twice the data's size is allocated besides the result
+    (fresh memory costs page faults, which cost more than the arithmetic here).
     """
     n, k = y.shape
     blocks = -(-n // window)
@@ -241,21 +242,25 @@ def _rolling_complete(y: np.ndarray, x: np.ndarray, window: int, out: np.ndarray
     x_top = _blocks(np.abs(xc)[:, None], window).max(axis=(1, 2))
     size = _run_size(window)
     if size:
-        # Running sums within runs of `size` rows (:func:`_run_sums`); the runs'
-        # offsets are not added to every row but folded into the block differences:
-        # P[b, i] - P[b-1, i] + P[b-1, last], with P = W + offset of i's run.
+        # Running sums within runs of `size` rows (:func:`_run_sums`), in place; the
+        # runs' offsets are not added to every row but folded into the block
+        # differences: P[b, i] - P[b-1, i] + P[b-1, last], with P = W + offset of i's
+        # run.  The differences go into the same memory, the last block first (each
+        # block needs the running sums of the one before it).
         groups = window // size
-        inner = _run_sums(cube.reshape(blocks * groups, size, 2 * k))
+        inner = _run_sums(cube.reshape(blocks * groups, size, 2 * k), in_place=True)
         inner = inner.reshape(blocks, groups, size, 2 * k)
         totals = inner[:, :, -1, :]
         offsets = np.cumsum(totals, axis=1)
         block_total = offsets[:, -1, :].copy()
         offsets -= totals
-        windows = stacked.reshape(inner.shape)  # y and x*y are spent: reuse their memory
-        np.subtract(inner[1:], inner[:-1], out=windows[1:])
-        windows[1:] += (offsets[1:] - offsets[:-1] + block_total[:-1, None, :])[:, :, None, :]
-        windows[0, -1, -1] = inner[0, -1, -1] + offsets[0, -1]  # block 0: its last row only
-        sums = windows.reshape(-1, 2 * k)[window - 1:n]
+        shift = (offsets[1:] - offsets[:-1] + block_total[:-1, None, :])[:, :, None, :]
+        last = inner[0, -1, -1] + offsets[0, -1]  # block 0: its last row only
+        for b in range(blocks - 1, 0, -1):
+            np.subtract(inner[b], inner[b - 1], out=inner[b])
+            inner[b] += shift[b - 1]
+        inner[0, -1, -1] = last
+        sums = stacked[window - 1:n]
     else:  # a prime window: the general block sums
         sums = window_sums(stacked, window)[:n - window + 1]
     sx = window_sums(xc[:, None], window)
@@ -265,7 +270,8 @@ def _rolling_complete(y: np.ndarray, x: np.ndarray, window: int, out: np.ndarray
         # beta = (S_xy - mean_x S_y) / S_xx for each row at once: every row of `sums` is
         # [S_y | S_xy]; elementwise, not a BLAS product (whose kernels round differently)
         np.multiply(sums[:, :k], -(sx / window) / sxx, out=out)
-        out += sums[:, k:] * (1.0 / sxx)
+        scaled = np.multiply(sums[:, k:], 1.0 / sxx, out=sums[:, k:])
+        out += scaled
     shaky = _unstable(sx, sxx, _pair_max(top, window, n), _pair_max(x_top, window, n),
                       window)[:, 0]
     for row in np.flatnonzero(shaky):
