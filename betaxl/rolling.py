@@ -245,7 +245,7 @@ def _rolling_complete(y: np.ndarray, x: np.ndarray, window: int, out: np.ndarray
         # Running sums within runs of `size` rows (:func:`_run_sums`), in place; the
         # runs' offsets are not added to every row but folded into the block
         # differences: P[b, i] - P[b-1, i] + P[b-1, last], with P = W + offset of i's
-        # run.  The differences go into the same memory, the last block first (each
+        # run.  The differences go into the same memory, the last blocks first (each
         # block needs the running sums of the one before it).
         groups = window // size
         inner = _run_sums(cube.reshape(blocks * groups, size, 2 * k), in_place=True)
@@ -256,9 +256,11 @@ def _rolling_complete(y: np.ndarray, x: np.ndarray, window: int, out: np.ndarray
         offsets -= totals
         shift = (offsets[1:] - offsets[:-1] + block_total[:-1, None, :])[:, :, None, :]
         last = inner[0, -1, -1] + offsets[0, -1]  # block 0: its last row only
-        for b in range(blocks - 1, 0, -1):
-            np.subtract(inner[b], inner[b - 1], out=inner[b])
-            inner[b] += shift[b - 1]
+        step = max(1, (1 << 16) // inner[0].size)  # blocks at a time (numpy buffers
+        for stop in range(blocks, 1, -step):       # the overlap of a few blocks)
+            start = max(1, stop - step)
+            np.subtract(inner[start:stop], inner[start - 1:stop - 1], out=inner[start:stop])
+            inner[start:stop] += shift[start - 1:stop - 1]
         inner[0, -1, -1] = last
         sums = stacked[window - 1:n]
     else:  # a prime window: the general block sums
