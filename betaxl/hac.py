@@ -16,6 +16,7 @@ degrees of freedom (n - 2 for one market, n - p - 1 for p factors).
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from statistics import NormalDist
 
 import numpy as np
@@ -102,6 +103,7 @@ def hac_se(x: np.ndarray, resid: np.ndarray, valid: np.ndarray,
     return out
 
 
+@lru_cache(maxsize=4096)  # a sheet of small regressions asks for the same few
 def t_quantile(dof: float, p: float = 0.975) -> float:
     """Student t quantile for ``dof`` > 0 degrees of freedom, ``p`` above one half.
 

@@ -27,11 +27,12 @@ def _run_size(rows: int) -> int:
     return next((s for s in (8, 7, 9, 6, 10, 12, 5, 11, 13, 4, 3) if rows % s == 0), 0)
 
 
-def _run_sums(runs: np.ndarray) -> np.ndarray:
+def _run_sums(runs: np.ndarray, *, in_place: bool = False) -> np.ndarray:
     """Running sums along axis 1 of a (runs, rows, k) array: one row added at a time to
     all runs at once.  numpy's own additions, in one order, not a BLAS product: the sums
-    are the same on every machine and BLAS kernel (``OPENBLAS_CORETYPE``)."""
-    out = runs.copy()
+    are the same on every machine and BLAS kernel (``OPENBLAS_CORETYPE``).  ``in_place``:
+    into ``runs`` itself (the same figures, no new memory)."""
+    out = runs if in_place else runs.copy()
     for i in range(1, out.shape[1]):
         np.add(out[:, i], out[:, i - 1], out=out[:, i])
     return out
@@ -221,51 +222,68 @@ def _rolling_complete(y: np.ndarray, x: np.ndarray, window: int, out: np.ndarray
     """Rolling betas of complete data into ``out`` (rows window-1..n-1): the lean path.
 
     The same block-local sums as :func:`window_sums`, but for y and x*y together in one
-    stacked array, whose memory then takes the block differences: only two arrays the
-    size of the data are allocated besides the result (fresh memory costs page faults,
-    which cost more than the arithmetic here).
+    array of two halves (y's, then x*y's, each as contiguous as the data), whose memory
+    then takes the running sums, the block differences and the scaled S_xy: one array
+    twice the data's size is allocated besides the result (fresh memory costs page
+    faults, which cost more than the arithmetic here).  Contiguous halves let numpy run
+    long inner loops: with tens of columns, its cost per row of a broadcast outweighs
+    the arithmetic.
     """
     n, k = y.shape
     blocks = -(-n // window)
+    size = _run_size(window)
     xc = x - x[:window].mean()
-    stacked = np.empty((blocks * window, 2 * k))
-    stacked[n:] = 0.0  # the last block's padding
+    halves = np.empty((2, blocks * window, k))
+    halves[:, n:] = 0.0  # the last block's padding
+    yc, xy = halves[0], halves[1]
     # y centred on each column's mean over the first window, as x: a level (prices,
     # 1e9 + noise) would otherwise cancel in S_xy - mean_x S_y and take the digits with
     # it.  The first window, not the whole series: no result depends on later rows.
-    np.subtract(y, y[:window].mean(axis=0), out=stacked[:n, :k])
-    np.multiply(xc[:, None], stacked[:n, :k], out=stacked[:n, k:])
-    cube = stacked.reshape(blocks, window, 2 * k)
-    block_y = cube[:, :, :k]  # extremes of y per block, for the error bound below
-    top = np.maximum(block_y.max(axis=(1, 2)), -block_y.min(axis=(1, 2)))
+    mean = y[:window].mean(axis=0)
+    if size and n % size == 0 and y.flags.c_contiguous:  # `size` rows as one long row
+        np.subtract(y.reshape(-1, size * k), np.tile(mean, size),
+                    out=yc[:n].reshape(-1, size * k))
+    else:
+        np.subtract(y, mean, out=yc[:n])
+    np.multiply(xc[:, None], yc[:n], out=xy[:n])
+    per_block = yc.reshape(blocks, -1)  # extremes of y per block, for the error bound
+    top = np.maximum(per_block.max(axis=1), -per_block.min(axis=1))
     x_top = _blocks(np.abs(xc)[:, None], window).max(axis=(1, 2))
-    size = _run_size(window)
     if size:
-        # Running sums within runs of `size` rows (:func:`_run_sums`); the runs'
-        # offsets are not added to every row but folded into the block differences:
-        # P[b, i] - P[b-1, i] + P[b-1, last], with P = W + offset of i's run.
+        # Running sums within runs of `size` rows (:func:`_run_sums`), in place; the
+        # runs' offsets are not added to every row but folded into the block
+        # differences: P[b, i] - P[b-1, i] + P[b-1, last], with P = W + offset of i's
+        # run.  The differences go into the same memory, the last blocks first (each
+        # block needs the running sums of the one before it).
         groups = window // size
-        inner = _run_sums(cube.reshape(blocks * groups, size, 2 * k))
-        inner = inner.reshape(blocks, groups, size, 2 * k)
-        totals = inner[:, :, -1, :]
-        offsets = np.cumsum(totals, axis=1)
-        block_total = offsets[:, -1, :].copy()
+        _run_sums(halves.reshape(-1, size, k), in_place=True)
+        inner = halves.reshape(2, blocks, groups, size, k)
+        totals = inner[:, :, :, -1, :]
+        offsets = np.cumsum(totals, axis=2)
+        block_total = offsets[:, :, -1, :].copy()
         offsets -= totals
-        windows = stacked.reshape(inner.shape)  # y and x*y are spent: reuse their memory
-        np.subtract(inner[1:], inner[:-1], out=windows[1:])
-        windows[1:] += (offsets[1:] - offsets[:-1] + block_total[:-1, None, :])[:, :, None, :]
-        windows[0, -1, -1] = inner[0, -1, -1] + offsets[0, -1]  # block 0: its last row only
-        sums = windows.reshape(-1, 2 * k)[window - 1:n]
+        shift = (offsets[:, 1:] - offsets[:, :-1]
+                 + block_total[:, :-1, None, :])[:, :, :, None, :]
+        last = inner[:, 0, -1, -1] + offsets[:, 0, -1]  # block 0: its last row only
+        step = max(1, (1 << 16) // inner[0, 0].size)  # blocks at a time (numpy buffers
+        for stop in range(blocks, 1, -step):          # the overlap of a few blocks)
+            start = max(1, stop - step)
+            np.subtract(inner[:, start:stop], inner[:, start - 1:stop - 1],
+                        out=inner[:, start:stop])
+            inner[:, start:stop] += shift[:, start - 1:stop - 1]
+        inner[:, 0, -1, -1] = last
+        s_y, s_xy = yc[window - 1:n], xy[window - 1:n]
     else:  # a prime window: the general block sums
-        sums = window_sums(stacked, window)[:n - window + 1]
+        s_y = window_sums(yc, window)[:n - window + 1]
+        s_xy = window_sums(xy, window)[:n - window + 1]
     sx = window_sums(xc[:, None], window)
     raw_xx = window_sums((xc * xc)[:, None], window)
     sxx = raw_xx - sx * sx / window
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        # beta = (S_xy - mean_x S_y) / S_xx for each row at once: every row of `sums` is
-        # [S_y | S_xy]; elementwise, not a BLAS product (whose kernels round differently)
-        np.multiply(sums[:, :k], -(sx / window) / sxx, out=out)
-        out += sums[:, k:] * (1.0 / sxx)
+        # beta = (S_xy - mean_x S_y) / S_xx for each row at once; elementwise, not a
+        # BLAS product (whose kernels round differently)
+        np.multiply(s_y, -(sx / window) / sxx, out=out)
+        out += np.multiply(s_xy, 1.0 / sxx, out=s_xy)
     shaky = _unstable(sx, sxx, _pair_max(top, window, n), _pair_max(x_top, window, n),
                       window)[:, 0]
     for row in np.flatnonzero(shaky):

@@ -276,6 +276,27 @@ def test_a_repeated_column_name_is_refused_in_every_door(tmp_path: Path, capsys)
                                            "--benchmark", "B")
 
 
+def test_a_header_longer_than_the_sample_is_checked_whole(tmp_path: Path, capsys) -> None:
+    """A header past the 64 KiB sniffing sample: names s0 ... s10999 are all different
+    (the sample's last, cut name "s1094" of "s10940" is no repeat), and a name repeated
+    at the header's end, 130 KiB in, is refused like any other."""
+    k = 11_000
+    names = [f"s{j}" for j in range(k)]
+    rows = np.random.default_rng(3).normal(0, 0.01, (5, k + 1))
+    header = ",".join([*names, "MKT"])
+    assert len(header) > 1 << 16
+    body = "\n".join(",".join(f"{v:.6f}" for v in r) for r in rows)
+    (tmp_path / "wide.csv").write_text(header + "\n" + body + "\n")
+    code, out, err = run(capsys, "betas", tmp_path / "wide.csv", "--market", "MKT", "-q",
+                         "-o", tmp_path / "b.csv")
+    assert code == 0, err
+    assert len(pd.read_csv(tmp_path / "b.csv")) == k
+    (tmp_path / "twice.csv").write_text(header + ",s1\n" + "\n".join(
+        ",".join(f"{v:.6f}" for v in [*r, r[0]]) for r in rows) + "\n")
+    err = refused(capsys, "betas", tmp_path / "twice.csv", "--market", "MKT")
+    assert "twice.csv: has the column name 's1' more than once" in err
+
+
 # -- units: a risk-free rate is a decimal per period -------------------------------------
 
 PERCENT = r"risk_free holds 5, more than 100% a period: give the rate per period as a decimal"

@@ -173,8 +173,10 @@ def _sniff(sample: str, sep: str | None, decimal: str | None) -> tuple[str, str]
 def _refuse_repeated(sample: str, sep: str) -> None:
     """A header naming a column twice, refused before pandas renames the second
     (``MKT`` to ``MKT.1``) and a column asked for by name becomes the wrong one."""
-    first = next((line for line in sample.splitlines() if line.strip()), "")
+    first = next((line for line in sample.splitlines(keepends=True) if line.strip()), "")
     names = next(csv.reader([first], delimiter=sep), [])
+    if not first.endswith(("\n", "\r")):  # the header runs past the sample: its last
+        names = names[:-1]                 # name may be cut ("s1094" of "s10940")
     twice = repeated_name([n for n in names if n.strip()])
     if twice is not None:
         raise ReadError(NAME_TWICE.format(name=twice))
@@ -207,7 +209,8 @@ def _read_csv(path: Path, opts: ReadOptions) -> pd.DataFrame:
     with stream:
         start = b""
         try:
-            start = stream.peek(1 << 16)[: 1 << 16]
+            head = stream.peek(1 << 20)  # the buffer: a header of 100,000 names fits
+            start = head[: 1 << 16]
             sample = start.decode("utf-8-sig", errors="replace")
             text: IO[str] = io.TextIOWrapper(stream, encoding="utf-8-sig")
             header = titled_table(sample.splitlines(), opts.sep or ",")
@@ -215,7 +218,8 @@ def _read_csv(path: Path, opts: ReadOptions) -> pd.DataFrame:
             if header is not None:  # Ken French's layout: title, table, other tables
                 text, sample = _first_table(text, header, opts.sep or ",", notes)
             sep, decimal = _sniff(sample, opts.sep, opts.decimal)
-            _refuse_repeated(sample, sep)
+            _refuse_repeated(sample if header is not None
+                             else head.decode("utf-8-sig", errors="replace"), sep)
             frame = pd.read_csv(text, sep=sep, decimal=decimal, thousands=opts.thousands,
                                 low_memory=False)
             frame.attrs["notes"] = notes

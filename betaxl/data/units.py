@@ -158,6 +158,8 @@ def _may_exceed(values: np.ndarray | pd.DataFrame, limit: float) -> np.ndarray:
         cols = slice(start, start + step)
         block = (values.iloc[:, cols].to_numpy(dtype=float) if isinstance(values, pd.DataFrame)
                  else np.asarray(values[:, cols], dtype=float))
+        if n and -limit <= block.min() and block.max() <= limit:
+            continue  # no value above the limit, none blank (a NaN fails both): none over
         with np.errstate(invalid="ignore"):
             over = (np.abs(block) > limit).sum(axis=0)
         valid = (~np.isnan(block)).sum(axis=0)

@@ -89,6 +89,8 @@ def to_float(raw: np.ndarray, arg: str, names: Sequence[str] | None = None) -> n
                     row=int(row) + 1, where=where,
                 )
             flat_out[pos] = value
+    if out.size and -MAX_MAGNITUDE <= out.min() and out.max() <= MAX_MAGNITUDE:
+        return out  # two passes without temporaries; a NaN fails both and is looked at
     magnitude = np.abs(out)
     if (magnitude > MAX_MAGNITUDE).any():  # NaN compares False: missing values pass
         pos = int(np.flatnonzero(magnitude.reshape(-1) > MAX_MAGNITUDE)[0])

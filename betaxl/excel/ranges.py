@@ -55,13 +55,14 @@ def _trailing_blank_rows(rows: Sequence[Any], width: int) -> int:
     return total - n
 
 
-def rows_and_count(value: Any, *, arg: str, trim: bool = True
-                   ) -> tuple[list[list[Any]], int]:
+def rows_and_count(value: Any, *, arg: str, trim: bool = True, as_lists: bool = True
+                   ) -> tuple[list[Any], int]:
     """Any runtime's range value as a rectangular list of rows, and its row count.
 
     Trailing blank rows and columns are not data: they are trimmed here, the one place
     every function reads ranges through, and the size limit applies to what is left
-    (the count is the range's rows before trimming).
+    (the count is the range's rows before trimming).  ``as_lists=False``: the rows as
+    they came (classic's tuples), for a reader that never changes them.
     """
     if isinstance(value, np.ndarray):
         value = value.tolist()
@@ -73,7 +74,8 @@ def rows_and_count(value: Any, *, arg: str, trim: bool = True
             cut = _trailing_blank_rows(value, len(value[0]))
             value = value[:max(total - cut, 1)]
         if all(isinstance(row, (list, tuple)) for row in value):
-            rows = [row if isinstance(row, list) else list(row) for row in value]
+            rows = ([row if isinstance(row, list) else list(row) for row in value]
+                    if as_lists else list(value))
         elif any(isinstance(row, (list, tuple)) for row in value):
             raise fail(arg, "is ragged: some rows are ranges and some are single cells")
         else:

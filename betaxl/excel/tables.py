@@ -92,9 +92,10 @@ def _numbers_only(body: Sequence[Sequence[Any]]) -> np.ndarray | None:
             out = np.array(body)
     except (TypeError, ValueError, OverflowError):
         return None
-    if out.dtype != np.float64 or out.ndim != 2 or not np.isfinite(out).all():
+    if out.dtype != np.float64 or out.ndim != 2 or not out.size:
         return None
-    if (out < -2.1e9).any():  # perhaps an error code
+    low, high = out.min(), out.max()  # NaN and infinities show in one or the other
+    if not (np.isfinite(low) and np.isfinite(high)) or low < -2.1e9:  # -2.1e9: a code?
         return None
     maybe_bool = np.argwhere((out == 0.0) | (out == 1.0))
     if len(maybe_bool) > out.size // 8 or any(
@@ -234,9 +235,8 @@ def read_table(value: Any, *, arg: str, prefix: str = "asset", along_rows: bool 
     With ``dates`` a date column inside the range is taken out as the table's dates.
     ``cell_by_cell`` skips the numpy fast path (the reference it is tested against).
     """
-    rows, total = rows_and_count(value, arg=arg)
-    title = None if along_rows else titled_table([_line(r) for r in rows[:TITLE_LINES + 2]],
-                                                 "\t")
+    rows, total = rows_and_count(value, arg=arg, as_lists=False)
+    title = None if along_rows else _title_rows(rows)
     if title:  # Ken French's layout (data.table): the other ranges' rows would not line up
         width = len(_line(rows[title + 1]).split("\t")[0])
         last = next((i for i in range(title + 1, len(rows))
@@ -282,6 +282,18 @@ def read_table(value: Any, *, arg: str, prefix: str = "asset", along_rows: bool 
     if twice is not None:
         raise fail(arg, NAME_TWICE.format(name=twice))
     return Table(values, names, header, stamps, total)
+
+
+def _title_rows(rows: Sequence[Sequence[Any]]) -> int | None:
+    """:func:`betaxl.data.table.titled_table` of the range's first lines.  Asked first of
+    each line's first cell alone (and a second, empty one): what that finds nothing in,
+    the whole lines hold nothing either (the rule looks at first cells, and at a title
+    line's first character, which a first cell with text holds), so a range of numbers
+    costs its first cells, not thousands of texts."""
+    top = rows[:TITLE_LINES + 2]
+    if titled_table([_line(r[:1]) + "\t" for r in top], "\t") is None:
+        return None
+    return titled_table([_line(r) for r in top], "\t")
 
 
 def _line(row: Sequence[Any]) -> str:
