@@ -186,7 +186,7 @@ def not_returns(values: np.ndarray | pd.DataFrame, names: Sequence[object],
         return None
     ppy = periods_per_year
     rule = units is None and ppy is not None and bool(np.isfinite(ppy))
-    root = float(np.sqrt(ppy)) if rule and ppy is not None else 0.0
+    root = float(np.sqrt(ppy)) if rule and ppy is not None else 0.0  # None: for mypy
     limit = (min(RETURNS_LIMIT, PERCENT_LIMIT / root * (1 - 1e-12)) if rule and root > 0
              else RETURNS_LIMIT)  # a little under: the rounding of median * root
     maybe = _may_exceed(values, limit)  # a count first: medians only where one can be over
@@ -194,7 +194,9 @@ def not_returns(values: np.ndarray | pd.DataFrame, names: Sequence[object],
     medians = column_medians(picked)
     bad = np.flatnonzero(medians > RETURNS_LIMIT)
     if not bad.size:
-        big = np.flatnonzero(medians * root > PERCENT_LIMIT) if rule else bad
+        if not rule:
+            return None
+        big = np.flatnonzero(medians * root > PERCENT_LIMIT)
         if not big.size:
             return None
         j, median = int(maybe[big[0]]), medians[big[0]]
