@@ -44,7 +44,8 @@ import pandas as pd
 
 from ..errors import BetaxlError, problem
 
-__all__ = ["ANNUAL_LIMIT", "API_HOW", "PERCENT_LIMIT", "RATE_LIMIT", "RETURNS_LIMIT",
+__all__ = ["ANNUAL_LIMIT", "API_HOW", "PERCENT_LIMIT", "RATE_HOW", "RATE_LIMIT",
+           "RETURNS_LIMIT",
            "UNITS", "check_rate", "check_returns", "column_medians", "dated_periods",
            "in_decimals",
            "not_returns", "read_units", "trusted_returns"]
@@ -81,14 +82,18 @@ RATE_LIMIT = 1.0
 #: The largest simple annual equivalent (rate x periods per year), in size.
 ANNUAL_LIMIT = 1.0
 
-_HOW = ("give the rate per period as a decimal (5% a year over 12 periods is "
-        "per_period_rate(0.05, 12), PER_PERIOD_RATE(0.05, 12) in Excel, "
-        "--risk-free-annual 0.05 on the command line), or declare percents: "
-        'units="percent", --units percent')
+#: How to give a rate per period, in the API's and the command line's words (Excel has
+#: its own, :data:`betaxl.excel.inputs.EXCEL_RATE`).
+RATE_HOW = ("give the rate per period as a decimal (5% a year over 12 periods is "
+            "per_period_rate(0.05, 12), PER_PERIOD_RATE(0.05, 12) in Excel, "
+            "--risk-free-annual 0.05 on the command line), or declare percents: "
+            'units="percent", --units percent')
 
 
-def check_rate(values: np.ndarray, arg: str, periods_per_year: float | None = None) -> None:
-    """Refuse a per-period rate that is a percent or an annual rate (the module's rule).
+def check_rate(values: np.ndarray, arg: str, periods_per_year: float | None = None,
+               how: str = RATE_HOW) -> None:
+    """Refuse a per-period rate that is a percent or an annual rate (the module's rule);
+    ``how`` says how to be explicit in the caller's door.
 
     >>> check_rate(np.array([0.0001]), "risk_free", 252)
     >>> try:
@@ -100,7 +105,7 @@ def check_rate(values: np.ndarray, arg: str, periods_per_year: float | None = No
     size = np.abs(np.nan_to_num(np.asarray(values, dtype=float).reshape(-1)))
     big = np.flatnonzero(size > RATE_LIMIT)
     if big.size:
-        raise problem("", arg, "holds {v:.6g}, more than 100% a period: " + _HOW,
+        raise problem("", arg, "holds {v:.6g}, more than 100% a period: {how}", how=how,
                       v=float(np.asarray(values, dtype=float).reshape(-1)[big[0]]))
     if periods_per_year is None or not np.isfinite(periods_per_year):
         return
@@ -108,7 +113,7 @@ def check_rate(values: np.ndarray, arg: str, periods_per_year: float | None = No
     if over.size:
         v = float(np.asarray(values, dtype=float).reshape(-1)[over[0]])
         raise problem("", arg, "holds {v:.6g} a period, which is {a:.0%} a year over {t:g} "
-                      "periods a year: an annual rate? " + _HOW, v=v,
+                      "periods a year: an annual rate? {how}", how=how, v=v,
                       a=abs(v) * periods_per_year, t=periods_per_year)
 
 

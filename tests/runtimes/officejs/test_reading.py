@@ -5,3 +5,5 @@ from __future__ import annotations
 from ..reading import *  # noqa: F403
 
 from ..reading_units import *  # noqa: F403
+
+from ..reading_rates import *  # noqa: F403
