@@ -7,3 +7,5 @@ from ..reading import *  # noqa: F403
 from ..reading_units import *  # noqa: F403
 
 from ..reading_rates import *  # noqa: F403
+
+from ..reading_dates import *  # noqa: F403
