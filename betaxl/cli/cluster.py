@@ -20,8 +20,8 @@ import re
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, nullcontext
+from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,12 +33,14 @@ from .. import log_to_simple, ols_beta, risk_table, rolling_beta, to_returns
 from ..data.table import RESAMPLED, is_date_name, partial_note, resampled_rows
 from ..data.units import in_decimals, not_returns, trusted_returns
 from ..errors import BetaxlError, labels
+from .client import cluster
 from .dates import as_dates, cli_format
 from .inputs import CLI_HOW, CLI_UNITS, periods_per_year
 from .names import check_names, chosen_assets
 from .sources import ReadError, expand_paths
 
 __all__ = ["Dataset", "cluster", "run_betas", "run_risk", "run_rolling", "scan"]
+
 
 @dataclass(frozen=True)
 class Dataset:
@@ -236,27 +238,6 @@ def _chunk(dataset: Dataset, assets: list[str], special: dict[str, Any],
     market = returns.pop(str(market_name))
     with trusted_returns() if special.get("trusted") else nullcontext():
         return work(returns, market, rf_values)
-
-
-@contextmanager
-def cluster(args: argparse.Namespace) -> Iterator[Any]:
-    """A Dask client: on ``--scheduler`` if given, else on a LocalCluster on 127.0.0.1
-    that is closed when the block ends."""
-    from distributed import Client, LocalCluster
-
-    if args.scheduler:
-        client = Client(args.scheduler, timeout="30s")
-        try:
-            yield client
-        finally:
-            client.close()
-        return
-    import logging
-
-    with LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
-                      host="127.0.0.1", dashboard_address=None, silence_logs=logging.ERROR,
-                      memory_limit=args.memory_limit) as local, Client(local) as client:
-        yield client
 
 
 def _special(args: argparse.Namespace, assets: list[str], key: str) -> dict[str, Any]:

@@ -177,7 +177,10 @@ def _resampled(raw: pd.DataFrame, opts: ReadOptions, notes: list[str],
                             if n in RESAMPLED])
     if len(periods):
         notes.append(partial_note(list(periods), opts.drop_partial, "--drop-partial"))
-    return out[~flags].reset_index(drop=True) if opts.drop_partial else out
+    if not opts.drop_partial:
+        return out
+    kept = out[~flags]  # dates stored as the index (a Parquet file's) stay the dates
+    return kept.reset_index(drop=True) if isinstance(out.index, pd.RangeIndex) else kept
 
 
 def read_table(path_text: str, opts: ReadOptions | None = None) -> Table:

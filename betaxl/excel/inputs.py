@@ -25,7 +25,8 @@ from .ranges import rows_of
 from .tables import Table, read_optional_table, read_table
 from .values import data_number, is_blank
 
-__all__ = ["EXCEL_FACTORS", "Inputs", "check_returns", "decimals", "is_row", "per_asset", "read_units"]
+__all__ = ["EXCEL_FACTORS", "Inputs", "check_returns", "decimals", "is_row", "per_asset",
+           "read_units"]
 
 
 def _table(value: Any, arg_name: str, prefix: str, along_rows: bool) -> Table:

@@ -1,0 +1,66 @@
+"""One reading of a file in both engines of the command line (issue 16).
+
+The memory engine and Dask read the same file by the same rules and print the same
+one line when they refuse it: no worker traceback or port warning of distributed's in
+the terminal, the dates of a resample output kept when its partial periods are left out.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from . import reading_cases as cases
+from .test_one_reading import run
+
+pytest.importorskip("distributed")
+ROOT = Path(__file__).resolve().parents[1]
+DASK = ("--engine", "dask", "--workers", "1")
+
+
+def shell(*argv: object) -> subprocess.CompletedProcess[str]:
+    """``python -m betaxl.cli ARGV`` as a terminal runs it: the workers' own output too."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-m", "betaxl.cli", *map(str, argv)],
+                          capture_output=True, text=True, env=env, timeout=300)
+
+
+def test_a_refusal_raised_in_a_dask_task_is_one_line(tmp_path: Path) -> None:
+    # daily percents: refused by the percent rule inside each task
+    frame = 100 * cases.last_months(120)[[*cases.ASSETS, "Mkt"]] / np.sqrt(21)
+    frame = frame.set_axis(pd.bdate_range("2015-01-01", periods=len(frame), name="date"))
+    frame.reset_index().to_parquet(tmp_path / "d.parquet", index=False)
+    done = [shell("risk", tmp_path / "d.parquet", "--benchmark", "Mkt", *engine,
+                  "-o", tmp_path / "o.csv") for engine in ((), DASK)]
+    for result in done:
+        assert result.returncode == 2, result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+        assert "looks like percent returns" in result.stderr, result.stderr
+    assert done[0].stderr == done[1].stderr
+
+
+def test_drop_partial_on_a_resampled_parquet_keeps_its_dates(tmp_path: Path,
+                                                             capsys) -> None:
+    # French's last 400 months as daily-sized returns on 400 business days (19 months)
+    frame = cases.french_monthly().iloc[-400:][[*cases.ASSETS, "Mkt"]] / np.sqrt(21)
+    days = pd.bdate_range("2015-01-05", periods=len(frame), name="date")
+    frame.set_axis(days).to_csv(tmp_path / "daily.csv")
+    code, _, err = run(capsys, "resample", tmp_path / "daily.csv", "--to", "month",
+                       "-o", tmp_path / "m.parquet")
+    assert code == 0, err
+    outs = []
+    for i, engine in enumerate(((), DASK)):
+        out = tmp_path / f"r{i}.csv"
+        code, _, err = run(capsys, "risk", tmp_path / "m.parquet", "--benchmark", "Mkt",
+                           "--drop-partial", *engine, "-o", out)
+        assert code == 0, err
+        assert "12 periods a year" in err, err
+        outs.append(pd.read_csv(out, index_col=0))
+    np.testing.assert_allclose(outs[0].to_numpy(float), outs[1].to_numpy(float), rtol=1e-12,
+                               equal_nan=True)
