@@ -64,3 +64,26 @@ def test_drop_partial_on_a_resampled_parquet_keeps_its_dates(tmp_path: Path,
         outs.append(pd.read_csv(out, index_col=0))
     np.testing.assert_allclose(outs[0].to_numpy(float), outs[1].to_numpy(float), rtol=1e-12,
                                equal_nan=True)
+
+
+@pytest.mark.parametrize("second", ["MKT", "MKT ", "MKT\u00a0"])
+def test_a_column_name_twice_in_parquet_is_refused_naming_it(tmp_path: Path, capsys,
+                                                             second: str) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    frame = cases.last_months(36)
+    table = pa.table([pa.array(frame.index), *[pa.array(frame[c].to_numpy()) for c in
+                                               ("Mkt", "NoDur", "Hlth")]],
+                     names=["date", "MKT", "B", second])
+    pq.write_table(table, tmp_path / "twice.parquet")
+    frame[["Mkt", "NoDur", "Hlth"]].set_axis(["MKT", "B", second], axis=1).to_csv(
+        tmp_path / "twice.csv")
+    want = ("has the column name 'MKT' more than once; every column needs its own name "
+            "(rename one: betaxl never picks one of them for you)")
+    for path, engine in ((tmp_path / "twice.parquet", ()), (tmp_path / "twice.parquet", DASK),
+                         (tmp_path / "twice.csv", ())):
+        code, out, err = run(capsys, "betas", path, "--market", "MKT", *engine,
+                             "-o", tmp_path / "o.csv")
+        assert code == 2, err
+        assert err[len(out):].strip() == f"betaxl betas: {path.name}: {want}", err

@@ -30,7 +30,14 @@ import numpy as np
 import pandas as pd
 
 from .. import log_to_simple, ols_beta, risk_table, rolling_beta, to_returns
-from ..data.table import RESAMPLED, is_date_name, partial_note, resampled_rows
+from ..data.table import (
+    NAME_TWICE,
+    RESAMPLED,
+    is_date_name,
+    partial_note,
+    repeated_name,
+    resampled_rows,
+)
 from ..data.units import in_decimals, not_returns, trusted_returns
 from ..errors import BetaxlError, labels
 from .client import cluster
@@ -107,6 +114,20 @@ class Dataset:
         return frame.sort_index().astype(float)
 
 
+def _names_twice(files: list[str], names: list[str] | None = None) -> None:
+    """Refuse a column name twice ('MKT' and 'MKT ' too: data.table's rule)."""
+    import pyarrow.parquet as pq
+
+    for path in files[:1] if names is None else ():
+        try:
+            names = pq.read_schema(path).names
+        except Exception:  # not a Parquet file: the caller's message
+            return
+    twice = repeated_name(names or [])
+    if twice is not None:
+        raise ReadError(f"{Path(files[0]).name}: " + NAME_TWICE.format(name=twice))
+
+
 def scan(args: argparse.Namespace) -> tuple[Dataset, list[str]]:
     """The dataset's layout and asset names, from Parquet footers and the id column only."""
     import pyarrow as pa
@@ -122,9 +143,11 @@ def scan(args: argparse.Namespace) -> tuple[Dataset, list[str]]:
     try:
         schema = ds.dataset(files, format="parquet").schema
     except (pa.ArrowInvalid, OSError) as exc:
+        _names_twice(files)  # a name twice, which pyarrow cannot unify: named as ours
         raise ReadError(f"{Path(args.file).name}: cannot be read as Parquet "
                         f"({str(exc)[:120]})") from None
     names = [f.name for f in schema]
+    _names_twice(files, names)  # as the memory engine: refused, naming it
     types = {f.name: f.type for f in schema}
     date = args.date_column
     if date is None:

@@ -19,6 +19,7 @@ from ..data.table import (
     NAME_TWICE,
     RESAMPLED,
     partial_note,
+    repeated_name,
     resampled_rows,
     written_as_months,
 )
@@ -63,8 +64,8 @@ def _clean_columns(frame: pd.DataFrame, opts: ReadOptions, notes: list[str],
     """Drop a pandas index column, refuse (or skip) text columns; numbers as float."""
     frame = frame.copy()
     frame.columns = [str(c) for c in frame.columns]
-    if len(set(frame.columns)) != len(frame.columns):
-        dup = frame.columns[frame.columns.duplicated()][0]
+    dup = repeated_name(frame.columns)  # 'MKT ' is 'MKT' (data.table)
+    if dup is not None:
         raise read_error(name, NAME_TWICE.format(name=dup))
     first = frame.columns[0] if frame.shape[1] else None
     if first is not None and _INDEX_NAME.match(first):

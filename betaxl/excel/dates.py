@@ -140,9 +140,12 @@ def date_column(values: np.ndarray, body: Sequence[Sequence[Any]],
     increasing by at most 366 days a row.  A header row without a date word has no date column.
     """
     k = values.shape[1]
-    for j in range(k) if header else ():
-        if not is_date_header(first[j]):
-            continue
+    headed = [j for j in range(k) if is_date_header(first[j])] if header else []
+    if len(headed) > 1:  # as the command line's several date columns: never one picked
+        raise fail(arg, f"has {len(headed)} columns headed as dates ("
+                   + ", ".join(repr(str(first[j]).strip()) for j in headed[:3])
+                   + "): keep one date column in the range (rename the others if data)")
+    for j in headed:
         name = str(first[j]).strip()
         col = date_serials(values[:, j], [row[j] for row in body], arg,
                            f"column {name!r} is headed as dates but its ")

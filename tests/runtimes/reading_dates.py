@@ -82,3 +82,12 @@ def test_resample_dates_follow_the_date_column_rules(xl) -> None:
     with pytest.raises(BetaxlError, match=r"^RESAMPLE_RETURNS: dates holds no dates: give "
                        r"the rows' dates"):
         xl("RESAMPLE_RETURNS", returns, OMIT, "quarter")
+
+
+def test_two_date_columns_in_a_range_are_refused(xl) -> None:
+    frame = cases.last_months(36)
+    assets, market = _ranges(frame, [f"{d:%Y-%m-%d}" for d in frame.index])
+    twice = [[*row, row[0]] for row in assets]  # Date, NoDur, Hlth, Date
+    with pytest.raises(BetaxlError, match=r"^BETA_OLS: asset_returns has 2 columns headed "
+                       r"as dates \('Date', 'Date'\): keep one date column in the range"):
+        xl("BETA_OLS", twice, market)
