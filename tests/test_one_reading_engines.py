@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 from . import reading_cases as cases
-from .test_one_reading import run
+from .test_one_reading import refused, run
 
 pytest.importorskip("distributed")
 ROOT = Path(__file__).resolve().parents[1]
@@ -87,3 +87,39 @@ def test_a_column_name_twice_in_parquet_is_refused_naming_it(tmp_path: Path, cap
                              "-o", tmp_path / "o.csv")
         assert code == 2, err
         assert err[len(out):].strip() == f"betaxl betas: {path.name}: {want}", err
+
+
+def test_both_engines_find_the_same_dates_in_parquet(tmp_path: Path, capsys) -> None:
+    frame = cases.last_months(48)[[*cases.ASSETS, "Mkt"]]
+    codes = [int(f"{d:%Y%m}") for d in frame.index]
+    plain = frame.reset_index(drop=True)
+    plain.assign(Date=[str(c) for c in codes])[["Date", *plain.columns]].to_parquet(
+        tmp_path / "text_codes.parquet", index=False)  # yyyymm stored as strings
+    plain.assign(**{"Unnamed: 0": codes})[["Unnamed: 0", *plain.columns]].to_parquet(
+        tmp_path / "corner.parquet", index=False)  # a CSV's blank corner, kept
+    plain.set_axis(codes).to_parquet(tmp_path / "index.parquet")  # an int index: pandas'
+    want = bx_risk(frame)
+    for name in ("text_codes", "corner", "index"):
+        for i, engine in enumerate(((), DASK)):
+            out = tmp_path / f"{name}{i}.csv"
+            code, _, err = run(capsys, "risk", tmp_path / f"{name}.parquet", "--benchmark",
+                               "Mkt", *engine, "-o", out)
+            assert code == 0, (name, engine, err)
+            got = pd.read_csv(out, index_col=0)
+            np.testing.assert_allclose(got[want.columns].to_numpy(float), want.to_numpy(),
+                                       rtol=1e-12)
+    # undated: the memory engine with the periods given; Dask says why it cannot
+    plain.to_parquet(tmp_path / "undated.parquet", index=False)
+    code, _, err = run(capsys, "risk", tmp_path / "undated.parquet", "--benchmark", "Mkt",
+                       "--periods-per-year", "12", "-o", tmp_path / "u.csv")
+    assert code == 0, err
+    err = refused(capsys, "risk", tmp_path / "undated.parquet", "--benchmark", "Mkt",
+                  "--periods-per-year", "12", *DASK)
+    assert "no date column (Dask lines its tasks' rows up by date: undated data are the " \
+        "memory engine's)" in err, err
+
+
+def bx_risk(frame: pd.DataFrame) -> pd.DataFrame:
+    import betaxl as bx
+
+    return bx.risk_table(frame[cases.ASSETS], frame["Mkt"]).to_frame()

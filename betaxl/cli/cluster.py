@@ -8,8 +8,8 @@ function, and hands back a small table (betas, risk) or writes its own part of a
 one (rolling betas, a Parquet dataset).  No process ever holds the whole dataset, and
 the results are those of the in-memory run: the same functions on the same columns.
 
-A :class:`distributed.LocalCluster` on 127.0.0.1 is started by default (and stopped at
-the end); ``--scheduler ADDRESS`` uses an existing cluster instead.
+A quiet :class:`distributed.LocalCluster` (:mod:`betaxl.cli.client`) is started by
+default; ``--scheduler ADDRESS`` uses an existing cluster instead.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ from ..data.table import (
 from ..data.units import in_decimals, not_returns, trusted_returns
 from ..errors import BetaxlError, labels
 from .client import cluster
-from .dates import as_dates, cli_format
+from .dates import as_dates, cli_format, corner_column
 from .inputs import CLI_HOW, CLI_UNITS, periods_per_year
 from .names import check_names, chosen_assets
 from .sources import ReadError, expand_paths
@@ -118,12 +118,11 @@ def _names_twice(files: list[str], names: list[str] | None = None) -> None:
     """Refuse a column name twice ('MKT' and 'MKT ' too: data.table's rule)."""
     import pyarrow.parquet as pq
 
-    for path in files[:1] if names is None else ():
-        try:
-            names = pq.read_schema(path).names
-        except Exception:  # not a Parquet file: the caller's message
-            return
-    twice = repeated_name(names or [])
+    try:
+        names = pq.read_schema(files[0]).names if names is None else names
+    except Exception:  # not a Parquet file: the caller's message
+        return
+    twice = repeated_name(names)
     if twice is not None:
         raise ReadError(f"{Path(files[0]).name}: " + NAME_TWICE.format(name=twice))
 
@@ -154,10 +153,11 @@ def scan(args: argparse.Namespace) -> tuple[Dataset, list[str]]:
         stamped = [n for n in names if pa.types.is_timestamp(types[n])
                    or pa.types.is_date(types[n])]
         named = [n for n in names if is_date_name(n)]
-        candidates = stamped or named
+        candidates = stamped or named or [c for c in [corner_column(files, names)] if c]
         if len(candidates) != 1:
             raise ReadError(f"{Path(args.file).name}: "
-                            + ("no date column" if not candidates else
+                            + ("no date column (Dask lines its tasks' rows up by date: "
+                               "undated data are the memory engine's)" if not candidates else
                                "several date columns (" + ", ".join(candidates) + ")")
                             + "; pass --date-column")
         date = candidates[0]
