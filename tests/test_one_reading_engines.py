@@ -123,3 +123,22 @@ def bx_risk(frame: pd.DataFrame) -> pd.DataFrame:
     import betaxl as bx
 
     return bx.risk_table(frame[cases.ASSETS], frame["Mkt"]).to_frame()
+
+
+def test_a_date_format_the_labels_do_not_follow_is_named_in_api_and_cli(tmp_path: Path,
+                                                                       capsys) -> None:
+    import betaxl as bx
+    from betaxl.errors import BetaxlError
+
+    frame = cases.last_months(24)[[*cases.ASSETS, "Mkt"]]
+    frame = frame.set_axis([f"{d:%b-%y}" for d in frame.index])
+    why = "holds '{v}' (row 1), which does not read as the date format '%Y-%m-%d'"
+    for func in (bx.risk_table, bx.ols_beta):
+        with pytest.raises(BetaxlError, match=rf"^{func.__name__}: returns "
+                           + why.format(v=frame.index[0]).replace("(", r"\(")
+                           .replace(")", r"\)") + "$"):
+            func(frame[cases.ASSETS], frame["Mkt"], date_format="%Y-%m-%d")
+    frame.rename_axis("Date").to_csv(tmp_path / "m.csv")
+    err = refused(capsys, "risk", tmp_path / "m.csv", "--benchmark", "Mkt",
+                  "--date-format", "%Y-%m-%d")
+    assert "column 'Date' " + why.format(v=frame.index[0]) in err, err
