@@ -91,3 +91,22 @@ def test_two_date_columns_in_a_range_are_refused(xl) -> None:
     with pytest.raises(BetaxlError, match=r"^BETA_OLS: asset_returns has 2 columns headed "
                        r"as dates \('Date', 'Date'\): keep one date column in the range"):
         xl("BETA_OLS", twice, market)
+
+
+def test_a_resample_spill_feeds_the_other_functions(xl) -> None:
+    frame = cases.last_months(36)
+    returns = [[*cases.ASSETS, "Mkt"], *[[float(v) for v in row]
+                                         for row in frame[[*cases.ASSETS, "Mkt"]].to_numpy()]]
+    dates = [["Date"], *[[f"{d:%Y-%m-%d}"] for d in frame.index]]
+    spill = xl("RESAMPLE_RETURNS", returns, dates, "quarter")
+    assert spill[0][:4] == ["date", "period", "rows", "partial"]
+    # as the sheet holds it: Office.js' formatted date is its serial number
+    spill = [[c["basicValue"] if isinstance(c, dict) else c for c in row] for row in spill]
+    assets = [row[:6] for row in spill]  # date, period, rows, partial, NoDur, Hlth
+    market = [[row[6]] for row in spill]
+    quarters = bx.resample_returns(frame[[*cases.ASSETS, "Mkt"]], to="quarter").returns
+    _, betas = xl("BETA_OLS", assets, market)
+    want = bx.ols_beta(quarters[cases.ASSETS], quarters["Mkt"]).beta
+    np.testing.assert_allclose(betas, want, rtol=1e-12)
+    risk = xl("RISK_TABLE", assets, market)
+    assert risk[0] == ["measure", *cases.ASSETS]
