@@ -142,3 +142,15 @@ def test_a_date_format_the_labels_do_not_follow_is_named_in_api_and_cli(tmp_path
     err = refused(capsys, "risk", tmp_path / "m.csv", "--benchmark", "Mkt",
                   "--date-format", "%Y-%m-%d")
     assert "column 'Date' " + why.format(v=frame.index[0]) in err, err
+
+
+def test_a_year_column_is_refused_as_a_date_column_not_read_as_an_asset(tmp_path: Path,
+                                                                       capsys) -> None:
+    frame = cases.last_months(30)[[*cases.ASSETS, "Mkt"]].reset_index(drop=True)
+    frame.insert(0, "Year", range(1990, 2020))
+    frame.to_csv(tmp_path / "y.csv", index=False)
+    err = refused(capsys, "risk", tmp_path / "y.csv", "--benchmark", "Mkt")
+    assert err.strip() == ("betaxl risk: y.csv: column 'Year' is headed as dates but holds "
+                           "1990 (not a date: years and month numbers are not dates); give "
+                           "ISO dates (1990-12-31), yyyymm codes or yyyymmdd codes, or pass "
+                           "--date-column for another column"), err

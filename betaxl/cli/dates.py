@@ -141,6 +141,15 @@ def find_dates(frame: pd.DataFrame, opts: ReadOptions, notes: list[str],
             raise read_error(name, str(exc)) from None
         if dates is not None:
             found.append((col, dates))
+        elif is_date_name(str(col)) and pd.api.types.is_numeric_dtype(kind):
+            first = frame.iloc[:, j].dropna()  # a Year of 1990, 1991...: as in Excel
+            shown = first.iloc[0] if len(first) else "blank"
+            raise read_error(name, f"column {str(col)!r} is headed as dates but holds "
+                             f"{shown:g} (not a date: years and month numbers are not "
+                             "dates); give ISO dates (1990-12-31), yyyymm codes or "
+                             "yyyymmdd codes, or pass --date-column for another column"
+                             if len(first) else f"column {str(col)!r} is headed as dates "
+                             "but is blank; pass --date-column for another column")
     if len(found) > 1:
         named_ones = [f for f in found if is_date_name(str(f[0]))]
         if len(named_ones) == 1:
