@@ -22,7 +22,7 @@ import pandas as pd
 from .data.dates import takes_date_format
 from .data.labels import by_label, row_positions
 from .data.panel import as_panel, as_returns
-from .data.units import in_decimals, read_units
+from .data.units import check_returns, in_decimals, read_units
 from .data.values import ArrayLike
 from .errors import DataError, problem, public
 from .hac import hac_se, read_se, t_quantile
@@ -250,12 +250,17 @@ def _check_rows(fit: dict[str, np.ndarray], n: np.ndarray, names: tuple[str, ...
                       "a factor", kind=DataError, name=names[j], c=float(fit["cond"][j]))
 
 
+#: How :func:`factor_betas` says to declare the factors' units.
+FACTORS_HOW = ("factors are decimal returns (0.025 for 2.5%): for factors in percent (Ken "
+               'French\'s files) give factor_units="percent"')
+
+
 @public("factor_betas")
 @takes_date_format
 def factor_betas(returns: ArrayLike, factors: ArrayLike, *,
                  risk_free: ArrayLike | None = None, se: str = "classical",
                  hac_lags: int | None = None, date_format: str | None = None,
-                 units: str | None = None) -> FactorFit:
+                 units: str | None = None, factor_units: str | None = None) -> FactorFit:
     """Regress each asset's returns on several factors at once (OLS with an intercept).
 
     Parameters
@@ -279,6 +284,12 @@ def factor_betas(returns: ArrayLike, factors: ArrayLike, *,
         The units of the returns, the factors and the risk-free rate (see
         :mod:`betaxl.data.units`): ``"percent"`` divides them all by 100 when read (a
         factors file in percent, RF included, as Ken French's); results are decimals.
+    factor_units : {"decimal", "percent"}, optional
+        The units of the factors and the risk-free rate alone, where they differ from
+        the returns': Ken French's factors file (``Mkt-RF, SMB, HML, RF`` in percent)
+        beside decimal stock returns is ``factor_units="percent"``; default ``units``.
+        Factors are checked as a market is: a column whose median size is above 1 (a
+        typical period moving more than 100%: French's monthly percents) is refused.
 
     Returns
     -------
@@ -321,10 +332,13 @@ def factor_betas(returns: ArrayLike, factors: ArrayLike, *,
     """
     lags = read_se(se, hac_lags)
     unit = read_units(units)
-    returns, factors, risk_free = (in_decimals(v, unit) for v in (returns, factors, risk_free))
+    funit = unit if factor_units is None else read_units(factor_units, "factor_units")
+    returns = in_decimals(returns, unit)
+    factors, risk_free = (in_decimals(v, funit) for v in (factors, risk_free))
     panel = as_returns(returns, arg="returns", min_rows=1)
     fpanel = as_panel(factors, arg="factors")
     fvalues = fpanel.values
+    check_returns(fvalues, fpanel.names, "factors", FACTORS_HOW)  # as a market is
     if by_label(fpanel.index, panel.index, arg="factors"):  # dated factors: by date
         assert panel.index is not None and fpanel.index is not None
         pos = row_positions(fpanel.index, panel.index, arg="factors")

@@ -30,6 +30,7 @@ from .data.dates import as_dates, row_named, takes_date_format
 from .data.labels import align_table, as_column, as_weights
 from .data.options import choice
 from .data.panel import as_panel, as_returns
+from .data.units import check_rate, dated_periods
 from .data.values import ArrayLike, no_total_loss
 from .errors import DataError, problem, public
 from .portfolio import HOLDINGS, Holdings, PortfolioPath, Rebalance, portfolio_returns
@@ -230,6 +231,8 @@ def beta_reconcile(
         prices = as_panel(align_table(prices, panel, arg="prices", extra_row=True),
                           arg="prices").values[rows.start:rows.stop + 1]
     stamps = as_dates(dates, panel.index, panel.n)
+    if risk_free is not None:  # a percent or an annual rate per period: refused (data.units)
+        check_rate(rf_all, "risk_free", dated_periods(stamps))
     sub_dates = None if stamps is None else stamps[rows]
     r = panel.values[rows]
     assets = panel.frame(r, pd.RangeIndex(len(r))) if schedule else r  # labels to align

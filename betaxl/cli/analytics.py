@@ -15,7 +15,7 @@ import pandas as pd
 
 from .. import beta_estimates, factor_betas, resample_returns
 from ..data.table import by_month, partial_note
-from ..data.units import in_decimals
+from ..data.units import UNITS, in_decimals, not_returns
 from ..errors import count
 from .arguments import common_arguments, risk_free_arguments, se_arguments
 from .dates import cli_format
@@ -27,6 +27,10 @@ from .sources import ReadError, ReadOptions
 from .table import Table, read_table
 
 __all__ = ["add_analytics_commands"]
+
+#: How ``factors`` says to declare the factors' units.
+FACTORS_HOW = ("factors are decimal returns (0.025 for 2.5%): for factors in percent (Ken "
+               "French's files) pass --factors-units percent")
 
 
 def _factor_list(args: argparse.Namespace) -> list[str]:
@@ -69,8 +73,11 @@ def _factors(args: argparse.Namespace) -> None:
                                 "--risk-free-annual, not both")
             rf_other = given[args.risk_free]  # e.g. French's RF beside the factors
             given = given.drop(columns=[args.risk_free])
-    given = in_decimals(given, getattr(args, "units", None))  # --units: both files
-    rf_other = in_decimals(rf_other, getattr(args, "units", None))
+    # --units: both files; --factors-units: the factors (and an RF beside them) alone
+    funits = args.factors_units or getattr(args, "units", None)
+    given = in_decimals(given, funits)
+    rf_other = in_decimals(rf_other, funits)
+    _check_factors(given, other.source if other is not None else table.source, args)
     inputs = Inputs(table, args, optional=() if rf_other is not None else ("risk_free",))
     if other is not None:
         inputs.notes.extend(f"{other.source}: {note}" for note in other.notes)
@@ -90,6 +97,16 @@ def _factors(args: argparse.Namespace) -> None:
     finish(args, inputs, target, {"factors": out},
            f"({count(out.shape[0], 'asset')} on {count(len(fit.coef.columns) - 1, 'factor')}: "
            + ", ".join(map(str, fit.coef.columns[1:])) + ")")
+
+
+def _check_factors(given: pd.DataFrame, source: str, args: argparse.Namespace) -> None:
+    """Factors are checked as a market is (data.units' 100% rule): French's monthly
+    percents beside decimal returns are refused, naming --factors-units."""
+    if args.trust_input_type:
+        return
+    message = not_returns(given, list(given.columns), FACTORS_HOW)
+    if message is not None:
+        raise ReadError(f"{source}: factor {message}")
 
 
 def _by_month(given: pd.DataFrame, table: Table, other: Table) -> pd.DataFrame:
@@ -152,6 +169,10 @@ def add_analytics_commands(sub: Any) -> None:
     p.add_argument("--factors", help="the factor columns of FILE: COL,COL,...")
     p.add_argument("--factors-file", help="or a file of factor returns (every column a "
                    "factor), matched to FILE by date")
+    p.add_argument("--factors-units", choices=UNITS, default=None,
+                   help="the units of the factors (and of a risk-free column of the "
+                   "factors file) where they differ from --units: percent for Ken "
+                   "French's files beside decimal returns (default: --units)")
     risk_free_arguments(p, column="a risk-free column's name (of FILE, or of the factors file), or "
                         "a per-period number")
     se_arguments(p)

@@ -8,8 +8,8 @@ function, and hands back a small table (betas, risk) or writes its own part of a
 one (rolling betas, a Parquet dataset).  No process ever holds the whole dataset, and
 the results are those of the in-memory run: the same functions on the same columns.
 
-A :class:`distributed.LocalCluster` on 127.0.0.1 is started by default (and stopped at
-the end); ``--scheduler ADDRESS`` uses an existing cluster instead.
+A quiet :class:`distributed.LocalCluster` (:mod:`betaxl.cli.client`) is started by
+default; ``--scheduler ADDRESS`` uses an existing cluster instead.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ import re
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, nullcontext
+from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,16 +30,25 @@ import numpy as np
 import pandas as pd
 
 from .. import log_to_simple, ols_beta, risk_table, rolling_beta, to_returns
-from ..data.table import RESAMPLED, is_date_name, partial_note, resampled_rows
+from ..data.table import (
+    NAME_TWICE,
+    RESAMPLED,
+    is_date_name,
+    partial_note,
+    repeated_name,
+    resampled_rows,
+)
 from ..data.units import in_decimals, not_returns, trusted_returns
 from ..errors import BetaxlError, count, labels
-from .dates import as_dates, cli_format
+from .client import cluster
+from .dates import as_dates, cli_format, corner_column
 from .inputs import CLI_HOW, CLI_UNITS, check_window, periods_per_year
 from .names import check_names, chosen_assets
 from .sources import ReadError, expand_paths
 from .write import check_dataset_name, publish_dataset
 
 __all__ = ["Dataset", "cluster", "run_betas", "run_risk", "run_rolling", "scan"]
+
 
 @dataclass(frozen=True)
 class Dataset:
@@ -106,6 +115,19 @@ class Dataset:
         return frame.sort_index().astype(float)
 
 
+def _names_twice(files: list[str], names: list[str] | None = None) -> None:
+    """Refuse a column name twice ('MKT' and 'MKT ' too: data.table's rule)."""
+    import pyarrow.parquet as pq
+
+    try:
+        names = pq.read_schema(files[0]).names if names is None else names
+    except Exception:  # not a Parquet file: the caller's message
+        return
+    twice = repeated_name(names)
+    if twice is not None:
+        raise ReadError(f"{Path(files[0]).name}: " + NAME_TWICE.format(name=twice))
+
+
 def scan(args: argparse.Namespace) -> tuple[Dataset, list[str]]:
     """The dataset's layout and asset names, from Parquet footers and the id column only."""
     import pyarrow as pa
@@ -121,19 +143,22 @@ def scan(args: argparse.Namespace) -> tuple[Dataset, list[str]]:
     try:
         schema = ds.dataset(files, format="parquet").schema
     except (pa.ArrowInvalid, OSError) as exc:
+        _names_twice(files)  # a name twice, which pyarrow cannot unify: named as ours
         raise ReadError(f"{Path(args.file).name}: cannot be read as Parquet "
                         f"({str(exc)[:120]})") from None
     names = [f.name for f in schema]
+    _names_twice(files, names)  # as the memory engine: refused, naming it
     types = {f.name: f.type for f in schema}
     date = args.date_column
     if date is None:
         stamped = [n for n in names if pa.types.is_timestamp(types[n])
                    or pa.types.is_date(types[n])]
         named = [n for n in names if is_date_name(n)]
-        candidates = stamped or named
+        candidates = stamped or named or [c for c in [corner_column(files, names)] if c]
         if len(candidates) != 1:
             raise ReadError(f"{Path(args.file).name}: "
-                            + ("no date column" if not candidates else
+                            + ("no date column (Dask lines its tasks' rows up by date: "
+                               "undated data are the memory engine's)" if not candidates else
                                "several date columns (" + ", ".join(candidates) + ")")
                             + "; pass --date-column")
         date = candidates[0]
@@ -237,27 +262,6 @@ def _chunk(dataset: Dataset, assets: list[str], special: dict[str, Any],
     market = returns.pop(str(market_name))
     with trusted_returns() if special.get("trusted") else nullcontext():
         return work(returns, market, rf_values)
-
-
-@contextmanager
-def cluster(args: argparse.Namespace) -> Iterator[Any]:
-    """A Dask client: on ``--scheduler`` if given, else on a LocalCluster on 127.0.0.1
-    that is closed when the block ends."""
-    from distributed import Client, LocalCluster
-
-    if args.scheduler:
-        client = Client(args.scheduler, timeout="30s")
-        try:
-            yield client
-        finally:
-            client.close()
-        return
-    import logging
-
-    with LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
-                      host="127.0.0.1", dashboard_address=None, silence_logs=logging.ERROR,
-                      memory_limit=args.memory_limit) as local, Client(local) as client:
-        yield client
 
 
 def _special(args: argparse.Namespace, assets: list[str], key: str) -> dict[str, Any]:

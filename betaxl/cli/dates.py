@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..data.table import (
+    CODE_TEXT,
     DATE_NAME,
     NUMERIC_DATE,
     check_format,
@@ -31,7 +32,7 @@ from ..data.table import (
 from .names import check_names
 from .sources import ReadError, ReadOptions, read_error
 
-__all__ = ["CLI_FORMAT", "DATE_NAME", "as_dates", "cli_format", "find_dates"]
+__all__ = ["CLI_FORMAT", "DATE_NAME", "as_dates", "cli_format", "corner_column", "find_dates"]
 
 
 #: A first column without a header (Ken French's files, pandas' index) is looked at as
@@ -81,6 +82,10 @@ def as_dates(col: pd.Series, named: bool, order: str | None = None,
     months = month_labels(list(col.astype(str))) if len(values) == len(col) else None
     if months is not None:  # Jan-18, 2018-01: months, as their month ends
         return months
+    if named and len(values) == len(col) and text.str.match(CODE_TEXT).all():
+        codes = code_dates([int(t) for t in text])  # yyyymm codes stored as text
+        if codes is not None:
+            return pd.DatetimeIndex(codes)
     if text.str.match(NUMERIC_DATE).all():
         try:
             found = day_month(list(text), CLI_FORMAT, order)
@@ -136,6 +141,15 @@ def find_dates(frame: pd.DataFrame, opts: ReadOptions, notes: list[str],
             raise read_error(name, str(exc)) from None
         if dates is not None:
             found.append((col, dates))
+        elif is_date_name(str(col)) and pd.api.types.is_numeric_dtype(kind):
+            first = frame.iloc[:, j].dropna()  # a Year of 1990, 1991...: as in Excel
+            shown = first.iloc[0] if len(first) else "blank"
+            raise read_error(name, f"column {str(col)!r} is headed as dates but holds "
+                             f"{shown:g} (not a date: years and month numbers are not "
+                             "dates); give ISO dates (1990-12-31), yyyymm codes or "
+                             "yyyymmdd codes, or pass --date-column for another column"
+                             if len(first) else f"column {str(col)!r} is headed as dates "
+                             "but is blank; pass --date-column for another column")
     if len(found) > 1:
         named_ones = [f for f in found if is_date_name(str(f[0]))]
         if len(named_ones) == 1:
@@ -160,3 +174,24 @@ def _set_dates(frame: pd.DataFrame, col: str, dates: pd.DatetimeIndex,
     out = frame.drop(columns=[col])
     out.index = pd.DatetimeIndex(dates, name="date")
     return out
+
+
+def corner_column(files: list[str], names: list[str]) -> str | None:
+    """The date column of a Parquet dataset with none by type or name, as the memory
+    engine finds it: a first column with no header (``Unnamed: 0``, blank, or pandas'
+    unnamed index ``__index_level_0__``) of yyyymm or yyyymmdd codes (Ken French's
+    corner, :func:`betaxl.data.table.code_dates`); None otherwise."""
+    import pyarrow.dataset as ds
+
+    stored = [n for n in names if n.startswith("__index_level_")]
+    corner = stored[0] if stored else (names[0] if names else None)
+    if corner is None or not (stored or _NO_HEADER.match(corner)):
+        return None
+    column = ds.dataset(files, format="parquet").to_table(columns=[corner]).column(0)
+    try:
+        values = column.to_numpy()
+    except Exception:  # text or nested: not codes
+        return None
+    numeric = values.dtype.kind in "iuf"
+    return corner if numeric and code_dates(values) is not None else None
+

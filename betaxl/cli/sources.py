@@ -253,6 +253,9 @@ def _read_parquet(paths: list[Path], opts: ReadOptions, name: str) -> pd.DataFra
             meta = pq.ParquetFile(p).metadata
         except Exception as exc:  # pyarrow raises its own ArrowInvalid/OSError kinds
             raise read_error(p, f"is not a readable Parquet file ({str(exc)[:120]})") from None
+        twice = repeated_name(pq.ParquetFile(p).schema_arrow.names)
+        if twice is not None:
+            raise read_error(p, NAME_TWICE.format(name=twice))
         total_cells += meta.num_rows * meta.num_columns
         total_bytes += sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
     if total_bytes > opts.limits.max_bytes or total_cells > opts.limits.max_cells:

@@ -19,6 +19,7 @@ from ..data.table import (
     NAME_TWICE,
     RESAMPLED,
     partial_note,
+    repeated_name,
     resampled_rows,
     written_as_months,
 )
@@ -66,8 +67,8 @@ def _clean_columns(frame: pd.DataFrame, opts: ReadOptions, notes: list[str],
     """Drop a pandas index column, refuse (or skip) text columns; numbers as float."""
     frame = frame.copy()
     frame.columns = [str(c) for c in frame.columns]
-    if len(set(frame.columns)) != len(frame.columns):
-        dup = frame.columns[frame.columns.duplicated()][0]
+    dup = repeated_name(frame.columns)  # 'MKT ' is 'MKT' (data.table)
+    if dup is not None:
         raise read_error(name, NAME_TWICE.format(name=dup))
     first = frame.columns[0] if frame.shape[1] else None
     if first is not None and _INDEX_NAME.match(first):
@@ -183,7 +184,10 @@ def _resampled(raw: pd.DataFrame, opts: ReadOptions, notes: list[str],
                             if n in RESAMPLED])
     if len(periods):
         notes.append(partial_note(list(periods), opts.drop_partial, "--drop-partial"))
-    return out[~flags].reset_index(drop=True) if opts.drop_partial else out
+    if not opts.drop_partial:
+        return out
+    kept = out[~flags]  # dates stored as the index (a Parquet file's) stay the dates
+    return kept.reset_index(drop=True) if isinstance(out.index, pd.RangeIndex) else kept
 
 
 def read_table(path_text: str, opts: ReadOptions | None = None) -> Table:

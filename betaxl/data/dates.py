@@ -146,7 +146,7 @@ def _text_rows(index: pd.Index, arg: str) -> pd.DatetimeIndex | None:
             raise problem("", arg, "{e}", e=str(exc)) from None
         if found is not None:
             return found
-        if _date_text(index[0]) or _iso_date(index[0]):
+        if _date_text(index[0]) or _iso_date(index[0]) or month_labels(index[:1]) is not None:
             raise problem("", arg, "holds {v!r} (row 1), which does not read as the date "
                           "format {f!r}", v=index[0], f=fmt)
     try:

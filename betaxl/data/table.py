@@ -50,7 +50,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["CODE_YEARS", "DATE_NAME", "MONTH_LABEL", "NAME_TWICE", "NUMERIC_DATE",
+__all__ = ["CODE_TEXT", "CODE_YEARS", "DATE_NAME", "MONTH_LABEL", "NAME_TWICE", "NUMERIC_DATE",
            "RESAMPLED", "SERIAL_RANGE", "TITLE_LINES", "by_month", "check_format", "code_dates",
            "date_format", "day_month", "explicit_format", "in_format", "is_date_name",
            "month_end", "month_labels", "number_dates", "partial_note", "repeated_name",
@@ -411,6 +411,8 @@ def by_month(source: pd.DatetimeIndex, target: pd.DatetimeIndex) -> np.ndarray:
 
 
 _CODE = re.compile(r"^\s*(\d{6}|\d{8})\s*$")
+#: A yyyymm or yyyymmdd code written as text (read by :func:`code_dates`).
+CODE_TEXT = _CODE
 #: How many title lines a file may open with before its header (French's have 2-5).
 TITLE_LINES = 30
 

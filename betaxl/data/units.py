@@ -45,7 +45,8 @@ import pandas as pd
 
 from ..errors import BetaxlError, problem
 
-__all__ = ["ANNUAL_LIMIT", "API_HOW", "PERCENT_LIMIT", "RATE_LIMIT", "RETURNS_LIMIT",
+__all__ = ["ANNUAL_LIMIT", "API_HOW", "PERCENT_LIMIT", "RATE_HOW", "RATE_LIMIT",
+           "RETURNS_LIMIT",
            "UNITS", "check_rate", "check_returns", "column_medians", "dated_periods",
            "in_decimals",
            "not_returns", "read_units", "trusted_returns"]
@@ -83,15 +84,20 @@ RATE_LIMIT = 1.0
 #: (French's highest bill rate, 1.35% a month in 1981, is 16.2%).
 ANNUAL_LIMIT = 0.25
 
-_HOW = ("give the rate per period as a decimal (5% a year over 12 periods is "
-        "per_period_rate(0.05, 12), PER_PERIOD_RATE(0.05, 12) in Excel{cli}), or declare "
-        'percents: units="percent", --units percent')
+#: How to give a rate per period, in the API's and the command line's words ({cli}: the
+#: command line's annual flag, for the rates that have one; Excel has its own,
+#: :data:`betaxl.excel.inputs.EXCEL_RATE`).
+RATE_HOW = ("give the rate per period as a decimal (5% a year over 12 periods is "
+            "per_period_rate(0.05, 12), PER_PERIOD_RATE(0.05, 12) in Excel{cli}), or declare "
+            'percents: units="percent", --units percent')
 #: the command line's way to give an annual rate, for the rates that have one
 _ANNUAL_FLAG = {"risk_free": ", --risk-free-annual 0.05 on the command line"}
 
 
-def check_rate(values: np.ndarray, arg: str, periods_per_year: float | None = None) -> None:
-    """Refuse a per-period rate that is a percent or an annual rate (the module's rule).
+def check_rate(values: np.ndarray, arg: str, periods_per_year: float | None = None,
+               how: str | None = None) -> None:
+    """Refuse a per-period rate that is a percent or an annual rate (the module's rule);
+    ``how`` says how to be explicit in the caller's door.
 
     >>> check_rate(np.array([0.0001]), "risk_free", 252)
     >>> try:
@@ -100,11 +106,12 @@ def check_rate(values: np.ndarray, arg: str, periods_per_year: float | None = No
     ...     print(str(exc)[:60])
     : risk_free holds 0.03 a period, which is 756% a year over 2
     """
-    how = _HOW.replace("{cli}", _ANNUAL_FLAG.get(arg, ""))
+    if how is None:
+        how = RATE_HOW.replace("{cli}", _ANNUAL_FLAG.get(arg, ""))
     size = np.abs(np.nan_to_num(np.asarray(values, dtype=float).reshape(-1)))
     big = np.flatnonzero(size > RATE_LIMIT)
     if big.size:
-        raise problem("", arg, "holds {v:.6g}, more than 100% a period: " + how,
+        raise problem("", arg, "holds {v:.6g}, more than 100% a period: {how}", how=how,
                       v=float(np.asarray(values, dtype=float).reshape(-1)[big[0]]))
     if periods_per_year is None or not np.isfinite(periods_per_year):
         return
@@ -112,7 +119,7 @@ def check_rate(values: np.ndarray, arg: str, periods_per_year: float | None = No
     if over.size:
         v = float(np.asarray(values, dtype=float).reshape(-1)[over[0]])
         raise problem("", arg, "holds {v:.6g} a period, which is {a:.0%} a year over {t:g} "
-                      "periods a year: an annual rate? " + how, v=v,
+                      "periods a year: an annual rate? {how}", how=how, v=v,
                       a=abs(v) * periods_per_year, t=periods_per_year)
 
 

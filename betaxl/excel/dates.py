@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..data.table import (
+    CODE_TEXT,
     NUMERIC_DATE,
     SERIAL_RANGE,
     code_dates,
@@ -40,6 +41,7 @@ __all__ = [
 ]
 
 _SERIAL_MAX = 2_958_465  # 9999-12-31
+_SERIAL_MIN = -36_522  # 1800-01-01: dates read from text or codes start there (CODE_YEARS)
 _PLAUSIBLE = SERIAL_RANGE  # 1950-01-01 .. 2099-12-31: plain numbers read as dates
 _ISO_DATE = re.compile(r"^\d{4}([-/])\d{1,2}\1\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
 _DMY_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
@@ -138,25 +140,15 @@ def date_column(values: np.ndarray, body: Sequence[Sequence[Any]],
     increasing by at most 366 days a row.  A header row without a date word has no date column.
     """
     k = values.shape[1]
-    for j in range(k) if header else ():
-        if not is_date_header(first[j]):
-            continue
-        col = _raw_dates(values, body, j, arg)
+    headed = [j for j in range(k) if is_date_header(first[j])] if header else []
+    if len(headed) > 1:  # as the command line's several date columns: never one picked
+        raise fail(arg, f"has {len(headed)} columns headed as dates ("
+                   + ", ".join(repr(str(first[j]).strip()) for j in headed[:3])
+                   + "): keep one date column in the range (rename the others if data)")
+    for j in headed:
         name = str(first[j]).strip()
-        cells = [row[j] for row in body]
-        real = np.array([isinstance(c, dt.date) or is_text(c) for c in cells], dtype=bool)
-        codes = None if real.any() else code_dates(col)  # yyyymm / yyyymmdd (French)
-        if codes is not None:
-            col = np.array([excel_serial(s.to_pydatetime()) for s in codes])
-            real[:] = True
-        bad = ~(_plausible(col) | real & (col >= 1) & (col <= _SERIAL_MAX))
-        if bad.any():
-            i = int(np.argmax(bad))
-            raise fail(arg, f"column {name!r} is headed as dates but its row {i + 1} "
-                       f"({shown(body[i][j])}) is not a date: give date cells, ISO text "
-                       "(2024-01-31), month labels (Jan-24), yyyymm codes or serial numbers "
-                       "from 1950 to 2099; years and month numbers are not dates (rename "
-                       "the header if the column is data)")
+        col = date_serials(values[:, j], [row[j] for row in body], arg,
+                           f"column {name!r} is headed as dates but its ")
         if not (np.diff(col) > 0).all():
             raise fail(arg, f"dates in column {name!r} must be oldest first and strictly "
                        "increasing (sort the rows by date)")
@@ -167,14 +159,43 @@ def date_column(values: np.ndarray, body: Sequence[Sequence[Any]],
             return 0, np.array([excel_serial(c.to_pydatetime()) for c in codes])
     if header or k < 2 or values.shape[0] < 3:
         return None
-    col = values[:, 0]
+    cells = [row[0] for row in body]
+    texts = np.array([is_text(c) for c in cells], dtype=bool)
+    col = np.where(texts, np.nan, values[:, 0])  # a text is never the number it spells
     if np.isnan(col).all():
-        col = _raw_dates(values, body, 0, arg)
+        col = _raw_dates(col, cells, arg)
     steps = np.diff(col)
     if (_plausible(col).all() and (col == np.round(col)).all()
             and (steps > 0).all() and (steps <= 366).all()):
         return 0, col
     return None
+
+
+def date_serials(numbers: np.ndarray, cells: Sequence[Any], arg: str,
+                 where: str = "") -> np.ndarray:
+    """A column of dates as serials, by the one rule for a column headed as dates (the
+    core's, :mod:`betaxl.data.table`): date cells are dates; texts are read as text
+    only (:func:`parse_date_text`, yyyymm or yyyymmdd codes written as text, or the
+    ``date_format``), never as the number they spell; plain numbers are yyyymm or
+    yyyymmdd codes (all of them, :func:`betaxl.data.table.code_dates`), else serials from
+    1950 to 2099.  Dates read from cells, texts or codes may be of years 1800 to 2200
+    (Excel's own cells start in 1900).  Anything else is refused, ``where`` (``"column
+    'Date' is headed as dates but its "``) before the row's name."""
+    col = _raw_dates(numbers, cells, arg, "date column" if where else "")
+    real = np.array([isinstance(c, dt.date) or is_text(c) for c in cells], dtype=bool)
+    codes = None if real.any() else code_dates(col)  # yyyymm / yyyymmdd (French)
+    if codes is not None:
+        col = np.array([excel_serial(s.to_pydatetime()) for s in codes])
+        real[:] = True
+    bad = ~(_plausible(col) | real & (col >= _SERIAL_MIN) & (col <= _SERIAL_MAX))
+    if bad.any():
+        i = int(np.argmax(bad))
+        how = ("give date cells, ISO text (2024-01-31), month labels (Jan-24), yyyymm codes "
+               "or serial numbers from 1950 to 2099; years and month numbers are not dates")
+        raise fail(arg, f"{where}row {i + 1} ({shown(cells[i])}) is not a date: {how} (rename "
+                   "the header if the column is data)" if where else
+                   f"row {i + 1} is not a date ({shown(cells[i])}); {how}")
+    return col
 
 
 def numeric_column(cells: Sequence[Any], arg: str, where: str) -> np.ndarray | None:
@@ -194,18 +215,51 @@ def numeric_column(cells: Sequence[Any], arg: str, where: str) -> np.ndarray | N
     return np.array([excel_serial(s.to_pydatetime()) for s in found])
 
 
-def _raw_dates(values: np.ndarray, body: Sequence[Sequence[Any]], j: int,
-               arg: str) -> np.ndarray:
-    """Column ``j`` as date serials: the numbers already read, texts read as dates."""
-    col = values[:, j].copy()
-    texts = np.flatnonzero(np.isnan(col))
-    whole = numeric_column([body[i][j] for i in texts.tolist()], arg, "date column")
+def _raw_dates(numbers: np.ndarray, cells: Sequence[Any], arg: str,
+               label: str = "date column") -> np.ndarray:
+    """A column as date serials: numbers and date cells as they are, texts read as date
+    texts (never as the number they spell: "201504" is a yyyymm code, "1990" no date)."""
+    col = np.array(numbers, dtype=float, copy=True)
+    texts = np.flatnonzero(np.isnan(col) | np.array([is_text(c) for c in cells], dtype=bool))
+    picked = [cells[i] for i in texts.tolist()]
+    fmt = explicit_format()
+    if fmt is not None:  # the function's date_format reads every text, nothing else
+        _in_format(col, cells, fmt, arg, label)
+        return col
+    whole = numeric_column(picked, arg, label)
+    if whole is None:
+        whole = _code_texts(picked)
     if whole is not None:
         col[texts] = whole
         return col
-    for i in np.flatnonzero(np.isnan(col)).tolist():
-        col[i] = date_serial(body[i][j], arg, f"row {i + 1} of the date column")
+    for i in texts.tolist():
+        col[i] = date_serial(cells[i], arg, f"row {i + 1}" + (f" of the {label}" if label
+                                                              else ""))
     return col
+
+
+def _in_format(col: np.ndarray, cells: Sequence[Any], fmt: str, arg: str, label: str) -> None:
+    """The text cells of ``col`` read in the date format ``fmt`` (in place), the first
+    that does not read refused, naming it and the format (the core's wording)."""
+    for i, cell in enumerate(cells):
+        if not is_text(cell):
+            continue
+        stamp = pd.to_datetime(str(cell).strip(), format=fmt, errors="coerce")
+        if pd.isna(stamp):
+            raise fail(arg, f"{label} holds {str(cell).strip()!r} (row {i + 1}), which does "
+                       f"not read as the date format {fmt!r}".strip())
+        col[i] = excel_serial(pd.Timestamp(stamp).to_pydatetime())
+
+
+def _code_texts(cells: Sequence[Any]) -> np.ndarray | None:
+    """Texts that are all yyyymm or all yyyymmdd codes (Ken French's, stored as text), as
+    serials; None otherwise, or with a ``date_format`` (which then reads them)."""
+    if explicit_format() is not None or not cells or not all(
+            is_text(c) and CODE_TEXT.match(str(c)) for c in cells):
+        return None
+    codes = code_dates([int(str(c)) for c in cells])
+    return None if codes is None else np.array([excel_serial(s.to_pydatetime())
+                                                for s in codes])
 
 
 def dates_of(serials: np.ndarray) -> tuple[pd.Timestamp, ...]:
@@ -227,21 +281,8 @@ def read_dates(value: Any, *, arg: str) -> list[pd.Timestamp]:
     if (len(flat) > 1 and is_text(flat[0])
             and math.isnan(date_serial(flat[0], arg, "row 1"))):
         flat = flat[1:]  # a header cell
-    if not flat:
-        raise fail(arg, "holds no dates")
-    whole = numeric_column(flat, arg, "")
-    if whole is not None:
-        return list(dates_of(whole))
-    out = []
-    for i, cell in enumerate(flat):
-        stamp: Any = None
-        if isinstance(cell, (dt.datetime, dt.date, pd.Timestamp)):
-            stamp = pd.Timestamp(cell)
-        else:
-            serial = date_serial(cell, arg, f"row {i + 1}")
-            if 0 < serial <= _SERIAL_MAX:
-                stamp = pd.Timestamp(EXCEL_EPOCH + dt.timedelta(days=serial))
-        if stamp is None or pd.isna(stamp):
-            raise fail(arg, f"row {i + 1} is not a date ({shown(cell)})")
-        out.append(stamp)
-    return out
+    if not flat or all(is_blank(c) for c in flat):
+        raise fail(arg, "holds no dates: give the rows' dates, one column, oldest first")
+    numbers = np.array([math.nan if is_text(c) or (n := cell_number(c)) is None else n
+                        for c in flat], dtype=float)
+    return list(dates_of(date_serials(numbers, flat, arg)))

@@ -57,7 +57,7 @@ from ..rolling import rolling_beta
 from .arguments import read_choice, read_flag, read_number
 from .dates import read_dates
 from .failures import cell_errors, fail
-from .inputs import Inputs, check_returns, decimals, is_row, per_asset, read_units
+from .inputs import EXCEL_FACTORS, Inputs, check_returns, decimals, is_row, per_asset, read_units
 from .ranges import rows_of
 from .registry import excel
 from .results import cells, column
@@ -337,17 +337,22 @@ def BETA_ROLLING(asset_returns: Any, market_returns: Any, window: Any,
 def BETA_FACTORS(asset_returns: Any, factors: Any, risk_free: Any = None,
                  input_type: Any = "returns", se: Any = "classical",
                  hac_lags: Any = None,
-                 date_format: Any = None, units: Any = None) -> Any:
+                 date_format: Any = None, units: Any = None,
+                 factor_units: Any = None) -> Any:
     """Each asset regressed on several factors at once (Fama-French); LINEST for many assets."""
     with cell_errors("BETA_FACTORS", {"returns": "asset_returns"}, dates=date_format):
         data = Inputs(asset_returns, input_type, units=units)
+        funits = data.units if is_blank(factor_units) else read_units(factor_units,
+                                                                        arg="factor_units")
         table = read_table(factors, arg="factors", prefix="factor")
         rows = table.values[1:] if data.kind == "prices" and \
             len(table.values) == len(data.returns) + 1 else table.values
-        rows = in_decimals(rows, data.units)  # French's factors in percent, RF with them
+        rows = in_decimals(rows, funits)  # French's factors in percent, RF with them
+        check_returns(rows, table.names, "factors", EXCEL_FACTORS)  # as a market is
         kind, lags = _read_se(se, hac_lags)
         fit = factor_betas(data.returns, pd.DataFrame(rows, columns=list(table.names)),
-                           risk_free=data.per_period(risk_free, arg_name="risk_free"),
+                           risk_free=data.per_period(risk_free, arg_name="risk_free",
+                                                     units=funits),
                            se=kind, hac_lags=lags)
         return cells(fit.to_frame(), corner="asset")
 

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..data.periods import infer_periods_per_year
-from ..data.units import UNITS, check_rate, in_decimals, not_returns
+from ..data.units import UNITS, check_rate, dated_periods, in_decimals, not_returns
 from ..errors import count
 from ..returns import INPUT_TYPES, returns_from
 from .arguments import read_choice, read_number
@@ -25,7 +25,8 @@ from .ranges import rows_of
 from .tables import Table, read_optional_table, read_table
 from .values import data_number, is_blank
 
-__all__ = ["Inputs", "check_returns", "decimals", "is_row", "per_asset", "read_units"]
+__all__ = ["EXCEL_FACTORS", "Inputs", "check_returns", "decimals", "is_row", "per_asset",
+           "read_units"]
 
 
 def _table(value: Any, arg_name: str, prefix: str, along_rows: bool) -> Table:
@@ -74,10 +75,9 @@ def _line_up(first: Table, second: Table, first_arg: str, second_arg: str
     return window(first, first_arg, second_arg), window(second, second_arg, first_arg)
 
 
-def _check_rate(values: np.ndarray, arg_name: str) -> None:
-    """A rate per period above 100% (5 meaning 5%, a date's serial) is refused: the
-    core's rule (:func:`betaxl.data.units.check_rate`)."""
-    check_rate(values, arg_name)
+#: How the Excel functions say to give a rate per period (data.units' rate rule).
+EXCEL_RATE = ("give the rate per period as a decimal (5% a year over 12 periods is "
+              'PER_PERIOD_RATE(0.05, 12)), or declare percents: units "percent"')
 
 
 #: How the Excel functions say to be explicit about prices given as returns.
@@ -88,13 +88,18 @@ EXCEL_UNITS = ('give units "percent" if they are percents (2.5 for 2.5%), or uni
                '"decimal" if they are decimals')
 
 
-def read_units(units: Any, *, prices: bool = False) -> str | None:
+#: How BETA_FACTORS says to declare the factors' units.
+EXCEL_FACTORS = ('factors are decimal returns (0.025 for 2.5%): for factors in percent (Ken '
+                 'French\'s files) give factor_units "percent"')
+
+
+def read_units(units: Any, *, prices: bool = False, arg: str = "units") -> str | None:
     """An Excel ``units`` argument: "decimal", "percent" or blank (None); "percent" with
     prices is refused (data.units)."""
-    unit = None if is_blank(units) else read_choice(units, UNITS, arg="units",
+    unit = None if is_blank(units) else read_choice(units, UNITS, arg=arg,
                                                     default="decimal")
     if unit == "percent" and prices:
-        raise fail("units", 'is "percent", which is for returns and rates; prices '
+        raise fail(arg, 'is "percent", which is for returns and rates; prices '
                    "have no units to divide (leave units blank)")
     return unit
 
@@ -107,14 +112,15 @@ def decimals(table: Table, units: str | None) -> Table:
                  table.dates, table.rows)
 
 
-def check_returns(values: np.ndarray, names: tuple[str, ...], arg_name: str) -> None:
+def check_returns(values: np.ndarray, names: tuple[str, ...], arg_name: str,
+                  how: str = EXCEL_HOW) -> None:
     """Refuse columns given as returns that cannot be returns: prices, dates, percents.
 
     The one rule of :mod:`betaxl.data.units`: a column whose median absolute value is
     above 1 (a typical period moving more than 100%) is not returns, worded as in every
     door.
     """
-    message = not_returns(values, names, EXCEL_HOW)
+    message = not_returns(values, names, how)
     if message is not None:
         raise fail(arg_name, message)
 
@@ -200,13 +206,15 @@ class Inputs:
     def prices(self) -> np.ndarray | None:
         return self.table.values if self.kind == "prices" else None
 
-    def per_period(self, value: Any, *, arg_name: str) -> Any:
-        """A number, or a column with one value per data row (price rows allowed)."""
+    def per_period(self, value: Any, *, arg_name: str, units: Any = _NO_MARKET) -> Any:
+        """A number, or a column with one value per data row (price rows allowed), in
+        the data's ``units`` unless others are given (BETA_FACTORS' factor_units)."""
+        unit = self.units if units is _NO_MARKET else units
         if is_blank(value):
             return None
         if not isinstance(value, (list, tuple)):
-            rate = in_decimals(read_number(value, arg=arg_name), self.units)
-            _check_rate(np.array([rate], dtype=float), arg_name)
+            rate = in_decimals(read_number(value, arg=arg_name), unit)
+            self._check_rate(np.array([rate], dtype=float), arg_name)
             return rate
         if all(data_number(c) is None for row in rows_of(value, arg=arg_name) for c in row):
             raise fail(arg_name, "has no values (its cells are blank or not numbers)")
@@ -214,10 +222,10 @@ class Inputs:
         values = table.values
         if values.shape[1] != 1 and values.shape[0] != 1:
             raise fail(arg_name, "must be a number or one column")
-        flat = in_decimals(values.reshape(-1), self.units)
+        flat = in_decimals(values.reshape(-1), unit)
         if np.isnan(flat).all():
             raise fail(arg_name, "has no values (its cells are blank or not numbers)")
-        _check_rate(flat, arg_name)
+        self._check_rate(flat, arg_name)
         if flat.size == 1 and table.rows <= 1:
             return float(flat[0])
         n = len(self.returns)
@@ -231,6 +239,15 @@ class Inputs:
         if flat.size != n:
             raise fail(arg_name, f"has {count(flat.size, 'row')} but the data have {n} periods")
         return flat
+
+    def _check_rate(self, values: np.ndarray, arg_name: str) -> None:
+        """A percent or an annual rate given per period is refused, over the periods per
+        year given or implied by the data's dates (:func:`betaxl.data.units.check_rate`,
+        as in every door)."""
+        periods = self.periods
+        if periods is None and self.table.dates is not None:
+            periods = dated_periods(pd.DatetimeIndex(self.table.dates))
+        check_rate(values, arg_name, periods, how=EXCEL_RATE)
 
     def dates(self, value: Any) -> list[pd.Timestamp] | None:
         """Dates, one per data row (with prices the first, starting date is dropped).

@@ -82,6 +82,9 @@ ARG_HELP: dict[str | tuple[str, str], str] = {
     # issue 16
     "units": 'Optional: "percent" (2.5 for 2.5%, risk-free and mar too) or "decimal"; '
              "blank: decimals, refused if they look like percents",
+    "factor_units": 'Optional: the units of the factors and risk_free where they differ '
+                    'from units: "percent" for Ken French\'s files beside decimal returns; '
+                    "blank: as units",
 }
 
 

@@ -25,7 +25,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..data.table import NAME_TWICE, TITLE_LINES, repeated_name, table_ends, titled_table
+from ..data.table import (
+    NAME_TWICE,
+    RESAMPLED,
+    TITLE_LINES,
+    repeated_name,
+    resampled_rows,
+    table_ends,
+    titled_table,
+)
 from .dates import date_column, dates_of
 from .failures import fail
 from .ranges import rows_and_count, transpose
@@ -266,6 +274,8 @@ def read_table(value: Any, *, arg: str, prefix: str = "asset", along_rows: bool 
     values = None if cell_by_cell else _fast_body(body)
     if values is None:
         values = _read_cells(body, arg)
+    if header and dates:  # a RESAMPLE_RETURNS spill: period, rows, partial are no assets
+        rows, body, values = _resampled(rows, body, values, arg)
     names = _names(rows[0], header, prefix)
     stamps = None
     if dates:
@@ -294,6 +304,24 @@ def _title_rows(rows: Sequence[Sequence[Any]]) -> int | None:
     if titled_table([_line(r[:1]) + "\t" for r in top], "\t") is None:
         return None
     return titled_table([_line(r) for r in top], "\t")
+
+
+def _resampled(rows: list[Any], body: list[Any], values: np.ndarray, arg: str
+               ) -> tuple[list[Any], list[Any], np.ndarray]:
+    """The range without the ``period``, ``rows`` and ``partial`` columns of a
+    ``resample`` output (the core's rule, :func:`betaxl.data.table.resampled_rows`;
+    its partial periods are kept, as RESAMPLE_RETURNS' ``drop_partial`` left them)."""
+    names = [str(c).strip() if is_text(c) else "" for c in rows[0]]
+    try:
+        flags = resampled_rows(names, [r[names.index("partial")] for r in body]
+                               if "partial" in names else [])
+    except ValueError as exc:
+        raise fail(arg, str(exc)) from None
+    if flags is None:
+        return rows, body, values
+    keep = [j for j, n in enumerate(names) if n not in RESAMPLED]
+    return ([[r[j] for j in keep] for r in rows], [[r[j] for j in keep] for r in body],
+            values[:, keep])
 
 
 def _line(row: Sequence[Any]) -> str:

@@ -146,7 +146,7 @@ def test_per_period_rate_number_and_column(xl) -> None:
     (("BETA_ESTIMATES", [0.1, 0.2, 0.0, 0.3], [0.1, 0.3, 0.2, 0.4], 0, "x"),
      "BETA_ESTIMATES: halflife must be a number"),
     (("RESAMPLE_RETURNS", [0.1, 0.2], [dt.datetime(2024, 1, 2), "soon"]),
-     "RESAMPLE_RETURNS: dates row 2 is not a date"),
+     "RESAMPLE_RETURNS: dates row 2 is not a date ('soon')"),
     (("RESAMPLE_RETURNS", [0.1, 0.2], [dt.datetime(2024, 1, 2), dt.datetime(2024, 1, 1)]),
      "RESAMPLE_RETURNS: dates row 2 (2024-01-01) is earlier than the row before"),
     (("PER_PERIOD_RATE", 0.05, OMIT),

@@ -5,3 +5,7 @@ from __future__ import annotations
 from ..reading import *  # noqa: F403
 
 from ..reading_units import *  # noqa: F403
+
+from ..reading_rates import *  # noqa: F403
+
+from ..reading_dates import *  # noqa: F403
