@@ -12,6 +12,7 @@ cached value and is reported.
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import math
 import time
 from collections.abc import Callable, Iterator
@@ -102,6 +103,15 @@ def _udf_cell(value: Any, date1904: bool) -> Any:
     return value
 
 
+def _arity(name: str, signature: inspect.Signature, given: int) -> str:
+    """Why a betaxl function's call is not computed: its arguments, in words."""
+    params = list(signature.parameters.values())
+    needed = sum(p.default is inspect.Parameter.empty for p in params)
+    counts = f"{needed}" if needed == len(params) else f"{needed} to {len(params)}"
+    return (f"{name} takes {counts} argument{'s' if len(params) != 1 else ''} "
+            f"({', '.join(p.name for p in params)}), not {given}")
+
+
 def _udf_value(value: Any, date1904: bool) -> Any:
     """A UDF's datetime as the serial of the book's date system."""
     if isinstance(value, dt.date):
@@ -190,8 +200,13 @@ class Engine:
                 return None
             name = short
         function = getattr(udfs, name)
+        signature = inspect.signature(function)
 
         def call(*args: Any) -> Any:
+            try:
+                signature.bind(*args)
+            except TypeError:
+                raise Unsupported(_arity(name, signature, len(args))) from None
             try:
                 result = function(*[_udf_argument(a, self.book.date1904) for a in args])
             except BetaxlError as exc:

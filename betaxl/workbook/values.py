@@ -152,12 +152,17 @@ _DECIMALS = Context(prec=400, Emax=10_000, Emin=-10_000)
 
 
 def excel_round(x: float, digits: int) -> float:
-    """ROUND: half away from zero on the 15-significant-digit decimal the user sees."""
+    """ROUND: half away from zero on the 15-significant-digit decimal the user sees.
+
+    From 1E+15 on, those 15 digits stop before the units: the number's own digits are
+    rounded there (the exact binary value), so a number that is already whole at the
+    digits asked comes back unchanged (``ROUND(2^60,0)`` is 2^60, as in LibreOffice).
+    """
     if x == 0 or digits > 330:
         return x
     if digits < -330:
         return 0.0
-    shown = Decimal(format(x, ".15g"))
+    shown = Decimal(format(x, ".15g")) if abs(x) < 1e15 else Decimal(x)
     step = Decimal(1).scaleb(-digits, _DECIMALS)
     return checked(float(shown.quantize(step, rounding=ROUND_HALF_UP, context=_DECIMALS)))
 

@@ -1,0 +1,82 @@
+"""betaxl recalc against the second attack: each class found, one regression test.
+
+Expected values are Excel's (the source beside each); where betaxl cannot compute as
+Excel does, the cell must be listed (exit 3) with its reason, never answered.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from betaxl.workbook.cells import XlError
+
+from .recalc_xml import fc, recalc_xml
+from .test_recalc_excel import recalc
+
+VALUE = XlError("#VALUE!")
+
+
+def test_a_formula_reading_its_own_cell_is_a_circular_reference(tmp_path: Path) -> None:
+    # Excel: "There are one or more circular references where a formula refers to its
+    # own cell" (Microsoft, "Remove or allow a circular reference"): never a value grown
+    # from the cached one.
+    values, missing = recalc(tmp_path, {
+        "A1": 1, "A2": 2, "A3": "=SUM(A1:A3)", "B3": "=B3+1", "A5": "=SUM(A:A)",
+        "C1": "=me+1", "C2": "=SUM(A1:A2)",
+    }, prepare=lambda book: book.defined_names.add(
+        __import__("openpyxl").workbook.defined_name.DefinedName("me", attr_text="S!$C$1")))
+    assert sorted(missing) == ["S!A3", "S!A5", "S!B3", "S!C1"]
+    assert values["C2"] == 3
+
+
+def test_a_betaxl_function_given_the_wrong_number_of_arguments_is_listed(
+        tmp_path: Path) -> None:
+    values, missing = recalc(tmp_path, {
+        "A1": 0.01, "A2": 0.02, "B1": "=RETURNS()",
+        "B2": '=PER_PERIOD_RATE(0.05,12,"compound",1,2)', "B3": "=BETA_OLS(A1:A2)",
+    })
+    assert missing == ["S!B1", "S!B2", "S!B3"]
+    _, reasons = recalc_xml(tmp_path, [("S", '<row r="1">' + fc("A1", "RETURNS()") +
+                                        "</row>")], [])
+    assert reasons == {"S!A1": "RETURNS takes 1 to 4 arguments (prices, method, "
+                                "dividends, date_format), not 0"}
+
+
+def test_round_of_a_number_already_whole_at_the_digits_is_that_number(tmp_path: Path
+                                                                       ) -> None:
+    # LibreOffice (and Excel's ROUND reference: "rounds a number to a specified number of
+    # digits"): a whole number beyond 15 digits is already rounded at 0 or -3 digits of
+    # its own binary value; the 15-digit decimal would move it by 3072.
+    values, missing = recalc(tmp_path, {
+        "A1": 1234567890123456789, "B1": "=ROUND(A1,0)-A1", "B2": "=ROUND(2^60,-3)-2^60",
+        "B3": "=ROUND(1.005,2)", "B4": "=ROUND(2^60,-18)",
+    })
+    assert missing == []
+    assert (values["B1"], values["B2"], values["B3"], values["B4"]) == (0, 0, 1.01, 1e18)
+
+
+def test_a_formula_tag_with_whitespace_is_a_formula(tmp_path: Path) -> None:
+    sheet = '<row r="1"><c r="A1"><v>5</v></c><c r="B1"><f\n>A1*2</f\n><v>999</v></c></row>'
+    values, missing = recalc_xml(tmp_path, [("S", sheet)], ["S!B1"])
+    assert (values, missing) == ({"S!B1": 10}, {})
+
+
+def test_escaped_characters_and_phonetic_runs_in_strings(tmp_path: Path) -> None:
+    # ECMA-376 Part 1, 22.9.2.19 ST_Xstring: _xHHHH_ is the character U+HHHH; a phonetic
+    # run (rPh) is a reading aid, not the cell's text (as python-calamine reads both).
+    inline = ('<c r="B1" t="inlineStr"><is><t>a_x0009_b</t><rPh sb="0" eb="1"><t>PH</t>'
+              '</rPh></is></c>')
+    data = f'<c r="A1" t="s"><v>0</v></c>{inline}'
+    formulas = '<row r="1">' + fc("A1", 'D!A1&"|"&D!B1') + "</row>"
+    for row in (f'<row r="1">{data}</row>',  # a formula-free sheet: python-calamine
+                f'<row r="1">{data}{fc("C1", "1")}</row>'):  # a formula row: exact reader
+        values, missing = recalc_xml(tmp_path, [("F", formulas), ("D", row)], ["F!A1"],
+                                     strings=("a_x0009_b",))
+        assert (values, missing) == ({"F!A1": "a\tb|a\tb"}, {})
+
+
+def test_a_parse_error_is_said_in_words(tmp_path: Path) -> None:
+    _, reasons = recalc_xml(tmp_path, [("S", '<row r="1">' + fc("A1", ")") + "</row>")],
+                            [])
+    assert reasons == {"S!A1": "cannot parse: a closing parenthesis or brace without "
+                               "its opening one"}
