@@ -80,3 +80,15 @@ def test_a_parse_error_is_said_in_words(tmp_path: Path) -> None:
                             [])
     assert reasons == {"S!A1": "cannot parse: a closing parenthesis or brace without "
                                "its opening one"}
+
+
+def test_a_cell_at_the_sheets_far_corner_costs_what_its_cells_cost(tmp_path: Path) -> None:
+    # Two cells at A1 and XFD1048576: python-calamine would hold the 17-billion-cell box
+    # (549 GB, the process aborted); the box is measured from the bytes and such a sheet
+    # read by the exact reader (time and memory: benchmarks/run.py far_cells).
+    data = ('<row r="1"><c r="A1"><v>1</v></c></row><row r="1048576"><c r="XFD1048576">'
+            '<v>2</v></c></row>')
+    formulas = '<row r="1">' + fc("A1", "D!A1+1") + "</row>"
+    values, missing = recalc_xml(tmp_path, [("D", data), ("F", formulas)],
+                                 ["F!A1", "D!XFD1048576"])
+    assert (values, missing) == ({"F!A1": 2, "D!XFD1048576": 2}, {})

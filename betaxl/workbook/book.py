@@ -24,7 +24,7 @@ import defusedxml.ElementTree as SafeET
 from .cells import MAX_CELLS, Ref, serial_of
 from .formula import Node, column_letters, parse_area
 from .package import FileError, check_archive, snapshot
-from .rowscan import LazyRows, scan_sheet
+from .rowscan import LazyRows, cell_box, scan_sheet
 from .sheetxml import (
     SheetReader,
     SheetXml,
@@ -75,9 +75,11 @@ class Sheet:
         return None
 
     def put(self, r: int, c: int, value: Any) -> None:
-        while len(self.values) < r:
-            self.values.append([])
+        if len(self.values) < r:  # rows between hold nothing: one shared empty row
+            self.values.extend([_NO_ROW] * (r - len(self.values)))
         row = self.values[r - 1]
+        if row is _NO_ROW:
+            row = self.values[r - 1] = []
         if len(row) < c:
             row.extend([None] * (c - len(row)))
         row[c - 1] = value
@@ -106,6 +108,10 @@ class Formula:
 
 
 _PLAIN_TYPES = frozenset((float, str, int, bool))
+#: A sheet whose bounding box holds more than 4 cells for each cell it has, and a
+#: million more, is read by the exact reader (python-calamine would hold the box).
+SPARSE_BOX, SPARSE_SLACK = 4, 1_000_000
+_NO_ROW: list[Any] = []  # a row with no cell, shared (put gives a row its own list)
 
 
 def _as_serials(values: list[list[Any]], date1904: bool) -> bool:
@@ -219,37 +225,46 @@ class Book:
         part = self.sheet_parts[key]
         data = self.archive.read(part)
         tagged = data.count(b"<c ")
-        self._count(tagged + data.count(b":c ") + data.count(b"<c>"), key)
+        cells = tagged + data.count(b":c ") + data.count(b"<c>")
+        self._count(cells, key)
         self._formulas[key] = may_hold_formulas(data)
-        fast = self._formulas[key] and not any(
+        # python-calamine holds a sheet's bounding box: two cells at A1 and XFD1048576
+        # would take 549 GB.  A box far larger than its cells is read by the exact
+        # reader, which holds the cells that exist.
+        sparse = cell_box(data, cells) > SPARSE_BOX * cells + SPARSE_SLACK
+        fast = self._formulas[key] and not sparse and not any(
             token in data for token in (b'"e"', b"'e'")) and scan_sheet(
             data, part, self.strings, self.date_styles)
+        boxed = not sparse  # calamine's values: the box is held
         if fast:  # calamine's values, the rows that hold formulas parsed exactly
             sheet = self._scanned(key, part, fast)
-        elif self._formulas[key]:
-            xml = SheetReader(data, part, self.strings, self.date_styles).run()
-            values: list[list[Any]] = []
-            sheet = Sheet(key, part, values, xml)
-            for r, row in xml.rows.items():
-                for c, cell in row.cells.items():
-                    value = cell_value(cell)
-                    if value is not None:
-                        sheet.put(r, c, value)
+        elif self._formulas[key] or sparse:
+            sheet = self._exact(key, part, data)
         else:
             values = self._calamine_values(key)
             if _as_serials(values, self.date1904):
                 sheet = Sheet(key, part, values, blank_text=True)
             else:  # calamine lost a formatted number: read the exact values
-                xml = SheetReader(data, part, self.strings, self.date_styles).run()
-                sheet = Sheet(key, part, [], xml)
-                for r, row in xml.rows.items():
-                    for c, cell in row.cells.items():
-                        value = cell_value(cell)
-                        if value is not None:
-                            sheet.put(r, c, value)
-        rows, cols = sheet.extent
-        self._count(max(rows * cols - tagged, 0), key)
+                sheet = self._exact(key, part, data)
+                boxed = False
+        if boxed or sheet.xml is None:
+            rows, cols = sheet.extent
+            self._count(max(rows * cols - tagged, 0), key)
         self.sheets[key] = sheet
+        return sheet
+
+    def _exact(self, key: str, part: str, data: bytes) -> Sheet:
+        """A sheet read whole by the exact reader: the cells that exist."""
+        xml = SheetReader(data, part, self.strings, self.date_styles).run()
+        sheet = Sheet(key, part, [], xml)
+        width = 0
+        for r, row in xml.rows.items():
+            for c, cell in row.cells.items():
+                value = cell_value(cell)
+                if value is not None:
+                    sheet.put(r, c, value)
+                    width = max(width, c)
+        sheet.width = width  # measured here: not by a pass over a million empty rows
         return sheet
 
     def _scanned(self, key: str, part: str, xml: SheetXml) -> Sheet:
