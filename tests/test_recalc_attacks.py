@@ -92,3 +92,18 @@ def test_a_cell_at_the_sheets_far_corner_costs_what_its_cells_cost(tmp_path: Pat
     values, missing = recalc_xml(tmp_path, [("D", data), ("F", formulas)],
                                  ["F!A1", "D!XFD1048576"])
     assert (values, missing) == ({"F!A1": 2, "D!XFD1048576": 2}, {})
+
+
+def test_sum_adds_left_to_right_as_excel(tmp_path: Path) -> None:
+    # Excel: =SUM(123.45,56.78,-180.23) is 2.8421709430404E-14 (Microsoft Q&A, "Excel
+    # decimal fractions", 2023): left-to-right double addition; an exact sum gives 1.4E-14.
+    # LibreOffice agrees on =SUM(1E+16,1,-1E+16) (0) and =SUM(0.1,0.2,-0.3).
+    values, missing = recalc(tmp_path, {
+        "A1": "=SUM(123.45,56.78,-180.23)", "A2": "=SUM(1E+16,1,-1E+16)",
+        "A3": "=SUM(0.1,0.2,-0.3)", "A4": "=AVERAGE(1E+16,1,-1E+16)",
+        "A5": "=SUMPRODUCT({1E+16;1;-1E+16},{1;1;1})",
+    })
+    assert missing == []
+    assert values["A1"] == 123.45 + 56.78 - 180.23 == 2.842170943040401e-14
+    assert (values["A2"], values["A3"]) == (0, 0.1 + 0.2 - 0.3)
+    assert (values["A4"], values["A5"]) == (0, 0)

@@ -8,10 +8,10 @@ where both cells are numbers, and an error anywhere in an argument is the result
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 import re
 from collections.abc import Callable, Sequence
-from fractions import Fraction
 from typing import Any
 
 from .cells import DIV0, NA, NUM, REF, VALUE, Grid, Ref, Unsupported, XlError
@@ -19,6 +19,7 @@ from .values import (
     Raised,
     checked,
     excel_round,
+    excel_sum,
     lifted,
     logical_of_text,
     number_of_text,
@@ -145,8 +146,8 @@ def _variance(ddof: int) -> Callable[..., float]:
         n = len(values)
         if n - ddof <= 0:
             raise Raised(DIV0)
-        mean = math.fsum(values) / n
-        return math.fsum((v - mean) ** 2 for v in values) / (n - ddof)
+        mean = excel_sum(values) / n  # two passes (Microsoft KB 828888), sums as SUM's
+        return excel_sum((v - mean) ** 2 for v in values) / (n - ddof)
     return run
 
 
@@ -154,7 +155,7 @@ def _average(*args: Any) -> float:
     values = _numbers(args)
     if not values:
         raise Raised(DIV0)
-    return math.fsum(values) / len(values)
+    return excel_sum(values) / len(values)
 
 
 def _sumproduct(*args: Any) -> float:
@@ -177,15 +178,8 @@ def _sumproduct(*args: Any) -> float:
 
     total = [product(cells) for cells in zip(*flats, strict=True)]
     last = product(fills) if rest else 0.0
-    return math.fsum(total + _copies(last, rest)) if last else math.fsum(total)
-
-
-def _copies(value: float, count: int) -> list[float]:
-    """``count`` copies of ``value`` to sum: one product where that product is exact."""
-    product = value * count
-    if math.isfinite(product) and Fraction(value) * count == Fraction(product):
-        return [product]
-    return [value] * count
+    held_sum = excel_sum(total)  # then the rest, row by row, as SUM adds
+    return excel_sum(itertools.repeat(last, rest), held_sum) if last else held_sum
 
 
 def _ln(value: Any) -> float:
@@ -382,7 +376,7 @@ def _not(value: Any) -> bool:
 
 #: The native functions evaluated here, by their Excel name.
 NATIVES: dict[str, Callable[..., Any]] = {
-    "SUM": lambda *a: checked(math.fsum(_numbers(a))),
+    "SUM": lambda *a: checked(excel_sum(_numbers(a))),
     "AVERAGE": _average,
     "SUMPRODUCT": _sumproduct,
     "SLOPE": _slope, "INTERCEPT": _intercept,

@@ -29,7 +29,7 @@ import functools
 import math
 import re
 import struct
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import Any
 
@@ -193,6 +193,24 @@ def near_zero(result: Any, a: Any, b: Any, op: str = "-") -> Any:
     if (x > 0) == (y > 0) and abs(_units(x) - _units(y)) < NEAR_ZERO_UNITS:
         return 0.0
     return result
+
+
+def excel_sum(values: Iterable[float], start: float = 0.0) -> float:
+    """Excel's SUM: double additions left to right, each rounded (IEEE 754), no
+    compensation.  Microsoft documents no summation algorithm (KB 78113 says only that
+    arithmetic is IEEE 754 double); the digits Excel shows match left-to-right addition,
+    e.g. ``=SUM(123.45,56.78,-180.23)`` is 2.8421709430404E-14 in Excel (Microsoft Q&A,
+    "Excel decimal fractions", October 2023), where an exact sum (``math.fsum``) gives
+    1.42E-14; LibreOffice gives 0 for ``=SUM(1E+16,1,-1E+16)`` as this does.  Python's
+    ``sum`` is not used: from Python 3.12 it compensates.
+
+    >>> excel_sum([1e16, 1.0, -1e16]), excel_sum([123.45, 56.78, -180.23])
+    (0.0, 2.842170943040401e-14)
+    """
+    total = start
+    for v in values:
+        total += v
+    return total
 
 
 def checked(value: float) -> float:
