@@ -107,3 +107,22 @@ def test_sum_adds_left_to_right_as_excel(tmp_path: Path) -> None:
     assert values["A1"] == 123.45 + 56.78 - 180.23 == 2.842170943040401e-14
     assert (values["A2"], values["A3"]) == (0, 0.1 + 0.2 - 0.3)
     assert (values["A4"], values["A5"]) == (0, 0)
+
+
+def test_an_iso_date_cell_is_its_serial_in_the_books_date_system(tmp_path: Path) -> None:
+    # ECMA-376 Part 1, 18.17.4: a t="d" cell holds an ISO 8601 date; Excel holds every
+    # date as its serial: 2024-01-31 is 45322 (1900 system), 43860 (1904 system).
+    dates = ('<c r="A1" t="d"><v>2024-01-31T00:00:00</v></c>'
+             '<c r="B1" t="d"><v>2024-02-01T12:00:00</v></c>')
+    texts = ("SUM(D!A1:B1)", "MAX(D!A1:B1)", "ISNUMBER(D!A1)", "AVERAGE(D!A1:B1)",
+             "D!A1+0", "COUNT(D!A1:B1)")
+    formulas = "".join(fc(f"{c}1", f) for c, f in zip("BCDEFG", texts, strict=True))
+    for date1904, base in ((False, 45322), (True, 43860)):
+        for data in (f'<row r="1">{dates}</row>',  # a formula-free sheet (calamine)
+                     f'<row r="1">{dates}{fc("C1", "1")}</row>'):  # a formula row
+            values, missing = recalc_xml(
+                tmp_path, [("F", f'<row r="1">{formulas}</row>'), ("D", data)],
+                [f"F!{c}1" for c in "BCDEFG"], date1904=date1904)
+            assert missing == {}
+            assert list(values.values()) == [2 * base + 1.5, base + 1.5, True,
+                                             base + 0.75, base, 2]

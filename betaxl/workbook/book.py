@@ -21,7 +21,7 @@ from typing import Any
 
 import defusedxml.ElementTree as SafeET
 
-from .cells import MAX_CELLS, Ref, serial_of
+from .cells import MAX_CELLS, Ref, Serial, serial_of
 from .formula import Node, column_letters, parse_area
 from .package import FileError, check_archive, snapshot
 from .rowscan import LazyRows, cell_box, scan_sheet
@@ -260,7 +260,7 @@ class Book:
         width = 0
         for r, row in xml.rows.items():
             for c, cell in row.cells.items():
-                value = cell_value(cell)
+                value = self._value(cell, part, r, c)
                 if value is not None:
                     sheet.put(r, c, value)
                     width = max(width, c)
@@ -289,8 +289,24 @@ class Book:
                 if c not in row_xml.cells:
                     sheet.put(r, c, None)
             for c, cell in row_xml.cells.items():
-                sheet.put(r, c, cell_value(cell))
+                sheet.put(r, c, self._value(cell, part, r, c))
         return sheet
+
+    def _value(self, cell: Any, part: str, r: int, c: int) -> Any:
+        """A cell's value; an ISO 8601 date cell (``t="d"``) is the serial number of the
+        book's date system, as Excel holds every date (ECMA-376 Part 1, 18.17.4)."""
+        value = cell_value(cell)
+        if type(value) is not dt.datetime:
+            return value
+        if not self.date1904 and value < dt.datetime(1900, 3, 1):
+            serial = (value - dt.datetime(1899, 12, 31)).total_seconds() / 86400
+        else:  # from 1900-03-01 Excel's serials count the fictional 1900-02-29
+            serial = float(serial_of(value, self.date1904) or 0.0)
+        if serial < 0 or (not self.date1904 and serial < 1 and value.year < 1900):
+            raise file_error(part, f"cell {column_letters(c)}{r} holds the date "
+                             f"{value.isoformat()}, before the first date of the "
+                             f"workbook's date system (Excel cannot hold it)")
+        return Serial(serial)
 
     def _calamine_values(self, name: str) -> list[list[Any]]:
         import python_calamine
