@@ -126,3 +126,24 @@ def test_an_iso_date_cell_is_its_serial_in_the_books_date_system(tmp_path: Path)
             assert missing == {}
             assert list(values.values()) == [2 * base + 1.5, base + 1.5, True,
                                              base + 0.75, base, 2]
+
+
+def test_a_number_cell_that_is_not_a_number_is_refused_on_any_sheet(tmp_path: Path) -> None:
+    # A number cell's <v> is an XML Schema double (ECMA-376 Part 1, 18.3.1.96); Excel
+    # holds no NaN or infinity.  One rule whichever reader reads the row.
+    import pytest
+
+    from betaxl.errors import BetaxlError
+
+    formula = '<row r="2">' + fc("A2", "D!A1&\"!\"") + "</row>"
+    for bad in ("ninety", "NaN", "inf", "1e400", "1_000"):
+        cell = f'<c r="A1"><v>{bad}</v></c>'
+        for sheets in ([("F", formula), ("D", f'<row r="1">{cell}</row>')],
+                       [("D", f'<row r="1">{cell}</row>{formula.replace("D!", "")}')],
+                       [("D", f'<row r="1">{cell}{fc("B1", "A1")}</row>')]):
+            with pytest.raises(BetaxlError, match=f"cell A1 holds a value '{bad}'"):
+                recalc_xml(tmp_path, sheets, [])
+    values, missing = recalc_xml(tmp_path, [("F", formula), ("D", '<row r="1"><c r="A1">'
+                                                               '<v> 7 </v></c></row>')],
+                                 ["F!A2"])  # whitespace is collapsed: 7
+    assert (values, missing) == ({"F!A2": "7!"}, {})

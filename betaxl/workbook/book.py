@@ -14,6 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
+import math
+import operator
 import posixpath
 from dataclasses import dataclass
 from pathlib import Path
@@ -138,6 +141,28 @@ def _as_serials(values: list[list[Any]], date1904: bool) -> bool:
     return True
 
 
+_TEXT_CELLS = tuple(f"t={q}{kind}{q}".encode() for kind in ("s", "str", "inlineStr")
+                    for q in "\"'")
+
+
+def _faithful(data: bytes, values: list[list[Any]]) -> bool:
+    """Whether python-calamine's values are the cells' own: no more texts than the sheet
+    has text cells (calamine gives ``<v>ninety</v>`` in a number cell as text) and every
+    number finite (it reads ``NaN``, ``inf`` and ``1e400``).  False: the exact reader
+    reads the sheet, and refuses such a cell naming it, whichever the sheet.
+    """
+    flat = list(itertools.chain.from_iterable(values))
+    types = list(map(type, flat))
+    if types.count(str) - flat.count("") > sum(map(data.count, _TEXT_CELLS)):
+        return False
+    floats = types.count(float)
+    if not floats:
+        return True
+    numbers = flat if floats == len(flat) else itertools.compress(
+        flat, map(operator.is_, types, itertools.repeat(float)))
+    return math.isfinite(sum(numbers))  # a finite overflow only costs the exact reader
+
+
 class Book:
     """A workbook package opened for recalculation."""
 
@@ -242,7 +267,8 @@ class Book:
             sheet = self._exact(key, part, data)
         else:
             values = self._calamine_values(key)
-            if _as_serials(values, self.date1904):
+            if values is not None and _faithful(data, values) and _as_serials(
+                    values, self.date1904):
                 sheet = Sheet(key, part, values, blank_text=True)
             else:  # calamine lost a formatted number: read the exact values
                 sheet = self._exact(key, part, data)
@@ -270,12 +296,9 @@ class Book:
     def _scanned(self, key: str, part: str, xml: SheetXml) -> Sheet:
         """A sheet of data that holds formulas: calamine's values, the exact reader's
         for the rows that hold formulas (a formula's cached text "" is not blank)."""
-        try:
-            values = self._calamine_values(key)
-        except FileError:  # the exact reader says which cell, if it can
-            SheetReader(xml.data, part, self.strings, self.date_styles).run()
-            raise
-        if not _as_serials(values, self.date1904):
+        values = self._calamine_values(key)
+        if values is None or not _faithful(xml.data, values) or not _as_serials(
+                values, self.date1904):
             xml = SheetReader(xml.data, part, self.strings, self.date_styles).run()
             values = []
         for row in values:
@@ -308,7 +331,9 @@ class Book:
                              f"workbook's date system (Excel cannot hold it)")
         return Serial(serial)
 
-    def _calamine_values(self, name: str) -> list[list[Any]]:
+    def _calamine_values(self, name: str) -> list[list[Any]] | None:
+        """python-calamine's values of a sheet; None where it cannot read one (its
+        reason is not the exact reader's: that reader reads it, or says which cell)."""
         import python_calamine
 
         try:
@@ -322,9 +347,8 @@ class Book:
             return sheet.to_python(skip_empty_area=False)
         except FileError:
             raise
-        except Exception as exc:  # noqa: BLE001  calamine raises its own kinds
-            raise file_error(self.path.name, f"sheet {name!r} cannot be read "
-                        f"({str(exc).splitlines()[0][:100] if str(exc) else exc})") from None
+        except Exception:  # noqa: BLE001  calamine raises its own kinds
+            return None
 
     def formulas(self) -> list[Formula]:
         """Every formula cell of every sheet that may hold one, shared ones expanded."""

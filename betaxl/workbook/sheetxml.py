@@ -320,8 +320,10 @@ class SheetReader:
                 return dt.datetime.fromisoformat(text.strip())
             if text.strip() == "":
                 return None
+            if not _DOUBLE.match(text.strip()):  # not float()'s: "1_000", "nan", "inf"
+                raise ValueError(text)
             number = float(text)
-            if not math.isfinite(number):
+            if not math.isfinite(number):  # 1e400
                 raise ValueError(text)
             assert self.cell is not None
             if self.dates and int(self.cell.attrs.get("s", "0") or 0) in self.dates:
@@ -410,6 +412,9 @@ def shared_strings(archive: zipfile.ZipFile, names: set[str]) -> list[str]:
 
 
 _ESCAPE = re.compile("_x([0-9A-Fa-f]{4})_")
+#: A number cell's value: an XML Schema double as Excel writes them (its whitespace
+#: collapsed; INF and NaN, which Excel cannot hold, refused).
+_DOUBLE = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\Z")
 
 
 def unescaped(text: str) -> str:
