@@ -147,3 +147,12 @@ def test_a_number_cell_that_is_not_a_number_is_refused_on_any_sheet(tmp_path: Pa
                                                                '<v> 7 </v></c></row>')],
                                  ["F!A2"])  # whitespace is collapsed: 7
     assert (values, missing) == ({"F!A2": "7!"}, {})
+
+
+def test_rows_and_cells_placed_by_position(tmp_path: Path) -> None:
+    # ECMA-376 Part 1, 18.3.1.73: a row's r is optional (the row after the last one);
+    # so is a cell's (the cell after the last one).
+    for second in ("<row><c r=\"A2\"><f>A1*2</f></c></row>", "<row><c><f>A1*2</f></c></row>"):
+        values, missing = recalc_xml(
+            tmp_path, [("S", '<row r="1"><c r="A1"><v>5</v></c></row>' + second)], ["S!A2"])
+        assert (values, missing) == ({"S!A2": 10}, {})

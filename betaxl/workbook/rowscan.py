@@ -147,8 +147,10 @@ def scan_sheet(data: bytes, part: str, strings: list[str], dates: set[int]
                 return None
             end += len(closing)
         r = attrs_at(data, at).get("r")
+        if r is None:  # placed by position: a row parsed alone cannot know where it is
+            return None
         try:
-            number = int(r) if r is not None else number + 1
+            number = int(r)
         except ValueError:
             return None
         if number <= last:
