@@ -220,6 +220,9 @@ def _iferror(args: tuple[Node, ...], ctx: Context, mode: Mode, only_na: bool = F
         return v
 
     if isinstance(value, Grid):
+        if value.size is not None and value.shape != (1, 1):  # sparse: the fill once
+            return Grid([[caught(pick, v) for v in row] for row in value.rows], value.size,
+                        fill=caught(pick, value.fill))
         return Grid([[caught(pick, v) for v in row] for row in value.dense().rows])
     return pick(value)
 

@@ -346,7 +346,10 @@ def _is(test: Callable[[Any], bool]) -> Callable[[Any], Any]:
 
     def run(value: Any) -> Any:
         if isinstance(value, Grid) and value.shape != (1, 1):
-            return Grid([[one(v) for v in row] for row in value.dense().rows])
+            if value.size is not None:  # sparse: the cells held, the rest's fill once
+                return Grid([[test(v) for v in row] for row in value.rows], value.size,
+                            fill=test(value.fill))
+            return Grid([[one(v) for v in row] for row in value.rows])
         return one(value)
     return run
 
