@@ -175,3 +175,29 @@ def test_is_functions_and_iferror_over_a_whole_column_stay_sparse(tmp_path: Path
     assert missing == []
     assert values["B1"] == 30 and values["D1"] == 1_048_566
     assert values["C1"] == sum(1 / i for i in range(1, 11)) and values["E1"] == 1_048_566
+
+
+def test_arrays_over_a_whole_sheet_are_sparse_or_the_cell_listed(tmp_path: Path) -> None:
+    # {=COUNT(S!A:XFD*1)}: every one of the 17,179,869,184 cells gives a number (blank*1
+    # is 0), counted without listing them; MAX, SUM, AND see the fill once.  A sum of
+    # 17 billion copies of 0.1 is not added one by one: that cell is listed, the other
+    # formulas computed (the workbook is not refused).
+    from openpyxl.worksheet.formula import ArrayFormula
+
+    def prepare(book: object) -> None:
+        ws = book.create_sheet("F")  # type: ignore[attr-defined]
+        for where, text in (("A1", "=COUNT(S!A:XFD*1)"), ("A2", "=AND(S!A:XFD>=0)"),
+                            ("A3", "=SUM(S!A:XFD*1)"), ("A4", "=MAX(S!A:XFD*-1)"),
+                            ("A5", "=SUMPRODUCT(S!A:XFD+0.1)"), ("A6", "=COUNTA(S!A:XFD)")):
+            ws[where] = ArrayFormula(where, text)
+
+    values, missing = recalc(tmp_path, {"A1": 1, "B2": 2}, prepare=prepare)
+    assert missing == ["F!A5"]
+    from betaxl.workbook.book import Book
+
+    out = Book(tmp_path / "out.xlsx")
+    try:
+        got = [out.sheet("F").get(r, 1) for r in range(1, 7)]
+    finally:
+        out.close()
+    assert got[:4] + got[5:] == [16_384 * 1_048_576, True, 3, 0, 2]

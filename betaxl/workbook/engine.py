@@ -155,10 +155,10 @@ class Engine:
             return cached[0]
         rows, cols = sheet.extent  # beyond them every cell is blank: not read, not held
         r2, c2 = min(ref.r2, rows), min(ref.c2, cols)
+        cost = max(r2 - ref.r1 + 1, 0) * max(c2 - ref.c1 + 1, 0)
+        self.spend(cost)  # before the block is built: a refusal costs nothing
         block = [] if r2 < ref.r1 or c2 < ref.c1 else sheet.block(
             Ref(ref.sheet, ref.r1, ref.c1, r2, c2))
-        cost = len(block) * (c2 - ref.c1 + 1)
-        self.spend(cost)
         grid = Grid(block, (ref.r2 - ref.r1 + 1, ref.c2 - ref.c1 + 1), ref)
         self.reads.keep(ref, grid, cost)
         return grid
@@ -168,11 +168,10 @@ class Engine:
 
     def spend(self, cells: int) -> None:
         """Count cells read by formulas against the workbook-wide budget, and the time."""
+        if self.cells_read + cells > MAX_WORK_CELLS:  # this cell listed, not the book
+            raise Unsupported(f"reading {cells:,} more cells would pass the command's "
+                              f"budget of {MAX_WORK_CELLS:,} cells read in all")
         self.cells_read += cells
-        if self.cells_read > MAX_WORK_CELLS:
-            raise file_error(self.book.path.name, f"its formulas read more than "
-                             f"{MAX_WORK_CELLS:,} cells in all; refusing (nothing was "
-                             "written)")
         if time.monotonic() > self.deadline:
             raise file_error(self.book.path.name, f"its formulas took more than "
                              f"{MAX_SECONDS:,} s; refusing (nothing was written)")

@@ -317,6 +317,9 @@ def _sparse2(fn: Callable[[Any, Any], Any], a: Any, b: Any) -> Grid | None:
         return None
     rows = max(g.stored[0] for g in grids)
     cols = max(g.stored[1] for g in grids)
+    if rows * cols > MAX_ARRAY:
+        raise Unsupported(f"an array of {rows * cols:,} cells held (more than "
+                          f"{MAX_ARRAY:,} computed one by one)")
 
     def side(v: Any) -> tuple[Callable[[int, int], Any], Any]:
         if isinstance(v, Grid) and v.shape != (1, 1):
