@@ -201,3 +201,38 @@ def test_arrays_over_a_whole_sheet_are_sparse_or_the_cell_listed(tmp_path: Path)
     finally:
         out.close()
     assert got[:4] + got[5:] == [16_384 * 1_048_576, True, 3, 0, 2]
+
+
+def test_an_array_given_to_a_parameter_of_one_value_lifts_the_function(tmp_path: Path
+                                                                        ) -> None:
+    # In an array formula a function of one value given an array is computed for each
+    # of its elements (Microsoft, "Guidelines and examples of array formulas"; Excel
+    # and LibreOffice: IFERROR(A1:A3/B1:B3,C1:C3) is 10, 20, 2).
+    from openpyxl.worksheet.formula import ArrayFormula
+
+    def prepare(book: object) -> None:
+        ws = book.active  # type: ignore[attr-defined]
+        ws["E1"] = ArrayFormula("E1:E3", "=IFERROR(A1:A3/B1:B3,C1:C3)")
+        ws["F1"] = ArrayFormula("F1", "=SUM(IFERROR(A1:A3/B1:B3,C1:C3))")
+        ws["G1"] = ArrayFormula("G1:G3", "=MATCH(C1:C3,C1:C3,0)")
+        ws["H1"] = ArrayFormula("H1:H2", "=INDEX(A1:A3,{3;1})")
+        ws["I1"] = ArrayFormula("I1:I3", "=IFNA(MATCH(A1:A3,{1;6},0),-1)")
+        ws["J1"] = ArrayFormula("J1", "=SUM(IFERROR(1/A:A,0))")  # sparse, the fill once
+
+    cells = {"A1": 1, "A2": 2, "A3": 6, "B1": 0, "B2": 0, "B3": 3, "C1": 10, "C2": 20,
+             "C3": 30}
+    values, missing = recalc(tmp_path, {**cells, **dict.fromkeys(
+        ("E2", "E3", "G2", "G3", "H2", "I2", "I3"))}, prepare=prepare)
+    assert missing == []
+    from betaxl.workbook.book import Book
+
+    out = Book(tmp_path / "out.xlsx")
+    try:
+        got = {c: out.sheet("S").get(r, k) for c, r, k in (
+            ("E1", 1, 5), ("E2", 2, 5), ("E3", 3, 5), ("F1", 1, 6), ("G1", 1, 7),
+            ("G2", 2, 7), ("G3", 3, 7), ("H1", 1, 8), ("H2", 2, 8), ("I1", 1, 9),
+            ("I2", 2, 9), ("I3", 3, 9), ("J1", 1, 10))}
+    finally:
+        out.close()
+    assert got == {"E1": 10, "E2": 20, "E3": 2, "F1": 32, "G1": 1, "G2": 2, "G3": 3,
+                   "H1": 6, "H2": 1, "I1": 1, "I2": -1, "I3": 2, "J1": 1 + 0.5 + 1 / 6}

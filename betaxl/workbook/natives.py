@@ -379,6 +379,7 @@ def _is(test: Callable[[Any], bool]) -> Callable[[Any], Any]:
                             fill=test(value.fill))
             return Grid([[one(v) for v in row] for row in value.rows])
         return one(value)
+    run.elementwise = True  # type: ignore[attr-defined]  # sparse: not lifted cell by cell
     return run
 
 

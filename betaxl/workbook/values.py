@@ -371,4 +371,5 @@ def lifted(fn: Callable[..., Any]) -> Callable[..., Any]:
         if len(args) == 2:
             return map2(fn, *args)
         raise Unsupported("an array in a function of three single values")
+    run.elementwise = True  # type: ignore[attr-defined]  # evaluation lifts the others
     return run
