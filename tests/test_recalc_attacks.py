@@ -236,3 +236,15 @@ def test_an_array_given_to_a_parameter_of_one_value_lifts_the_function(tmp_path:
         out.close()
     assert got == {"E1": 10, "E2": 20, "E3": 2, "F1": 32, "G1": 1, "G2": 2, "G3": 3,
                    "H1": 6, "H2": 1, "I1": 1, "I2": -1, "I3": 2, "J1": 1 + 0.5 + 1 / 6}
+
+
+def test_the_at_operator_is_implicit_intersection(tmp_path: Path) -> None:
+    # Microsoft, "Implicit intersection operator: @" (Excel 365 stores @ as _xlfn.SINGLE):
+    # a range gives the cell on the formula's row (#VALUE! if none), an array its
+    # top-left value, a single value itself.
+    values, missing = recalc(tmp_path, {
+        "A1": 1, "A2": 2, "A3": 3, "B2": "=_xlfn.SINGLE(A1:A3)*10",
+        "B7": "=_xlfn.SINGLE(A1:A3)", "B8": "=_xlfn.SINGLE({5,6})+_xlfn.SINGLE(A3)",
+    })
+    assert missing == []
+    assert (values["B2"], values["B7"], values["B8"]) == (20, VALUE, 8)

@@ -287,7 +287,22 @@ def _choose(args: tuple[Node, ...], ctx: Context, mode: Mode) -> Any:
     return _eval(chosen, ctx, mode) if chosen.kind != "missing" else 0.0
 
 
+def _single(args: tuple[Node, ...], ctx: Context, mode: Mode) -> Any:
+    """The @ operator (stored ``_xlfn.SINGLE``): Microsoft, "Implicit intersection
+    operator: @": a range gives the cell on the formula's row or column (#VALUE! if
+    none), an array its top-left value, a single value itself."""
+    if len(args) != 1:
+        raise Raised(VALUE)
+    value = _eval(args[0], ctx, "range")
+    if not isinstance(value, Grid) or value.shape == (1, 1):
+        return value.at(0, 0) if isinstance(value, Grid) else value
+    if value.ref is not None:
+        return _intersect(value.ref, value, ctx)
+    return value.at(0, 0)
+
+
 _LAZY: dict[str, Callable[[tuple[Node, ...], Context, Mode], Any]] = {
+    "SINGLE": _single,
     "IF": _if, "IFERROR": _iferror, "CHOOSE": _choose,
     "IFNA": lambda a, c, m: _iferror(a, c, m, only_na=True),
 }
