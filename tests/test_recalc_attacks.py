@@ -88,10 +88,14 @@ def test_a_cell_at_the_sheets_far_corner_costs_what_its_cells_cost(tmp_path: Pat
     # read by the exact reader (time and memory: benchmarks/run.py far_cells).
     data = ('<row r="1"><c r="A1"><v>1</v></c></row><row r="1048576"><c r="XFD1048576">'
             '<v>2</v></c></row>')
-    formulas = '<row r="1">' + fc("A1", "D!A1+1") + "</row>"
+    formulas = '<row r="1">' + fc("A1", "D!A1+1") + fc("B1", "SUMPRODUCT(D!A:A*1)") + \
+        fc("C1", "COUNT(D!A:XFD)") + "</row>"
     values, missing = recalc_xml(tmp_path, [("D", data), ("F", formulas)],
-                                 ["F!A1", "D!XFD1048576"])
-    assert (values, missing) == ({"F!A1": 2, "D!XFD1048576": 2}, {})
+                                 ["F!A1", "F!B1", "D!XFD1048576"])
+    assert values == {"F!A1": 2, "F!B1": 1, "D!XFD1048576": 2}
+    # the whole sheet's 17 billion cells pass the command's budget: listed, not refused
+    assert missing == {"F!C1": "reading 17,179,869,184 more cells would pass the "
+                               "command's budget of 200,000,000 cells read in all"}
 
 
 def test_sum_adds_left_to_right_as_excel(tmp_path: Path) -> None:

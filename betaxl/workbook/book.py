@@ -62,7 +62,15 @@ class Sheet:
     def block(self, ref: Ref) -> list[list[Any]]:
         out = []
         width = ref.c2 - ref.c1 + 1
-        for r in range(ref.r1 - 1, min(ref.r2, len(self.values))):
+        last = min(ref.r2, len(self.values))  # rows past the last with a cell in the
+        values = self.values
+        while last >= ref.r1:  # range are left out (the grid's fill, blank): a far cell
+            row = values[last - 1]  # in another column costs 0
+            if row is not _NO_ROW and any(v is not None and not (
+                    v == "" and self.blank_text) for v in row[ref.c1 - 1:ref.c2]):
+                break
+            last -= 1
+        for r in range(ref.r1 - 1, last):
             row = self.values[r][ref.c1 - 1:ref.c2]
             if self.blank_text and "" in row:  # calamine's blank cells
                 row = [None if v == "" else v for v in row]
