@@ -825,6 +825,56 @@ def bench_sparse_arrays() -> None:
               f"baseline, peak Python memory {peak / 1e6:.1f} MB")
 
 
+def bench_far_cells() -> None:
+    """Two data cells at A1 and XFD1048576 read by one formula, and 40 IS/IFERROR
+    aggregates over a whole column of 10 cells, against a tiny book (time, peak memory)."""
+    import tempfile
+    import tracemalloc
+
+    import openpyxl
+
+    from betaxl.workbook.recalc import recalculate_file
+
+    print("== betaxl recalc: a cell at XFD1048576; 40 ISNUMBER/IFERROR over D!A:A ==")
+    with tempfile.TemporaryDirectory() as folder:
+        paths = {}
+        for label in ("tiny", "far", "is_column"):
+            book = openpyxl.Workbook()
+            data = book.active
+            data.title = "D"
+            formulas = book.create_sheet("F")
+            for i in range(1, 11):
+                data.cell(i, 1, i)
+            if label == "far":
+                data["XFD1048576"] = 2
+            if label == "is_column":
+                for i in range(1, 21):
+                    formulas.cell(i, 1, f"=SUMPRODUCT(ISNUMBER(D!A:A)*{i})")
+                    formulas.cell(i, 2, f"=SUMPRODUCT(IFERROR(1/D!A:A,0)*{i})")
+            else:
+                formulas["A1"] = "=D!A1+1"
+            paths[label] = Path(folder) / f"{label}.xlsx"
+            book.save(paths[label])
+
+        def run(label: str) -> Callable[[], None]:
+            def go() -> None:
+                out = recalculate_file(paths[label], Path(folder) / f"{label}_out.xlsx")
+                assert not out.report.unsupported
+            return go
+
+        base = best(run("tiny"), 5)
+        print(f"tiny book, one formula: {base * 1000:.0f} ms (the baseline)")
+        for label, what in (("far", "a data cell at XFD1048576"),
+                            ("is_column", "40 ISNUMBER/IFERROR over D!A:A")):
+            ours = best(run(label), 3)
+            tracemalloc.start()
+            run(label)()
+            peak = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
+            print(f"{what}: {ours * 1000:.0f} ms = {ours / base:.2f}x the baseline, "
+                  f"peak Python memory {peak / 1e6:.1f} MB")
+
+
 def bench_column_formulas(n: int = 3000) -> None:
     """3,000 ``=SUM(C:C)+A{i}`` against 3,000 ``=C1+A{i}`` (one cell each: linear work)."""
     import tempfile
@@ -873,6 +923,7 @@ SECTIONS: dict[str, Callable[[], None]] = {
     "sparse": bench_sparse_recalc,
     "column_formulas": bench_column_formulas,
     "sparse_arrays": bench_sparse_arrays,
+    "far_cells": bench_far_cells,
     "gaps": bench_gaps,
     "cli": bench_cli,
     "dask": bench_dask,

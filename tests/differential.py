@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+from openpyxl.worksheet.formula import ArrayFormula
 
 from betaxl.workbook.recalc import recalculate_file
 
@@ -110,6 +111,13 @@ LIBREOFFICE_DIFFERS = {
         "LibreOffice does it after every + and - (rtl::math::approxAdd, approxSub), with "
         "a wider bound (2^-48 of the operands). Not generated around: the residues are "
         "below the comparison's 1e-12",
+    "MATCH's exact match of a text number against numbers (MATCH(\"3\",{1;3},0))":
+        "Excel gives #N/A: a text never equals a number in a lookup (Microsoft, 'How to "
+        "correct a #N/A error in the VLOOKUP function': the lookup value and the data "
+        "are different types, numbers stored as text); LibreOffice finds the number "
+        "(observed here: MATCH(IFERROR(\"3\",-1),D!C2:C8,0) gave 2). Generated around: "
+        "MATCH's lookup values are never text numbers (literals drawn again, column B "
+        "with its \"3\" not a lookup array of values)",
     "text that reads as a number too large for a double (\"1E400\"+0)":
         "Excel gives #VALUE! (it holds no such number); LibreOffice gives "
         "1.79769313486232E+308. Not generated (no such literal)",
@@ -213,11 +221,11 @@ class Generator:
             return f"INDEX({text},{r.randint(1, rows)},{r.randint(1, cols)}{area})"
         if pick == 10:
             text, n = self.column_range()
-            target = r.choice([f"IFERROR({self.number(0)},-1)", '"b*"', '"?pple"', '"KIWI"',
+            target = r.choice([f"IFERROR({self.lookup()},-1)", '"b*"', '"?pple"', '"KIWI"',
                                 '"ch*"'])
             return f"MATCH({target},{text},0)"
         if pick == 11:
-            return f"MATCH(IFERROR({self.number(sub)},-1),D!F1:F8,{r.choice(['1', ''])})" \
+            return f"MATCH(IFERROR({self.lookup(sub)},-1),D!F1:F8,{r.choice(['1', ''])})" \
                 .replace(",)", ")")
         if pick == 12:
             return f"{r.choice(['ROWS', 'COLUMNS'])}({self.block()[0]})"
@@ -265,9 +273,38 @@ class Generator:
         left = r.choice(['"a"', self.cell("ABCD")])
         return f"{left}&{r.choice([self.cell('ABCD'), r.choice(_LITERALS)])}"
 
+    def lookup(self, depth: int = 0) -> str:
+        """A MATCH lookup value that is no text number (LIBREOFFICE_DIFFERS)."""
+        while True:
+            text = self.number(depth)
+            if not re.search(r'"[ 0-9.,%-]*[0-9][ 0-9.,%-]*"', text) and "D!B" not in text \
+                    and "D!D" not in text:
+                return text
+
+    def array(self) -> str:
+        """A one-cell array formula (``{=...}``, as Ctrl+Shift+Enter enters it) whose
+        functions of one value are given arrays: computed for each element."""
+        r = self.rng
+        n = r.randint(2, 6)
+        a, b, c = (self.column_range("ABCF", n)[0] for _ in range(3))
+        values = self.column_range("ACF", n)[0]  # MATCH's lookup values: no text number
+        fn = r.choice(["SUM", "COUNT", "MAX", "MIN"])
+        pick = r.randrange(5)
+        if pick == 0:
+            return f"{{={fn}(IFERROR({a}/{b},{c}))}}"
+        if pick == 1:
+            return f"{{={fn}(IFNA(MATCH({values},{self.column_range('AF')[0]},0),-1))}}"
+        if pick == 2:
+            return f"{{={fn}(INDEX(D!F1:F8,{{{r.randint(1, 8)};{r.randint(1, 8)}}}))}}"
+        if pick == 3:
+            return f"{{={fn}(ROUND({a}*{self.number(1)},{r.choice('01')}))}}"
+        return f"{{={fn}(IFERROR(MATCH({values},{b},0),0)*{self.number(1)})}}"
+
     def formula(self) -> str:
         r = self.rng
         kind = r.random()
+        if kind < 0.05:
+            return self.array()
         if kind < 0.7:
             return "=" + self.number(r.randint(1, 4))
         if kind < 0.9:
@@ -292,7 +329,9 @@ class Generator:
                 f"=IFERROR({self.number(2)},-1)", f"=IFNA({self.number(2)},-1)",
                 f"=CHOOSE(2,{self.number(1)},{self.number(1)})",
                 f"=AND({self.condition(1)},TRUE())", f"=OR({self.condition(1)},FALSE())",
-                f"=NOT({self.condition(1)})", "=NA()", "=TRUE", "=FALSE"]
+                f"=NOT({self.condition(1)})", "=NA()", "=TRUE", "=FALSE",
+                "{=SUM(IFERROR(D!A1:A6/D!C1:C6,D!F1:F6))}",
+                "{=SUM(IFNA(MATCH(D!A1:A8,D!F1:F8,0),-1))}", "{=SUM(INDEX(D!F1:F8,{3;1}))}"]
         out += [f"={fn}({self.number(2)})" for fn in ("ISBLANK", "ISERROR", "ISNA",
                                                        "ISNUMBER", "ISTEXT")]
         # rows 2 and 5: a range in IFERROR's and IFNA's value argument, intersected with
@@ -354,7 +393,10 @@ def compare(items: list[str], folder: Path) -> Outcome:
             data[f"{col}{i}"] = value
     sheet = book.create_sheet("F")
     for i, text in enumerate(items, 1):
-        sheet.cell(i, 1, _stored(text))
+        if text.startswith("{="):  # a one-cell array formula
+            sheet[f"A{i}"] = ArrayFormula(f"A{i}", _stored(text[1:-1]))
+        else:
+            sheet.cell(i, 1, _stored(text))
     source = folder / "cases.xlsx"
     book.save(source)
     lo = openpyxl.load_workbook(libreoffice.recalculate(source, folder), data_only=True)["F"]

@@ -14,6 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
+import math
+import operator
 import posixpath
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,10 +24,10 @@ from typing import Any
 
 import defusedxml.ElementTree as SafeET
 
-from .cells import MAX_CELLS, Ref, serial_of
+from .cells import MAX_CELLS, Ref, Serial, serial_of
 from .formula import Node, column_letters, parse_area
 from .package import FileError, check_archive, snapshot
-from .rowscan import LazyRows, scan_sheet
+from .rowscan import LazyRows, cell_box, scan_sheet
 from .sheetxml import (
     SheetReader,
     SheetXml,
@@ -59,7 +62,15 @@ class Sheet:
     def block(self, ref: Ref) -> list[list[Any]]:
         out = []
         width = ref.c2 - ref.c1 + 1
-        for r in range(ref.r1 - 1, min(ref.r2, len(self.values))):
+        last = min(ref.r2, len(self.values))  # rows past the last with a cell in the
+        values = self.values
+        while last >= ref.r1:  # range are left out (the grid's fill, blank): a far cell
+            row = values[last - 1]  # in another column costs 0
+            if row is not _NO_ROW and any(v is not None and not (
+                    v == "" and self.blank_text) for v in row[ref.c1 - 1:ref.c2]):
+                break
+            last -= 1
+        for r in range(ref.r1 - 1, last):
             row = self.values[r][ref.c1 - 1:ref.c2]
             if self.blank_text and "" in row:  # calamine's blank cells
                 row = [None if v == "" else v for v in row]
@@ -75,9 +86,11 @@ class Sheet:
         return None
 
     def put(self, r: int, c: int, value: Any) -> None:
-        while len(self.values) < r:
-            self.values.append([])
+        if len(self.values) < r:  # rows between hold nothing: one shared empty row
+            self.values.extend([_NO_ROW] * (r - len(self.values)))
         row = self.values[r - 1]
+        if row is _NO_ROW:
+            row = self.values[r - 1] = []
         if len(row) < c:
             row.extend([None] * (c - len(row)))
         row[c - 1] = value
@@ -106,6 +119,10 @@ class Formula:
 
 
 _PLAIN_TYPES = frozenset((float, str, int, bool))
+#: A sheet whose bounding box holds more than 4 cells for each cell it has, and a
+#: million more, is read by the exact reader (python-calamine would hold the box).
+SPARSE_BOX, SPARSE_SLACK = 4, 1_000_000
+_NO_ROW: list[Any] = []  # a row with no cell, shared (put gives a row its own list)
 
 
 def _as_serials(values: list[list[Any]], date1904: bool) -> bool:
@@ -130,6 +147,28 @@ def _as_serials(values: list[list[Any]], date1904: bool) -> bool:
                 return False
             row[j] = serial
     return True
+
+
+_TEXT_CELLS = tuple(f"t={q}{kind}{q}".encode() for kind in ("s", "str", "inlineStr")
+                    for q in "\"'")
+
+
+def _faithful(data: bytes, values: list[list[Any]]) -> bool:
+    """Whether python-calamine's values are the cells' own: no more texts than the sheet
+    has text cells (calamine gives ``<v>ninety</v>`` in a number cell as text) and every
+    number finite (it reads ``NaN``, ``inf`` and ``1e400``).  False: the exact reader
+    reads the sheet, and refuses such a cell naming it, whichever the sheet.
+    """
+    flat = list(itertools.chain.from_iterable(values))
+    types = list(map(type, flat))
+    if types.count(str) - flat.count("") > sum(map(data.count, _TEXT_CELLS)):
+        return False
+    floats = types.count(float)
+    if not floats:
+        return True
+    numbers = flat if floats == len(flat) else itertools.compress(
+        flat, map(operator.is_, types, itertools.repeat(float)))
+    return math.isfinite(sum(numbers))  # a finite overflow only costs the exact reader
 
 
 class Book:
@@ -219,48 +258,55 @@ class Book:
         part = self.sheet_parts[key]
         data = self.archive.read(part)
         tagged = data.count(b"<c ")
-        self._count(tagged + data.count(b":c ") + data.count(b"<c>"), key)
+        cells = tagged + data.count(b":c ") + data.count(b"<c>")
+        self._count(cells, key)
         self._formulas[key] = may_hold_formulas(data)
-        fast = self._formulas[key] and not any(
+        # python-calamine holds a sheet's bounding box: two cells at A1 and XFD1048576
+        # would take 549 GB.  A box far larger than its cells is read by the exact
+        # reader, which holds the cells that exist.
+        sparse = cell_box(data, cells) > SPARSE_BOX * cells + SPARSE_SLACK
+        fast = self._formulas[key] and not sparse and not any(
             token in data for token in (b'"e"', b"'e'")) and scan_sheet(
             data, part, self.strings, self.date_styles)
+        boxed = not sparse  # calamine's values: the box is held
         if fast:  # calamine's values, the rows that hold formulas parsed exactly
             sheet = self._scanned(key, part, fast)
-        elif self._formulas[key]:
-            xml = SheetReader(data, part, self.strings, self.date_styles).run()
-            values: list[list[Any]] = []
-            sheet = Sheet(key, part, values, xml)
-            for r, row in xml.rows.items():
-                for c, cell in row.cells.items():
-                    value = cell_value(cell)
-                    if value is not None:
-                        sheet.put(r, c, value)
+        elif self._formulas[key] or sparse:
+            sheet = self._exact(key, part, data)
         else:
             values = self._calamine_values(key)
-            if _as_serials(values, self.date1904):
+            if values is not None and _faithful(data, values) and _as_serials(
+                    values, self.date1904):
                 sheet = Sheet(key, part, values, blank_text=True)
             else:  # calamine lost a formatted number: read the exact values
-                xml = SheetReader(data, part, self.strings, self.date_styles).run()
-                sheet = Sheet(key, part, [], xml)
-                for r, row in xml.rows.items():
-                    for c, cell in row.cells.items():
-                        value = cell_value(cell)
-                        if value is not None:
-                            sheet.put(r, c, value)
-        rows, cols = sheet.extent
-        self._count(max(rows * cols - tagged, 0), key)
+                sheet = self._exact(key, part, data)
+                boxed = False
+        if boxed or sheet.xml is None:
+            rows, cols = sheet.extent
+            self._count(max(rows * cols - tagged, 0), key)
         self.sheets[key] = sheet
+        return sheet
+
+    def _exact(self, key: str, part: str, data: bytes) -> Sheet:
+        """A sheet read whole by the exact reader: the cells that exist."""
+        xml = SheetReader(data, part, self.strings, self.date_styles).run()
+        sheet = Sheet(key, part, [], xml)
+        width = 0
+        for r, row in xml.rows.items():
+            for c, cell in row.cells.items():
+                value = self._value(cell, part, r, c)
+                if value is not None:
+                    sheet.put(r, c, value)
+                    width = max(width, c)
+        sheet.width = width  # measured here: not by a pass over a million empty rows
         return sheet
 
     def _scanned(self, key: str, part: str, xml: SheetXml) -> Sheet:
         """A sheet of data that holds formulas: calamine's values, the exact reader's
         for the rows that hold formulas (a formula's cached text "" is not blank)."""
-        try:
-            values = self._calamine_values(key)
-        except FileError:  # the exact reader says which cell, if it can
-            SheetReader(xml.data, part, self.strings, self.date_styles).run()
-            raise
-        if not _as_serials(values, self.date1904):
+        values = self._calamine_values(key)
+        if values is None or not _faithful(xml.data, values) or not _as_serials(
+                values, self.date1904):
             xml = SheetReader(xml.data, part, self.strings, self.date_styles).run()
             values = []
         for row in values:
@@ -274,10 +320,28 @@ class Book:
                 if c not in row_xml.cells:
                     sheet.put(r, c, None)
             for c, cell in row_xml.cells.items():
-                sheet.put(r, c, cell_value(cell))
+                sheet.put(r, c, self._value(cell, part, r, c))
         return sheet
 
-    def _calamine_values(self, name: str) -> list[list[Any]]:
+    def _value(self, cell: Any, part: str, r: int, c: int) -> Any:
+        """A cell's value; an ISO 8601 date cell (``t="d"``) is the serial number of the
+        book's date system, as Excel holds every date (ECMA-376 Part 1, 18.17.4)."""
+        value = cell_value(cell)
+        if type(value) is not dt.datetime:
+            return value
+        if not self.date1904 and value < dt.datetime(1900, 3, 1):
+            serial = (value - dt.datetime(1899, 12, 31)).total_seconds() / 86400
+        else:  # from 1900-03-01 Excel's serials count the fictional 1900-02-29
+            serial = float(serial_of(value, self.date1904) or 0.0)
+        if serial < 0 or (not self.date1904 and serial < 1 and value.year < 1900):
+            raise file_error(part, f"cell {column_letters(c)}{r} holds the date "
+                             f"{value.isoformat()}, before the first date of the "
+                             f"workbook's date system (Excel cannot hold it)")
+        return Serial(serial)
+
+    def _calamine_values(self, name: str) -> list[list[Any]] | None:
+        """python-calamine's values of a sheet; None where it cannot read one (its
+        reason is not the exact reader's: that reader reads it, or says which cell)."""
         import python_calamine
 
         try:
@@ -291,9 +355,8 @@ class Book:
             return sheet.to_python(skip_empty_area=False)
         except FileError:
             raise
-        except Exception as exc:  # noqa: BLE001  calamine raises its own kinds
-            raise file_error(self.path.name, f"sheet {name!r} cannot be read "
-                        f"({str(exc).splitlines()[0][:100] if str(exc) else exc})") from None
+        except Exception:  # noqa: BLE001  calamine raises its own kinds
+            return None
 
     def formulas(self) -> list[Formula]:
         """Every formula cell of every sheet that may hold one, shared ones expanded."""

@@ -12,6 +12,7 @@ cached value and is reported.
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import math
 import time
 from collections.abc import Callable, Iterator
@@ -102,6 +103,15 @@ def _udf_cell(value: Any, date1904: bool) -> Any:
     return value
 
 
+def _arity(name: str, signature: inspect.Signature, given: int) -> str:
+    """Why a betaxl function's call is not computed: its arguments, in words."""
+    params = list(signature.parameters.values())
+    needed = sum(p.default is inspect.Parameter.empty for p in params)
+    counts = f"{needed}" if needed == len(params) else f"{needed} to {len(params)}"
+    return (f"{name} takes {counts} argument{'s' if len(params) != 1 else ''} "
+            f"({', '.join(p.name for p in params)}), not {given}")
+
+
 def _udf_value(value: Any, date1904: bool) -> Any:
     """A UDF's datetime as the serial of the book's date system."""
     if isinstance(value, dt.date):
@@ -145,10 +155,10 @@ class Engine:
             return cached[0]
         rows, cols = sheet.extent  # beyond them every cell is blank: not read, not held
         r2, c2 = min(ref.r2, rows), min(ref.c2, cols)
+        cost = max(r2 - ref.r1 + 1, 0) * max(c2 - ref.c1 + 1, 0)
+        self.spend(cost)  # before the block is built: a refusal costs nothing
         block = [] if r2 < ref.r1 or c2 < ref.c1 else sheet.block(
             Ref(ref.sheet, ref.r1, ref.c1, r2, c2))
-        cost = len(block) * (c2 - ref.c1 + 1)
-        self.spend(cost)
         grid = Grid(block, (ref.r2 - ref.r1 + 1, ref.c2 - ref.c1 + 1), ref)
         self.reads.keep(ref, grid, cost)
         return grid
@@ -158,11 +168,10 @@ class Engine:
 
     def spend(self, cells: int) -> None:
         """Count cells read by formulas against the workbook-wide budget, and the time."""
+        if self.cells_read + cells > MAX_WORK_CELLS:  # this cell listed, not the book
+            raise Unsupported(f"reading {cells:,} more cells would pass the command's "
+                              f"budget of {MAX_WORK_CELLS:,} cells read in all")
         self.cells_read += cells
-        if self.cells_read > MAX_WORK_CELLS:
-            raise file_error(self.book.path.name, f"its formulas read more than "
-                             f"{MAX_WORK_CELLS:,} cells in all; refusing (nothing was "
-                             "written)")
         if time.monotonic() > self.deadline:
             raise file_error(self.book.path.name, f"its formulas took more than "
                              f"{MAX_SECONDS:,} s; refusing (nothing was written)")
@@ -190,8 +199,13 @@ class Engine:
                 return None
             name = short
         function = getattr(udfs, name)
+        signature = inspect.signature(function)
 
         def call(*args: Any) -> Any:
+            try:
+                signature.bind(*args)
+            except TypeError:
+                raise Unsupported(_arity(name, signature, len(args))) from None
             try:
                 result = function(*[_udf_argument(a, self.book.date1904) for a in args])
             except BetaxlError as exc:

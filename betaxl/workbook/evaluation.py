@@ -31,7 +31,7 @@ import inspect
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from .cells import NA, VALUE, Grid, Ref, Unsupported, XlError
+from .cells import MAX_ARRAY, NA, VALUE, Grid, Ref, Unsupported, XlError
 from .formula import Node
 from .natives import NATIVES, RANGE_ARGUMENTS
 from .values import (
@@ -157,6 +157,15 @@ def _call(node: Node, ctx: Context, mode: Mode, implicit: bool) -> Any:
         inspect.signature(native).bind(*args)
     except TypeError:
         raise Unsupported(f"{name} takes other arguments than {len(args)}") from None
+    def one_value(i: int) -> bool:  # a parameter of one value (not a range or array)
+        return ranged is not None and i not in ranged and arrays is not None and \
+            i not in arrays
+
+    lift = [i for i, a in enumerate(args) if one_value(i) and isinstance(a, Grid) and
+            a.shape != (1, 1)] if not implicit and not getattr(
+                native, "elementwise", False) else []
+    if lift:  # an array where one value is taken: the function for each of its values
+        return _lifted(native, args, lift)
     memo = getattr(ctx, "memo", None)  # the engine computes a call over the same ranges once
     result = caught(native, *args) if memo is None else memo(name, args, native)
     if isinstance(result, float):
@@ -166,6 +175,28 @@ def _call(node: Node, ctx: Context, mode: Mode, implicit: bool) -> Any:
             raise Unsupported("the implicit intersection of an array INDEX gives")
         return _intersect(result.ref, result, ctx)  # a row or column of a range
     return result
+
+
+def _lifted(native: Callable[..., Any], args: list[Any], lift: list[int]) -> Grid:
+    """Excel's rule for an array given to a parameter of one value in an array formula:
+    the function is computed for each element (arrays of one row or column repeat, as
+    the operators broadcast; beyond a shorter array, #N/A), one value each."""
+    shapes = [args[i].shape for i in lift]
+    rows, cols = max(r for r, _ in shapes), max(c for _, c in shapes)
+    if rows * cols > MAX_ARRAY:
+        raise Unsupported(f"an array of {rows * cols:,} calls (more than {MAX_ARRAY:,})")
+
+    def element(i: int, j: int) -> Any:
+        call = list(args)
+        for k in lift:
+            (r, c), grid = args[k].shape, args[k]
+            if (r != 1 and i >= r) or (c != 1 and j >= c):
+                return NA
+            call[k] = grid.at(0 if r == 1 else i, 0 if c == 1 else j)
+        value = caught(native, *call)
+        return caught(scalar, value) if isinstance(value, Grid) else value
+
+    return Grid([[element(i, j) for j in range(cols)] for i in range(rows)])
 
 
 def _intersect(ref: Ref, grid: Grid, ctx: Context) -> Any:
@@ -212,15 +243,32 @@ def _iferror(args: tuple[Node, ...], ctx: Context, mode: Mode, only_na: bool = F
         raise Raised(VALUE)
     mode = "array" if mode == "array" else "value"  # both arguments are values
     value = caught(_eval, args[0], ctx, mode)
+    fallbacks: list[Any] = []  # the second argument, evaluated once when needed
 
-    def pick(v: Any) -> Any:
+    def pick(v: Any, i: int = 0, j: int = 0) -> Any:
         if isinstance(v, XlError) and (not only_na or v == NA):
-            fallback = _eval(args[1], ctx, mode)
-            return scalar(fallback) if isinstance(value, Grid) else fallback
+            if not fallbacks:
+                fallbacks.append(_eval(args[1], ctx, mode))
+            fallback = fallbacks[0]
+            if not isinstance(value, Grid):
+                return fallback
+            if isinstance(fallback, Grid) and fallback.shape != (1, 1):  # element-wise
+                r, c = fallback.shape
+                if (r != 1 and i >= r) or (c != 1 and j >= c):
+                    return NA
+                return scalar(fallback.at(0 if r == 1 else i, 0 if c == 1 else j))
+            return scalar(fallback)
         return v
 
     if isinstance(value, Grid):
-        return Grid([[caught(pick, v) for v in row] for row in value.dense().rows])
+        if value.size is not None and value.shape != (1, 1):  # sparse: the fill once
+            fill = caught(pick, value.fill)
+            fb = fallbacks[0] if fallbacks else None
+            if not (isinstance(fb, Grid) and fb.shape != (1, 1)):  # else: cell by cell
+                return Grid([[caught(pick, v, i, j) for j, v in enumerate(row)]
+                             for i, row in enumerate(value.rows)], value.size, fill=fill)
+        return Grid([[caught(pick, v, i, j) for j, v in enumerate(row)]
+                     for i, row in enumerate(value.dense().rows)])
     return pick(value)
 
 
@@ -239,7 +287,22 @@ def _choose(args: tuple[Node, ...], ctx: Context, mode: Mode) -> Any:
     return _eval(chosen, ctx, mode) if chosen.kind != "missing" else 0.0
 
 
+def _single(args: tuple[Node, ...], ctx: Context, mode: Mode) -> Any:
+    """The @ operator (stored ``_xlfn.SINGLE``): Microsoft, "Implicit intersection
+    operator: @": a range gives the cell on the formula's row or column (#VALUE! if
+    none), an array its top-left value, a single value itself."""
+    if len(args) != 1:
+        raise Raised(VALUE)
+    value = _eval(args[0], ctx, "range")
+    if not isinstance(value, Grid) or value.shape == (1, 1):
+        return value.at(0, 0) if isinstance(value, Grid) else value
+    if value.ref is not None:
+        return _intersect(value.ref, value, ctx)
+    return value.at(0, 0)
+
+
 _LAZY: dict[str, Callable[[tuple[Node, ...], Context, Mode], Any]] = {
+    "SINGLE": _single,
     "IF": _if, "IFERROR": _iferror, "CHOOSE": _choose,
     "IFNA": lambda a, c, m: _iferror(a, c, m, only_na=True),
 }

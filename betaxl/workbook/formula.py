@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from openpyxl.formula.tokenizer import Token, Tokenizer
+from openpyxl.formula.tokenizer import Token, Tokenizer, TokenizerError
 
 from .cells import MAX_COLS, MAX_ROWS, Ref, Unsupported, XlError
 
@@ -102,8 +102,13 @@ class _Parser:
     def __init__(self, formula: str) -> None:
         try:
             tokens = Tokenizer(formula).items
+        except TokenizerError as exc:  # its messages are words: "Mismatched ( and )"
+            raise Unsupported(f"cannot parse: {exc}") from None
+        except IndexError:  # the tokenizer pops its stack of open parentheses and braces
+            raise Unsupported("cannot parse: a closing parenthesis or brace without its "
+                              "opening one") from None
         except Exception as exc:  # noqa: BLE001  the tokenizer raises bare errors
-            raise Unsupported(f"cannot parse ({exc})") from None
+            raise Unsupported(f"cannot parse ({type(exc).__name__})") from None
         self.tokens = [t for t in tokens if t.type != Token.WSPACE]
         if any(t.type == Token.WSPACE and t.value.strip() == "" for t in tokens) and \
                 self._has_intersection(tokens):

@@ -8,17 +8,18 @@ where both cells are numbers, and an error anywhere in an argument is the result
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 import re
 from collections.abc import Callable, Sequence
-from fractions import Fraction
 from typing import Any
 
-from .cells import DIV0, NA, NUM, REF, VALUE, Grid, Ref, Unsupported, XlError
+from .cells import DIV0, MAX_ARRAY, MAX_CELLS, NA, NUM, REF, VALUE, Grid, Ref, Unsupported, XlError
 from .values import (
     Raised,
     checked,
     excel_round,
+    excel_sum,
     lifted,
     logical_of_text,
     number_of_text,
@@ -41,8 +42,14 @@ def _raise_errors(errors: set[XlError]) -> None:
         raise Raised(errors.pop())
 
 
-def _numbers(args: Sequence[Any]) -> list[float]:
-    """Numbers of the arguments, Excel's way: ranges skip text, logicals and blanks."""
+def _numbers(args: Sequence[Any], copies: str = "all") -> list[float]:
+    """Numbers of the arguments, Excel's way: ranges skip text, logicals and blanks.
+
+    A sparse range's cells beyond its data are its fill, counted without being listed
+    where the function allows: ``copies`` "once" (MIN, MAX: a repeated number changes
+    nothing), "nonzero" (SUM: adding 0 changes nothing); "all" lists them, refused (the
+    cell listed) beyond :data:`.cells.MAX_ARRAY` cells.
+    """
     out: list[float] = []
     errors: set[XlError] = set()
     for arg in args:
@@ -56,6 +63,11 @@ def _numbers(args: Sequence[Any]) -> list[float]:
             fill, rest = arg.fill, arg.rest if arg.fill is not None else 0  # beyond: fill
             if rest and (isinstance(fill, float) or (isinstance(fill, int) and
                                                      not isinstance(fill, bool))):
+                if copies == "once" or (copies == "nonzero" and fill == 0):
+                    rest = 1 if copies == "once" else 0
+                elif rest > MAX_ARRAY:
+                    raise Unsupported(f"{rest:,} copies of one number in a function's "
+                                      f"range (more than {MAX_ARRAY:,} added one by one)")
                 out.extend([float(fill)] * rest)
             elif rest and isinstance(fill, XlError):
                 errors.add(fill)
@@ -145,8 +157,8 @@ def _variance(ddof: int) -> Callable[..., float]:
         n = len(values)
         if n - ddof <= 0:
             raise Raised(DIV0)
-        mean = math.fsum(values) / n
-        return math.fsum((v - mean) ** 2 for v in values) / (n - ddof)
+        mean = excel_sum(values) / n  # two passes (Microsoft KB 828888), sums as SUM's
+        return excel_sum((v - mean) ** 2 for v in values) / (n - ddof)
     return run
 
 
@@ -154,7 +166,7 @@ def _average(*args: Any) -> float:
     values = _numbers(args)
     if not values:
         raise Raised(DIV0)
-    return math.fsum(values) / len(values)
+    return excel_sum(values) / len(values)
 
 
 def _sumproduct(*args: Any) -> float:
@@ -163,7 +175,7 @@ def _sumproduct(*args: Any) -> float:
         raise Raised(VALUE)
     rows, cols = grids[0].shape  # the cells held, then the rest: each grid's fill
     held = max(g.stored[0] for g in grids)
-    flats = [[v for row in g.top(held, cols, rows * cols) for v in row] for g in grids]
+    flats = [[v for row in g.top(held, cols, MAX_CELLS) for v in row] for g in grids]
     rest = rows * cols - held * cols
     fills = [g.fill for g in grids] if rest else []
     _raise_errors({v for f in flats + [fills] for v in f if isinstance(v, XlError)})
@@ -177,15 +189,11 @@ def _sumproduct(*args: Any) -> float:
 
     total = [product(cells) for cells in zip(*flats, strict=True)]
     last = product(fills) if rest else 0.0
-    return math.fsum(total + _copies(last, rest)) if last else math.fsum(total)
-
-
-def _copies(value: float, count: int) -> list[float]:
-    """``count`` copies of ``value`` to sum: one product where that product is exact."""
-    product = value * count
-    if math.isfinite(product) and Fraction(value) * count == Fraction(product):
-        return [product]
-    return [value] * count
+    held_sum = excel_sum(total)  # then the rest, row by row, as SUM adds
+    if last and rest > MAX_ARRAY:
+        raise Unsupported(f"{rest:,} copies of one product in SUMPRODUCT (more than "
+                          f"{MAX_ARRAY:,} added one by one)")
+    return excel_sum(itertools.repeat(last, rest), held_sum) if last else held_sum
 
 
 def _ln(value: Any) -> float:
@@ -300,7 +308,7 @@ def _flags(args: Sequence[Any]) -> list[bool]:
             continue
         if isinstance(arg, XlError):
             raise Raised(arg)
-        values = list(arg.cells()) if isinstance(arg, Grid) else [arg]
+        values = _held(arg) if isinstance(arg, Grid) else [arg]  # the fill once
         _raise_errors({v for v in values if isinstance(v, XlError)})
         out.extend(bool(v) for v in values if isinstance(v, (bool, int, float)))
     if not out:
@@ -313,8 +321,13 @@ def _count(*args: Any) -> float:
     n = 0
     for arg in args:
         if isinstance(arg, Grid):
-            n += sum(1 for v in arg.cells() if isinstance(v, (int, float, dt.date))
+            held = _held(arg)
+            n += sum(1 for v in held if isinstance(v, (int, float, dt.date))
                      and not isinstance(v, bool))
+            fill = arg.fill  # the cells beyond the data: counted, not listed
+            if arg.fill is not None and arg.rest and isinstance(
+                    fill, (int, float, dt.date)) and not isinstance(fill, bool):
+                n += arg.rest - 1
         elif isinstance(arg, (int, float, dt.date)):  # bool is an int: counted, as Excel
             n += 1
         elif isinstance(arg, str):
@@ -328,13 +341,22 @@ def _count(*args: Any) -> float:
 
 def _counta(*args: Any) -> float:
     """Cells that are not blank (a formula's "" counts); a typed argument always."""
-    return float(sum(sum(1 for v in arg.cells() if v is not None) if isinstance(arg, Grid)
-                     else 1 for arg in args))
+    return float(sum(sum(1 for v in _held(arg) if v is not None) + (
+        arg.rest - 1 if arg.fill is not None and arg.rest else 0) if isinstance(arg, Grid)
+        else 1 for arg in args))
+
+
+def _held(grid: Grid) -> list[Any]:
+    """A grid's stored cells, and its fill once if any cell is beyond them."""
+    out = [v for row in grid.rows for v in row]
+    if grid.fill is not None and grid.rest:
+        out.append(grid.fill)
+    return out
 
 
 def _extreme(pick: Callable[[list[float]], float]) -> Callable[..., float]:
     def run(*args: Any) -> float:
-        values = _numbers(args)
+        values = _numbers(args, "once")
         return pick(values) if values else 0.0
     return run
 
@@ -352,8 +374,12 @@ def _is(test: Callable[[Any], bool]) -> Callable[[Any], Any]:
 
     def run(value: Any) -> Any:
         if isinstance(value, Grid) and value.shape != (1, 1):
-            return Grid([[one(v) for v in row] for row in value.dense().rows])
+            if value.size is not None:  # sparse: the cells held, the rest's fill once
+                return Grid([[test(v) for v in row] for row in value.rows], value.size,
+                            fill=test(value.fill))
+            return Grid([[one(v) for v in row] for row in value.rows])
         return one(value)
+    run.elementwise = True  # type: ignore[attr-defined]  # sparse: not lifted cell by cell
     return run
 
 
@@ -382,7 +408,7 @@ def _not(value: Any) -> bool:
 
 #: The native functions evaluated here, by their Excel name.
 NATIVES: dict[str, Callable[..., Any]] = {
-    "SUM": lambda *a: checked(math.fsum(_numbers(a))),
+    "SUM": lambda *a: checked(excel_sum(_numbers(a, "nonzero"))),
     "AVERAGE": _average,
     "SUMPRODUCT": _sumproduct,
     "SLOPE": _slope, "INTERCEPT": _intercept,

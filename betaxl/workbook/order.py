@@ -2,7 +2,8 @@
 
 Formulas are indexed per sheet and column by row, so a range finds the formulas inside
 it by bisection: 3,000 formulas over one whole column are ordered in about linear time.
-A cycle is reported on the cells that close it (``problem``), not guessed.
+A cycle is reported on the cells that close it (``problem``), not guessed; a formula that
+reads its own cell (``=SUM(A1:A3)`` in A3, a name for its cell) is one, as in Excel.
 """
 
 from __future__ import annotations
@@ -75,9 +76,7 @@ def dependency_order(formulas: list[Formula], refs: Callable[[Formula], Iterable
             if i < len(children):
                 stack.append((f, i + 1))
                 child = children[i]
-                if child is f:
-                    continue
-                if state.get(id(child)) == 1:
+                if state.get(id(child)) == 1:  # itself included: Excel's circular reference
                     f.problem = f.problem or CIRCULAR
                     child.problem = child.problem or CIRCULAR
                 elif not state.get(id(child)):

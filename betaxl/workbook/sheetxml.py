@@ -150,6 +150,7 @@ class SheetReader:
         self.cell_type = "n"
         self.text: list[str] = []
         self.in_value = self.in_formula = self.in_inline = False
+        self.in_text = self.in_phonetic = False  # an inline string's <t>, its <rPh>
         self.prefix = ""
         self.data_start = self.data_end = self.data_close = -1
         self.dimension: tuple[int, int] | None = None
@@ -243,7 +244,9 @@ class SheetReader:
         elif tag == "is" and self.cell is not None:
             self.in_inline, self.text = True, []
         elif tag == "t" and self.in_inline:
-            pass
+            self.in_text = not self.in_phonetic  # a phonetic reading is not the value
+        elif tag == "rPh" and self.in_inline:
+            self.in_phonetic = True
         elif tag == "sheetData":
             self.data_start = at
             self.prefix = name.split(" ")[2] + ":" if name.count(" ") == 2 else ""
@@ -266,7 +269,7 @@ class SheetReader:
             cell = self.cell
             cell.end = self.end_offset(cell.start)
             if cell.value is None and self.cell_type == "inlineStr" and self.text:
-                cell.value = "".join(self.text)
+                cell.value = unescaped("".join(self.text))
             if cell.f_span is None and self.row is not None:  # kept small: (start, end, value)
                 self.row.cells[self.col] = (cell.start, cell.end, cell.value)
             self.cell = None
@@ -279,10 +282,14 @@ class SheetReader:
             span = self.cell.f_span
             assert span is not None
             self.cell.f_span = (span[0], self.end_offset(span[0]))
+        elif tag == "t":
+            self.in_text = False
+        elif tag == "rPh":
+            self.in_phonetic = False
         elif tag == "is":
             self.in_inline = False
             if self.cell is not None:
-                self.cell.value = "".join(self.text)
+                self.cell.value = unescaped("".join(self.text))
         elif tag == "row" and self.row is not None:
             self.row.end = self.end_offset(self.row.start)
             self.row = None
@@ -293,7 +300,7 @@ class SheetReader:
             self.data_close = at if closing else -1
 
     def chars(self, text: str) -> None:
-        if self.in_value or self.in_formula or self.in_inline:
+        if self.in_value or self.in_formula or self.in_text:
             self.text.append(text)
 
     def value(self, text: str) -> Any:
@@ -313,8 +320,10 @@ class SheetReader:
                 return dt.datetime.fromisoformat(text.strip())
             if text.strip() == "":
                 return None
+            if not _DOUBLE.match(text.strip()):  # not float()'s: "1_000", "nan", "inf"
+                raise ValueError(text)
             number = float(text)
-            if not math.isfinite(number):
+            if not math.isfinite(number):  # 1e400
                 raise ValueError(text)
             assert self.cell is not None
             if self.dates and int(self.cell.attrs.get("s", "0") or 0) in self.dates:
@@ -395,10 +404,30 @@ def shared_strings(archive: zipfile.ZipFile, names: set[str]) -> list[str]:
     out: list[str] = []
     for _, node in SafeET.iterparse(archive.open(part), events=("end",)):
         if node.tag.endswith("}si"):
-            out.append("".join(t.text or "" for t in node.iter() if t.tag.endswith("}t")
-                               and not _inside_phonetic(node, t)))
+            out.append(unescaped("".join(
+                t.text or "" for t in node.iter() if t.tag.endswith("}t") and
+                not _inside_phonetic(node, t))))
             node.clear()
     return out
+
+
+_ESCAPE = re.compile("_x([0-9A-Fa-f]{4})_")
+#: A number cell's value: an XML Schema double as Excel writes them (its whitespace
+#: collapsed; INF and NaN, which Excel cannot hold, refused).
+_DOUBLE = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\Z")
+
+
+def unescaped(text: str) -> str:
+    """A string as Excel shows it: ``_xHHHH_`` is the character U+HHHH (ECMA-376 Part 1,
+    22.9.2.19 ST_Xstring; ``_x005F_`` is the underscore that escapes a literal one), as
+    python-calamine reads it too.
+
+    >>> unescaped("a_x0009_b"), unescaped("_x005F_x0009_")
+    ('a\\tb', '_x0009_')
+    """
+    if "_x" not in text:
+        return text
+    return _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
 
 
 def _inside_phonetic(si: Any, t: Any) -> bool:
@@ -409,8 +438,10 @@ def may_hold_formulas(data: bytes) -> bool:
     """A cheap look at the bytes: could this sheet hold a formula or an error cell?
 
     Every formula element (``<f>``, ``<f t=...>``, ``<f/>``, ``<x:f>``) has an ``f``
-    followed by ``>``, a space or ``/``, and every error cell a ``t="e"``; a false alarm
+    followed by ``>``, ``/`` or XML whitespace (space, tab, newline, carriage return: XML
+    allows any of them inside a tag), and every error cell a ``t="e"``; a false alarm
     (text such as "of the" in an inline string) only costs the slower exact reader.
     Searching for patterns that start with a rare byte keeps this at memory speed.
     """
-    return any(token in data for token in (b"f>", b"f ", b"f/", b'"e"', b"'e'"))
+    return any(token in data for token in (b"f>", b"f ", b"f/", b"f\n", b"f\t", b"f\r",
+                                           b'"e"', b"'e'"))

@@ -29,7 +29,7 @@ import functools
 import math
 import re
 import struct
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import Any
 
@@ -152,12 +152,17 @@ _DECIMALS = Context(prec=400, Emax=10_000, Emin=-10_000)
 
 
 def excel_round(x: float, digits: int) -> float:
-    """ROUND: half away from zero on the 15-significant-digit decimal the user sees."""
+    """ROUND: half away from zero on the 15-significant-digit decimal the user sees.
+
+    From 1E+15 on, those 15 digits stop before the units: the number's own digits are
+    rounded there (the exact binary value), so a number that is already whole at the
+    digits asked comes back unchanged (``ROUND(2^60,0)`` is 2^60, as in LibreOffice).
+    """
     if x == 0 or digits > 330:
         return x
     if digits < -330:
         return 0.0
-    shown = Decimal(format(x, ".15g"))
+    shown = Decimal(format(x, ".15g")) if abs(x) < 1e15 else Decimal(x)
     step = Decimal(1).scaleb(-digits, _DECIMALS)
     return checked(float(shown.quantize(step, rounding=ROUND_HALF_UP, context=_DECIMALS)))
 
@@ -188,6 +193,24 @@ def near_zero(result: Any, a: Any, b: Any, op: str = "-") -> Any:
     if (x > 0) == (y > 0) and abs(_units(x) - _units(y)) < NEAR_ZERO_UNITS:
         return 0.0
     return result
+
+
+def excel_sum(values: Iterable[float], start: float = 0.0) -> float:
+    """Excel's SUM: double additions left to right, each rounded (IEEE 754), no
+    compensation.  Microsoft documents no summation algorithm (KB 78113 says only that
+    arithmetic is IEEE 754 double); the digits Excel shows match left-to-right addition,
+    e.g. ``=SUM(123.45,56.78,-180.23)`` is 2.8421709430404E-14 in Excel (Microsoft Q&A,
+    "Excel decimal fractions", October 2023), where an exact sum (``math.fsum``) gives
+    1.42E-14; LibreOffice gives 0 for ``=SUM(1E+16,1,-1E+16)`` as this does.  Python's
+    ``sum`` is not used: from Python 3.12 it compensates.
+
+    >>> excel_sum([1e16, 1.0, -1e16]), excel_sum([123.45, 56.78, -180.23])
+    (0.0, 2.842170943040401e-14)
+    """
+    total = start
+    for v in values:
+        total += v
+    return total
 
 
 def checked(value: float) -> float:
@@ -294,6 +317,9 @@ def _sparse2(fn: Callable[[Any, Any], Any], a: Any, b: Any) -> Grid | None:
         return None
     rows = max(g.stored[0] for g in grids)
     cols = max(g.stored[1] for g in grids)
+    if rows * cols > MAX_ARRAY:
+        raise Unsupported(f"an array of {rows * cols:,} cells held (more than "
+                          f"{MAX_ARRAY:,} computed one by one)")
 
     def side(v: Any) -> tuple[Callable[[int, int], Any], Any]:
         if isinstance(v, Grid) and v.shape != (1, 1):
@@ -345,4 +371,5 @@ def lifted(fn: Callable[..., Any]) -> Callable[..., Any]:
         if len(args) == 2:
             return map2(fn, *args)
         raise Unsupported("an array in a function of three single values")
+    run.elementwise = True  # type: ignore[attr-defined]  # evaluation lifts the others
     return run
