@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 import betaxl as bx
-from betaxl.cli.cluster import peak_rss
 from betaxl.cli import main as cli
+from betaxl.cli.client import peak_rss
 
 distributed = pytest.importorskip("distributed")
 

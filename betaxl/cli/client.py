@@ -1,4 +1,5 @@
-"""The Dask client of ``--engine dask``: a scheduler given, or a quiet LocalCluster.
+"""The Dask client of ``--engine dask`` (a scheduler given, or a quiet LocalCluster) and
+its workers' peak memory.
 
 A refusal raised in a task is the one line the command prints: distributed's own logs (a
 worker's "Compute Failed" traceback, heartbeats) and warnings (a dashboard port in use)
@@ -13,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-__all__ = ["cluster"]
+__all__ = ["cluster", "peak_rss"]
 
 
 @contextmanager
@@ -47,3 +48,20 @@ def cluster(args: argparse.Namespace) -> Iterator[Any]:
     finally:
         for logger, level in zip(loggers, levels, strict=True):
             logger.setLevel(level)
+
+
+def peak_rss() -> int:
+    """This process's peak resident memory in bytes.
+
+    Linux's VmHWM, which starts afresh at exec; not getrusage's ru_maxrss, which Linux
+    carries across fork and exec, so a worker spawned by a large process would report its
+    parent's peak.  Elsewhere ru_maxrss (KiB on Linux and BSD) is the best there is.
+    """
+    try:
+        with open("/proc/self/status") as status:
+            line = next(line for line in status if line.startswith("VmHWM:"))
+        return int(line.split()[1]) * 1024
+    except (OSError, StopIteration):
+        import resource
+
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024

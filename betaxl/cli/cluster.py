@@ -40,7 +40,7 @@ from ..data.table import (
 )
 from ..data.units import in_decimals, not_returns, trusted_returns
 from ..errors import BetaxlError, count, labels
-from .client import cluster
+from .client import cluster, peak_rss
 from .dates import as_dates, cli_format, corner_column
 from .inputs import CLI_HOW, CLI_UNITS, check_window, periods_per_year
 from .names import check_names, chosen_assets
@@ -336,23 +336,6 @@ def _map(args: argparse.Namespace, key: str, work: Callable[..., Any]) -> tuple[
         if getattr(args, "peak_memory", None) is not None:
             args.peak_memory.update(client.run(peak_rss))
     return results, str(special["market"])
-
-
-def peak_rss() -> int:
-    """This process's peak resident memory in bytes.
-
-    Linux's VmHWM, which starts afresh at exec; not getrusage's ru_maxrss, which Linux
-    carries across fork and exec, so a worker spawned by a large process would report its
-    parent's peak.  Elsewhere ru_maxrss (KiB on Linux and BSD) is the best there is.
-    """
-    try:
-        with open("/proc/self/status") as status:
-            line = next(line for line in status if line.startswith("VmHWM:"))
-        return int(line.split()[1]) * 1024
-    except (OSError, StopIteration):
-        import resource
-
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
 def _small_output(args: argparse.Namespace, suffix: str, table: pd.DataFrame,
