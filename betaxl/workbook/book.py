@@ -27,7 +27,7 @@ import defusedxml.ElementTree as SafeET
 from .cells import MAX_CELLS, Ref, Serial, serial_of
 from .formula import Node, column_letters, parse_area
 from .package import FileError, check_archive, snapshot
-from .rowscan import LazyRows, cell_box, scan_sheet
+from .rowscan import LazyRows, cell_box, may_hold_formulas, scan_sheet
 from .sheetxml import (
     SheetReader,
     SheetXml,
@@ -35,7 +35,6 @@ from .sheetxml import (
     date_styles,
     file_error,
     formula_cell,
-    may_hold_formulas,
     shared_strings,
 )
 

@@ -18,7 +18,7 @@ from collections.abc import Iterator, Mapping
 from .formula import column_number
 from .sheetxml import RowXml, SheetReader, SheetXml, attrs_at
 
-__all__ = ["LazyRows", "cell_box", "scan_sheet"]
+__all__ = ["LazyRows", "cell_box", "may_hold_formulas", "scan_sheet"]
 
 _MAINS = (b"http://schemas.openxmlformats.org/spreadsheetml/2006/main",
           b"http://purl.oclc.org/ooxml/spreadsheetml/main")
@@ -189,3 +189,16 @@ def cell_box(data: bytes, cells: int) -> int:
     width = max((column_number(x.decode()) for x in set(letters)), default=0)
     width += max(cells - len(letters), 0)  # cells placed by position
     return rows * max(width, 1)
+
+
+def may_hold_formulas(data: bytes) -> bool:
+    """A cheap look at the bytes: could this sheet hold a formula or an error cell?
+
+    Every formula element (``<f>``, ``<f t=...>``, ``<f/>``, ``<x:f>``) has an ``f``
+    followed by ``>``, ``/`` or XML whitespace (space, tab, newline, carriage return: XML
+    allows any of them inside a tag), and every error cell a ``t="e"``; a false alarm
+    (text such as "of the" in an inline string) only costs the slower exact reader.
+    Searching for patterns that start with a rare byte keeps this at memory speed.
+    """
+    return any(token in data for token in (b"f>", b"f ", b"f/", b"f\n", b"f\t", b"f\r",
+                                           b'"e"', b"'e'"))

@@ -25,7 +25,7 @@ from .package import FileError
 
 __all__ = ["CellXml", "PlainCell", "RowXml", "SheetReader", "SheetXml", "attrs_at",
            "cell_ref", "cell_start", "cell_value", "date_styles", "file_error", "is_date_format",
-           "formula_cell", "may_hold_formulas", "shared_strings"]
+           "formula_cell", "shared_strings"]
 
 _MAINS = ("http://schemas.openxmlformats.org/spreadsheetml/2006/main",
           "http://purl.oclc.org/ooxml/spreadsheetml/main")
@@ -432,16 +432,3 @@ def unescaped(text: str) -> str:
 
 def _inside_phonetic(si: Any, t: Any) -> bool:
     return any(t in list(r.iter()) for r in si if r.tag.endswith("}rPh"))
-
-
-def may_hold_formulas(data: bytes) -> bool:
-    """A cheap look at the bytes: could this sheet hold a formula or an error cell?
-
-    Every formula element (``<f>``, ``<f t=...>``, ``<f/>``, ``<x:f>``) has an ``f``
-    followed by ``>``, ``/`` or XML whitespace (space, tab, newline, carriage return: XML
-    allows any of them inside a tag), and every error cell a ``t="e"``; a false alarm
-    (text such as "of the" in an inline string) only costs the slower exact reader.
-    Searching for patterns that start with a rare byte keeps this at memory speed.
-    """
-    return any(token in data for token in (b"f>", b"f ", b"f/", b"f\n", b"f\t", b"f\r",
-                                           b'"e"', b"'e'"))
