@@ -169,3 +169,23 @@ def test_a_sheet_outside_the_locating_rules_is_read_whole(tmp_path: Path) -> Non
                 head.replace(b"<sheetData>", b'<sheetData xmlns:y="urn:y">') + row + tail,
                 head + row + row + tail):                         # row 1 twice
         assert scan_sheet(odd, "s.xml", [], set()) is None
+
+
+def test_the_cheap_look_at_bytes_finds_what_a_search_of_its_patterns_finds() -> None:
+    """may_hold_formulas visits the rare bytes one by one where there are few and searches
+    the patterns where there are many: both ways give the verdict of searching every
+    pattern, on random bytes over the characters that matter and on large sheets."""
+    import random
+
+    from betaxl.workbook import rowscan
+
+    patterns = (b"f>", b"f ", b"f/", b"f\n", b"f\t", b"f\r", b'"e"', b"'e'")
+    rng = random.Random(20261207)
+    cases = [bytes(rng.choice(b'fe"\'> /\n\t\rx<:1') for _ in range(rng.randint(0, 12)))
+             for _ in range(20_000)]
+    numbers = b"".join(b'<c r="A%d"><v>0.%d</v></c>' % (i, i) for i in range(20_000))
+    cases += [numbers, numbers + b"<f>1</f>", numbers + b'<c t="e">', b"ef" * 5000,
+              b"e" * 5000 + b"'e'", b"f" * 5000 + b"f\r"]
+    for data in cases:
+        assert rowscan.may_hold_formulas(data) == any(p in data for p in patterns), data
+        assert rowscan.may_hold_errors(data) == any(p in data for p in patterns[-2:]), data

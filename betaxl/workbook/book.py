@@ -27,7 +27,7 @@ import defusedxml.ElementTree as SafeET
 from .cells import MAX_CELLS, Ref, Serial, serial_of
 from .formula import Node, column_letters, parse_area
 from .package import FileError, check_archive, snapshot
-from .rowscan import LazyRows, cell_box, may_hold_formulas, scan_sheet
+from .rowscan import LazyRows, cell_box, may_hold_errors, may_hold_formulas, scan_sheet
 from .sheetxml import (
     SheetReader,
     SheetXml,
@@ -259,13 +259,13 @@ class Book:
         tagged = data.count(b"<c ")
         cells = tagged + data.count(b":c ") + data.count(b"<c>")
         self._count(cells, key)
-        self._formulas[key] = may_hold_formulas(data)
+        if key not in self._formulas:
+            self._formulas[key] = may_hold_formulas(data)
         # python-calamine holds a sheet's bounding box: two cells at A1 and XFD1048576
         # would take 549 GB.  A box far larger than its cells is read by the exact
         # reader, which holds the cells that exist.
         sparse = cell_box(data, cells) > SPARSE_BOX * cells + SPARSE_SLACK
-        fast = self._formulas[key] and not sparse and not any(
-            token in data for token in (b'"e"', b"'e'")) and scan_sheet(
+        fast = self._formulas[key] and not sparse and not may_hold_errors(data) and scan_sheet(
             data, part, self.strings, self.date_styles)
         boxed = not sparse  # calamine's values: the box is held
         if fast:  # calamine's values, the rows that hold formulas parsed exactly

