@@ -1,0 +1,55 @@
+"""betaxl recalc against the attack of issue 18 (fourth round): each class, one test.
+
+Expected values are Excel's (the source beside each); a cell betaxl does not compute is
+listed with its reason (exit 3), never answered.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .recalc_xml import fc, recalc_xml
+from .test_recalc_excel import recalc
+
+
+def test_every_cell_of_a_cycle_and_every_cell_reading_one_is_listed(tmp_path: Path
+                                                                    ) -> None:
+    # Excel marks a circular reference and computes none of its cells (Microsoft, "Remove
+    # or allow a circular reference"): A2, between the two ends of the back edge, was
+    # written as 1 (blank + 1); B1 reads the ring, C1 reads B1: neither is computed.
+    values, missing = recalc(tmp_path, {
+        "A1": "=A2+1", "A2": "=A3+1", "A3": "=A1+1", "B1": "=A2*2", "C1": "=B1+1",
+        "D1": "=5", "D2": "=D1+1", "E1": "=E1", "F1": "=G1", "G1": "=F1",
+    })
+    assert missing == ["S!A1", "S!A2", "S!A3", "S!B1", "S!C1", "S!E1", "S!F1", "S!G1"]
+    assert values["D2"] == 6
+    _, reasons = recalc_xml(tmp_path, [("S", '<row r="1">' + fc("A1", "B1+1") +
+                                        fc("B1", "A1+1") + fc("C1", "B1*2", "7") +
+                                        "</row>")], [])
+    assert reasons == {"S!A1": "a circular reference", "S!B1": "a circular reference",
+                       "S!C1": "depends on S!B1, not computed"}
+
+
+def test_a_ring_of_5000_cells_and_a_chain_of_20000_pass_no_recursion_limit(
+        tmp_path: Path) -> None:
+    ring = "".join(f'<row r="{r}">' + fc(f"A{r}", f"A{r % 5000 + 1}+1") + "</row>"
+                   for r in range(1, 5001))
+    chain = "".join(f'<row r="{r}">' + fc(f"B{r}", f"B{r - 1}+1" if r > 1 else "1") +
+                    "</row>" for r in range(1, 20001))
+    values, reasons = recalc_xml(tmp_path, [("R", ring), ("C", chain)], ["C!B20000"])
+    assert reasons == {f"R!A{r}": "a circular reference" for r in range(1, 5001)}
+    assert values["C!B20000"] == 20000
+
+
+def test_a_formula_reading_a_cell_not_computed_is_not_computed(tmp_path: Path) -> None:
+    # A1's function is not supported; B1 = A1+1 was 1 (a blank read for A1), Excel 6.
+    # B1 keeps its saved value (7 here; openpyxl saves none) and names what it reads.
+    values, reasons = recalc_xml(tmp_path, [("S", '<row r="1">' + fc("A1", "N(5)") +
+                                        fc("B1", "A1+1", "7") + fc("C1", "SUM(B1:B2)") +
+                                        fc("D1", "IFERROR(A1,0)") + fc("E1", "1+1") +
+                                        "</row>")], ["S!B1", "S!E1"])
+    assert values == {"S!B1": 7, "S!E1": 2}
+    assert reasons["S!B1"] == "depends on S!A1, not computed"
+    assert reasons["S!C1"] == "depends on S!B1, not computed"
+    assert reasons["S!D1"] == "depends on S!A1, not computed"
+    assert set(reasons) == {"S!A1", "S!B1", "S!C1", "S!D1"}
