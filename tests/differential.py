@@ -208,11 +208,16 @@ class Generator:
             fn = r.choice(_PAIRED)
             cols_, n = ("AF", r.randint(3, 8)) if fn == "STEYX" else (
                 "AF", r.randint(2, 8)) if fn == "COVARIANCE.S" else ("AABFFD", r.randint(2, 8))
-            return f"{fn}({self.column_range(cols_, n)[0]},{self.column_range(cols_, n)[0]})"
+            first = self.column_range(cols_, n)[0]
+            if r.random() < 0.3:  # an array parameter: an expression is a whole array
+                first = self.computed_array(self.column_range("AF", n)[0])
+            return f"{fn}({first},{self.column_range(cols_, n)[0]})"
         if pick == 8:
             cols_ = "ABDF"  # not C: LibreOffice skips some errors inside SUMPRODUCT
-            return f"SUMPRODUCT({self.column_range(cols_, 4)[0]}," \
-                   f"{self.column_range(cols_, 4)[0]})"
+            first = self.column_range(cols_, 4)[0]
+            return f"SUMPRODUCT({self.computed_array(self.column_range('AF', 4)[0])}," \
+                   f"{first})" if r.random() < 0.3 else \
+                f"SUMPRODUCT({first},{self.column_range(cols_, 4)[0]})"
         if pick == 9:
             text, rows, cols = self.block()
             if r.random() < 0.1:  # a negative number: #VALUE! (Microsoft's INDEX)
@@ -247,6 +252,12 @@ class Generator:
                        f"{self.number(sub)})"
             return f"({self.cell('E')}{r.choice('+*')}{self.number(sub)})"
         return r.choice(["NA()", self.number(0)])
+
+    def computed_array(self, cells: str) -> str:
+        """An expression over a range of numbers, for an array parameter of Excel's
+        function table (SLOPE's, SUMPRODUCT's ...): computed whole in a plain formula."""
+        return self.rng.choice([f"LN(ABS({cells})+1)", f"{cells}*2", f"({cells}+1)",
+                                f"SQRT(ABS({cells}))", f"-{cells}"])
 
     def condition(self, depth: int) -> str:
         r = self.rng
@@ -318,6 +329,8 @@ class Generator:
         for fn in _PAIRED:
             cols, n = ("AF", 5) if fn in ("STEYX", "COVARIANCE.S") else ("ABF", 6)
             out.append(f"={fn}({self.column_range(cols, n)[0]},{self.column_range(cols, n)[0]})")
+        out += [f"={fn}({self.computed_array('D!A1:A5')},D!F2:F6)" for fn in _PAIRED]
+        out.append(f"=SUMPRODUCT({self.computed_array('D!A1:A4')},D!F2:F5)")
         for fn in ("LN", "SQRT", "LOG10", "LOG", "EXP", "ABS"):
             out.append(f"={fn}(ABS({self.number(2)})+1)" if fn != "EXP" else
                        f"=EXP(ROUND({self.number(2)},0)/10)")

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from betaxl.workbook.cells import XlError
+
 from .recalc_xml import fc, recalc_xml
 from .test_recalc_excel import recalc
 
@@ -53,3 +55,26 @@ def test_a_formula_reading_a_cell_not_computed_is_not_computed(tmp_path: Path) -
     assert reasons["S!C1"] == "depends on S!B1, not computed"
     assert reasons["S!D1"] == "depends on S!A1, not computed"
     assert set(reasons) == {"S!A1", "S!B1", "S!C1", "S!D1"}
+
+
+def test_array_parameters_take_a_computed_array_whole_in_a_plain_formula(tmp_path: Path
+                                                                         ) -> None:
+    # Excel's function table gives SLOPE, CORREL ... parameters of array class ("VA",
+    # LibreOffice's sc/source/filter/excel/xlformula.cxx): LN(B1:B4) is the four
+    # logarithms, not the one of the formula's row (#N/A before). Values: LibreOffice.
+    data = {"B1": 1, "B2": 2, "B3": 4, "B4": 3, "C1": 1, "C2": 2, "C3": 3, "C4": 4}
+    values, missing = recalc(tmp_path, {
+        **data, "A1": "=SLOPE(LN(B1:B4),C1:C4)", "A2": "=CORREL(B1:B4*2,C1:C4)",
+        "A3": "=RSQ(B1:B4*2,C1:C4)", "A4": "=INTERCEPT(B1:B4+1,C1:C4)",
+        "A5": "=COVAR(B1:B4*2,C1:C4)", "A6": "=PEARSON(B1:B4*2,C1:C4)",
+        "A7": "=STEYX(B1:B4*2,C1:C4)", "A8": "=COVARIANCE.S(B1:B4*2,C1:C4)",
+        "A9": "=SUM(B1:B4*2)", "E2": "=SUM(B1:B4*2)",
+    })
+    assert missing == []
+    expected = {"A1": 0.398898404656427, "A2": 0.8, "A3": 0.64, "A4": 1.5, "A5": 2.0,
+                "A6": 0.8, "A7": 1.89736659610103, "A8": 8 / 3}
+    for where, value in expected.items():
+        assert abs(values[where] - value) < 1e-12, where
+    # SUM's parameters are of reference class ("RX"): the expression is intersected
+    # (row 9: no cell of B1:B4, #VALUE!; row 2: B2*2)
+    assert (values["A9"], values["E2"]) == (XlError("#VALUE!"), 4)

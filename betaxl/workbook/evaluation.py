@@ -14,8 +14,9 @@ dynamic-array formula, as Excel before dynamic arrays evaluated every stored pla
 formula), a range where one value is expected (an operand, a function argument of a
 single value, the result) is the cell of the range in the formula's row (a one-column
 range) or column (a one-row range), ``#VALUE!`` when there is none.  Arguments that take
-ranges (SUM's, SLOPE's, MATCH's lookup range ...) keep them; SUMPRODUCT and INDEX's
-first argument evaluate their expressions as arrays.  The class is the argument's, not
+ranges (SUM's, MATCH's lookup range ...) keep them; the array parameters of Excel's
+function table (SUMPRODUCT's, SLOPE's, CORREL's ..., INDEX's first) evaluate their
+expressions as arrays.  The class is the argument's, not
 the caller's: IFERROR's and IFNA's arguments are values, so ``SUM(IFERROR(A1:A3,0))``
 in row 7 intersects A1:A3 (``#VALUE!``, so 0); IF's second and third arguments may be
 references (``SUM(IF(TRUE,A1:A3))`` sums the range), its condition is a value; so are
@@ -66,9 +67,17 @@ class Context(Protocol):
     def udf(self, name: str) -> Callable[..., Any] | None: ...
 
 
-#: Natives whose arguments Excel evaluates as arrays even in a plain formula.
-_ARRAY_ARGUMENTS: dict[str, frozenset[int] | None] = {"SUMPRODUCT": None,
-                                                      "INDEX": frozenset({0})}
+#: Natives whose arguments Excel evaluates as arrays even in a plain formula (None: all
+#: of them): the parameters of class "VA" or "RA" (converted to an array) in Excel's
+#: function table, as LibreOffice's copy of it lists them (sc/source/filter/excel/
+#: xlformula.cxx, saFuncTable_4 and saFuncTable_2010; the "ForceArray" marks of
+#: sc/source/core/tool/parclass.cxx agree). The other natives' parameters are "RX"
+#: (SUM, COUNT, STDEV ...: a range kept, an expression intersected), "VR" or "RO".
+_ARRAY_ARGUMENTS: dict[str, frozenset[int] | None] = {
+    **dict.fromkeys(("SUMPRODUCT", "SLOPE", "INTERCEPT", "RSQ", "CORREL", "PEARSON",
+                     "STEYX", "COVAR", "COVARIANCE.S", "COVARIANCE.P"), None),
+    "INDEX": frozenset({0}),
+}
 
 
 def evaluate(node: Node, ctx: Context, mode: Mode = "value") -> Any:
