@@ -78,3 +78,19 @@ def test_array_parameters_take_a_computed_array_whole_in_a_plain_formula(tmp_pat
     # SUM's parameters are of reference class ("RX"): the expression is intersected
     # (row 9: no cell of B1:B4, #VALUE!; row 2: B2*2)
     assert (values["A9"], values["E2"]) == (XlError("#VALUE!"), 4)
+
+
+def test_a_block_over_a_sparse_sheet_costs_the_cells_that_exist(tmp_path: Path) -> None:
+    # D holds A1 = 5 and XFD1048576 = 7: the block A1:XFD1048576 has 17,179,869,184
+    # cells, of which two exist (refused before: past the budget of cells read).
+    data = '<row r="1"><c r="A1"><v>5</v></c></row>' \
+           '<row r="1048576"><c r="XFD1048576"><v>7</v></c></row>'
+    formulas = ["SUM(D!A1:XFD1048576)", "COUNT(D!B:XFD)", "COUNTA(D!A1:XFD1048576)",
+                "MAX(D!A1:XFD1048576)", "MIN(D!B2:XFD1048576)", "AVERAGE(D!A:XFD)",
+                "SUM(D!A1:XFD1048576,D!A1:XFD1048576)", "ROWS(D!A:XFD)"]
+    rows = "".join(f'<row r="{i}">' + fc(f"A{i}", f) + "</row>"
+                   for i, f in enumerate(formulas, 1))
+    values, reasons = recalc_xml(tmp_path, [("S", rows), ("D", data)],
+                                 [f"S!A{i}" for i in range(1, len(formulas) + 1)])
+    assert reasons == {}
+    assert list(values.values()) == [12, 1, 2, 7, 7, 6, 24, 1048576]

@@ -23,6 +23,7 @@ from ..errors import BetaxlError
 from ..excel import functions as udfs
 from .book import Book, Formula, Sheet
 from .cells import (
+    MAX_ARRAY,
     MAX_CELLS,
     MAX_COLS,
     MAX_ROWS,
@@ -157,9 +158,14 @@ class Engine:
         rows, cols = sheet.extent  # beyond them every cell is blank: not read, not held
         r2, c2 = min(ref.r2, rows), min(ref.c2, cols)
         cost = max(r2 - ref.r1 + 1, 0) * max(c2 - ref.c1 + 1, 0)
-        self.spend(cost)  # before the block is built: a refusal costs nothing
-        block = [] if r2 < ref.r1 or c2 < ref.c1 else sheet.block(
-            Ref(ref.sheet, ref.r1, ref.c1, r2, c2))
+        if cost > MAX_ARRAY:  # a block over a sparse sheet: the cells that exist
+            block = sheet.cells(Ref(ref.sheet, ref.r1, ref.c1, r2, c2))
+            cost = len(block) + sum(map(len, block))  # its rows and their cells
+            self.spend(cost)
+        else:
+            self.spend(cost)  # before the block is built: a refusal costs nothing
+            block = [] if r2 < ref.r1 or c2 < ref.c1 else sheet.block(
+                Ref(ref.sheet, ref.r1, ref.c1, r2, c2))
         grid = Grid(block, (ref.r2 - ref.r1 + 1, ref.c2 - ref.c1 + 1), ref)
         self.reads.keep(ref, grid, cost)
         return grid
