@@ -6,9 +6,17 @@ listed with its reason (exit 3), never answered.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
+import pytest
+
+from betaxl.errors import InputError
+from betaxl.excel.functions import PER_PERIOD_RATE
 from betaxl.workbook.cells import XlError
+from betaxl.workbook.recalc import recalculate_file
+from betaxl.workbook.sheetxml import SheetReader
+from betaxl.workbook.writing import patch_sheet
 
 from .recalc_xml import fc, recalc_xml
 from .test_recalc_excel import recalc
@@ -94,3 +102,23 @@ def test_a_block_over_a_sparse_sheet_costs_the_cells_that_exist(tmp_path: Path) 
                                  [f"S!A{i}" for i in range(1, len(formulas) + 1)])
     assert reasons == {}
     assert list(values.values()) == [12, 1, 2, 7, 7, 6, 24, 1048576]
+
+
+def test_a_blank_rate_is_refused_and_no_nan_is_written(tmp_path: Path) -> None:
+    # PER_PERIOD_RATE(F1,12) with F1 blank gave NaN, written as an empty <v></v>, exit 0
+    with pytest.raises(InputError, match=r"^PER_PERIOD_RATE: annual is missing$"):
+        PER_PERIOD_RATE(None, 12)
+    values, _ = recalc(tmp_path, {"A1": "=PER_PERIOD_RATE(F1,12)",
+                                  "A2": "=PER_PERIOD_RATE(0.05,F1)"})
+    assert values == {"A1": XlError("#VALUE!"), "A2": XlError("#VALUE!")}
+    done = recalculate_file(tmp_path / "in.xlsx", tmp_path / "again.xlsx")
+    assert [(e.cell, e.reason) for e in done.report.errors] == [
+        ("S!A1", "PER_PERIOD_RATE: annual is missing"),
+        ("S!A2", "PER_PERIOD_RATE: periods_per_year is missing")]
+    # whatever reaches the writer, a NaN or an infinity is written as Excel shows it
+    data = (b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            b'<sheetData><row r="1"><c r="A1"><v>1</v></c></row></sheetData></worksheet>')
+    sheet = SheetReader(data, "sheet1.xml", [], set()).run()
+    out = patch_sheet(sheet, {(1, 1): math.nan, (1, 2): math.inf, (1, 3): 2.5}, {})
+    assert b'<c r="A1" t="e"><v>#NUM!</v></c><c r="B1" t="e"><v>#NUM!</v></c>' \
+        b'<c r="C1"><v>2.5</v></c>' in out
