@@ -140,7 +140,8 @@ _AGGREGATES = ["SUM", "AVERAGE", "MIN", "MAX", "PRODUCT", "COUNT", "COUNTA", "ST
 _PAIRED = ["SLOPE", "INTERCEPT", "RSQ", "CORREL", "PEARSON", "STEYX", "COVARIANCE.S",
            "COVARIANCE.P", "COVAR"]
 _LITERALS = ["0", "1", "2", "3", "-1", "0.5", "1.005", "0.285", "100", "0.001", "7",
-             "2.675", "1E-3", '"3"', '"x"', '" 2.5"', '"1,000"', '"50%"']
+             "2.675", "1E-3", '"3"', '"x"', '" 2.5"', '"1,000"', '"50%"', '"$-5"', '"$ 5"',
+             '"-$5"']
 #: Texts compared with = and <> (no case, no case folding: "ß" is not "ss").
 _WORDS = ['"ß"', '"ss"', '"SS"', '"Straße"', '"STRASSE"', '"é"', '"É"', '"apple"',
           '"APPLE"', '"kiwi "']
@@ -203,6 +204,8 @@ class Generator:
                     else f"CHOOSE({r.choice('12')},{self.column_range()[0]}," \
                          f"{self.block()[0]})" if r.random() < 0.1
                     else f"({self.number(sub)})*1" for _ in range(r.randint(1, 3))]
+            if r.random() < 0.15:  # an empty argument: the number 0 (COUNT(B1,,B2) is 3)
+                args.insert(r.randint(1, len(args)), "")
             return f"{fn}({','.join(args)})"
         if pick == 7:  # not C: LibreOffice skips some errors; STEYX over >= 3 numbers
             fn = r.choice(_PAIRED)

@@ -122,3 +122,25 @@ def test_a_blank_rate_is_refused_and_no_nan_is_written(tmp_path: Path) -> None:
     out = patch_sheet(sheet, {(1, 1): math.nan, (1, 2): math.inf, (1, 3): 2.5}, {})
     assert b'<c r="A1" t="e"><v>#NUM!</v></c><c r="B1" t="e"><v>#NUM!</v></c>' \
         b'<c r="C1"><v>2.5</v></c>' in out
+
+
+def test_currency_text_and_empty_arguments_read_as_excel_does(tmp_path: Path) -> None:
+    # LibreOffice's en-US VALUE: "$-5" -5, "$ 5" 5, "-$ 5" -5, one sign only; a currency
+    # sign with a percent or an exponent is #VALUE! there, undocumented by Microsoft:
+    # listed. An empty argument of an aggregate is the number 0 (LibreOffice, Excel).
+    values, missing = recalc(tmp_path, {
+        "A1": '="$-5"+0', "A2": '="$ 5"+0', "A3": '="-$ 5"*1', "A4": '="-$-5"+0',
+        "A5": '="$5%"+0', "B1": 1, "B2": 2, "C1": "=COUNT(B1,,B2)", "C2": "=MAX(-1,)",
+        "C3": "=AVERAGE(2,)", "C4": "=PRODUCT(2,)", "C5": "=COUNTA(1,)",
+        "C6": "=AND(TRUE,)", "C7": "=STDEV(1,2,)", "C8": "=SUM(1,,2)",
+    })
+    assert missing == ["S!A5"]
+    assert [values[f"A{i}"] for i in range(1, 5)] == [-5, 5, -5, XlError("#VALUE!")]
+    assert [values[f"C{i}"] for i in range(1, 9)] == [3, 0, 1, 0, 2, False, 1, 3]
+
+
+def test_a_spilled_range_reference_is_listed_as_what_it_is(tmp_path: Path) -> None:
+    sheet = '<row r="1"><c r="A1"><v>1</v></c>' + fc("B1", "SUM(_xlfn.ANCHORARRAY(A1))") + \
+        "</row>"
+    _, reasons = recalc_xml(tmp_path, [("S", sheet)], [])
+    assert reasons == {"S!B1": "a spilled range reference (A1#, stored _xlfn.ANCHORARRAY)"}

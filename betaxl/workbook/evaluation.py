@@ -80,6 +80,17 @@ _ARRAY_ARGUMENTS: dict[str, frozenset[int] | None] = {
 }
 
 
+#: Aggregates whose empty argument is the number 0 (LibreOffice, as the issue's Excel
+#: run: COUNT(B1,,B2) 3, MAX(-1,) 0, AVERAGE(2,) 1, PRODUCT(2,) 0, AND(TRUE,) FALSE).
+_EMPTY_IS_ZERO = frozenset(("SUM", "AVERAGE", "MIN", "MAX", "PRODUCT", "COUNT", "COUNTA",
+                            "STDEV.S", "STDEV", "STDEV.P", "STDEVP", "VAR.S", "VAR",
+                            "VAR.P", "VARP", "AND", "OR"))
+
+
+#: Stored functions that are not functions to the user: the refusal says what they are.
+_NOT_NATIVE = {"ANCHORARRAY": "a spilled range reference (A1#, stored _xlfn.ANCHORARRAY)"}
+
+
 def evaluate(node: Node, ctx: Context, mode: Mode = "value") -> Any:
     """The value of a tree: a scalar, :class:`XlError` or :class:`Grid`.
 
@@ -152,7 +163,7 @@ def _call(node: Node, ctx: Context, mode: Mode, implicit: bool) -> Any:
         return caught(udf, *[_eval(a, ctx, arg_mode) for a in node.args])
     native = NATIVES.get(name)
     if native is None:
-        raise Unsupported(f"the function {name}")
+        raise Unsupported(_NOT_NATIVE.get(name, f"the function {name}"))
     ranged = RANGE_ARGUMENTS.get(name, frozenset())
     arrays = _ARRAY_ARGUMENTS.get(name, frozenset())
 
@@ -162,6 +173,9 @@ def _call(node: Node, ctx: Context, mode: Mode, implicit: bool) -> Any:
         return "range" if ranged is None or i in ranged else "value"
 
     args = [_eval(a, ctx, mode_of(i)) for i, a in enumerate(node.args)]
+    if name in _EMPTY_IS_ZERO:  # COUNT(B1,,B2) counts the empty argument: the number 0
+        args = [0.0 if a.kind == "missing" else v for a, v in zip(node.args, args,
+                                                                   strict=True)]
     try:
         inspect.signature(native).bind(*args)
     except TypeError:
