@@ -140,7 +140,8 @@ _AGGREGATES = ["SUM", "AVERAGE", "MIN", "MAX", "PRODUCT", "COUNT", "COUNTA", "ST
 _PAIRED = ["SLOPE", "INTERCEPT", "RSQ", "CORREL", "PEARSON", "STEYX", "COVARIANCE.S",
            "COVARIANCE.P", "COVAR"]
 _LITERALS = ["0", "1", "2", "3", "-1", "0.5", "1.005", "0.285", "100", "0.001", "7",
-             "2.675", "1E-3", '"3"', '"x"', '" 2.5"', '"1,000"', '"50%"']
+             "2.675", "1E-3", '"3"', '"x"', '" 2.5"', '"1,000"', '"50%"', '"$-5"', '"$ 5"',
+             '"-$5"']
 #: Texts compared with = and <> (no case, no case folding: "ß" is not "ss").
 _WORDS = ['"ß"', '"ss"', '"SS"', '"Straße"', '"STRASSE"', '"é"', '"É"', '"apple"',
           '"APPLE"', '"kiwi "']
@@ -203,16 +204,23 @@ class Generator:
                     else f"CHOOSE({r.choice('12')},{self.column_range()[0]}," \
                          f"{self.block()[0]})" if r.random() < 0.1
                     else f"({self.number(sub)})*1" for _ in range(r.randint(1, 3))]
+            if r.random() < 0.15:  # an empty argument: the number 0 (COUNT(B1,,B2) is 3)
+                args.insert(r.randint(1, len(args)), "")
             return f"{fn}({','.join(args)})"
         if pick == 7:  # not C: LibreOffice skips some errors; STEYX over >= 3 numbers
             fn = r.choice(_PAIRED)
             cols_, n = ("AF", r.randint(3, 8)) if fn == "STEYX" else (
                 "AF", r.randint(2, 8)) if fn == "COVARIANCE.S" else ("AABFFD", r.randint(2, 8))
-            return f"{fn}({self.column_range(cols_, n)[0]},{self.column_range(cols_, n)[0]})"
+            first = self.column_range(cols_, n)[0]
+            if r.random() < 0.3:  # an array parameter: an expression is a whole array
+                first = self.computed_array(self.column_range("AF", n)[0])
+            return f"{fn}({first},{self.column_range(cols_, n)[0]})"
         if pick == 8:
             cols_ = "ABDF"  # not C: LibreOffice skips some errors inside SUMPRODUCT
-            return f"SUMPRODUCT({self.column_range(cols_, 4)[0]}," \
-                   f"{self.column_range(cols_, 4)[0]})"
+            first = self.column_range(cols_, 4)[0]
+            return f"SUMPRODUCT({self.computed_array(self.column_range('AF', 4)[0])}," \
+                   f"{first})" if r.random() < 0.3 else \
+                f"SUMPRODUCT({first},{self.column_range(cols_, 4)[0]})"
         if pick == 9:
             text, rows, cols = self.block()
             if r.random() < 0.1:  # a negative number: #VALUE! (Microsoft's INDEX)
@@ -247,6 +255,12 @@ class Generator:
                        f"{self.number(sub)})"
             return f"({self.cell('E')}{r.choice('+*')}{self.number(sub)})"
         return r.choice(["NA()", self.number(0)])
+
+    def computed_array(self, cells: str) -> str:
+        """An expression over a range of numbers, for an array parameter of Excel's
+        function table (SLOPE's, SUMPRODUCT's ...): computed whole in a plain formula."""
+        return self.rng.choice([f"LN(ABS({cells})+1)", f"{cells}*2", f"({cells}+1)",
+                                f"SQRT(ABS({cells}))", f"-{cells}"])
 
     def condition(self, depth: int) -> str:
         r = self.rng
@@ -318,6 +332,8 @@ class Generator:
         for fn in _PAIRED:
             cols, n = ("AF", 5) if fn in ("STEYX", "COVARIANCE.S") else ("ABF", 6)
             out.append(f"={fn}({self.column_range(cols, n)[0]},{self.column_range(cols, n)[0]})")
+        out += [f"={fn}({self.computed_array('D!A1:A5')},D!F2:F6)" for fn in _PAIRED]
+        out.append(f"=SUMPRODUCT({self.computed_array('D!A1:A4')},D!F2:F5)")
         for fn in ("LN", "SQRT", "LOG10", "LOG", "EXP", "ABS"):
             out.append(f"={fn}(ABS({self.number(2)})+1)" if fn != "EXP" else
                        f"=EXP(ROUND({self.number(2)},0)/10)")

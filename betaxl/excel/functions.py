@@ -428,9 +428,14 @@ def PER_PERIOD_RATE(annual: Any, periods_per_year: Any,
         periods = read_number(periods_per_year, arg="periods_per_year", minimum=1e-9)
         if periods is None:
             raise fail("periods_per_year", "is missing")
+        if isinstance(annual, (list, tuple)) and len(annual) == 1 and isinstance(
+                annual[0], (list, tuple)) and len(annual[0]) == 1:
+            annual = annual[0][0]  # one cell, as a runtime may hand it: its value
         if not isinstance(annual, (list, tuple)):
-            return per_period_rate(read_number(annual, arg="annual", default=np.nan),
-                                   periods, method=how)
+            rate = read_number(annual, arg="annual")
+            if rate is None:  # a blank cell: no rate, not a NaN written as a blank
+                raise fail("annual", "is missing")
+            return per_period_rate(rate, periods, method=how)
         table = read_table(annual, arg="annual", dates=False)
         rate = per_period_rate(table.values, periods, method=how)
         out = cells(pd.DataFrame(rate), header=False)

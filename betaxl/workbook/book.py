@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import defusedxml.ElementTree as SafeET
+import numpy as np
 
 from .cells import MAX_CELLS, Ref, Serial, serial_of
 from .formula import Node, column_letters, parse_area
@@ -77,6 +78,25 @@ class Sheet:
             if len(row) < width:
                 row += [None] * (width - len(row))
             out.append(row)
+        return out
+
+    def cells(self, ref: Ref) -> list[list[Any]]:
+        """The range's rows, each only as far as its last cell that is not blank (a row
+        with none: one shared empty list; beyond a row's end every cell is blank): a
+        block over a sparse sheet (A1 and XFD1048576) holds the cells that exist."""
+        rows = self.values[ref.r1 - 1:ref.r2]
+        out: list[list[Any]] = [_NO_ROW] * len(rows)
+        lengths = np.fromiter(map(len, rows), np.int64, len(rows))
+        for i in np.flatnonzero(lengths >= ref.c1).tolist():  # the rows reaching the range
+            part = rows[i][ref.c1 - 1:ref.c2]
+            if self.blank_text and "" in part:  # calamine's blank cells
+                part = [None if v == "" else v for v in part]
+            end = len(part)
+            while end and part[end - 1] is None:
+                end -= 1
+            out[i] = part[:end] if end else _NO_ROW
+        while out and not out[-1]:
+            out.pop()
         return out
 
     def get(self, r: int, c: int) -> Any:

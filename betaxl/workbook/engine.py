@@ -23,6 +23,7 @@ from ..errors import BetaxlError
 from ..excel import functions as udfs
 from .book import Book, Formula, Sheet
 from .cells import (
+    MAX_ARRAY,
     MAX_CELLS,
     MAX_COLS,
     MAX_ROWS,
@@ -141,6 +142,7 @@ class Engine:
         self.new_areas: dict[tuple[str, int, int], Ref | None] = {}
         self.occupied: dict[tuple[str, int, int], tuple[int, int]] = {}
         self.reads = Reads()
+        self.inputs: dict[int, list[Formula]] = {}  # the formulas each reads (by id)
 
     # evaluation.Context
     def grid(self, ref: Ref) -> Grid:
@@ -156,9 +158,14 @@ class Engine:
         rows, cols = sheet.extent  # beyond them every cell is blank: not read, not held
         r2, c2 = min(ref.r2, rows), min(ref.c2, cols)
         cost = max(r2 - ref.r1 + 1, 0) * max(c2 - ref.c1 + 1, 0)
-        self.spend(cost)  # before the block is built: a refusal costs nothing
-        block = [] if r2 < ref.r1 or c2 < ref.c1 else sheet.block(
-            Ref(ref.sheet, ref.r1, ref.c1, r2, c2))
+        if cost > MAX_ARRAY:  # a block over a sparse sheet: the cells that exist
+            block = sheet.cells(Ref(ref.sheet, ref.r1, ref.c1, r2, c2))
+            cost = len(block) + sum(map(len, block))  # its rows and their cells
+            self.spend(cost)
+        else:
+            self.spend(cost)  # before the block is built: a refusal costs nothing
+            block = [] if r2 < ref.r1 or c2 < ref.c1 else sheet.block(
+                Ref(ref.sheet, ref.r1, ref.c1, r2, c2))
         grid = Grid(block, (ref.r2 - ref.r1 + 1, ref.c2 - ref.c1 + 1), ref)
         self.reads.keep(ref, grid, cost)
         return grid
@@ -247,7 +254,8 @@ class Engine:
 
     def order(self, formulas: list[Formula]) -> list[Formula]:
         """Formulas in an order where each comes after everything it reads."""
-        return dependency_order(formulas, self._refs)
+        ordered, self.inputs = dependency_order(formulas, self._refs)
+        return ordered
 
     def run(self, formulas: list[Formula]) -> Recalculation:
         report = self.report
@@ -276,7 +284,12 @@ class Engine:
         """Evaluate every formula once, in order, storing values and spills."""
         report = self.report
         for done, f in enumerate(ordered, 1):
-            where = f"{_quote(f.sheet)}!{column_letters(f.col)}{f.row}"
+            where = _where(f)
+            if f.problem is None:  # what reads a cell not computed is not computed
+                missing = next((g for g in self.inputs.get(id(f), ()) if
+                                g.problem is not None), None)
+                if missing is not None:
+                    f.problem = f"depends on {_where(missing)}, not computed"
             if f.problem is None and f.tree is not None:
                 self.sheet, self.row, self.col = f.sheet, f.row, f.col
                 self.implicit = f.kind == "cell"
@@ -387,6 +400,10 @@ class Engine:
 
 def _inside(ref: Ref, r: int, c: int) -> bool:
     return ref.r1 <= r <= ref.r2 and ref.c1 <= c <= ref.c2
+
+
+def _where(f: Formula) -> str:
+    return f"{_quote(f.sheet)}!{column_letters(f.col)}{f.row}"
 
 
 def _quote(sheet: str) -> str:

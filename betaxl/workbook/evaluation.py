@@ -14,8 +14,9 @@ dynamic-array formula, as Excel before dynamic arrays evaluated every stored pla
 formula), a range where one value is expected (an operand, a function argument of a
 single value, the result) is the cell of the range in the formula's row (a one-column
 range) or column (a one-row range), ``#VALUE!`` when there is none.  Arguments that take
-ranges (SUM's, SLOPE's, MATCH's lookup range ...) keep them; SUMPRODUCT and INDEX's
-first argument evaluate their expressions as arrays.  The class is the argument's, not
+ranges (SUM's, MATCH's lookup range ...) keep them; the array parameters of Excel's
+function table (SUMPRODUCT's, SLOPE's, CORREL's ..., INDEX's first) evaluate their
+expressions as arrays.  The class is the argument's, not
 the caller's: IFERROR's and IFNA's arguments are values, so ``SUM(IFERROR(A1:A3,0))``
 in row 7 intersects A1:A3 (``#VALUE!``, so 0); IF's second and third arguments may be
 references (``SUM(IF(TRUE,A1:A3))`` sums the range), its condition is a value; so are
@@ -66,9 +67,28 @@ class Context(Protocol):
     def udf(self, name: str) -> Callable[..., Any] | None: ...
 
 
-#: Natives whose arguments Excel evaluates as arrays even in a plain formula.
-_ARRAY_ARGUMENTS: dict[str, frozenset[int] | None] = {"SUMPRODUCT": None,
-                                                      "INDEX": frozenset({0})}
+#: Natives whose arguments Excel evaluates as arrays even in a plain formula (None: all
+#: of them): the parameters of class "VA" or "RA" (converted to an array) in Excel's
+#: function table, as LibreOffice's copy of it lists them (sc/source/filter/excel/
+#: xlformula.cxx, saFuncTable_4 and saFuncTable_2010; the "ForceArray" marks of
+#: sc/source/core/tool/parclass.cxx agree). The other natives' parameters are "RX"
+#: (SUM, COUNT, STDEV ...: a range kept, an expression intersected), "VR" or "RO".
+_ARRAY_ARGUMENTS: dict[str, frozenset[int] | None] = {
+    **dict.fromkeys(("SUMPRODUCT", "SLOPE", "INTERCEPT", "RSQ", "CORREL", "PEARSON",
+                     "STEYX", "COVAR", "COVARIANCE.S", "COVARIANCE.P"), None),
+    "INDEX": frozenset({0}),
+}
+
+
+#: Aggregates whose empty argument is the number 0 (LibreOffice, as the issue's Excel
+#: run: COUNT(B1,,B2) 3, MAX(-1,) 0, AVERAGE(2,) 1, PRODUCT(2,) 0, AND(TRUE,) FALSE).
+_EMPTY_IS_ZERO = frozenset(("SUM", "AVERAGE", "MIN", "MAX", "PRODUCT", "COUNT", "COUNTA",
+                            "STDEV.S", "STDEV", "STDEV.P", "STDEVP", "VAR.S", "VAR",
+                            "VAR.P", "VARP", "AND", "OR"))
+
+
+#: Stored functions that are not functions to the user: the refusal says what they are.
+_NOT_NATIVE = {"ANCHORARRAY": "a spilled range reference (A1#, stored _xlfn.ANCHORARRAY)"}
 
 
 def evaluate(node: Node, ctx: Context, mode: Mode = "value") -> Any:
@@ -143,7 +163,7 @@ def _call(node: Node, ctx: Context, mode: Mode, implicit: bool) -> Any:
         return caught(udf, *[_eval(a, ctx, arg_mode) for a in node.args])
     native = NATIVES.get(name)
     if native is None:
-        raise Unsupported(f"the function {name}")
+        raise Unsupported(_NOT_NATIVE.get(name, f"the function {name}"))
     ranged = RANGE_ARGUMENTS.get(name, frozenset())
     arrays = _ARRAY_ARGUMENTS.get(name, frozenset())
 
@@ -153,6 +173,9 @@ def _call(node: Node, ctx: Context, mode: Mode, implicit: bool) -> Any:
         return "range" if ranged is None or i in ranged else "value"
 
     args = [_eval(a, ctx, mode_of(i)) for i, a in enumerate(node.args)]
+    if name in _EMPTY_IS_ZERO:  # COUNT(B1,,B2) counts the empty argument: the number 0
+        args = [0.0 if a.kind == "missing" else v for a, v in zip(node.args, args,
+                                                                   strict=True)]
     try:
         inspect.signature(native).bind(*args)
     except TypeError:

@@ -2,8 +2,10 @@
 
 Formulas are indexed per sheet and column by row, so a range finds the formulas inside
 it by bisection: 3,000 formulas over one whole column are ordered in about linear time.
-A cycle is reported on the cells that close it (``problem``), not guessed; a formula that
+A cycle is reported on every cell of it (``problem``), not guessed; a formula that
 reads its own cell (``=SUM(A1:A3)`` in A3, a name for its cell) is one, as in Excel.
+A cell that reads a cycle is not computed either (the engine lists what depends on a
+cell it did not compute).
 """
 
 from __future__ import annotations
@@ -20,9 +22,10 @@ CIRCULAR = "a circular reference"
 
 
 def dependency_order(formulas: list[Formula], refs: Callable[[Formula], Iterable[Ref]]
-                     ) -> list[Formula]:
+                     ) -> tuple[list[Formula], dict[int, list[Formula]]]:
     """Formulas in an order where each comes after everything it reads (``refs``: the
-    ranges a formula reads); a formula in a cycle gets its problem set."""
+    ranges a formula reads), and the formulas each reads (by ``id``); every formula on
+    a cycle gets its problem set."""
     per_sheet: dict[str, list[Formula]] = {}
     arrays: dict[str, list[Formula]] = {}
     for f in formulas:
@@ -63,26 +66,58 @@ def dependency_order(formulas: list[Formula], refs: Callable[[Formula], Iterable
                         ref.c1 <= area.c2:
                     found.append(g)
         deps[id(f)] = found
+    return _components(formulas, deps), deps
+
+
+def _components(formulas: list[Formula], deps: dict[int, list[Formula]]) -> list[Formula]:
+    """The formulas with each after what it reads, every cell of a cycle marked.
+
+    Tarjan's strongly connected components, iterative (a ring of 5,000 cells or a chain
+    of 20,000 passes no recursion limit) and linear in the formulas and their edges: a
+    component comes out after every component it reads, and a component of more than
+    one cell, or a cell that reads itself, is a circular reference on every cell of it.
+    """
     ordered: list[Formula] = []
-    state: dict[int, int] = {}  # 1 visiting, 2 done
+    index: dict[int, int] = {}
+    low: dict[int, int] = {}
+    on_stack: set[int] = set()
+    stack: list[Formula] = []
     for root in formulas:
-        if state.get(id(root)):
+        if id(root) in index:
             continue
-        stack: list[tuple[Formula, int]] = [(root, 0)]
-        state[id(root)] = 1
-        while stack:
-            f, i = stack.pop()
+        index[id(root)] = low[id(root)] = len(index)
+        stack.append(root)
+        on_stack.add(id(root))
+        work: list[tuple[Formula, int]] = [(root, 0)]
+        while work:
+            f, i = work[-1]
             children = deps.get(id(f), [])
             if i < len(children):
-                stack.append((f, i + 1))
+                work[-1] = (f, i + 1)
                 child = children[i]
-                if state.get(id(child)) == 1:  # itself included: Excel's circular reference
-                    f.problem = f.problem or CIRCULAR
-                    child.problem = child.problem or CIRCULAR
-                elif not state.get(id(child)):
-                    state[id(child)] = 1
-                    stack.append((child, 0))
-            else:
-                state[id(f)] = 2
-                ordered.append(f)
+                if id(child) not in index:
+                    index[id(child)] = low[id(child)] = len(index)
+                    stack.append(child)
+                    on_stack.add(id(child))
+                    work.append((child, 0))
+                elif id(child) in on_stack:
+                    low[id(f)] = min(low[id(f)], index[id(child)])
+                continue
+            work.pop()
+            if work:
+                parent = id(work[-1][0])
+                low[parent] = min(low[parent], low[id(f)])
+            if low[id(f)] != index[id(f)]:
+                continue
+            component: list[Formula] = []
+            while True:
+                g = stack.pop()
+                on_stack.discard(id(g))
+                component.append(g)
+                if g is f:
+                    break
+            if len(component) > 1 or any(g is f for g in children):
+                for g in component:  # itself included: Excel's circular reference
+                    g.problem = g.problem or CIRCULAR
+            ordered.extend(reversed(component))
     return ordered

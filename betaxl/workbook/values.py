@@ -59,7 +59,8 @@ def scalar(value: Any) -> Any:
 
 _DIGITS = r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)"
 _NUMBER_TEXT = re.compile(
-    rf"(?P<sign>[+-]?)\$?(?P<int>{_DIGITS})?(?P<frac>\.[0-9]*)?(?P<exp>[eE][+-]?[0-9]+)?"
+    rf"(?P<sign>[+-]?)(?P<cur>\$ *(?P<after>[+-]?))?(?P<int>{_DIGITS})?(?P<frac>\.[0-9]*)?"
+    r"(?P<exp>[eE][+-]?[0-9]+)?"
     r"(?P<pct>%?)", re.ASCII)
 _MONTHS = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|"
                      r"\b(am|pm)\b", re.IGNORECASE)
@@ -72,7 +73,8 @@ def number_of_text(text: str) -> float:
     if negative:
         body = body[1:-1].strip(" ")
     m = _NUMBER_TEXT.fullmatch(body)
-    if m is None and re.fullmatch(r"[+-]?\$?[0-9,]*,[0-9,]*(\.[0-9]*)?%?", body, re.ASCII):
+    if m is None and re.fullmatch(r"[+-]?(\$ *[+-]?)?[0-9,]*,[0-9,]*(\.[0-9]*)?%?", body,
+                                 re.ASCII):
         raise Unsupported(f"the text {text[:30]!r} with thousands separators out of place")
     if m is None or not (m["int"] or (m["frac"] or "").strip(".")):
         if re.search(r"[0-9]\s*[:/-]\s*[0-9]", body, re.ASCII) or (
@@ -80,9 +82,15 @@ def number_of_text(text: str) -> float:
             raise Unsupported(f"the text {text[:30]!r} read as a date or a time (it depends "
                               "on the locale)")
         raise Raised(VALUE)
-    if negative and m["sign"]:
+    # the sign before or after the currency sign, spaces after it ("$-5", "-$5", "$ 5"
+    # are -5, -5 and 5 in LibreOffice's en-US VALUE); one sign only ("-$-5" #VALUE!)
+    sign = m["sign"] + (m["after"] or "")
+    if (negative and sign) or len(sign) > 1:
         raise Raised(VALUE)
-    number = float((m["sign"] or "") + (m["int"] or "0").replace(",", "") +
+    if m["cur"] and (m["pct"] or m["exp"]):  # LibreOffice: #VALUE!; Excel: not documented
+        raise Unsupported(f"the text {text[:30]!r} with a currency sign and a percent sign "
+                          "or an exponent")
+    number = float(sign + (m["int"] or "0").replace(",", "") +
                    (m["frac"] or "") + (m["exp"] or ""))
     if m["pct"]:
         number /= 100

@@ -43,6 +43,8 @@ def _cell_xml(prefix: str, r: int, c: int, value: Any, attrs: dict[str, str],
             return (head + "/>").encode()
         empty = f"<{prefix}v></{prefix}v></{prefix}c>"
         return (head + ' t="str">').encode() + f_xml + empty.encode()
+    if isinstance(value, float) and not math.isfinite(value):
+        value = XlError("#NUM!")  # no NaN or inf in a file: what Excel shows for them
     if isinstance(value, bool):
         kind, body = ' t="b"', f"<{prefix}v>{int(value)}</{prefix}v>"
     elif isinstance(value, (int, float)):
