@@ -144,3 +144,16 @@ def test_a_spilled_range_reference_is_listed_as_what_it_is(tmp_path: Path) -> No
         "</row>"
     _, reasons = recalc_xml(tmp_path, [("S", sheet)], [])
     assert reasons == {"S!B1": "a spilled range reference (A1#, stored _xlfn.ANCHORARRAY)"}
+
+
+def test_numbers_with_signs_where_excel_does_not_document_them_are_listed(tmp_path: Path
+                                                                          ) -> None:
+    # LibreOffice reads "- 5" -5, "5-" -5, "5$" 5, "$(5)" -5 and "5 %" 0.05; Microsoft's
+    # VALUE documents none of them: listed, never #VALUE! or a number by guess. Text that
+    # is no number at all stays #VALUE!.
+    values, missing = recalc(tmp_path, {
+        "A1": '="- 5"+0', "A2": '="5-"+0', "A3": '="5$"+0', "A4": '="$(5)"+0',
+        "A5": '="5 %"+0', "A6": '="--"+0', "A7": '="$"+0', "A8": '="5e"+0',
+    })
+    assert missing == [f"S!A{i}" for i in range(1, 6)]
+    assert [values[f"A{i}"] for i in range(6, 9)] == [XlError("#VALUE!")] * 3
