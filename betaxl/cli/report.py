@@ -94,6 +94,7 @@ def _charts(returns: pd.DataFrame, bench: pd.Series, rf: Any, ppy: float,
     from .. import plot
 
     shown = returns.iloc[:, :MOST]
+    among = [*returns.columns, bench.name]  # every name on the page: one label each
     if returns.shape[1] > MOST:
         left_out.append(f"growth, drawdown, rolling beta and scatter charts show the first "
                         f"{MOST} of {returns.shape[1]} columns")
@@ -119,8 +120,10 @@ def _charts(returns: pd.DataFrame, bench: pd.Series, rf: Any, ppy: float,
     elif len(returns) < 2:
         leave("growth", "growth and drawdown charts left out: fewer than 2 rows")
     else:
-        add("growth", "growth chart", lambda: plot.growth(shown, bench, risk_free=rf))
-        add("drawdown", "drawdown chart", lambda: plot.drawdowns(shown, bench, risk_free=rf))
+        add("growth", "growth chart", lambda: plot.growth(shown, bench, risk_free=rf,
+                                                             among=among))
+        add("drawdown", "drawdown chart", lambda: plot.drawdowns(
+            shown, bench, risk_free=rf, among=among))
         window = plot.rolling_window(ppy)
         if window is None:
             leave("rolling_beta", f"rolling beta chart left out: no window convention for "
@@ -130,11 +133,20 @@ def _charts(returns: pd.DataFrame, bench: pd.Series, rf: Any, ppy: float,
                   f"a {plot.window_name(window, ppy)} needs more")
         else:
             add("rolling_beta", "rolling beta chart", lambda: plot.rolling_betas(
-                shown, bench, window, periods_per_year=ppy, risk_free=rf))
+                shown, bench, window, periods_per_year=ppy, risk_free=rf, among=among))
     for col in shown.columns:
         add("scatter", f"scatter of {col}",
-            lambda col=col: plot.regression(shown[col], bench, risk_free=rf))
+            lambda col=col: plot.regression(shown[col], bench, risk_free=rf,
+                                            among=among))
     return charts
+
+
+def _shortened(names: list[Any]) -> list[tuple[str, str]]:
+    """(label in the charts, name) for each name the charts shorten: the page's key."""
+    from ..plot.common import short_names
+
+    return [(label, str(name)) for label, name in zip(short_names(names), names, strict=True)
+            if label != str(name)]
 
 
 def _scaled(weights: pd.Series | pd.DataFrame, holdings: str) -> str:
@@ -166,7 +178,7 @@ def _report(args: argparse.Namespace) -> None:
     page = Page(title=f"betaxl report: {Path(args.file).name} against {args.benchmark}",
                 conventions=_conventions(args, inputs, returns, table, ppy, given),
                 risk=table, charts=_charts(returns, bench, rf, ppy, left_out),
-                left_out=left_out)
+                left_out=left_out, labels=_shortened([*returns.columns, bench.name]))
     if args.weights:
         names = [str(c) for c in inputs.assets.columns]
         weights = read_weights(args, names, inputs)
@@ -180,7 +192,8 @@ def _report(args: argparse.Namespace) -> None:
         page.reconciliation_charts = [
             Chart("weighted_betas", plot.to_svg(plot.weighted_betas(rec), "r1")),
             Chart("effects", plot.to_svg(plot.effects(rec), "r2")),
-            Chart("contributions", plot.to_svg(plot.contributions(rec), "r3"))]
+            Chart("contributions", plot.to_svg(
+                plot.contributions(rec, among=[bench.name]), "r3"))]
     from ..safeio import atomic_file
 
     with atomic_file(target, inputs=sources) as handle:

@@ -22,6 +22,7 @@ drawn empty.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -38,7 +39,7 @@ from .common import (
     as_series,
     outside_legend,
     start_label,
-    text_label,
+    text_labels,
     time_axis,
 )
 from .common import drawn as drawn
@@ -148,13 +149,19 @@ def _time_figure(title: str, ylabel: str) -> tuple[Figure, Axes]:
     return fig, ax
 
 
-def _lines(fig: Figure, ax: Axes, frame: pd.DataFrame,
-           benchmark: pd.Series | None = None) -> None:
-    for col in frame.columns:
-        ax.plot(frame.index, frame[col].to_numpy(), linewidth=1.2, label=text_label(col))
-    if benchmark is not None:
-        ax.plot(benchmark.index, benchmark.to_numpy(), color="black", linewidth=1.6,
-                linestyle="--", label=f"{text_label(benchmark.name)} (benchmark)")
+def _others(among: Sequence[Any], shown: Sequence[Any]) -> list[str]:
+    own = {str(n) for n in shown}
+    return [str(n) for n in among if str(n) not in own]
+
+
+def _lines(fig: Figure, ax: Axes, frame: pd.DataFrame, benchmark: pd.Series,
+           among: Sequence[Any]) -> None:
+    names = [*frame.columns, benchmark.name]
+    labels = text_labels(names + _others(among, names))[:len(names)]
+    for col, label in zip(frame.columns, labels, strict=False):
+        ax.plot(frame.index, frame[col].to_numpy(), linewidth=1.2, label=label)
+    ax.plot(benchmark.index, benchmark.to_numpy(), color="black", linewidth=1.6,
+            linestyle="--", label=f"{labels[len(frame.columns)]} (benchmark)")
     time_axis(ax, frame.index)
     outside_legend(fig, ax, columns=6)
 
@@ -163,21 +170,27 @@ def _inputs(returns: Any, benchmark: Any, func: str) -> tuple[pd.DataFrame, pd.S
     return as_series(benchmark, as_frame(returns, func), func)
 
 
-def growth(returns: Any, benchmark: Any, risk_free: Any = None) -> Figure:
+def growth(returns: Any, benchmark: Any, risk_free: Any = None, *,
+           among: Sequence[Any] = ()) -> Figure:
     """Growth of 1 invested in each column and in the benchmark (:func:`growth_path`),
-    over the rows the risk table uses with this ``risk_free`` (:func:`table_rows`)."""
+    over the rows the risk table uses with this ``risk_free`` (:func:`table_rows`).
+    ``among``: names shown beside this chart (a page's other columns) whose labels the
+    legend's must differ from (:func:`~betaxl.plot.common.text_labels`)."""
     frame, bench, _ = _rows(returns, benchmark, risk_free, "growth")
     fig, ax = _time_figure("Growth of 1 against the benchmark", "value of 1 invested")
-    _lines(fig, ax, _growth(frame), _growth(bench.to_frame()).iloc[:, 0])
+    _lines(fig, ax, _growth(frame), _growth(bench.to_frame()).iloc[:, 0], among)
     return fig
 
 
-def drawdowns(returns: Any, benchmark: Any, risk_free: Any = None) -> Figure:
+def drawdowns(returns: Any, benchmark: Any, risk_free: Any = None, *,
+              among: Sequence[Any] = ()) -> Figure:
     """Each column's and the benchmark's drawdown (:func:`drawdown_path`), in percent,
-    over the rows the risk table uses with this ``risk_free`` (:func:`table_rows`)."""
+    over the rows the risk table uses with this ``risk_free`` (:func:`table_rows`);
+    ``among`` as in :func:`growth`."""
     frame, bench, _ = _rows(returns, benchmark, risk_free, "drawdowns")
     fig, ax = _time_figure("Drawdown from the highest value so far", "drawdown (%)")
-    _lines(fig, ax, 100 * _drawdown(frame), 100 * _drawdown(bench.to_frame()).iloc[:, 0])
+    _lines(fig, ax, 100 * _drawdown(frame), 100 * _drawdown(bench.to_frame()).iloc[:, 0],
+           among)
     return fig
 
 
@@ -193,12 +206,13 @@ def _excess(frame: pd.DataFrame, bench: pd.Series, risk_free: Any, func: str
 
 
 def rolling_betas(returns: Any, benchmark: Any, window: int, *,
-                  periods_per_year: float | None = None, risk_free: Any = None) -> Figure:
+                  periods_per_year: float | None = None, risk_free: Any = None,
+                  among: Sequence[Any] = ()) -> Figure:
     """Betas on the benchmark over a moving window of ``window`` rows with values (the
     risk table's rows: :func:`table_rows`); with ``risk_free`` (per period) of the
     excess returns, as the risk table's ``beta``.  ``periods_per_year`` names the
     window (``36-month``).  A column with fewer rows than the window is named in the
-    legend, not drawn; with none to draw, refused."""
+    legend, not drawn; with none to draw, refused.  ``among`` as in :func:`growth`."""
     frame, bench, f = _rows(returns, benchmark, risk_free, "rolling_betas")
     y, x = frame.sub(f, axis=0), bench - f
     lines: dict[Any, pd.Series] = {}
@@ -222,19 +236,25 @@ def rolling_betas(returns: Any, benchmark: Any, window: int, *,
     fig, ax = _time_figure(f"Rolling beta, {window_name(window, periods_per_year)}, on {on}",
                            "beta")
     ax.axhline(1.0, color="#888888", linewidth=0.8, gid=REFERENCE)
+    names = list(y.columns)
+    label = dict(zip(names, text_labels(names + _others(among, names)), strict=False))
     for col, betas in lines.items():
-        ax.plot(betas.index, betas.to_numpy(), linewidth=1.2, label=text_label(col))
+        ax.plot(betas.index, betas.to_numpy(), linewidth=1.2, label=label[col])
     for col, n in short.items():
-        ax.plot([], [], linewidth=0, label=f"{text_label(col)}: not drawn ({n} rows with "
+        ax.plot([], [], linewidth=0, label=f"{label[col]}: not drawn ({n} rows with "
                 f"values, fewer than the window or a flat benchmark)")
     time_axis(ax, frame.index)
     outside_legend(fig, ax, columns=6)
     return fig
 
 
-def regression(returns: Any, benchmark: Any, risk_free: Any = None) -> Figure:
+def regression(returns: Any, benchmark: Any, risk_free: Any = None, *,
+               among: Sequence[Any] = ()) -> Figure:
     """Return against the benchmark's, per period, with the OLS line; the legend gives
-    beta, alpha (per period) and R².  With a risk-free rate both are excess returns."""
+    beta, alpha (per period) and R².  With a risk-free rate both are excess returns.
+    ``among``: the names of the charts shown beside this one (a report's other columns),
+    whose labels this chart's must differ from (:func:`~betaxl.plot.common.text_labels`).
+    """
     frame, bench = _inputs(returns, benchmark, "regression")
     if frame.shape[1] != 1:
         raise InputError(
@@ -251,15 +271,16 @@ def regression(returns: Any, benchmark: Any, risk_free: Any = None) -> Figure:
     excess = "excess " if risk_free is not None else ""
     fig = Figure(figsize=(4.6, 4.0), layout="constrained")
     ax = fig.add_subplot()
-    title = f"{text_label(name)} against {text_label(bench.name)}"
+    own, base = text_labels([name, bench.name, *_others(among, [name, bench.name])])[:2]
+    title = f"{own} against {base}"
     ax.set_title(title if len(title) <= 40 else title.replace(" against ", "\nagainst ", 1),
                  fontsize=11, loc="left")
     ax.scatter(100 * x[ok], 100 * y[ok], s=10, alpha=0.6, label=f"{ok.sum()} periods")
     line = np.array([x[ok].min(), x[ok].max()])
     ax.plot(100 * line, 100 * (alpha + beta * line), color="crimson", linewidth=1.5,
             label=f"beta {beta:.4f}, alpha {alpha:.4%} a period, R² {r2:.4f}")
-    ax.set_xlabel(f"{text_label(bench.name)} {excess}return (%)")
-    ax.set_ylabel(f"{text_label(name)} {excess}return (%)")
+    ax.set_xlabel(f"{base} {excess}return (%)")
+    ax.set_ylabel(f"{own} {excess}return (%)")
     ax.grid(True, color="#dddddd", linewidth=0.6)
     outside_legend(fig, ax, columns=1)
     return fig

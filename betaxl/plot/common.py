@@ -23,6 +23,7 @@ from __future__ import annotations
 import io
 import re
 import warnings
+from collections.abc import Sequence
 from typing import Any
 
 import matplotlib as mpl
@@ -39,7 +40,8 @@ from ..errors import DataError, InputError, problem
 from ..errors import labels as named_as
 
 __all__ = ["LABEL_WIDTH", "REFERENCE", "as_frame", "as_series", "drawn", "legend_columns",
-           "outside_legend", "start_label", "text_label", "time_axis", "to_svg"]
+           "outside_legend", "short_names", "start_label", "text_label", "text_labels",
+           "time_axis", "to_svg"]
 
 #: The gid of a reference line (beta 1, zero): not data, so not what makes a chart drawn.
 REFERENCE = "reference"
@@ -52,24 +54,66 @@ _ACCEPTED = "give a pandas Series or DataFrame, a numpy array or a list of numbe
 LABEL_WIDTH = 28
 
 
+def _shortened(text: str, width: int) -> str:
+    if len(text) <= width:
+        return text
+    tail = (width - 1) // 2
+    return text[:width - 1 - tail] + "…" + text[-tail:]
+
+
+def _literal(text: str) -> str:
+    text = text.replace("$", r"\$")
+    return " " + text if text.startswith("_") else text
+
+
 def text_label(name: object, width: int = LABEL_WIDTH) -> str:
     r"""A user's name as matplotlib shows it literally, at most ``width`` characters: a
     longer one keeps its start and its end around an ellipsis (names of a fund family
     differ at the end: "... Class A", "... Class B"); ``$`` escaped (matplotlib reads
     text between two ``$`` as math), and a leading ``_`` kept (a legend drops labels that
-    start with one) by a space before it.
+    start with one) by a space before it.  Names shown together go through
+    :func:`text_labels`, which keeps their labels distinct.
 
     >>> text_label("NZ$ and A$"), text_label("_hidden")
     ('NZ\\$ and A\\$', ' _hidden')
     >>> text_label("Global Sustainable Equity Income Fund Class A")
     'Global Sustain… Fund Class A'
     """
-    text = str(name)
-    if len(text) > width:
-        tail = (width - 1) // 2
-        text = text[:width - 1 - tail] + "…" + text[-tail:]
-    text = text.replace("$", r"\$")
-    return " " + text if text.startswith("_") else text
+    return _literal(_shortened(str(name), width))
+
+
+def short_names(names: Sequence[object], width: int = LABEL_WIDTH) -> list[str]:
+    """The names shortened as a chart shows names shown together (see
+    :func:`text_labels`), before matplotlib's escaping: what a page's key of shortened
+    names lists."""
+    texts = [str(n) for n in names]
+    widths = {t: width for t in texts}
+    while True:
+        shown: dict[str, list[str]] = {}
+        for t in widths:
+            shown.setdefault(_shortened(t, widths[t]), []).append(t)
+        clash = [t for group in shown.values() if len(group) > 1 for t in group
+                 if len(t) > widths[t]]
+        if not clash:
+            return [_shortened(t, widths[t]) for t in texts]
+        for t in clash:
+            widths[t] += 1
+
+
+def text_labels(names: Sequence[object], width: int = LABEL_WIDTH) -> list[str]:
+    """The labels of names shown together (a legend, the ticks of an axis, a page of
+    charts): each as :func:`text_label`, except that names whose shortened labels would
+    be the same are shortened less - their width grows, one character at a time, until
+    their labels differ (at worst they are shown whole) - so that two names never share
+    a label.  Names equal as text keep one label.
+
+    >>> a = "Global Sustainable Equity Income Fund Class A"
+    >>> print("\\n".join(text_labels([a, a.replace("Equity", "Bonds "), "B"])))
+    Global Sustainable E…Income Fund Class A
+    Global Sustainable B…Income Fund Class A
+    B
+    """
+    return [_literal(t) for t in short_names(names, width)]
 
 
 def legend_columns(labels: list[str], most: int) -> int:

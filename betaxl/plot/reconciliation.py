@@ -12,12 +12,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from ..reconcile import Reconciliation
-from .common import REFERENCE, outside_legend, text_label
+from .common import REFERENCE, outside_legend, text_labels
 
 __all__ = ["contributions", "effects", "waterfall_limits", "weighted_betas"]
 
@@ -117,10 +120,14 @@ def effects(rec: Reconciliation) -> Figure:
     return fig
 
 
-def contributions(rec: Reconciliation) -> Figure:
-    """Each asset's contribution to the portfolio beta beside its end weight x beta."""
+def contributions(rec: Reconciliation, *, among: Sequence[Any] = ()) -> Figure:
+    """Each asset's contribution to the portfolio beta beside its end weight x beta.
+    ``among``: names shown beside this chart (a page's benchmark) whose labels the
+    ticks' must differ from (:func:`~betaxl.plot.common.text_labels`)."""
     fig, ax = _figure("Contributions to the portfolio beta, per asset")
-    names = [text_label(n) for n in rec.assets.index]
+    assets = [str(n) for n in rec.assets.index]
+    names = text_labels(assets + [str(n) for n in among if str(n) not in assets])
+    names = names[:len(assets)]
     x = np.arange(len(names))
     ax.bar(x - 0.2, rec.assets["contribution"].to_numpy(), width=0.4,
            label="contribution (beta of w[t-1] r[t])", color="#1f4e79")
