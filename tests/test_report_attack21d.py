@@ -64,3 +64,48 @@ def test_the_page_lists_each_shortened_label_with_its_full_name(tmp_path: Path) 
     assert len({label for label, _ in pairs}) == 3
     for name in MIDDLE:  # the risk table's header keeps the whole name
         assert f'<th scope="col">{name}</th>' in page
+
+
+def test_n_obs_own_counts_the_rows_of_each_assets_own_regression() -> None:
+    import betaxl as bx
+
+    data = _data(40)
+    rf = pd.Series(0.001, index=data.index)
+    rf.iloc[[3, 7, 11]] = np.nan  # three rows without a risk-free rate
+    data.iloc[20, 2] = np.nan  # B misses one more row (not in the common period's edges)
+    returns, bench = data.drop(columns="MKT"), data["MKT"]
+    returns.iloc[0, 0] = np.nan  # A starts a row later
+    rec = bx.beta_reconcile(returns.iloc[21:], bench.iloc[21:], [0.5, 0.3, 0.2],
+                            risk_free=rf.iloc[21:])
+    full = bx.beta_reconcile(returns.iloc[:, [0, 2]], bench, [0.5, 0.5], risk_free=rf)
+    table = bx.risk_table(returns.iloc[:, [0, 2]], bench, risk_free=rf, periods_per_year=12)
+    # A: 40 rows, less its first, less the three without a rate
+    assert full.assets["n_obs_own"].tolist() == [36, 37]
+    assert full.assets["n_obs_own"].tolist() == table.n_obs.astype(int).tolist()
+    # the same beta, the same bytes, in both tables
+    assert full.assets["beta_own_sample"].tolist() == table.beta.tolist()
+    assert rec.assets["n_obs_own"].tolist() == [19, 19, 19]
+
+
+def test_the_reports_risk_and_reconciliation_betas_are_the_same_bytes(
+        tmp_path: Path) -> None:
+    data = _data(45)
+    data.iloc[0, 1] = np.nan  # A starts a row later: the own rows differ
+    data["RF"] = 0.0012
+    data.iloc[9, -1] = np.nan
+    data.to_csv(tmp_path / "d.csv")
+    out = tmp_path / "r.html"
+    assert main(["report", str(tmp_path / "d.csv"), "--benchmark", "MKT", "--risk-free",
+                 "RF", "--weights", "A=0.5,B=0.3,C=0.2", "-o", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    risk = re.search(r'<tr data-field="beta">(.*?)</tr>', page).group(1)
+    assets = re.search(r'<table id="assets">(.*?)</table>', page, re.S).group(1)
+    heads = re.findall(r'<th scope="col">([^<]*)</th>', assets)
+    own = heads.index("beta_own_sample")
+    rows = re.findall(r"<tr [^>]*>(.*?)</tr>", assets)
+    page_own = [re.findall(r'data-value="([^"]+)"', r)[own] for r in rows]
+    assert re.findall(r'data-value="([^"]+)"', risk) == page_own
+    n_col = heads.index("n_obs_own")
+    n_risk = re.findall(r'data-value="([^"]+)"',
+                        re.search(r'<tr data-field="n_obs">(.*?)</tr>', page).group(1))
+    assert [re.findall(r'data-value="([^"]+)"', r)[n_col] for r in rows] == n_risk
