@@ -318,8 +318,8 @@ def own_rows_fit(r: np.ndarray, b: np.ndarray, f: np.ndarray
                             dict[str, np.ndarray]]:
     """Each returns column's regression over its own rows (:func:`rows_used`):
     ``(valid, r, b, f, fit)`` with ``r``, ``b`` and ``f`` (n, k) missing outside each
-    column's rows and ``fit`` :func:`betaxl.regression.fit_columns` of ``r - f`` on
-    ``b - f`` (``n_obs`` the rows used).  The risk table's ``beta`` and the
+    column's rows and ``fit`` :func:`betaxl.regression.fit_columns` of ``r - f`` on the
+    one column ``b - f`` (``n_obs`` the rows used).  The risk table's ``beta`` and the
     reconciliation's ``beta_own_sample`` both come from here: the same bytes.
 
     >>> v, _, _, _, fit = own_rows_fit(np.array([[0.1], [0.3], [0.2], [0.0]]),
@@ -332,7 +332,10 @@ def own_rows_fit(r: np.ndarray, b: np.ndarray, f: np.ndarray
     bb = np.where(valid, b[:, None], np.nan)
     ff = np.where(valid, f[:, None], np.nan)
     rr = np.where(valid, r, np.nan)
-    return valid, rr, bb, ff, fit_columns(rr - ff, bb - ff)
+    # one market column (the excess benchmark), each column's own rows by its missing
+    # values: the path of every other one-market regression (ols_beta, the
+    # reconciliation's), whose sums do not depend on the CPU
+    return valid, rr, bb, ff, fit_columns(rr - ff, (b - f)[:, None])
 
 
 def _measures(rr: np.ndarray, bb: np.ndarray, ff: np.ndarray, valid: np.ndarray,

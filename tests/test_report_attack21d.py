@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 
 import betaxl.plot as bp
 from betaxl.cli import main
@@ -109,3 +110,73 @@ def test_the_reports_risk_and_reconciliation_betas_are_the_same_bytes(
     n_risk = re.findall(r'data-value="([^"]+)"',
                         re.search(r'<tr data-field="n_obs">(.*?)</tr>', page).group(1))
     assert [re.findall(r'data-value="([^"]+)"', r)[n_col] for r in rows] == n_risk
+
+
+def _schedule(*dates: str) -> pd.DataFrame:
+    return pd.DataFrame([[0.5, 0.3, 0.2]] * len(dates), columns=["A", "B", "C"],
+                        index=pd.DatetimeIndex(pd.to_datetime(list(dates)), name="date"))
+
+
+# the data run 2018-01-31 to 2019-12-31 (24 month ends)
+UNUSED = [(("2017-12-31", "2030-06-30"), "dated 2030-06-30 govern no return row: the "
+           "returns end 2019-12-31"),
+          (("2017-12-31", "2019-12-31"), "dated 2019-12-31 govern no return row"),
+          (("2017-11-30", "2017-12-31"), "dated 2017-11-30 govern no return row: the row "
+           "dated 2017-12-31 replaces them before the next return \\(2018-01-31\\)"),
+          (("2017-12-31", "2018-03-05", "2018-03-20"), "dated 2018-03-05 govern no return "
+           "row: the row dated 2018-03-20")]
+
+
+@pytest.mark.parametrize("dates, says", UNUSED)
+def test_a_schedule_row_governing_no_return_is_refused_by_every_door(
+        tmp_path: Path, dates: tuple[str, ...], says: str,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    import betaxl as bx
+    from betaxl.errors import BetaxlError
+    from betaxl.udfs import BETA_RECONCILE, PORT_RETURNS
+
+    data = _data(24)
+    returns, bench = data.drop(columns="MKT"), data["MKT"]
+    sched = _schedule(*dates)
+    for call in (lambda: bx.portfolio_returns(returns, sched),
+                 lambda: bx.beta_reconcile(returns, bench, sched)):
+        with pytest.raises(BetaxlError, match="weights " + says) as info:
+            call()
+        assert "\n" not in str(info.value)
+    cells = [list(returns.columns)] + returns.to_numpy().tolist()
+    when = [[d.to_pydatetime()] for d in returns.index]
+    table = [["date", *sched.columns]] + [[d.to_pydatetime(), *map(float, row)] for d, row
+                                           in zip(sched.index, sched.to_numpy(), strict=True)]
+    market = [["MKT"]] + [[float(v)] for v in bench]
+    for func, call in (("PORT_RETURNS", lambda: PORT_RETURNS(cells, table, dates=when)),
+                       ("BETA_RECONCILE", lambda: BETA_RECONCILE(cells, market, table,
+                                                                 dates=when))):
+        with pytest.raises(BetaxlError, match=f"^{func}: weights {says}"):
+            call()
+    data.to_csv(tmp_path / "d.csv")
+    returns.to_csv(tmp_path / "r.csv")
+    sched.to_csv(tmp_path / "w.csv")
+    for command in (["portfolio", "--weights", str(tmp_path / "w.csv")],
+                    ["reconcile", "--market", "MKT", "--weights", str(tmp_path / "w.csv")],
+                    ["report", "--benchmark", "MKT", "--weights", str(tmp_path / "w.csv")]):
+        out = tmp_path / ("out.html" if command[0] == "report" else "out.csv")
+        capsys.readouterr()
+        source = tmp_path / ("r.csv" if command[0] == "portfolio" else "d.csv")
+        assert main([command[0], str(source), *command[1:],
+                     "-o", str(out)]) == 2
+        err = capsys.readouterr().err
+        assert re.search("weights " + says, err) and err.count("\n") == 1, err
+        assert not out.exists()
+
+
+def test_weights_dated_between_two_rows_govern_the_next_row() -> None:
+    import betaxl as bx
+
+    data = _data(24)
+    returns = data.drop(columns="MKT")
+    sched = _schedule("2017-12-31", "2018-03-15")
+    sched.iloc[1] = [0.0, 0.0, 1.0]
+    path = bx.portfolio_returns(returns, sched)
+    # dated mid-March: March's return (2018-03-31) is the first they govern
+    assert path.weights_start.loc["2018-03-31"].tolist() == [0.0, 0.0, 1.0]
+    assert path.weights_start.loc["2018-02-28", "C"] != 1.0
