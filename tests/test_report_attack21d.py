@@ -180,3 +180,48 @@ def test_weights_dated_between_two_rows_govern_the_next_row() -> None:
     # dated mid-March: March's return (2018-03-31) is the first they govern
     assert path.weights_start.loc["2018-03-31"].tolist() == [0.0, 0.0, 1.0]
     assert path.weights_start.loc["2018-02-28", "C"] != 1.0
+
+
+@pytest.mark.parametrize("command, option", [
+    (["report", "--benchmark", "MKT", "--rebalance", "period"], "--rebalance"),
+    (["report", "--benchmark", "MKT", "--rebalance", "none"], "--rebalance"),  # the default
+    (["report", "--benchmark", "MKT", "--holdings", "weights"], "--holdings"),
+    (["report", "--benchmark", "MKT", "--rate-method", "simple"], "--rate-method"),
+    (["risk", "--benchmark", "MKT", "--rate-method", "simple"], "--rate-method"),
+    (["betas", "--market", "MKT", "--rate-method", "compound"], "--rate-method"),
+])
+def test_an_option_that_needs_another_is_refused_in_one_line_nothing_written(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], command: list[str],
+        option: str) -> None:
+    _data(40).to_csv(tmp_path / "d.csv")
+    out = tmp_path / ("o.html" if command[0] == "report" else "o.csv")
+    assert main([command[0], str(tmp_path / "d.csv"), *command[1:], "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    needs, why = (("--weights", "it says how the weights are held")
+                  if option in ("--rebalance", "--holdings") else
+                  ("--risk-free-annual", "it says how an annual rate is made a rate per period"))
+    assert err == (f"betaxl {command[0]}: {option} is only for {needs} ({why}); "
+                   f"add {needs} or drop {option}\n")
+    assert not out.exists()
+
+
+def test_report_takes_mar_as_betaxl_risk_does(tmp_path: Path) -> None:
+    data = _data(40)
+    data.to_csv(tmp_path / "d.csv")
+    page, table = tmp_path / "r.html", tmp_path / "risk.csv"
+    assert main(["report", str(tmp_path / "d.csv"), "--benchmark", "MKT", "--mar", "0.004",
+                 "-o", str(page)]) == 0
+    assert main(["risk", str(tmp_path / "d.csv"), "--benchmark", "MKT", "--mar", "0.004",
+                 "-o", str(table)]) == 0
+    text = page.read_text(encoding="utf-8")
+    assert "<dt><b>MAR</b></dt><dd>0.004 per period" in text
+    risk = pd.read_csv(table, index_col=0)
+    risk = risk if "sortino" in risk.index else risk.T
+    for field in ("omega", "sortino", "downside_deviation"):
+        row = re.search(rf'<tr data-field="{field}">(.*?)</tr>', text).group(1)
+        shown = [float(v) for v in re.findall(r'data-value="([^"]+)"', row)]
+        assert shown == risk.loc[field].astype(float).tolist()
+    zero = tmp_path / "z.html"
+    assert main(["report", str(tmp_path / "d.csv"), "--benchmark", "MKT", "-o",
+                 str(zero)]) == 0
+    assert zero.read_text(encoding="utf-8") != text  # the MAR moved the downside rows
