@@ -225,3 +225,49 @@ def test_report_takes_mar_as_betaxl_risk_does(tmp_path: Path) -> None:
     assert main(["report", str(tmp_path / "d.csv"), "--benchmark", "MKT", "-o",
                  str(zero)]) == 0
     assert zero.read_text(encoding="utf-8") != text  # the MAR moved the downside rows
+
+
+def _plot_inputs() -> tuple[pd.DataFrame, pd.Series]:
+    data = _data(24)
+    return data.drop(columns="MKT"), data["MKT"]
+
+
+REFUSALS = [
+    (lambda r, b: bp.growth(r, b.tz_localize("UTC")),
+     "growth: benchmark has dates in time zone UTC and returns dates without a time zone"),
+    (lambda r, b: bp.drawdowns(r.tz_localize("UTC"), b),
+     "drawdowns: benchmark has dates without a time zone and returns dates in time zone"),
+    (lambda r, b: bp.growth(r, b, risk_free=pd.Series(0.001, index=r.index.tz_localize(
+        "Europe/London"))), "growth: risk_free has dates in time zone Europe/London"),
+    (lambda r, b: bp.growth(r, b, risk_free="0.001"), "growth: risk_free is text ('0.001')"),
+    (lambda r, b: bp.rolling_betas(r, b, 12, risk_free="abc"),
+     "rolling_betas: risk_free is text ('abc')"),
+    (lambda r, b: bp.regression(r["A"], b, risk_free="0.001"),
+     "regression: risk_free is text"),
+    (lambda r, b: bp.regression(r["A"].iloc[:2], b.iloc[:2]),
+     "regression: returns column 'A' has 2 usable rows paired with benchmark"),
+    (lambda r, b: bp.regression(r["A"], b * 0.0),
+     "regression: benchmark is constant"),
+    (lambda r, b: bp.regression(r["A"], b, risk_free=[0.1, 0.2]),
+     "regression: risk_free has shape"),
+    (lambda r, b: bp.growth(r.assign(B=-1.5), b),
+     "growth: returns has a return below -100% at row 1, column 'B'"),
+    (lambda r, b: bp.rolling_betas(r, b, "12"), "rolling_betas: window must be a whole"),
+    (lambda r, b: bp.rolling_betas(r, b, 2), "rolling_betas: window must be a whole"),
+    (lambda r, b: bp.rolling_betas(r, b, 12, periods_per_year="x"),
+     "rolling_betas: periods_per_year must be a positive number"),
+    (lambda r, b: bp.effects("x"), "effects: rec is a str, not a Reconciliation"),
+    (lambda r, b: bp.contributions(None), "contributions: rec is a NoneType"),
+]
+
+
+@pytest.mark.parametrize("call, says", REFUSALS)
+def test_plot_refusals_name_the_function_the_argument_and_the_problem(call, says) -> None:
+    from betaxl.errors import BetaxlError
+
+    r, b = _plot_inputs()
+    with pytest.raises(BetaxlError) as info:
+        call(r, b)
+    text = str(info.value)
+    assert text.startswith(says), text
+    assert "\n" not in text and "ols_beta" not in text and "rolling_beta:" not in text

@@ -31,13 +31,14 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from .. import ols_beta, rolling_beta
-from ..errors import DataError, InputError
+from ..errors import DataError, InputError, labels
 from ..risk import rows_used
 from .common import (
     REFERENCE,
     as_frame,
     as_series,
     outside_legend,
+    per_row_rate,
     start_label,
     text_labels,
     time_axis,
@@ -111,12 +112,7 @@ def _rows(returns: Any, benchmark: Any, risk_free: Any, func: str
           ) -> tuple[pd.DataFrame, pd.Series, np.ndarray]:
     """:func:`table_rows` and the risk-free rate per row (zeros without one)."""
     frame, bench = _inputs(returns, benchmark, func)
-    if risk_free is None:
-        f = np.zeros(len(frame))
-    elif np.ndim(risk_free) == 0 and not isinstance(risk_free, (pd.Series, pd.DataFrame)):
-        f = np.full(len(frame), as_frame([risk_free], func, "risk_free").iloc[0, 0])
-    else:
-        f = as_series(risk_free, frame, func, "risk_free")[1].to_numpy()
+    f = per_row_rate(risk_free, frame, func)
     used = rows_used(frame.to_numpy(), bench.to_numpy(), f)
     none = ~used.any(axis=0)
     if none.any():
@@ -194,15 +190,21 @@ def drawdowns(returns: Any, benchmark: Any, risk_free: Any = None, *,
     return fig
 
 
-def _excess(frame: pd.DataFrame, bench: pd.Series, risk_free: Any, func: str
-            ) -> tuple[pd.DataFrame, pd.Series]:
-    if risk_free is None:
-        return frame, bench
-    if np.ndim(risk_free) == 0:
-        rf: Any = float(risk_free)
-        return frame - rf, bench - rf
-    frame, rf = as_series(risk_free, frame, func, "risk_free")
-    return frame.sub(rf, axis=0), bench - rf
+def _check_window(window: Any, periods_per_year: Any) -> None:
+    """A whole number of rows, at least 3; a positive number of periods a year or None."""
+    if isinstance(window, (bool, np.bool_)) or not isinstance(window, (int, np.integer)) \
+            or window < 3:
+        raise InputError(f"rolling_betas: window must be a whole number of rows, at least "
+                         f"3 (36 for three years of months), got {window!r}",
+                         func="rolling_betas", arg="window")
+    if periods_per_year is None:
+        return
+    ok = isinstance(periods_per_year, (int, float, np.integer, np.floating)) \
+        and not isinstance(periods_per_year, (bool, np.bool_))
+    if not ok or not np.isfinite(periods_per_year) or periods_per_year <= 0:
+        raise InputError(f"rolling_betas: periods_per_year must be a positive number (12 "
+                         f"for months) or None, got {periods_per_year!r}",
+                         func="rolling_betas", arg="periods_per_year")
 
 
 def rolling_betas(returns: Any, benchmark: Any, window: int, *,
@@ -213,6 +215,7 @@ def rolling_betas(returns: Any, benchmark: Any, window: int, *,
     excess returns, as the risk table's ``beta``.  ``periods_per_year`` names the
     window (``36-month``).  A column with fewer rows than the window is named in the
     legend, not drawn; with none to draw, refused.  ``among`` as in :func:`growth`."""
+    _check_window(window, periods_per_year)
     frame, bench, f = _rows(returns, benchmark, risk_free, "rolling_betas")
     y, x = frame.sub(f, axis=0), bench - f
     lines: dict[Any, pd.Series] = {}
@@ -222,7 +225,9 @@ def rolling_betas(returns: Any, benchmark: Any, window: int, *,
         if used.sum() < max(window, 3):
             short[col] = int(used.sum())
             continue
-        betas = rolling_beta(y[col][used], x[used], window).iloc[window - 1:, 0].dropna()
+        with labels("rolling_betas", {"market": "benchmark"}):
+            betas = rolling_beta(y[col][used], x[used], window).iloc[window - 1:, 0]
+        betas = betas.dropna()
         if len(betas):
             lines[col] = betas
         else:
@@ -261,12 +266,13 @@ def regression(returns: Any, benchmark: Any, risk_free: Any = None, *,
             f"regression: returns has {frame.shape[1]} columns; give one asset",
             func="regression", arg="returns")
     series = frame.iloc[:, 0]
-    fit = ols_beta(series, bench, risk_free=risk_free)
+    f = per_row_rate(risk_free, frame, "regression")
+    with labels("regression", {"market": "benchmark"}):  # its refusals name this chart
+        fit = ols_beta(series, bench, risk_free=None if risk_free is None else f)
     name = str(series.name)
     beta, alpha = float(fit.beta.iloc[0]), float(fit.alpha.iloc[0])
     r2 = float(fit.r_squared.iloc[0])
-    ys, xs = _excess(frame, bench, risk_free, "regression")
-    y, x = ys.iloc[:, 0].to_numpy(dtype=float), xs.to_numpy(dtype=float)
+    y, x = series.to_numpy(dtype=float) - f, bench.to_numpy(dtype=float) - f
     ok = np.isfinite(x) & np.isfinite(y)
     excess = "excess " if risk_free is not None else ""
     fig = Figure(figsize=(4.6, 4.0), layout="constrained")

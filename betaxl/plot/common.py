@@ -40,8 +40,8 @@ from ..errors import DataError, InputError, problem
 from ..errors import labels as named_as
 
 __all__ = ["LABEL_WIDTH", "REFERENCE", "as_frame", "as_series", "drawn", "legend_columns",
-           "outside_legend", "short_names", "start_label", "text_label", "text_labels",
-           "time_axis", "to_svg"]
+           "outside_legend", "per_row_rate", "short_names", "start_label", "text_label",
+           "text_labels", "time_axis", "to_svg"]
 
 #: The gid of a reference line (beta 1, zero): not data, so not what makes a chart drawn.
 REFERENCE = "reference"
@@ -148,7 +148,7 @@ def _checked(values: np.ndarray, names: list[str], func: str, arg: str) -> np.nd
     """``values`` as floats, refused in one line by the core's checks (see the module)."""
     with named_as(func):
         out = to_float(values, arg, names or None)
-        no_total_loss(out, arg)
+        no_total_loss(out, arg, names or None)
         empty = np.isnan(out.reshape(out.shape[0], -1)).all(axis=0)
         if empty.any():
             col = int(np.flatnonzero(empty)[0])
@@ -204,6 +204,12 @@ def as_series(data: Any, like: pd.DataFrame, func: str, arg: str = "benchmark"
         elif isinstance(like.index, pd.DatetimeIndex) \
                 and isinstance(series.index, pd.DatetimeIndex) \
                 and not series.index.equals(like.index):
+            zones = series.index.tz, like.index.tz
+            if (zones[0] is None) != (zones[1] is None):
+                raise InputError(
+                    f"{func}: {arg} has dates {_zone(zones[0])} and returns dates "
+                    f"{_zone(zones[1])}; give both a time zone or neither (tz_localize)",
+                    func=func, arg=arg)
             if not series.index.isin(like.index).any():
                 raise InputError(
                     f"{func}: {arg} has no date in common with returns: its dates run "
@@ -217,6 +223,39 @@ def as_series(data: Any, like: pd.DataFrame, func: str, arg: str = "benchmark"
         raise InputError(f"{func}: {arg} has shape {values.shape} but returns has "
                          f"{len(like)} rows; give one value per row", func=func, arg=arg)
     return like, pd.Series(values, index=like.index, name=arg)
+
+
+def _zone(tz: Any) -> str:
+    return "without a time zone" if tz is None else f"in time zone {tz}"
+
+
+def per_row_rate(risk_free: Any, like: pd.DataFrame, func: str) -> np.ndarray:
+    """The risk-free rate per row of ``like`` (zeros without one): a number (per
+    period) for every row, or a Series, array or list of one per row (as
+    :func:`as_series`; a dated one matched by date).  Text, TRUE/FALSE and anything
+    else are refused in one line naming ``func`` and ``risk_free``.
+
+    >>> per_row_rate(0.001, pd.DataFrame({"A": [0.1, 0.2]}), "growth").tolist()
+    [0.001, 0.001]
+    """
+    if risk_free is None:
+        return np.zeros(len(like))
+    if isinstance(risk_free, (str, bytes)):
+        raise InputError(f"{func}: risk_free is text ({risk_free!r}); give a number (a "
+                         "rate per period: 0.001 for 0.1%) or one per row", func=func,
+                         arg="risk_free")
+    if np.ndim(risk_free) == 0 and not isinstance(risk_free, (pd.Series, pd.DataFrame)):
+        if holds_bool(risk_free):
+            raise InputError(f"{func}: risk_free is {risk_free!r}, not a number; give a "
+                             "rate per period (0.001 for 0.1%)", func=func, arg="risk_free")
+        try:
+            value = float(risk_free)
+        except (TypeError, ValueError):
+            raise InputError(f"{func}: risk_free is a {type(risk_free).__name__}, not a "
+                             "number; give a rate per period (0.001 for 0.1%) or one per "
+                             "row", func=func, arg="risk_free") from None
+        return np.full(len(like), as_frame([value], func, "risk_free").iloc[0, 0])
+    return as_series(risk_free, like, func, "risk_free")[1].to_numpy()
 
 
 def _inferred(index: pd.DatetimeIndex) -> Any:
