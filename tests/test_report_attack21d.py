@@ -271,3 +271,29 @@ def test_plot_refusals_name_the_function_the_argument_and_the_problem(call, says
     text = str(info.value)
     assert text.startswith(says), text
     assert "\n" not in text and "ols_beta" not in text and "rolling_beta:" not in text
+
+
+@pytest.mark.parametrize("dates, start", [
+    # business days from a Monday, holidays inside: pandas infers no frequency
+    (pd.bdate_range("2024-01-08", periods=300).delete([5, 30, 80, 150]), "2024-01-05"),
+    # from the Tuesday after New Year's Day (a holiday Monday)
+    (pd.bdate_range("2024-01-02", periods=60).delete([11, 30]), "2024-01-01"),
+    # weekly Fridays with a holiday week left out
+    (pd.date_range("2024-01-05", periods=40, freq="W-FRI").delete(3), "2023-12-29"),
+    # last business days of the month, one month missing
+    (pd.date_range("2020-01-31", periods=30, freq="BME").delete(4), "2019-12-31"),
+    # month ends, one missing
+    (pd.date_range("2020-03-31", periods=30, freq="ME").delete(4), "2020-02-29"),
+])
+def test_growth_starts_a_period_before_in_the_datas_own_calendar(
+        dates: pd.DatetimeIndex, start: str) -> None:
+    rng = np.random.default_rng(6)
+    returns = pd.DataFrame({"A": rng.normal(0, 0.01, len(dates))}, index=dates)
+    bench = pd.Series(rng.normal(0, 0.01, len(dates)), index=dates, name="M")
+    fig = bp.growth(returns, bench)
+    firsts = {pd.Timestamp(line.get_xdata()[0]) for line in fig.axes[0].get_lines()}
+    assert firsts == {pd.Timestamp(start)}
+    if (dates.day_of_week < 5).all():  # weekday data: never a weekend
+        assert pd.Timestamp(start).day_of_week < 5
+    path = bp.drawdowns(returns, bench).axes[0].get_lines()[0].get_xdata()
+    assert pd.Timestamp(path[0]) == pd.Timestamp(start)

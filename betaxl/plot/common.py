@@ -275,15 +275,20 @@ def start_label(index: pd.Index) -> Any:
     """The label of the row before the first, where growth is 1: one period before the
     first date, the period being the data's own frequency - the one pandas infers from
     the dates, or from the dates after the first (an irregular first gap), else the
-    most common gap (in whole months when every date is a month end) - and ``first - 1`` for
-    numbered rows.  Never the first gap alone: an irregular first gap does not move
-    the start.
+    most common gap in the data's own calendar: whole months when every date is a month
+    end (or the last business day of its month), business days when every date is a
+    weekday (holidays leave pandas no frequency: the start is then never a weekend),
+    else a time - and ``first - 1`` for numbered rows.  Never the first gap alone: an
+    irregular first gap does not move the start.
 
     >>> start_label(pd.date_range("2024-01-31", periods=3, freq="ME"))
     Timestamp('2023-12-31 00:00:00')
     >>> start_label(pd.DatetimeIndex(["2024-01-31", "2024-04-30", "2024-05-31",
     ...                               "2024-06-30"]))
     Timestamp('2023-12-31 00:00:00')
+    >>> days = pd.bdate_range("2024-01-08", periods=10).delete(5)  # a holiday Monday
+    >>> start_label(days)  # the Friday before the first date, a Monday
+    Timestamp('2024-01-05 00:00:00')
     >>> start_label(pd.RangeIndex(1, 4))
     0
     """
@@ -295,15 +300,28 @@ def start_label(index: pd.Index) -> Any:
             freq = _inferred(index[1:])
         if freq is not None:
             return index[0] - freq
-        if len(index) < 2:
-            return index[0] - pd.Timedelta(days=1)
-        if index.is_month_end.all():  # the most common step in whole months
-            steps = pd.Series(np.diff(index.year * 12 + index.month))
-            return index[0] - pd.offsets.MonthEnd(int(steps.mode().min()))
-        return index[0] - pd.Series(index).diff().dropna().mode().min()
+        return index[0] - _own_step(index)
     if pd.api.types.is_integer_dtype(index) and len(index):
         return int(index[0]) - 1
     return "start"
+
+
+def _own_step(index: pd.DatetimeIndex) -> Any:
+    """The most common step of dates pandas gives no frequency (a gap, a holiday), in
+    the data's own calendar: whole months for month ends (or last business days of the
+    month), business days for dates that are all weekdays at midnight, else a time."""
+    if len(index) < 2:
+        return pd.Timedelta(days=1)
+    months = pd.Series(np.diff(index.year * 12 + index.month))
+    if index.is_month_end.all():
+        return pd.offsets.MonthEnd(int(months.mode().min()))
+    if ((index + pd.offsets.BMonthEnd(0)) == index).all() and (months > 0).all():
+        return pd.offsets.BMonthEnd(int(months.mode().min()))
+    if (index.normalize() == index).all() and (index.day_of_week < 5).all():
+        days = index.to_numpy().astype("datetime64[D]")
+        steps = pd.Series(np.busday_count(days[:-1], days[1:]))
+        return pd.offsets.BDay(int(steps.mode().min()))
+    return pd.Series(index).diff().dropna().mode().min()
 
 
 def time_axis(ax: Axes, index: pd.Index) -> None:
