@@ -96,10 +96,17 @@ def schedule_targets(schedule: pd.DataFrame, names: tuple[str, ...],
 
     >>> s = pd.DataFrame({"a": [1.0, 0.0], "b": [0.0, 1.0]},
     ...                  index=pd.to_datetime(["2024-01-31", "2024-02-15"]))
-    >>> rows = pd.to_datetime(["2024-02-29", "2024-03-31", "2024-04-30"])
+    >>> rows = pd.to_datetime(["2024-02-09", "2024-02-29", "2024-03-31"])
     >>> t, c = schedule_targets(s, ("a", "b"), rows)
     >>> t.tolist(), c.tolist()
-    ([[0.0, 1.0], [0.0, 1.0], [0.0, 1.0]], [True, False, False])
+    ([[1.0, 0.0], [0.0, 1.0], [0.0, 1.0]], [True, True, False])
+
+    A row that governs no return row (here the first, replaced before any return) is
+    refused, never ignored:
+
+    >>> schedule_targets(s, ("a", "b"), rows[1:])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    betaxl.errors.InputError: : weights dated 2024-01-31 govern no return row: the row ...
     """
     values = aligned(schedule, names)
     when = _date_index(schedule.index)
