@@ -35,6 +35,7 @@ from .data.values import ArrayLike, no_total_loss
 from .errors import DataError, problem, public
 from .portfolio import HOLDINGS, Holdings, PortfolioPath, Rebalance, portfolio_returns
 from .regression import check_fit, fit_columns
+from .risk import own_rows_fit
 from .schedule import aligned, is_schedule
 
 __all__ = ["ASSET_COLUMNS", "SUMMARY_FIELDS", "Reconciliation", "beta_reconcile"]
@@ -253,8 +254,10 @@ def beta_reconcile(
     beta = _betas(held_r, x[:, None], names)
     contribution = _betas(w_start * np.nan_to_num(held_r), x[:, None], names)
     portfolio_beta = float(_betas(port[:, None], x[:, None], ("portfolio",))[0])
-    beta_own = _betas(panel.values - rf_all[:, None], (x_all - rf_all)[:, None], names)
-    n_own = (~np.isnan(panel.values) & ~np.isnan(x_all)[:, None]).sum(axis=0)
+    # each asset on all its own rows: the risk table's regression (the same bytes)
+    own = own_rows_fit(panel.values, x_all, rf_all)[-1]
+    check_fit(own, tuple(names))
+    beta_own, n_own = own["beta"], own["n_obs"].astype(np.int64)
     # Backwards regressions are shown, not relied on: a constant asset (cash) has no
     # market-on-asset slope, so it gives NaN instead of stopping the reconciliation.
     reverse_port = float(fit_columns(x[:, None], port[:, None])["beta"][0])

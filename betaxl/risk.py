@@ -34,7 +34,7 @@ from .regression import check_fit, fit_columns
 from .risk_analyst import analyst_measures
 from .risk_measures import pa_measures
 
-__all__ = ["RISK_FIELDS", "RISK_UNITS", "RiskTable", "risk_table", "rows_used"]
+__all__ = ["RISK_FIELDS", "RISK_UNITS", "RiskTable", "own_rows_fit", "risk_table", "rows_used"]
 
 
 @dataclass(frozen=True)
@@ -283,12 +283,7 @@ def risk_table(
     check_rate(f, "risk_free", t)  # a percent or an annual rate: refused (data.units)
     check_rate(np.array([mar]), "mar", t)  # the same units as the risk-free rate
 
-    r = panel.values
-    valid = rows_used(r, b, f)
-    bb = np.where(valid, b[:, None], np.nan)
-    ff = np.where(valid, f[:, None], np.nan)
-    rr = np.where(valid, r, np.nan)
-    stats = fit_columns(rr - ff, bb - ff)
+    valid, rr, bb, ff, stats = own_rows_fit(panel.values, b, f)
     check_fit(stats, panel.names, market="benchmark")
     for name, series in (("returns", rr), ("benchmark", bb), ("risk_free", ff)):
         if (series <= -1).any():
@@ -316,6 +311,31 @@ def rows_used(r: np.ndarray, b: np.ndarray, f: np.ndarray) -> np.ndarray:
     [True, False, False]
     """
     return ~(np.isnan(r) | np.isnan(b)[:, None] | np.isnan(f)[:, None])
+
+
+def own_rows_fit(r: np.ndarray, b: np.ndarray, f: np.ndarray
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray,
+                            dict[str, np.ndarray]]:
+    """Each returns column's regression over its own rows (:func:`rows_used`):
+    ``(valid, r, b, f, fit)`` with ``r``, ``b`` and ``f`` (n, k) missing outside each
+    column's rows and ``fit`` :func:`betaxl.regression.fit_columns` of ``r - f`` on the
+    one column ``b - f`` (``n_obs`` the rows used).  The risk table's ``beta`` and the
+    reconciliation's ``beta_own_sample`` both come from here: the same bytes.
+
+    >>> v, _, _, _, fit = own_rows_fit(np.array([[0.1], [0.3], [0.2], [0.0]]),
+    ...                                np.array([0.1, 0.2, 0.15, 0.0]),
+    ...                                np.array([0.0, np.nan, 0.0, 0.0]))
+    >>> fit["n_obs"].tolist(), round(float(fit["beta"][0]), 12)  # rows 1, 3, 4: 9/7
+    ([3.0], 1.285714285714)
+    """
+    valid = rows_used(r, b, f)
+    bb = np.where(valid, b[:, None], np.nan)
+    ff = np.where(valid, f[:, None], np.nan)
+    rr = np.where(valid, r, np.nan)
+    # one market column (the excess benchmark), each column's own rows by its missing
+    # values: the path of every other one-market regression (ols_beta, the
+    # reconciliation's), whose sums do not depend on the CPU
+    return valid, rr, bb, ff, fit_columns(rr - ff, (b - f)[:, None])
 
 
 def _measures(rr: np.ndarray, bb: np.ndarray, ff: np.ndarray, valid: np.ndarray,

@@ -4,9 +4,14 @@ A schedule is a DataFrame indexed by dates, one row per rebalancing date and one
 per asset, as PerformanceAnalytics' ``Return.portfolio`` takes an xts of weights: the
 weights dated ``d`` take effect after the close of ``d``, so the first return row they
 govern is the first one dated after ``d``; in between, the holdings drift with returns.
-A weight date that falls between two return dates (a weekend, a holiday, mid-month for
-monthly data) takes effect from the next return row.  Weight dates after the last return
-have no effect.
+One rule, that of PerformanceAnalytics' ``Return.portfolio``: weights dated ``d``
+govern every return row dated after ``d``, until the schedule's next date.  Dated on a
+return row, they are traded at that row's close; dated between two return rows (a
+weekend, a holiday, mid-month for monthly data), they govern the next row, whose return
+starts at the close of the row before ``d``, so they are traded at that close.  Every
+schedule row must govern a return row: a row dated on or after the last return, or
+replaced by the next schedule row before any return, is refused with its date (never
+ignored silently); the first row must be dated before the first return.
 
 Trading cost (``cost_bps``): at each rebalance before return row t the portfolio trades
 from the drifted weights ``w_end[t-1]`` to the target ``w*[t]``; its turnover is
@@ -91,10 +96,17 @@ def schedule_targets(schedule: pd.DataFrame, names: tuple[str, ...],
 
     >>> s = pd.DataFrame({"a": [1.0, 0.0], "b": [0.0, 1.0]},
     ...                  index=pd.to_datetime(["2024-01-31", "2024-02-15"]))
-    >>> rows = pd.to_datetime(["2024-02-29", "2024-03-31", "2024-04-30"])
+    >>> rows = pd.to_datetime(["2024-02-09", "2024-02-29", "2024-03-31"])
     >>> t, c = schedule_targets(s, ("a", "b"), rows)
     >>> t.tolist(), c.tolist()
-    ([[0.0, 1.0], [0.0, 1.0], [0.0, 1.0]], [True, False, False])
+    ([[1.0, 0.0], [0.0, 1.0], [0.0, 1.0]], [True, True, False])
+
+    A row that governs no return row (here the first, replaced before any return) is
+    refused, never ignored:
+
+    >>> schedule_targets(s, ("a", "b"), rows[1:])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    betaxl.errors.InputError: : weights dated 2024-01-31 govern no return row: the row ...
     """
     values = aligned(schedule, names)
     when = _date_index(schedule.index)
@@ -115,6 +127,7 @@ def schedule_targets(schedule: pd.DataFrame, names: tuple[str, ...],
         raise problem("", "weights", "start on {w}, not before the first return ({r}); "
                       "date the starting weights before it or drop the earlier returns",
                       w=str(when[0].date()), r=str(row_dates[0].date()))
+    _each_row_governs(when, row_dates, pos)
     changed = np.ones(len(pos), dtype=bool)
     changed[1:] = pos[1:] != pos[:-1]
     if scale is not None:
@@ -126,6 +139,28 @@ def schedule_targets(schedule: pd.DataFrame, names: tuple[str, ...],
                 raise problem("", "weights", "dated {d}: {e}", d=str(when[j].date()),
                               e=str(exc).split(" weights ", 1)[-1]) from None
     return values[pos], changed
+
+
+def _each_row_governs(when: pd.DatetimeIndex, row_dates: pd.DatetimeIndex,
+                      pos: np.ndarray) -> None:
+    """Refuse a schedule row that governs no return row (``pos``: the schedule row in
+    force per return row): dated on or after the last return, or replaced by a later
+    schedule row before any return falls after it.  Such a row would be ignored
+    silently, which hides a schedule that does not fit the data."""
+    unused = np.setdiff1d(np.arange(len(when)), pos)
+    if not unused.size:
+        return
+    j = int(unused[0])
+    d = str(when[j].date())
+    if j > int(pos[-1]):
+        raise problem("", "weights", "dated {d} govern no return row: the returns end "
+                      "{end}, and weights take effect after the close of their date; "
+                      "drop the schedule's rows from {d} on or give returns after them",
+                      d=d, end=str(row_dates[-1].date()))
+    nxt = int(np.searchsorted(row_dates.asi8, when.asi8[j], side="right"))
+    raise problem("", "weights", "dated {d} govern no return row: the row dated {later} "
+                  "replaces them before the next return ({r}); drop one of the two",
+                  d=d, later=str(when[j + 1].date()), r=str(row_dates[nxt].date()))
 
 
 def turnover_costs(targets: np.ndarray, w_start: np.ndarray, w_end: np.ndarray,

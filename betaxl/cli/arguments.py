@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 
 from ..data.units import UNITS
+from ..errors import InputError
 from ..returns import INPUT_TYPES
 from .sources import Limits
 
@@ -82,6 +83,33 @@ def common_arguments(parser: argparse.ArgumentParser, *, input_type: bool = True
                           help="give up after this many seconds (default: %(default)s)")
 
 
+def only_with(action: argparse.Action, needs: str, why: str) -> None:
+    """Mark an option that means something only beside the option ``needs`` (a flag,
+    ``--weights``): given without it, :func:`check_only_with` refuses the command in one
+    line instead of ignoring the option.  Its default is filled in after that check (it
+    is None until then, so that an option typed with its default value is seen too)."""
+    action.only_with = (needs, why, action.default)  # type: ignore[attr-defined]
+    action.default = None
+
+
+def check_only_with(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Refuse an option marked by :func:`only_with` given without the option it needs
+    (one line, exit 2, nothing run or written, as a refusal of the core), and fill in
+    the defaults of those not given."""
+    for action in parser._actions:
+        needs, why, default = getattr(action, "only_with", (None, "", None))
+        if needs is None:
+            continue
+        if getattr(args, action.dest) is None:
+            setattr(args, action.dest, default)
+            continue
+        need = next(a for a in parser._actions if needs in a.option_strings)
+        if getattr(args, need.dest) is None:
+            flag = max(action.option_strings, key=len)
+            raise InputError(f"{flag} is only for {needs} ({why}); add {needs} or drop "
+                             f"{flag}", arg=action.dest)
+
+
 def risk_free_arguments(parser: argparse.ArgumentParser, *,
                         periods: str = "for --risk-free-annual: 12 monthly, 252 daily... (default: "
                         "from the dates)",
@@ -92,10 +120,19 @@ def risk_free_arguments(parser: argparse.ArgumentParser, *,
     rf.add_argument("--risk-free-annual", metavar="RATE",
                     help="or an annual rate (0.05 for 5%%), a number or a column, turned into "
                     "a rate per period")
-    rf.add_argument("--rate-method", choices=("compound", "simple"), default="compound",
-                    help="compound: (1 + RATE)^(1/periods) - 1 (default); simple: RATE / "
-                    "periods (T-bill and money-market quotes)")
+    only_with(rf.add_argument(
+        "--rate-method", choices=("compound", "simple"), default="compound",
+        help="with --risk-free-annual: compound: (1 + RATE)^(1/periods) - 1 (default); "
+        "simple: RATE / periods (T-bill and money-market quotes)"),
+        "--risk-free-annual", "it says how an annual rate is made a rate per period")
     rf.add_argument("--periods-per-year", type=float, help=periods)
+
+
+def mar_argument(p: argparse.ArgumentParser) -> None:
+    """``--mar``: the minimum acceptable return of the risk table (risk, report)."""
+    p.add_argument("--mar", type=float, default=0.0, help="minimum acceptable return per "
+                   "period (0.005 for 0.5%% a month), for the downside rows, Sortino and "
+                   "omega (default 0)")
 
 
 def se_arguments(p: argparse.ArgumentParser) -> None:

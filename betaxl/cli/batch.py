@@ -26,7 +26,7 @@ from .. import (
 )
 from ..data.units import in_decimals
 from ..errors import count
-from .arguments import common_arguments, risk_free_arguments, se_arguments
+from .arguments import common_arguments, mar_argument, risk_free_arguments, se_arguments
 from .helptext import epilog
 from .inputs import (
     Inputs,
@@ -146,6 +146,20 @@ def _reconcile(args: argparse.Namespace) -> None:
            f"{result.weighted_beta_end:.6f})")
 
 
+def risk_options(args: argparse.Namespace, inputs: Inputs, returns: pd.DataFrame
+                 ) -> dict[str, Any]:
+    """``risk_table``'s options from the command line (``betaxl risk`` and ``report``):
+    ``--mar`` in decimals, the periods per year (given, or from the dates: refused
+    without either), the percent rule, the declared units."""
+    kwargs: dict[str, Any] = {"mar": in_decimals(args.mar, args.units)}
+    kwargs["periods_per_year"] = (args.periods_per_year if args.periods_per_year is not None
+                                  else periods_per_year(returns.index, inputs.name))
+    inputs.check_percent(kwargs["periods_per_year"], "benchmark")  # daily percents
+    if args.units is not None:
+        kwargs["units"] = "decimal"  # declared, and read as decimals (Inputs)
+    return kwargs
+
+
 def _risk(args: argparse.Namespace) -> None:
     if _ran_on_dask(args, "run_risk"):
         return
@@ -153,12 +167,7 @@ def _risk(args: argparse.Namespace) -> None:
     target = output_target(args, "risk")
     returns = inputs.returns()
     bench, rf = inputs.column("benchmark"), inputs.column("risk_free")
-    kwargs: dict[str, Any] = {"mar": in_decimals(args.mar, args.units)}
-    kwargs["periods_per_year"] = (args.periods_per_year if args.periods_per_year is not None
-                                  else periods_per_year(returns.index, inputs.name))
-    inputs.check_percent(kwargs["periods_per_year"], "benchmark")  # daily percents
-    if args.units is not None:
-        kwargs["units"] = "decimal"  # declared, and read as decimals (Inputs)
+    kwargs = risk_options(args, inputs, returns)
     table = chunked(returns, args, 1,
                     lambda part: risk_table(part, bench, risk_free=rf, **kwargs).to_frame(),
                     axis=1)
@@ -288,9 +297,7 @@ def add_batch_commands(sub: Any) -> None:
     p.add_argument("--benchmark", required=True, help="the benchmark column's name (or id)")
     risk_free_arguments(p, periods="12 monthly, 252 daily...: for annualising and "
                         "--risk-free-annual (default: from the dates; refused without)")
-    p.add_argument("--mar", type=float, default=0.0, help="minimum acceptable return per "
-                   "period (0.005 for 0.5%% a month), for the downside rows, Sortino and "
-                   "omega (default 0)")
+    mar_argument(p)
     p.set_defaults(run=_risk)
     p.epilog = epilog("risk")
 

@@ -29,6 +29,7 @@ from ..data.units import trusted_returns
 from ..errors import BetaxlError, labels
 from ..examples import BOND_MARKET, BOND_PRICES, EW_DIVIDENDS, EW_PRICES, bond_units
 from .analytics import add_analytics_commands
+from .arguments import check_only_with
 from .batch import add_batch_commands
 from .output import text_width, wrapped
 from .parser import Parser, flags
@@ -224,6 +225,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with trusted_returns() if getattr(args, "trust_input_type", False) else nullcontext(), \
                 named:
+            check_only_with(_command(parser, args.command), args)
             code = args.run(args)
     except workbook_errors as exc:  # a workbook XlsxWriter cannot write
         _say(args.command, f"cannot write the workbook ({type(exc).__name__}: {exc}); "

@@ -18,12 +18,12 @@ import pandas as pd
 
 from .. import beta_reconcile, risk_table
 from ..errors import BetaxlError, count
-from .arguments import common_arguments, risk_free_arguments
+from .arguments import common_arguments, mar_argument, only_with, risk_free_arguments
+from .batch import risk_options
 from .inputs import (
     Inputs,
     core_weights,
     is_file,
-    periods_per_year,
     read_input,
     read_weights,
     rebalance_dates,
@@ -59,7 +59,8 @@ def _span(index: pd.Index) -> str:
 
 
 def _conventions(args: argparse.Namespace, inputs: Inputs, returns: pd.DataFrame,
-                 table: pd.DataFrame, ppy: float, given: bool) -> list[tuple[str, str]]:
+                 table: pd.DataFrame, ppy: float, given: bool, mar: float
+                 ) -> list[tuple[str, str]]:
     if args.risk_free_annual is not None:
         rf = f"{args.risk_free_annual} a year, {args.rate_method} over {ppy:g} periods"
     elif args.risk_free is None:
@@ -75,7 +76,8 @@ def _conventions(args: argparse.Namespace, inputs: Inputs, returns: pd.DataFrame
            ("frequency", f"{ppy:g} periods a year ("
                          + ("--periods-per-year" if given else "from the dates") + ")"),
            ("risk-free", rf),
-           ("MAR", "0 per period (the downside rows, both Sortinos and omega)"),
+           ("MAR", f"{mar:g} per period (--mar; the downside rows, both Sortinos and "
+                   "omega)"),
            ("period covered", _span(returns.index)),
            ("rows dropped", "each column is measured over the rows where it, the benchmark "
                             "and the risk-free rate all have values: "
@@ -94,6 +96,7 @@ def _charts(returns: pd.DataFrame, bench: pd.Series, rf: Any, ppy: float,
     from .. import plot
 
     shown = returns.iloc[:, :MOST]
+    among = [*returns.columns, bench.name]  # every name on the page: one label each
     if returns.shape[1] > MOST:
         left_out.append(f"growth, drawdown, rolling beta and scatter charts show the first "
                         f"{MOST} of {returns.shape[1]} columns")
@@ -119,8 +122,10 @@ def _charts(returns: pd.DataFrame, bench: pd.Series, rf: Any, ppy: float,
     elif len(returns) < 2:
         leave("growth", "growth and drawdown charts left out: fewer than 2 rows")
     else:
-        add("growth", "growth chart", lambda: plot.growth(shown, bench, risk_free=rf))
-        add("drawdown", "drawdown chart", lambda: plot.drawdowns(shown, bench, risk_free=rf))
+        add("growth", "growth chart", lambda: plot.growth(shown, bench, risk_free=rf,
+                                                             among=among))
+        add("drawdown", "drawdown chart", lambda: plot.drawdowns(
+            shown, bench, risk_free=rf, among=among))
         window = plot.rolling_window(ppy)
         if window is None:
             leave("rolling_beta", f"rolling beta chart left out: no window convention for "
@@ -130,11 +135,20 @@ def _charts(returns: pd.DataFrame, bench: pd.Series, rf: Any, ppy: float,
                   f"a {plot.window_name(window, ppy)} needs more")
         else:
             add("rolling_beta", "rolling beta chart", lambda: plot.rolling_betas(
-                shown, bench, window, periods_per_year=ppy, risk_free=rf))
+                shown, bench, window, periods_per_year=ppy, risk_free=rf, among=among))
     for col in shown.columns:
         add("scatter", f"scatter of {col}",
-            lambda col=col: plot.regression(shown[col], bench, risk_free=rf))
+            lambda col=col: plot.regression(shown[col], bench, risk_free=rf,
+                                            among=among))
     return charts
+
+
+def _shortened(names: list[Any]) -> list[tuple[str, str]]:
+    """(label in the charts, name) for each name the charts shorten: the page's key."""
+    from ..plot.common import short_names
+
+    return [(label, str(name)) for label, name in zip(short_names(names), names, strict=True)
+            if label != str(name)]
 
 
 def _scaled(weights: pd.Series | pd.DataFrame, holdings: str) -> str:
@@ -157,16 +171,17 @@ def _report(args: argparse.Namespace) -> None:
     returns = inputs.returns()
     bench, rf = inputs.column("benchmark"), inputs.column("risk_free")
     given = args.periods_per_year is not None
-    # without dates and --periods-per-year: refused naming the option, as betaxl risk
-    ppy = float(args.periods_per_year if given else periods_per_year(returns.index,
-                                                                     inputs.name))
-    table = risk_table(returns, bench, risk_free=rf, periods_per_year=ppy).to_frame()
+    # the options of betaxl risk, by its rule: the same table
+    options = risk_options(args, inputs, returns)
+    ppy = float(options["periods_per_year"])
+    table = risk_table(returns, bench, risk_free=rf, **options).to_frame()
     assert bench is not None  # taken: Inputs refuses a missing benchmark column
     left_out: list[str] = []
     page = Page(title=f"betaxl report: {Path(args.file).name} against {args.benchmark}",
-                conventions=_conventions(args, inputs, returns, table, ppy, given),
+                conventions=_conventions(args, inputs, returns, table, ppy, given,
+                                         options["mar"]),
                 risk=table, charts=_charts(returns, bench, rf, ppy, left_out),
-                left_out=left_out)
+                left_out=left_out, labels=_shortened([*returns.columns, bench.name]))
     if args.weights:
         names = [str(c) for c in inputs.assets.columns]
         weights = read_weights(args, names, inputs)
@@ -180,7 +195,8 @@ def _report(args: argparse.Namespace) -> None:
         page.reconciliation_charts = [
             Chart("weighted_betas", plot.to_svg(plot.weighted_betas(rec), "r1")),
             Chart("effects", plot.to_svg(plot.effects(rec), "r2")),
-            Chart("contributions", plot.to_svg(plot.contributions(rec), "r3"))]
+            Chart("contributions", plot.to_svg(
+                plot.contributions(rec, among=[bench.name]), "r3"))]
     from ..safeio import atomic_file
 
     with atomic_file(target, inputs=sources) as handle:
@@ -202,11 +218,15 @@ def add_report_command(sub: Any) -> None:
     p.add_argument("--benchmark", required=True, help="the benchmark column's name (or id)")
     p.add_argument("--weights", help="NAME=W,NAME=W,..., a CSV of name,weight, or a dated "
                    "schedule: adds the beta reconciliation")
-    p.add_argument("--rebalance", choices=("none", "period", "week", "month", "quarter",
-                                           "year"), default="none",
-                   help="with --weights: none (buy and hold, default), period, ...")
-    p.add_argument("--holdings", choices=("weights", "units"), default="weights",
-                   help="with --weights: weights (default) or units held (needs prices)")
+    for option in (p.add_argument("--rebalance", choices=("none", "period", "week", "month",
+                                                          "quarter", "year"), default="none",
+                                  help="with --weights: none (buy and hold, default), "
+                                  "period, ..."),
+                   p.add_argument("--holdings", choices=("weights", "units"),
+                                  default="weights", help="with --weights: weights "
+                                  "(default) or units held (needs prices)")):
+        only_with(option, "--weights", "it says how the weights are held")
     risk_free_arguments(p, periods="12 monthly, 252 daily...: for annualising, the rolling "
                         "window and --risk-free-annual (default: from the dates)")
+    mar_argument(p)
     p.set_defaults(run=_report)

@@ -5,7 +5,8 @@ charts are inline ``<svg>`` elements with their text drawn as paths (or, for a c
 with a character the plotting font lacks, as SVG text the browser draws with its own
 fonts: :func:`betaxl.plot.to_svg`).  Every value shown is HTML-escaped; a name is shown
 whole in the tables (a long one wraps inside its column's header, at most 11 em wide)
-and shortened around an ellipsis in the charts (:func:`betaxl.plot.common.text_label`).
+and shortened around an ellipsis in the charts (:func:`betaxl.plot.common.text_labels`:
+names never share a label), the page listing each shortened label with its name.
 The risk table has one row per field of :class:`betaxl.RiskTable`
 (whatever fields it has), labelled with the field's name and its units.
 """
@@ -33,7 +34,7 @@ th,td{padding:.2em .6em;border-bottom:1px solid #eee}td{text-align:right}
 td.units{text-align:left;color:#666}thead th{border-bottom:2px solid #999}
 thead th{max-width:11em;overflow-wrap:break-word;vertical-align:bottom}
 figure{margin:1em 0}figure svg{max-width:100%;height:auto}
-.left{color:#8a4b00}
+.left{color:#8a4b00}#labels td{text-align:left}
 """
 
 
@@ -59,6 +60,7 @@ class Page:
     summary: pd.Series | None = None  # the reconciliation's figures
     assets: pd.DataFrame | None = None  # the reconciliation's per-asset table
     reconciliation_charts: list[Chart] = field(default_factory=list)
+    labels: list[tuple[str, str]] = field(default_factory=list)  # (chart label, name)
 
 
 def _number(value: object) -> str:
@@ -105,6 +107,12 @@ def render(page: Page) -> str:
               "(0.01 = 1%); t is the periods per year.</p>",
               _table(page.risk, "risk", "measure", RISK_UNITS), "<h2>Charts</h2>"]
     parts += [f'<p class="left">{escape(line)}</p>' for line in page.left_out]
+    if page.labels:
+        parts += ["<p>Names shortened in the charts:</p>",
+                  '<table id="labels"><thead><tr><th>in the charts</th><th>name</th></tr>'
+                  "</thead><tbody>" + "".join(
+                      f"<tr><td>{escape(label)}</td><td>{escape(name)}</td></tr>"
+                      for label, name in page.labels) + "</tbody></table>"]
     parts.append(_figures(page.charts))
     if page.summary is not None and page.assets is not None:
         parts += ["<h2>Why the portfolio beta is not the weighted sum of the betas</h2>",

@@ -119,8 +119,10 @@ def holds_bool(data: Any) -> bool:
     return False
 
 
-def no_total_loss(values: np.ndarray, arg: str) -> None:
-    """Refuse simple returns below -100% (a loss larger than the whole investment)."""
+def no_total_loss(values: np.ndarray, arg: str,
+                  names: Sequence[str] | None = None) -> None:
+    """Refuse simple returns below -100% (a loss larger than the whole investment); the
+    column is named by ``names`` when given, else by its number."""
     if values.size == 0 or values.min() >= -1.0:  # one pass, no temporary; NaN: look
         return
     below = values < -1.0  # NaN compares False
@@ -128,4 +130,5 @@ def no_total_loss(values: np.ndarray, arg: str) -> None:
         row, col = np.argwhere(below.reshape(values.shape[0], -1))[0]
         raise problem("", arg, "has a return below -100% at row {r}, column {c} ({v!r}); "
                       "are these log returns, prices or percents?", r=int(row) + 1,
-                      c=int(col) + 1, v=float(values.reshape(values.shape[0], -1)[row, col]))
+                      c=repr(names[int(col)]) if names else int(col) + 1,
+                      v=float(values.reshape(values.shape[0], -1)[row, col]))

@@ -22,6 +22,7 @@ drawn empty.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -30,15 +31,16 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from .. import ols_beta, rolling_beta
-from ..errors import DataError, InputError
+from ..errors import DataError, InputError, labels
 from ..risk import rows_used
 from .common import (
     REFERENCE,
     as_frame,
     as_series,
     outside_legend,
+    per_row_rate,
     start_label,
-    text_label,
+    text_labels,
     time_axis,
 )
 from .common import drawn as drawn
@@ -110,12 +112,7 @@ def _rows(returns: Any, benchmark: Any, risk_free: Any, func: str
           ) -> tuple[pd.DataFrame, pd.Series, np.ndarray]:
     """:func:`table_rows` and the risk-free rate per row (zeros without one)."""
     frame, bench = _inputs(returns, benchmark, func)
-    if risk_free is None:
-        f = np.zeros(len(frame))
-    elif np.ndim(risk_free) == 0 and not isinstance(risk_free, (pd.Series, pd.DataFrame)):
-        f = np.full(len(frame), as_frame([risk_free], func, "risk_free").iloc[0, 0])
-    else:
-        f = as_series(risk_free, frame, func, "risk_free")[1].to_numpy()
+    f = per_row_rate(risk_free, frame, func)
     used = rows_used(frame.to_numpy(), bench.to_numpy(), f)
     none = ~used.any(axis=0)
     if none.any():
@@ -148,13 +145,19 @@ def _time_figure(title: str, ylabel: str) -> tuple[Figure, Axes]:
     return fig, ax
 
 
-def _lines(fig: Figure, ax: Axes, frame: pd.DataFrame,
-           benchmark: pd.Series | None = None) -> None:
-    for col in frame.columns:
-        ax.plot(frame.index, frame[col].to_numpy(), linewidth=1.2, label=text_label(col))
-    if benchmark is not None:
-        ax.plot(benchmark.index, benchmark.to_numpy(), color="black", linewidth=1.6,
-                linestyle="--", label=f"{text_label(benchmark.name)} (benchmark)")
+def _others(among: Sequence[Any], shown: Sequence[Any]) -> list[str]:
+    own = {str(n) for n in shown}
+    return [str(n) for n in among if str(n) not in own]
+
+
+def _lines(fig: Figure, ax: Axes, frame: pd.DataFrame, benchmark: pd.Series,
+           among: Sequence[Any]) -> None:
+    names = [*frame.columns, benchmark.name]
+    labels = text_labels(names + _others(among, names))[:len(names)]
+    for col, label in zip(frame.columns, labels, strict=False):
+        ax.plot(frame.index, frame[col].to_numpy(), linewidth=1.2, label=label)
+    ax.plot(benchmark.index, benchmark.to_numpy(), color="black", linewidth=1.6,
+            linestyle="--", label=f"{labels[len(frame.columns)]} (benchmark)")
     time_axis(ax, frame.index)
     outside_legend(fig, ax, columns=6)
 
@@ -163,42 +166,56 @@ def _inputs(returns: Any, benchmark: Any, func: str) -> tuple[pd.DataFrame, pd.S
     return as_series(benchmark, as_frame(returns, func), func)
 
 
-def growth(returns: Any, benchmark: Any, risk_free: Any = None) -> Figure:
+def growth(returns: Any, benchmark: Any, risk_free: Any = None, *,
+           among: Sequence[Any] = ()) -> Figure:
     """Growth of 1 invested in each column and in the benchmark (:func:`growth_path`),
-    over the rows the risk table uses with this ``risk_free`` (:func:`table_rows`)."""
+    over the rows the risk table uses with this ``risk_free`` (:func:`table_rows`).
+    ``among``: names shown beside this chart (a page's other columns) whose labels the
+    legend's must differ from (:func:`~betaxl.plot.common.text_labels`)."""
     frame, bench, _ = _rows(returns, benchmark, risk_free, "growth")
     fig, ax = _time_figure("Growth of 1 against the benchmark", "value of 1 invested")
-    _lines(fig, ax, _growth(frame), _growth(bench.to_frame()).iloc[:, 0])
+    _lines(fig, ax, _growth(frame), _growth(bench.to_frame()).iloc[:, 0], among)
     return fig
 
 
-def drawdowns(returns: Any, benchmark: Any, risk_free: Any = None) -> Figure:
+def drawdowns(returns: Any, benchmark: Any, risk_free: Any = None, *,
+              among: Sequence[Any] = ()) -> Figure:
     """Each column's and the benchmark's drawdown (:func:`drawdown_path`), in percent,
-    over the rows the risk table uses with this ``risk_free`` (:func:`table_rows`)."""
+    over the rows the risk table uses with this ``risk_free`` (:func:`table_rows`);
+    ``among`` as in :func:`growth`."""
     frame, bench, _ = _rows(returns, benchmark, risk_free, "drawdowns")
     fig, ax = _time_figure("Drawdown from the highest value so far", "drawdown (%)")
-    _lines(fig, ax, 100 * _drawdown(frame), 100 * _drawdown(bench.to_frame()).iloc[:, 0])
+    _lines(fig, ax, 100 * _drawdown(frame), 100 * _drawdown(bench.to_frame()).iloc[:, 0],
+           among)
     return fig
 
 
-def _excess(frame: pd.DataFrame, bench: pd.Series, risk_free: Any, func: str
-            ) -> tuple[pd.DataFrame, pd.Series]:
-    if risk_free is None:
-        return frame, bench
-    if np.ndim(risk_free) == 0:
-        rf: Any = float(risk_free)
-        return frame - rf, bench - rf
-    frame, rf = as_series(risk_free, frame, func, "risk_free")
-    return frame.sub(rf, axis=0), bench - rf
+def _check_window(window: Any, periods_per_year: Any) -> None:
+    """A whole number of rows, at least 3; a positive number of periods a year or None."""
+    if isinstance(window, (bool, np.bool_)) or not isinstance(window, (int, np.integer)) \
+            or window < 3:
+        raise InputError(f"rolling_betas: window must be a whole number of rows, at least "
+                         f"3 (36 for three years of months), got {window!r}",
+                         func="rolling_betas", arg="window")
+    if periods_per_year is None:
+        return
+    ok = isinstance(periods_per_year, (int, float, np.integer, np.floating)) \
+        and not isinstance(periods_per_year, (bool, np.bool_))
+    if not ok or not np.isfinite(periods_per_year) or periods_per_year <= 0:
+        raise InputError(f"rolling_betas: periods_per_year must be a positive number (12 "
+                         f"for months) or None, got {periods_per_year!r}",
+                         func="rolling_betas", arg="periods_per_year")
 
 
 def rolling_betas(returns: Any, benchmark: Any, window: int, *,
-                  periods_per_year: float | None = None, risk_free: Any = None) -> Figure:
+                  periods_per_year: float | None = None, risk_free: Any = None,
+                  among: Sequence[Any] = ()) -> Figure:
     """Betas on the benchmark over a moving window of ``window`` rows with values (the
     risk table's rows: :func:`table_rows`); with ``risk_free`` (per period) of the
     excess returns, as the risk table's ``beta``.  ``periods_per_year`` names the
     window (``36-month``).  A column with fewer rows than the window is named in the
-    legend, not drawn; with none to draw, refused."""
+    legend, not drawn; with none to draw, refused.  ``among`` as in :func:`growth`."""
+    _check_window(window, periods_per_year)
     frame, bench, f = _rows(returns, benchmark, risk_free, "rolling_betas")
     y, x = frame.sub(f, axis=0), bench - f
     lines: dict[Any, pd.Series] = {}
@@ -208,7 +225,9 @@ def rolling_betas(returns: Any, benchmark: Any, window: int, *,
         if used.sum() < max(window, 3):
             short[col] = int(used.sum())
             continue
-        betas = rolling_beta(y[col][used], x[used], window).iloc[window - 1:, 0].dropna()
+        with labels("rolling_betas", {"market": "benchmark"}):
+            betas = rolling_beta(y[col][used], x[used], window).iloc[window - 1:, 0]
+        betas = betas.dropna()
         if len(betas):
             lines[col] = betas
         else:
@@ -222,44 +241,52 @@ def rolling_betas(returns: Any, benchmark: Any, window: int, *,
     fig, ax = _time_figure(f"Rolling beta, {window_name(window, periods_per_year)}, on {on}",
                            "beta")
     ax.axhline(1.0, color="#888888", linewidth=0.8, gid=REFERENCE)
+    names = list(y.columns)
+    label = dict(zip(names, text_labels(names + _others(among, names)), strict=False))
     for col, betas in lines.items():
-        ax.plot(betas.index, betas.to_numpy(), linewidth=1.2, label=text_label(col))
+        ax.plot(betas.index, betas.to_numpy(), linewidth=1.2, label=label[col])
     for col, n in short.items():
-        ax.plot([], [], linewidth=0, label=f"{text_label(col)}: not drawn ({n} rows with "
+        ax.plot([], [], linewidth=0, label=f"{label[col]}: not drawn ({n} rows with "
                 f"values, fewer than the window or a flat benchmark)")
     time_axis(ax, frame.index)
     outside_legend(fig, ax, columns=6)
     return fig
 
 
-def regression(returns: Any, benchmark: Any, risk_free: Any = None) -> Figure:
+def regression(returns: Any, benchmark: Any, risk_free: Any = None, *,
+               among: Sequence[Any] = ()) -> Figure:
     """Return against the benchmark's, per period, with the OLS line; the legend gives
-    beta, alpha (per period) and R².  With a risk-free rate both are excess returns."""
+    beta, alpha (per period) and R².  With a risk-free rate both are excess returns.
+    ``among``: the names of the charts shown beside this one (a report's other columns),
+    whose labels this chart's must differ from (:func:`~betaxl.plot.common.text_labels`).
+    """
     frame, bench = _inputs(returns, benchmark, "regression")
     if frame.shape[1] != 1:
         raise InputError(
             f"regression: returns has {frame.shape[1]} columns; give one asset",
             func="regression", arg="returns")
     series = frame.iloc[:, 0]
-    fit = ols_beta(series, bench, risk_free=risk_free)
+    f = per_row_rate(risk_free, frame, "regression")
+    with labels("regression", {"market": "benchmark"}):  # its refusals name this chart
+        fit = ols_beta(series, bench, risk_free=None if risk_free is None else f)
     name = str(series.name)
     beta, alpha = float(fit.beta.iloc[0]), float(fit.alpha.iloc[0])
     r2 = float(fit.r_squared.iloc[0])
-    ys, xs = _excess(frame, bench, risk_free, "regression")
-    y, x = ys.iloc[:, 0].to_numpy(dtype=float), xs.to_numpy(dtype=float)
+    y, x = series.to_numpy(dtype=float) - f, bench.to_numpy(dtype=float) - f
     ok = np.isfinite(x) & np.isfinite(y)
     excess = "excess " if risk_free is not None else ""
     fig = Figure(figsize=(4.6, 4.0), layout="constrained")
     ax = fig.add_subplot()
-    title = f"{text_label(name)} against {text_label(bench.name)}"
+    own, base = text_labels([name, bench.name, *_others(among, [name, bench.name])])[:2]
+    title = f"{own} against {base}"
     ax.set_title(title if len(title) <= 40 else title.replace(" against ", "\nagainst ", 1),
                  fontsize=11, loc="left")
     ax.scatter(100 * x[ok], 100 * y[ok], s=10, alpha=0.6, label=f"{ok.sum()} periods")
     line = np.array([x[ok].min(), x[ok].max()])
     ax.plot(100 * line, 100 * (alpha + beta * line), color="crimson", linewidth=1.5,
             label=f"beta {beta:.4f}, alpha {alpha:.4%} a period, R² {r2:.4f}")
-    ax.set_xlabel(f"{text_label(bench.name)} {excess}return (%)")
-    ax.set_ylabel(f"{text_label(name)} {excess}return (%)")
+    ax.set_xlabel(f"{base} {excess}return (%)")
+    ax.set_ylabel(f"{own} {excess}return (%)")
     ax.grid(True, color="#dddddd", linewidth=0.6)
     outside_legend(fig, ax, columns=1)
     return fig

@@ -23,6 +23,7 @@ from __future__ import annotations
 import io
 import re
 import warnings
+from collections.abc import Sequence
 from typing import Any
 
 import matplotlib as mpl
@@ -39,7 +40,8 @@ from ..errors import DataError, InputError, problem
 from ..errors import labels as named_as
 
 __all__ = ["LABEL_WIDTH", "REFERENCE", "as_frame", "as_series", "drawn", "legend_columns",
-           "outside_legend", "start_label", "text_label", "time_axis", "to_svg"]
+           "outside_legend", "per_row_rate", "short_names", "start_label", "text_label",
+           "text_labels", "time_axis", "to_svg"]
 
 #: The gid of a reference line (beta 1, zero): not data, so not what makes a chart drawn.
 REFERENCE = "reference"
@@ -52,24 +54,66 @@ _ACCEPTED = "give a pandas Series or DataFrame, a numpy array or a list of numbe
 LABEL_WIDTH = 28
 
 
+def _shortened(text: str, width: int) -> str:
+    if len(text) <= width:
+        return text
+    tail = (width - 1) // 2
+    return text[:width - 1 - tail] + "…" + text[-tail:]
+
+
+def _literal(text: str) -> str:
+    text = text.replace("$", r"\$")
+    return " " + text if text.startswith("_") else text
+
+
 def text_label(name: object, width: int = LABEL_WIDTH) -> str:
     r"""A user's name as matplotlib shows it literally, at most ``width`` characters: a
     longer one keeps its start and its end around an ellipsis (names of a fund family
     differ at the end: "... Class A", "... Class B"); ``$`` escaped (matplotlib reads
     text between two ``$`` as math), and a leading ``_`` kept (a legend drops labels that
-    start with one) by a space before it.
+    start with one) by a space before it.  Names shown together go through
+    :func:`text_labels`, which keeps their labels distinct.
 
     >>> text_label("NZ$ and A$"), text_label("_hidden")
     ('NZ\\$ and A\\$', ' _hidden')
     >>> text_label("Global Sustainable Equity Income Fund Class A")
     'Global Sustain… Fund Class A'
     """
-    text = str(name)
-    if len(text) > width:
-        tail = (width - 1) // 2
-        text = text[:width - 1 - tail] + "…" + text[-tail:]
-    text = text.replace("$", r"\$")
-    return " " + text if text.startswith("_") else text
+    return _literal(_shortened(str(name), width))
+
+
+def short_names(names: Sequence[object], width: int = LABEL_WIDTH) -> list[str]:
+    """The names shortened as a chart shows names shown together (see
+    :func:`text_labels`), before matplotlib's escaping: what a page's key of shortened
+    names lists."""
+    texts = [str(n) for n in names]
+    widths = {t: width for t in texts}
+    while True:
+        shown: dict[str, list[str]] = {}
+        for t in widths:
+            shown.setdefault(_shortened(t, widths[t]), []).append(t)
+        clash = [t for group in shown.values() if len(group) > 1 for t in group
+                 if len(t) > widths[t]]
+        if not clash:
+            return [_shortened(t, widths[t]) for t in texts]
+        for t in clash:
+            widths[t] += 1
+
+
+def text_labels(names: Sequence[object], width: int = LABEL_WIDTH) -> list[str]:
+    """The labels of names shown together (a legend, the ticks of an axis, a page of
+    charts): each as :func:`text_label`, except that names whose shortened labels would
+    be the same are shortened less - their width grows, one character at a time, until
+    their labels differ (at worst they are shown whole) - so that two names never share
+    a label.  Names equal as text keep one label.
+
+    >>> a = "Global Sustainable Equity Income Fund Class A"
+    >>> print("\\n".join(text_labels([a, a.replace("Equity", "Bonds "), "B"])))
+    Global Sustainable E…Income Fund Class A
+    Global Sustainable B…Income Fund Class A
+    B
+    """
+    return [_literal(t) for t in short_names(names, width)]
 
 
 def legend_columns(labels: list[str], most: int) -> int:
@@ -104,7 +148,7 @@ def _checked(values: np.ndarray, names: list[str], func: str, arg: str) -> np.nd
     """``values`` as floats, refused in one line by the core's checks (see the module)."""
     with named_as(func):
         out = to_float(values, arg, names or None)
-        no_total_loss(out, arg)
+        no_total_loss(out, arg, names or None)
         empty = np.isnan(out.reshape(out.shape[0], -1)).all(axis=0)
         if empty.any():
             col = int(np.flatnonzero(empty)[0])
@@ -160,6 +204,12 @@ def as_series(data: Any, like: pd.DataFrame, func: str, arg: str = "benchmark"
         elif isinstance(like.index, pd.DatetimeIndex) \
                 and isinstance(series.index, pd.DatetimeIndex) \
                 and not series.index.equals(like.index):
+            zones = series.index.tz, like.index.tz
+            if (zones[0] is None) != (zones[1] is None):
+                raise InputError(
+                    f"{func}: {arg} has dates {_zone(zones[0])} and returns dates "
+                    f"{_zone(zones[1])}; give both a time zone or neither (tz_localize)",
+                    func=func, arg=arg)
             if not series.index.isin(like.index).any():
                 raise InputError(
                     f"{func}: {arg} has no date in common with returns: its dates run "
@@ -173,6 +223,39 @@ def as_series(data: Any, like: pd.DataFrame, func: str, arg: str = "benchmark"
         raise InputError(f"{func}: {arg} has shape {values.shape} but returns has "
                          f"{len(like)} rows; give one value per row", func=func, arg=arg)
     return like, pd.Series(values, index=like.index, name=arg)
+
+
+def _zone(tz: Any) -> str:
+    return "without a time zone" if tz is None else f"in time zone {tz}"
+
+
+def per_row_rate(risk_free: Any, like: pd.DataFrame, func: str) -> np.ndarray:
+    """The risk-free rate per row of ``like`` (zeros without one): a number (per
+    period) for every row, or a Series, array or list of one per row (as
+    :func:`as_series`; a dated one matched by date).  Text, TRUE/FALSE and anything
+    else are refused in one line naming ``func`` and ``risk_free``.
+
+    >>> per_row_rate(0.001, pd.DataFrame({"A": [0.1, 0.2]}), "growth").tolist()
+    [0.001, 0.001]
+    """
+    if risk_free is None:
+        return np.zeros(len(like))
+    if isinstance(risk_free, (str, bytes)):
+        raise InputError(f"{func}: risk_free is text ({risk_free!r}); give a number (a "
+                         "rate per period: 0.001 for 0.1%) or one per row", func=func,
+                         arg="risk_free")
+    if np.ndim(risk_free) == 0 and not isinstance(risk_free, (pd.Series, pd.DataFrame)):
+        if holds_bool(risk_free):
+            raise InputError(f"{func}: risk_free is {risk_free!r}, not a number; give a "
+                             "rate per period (0.001 for 0.1%)", func=func, arg="risk_free")
+        try:
+            value = float(risk_free)
+        except (TypeError, ValueError):
+            raise InputError(f"{func}: risk_free is a {type(risk_free).__name__}, not a "
+                             "number; give a rate per period (0.001 for 0.1%) or one per "
+                             "row", func=func, arg="risk_free") from None
+        return np.full(len(like), as_frame([value], func, "risk_free").iloc[0, 0])
+    return as_series(risk_free, like, func, "risk_free")[1].to_numpy()
 
 
 def _inferred(index: pd.DatetimeIndex) -> Any:
@@ -192,15 +275,20 @@ def start_label(index: pd.Index) -> Any:
     """The label of the row before the first, where growth is 1: one period before the
     first date, the period being the data's own frequency - the one pandas infers from
     the dates, or from the dates after the first (an irregular first gap), else the
-    most common gap (in whole months when every date is a month end) - and ``first - 1`` for
-    numbered rows.  Never the first gap alone: an irregular first gap does not move
-    the start.
+    most common gap in the data's own calendar: whole months when every date is a month
+    end (or the last business day of its month), business days when every date is a
+    weekday (holidays leave pandas no frequency: the start is then never a weekend),
+    else a time - and ``first - 1`` for numbered rows.  Never the first gap alone: an
+    irregular first gap does not move the start.
 
     >>> start_label(pd.date_range("2024-01-31", periods=3, freq="ME"))
     Timestamp('2023-12-31 00:00:00')
     >>> start_label(pd.DatetimeIndex(["2024-01-31", "2024-04-30", "2024-05-31",
     ...                               "2024-06-30"]))
     Timestamp('2023-12-31 00:00:00')
+    >>> days = pd.bdate_range("2024-01-08", periods=10).delete(5)  # a holiday Monday
+    >>> start_label(days)  # the Friday before the first date, a Monday
+    Timestamp('2024-01-05 00:00:00')
     >>> start_label(pd.RangeIndex(1, 4))
     0
     """
@@ -212,15 +300,28 @@ def start_label(index: pd.Index) -> Any:
             freq = _inferred(index[1:])
         if freq is not None:
             return index[0] - freq
-        if len(index) < 2:
-            return index[0] - pd.Timedelta(days=1)
-        if index.is_month_end.all():  # the most common step in whole months
-            steps = pd.Series(np.diff(index.year * 12 + index.month))
-            return index[0] - pd.offsets.MonthEnd(int(steps.mode().min()))
-        return index[0] - pd.Series(index).diff().dropna().mode().min()
+        return index[0] - _own_step(index)
     if pd.api.types.is_integer_dtype(index) and len(index):
         return int(index[0]) - 1
     return "start"
+
+
+def _own_step(index: pd.DatetimeIndex) -> Any:
+    """The most common step of dates pandas gives no frequency (a gap, a holiday), in
+    the data's own calendar: whole months for month ends (or last business days of the
+    month), business days for dates that are all weekdays at midnight, else a time."""
+    if len(index) < 2:
+        return pd.Timedelta(days=1)
+    months = pd.Series(np.diff(index.year * 12 + index.month))
+    if index.is_month_end.all():
+        return pd.offsets.MonthEnd(int(months.mode().min()))
+    if ((index + pd.offsets.BMonthEnd(0)) == index).all() and (months > 0).all():
+        return pd.offsets.BMonthEnd(int(months.mode().min()))
+    if (index.normalize() == index).all() and (index.day_of_week < 5).all():
+        days = index.to_numpy().astype("datetime64[D]")
+        steps = pd.Series(np.busday_count(days[:-1], days[1:]))
+        return pd.offsets.BDay(int(steps.mode().min()))
+    return pd.Series(index).diff().dropna().mode().min()
 
 
 def time_axis(ax: Axes, index: pd.Index) -> None:

@@ -12,12 +12,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from ..errors import InputError
 from ..reconcile import Reconciliation
-from .common import REFERENCE, outside_legend, text_label
+from .common import REFERENCE, outside_legend, text_labels
 
 __all__ = ["contributions", "effects", "waterfall_limits", "weighted_betas"]
 
@@ -31,6 +35,12 @@ def _figure(title: str) -> tuple[Figure, Axes]:
     return fig, ax
 
 
+def _result(rec: Any, func: str) -> None:
+    if not isinstance(rec, Reconciliation):
+        raise InputError(f"{func}: rec is a {type(rec).__name__}, not a Reconciliation; "
+                         "give the result of betaxl.beta_reconcile", func=func, arg="rec")
+
+
 def _label(ax: Axes, x: float, top: float, bottom: float, text: str) -> None:
     """``text`` above a bar that rises, below one that falls, inside the axes."""
     up = top >= bottom
@@ -41,6 +51,7 @@ def _label(ax: Axes, x: float, top: float, bottom: float, text: str) -> None:
 
 def weighted_betas(rec: Reconciliation) -> Figure:
     """Portfolio beta against the weighted sums with start, average and end weights."""
+    _result(rec, "weighted_betas")
     fig, ax = _figure("Portfolio beta against its assets' weighted betas")
     labels = ["portfolio beta", "start weights", "average weights", "end weights"]
     values = [rec.portfolio_beta, rec.weighted_beta_start, rec.weighted_beta_avg,
@@ -87,6 +98,7 @@ def effects(rec: Reconciliation) -> Figure:
     its label says so), a dotted line joins each level to the next, and every bar is
     labelled with its value, so that an effect too small to see as a bar still reads.
     """
+    _result(rec, "effects")
     fig, ax = _figure("From the weighted betas to the portfolio beta")
     own = rec.weighted_beta_end + rec.sample_effect
     steps = [("end weights,\nown rows", own, True),
@@ -117,10 +129,15 @@ def effects(rec: Reconciliation) -> Figure:
     return fig
 
 
-def contributions(rec: Reconciliation) -> Figure:
-    """Each asset's contribution to the portfolio beta beside its end weight x beta."""
+def contributions(rec: Reconciliation, *, among: Sequence[Any] = ()) -> Figure:
+    """Each asset's contribution to the portfolio beta beside its end weight x beta.
+    ``among``: names shown beside this chart (a page's benchmark) whose labels the
+    ticks' must differ from (:func:`~betaxl.plot.common.text_labels`)."""
+    _result(rec, "contributions")
     fig, ax = _figure("Contributions to the portfolio beta, per asset")
-    names = [text_label(n) for n in rec.assets.index]
+    assets = [str(n) for n in rec.assets.index]
+    names = text_labels(assets + [str(n) for n in among if str(n) not in assets])
+    names = names[:len(assets)]
     x = np.arange(len(names))
     ax.bar(x - 0.2, rec.assets["contribution"].to_numpy(), width=0.4,
            label="contribution (beta of w[t-1] r[t])", color="#1f4e79")
