@@ -250,34 +250,12 @@ def _rolling_complete(y: np.ndarray, x: np.ndarray, window: int, out: np.ndarray
     top = np.maximum(per_block.max(axis=1), -per_block.min(axis=1))
     x_top = _blocks(np.abs(xc)[:, None], window).max(axis=(1, 2))
     if size:
-        # Running sums within runs of `size` rows (:func:`_run_sums`), in place; the
-        # runs' offsets are not added to every row but folded into the block
-        # differences: P[b, i] - P[b-1, i] + P[b-1, last], with P = W + offset of i's
-        # run.  The differences go into the same memory, the last blocks first (each
-        # block needs the running sums of the one before it).
-        groups = window // size
-        _run_sums(halves.reshape(-1, size, k), in_place=True)
-        inner = halves.reshape(2, blocks, groups, size, k)
-        totals = inner[:, :, :, -1, :]
-        offsets = np.cumsum(totals, axis=2)
-        block_total = offsets[:, :, -1, :].copy()
-        offsets -= totals
-        shift = (offsets[:, 1:] - offsets[:, :-1]
-                 + block_total[:, :-1, None, :])[:, :, :, None, :]
-        last = inner[:, 0, -1, -1] + offsets[:, 0, -1]  # block 0: its last row only
-        step = max(1, (1 << 16) // inner[0, 0].size)  # blocks at a time (numpy buffers
-        for stop in range(blocks, 1, -step):          # the overlap of a few blocks)
-            start = max(1, stop - step)
-            np.subtract(inner[:, start:stop], inner[:, start - 1:stop - 1],
-                        out=inner[:, start:stop])
-            inner[:, start:stop] += shift[:, start - 1:stop - 1]
-        inner[:, 0, -1, -1] = last
-        s_y, s_xy = yc[window - 1:n], xy[window - 1:n]
+        s_y, s_xy = _block_differences(halves, window, size, n, out)
     else:  # a prime window: the general block sums
         s_y = window_sums(yc, window)[:n - window + 1]
         s_xy = window_sums(xy, window)[:n - window + 1]
-    sx = window_sums(xc[:, None], window)
-    raw_xx = window_sums((xc * xc)[:, None], window)
+    # x's sums and sums of squares in one array (two columns; the same figures)
+    sx, raw_xx = window_sums(np.stack([xc, xc * xc], axis=1), window).T[:, :, None]
     sxx = raw_xx - sx * sx / window
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         # beta = (S_xy - mean_x S_y) / S_xx for each row at once; elementwise, not a
@@ -289,6 +267,46 @@ def _rolling_complete(y: np.ndarray, x: np.ndarray, window: int, out: np.ndarray
     for row in np.flatnonzero(shaky):
         rows = slice(row, row + window)
         out[row] = fit_columns(y[rows], x[rows][:, None])["beta"]
+
+
+def _block_differences(halves: np.ndarray, window: int, size: int, n: int,
+                       out: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The window sums of y and x*y (rows window-1..n-1) from ``halves`` (2, blocks *
+    window, k), y's into ``out`` and x*y's into y's half of ``halves``: no other array
+    of the data's size (a fresh one costs page faults, more than the arithmetic).
+
+    Running sums within runs of ``size`` rows (:func:`_run_sums`), in place; the runs'
+    offsets are not added to every row but folded into the block differences:
+    P[b, i] - P[b-1, i] + P[b-1, last], with P = W + offset of i's run.
+    """
+    k = halves.shape[2]
+    blocks, groups = halves.shape[1] // window, window // size
+    _run_sums(halves.reshape(-1, size, k), in_place=True)
+    inner = halves.reshape(2, blocks, groups, size, k)
+    totals = inner[:, :, :, -1, :]
+    offsets = np.cumsum(totals, axis=2)
+    block_total = offsets[:, :, -1, :].copy()
+    offsets -= totals
+    shift = offsets[:, 1:] - offsets[:, :-1]
+    shift += block_total[:, :-1, None, :]
+    shift = shift[:, :, :, None, :]
+    last = inner[:, 0, -1, -1] + offsets[:, 0, -1]  # block 0: its last row only
+    # y's: block b >= 1 into out's rows 1 + (b - 1) window ..; a last block that the
+    # data fill only in part through a block-sized scratch
+    full = n // window
+    s_y = out[1:1 + (full - 1) * window].reshape(full - 1, groups, size, k)
+    np.subtract(inner[0, 1:full], inner[0, :full - 1], out=s_y)
+    s_y += shift[0, :full - 1]
+    if full < blocks:
+        tail = inner[0, -1] - inner[0, -2]
+        tail += shift[0, -1]
+        out[1 + (full - 1) * window:] = tail.reshape(window, k)[:n - full * window]
+    out[0] = last[0]
+    # x*y's: into y's half, whose running sums are no longer needed
+    np.subtract(inner[1, 1:], inner[1, :-1], out=inner[0, 1:])
+    inner[0, 1:] += shift[1]
+    inner[0, 0, -1, -1] = last[1]
+    return out, halves[0].reshape(-1, k)[window - 1:n]
 
 
 def _start_centre(a: np.ndarray, valid: np.ndarray, window: int) -> np.ndarray:
