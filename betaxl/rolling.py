@@ -283,14 +283,19 @@ def _block_differences(halves: np.ndarray, window: int, size: int, n: int,
     blocks, groups = halves.shape[1] // window, window // size
     _run_sums(halves.reshape(-1, size, k), in_place=True)
     inner = halves.reshape(2, blocks, groups, size, k)
-    totals = inner[:, :, :, -1, :]
-    offsets = np.cumsum(totals, axis=2)
-    block_total = offsets[:, :, -1, :].copy()
+    # The runs' totals as (groups, 2, blocks, k), added up one run after the other for
+    # all blocks at once (the order of cumsum, whose walk along a middle axis goes one
+    # element at a time).
+    totals = np.moveaxis(inner[:, :, :, -1, :], 2, 0)
+    offsets = totals.copy()
+    for g in range(1, groups):
+        np.add(offsets[g - 1], offsets[g], out=offsets[g])
+    block_total = offsets[-1].copy()
     offsets -= totals
-    shift = offsets[:, 1:] - offsets[:, :-1]
-    shift += block_total[:, :-1, None, :]
-    shift = shift[:, :, :, None, :]
-    last = inner[:, 0, -1, -1] + offsets[:, 0, -1]  # block 0: its last row only
+    shift = offsets[:, :, 1:] - offsets[:, :, :-1]
+    shift += block_total[:, :-1]
+    shift = np.moveaxis(shift, 0, 2)[:, :, :, None, :]  # (2, blocks - 1, groups, 1, k)
+    last = inner[:, 0, -1, -1] + offsets[-1, :, 0]  # block 0: its last row only
     # y's: block b >= 1 into out's rows 1 + (b - 1) window ..; a last block that the
     # data fill only in part through a block-sized scratch
     full = n // window
