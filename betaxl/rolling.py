@@ -185,7 +185,7 @@ def rolling_columns(y: np.ndarray, x: np.ndarray, window: int, need: int) -> np.
     out[:window - 1] = np.nan
     # Columns in chunks of about 128k cells keep the temporaries in cache.
     step = max(8, (1 << 17) // max(y.shape[0], 1))
-    complete = not (np.isnan(y).any() or np.isnan(x).any())
+    complete = not (np.isnan(y.min()) or np.isnan(x.min()))  # a NaN makes the min NaN
     for start in range(0, y.shape[1], step):
         cols = slice(start, start + step)
         if complete:
@@ -221,63 +221,33 @@ def _unstable(sx: np.ndarray, sxx: np.ndarray, y_max: np.ndarray, x_max: np.ndar
 def _rolling_complete(y: np.ndarray, x: np.ndarray, window: int, out: np.ndarray) -> None:
     """Rolling betas of complete data into ``out`` (rows window-1..n-1): the lean path.
 
-    The same block-local sums as :func:`window_sums`, but for y and x*y together in one
-    array of two halves (y's, then x*y's, each as contiguous as the data), whose memory
-    then takes the running sums, the block differences and the scaled S_xy: one array
-    twice the data's size is allocated besides the result (fresh memory costs page
-    faults, which cost more than the arithmetic here).  Contiguous halves let numpy run
-    long inner loops: with tens of columns, its cost per row of a broadcast outweighs
-    the arithmetic.
+    The same block-local sums as :func:`window_sums`, for y and x*y together in one
+    array of two halves, whose memory then takes the running sums, the block
+    differences and the scaled S_xy: one array twice the data's size is allocated
+    besides the result (fresh memory costs page faults, more than the arithmetic here).
     """
     n, k = y.shape
-    blocks = -(-n // window)
     size = _run_size(window)
     xc = x - x[:window].mean()
-    halves = np.empty((2, blocks * window, k))
-    halves[:, n:] = 0.0  # the last block's padding
-    yc, xy = halves[0], halves[1]
     # y centred on each column's mean over the first window, as x: a level (prices,
     # 1e9 + noise) would otherwise cancel in S_xy - mean_x S_y and take the digits with
     # it.  The first window, not the whole series: no result depends on later rows.
     mean = y[:window].mean(axis=0)
-    if size and n % size == 0 and y.flags.c_contiguous:  # `size` rows as one long row
-        np.subtract(y.reshape(-1, size * k), np.tile(mean, size),
-                    out=yc[:n].reshape(-1, size * k))
-    else:
-        np.subtract(y, mean, out=yc[:n])
-    np.multiply(xc[:, None], yc[:n], out=xy[:n])
-    per_block = yc.reshape(blocks, -1)  # extremes of y per block, for the error bound
-    top = np.maximum(per_block.max(axis=1), -per_block.min(axis=1))
-    x_top = _blocks(np.abs(xc)[:, None], window).max(axis=(1, 2))
     if size:
-        # Running sums within runs of `size` rows (:func:`_run_sums`), in place; the
-        # runs' offsets are not added to every row but folded into the block
-        # differences: P[b, i] - P[b-1, i] + P[b-1, last], with P = W + offset of i's
-        # run.  The differences go into the same memory, the last blocks first (each
-        # block needs the running sums of the one before it).
-        groups = window // size
-        _run_sums(halves.reshape(-1, size, k), in_place=True)
-        inner = halves.reshape(2, blocks, groups, size, k)
-        totals = inner[:, :, :, -1, :]
-        offsets = np.cumsum(totals, axis=2)
-        block_total = offsets[:, :, -1, :].copy()
-        offsets -= totals
-        shift = (offsets[:, 1:] - offsets[:, :-1]
-                 + block_total[:, :-1, None, :])[:, :, :, None, :]
-        last = inner[:, 0, -1, -1] + offsets[:, 0, -1]  # block 0: its last row only
-        step = max(1, (1 << 16) // inner[0, 0].size)  # blocks at a time (numpy buffers
-        for stop in range(blocks, 1, -step):          # the overlap of a few blocks)
-            start = max(1, stop - step)
-            np.subtract(inner[:, start:stop], inner[:, start - 1:stop - 1],
-                        out=inner[:, start:stop])
-            inner[:, start:stop] += shift[:, start - 1:stop - 1]
-        inner[:, 0, -1, -1] = last
-        s_y, s_xy = yc[window - 1:n], xy[window - 1:n]
+        s_y, s_xy, top = _run_major_sums(y, xc, mean, window, size, out)
     else:  # a prime window: the general block sums
+        blocks = -(-n // window)
+        halves = np.zeros((2, blocks * window, k))  # zeros: the last block's padding
+        yc, xy = halves[0], halves[1]
+        np.subtract(y, mean, out=yc[:n])
+        np.multiply(xc[:, None], yc[:n], out=xy[:n])
+        per_block = yc.reshape(blocks, -1)  # extremes of y per block, for the bound
+        top = np.maximum(per_block.max(axis=1), -per_block.min(axis=1))
         s_y = window_sums(yc, window)[:n - window + 1]
         s_xy = window_sums(xy, window)[:n - window + 1]
-    sx = window_sums(xc[:, None], window)
-    raw_xx = window_sums((xc * xc)[:, None], window)
+    x_top = _blocks(np.abs(xc)[:, None], window).max(axis=(1, 2))
+    # x's sums and sums of squares in one array (two columns; the same figures)
+    sx, raw_xx = window_sums(np.stack([xc, xc * xc], axis=1), window).T[:, :, None]
     sxx = raw_xx - sx * sx / window
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         # beta = (S_xy - mean_x S_y) / S_xx for each row at once; elementwise, not a
@@ -289,6 +259,72 @@ def _rolling_complete(y: np.ndarray, x: np.ndarray, window: int, out: np.ndarray
     for row in np.flatnonzero(shaky):
         rows = slice(row, row + window)
         out[row] = fit_columns(y[rows], x[rows][:, None])["beta"]
+
+
+def _run_major_sums(y: np.ndarray, xc: np.ndarray, mean: np.ndarray, window: int,
+                    size: int, out: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The window sums of y - mean and of xc (y - mean) (rows window-1..n-1), y's into
+    ``out``, and each block's largest ``|y - mean|`` (for the error bound).
+
+    Rows are cut into runs of ``size`` (a divisor of the window) and held run-major,
+    (size, runs, k): row i of every run is one contiguous slab, so the running sums
+    within runs (one row added at a time to all runs, :func:`_run_sums`' order) are
+    long vector additions; in the data's own order each would touch every run's row
+    apart.  The runs' offsets are not added to every row but folded into the block
+    differences: P[b, i] - P[b-1, i] + P[b-1, last], with P = W + offset of i's run.
+    The differences are written back in the data's order: y's into ``out``, x*y's
+    into y's half (its running sums no longer needed).
+    """
+    n, k = y.shape
+    blocks, groups = -(-n // window), window // size
+    runs = blocks * groups
+    halves = np.empty((2, size, runs, k))
+    yc = halves[0]
+    whole, rest = divmod(n, size)
+    np.subtract(y[:whole * size].reshape(whole, size, k).transpose(1, 0, 2), mean,
+                out=yc[:, :whole])
+    if rest:  # a run that the data fill in part, then zeros: the last block's padding
+        np.subtract(y[whole * size:], mean, out=yc[:rest, whole])
+        yc[rest:, whole] = 0.0
+    yc[:, whole + (rest > 0):] = 0.0
+    x_run = np.zeros(runs * size)
+    x_run[:n] = xc
+    np.multiply(x_run.reshape(runs, size).T[:, :, None], yc, out=halves[1])
+    per_block = yc.reshape(size, blocks, groups * k)  # extremes of y per block
+    top = np.maximum(per_block.max(axis=2).max(axis=0), -per_block.min(axis=2).min(axis=0))
+    for i in range(1, size):
+        np.add(halves[:, i], halves[:, i - 1], out=halves[:, i])
+    inner = halves.reshape(2, size, blocks, groups, k)
+    # The runs' totals as (groups, 2, blocks, k), added up one run after the other for
+    # all blocks at once (the order of cumsum, whose walk along a middle axis goes one
+    # element at a time).
+    totals = np.moveaxis(inner[:, -1], 2, 0)
+    offsets = totals.copy()
+    for g in range(1, groups):
+        np.add(offsets[g - 1], offsets[g], out=offsets[g])
+    block_total = offsets[-1].copy()
+    offsets -= totals
+    shift = offsets[:, :, 1:] - offsets[:, :, :-1]
+    shift += block_total[:, :-1]
+    shift = np.moveaxis(shift, 0, 2)[:, :, :, None, :]  # (2, blocks - 1, groups, 1, k)
+    last = inner[:, -1, 0, -1] + offsets[-1, :, 0]  # block 0: its last row only
+    # y's: block b >= 1 into out's rows 1 + (b - 1) window ..; a last block that the
+    # data fill only in part through a block-sized scratch
+    full = n // window
+    s_y = out[1:1 + (full - 1) * window].reshape(full - 1, groups, size, k)
+    np.subtract(inner[0, :, 1:full], inner[0, :, :full - 1], out=s_y.transpose(2, 0, 1, 3))
+    s_y += shift[0, :full - 1]
+    if full < blocks:
+        tail = (inner[0, :, -1] - inner[0, :, -2]).transpose(1, 0, 2)
+        tail += shift[0, -1]
+        out[1 + (full - 1) * window:] = tail.reshape(window, k)[:n - full * window]
+    out[0] = last[0]
+    # x*y's: into y's half in the data's order
+    s_xy = halves[0].reshape(blocks, groups, size, k)
+    np.subtract(inner[1, :, 1:], inner[1, :, :-1], out=s_xy[1:].transpose(2, 0, 1, 3))
+    s_xy[1:] += shift[1]
+    s_xy[0, -1, -1] = last[1]
+    return out, s_xy.reshape(-1, k)[window - 1:n], top
 
 
 def _start_centre(a: np.ndarray, valid: np.ndarray, window: int) -> np.ndarray:
