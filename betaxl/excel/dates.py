@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..data.dates import order_problem
 from ..data.table import (
     CODE_TEXT,
     NUMERIC_DATE,
@@ -147,11 +148,14 @@ def date_column(values: np.ndarray, body: Sequence[Sequence[Any]],
                    + "): keep one date column in the range (rename the others if data)")
     for j in headed:
         name = str(first[j]).strip()
-        col = date_serials(values[:, j], [row[j] for row in body], arg,
+        cells = [row[j] for row in body]
+        col = date_serials(values[:, j], cells, arg,
                            f"column {name!r} is headed as dates but its ")
-        if not (np.diff(col) > 0).all():
-            raise fail(arg, f"dates in column {name!r} must be oldest first and strictly "
-                       "increasing (sort the rows by date)")
+        stamps = dates_of(col)
+        text = order_problem(col, cells, stamps, "sort the rows oldest first: Data > "
+                             f"Sort by column {name!r}, Oldest to Newest")
+        if text is not None:
+            raise fail(arg, text)
         return j, col
     if header and k >= 2 and is_blank(first[0]):
         codes = code_dates(values[:, 0])  # Ken French's blank corner over yyyymm codes
