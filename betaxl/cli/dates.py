@@ -211,9 +211,10 @@ def files_in_order(args: argparse.Namespace, files: list[str], date: str) -> Non
     for path in files:
         given = pq.read_table(path, columns=[date]).to_pandas(ignore_metadata=True)[date]
         found = as_dates(given, named=True, order=args.date_order, fmt=cli_format(args))
-        dates = pd.DatetimeIndex(found) if found is not None else None
-        text = None if dates is None else order_problem(dates.asi8, given.to_numpy(),
-                                                        dates, SORT_HOW)
+        if found is None:
+            continue
+        dates = pd.DatetimeIndex(found)
+        text = order_problem(dates.asi8, given.to_numpy(), dates, SORT_HOW)
         if text is not None and not (getattr(args, "sort_dates", False) and dates.is_unique):
             raise ReadError(f"{Path(path).name}: {text}")
         if text is not None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -191,7 +192,7 @@ def _resampled(raw: pd.DataFrame, opts: ReadOptions, notes: list[str],
     return kept.reset_index(drop=True) if isinstance(out.index, pd.RangeIndex) else kept
 
 
-def _in_order(frame: pd.DataFrame, given: list | None, opts: ReadOptions,
+def _in_order(frame: pd.DataFrame, given: list[Any] | None, opts: ReadOptions,
               notes: list[str], name: str) -> pd.DataFrame:
     """The order rule of every door (:func:`betaxl.data.dates.order_problem`): dates
     oldest first, else refused; sorted only on request (``--sort-dates``), with a note."""

@@ -10,7 +10,8 @@ import pandas as pd
 from ..errors import Arg, BetaxlError, problem
 from .dates import row_dates
 
-__all__ = ["FREQUENCIES", "REGULAR_SHARE", "WEEKEND_SHARE", "infer_periods_per_year"]
+__all__ = ["FREQUENCIES", "REGULAR_SHARE", "WEEKEND_SHARE", "infer_periods_per_year",
+           "least_periods_per_year"]
 
 
 #: Periods per year by spacing of dates: (name, t, shortest and longest typical gap in days).
@@ -60,3 +61,26 @@ def infer_periods_per_year(index: pd.Index | None, *, arg: str = "periods_per_ye
             return t
     raise refuse("its dates are {d:g} days apart (median), which is not daily, "
                          "weekly, monthly, quarterly or annual", d=round(median, 1))
+
+
+def least_periods_per_year(index: pd.Index | None) -> float | None:
+    """The fewest periods a year dates could be, where they do not decide the frequency
+    (the rate rule's bound, :func:`betaxl.data.units.dated_periods`): 252 for daily gaps
+    (1-4 days median: 252 trading or 365 calendar days, the fewer), else 365.25 over
+    the median gap in days; None with fewer than 2 dates.
+
+    >>> least_periods_per_year(pd.date_range("2020-01-01", periods=9, freq="D"))
+    252.0
+    >>> round(least_periods_per_year(pd.DatetimeIndex(["2018-01-31", "2018-03-31",
+    ...                                                "2018-04-30", "2018-06-30"])), 2)
+    6.19
+    """
+    index = row_dates(index)
+    if not isinstance(index, pd.DatetimeIndex) or len(index) < 2:
+        return None
+    local = index.tz_localize(None) if index.tz is not None else index
+    median = float(np.median(np.asarray((local[1:] - local[:-1]).total_seconds()))) / 86_400.0
+    daily = FREQUENCIES[0]
+    if median <= daily[3] + 0.5:
+        return float(daily[1])
+    return 365.25 / median
