@@ -30,6 +30,7 @@ from .table import (
     in_format,
     is_date_name,
     month_labels,
+    number_dates,
     written_as_months,
 )
 
@@ -215,14 +216,26 @@ def row_dates(index: pd.Index | None) -> pd.DatetimeIndex | None:
 
 
 def code_dates_of(index: pd.Index) -> pd.DatetimeIndex | None:
-    """Whole-number row labels that are yyyymm or yyyymmdd codes, as dates, when the
-    index is unnamed (as ``read_csv(index_col=0)`` leaves Ken French's blank corner) or
-    named as dates; None otherwise (:func:`betaxl.data.table.code_dates`)."""
-    if index.dtype.kind not in "iuf" or not (
-            index.name is None or str(index.name).strip() == ""
-            or str(index.name).startswith("Unnamed: ") or is_date_name(str(index.name))):
+    """Whole-number row labels as dates, by the date column's rule of every door: when
+    the index is unnamed (as ``read_csv(index_col=0)`` leaves Ken French's blank corner),
+    yyyymm or yyyymmdd codes (:func:`betaxl.data.table.code_dates`); when it is named as
+    dates (``date``, ``Month``...), also Excel serials of 1950-2099 in the 1900 system
+    (:func:`betaxl.data.table.number_dates`, as the command line and the Excel functions
+    read a column headed as dates); None otherwise.
+
+    >>> code_dates_of(pd.Index([43131, 43159], name="date"))[1]
+    Timestamp('2018-02-28 00:00:00')
+    >>> code_dates_of(pd.Index([43131, 43159])) is None  # unnamed: codes only
+    True
+    """
+    if index.dtype.kind not in "iuf":
         return None
-    return code_dates(index.to_numpy())
+    if index.name is not None and is_date_name(str(index.name)):
+        return number_dates(index.to_numpy())
+    if index.name is None or str(index.name).strip() == "" \
+            or str(index.name).startswith("Unnamed: "):
+        return code_dates(index.to_numpy())
+    return None
 
 
 def months_of(index: pd.Index | None) -> bool:

@@ -110,3 +110,23 @@ def test_a_resample_spill_feeds_the_other_functions(xl) -> None:
     np.testing.assert_allclose(betas, want, rtol=1e-12)
     risk = xl("RISK_TABLE", assets, market)
     assert risk[0] == ["measure", *cases.ASSETS]
+
+
+def test_serials_under_a_date_header_read_as_the_api_reads_them(xl) -> None:
+    from ..test_one_reading_serials import RATE, serial_frame
+
+    for percent_rf in (False, True):
+        frame = serial_frame(percent_rf)
+        assets = cases.sheet(frame[cases.ASSETS], [float(s) for s in frame.index],
+                             corner="date")
+        market = [["Mkt"], *[[float(v)] for v in frame["Mkt"]]]
+        rf = [["RF"], *[[float(v)] for v in frame["RF"]]]
+        read = pd.DataFrame(frame.to_numpy(), columns=frame.columns,
+                            index=pd.Index(frame.index.to_numpy(), name="date"))
+        if percent_rf:
+            with pytest.raises(BetaxlError, match=rf"^BETA_OLS: {RATE}: an annual rate\?"):
+                xl("BETA_OLS", assets, market, rf)
+            continue
+        _, betas = xl("BETA_OLS", assets, market, rf)
+        want = bx.ols_beta(read[cases.ASSETS], read["Mkt"], risk_free=read["RF"]).beta
+        np.testing.assert_allclose(betas, want, rtol=1e-12)
