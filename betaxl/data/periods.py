@@ -10,7 +10,7 @@ import pandas as pd
 from ..errors import Arg, BetaxlError, problem
 from .dates import row_dates
 
-__all__ = ["FREQUENCIES", "REGULAR_SHARE", "WEEKEND_SHARE", "infer_periods_per_year",
+__all__ = ["FREQUENCIES", "GAP_TIMES", "REGULAR_SHARE", "WEEKEND_SHARE", "infer_periods_per_year",
            "least_periods_per_year"]
 
 
@@ -22,6 +22,11 @@ FREQUENCIES = (("daily", 252, 1, 4), ("weekly", 52, 5, 9), ("monthly", 12, 27, 3
 WEEKEND_SHARE = 0.02
 #: The share of the gaps that must fall in the class of the median gap.
 REGULAR_SHARE = 0.8
+#: A gap longer than this many times its class's widest gap is a hole in the data, not
+#: the frequency: 40 days for daily data (a market closure stays under it: New York's
+#: after 2001-09-11 made a 7-day gap, Athens' in 2015 a 38-day one), 320 for monthly
+#: (ten missing months), ten years for annual data.
+GAP_TIMES = 10
 
 
 def infer_periods_per_year(index: pd.Index | None, *, arg: str = "periods_per_year",
@@ -31,9 +36,11 @@ def infer_periods_per_year(index: pd.Index | None, *, arg: str = "periods_per_ye
     The rule: the gaps between consecutive dates, in calendar days, are classed as
     daily (1-4 days), weekly (5-9), monthly (27-32), quarterly (88-93), semiannual
     (180-185) or annual (364-367), giving 252, 52, 12, 4, 2 or 1.  The median gap
-    picks the class, and at least 80% of the gaps must fall in it.  Daily data count as
-    trading days (252) only if at most 1 date in 50 falls on a weekend; calendar-day
-    data (365 or 252?) are refused.
+    picks the class, and at least 80% of the gaps must fall in it, none longer than
+    :data:`GAP_TIMES` times the class's widest gap (a hole: given, ``periods_per_year``
+    reads the rows as consecutive periods).  Daily data count as trading days (252) only
+    if at most 1 date in 50 falls on a weekend; calendar-day data (365 or 252?) are
+    refused.
     """
     def refuse(why: str, **values: Any) -> BetaxlError:
         return problem("", arg, "was not given and " + why + "; pass {ppy} "
@@ -58,6 +65,14 @@ def infer_periods_per_year(index: pd.Index | None, *, arg: str = "periods_per_ye
             if name == "daily" and float(np.mean(index.day_of_week >= 5)) > WEEKEND_SHARE:
                 raise refuse("the dates are daily including weekends (252 trading "
                                      "or 365 calendar days a year?)")
+            hole = int(np.argmax(days))
+            if days[hole] > GAP_TIMES * hi:
+                raise refuse("its {name} dates jump {d:g} days from {a:%Y-%m-%d} to "
+                             "{b:%Y-%m-%d} (rows {i} to {j}), more than {k} times the "
+                             "widest {name} gap ({hi} days): a hole in the data (given, "
+                             "{ppy} reads the rows as consecutive periods)", name=name,
+                             d=round(float(days[hole]), 1), a=local[hole],
+                             b=local[hole + 1], i=hole + 1, j=hole + 2, k=GAP_TIMES, hi=hi)
             return t
     raise refuse("its dates are {d:g} days apart (median), which is not daily, "
                          "weekly, monthly, quarterly or annual", d=round(median, 1))
