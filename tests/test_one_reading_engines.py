@@ -64,6 +64,28 @@ def test_drop_partial_on_a_resampled_parquet_keeps_its_dates(tmp_path: Path,
         outs.append(pd.read_csv(out, index_col=0))
     np.testing.assert_allclose(outs[0].to_numpy(float), outs[1].to_numpy(float), rtol=1e-12,
                                equal_nan=True)
+    # the partial periods kept: named once in each engine's notes, the same line
+    notes = []
+    for i, engine in enumerate(((), DASK)):
+        code, _, err = run(capsys, "risk", tmp_path / "m.parquet", "--benchmark", "Mkt",
+                           *engine, "-o", tmp_path / f"k{i}.csv")
+        assert code == 0, err
+        notes.append([line for line in err.splitlines() if "note: kept" in line])
+        assert len(notes[-1]) == 1, err
+    assert notes[0] == notes[1]
+
+
+def test_units_percent_says_so_in_both_engines(tmp_path: Path, capsys) -> None:
+    frame = 100 * cases.last_months(120)[[*cases.ASSETS, "Mkt"]]
+    frame.reset_index().to_parquet(tmp_path / "p.parquet", index=False)
+    outs = []
+    for i, engine in enumerate(((), DASK)):
+        code, _, err = run(capsys, "betas", tmp_path / "p.parquet", "--market", "Mkt",
+                           "--units", "percent", *engine, "-o", tmp_path / f"b{i}.csv")
+        assert code == 0, err
+        assert err.count("note: units: percent, divided by 100 (results are decimals)") == 1
+        outs.append(pd.read_csv(tmp_path / f"b{i}.csv", index_col=0))
+    np.testing.assert_allclose(outs[0].to_numpy(float), outs[1].to_numpy(float), rtol=1e-12)
 
 
 @pytest.mark.parametrize("second", ["MKT", "MKT ", "MKT\u00a0"])

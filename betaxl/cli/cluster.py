@@ -272,6 +272,8 @@ def _special(args: argparse.Namespace, assets: list[str], key: str) -> dict[str,
     if units == "percent" and args.input_type == "prices":
         raise ReadError("--units percent is for returns and rates; prices have no units to "
                         "divide (leave --units out)")
+    if units == "percent":  # the memory engine's note (cli.inputs)
+        print("note: units: percent, divided by 100 (results are decimals)", file=sys.stderr)
     out: dict[str, Any] = {"market": name, "risk_free": None, "units": units,
                            "trusted": getattr(args, "trust_input_type", False),
                            "periods": getattr(args, "percent_periods", None),

@@ -194,8 +194,12 @@ def date_serials(numbers: np.ndarray, cells: Sequence[Any], arg: str,
     bad = ~(_plausible(col) | real & (col >= _SERIAL_MIN) & (col <= _SERIAL_MAX))
     if bad.any():
         i = int(np.argmax(bad))
+        lite = "" if real[i] else (" (xlwings Lite hands a date cell over as its serial "
+                                   "number: before 1950, write the date as ISO text, "
+                                   '=TEXT(A2,"yyyy-mm-dd"))')
         how = ("give date cells, ISO text (2024-01-31), month labels (Jan-24), yyyymm codes "
-               "or serial numbers from 1950 to 2099; years and month numbers are not dates")
+               f"or serial numbers from 1950 to 2099{lite}; years and month numbers are not "
+               "dates")
         raise fail(arg, f"{where}row {i + 1} ({shown(cells[i])}) is not a date: {how} (rename "
                    "the header if the column is data)" if where else
                    f"row {i + 1} is not a date ({shown(cells[i])}); {how}")
