@@ -90,3 +90,22 @@ def test_newest_first_is_refused_and_sorted_only_on_request(tmp_path: Path,
     twice.to_csv(tmp_path / "twice.csv")
     assert "twice" in refused(capsys, "risk", tmp_path / "twice.csv", "--benchmark",
                               "Mkt", "--sort-dates", "-o", tmp_path / "o.csv")
+
+
+def test_betaxl_recalc_refuses_the_export_in_the_same_wording(tmp_path: Path) -> None:
+    import openpyxl
+
+    from betaxl.workbook.recalc import recalculate_file
+
+    frame, _ = old_export()
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.append(["Date", "NoDur", "Mkt"])
+    for stamp, row in frame.iterrows():  # the export's texts, as a CSV opened in Excel
+        ws.append([f"{stamp:%b-%y}", float(row["NoDur"]), float(row["Mkt"])])
+    ws["E1"] = "=BETA_OLS(A1:B61,C1:C61)"
+    book.save(tmp_path / "in.xlsx")
+    done = recalculate_file(tmp_path / "in.xlsx", tmp_path / "out.xlsx")
+    reasons = [r.reason for r in done.report.errors if r.cell.endswith("E1")]
+    assert len(reasons) == 1 and re.search(rf"BETA_OLS: asset_returns {BREAK}", reasons[0]), \
+        done.report.errors
