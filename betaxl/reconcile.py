@@ -233,7 +233,8 @@ def beta_reconcile(
                           arg="prices").values[rows.start:rows.stop + 1]
     stamps = as_dates(dates, panel.index, panel.n)
     if risk_free is not None:  # a percent or an annual rate per period: refused (data.units)
-        check_rate(rf_all, "risk_free", dated_periods(stamps))
+        periods, least = dated_periods(stamps)
+        check_rate(rf_all, "risk_free", periods, least=least)
     sub_dates = None if stamps is None else stamps[rows]
     r = panel.values[rows]
     assets = panel.frame(r, pd.RangeIndex(len(r))) if schedule else r  # labels to align

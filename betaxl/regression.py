@@ -234,7 +234,8 @@ def excess(values: np.ndarray, risk_free: ArrayLike | None, n: int,
     rf = as_column(risk_free, arg="risk_free", n=n, scalar_ok=True, index=index)
     no_total_loss(rf, "risk_free")
     # 5 meaning 5%, or 0.27% a month as 0.27 on dated returns: refused (data.units)
-    check_rate(rf, "risk_free", dated_periods(index))
+    periods, least = dated_periods(index)
+    check_rate(rf, "risk_free", periods, least=least)
     return values - (rf[:, None] if values.ndim == 2 else rf)
 
 

@@ -113,6 +113,22 @@ def gapped_monthly() -> pd.DataFrame:
     return frame[np.arange(len(frame)) % 3 != 2]
 
 
+def holed_monthly() -> pd.DataFrame:
+    """French's monthly returns 1949-1958 and 1969-1978: a ten-year hole in monthly dates
+    (every other gap in the monthly class, so the 80% share alone reads them monthly)."""
+    frame = french_monthly()[[*ASSETS, "Mkt"]]
+    return pd.concat([frame.iloc[:120], frame.iloc[240:360]])
+
+
+def greek_daily() -> pd.DataFrame:
+    """Business-daily returns of 2015 with the Athens exchange's closure (2015-06-29 to
+    2015-07-31: a 38-day gap), which are still daily."""
+    days = pd.bdate_range("2015-01-01", "2015-12-31", name="Date")
+    days = days[(days < "2015-06-29") | (days >= "2015-08-03")]
+    values = french_monthly()[[*ASSETS, "Mkt"]].to_numpy()[:len(days)] / 21
+    return with_dates(values, days, [*ASSETS, "Mkt"])
+
+
 def undated(n: int = 60) -> pd.DataFrame:
     """Daily-sized returns with no dates at all."""
     return last_months(n)[[*ASSETS, "Mkt"]].reset_index(drop=True) / 21

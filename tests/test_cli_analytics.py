@@ -52,19 +52,21 @@ def test_factors_from_columns_equal_the_core(tmp_path: Path, panel, capsys) -> N
 
 def test_factors_from_another_file_matched_by_date(tmp_path: Path, panel, capsys) -> None:
     path, frame = panel
-    assets = frame[ASSETS].iloc[::-1]  # newest first: read oldest first, matched by date
+    assets = frame[ASSETS].iloc[::-1]  # newest first: sorted on request, matched by date
     assets.to_csv(tmp_path / "assets.csv")
+    assert "newest first" in fail(capsys, "factors", tmp_path / "assets.csv",
+                                  "--factors-file", path, "-o", tmp_path / "x.csv")
     # the factors cover more months than the assets, with the RF column beside them
     wider = frame[FACTORS + ["RF"]]
     wider.to_csv(tmp_path / "ff.csv.gz")
     out = tmp_path / "f.parquet"
     assert run(capsys, "factors", tmp_path / "assets.csv", "--factors-file",
-               tmp_path / "ff.csv.gz", "--risk-free", "RF", "-o", out)[0] == 0
+               tmp_path / "ff.csv.gz", "--risk-free", "RF", "--sort-dates", "-o", out)[0] == 0
     want = bx.factor_betas(frame[ASSETS], frame[FACTORS], risk_free=frame["RF"]).to_frame()
     close(pd.read_parquet(out), want)
     # a per-period number as the risk-free
     assert run(capsys, "factors", tmp_path / "assets.csv", "--factors-file",
-               tmp_path / "ff.csv.gz", "--risk-free", "0.001", "-o", out)[0] == 0
+               tmp_path / "ff.csv.gz", "--risk-free", "0.001", "--sort-dates", "-o", out)[0] == 0
     want = bx.factor_betas(frame[ASSETS], frame[FACTORS + ["RF"]], risk_free=0.001)
     close(pd.read_parquet(out), want.to_frame())
 
@@ -341,9 +343,11 @@ def test_schedules_bad_input_is_one_line(tmp_path: Path, panel, capsys) -> None:
     schedule.rename(columns={"Chems": "Chem"}).to_csv(tmp_path / "typo.csv")
     assert "missing ['Chems']" in fail(capsys, "portfolio", tmp_path / "r.csv", "--weights",
                                        tmp_path / "typo.csv")
-    schedule.iloc[::-1].to_csv(tmp_path / "back.csv")  # newest first: sorted, with a note
+    schedule.iloc[::-1].to_csv(tmp_path / "back.csv")  # newest first: sorted on request
+    assert "newest first" in fail(capsys, "portfolio", tmp_path / "r.csv", "--weights",
+                                  tmp_path / "back.csv", "-o", tmp_path / "p.csv")
     assert run(capsys, "portfolio", tmp_path / "r.csv", "--weights", tmp_path / "back.csv",
-               "-o", tmp_path / "p.csv")[0] == 0
+               "--sort-dates", "-o", tmp_path / "p.csv")[0] == 0
     schedule.assign(Manuf="lots").to_csv(tmp_path / "text.csv")
     assert "'Manuf'" in fail(capsys, "portfolio", tmp_path / "r.csv", "--weights",
                              tmp_path / "text.csv")

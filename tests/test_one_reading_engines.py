@@ -64,6 +64,28 @@ def test_drop_partial_on_a_resampled_parquet_keeps_its_dates(tmp_path: Path,
         outs.append(pd.read_csv(out, index_col=0))
     np.testing.assert_allclose(outs[0].to_numpy(float), outs[1].to_numpy(float), rtol=1e-12,
                                equal_nan=True)
+    # the partial periods kept: named once in each engine's notes, the same line
+    notes = []
+    for i, engine in enumerate(((), DASK)):
+        code, _, err = run(capsys, "risk", tmp_path / "m.parquet", "--benchmark", "Mkt",
+                           *engine, "-o", tmp_path / f"k{i}.csv")
+        assert code == 0, err
+        notes.append([line for line in err.splitlines() if "note: kept" in line])
+        assert len(notes[-1]) == 1, err
+    assert notes[0] == notes[1]
+
+
+def test_units_percent_says_so_in_both_engines(tmp_path: Path, capsys) -> None:
+    frame = 100 * cases.last_months(120)[[*cases.ASSETS, "Mkt"]]
+    frame.reset_index().to_parquet(tmp_path / "p.parquet", index=False)
+    outs = []
+    for i, engine in enumerate(((), DASK)):
+        code, _, err = run(capsys, "betas", tmp_path / "p.parquet", "--market", "Mkt",
+                           "--units", "percent", *engine, "-o", tmp_path / f"b{i}.csv")
+        assert code == 0, err
+        assert err.count("note: units: percent, divided by 100 (results are decimals)") == 1
+        outs.append(pd.read_csv(tmp_path / f"b{i}.csv", index_col=0))
+    np.testing.assert_allclose(outs[0].to_numpy(float), outs[1].to_numpy(float), rtol=1e-12)
 
 
 @pytest.mark.parametrize("second", ["MKT", "MKT ", "MKT\u00a0"])
@@ -154,3 +176,38 @@ def test_a_year_column_is_refused_as_a_date_column_not_read_as_an_asset(tmp_path
                            "1990 (not a date: years and month numbers are not dates); give "
                            "ISO dates (1990-12-31), yyyymm codes or yyyymmdd codes, or pass "
                            "--date-column for another column"), err
+
+
+@pytest.mark.parametrize(("make", "ppy"), [(cases.holed_monthly, None),
+                                           (cases.greek_daily, 252)])
+def test_a_hole_in_the_dates_is_refused_by_both_engines_a_closure_is_not(
+        tmp_path: Path, capsys, make, ppy) -> None:
+    import betaxl as bx
+    from betaxl.errors import BetaxlError
+
+    frame = make()
+    frame.reset_index().to_parquet(tmp_path / "d.parquet", index=False)
+    frame.to_csv(tmp_path / "d.csv")
+    if ppy is None:  # a ten-year hole: refused alike, read as consecutive months if told
+        with pytest.raises(BetaxlError, match=r"^risk_table: periods_per_year was not "
+                           r"given and its monthly dates jump 3684 days"):
+            bx.risk_table(frame[cases.ASSETS], frame["Mkt"])
+        for path, engine in ((tmp_path / "d.csv", ()), (tmp_path / "d.parquet", DASK)):
+            err = refused(capsys, "risk", path, "--benchmark", "Mkt", *engine,
+                          "-o", tmp_path / "o.csv")
+            assert "its monthly dates jump 3684 days from 1958-12-31 to 1969-01-31" in err
+            assert "(given, --periods-per-year reads the rows as consecutive periods)" in err
+        ppy, extra = 12, ("--periods-per-year", "12")
+    else:  # the Athens exchange's 38-day closure of 2015: still business-daily
+        extra = ()
+    want = bx.risk_table(frame[cases.ASSETS], frame["Mkt"], periods_per_year=ppy).to_frame()
+    if not extra:
+        got = bx.risk_table(frame[cases.ASSETS], frame["Mkt"]).to_frame()
+        np.testing.assert_allclose(got.to_numpy(), want.to_numpy(), rtol=1e-12)
+    for i, (path, engine) in enumerate(((tmp_path / "d.csv", ()),
+                                        (tmp_path / "d.parquet", DASK))):
+        code, _, err = run(capsys, "risk", path, "--benchmark", "Mkt", *engine, *extra,
+                           "-o", tmp_path / f"r{i}.csv")
+        assert code == 0 and f"{ppy} periods a year" in err, err
+        got = pd.read_csv(tmp_path / f"r{i}.csv", index_col=0)
+        np.testing.assert_allclose(got[want.columns].to_numpy(), want.to_numpy(), rtol=1e-12)

@@ -10,6 +10,7 @@ same tables in ``tests/runtimes/reading_rates.py``.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -105,3 +106,50 @@ def test_percent_factors_are_refused_and_read_with_their_own_units(tmp_path: Pat
     joined.to_csv(tmp_path / "j.csv")
     err = refused(capsys, "betas", tmp_path / "j.csv", "--market", "Mkt")
     assert "column 'Mkt' does not look like returns" in err, err
+
+
+#: Where the dates do not decide the frequency, the rate rule over the fewest periods a
+#: year they allow (``betaxl.data.periods.least_periods_per_year``).
+LEAST = r"risk_free holds {v} a period, which is at least \d+% a year over the fewest " \
+        r"periods a year the dates allow, {t}: an annual rate\?"
+
+
+def undecided() -> list[tuple[pd.DataFrame, str, str]]:
+    """Calendar-daily dates with an annual 3% as the rate (252 or 365 a year: at least
+    252), and monthly dates with a third missing beside French's RF in percent (median
+    gap 31 days, then 61: at least 11.8 a year)."""
+    cal = cases.calendar_daily().assign(RF=0.03)
+    gap = cases.gapped_monthly().join(cases.last_months(60)["RF"] * 100)
+    return [(cal, "0.03", "252"), (gap, r"0\.\d+", r"11\.8")]
+
+
+def test_a_rate_is_checked_where_the_dates_do_not_decide_the_frequency(tmp_path: Path,
+                                                                       capsys) -> None:
+    for i, (frame, v, t) in enumerate(undecided()):
+        a, m, rf = frame[cases.ASSETS], frame["Mkt"], frame["RF"]
+        rule = LEAST.format(v=v, t=t)
+        for func, call in {"ols_beta": lambda: bx.ols_beta(a, m, risk_free=rf),
+                           "beta_reconcile": lambda: bx.beta_reconcile(a, m, [0.5, 0.5],
+                                                                        risk_free=rf),
+                           "beta_estimates": lambda: bx.beta_estimates(a, m, risk_free=rf)
+                           }.items():
+            with pytest.raises(BetaxlError, match=rf"^{func}: {rule}"):
+                call()
+        path = tmp_path / f"u{i}.csv"
+        frame.to_csv(path)
+        frame.reset_index().to_parquet(tmp_path / f"u{i}.parquet", index=False)
+        for argv in ((path,), (tmp_path / f"u{i}.parquet", "--engine", "dask",
+                               "--workers", "1")):
+            err = refused(capsys, "betas", *argv, "--market", "Mkt", "--risk-free", "RF",
+                          "-o", tmp_path / "o.csv")
+            assert re.search(rule.replace("risk_free", "risk-free"), err), err
+        # the same rates as decimals per period: answered alike
+        dec = frame.assign(RF=frame["RF"] / (100 if i else 252))
+        want = bx.ols_beta(a, m, risk_free=dec["RF"]).to_frame().T
+        dec.to_csv(path)
+        code, _, err = run(capsys, "betas", path, "--market", "Mkt", "--risk-free", "RF",
+                           "-o", tmp_path / "b.csv")
+        assert code == 0, err
+        got = pd.read_csv(tmp_path / "b.csv", index_col=0)
+        np.testing.assert_allclose(got[want.columns].to_numpy(), want.to_numpy(),
+                                   rtol=1e-12)

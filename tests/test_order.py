@@ -42,8 +42,8 @@ def calls(r: pd.DataFrame, m: pd.Series, p: pd.DataFrame):
 ])
 def test_unordered_dates_are_refused_everywhere(name, how, words) -> None:
     call = calls(how(R), how(M), how(P))[name]
-    with pytest.raises(InputError, match=rf"^{name}: \w+ has dates {words}; betaxl needs "
-                       r"them oldest first"):
+    with pytest.raises(InputError, match=rf"^{name}: \w+ has dates {words}: row \d+ \(.+\) "
+                       r"is older than row \d+ \(.+\); betaxl needs them oldest first"):
         call()
 
 

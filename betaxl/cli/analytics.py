@@ -59,7 +59,8 @@ def _factors(args: argparse.Namespace) -> None:
     if args.factors_file:
         other = read_table(args.factors_file, ReadOptions(sep=args.sep, decimal=args.decimal,
                                                           date_order=args.date_order,
-                                                          date_format=cli_format(args)))
+                                                          date_format=cli_format(args),
+                                                          sort_dates=args.sort_dates))
         given = other.frame
         if not (isinstance(given.index, pd.DatetimeIndex)
                 and isinstance(table.frame.index, pd.DatetimeIndex)):

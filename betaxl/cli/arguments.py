@@ -56,6 +56,9 @@ def common_arguments(parser: argparse.ArgumentParser, *, input_type: bool = True
     read.add_argument("--value-column", help="long layout: the value column")
     read.add_argument("--skip-text", action="store_true",
                       help="leave out text columns (with a note) instead of refusing")
+    read.add_argument("--sort-dates", action="store_true",
+                      help="dates out of time order: sort the rows oldest first, with a "
+                      "note (default: refused, naming the first pair out of order)")
     read.add_argument("--drop-partial", action="store_true",
                       help="a resample output (columns period, rows, partial): leave out "
                       "its partial periods (default: kept, named in a note)")

@@ -41,7 +41,7 @@ from ..data.table import (
 from ..data.units import in_decimals, not_returns, trusted_returns
 from ..errors import BetaxlError, count, labels
 from .client import cluster, peak_rss
-from .dates import as_dates, cli_format, corner_column
+from .dates import as_dates, cli_format, corner_column, files_in_order
 from .inputs import CLI_HOW, CLI_UNITS, check_window, periods_per_year
 from .names import check_names, chosen_assets
 from .sources import ReadError, expand_paths
@@ -188,6 +188,7 @@ def scan(args: argparse.Namespace) -> tuple[Dataset, list[str]]:
                             + ", ".join(map(repr, text[:6]))
                             + "; pass --skip-text to leave them out")
         print("note: left out text columns " + ", ".join(map(repr, text[:6])), file=sys.stderr)
+    files_in_order(args, files, date)
     return Dataset(tuple(files), date, "wide", drop_partial=bool(drop),
                    date_order=args.date_order, date_format=cli_format(args)), \
         [n for n in rest if n not in text]
@@ -271,6 +272,8 @@ def _special(args: argparse.Namespace, assets: list[str], key: str) -> dict[str,
     if units == "percent" and args.input_type == "prices":
         raise ReadError("--units percent is for returns and rates; prices have no units to "
                         "divide (leave --units out)")
+    if units == "percent":  # the memory engine's note (cli.inputs)
+        print("note: units: percent, divided by 100 (results are decimals)", file=sys.stderr)
     out: dict[str, Any] = {"market": name, "risk_free": None, "units": units,
                            "trusted": getattr(args, "trust_input_type", False),
                            "periods": getattr(args, "percent_periods", None),
@@ -293,7 +296,7 @@ def _map(args: argparse.Namespace, key: str, work: Callable[..., Any]) -> tuple[
     from distributed import as_completed
     from tqdm import tqdm
 
-    dataset, assets = scan(args)
+    dataset, assets = getattr(args, "scanned", None) or scan(args)
     special = _special(args, assets, key)
     others = {special["market"], special["risk_free"]}
     assets = [a for a in assets if a not in others]
@@ -372,7 +375,8 @@ def run_risk(args: argparse.Namespace) -> None:
     """``betaxl risk --engine dask``."""
     ppy = args.periods_per_year
     if ppy is None:  # the rule of every door, on the dates the returns will have
-        dates = scan(args)[0].dates()
+        args.scanned = scan(args)  # once: its notes (partial periods) said once
+        dates = args.scanned[0].dates()
         ppy = periods_per_year(dates[1:] if args.input_type == "prices" else dates,
                                Path(args.file).name)
     mar = in_decimals(args.mar, args.units)

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import argparse
 import re
+import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from ..data.dates import order_problem
 from ..data.table import (
     CODE_TEXT,
     DATE_NAME,
@@ -32,7 +34,11 @@ from ..data.table import (
 from .names import check_names
 from .sources import ReadError, ReadOptions, read_error
 
-__all__ = ["CLI_FORMAT", "DATE_NAME", "as_dates", "cli_format", "corner_column", "find_dates"]
+__all__ = ["CLI_FORMAT", "DATE_NAME", "SORT_HOW", "as_dates", "cli_format", "corner_column",
+           "files_in_order", "find_dates"]
+
+#: How to be explicit about the order of dates on the command line (both engines).
+SORT_HOW = "sort the rows oldest first, or pass --sort-dates to have betaxl sort them"
 
 
 #: A first column without a header (Ken French's files, pandas' index) is looked at as
@@ -195,3 +201,22 @@ def corner_column(files: list[str], names: list[str]) -> str | None:
     numeric = values.dtype.kind in "iuf"
     return corner if numeric and code_dates(values) is not None else None
 
+
+def files_in_order(args: argparse.Namespace, files: list[str], date: str) -> None:
+    """The order rule of every door (:func:`betaxl.data.dates.order_problem`) for
+    ``--engine dask``, file by file: a dataset's files are a set, their rows lined up
+    by date (:meth:`betaxl.cli.cluster.Dataset.read`)."""
+    import pyarrow.parquet as pq
+
+    for path in files:
+        given = pq.read_table(path, columns=[date]).to_pandas(ignore_metadata=True)[date]
+        found = as_dates(given, named=True, order=args.date_order, fmt=cli_format(args))
+        if found is None:
+            continue
+        dates = pd.DatetimeIndex(found)
+        text = order_problem(dates.asi8, given.to_numpy(), dates, SORT_HOW)
+        if text is not None and not (getattr(args, "sort_dates", False) and dates.is_unique):
+            raise ReadError(f"{Path(path).name}: {text}")
+        if text is not None:
+            print(f"note: dates sorted oldest first (--sort-dates): {Path(path).name} "
+                  + text.split(":")[0], file=sys.stderr)

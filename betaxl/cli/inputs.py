@@ -213,6 +213,7 @@ def read_input(args: argparse.Namespace, *, resampling: bool = False) -> Table:
                        layout=args.layout, id_column=args.id_column,
                        value_column=args.value_column, skip_text=args.skip_text,
                        drop_partial=getattr(args, "drop_partial", False) and not resampling,
+                       sort_dates=getattr(args, "sort_dates", False),
                        limits=Limits(max_cells=args.max_cells, max_bytes=args.max_bytes))
     return read_table(args.file, opts)
 
@@ -247,7 +248,8 @@ def _schedule(path: Path, raw: pd.DataFrame, args: argparse.Namespace,
     table = read_table(str(path), ReadOptions(sep=args.sep, decimal=args.decimal,
                                               skip_text=args.skip_text,
                                               date_order=args.date_order,
-                                              date_format=cli_format(args)))
+                                              date_format=cli_format(args),
+                                              sort_dates=getattr(args, "sort_dates", False)))
     if not isinstance(table.frame.index, pd.DatetimeIndex):
         raise ReadError(f"{table.source}: its first column looks like dates but was not "
                         "read as the date column; name it 'date'")
@@ -339,7 +341,8 @@ def read_dividends(args: argparse.Namespace, inputs: Inputs) -> pd.DataFrame | N
         raise ReadError("--dividends needs prices (--input-type prices)")
     table = read_table(args.dividends, ReadOptions(sep=args.sep, decimal=args.decimal,
                                                    date_order=args.date_order,
-                                              date_format=cli_format(args)))
+                                              date_format=cli_format(args),
+                                              sort_dates=getattr(args, "sort_dates", False)))
     frame = table.frame
     missing = [c for c in inputs.assets.columns if c not in frame.columns]
     if missing:

@@ -66,6 +66,7 @@ class ReadOptions:
     value_column: str | None = None
     skip_text: bool = False
     drop_partial: bool = False  # leave out the partial periods of a resample output
+    sort_dates: bool = False  # --sort-dates: dates out of order sorted (with a note)
     limits: Limits = field(default_factory=Limits)
 
 

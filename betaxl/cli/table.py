@@ -11,10 +11,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from ..data.dates import order_problem
 from ..data.table import (
     NAME_TWICE,
     RESAMPLED,
@@ -23,7 +25,7 @@ from ..data.table import (
     resampled_rows,
     written_as_months,
 )
-from .dates import find_dates
+from .dates import SORT_HOW, find_dates
 from .names import check_names
 from .sources import ReadError, ReadOptions, read_error, read_raw
 
@@ -190,6 +192,23 @@ def _resampled(raw: pd.DataFrame, opts: ReadOptions, notes: list[str],
     return kept.reset_index(drop=True) if isinstance(out.index, pd.RangeIndex) else kept
 
 
+def _in_order(frame: pd.DataFrame, given: list[Any] | None, opts: ReadOptions,
+              notes: list[str], name: str) -> pd.DataFrame:
+    """The order rule of every door (:func:`betaxl.data.dates.order_problem`): dates
+    oldest first, else refused; sorted only on request (``--sort-dates``), with a note."""
+    index = frame.index
+    if len(given or ()) != len(index):
+        given = list(index)
+    assert given is not None
+    text = order_problem(index.asi8, given, index, SORT_HOW)
+    if text is None:
+        return frame
+    if not opts.sort_dates:
+        raise read_error(name, text)
+    notes.append("dates sorted oldest first (--sort-dates): the file " + text.split(":")[0])
+    return frame.sort_index()
+
+
 def read_table(path_text: str, opts: ReadOptions | None = None) -> Table:
     """Read ``path_text`` (a file, a Parquet folder or a glob) as one wide table."""
     opts = opts or ReadOptions()
@@ -215,12 +234,8 @@ def read_table(path_text: str, opts: ReadOptions | None = None) -> Table:
         if frame.index.has_duplicates:
             raise read_error(name, "has the date "
                              f"{frame.index[frame.index.duplicated()][0]:%Y-%m-%d} twice")
-        if not frame.index.is_monotonic_increasing:
-            if frame.index.is_monotonic_decreasing:
-                notes.append("dates were newest first: sorted oldest first")
-            else:
-                notes.append("dates were out of order: sorted oldest first")
-            frame = frame.sort_index()
+        frame = _in_order(frame, raw[gone[0]].tolist() if len(gone) == 1 else None,
+                          opts, notes, name)
     if frame.shape[1] == 0:
         raise read_error(name, "has no numeric columns")
     return Table(frame, name, notes, text, months=months)

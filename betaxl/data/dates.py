@@ -30,11 +30,12 @@ from .table import (
     in_format,
     is_date_name,
     month_labels,
+    number_dates,
     written_as_months,
 )
 
-__all__ = ["API_FORMAT", "as_dates", "check_rows", "labelled", "months_of", "row_dates",
-           "row_named", "show_label", "takes_date_format", "text_dates"]
+__all__ = ["API_FORMAT", "as_dates", "check_rows", "labelled", "months_of", "order_problem",
+           "row_dates", "row_named", "show_label", "takes_date_format", "text_dates"]
 
 #: How the Python API spells the explicit date format, in its refusals.
 API_FORMAT = "date_format='{}'"
@@ -215,14 +216,26 @@ def row_dates(index: pd.Index | None) -> pd.DatetimeIndex | None:
 
 
 def code_dates_of(index: pd.Index) -> pd.DatetimeIndex | None:
-    """Whole-number row labels that are yyyymm or yyyymmdd codes, as dates, when the
-    index is unnamed (as ``read_csv(index_col=0)`` leaves Ken French's blank corner) or
-    named as dates; None otherwise (:func:`betaxl.data.table.code_dates`)."""
-    if index.dtype.kind not in "iuf" or not (
-            index.name is None or str(index.name).strip() == ""
-            or str(index.name).startswith("Unnamed: ") or is_date_name(str(index.name))):
+    """Whole-number row labels as dates, by the date column's rule of every door: when
+    the index is unnamed (as ``read_csv(index_col=0)`` leaves Ken French's blank corner),
+    yyyymm or yyyymmdd codes (:func:`betaxl.data.table.code_dates`); when it is named as
+    dates (``date``, ``Month``...), also Excel serials of 1950-2099 in the 1900 system
+    (:func:`betaxl.data.table.number_dates`, as the command line and the Excel functions
+    read a column headed as dates); None otherwise.
+
+    >>> code_dates_of(pd.Index([43131, 43159], name="date"))[1]
+    Timestamp('2018-02-28 00:00:00')
+    >>> code_dates_of(pd.Index([43131, 43159])) is None  # unnamed: codes only
+    True
+    """
+    if index.dtype.kind not in "iuf":
         return None
-    return code_dates(index.to_numpy())
+    if index.name is not None and is_date_name(str(index.name)):
+        return number_dates(index.to_numpy())
+    if index.name is None or str(index.name).strip() == "" \
+            or str(index.name).startswith("Unnamed: "):
+        return code_dates(index.to_numpy())
+    return None
 
 
 def months_of(index: pd.Index | None) -> bool:
@@ -237,6 +250,39 @@ def months_of(index: pd.Index | None) -> bool:
         return code_dates_of(index) is not None and written_as_months(list(index))
     return (index.dtype == object or pd.api.types.is_string_dtype(index.dtype)) \
         and written_as_months(list(index))
+
+
+def order_problem(keys: Any, given: Any, read: Any, how: str) -> str | None:
+    """The order rule of every door, in one wording: None when ``keys`` (one comparable
+    value a row: dates as read, or numbers) rise strictly, else the problem naming the
+    first pair out of order (rows from 1, each shown as :func:`shown_as_read` shows
+    ``given[row]`` read as ``read[row]``) and ``how`` to be explicit, the door's own
+    way of sorting.
+
+    >>> keys = pd.DatetimeIndex(["2029-11-30", "2029-12-31", "1930-01-31"])
+    >>> order_problem(keys, ["Nov-29", "Dec-29", "Jan-30"], keys, "sort them")
+    'has dates not in time order: row 3 (Jan-30 = 1930-01-31) is older than row 2 \
+(Dec-29 = 2029-12-31); betaxl needs them oldest first and never reorders rows itself \
+(sort them)'
+    """
+    keys = np.asarray(keys)
+    if len(keys) < 2:
+        return None
+    steps = keys[1:] > keys[:-1]
+    if steps.all():
+        return None
+    i = int(np.flatnonzero(~steps)[0]) + 1
+
+    def shown(row: int) -> str:
+        return shown_as_read(given[row], read[row])
+
+    if keys[i] == keys[i - 1]:
+        return (f"has the date {shown(i)} twice (rows {i} and {i + 1}); every period must "
+                "appear once")
+    order = "newest first" if (keys[1:] < keys[:-1]).all() else "not in time order"
+    return (f"has dates {order}: row {i + 1} ({shown(i)}) is older than row {i} "
+            f"({shown(i - 1)}); betaxl needs them oldest first and never reorders rows "
+            f"itself ({how})")
 
 
 def check_rows(index: pd.Index | None, *, arg: str) -> None:
@@ -264,16 +310,27 @@ def check_rows(index: pd.Index | None, *, arg: str) -> None:
         twice = index[index.duplicated()][0]
         raise problem("", arg, "has the row label {v} more than once; every period must "
                       "appear once", v=show_label(twice))
+    given = index
     if _date_like(index):
         index = _zoned(index, arg)
     elif not pd.api.types.is_numeric_dtype(index.dtype):
         index = _text_rows(index, arg)  # dates written as text are in time order too
         if index is None:
             return
-    if not index.is_monotonic_increasing:
-        order = "newest first" if index.is_monotonic_decreasing else "not in time order"
-        raise problem("", arg, "has dates {order}; betaxl needs them oldest first (sort "
-                      "with .sort_index(); betaxl never reorders rows itself)", order=order)
+    text = order_problem(index, given, index, "sort them oldest first with .sort_index()")
+    if text is not None:
+        raise problem("", arg, "{why}", why=text)
+
+
+def shown_as_read(given: Any, read: Any) -> str:
+    """A row's label in a refusal: as read, with the text it was read from when that
+    differs ("Jan-30 = 1930-01-31": a two-digit year's century made visible).
+
+    >>> shown_as_read("Dec-29", pd.Timestamp("2029-12-31")), shown_as_read(194901, 194901)
+    ('Dec-29 = 2029-12-31', '194901')
+    """
+    text = show_label(read)
+    return f"{given} = {text}" if isinstance(given, str) and given.strip() != text else text
 
 
 def as_dates(dates: Any, index: pd.Index | None, n: int, *, arg: str = "dates",

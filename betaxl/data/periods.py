@@ -10,7 +10,8 @@ import pandas as pd
 from ..errors import Arg, BetaxlError, problem
 from .dates import row_dates
 
-__all__ = ["FREQUENCIES", "REGULAR_SHARE", "WEEKEND_SHARE", "infer_periods_per_year"]
+__all__ = ["FREQUENCIES", "GAP_TIMES", "REGULAR_SHARE", "WEEKEND_SHARE", "infer_periods_per_year",
+           "least_periods_per_year"]
 
 
 #: Periods per year by spacing of dates: (name, t, shortest and longest typical gap in days).
@@ -21,6 +22,11 @@ FREQUENCIES = (("daily", 252, 1, 4), ("weekly", 52, 5, 9), ("monthly", 12, 27, 3
 WEEKEND_SHARE = 0.02
 #: The share of the gaps that must fall in the class of the median gap.
 REGULAR_SHARE = 0.8
+#: A gap longer than this many times its class's widest gap is a hole in the data, not
+#: the frequency: 40 days for daily data (a market closure stays under it: New York's
+#: after 2001-09-11 made a 7-day gap, Athens' in 2015 a 38-day one), 320 for monthly
+#: (ten missing months), ten years for annual data.
+GAP_TIMES = 10
 
 
 def infer_periods_per_year(index: pd.Index | None, *, arg: str = "periods_per_year",
@@ -30,9 +36,11 @@ def infer_periods_per_year(index: pd.Index | None, *, arg: str = "periods_per_ye
     The rule: the gaps between consecutive dates, in calendar days, are classed as
     daily (1-4 days), weekly (5-9), monthly (27-32), quarterly (88-93), semiannual
     (180-185) or annual (364-367), giving 252, 52, 12, 4, 2 or 1.  The median gap
-    picks the class, and at least 80% of the gaps must fall in it.  Daily data count as
-    trading days (252) only if at most 1 date in 50 falls on a weekend; calendar-day
-    data (365 or 252?) are refused.
+    picks the class, and at least 80% of the gaps must fall in it, none longer than
+    :data:`GAP_TIMES` times the class's widest gap (a hole: given, ``periods_per_year``
+    reads the rows as consecutive periods).  Daily data count as trading days (252) only
+    if at most 1 date in 50 falls on a weekend; calendar-day data (365 or 252?) are
+    refused.
     """
     def refuse(why: str, **values: Any) -> BetaxlError:
         return problem("", arg, "was not given and " + why + "; pass {ppy} "
@@ -57,6 +65,37 @@ def infer_periods_per_year(index: pd.Index | None, *, arg: str = "periods_per_ye
             if name == "daily" and float(np.mean(index.day_of_week >= 5)) > WEEKEND_SHARE:
                 raise refuse("the dates are daily including weekends (252 trading "
                                      "or 365 calendar days a year?)")
+            hole = int(np.argmax(days))
+            if days[hole] > GAP_TIMES * hi:
+                raise refuse("its {name} dates jump {d:g} days from {a:%Y-%m-%d} to "
+                             "{b:%Y-%m-%d} (rows {i} to {j}), more than {k} times the "
+                             "widest {name} gap ({hi} days): a hole in the data (given, "
+                             "{ppy} reads the rows as consecutive periods)", name=name,
+                             d=round(float(days[hole]), 1), a=local[hole],
+                             b=local[hole + 1], i=hole + 1, j=hole + 2, k=GAP_TIMES, hi=hi)
             return t
     raise refuse("its dates are {d:g} days apart (median), which is not daily, "
                          "weekly, monthly, quarterly or annual", d=round(median, 1))
+
+
+def least_periods_per_year(index: pd.Index | None) -> float | None:
+    """The fewest periods a year dates could be, where they do not decide the frequency
+    (the rate rule's bound, :func:`betaxl.data.units.dated_periods`): 252 for daily gaps
+    (1-4 days median: 252 trading or 365 calendar days, the fewer), else 365.25 over
+    the median gap in days; None with fewer than 2 dates.
+
+    >>> least_periods_per_year(pd.date_range("2020-01-01", periods=9, freq="D"))
+    252.0
+    >>> round(least_periods_per_year(pd.DatetimeIndex(["2018-01-31", "2018-03-31",
+    ...                                                "2018-04-30", "2018-06-30"])), 2)
+    6.19
+    """
+    index = row_dates(index)
+    if not isinstance(index, pd.DatetimeIndex) or len(index) < 2:
+        return None
+    local = index.tz_localize(None) if index.tz is not None else index
+    median = float(np.median(np.asarray((local[1:] - local[:-1]).total_seconds()))) / 86_400.0
+    daily = FREQUENCIES[0]
+    if median <= daily[3] + 0.5:
+        return float(daily[1])
+    return 365.25 / median

@@ -161,8 +161,8 @@ def code_dates(values: Any) -> pd.DatetimeIndex | None:
         numbers = np.asarray(values, dtype=float).reshape(-1)
     except (TypeError, ValueError):
         return None
-    if numbers.size == 0 or not np.isfinite(numbers).all() or (numbers % 1 != 0).any():
-        return None
+    if numbers.size == 0 or not (np.abs(numbers) < 1e9).all() or (numbers % 1 != 0).any():
+        return None  # infinite, missing or of 10 digits (past int64, too): no code
     ints = numbers.astype(np.int64)
     lo, hi = CODE_YEARS
     if ((ints >= lo * 100 + 1) & (ints <= hi * 100 + 12)).all():

@@ -95,9 +95,10 @@ _ANNUAL_FLAG = {"risk_free": ", --risk-free-annual 0.05 on the command line"}
 
 
 def check_rate(values: np.ndarray, arg: str, periods_per_year: float | None = None,
-               how: str | None = None) -> None:
+               how: str | None = None, *, least: bool = False) -> None:
     """Refuse a per-period rate that is a percent or an annual rate (the module's rule);
-    ``how`` says how to be explicit in the caller's door.
+    ``how`` says how to be explicit in the caller's door; ``least``: the periods are the
+    fewest the dates could be (:func:`dated_periods`), not their frequency.
 
     >>> check_rate(np.array([0.0001]), "risk_free", 252)
     >>> try:
@@ -118,23 +119,31 @@ def check_rate(values: np.ndarray, arg: str, periods_per_year: float | None = No
     over = np.flatnonzero(size * periods_per_year > ANNUAL_LIMIT)
     if over.size:
         v = float(np.asarray(values, dtype=float).reshape(-1)[over[0]])
-        raise problem("", arg, "holds {v:.6g} a period, which is {a:.0%} a year over {t:g} "
-                      "periods a year: an annual rate? {how}", how=how, v=v,
-                      a=abs(v) * periods_per_year, t=periods_per_year)
+        over_t = ("at least {a:.0%} a year over the fewest periods a year the dates allow, "
+                  "{t:.3g}" if least else "{a:.0%} a year over {t:g} periods a year")
+        raise problem("", arg, "holds {v:.6g} a period, which is " + over_t + ": an annual "
+                      "rate? {how}", how=how, v=v, a=abs(v) * periods_per_year,
+                      t=periods_per_year)
 
 
-def dated_periods(index: pd.Index | None) -> float | None:
-    """The periods per year the dates imply, or None where they imply none (no dates,
-    irregular ones): for the rate rule where the periods are not given."""
+def dated_periods(index: pd.Index | None) -> tuple[float | None, bool]:
+    """The periods per year for the rate rule where they are not given, and whether
+    they are only the fewest the dates could be: the frequency the dates imply
+    (:func:`betaxl.data.periods.infer_periods_per_year`), else, where the dates do not
+    decide it (calendar-daily, gapped or irregular dates), the fewest periods a year
+    they could be (:func:`betaxl.data.periods.least_periods_per_year`), so that an
+    annual rate or a percent is still refused; (None, False) without dates.
+    """
     from .dates import labelled
-    from .periods import infer_periods_per_year
+    from .periods import infer_periods_per_year, least_periods_per_year
 
     if index is None or not labelled(index):
-        return None
+        return None, False
     try:
-        return float(infer_periods_per_year(index))
+        return float(infer_periods_per_year(index)), False
     except BetaxlError:
-        return None
+        least = least_periods_per_year(index)
+        return least, least is not None
 
 
 def column_medians(values: np.ndarray | pd.DataFrame) -> np.ndarray:

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..data.dates import order_problem
 from ..data.table import (
     CODE_TEXT,
     NUMERIC_DATE,
@@ -147,11 +148,14 @@ def date_column(values: np.ndarray, body: Sequence[Sequence[Any]],
                    + "): keep one date column in the range (rename the others if data)")
     for j in headed:
         name = str(first[j]).strip()
-        col = date_serials(values[:, j], [row[j] for row in body], arg,
+        cells = [row[j] for row in body]
+        col = date_serials(values[:, j], cells, arg,
                            f"column {name!r} is headed as dates but its ")
-        if not (np.diff(col) > 0).all():
-            raise fail(arg, f"dates in column {name!r} must be oldest first and strictly "
-                       "increasing (sort the rows by date)")
+        stamps = dates_of(col)
+        text = order_problem(col, cells, stamps, "sort the rows oldest first: Data > "
+                             f"Sort by column {name!r}, Oldest to Newest")
+        if text is not None:
+            raise fail(arg, text)
         return j, col
     if header and k >= 2 and is_blank(first[0]):
         codes = code_dates(values[:, 0])  # Ken French's blank corner over yyyymm codes
@@ -190,8 +194,12 @@ def date_serials(numbers: np.ndarray, cells: Sequence[Any], arg: str,
     bad = ~(_plausible(col) | real & (col >= _SERIAL_MIN) & (col <= _SERIAL_MAX))
     if bad.any():
         i = int(np.argmax(bad))
+        lite = "" if real[i] else (" (xlwings Lite hands a date cell over as its serial "
+                                   "number: before 1950, write the date as ISO text, "
+                                   '=TEXT(A2,"yyyy-mm-dd"))')
         how = ("give date cells, ISO text (2024-01-31), month labels (Jan-24), yyyymm codes "
-               "or serial numbers from 1950 to 2099; years and month numbers are not dates")
+               f"or serial numbers from 1950 to 2099{lite}; years and month numbers are not "
+               "dates")
         raise fail(arg, f"{where}row {i + 1} ({shown(cells[i])}) is not a date: {how} (rename "
                    "the header if the column is data)" if where else
                    f"row {i + 1} is not a date ({shown(cells[i])}); {how}")

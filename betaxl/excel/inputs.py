@@ -244,10 +244,10 @@ class Inputs:
         """A percent or an annual rate given per period is refused, over the periods per
         year given or implied by the data's dates (:func:`betaxl.data.units.check_rate`,
         as in every door)."""
-        periods = self.periods
+        periods, least = self.periods, False
         if periods is None and self.table.dates is not None:
-            periods = dated_periods(pd.DatetimeIndex(self.table.dates))
-        check_rate(values, arg_name, periods, how=EXCEL_RATE)
+            periods, least = dated_periods(pd.DatetimeIndex(self.table.dates))
+        check_rate(values, arg_name, periods, how=EXCEL_RATE, least=least)
 
     def dates(self, value: Any) -> list[pd.Timestamp] | None:
         """Dates, one per data row (with prices the first, starting date is dropped).

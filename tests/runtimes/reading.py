@@ -86,6 +86,7 @@ def test_semiannual_dates_are_two_periods_a_year(xl) -> None:
 @pytest.mark.parametrize(("make", "why"), [
     (cases.calendar_daily, "the dates are daily including weekends"),
     (cases.gapped_monthly, r"the dates are irregular \(only"),
+    (cases.holed_monthly, "its monthly dates jump 3684 days from 1958-12-31 to 1969-01-31"),
 ])
 def test_unclear_frequencies_are_refused(xl, make, why) -> None:
     frame = make()

@@ -110,3 +110,38 @@ def test_a_resample_spill_feeds_the_other_functions(xl) -> None:
     np.testing.assert_allclose(betas, want, rtol=1e-12)
     risk = xl("RISK_TABLE", assets, market)
     assert risk[0] == ["measure", *cases.ASSETS]
+
+
+def test_serials_under_a_date_header_read_as_the_api_reads_them(xl) -> None:
+    from ..test_one_reading_serials import RATE, serial_frame
+
+    for percent_rf in (False, True):
+        frame = serial_frame(percent_rf)
+        assets = cases.sheet(frame[cases.ASSETS], [float(s) for s in frame.index],
+                             corner="date")
+        market = [["Mkt"], *[[float(v)] for v in frame["Mkt"]]]
+        rf = [["RF"], *[[float(v)] for v in frame["RF"]]]
+        read = pd.DataFrame(frame.to_numpy(), columns=frame.columns,
+                            index=pd.Index(frame.index.to_numpy(), name="date"))
+        if percent_rf:
+            with pytest.raises(BetaxlError, match=rf"^BETA_OLS: {RATE}: an annual rate\?"):
+                xl("BETA_OLS", assets, market, rf)
+            continue
+        _, betas = xl("BETA_OLS", assets, market, rf)
+        want = bx.ols_beta(read[cases.ASSETS], read["Mkt"], risk_free=read["RF"]).beta
+        np.testing.assert_allclose(betas, want, rtol=1e-12)
+
+
+def test_a_date_cell_before_1950_as_office_js_hands_it_over_says_to_write_iso_text(
+        xl) -> None:
+    frame = cases.french_monthly().iloc[:60].set_axis(
+        pd.date_range("1926-07-31", periods=60, freq="ME", name="Date"))
+    serials = [float((d - pd.Timestamp("1899-12-30")).days) for d in frame.index]
+    with pytest.raises(BetaxlError, match=NOT_A_DATE.format(v="9709") + r".* from 1950 to "
+                       r"2099 \(xlwings Lite hands a date cell over as its serial number: "
+                       r"before 1950, write the date as ISO text, "
+                       r'=TEXT\(A2,"yyyy-mm-dd"\)\); years and month numbers'):
+        xl("BETA_OLS", *_ranges(frame, serials))
+    _, betas = xl("BETA_OLS", *_ranges(frame, [f"{d:%Y-%m-%d}" for d in frame.index]))
+    np.testing.assert_allclose(betas, bx.ols_beta(frame[cases.ASSETS], frame["Mkt"]).beta,
+                               rtol=1e-12)

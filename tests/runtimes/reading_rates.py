@@ -79,3 +79,16 @@ def test_percent_factors_are_refused_and_read_with_factor_units(xl) -> None:
     want = bx.factor_betas(frame[cases.ASSETS], dec[["Mkt"]], risk_free=dec["RF"]).to_frame()
     np.testing.assert_allclose(table[want.columns].to_numpy(float), want.to_numpy(),
                                rtol=1e-12)
+
+
+def test_a_rate_is_checked_where_the_dates_do_not_decide_the_frequency(xl) -> None:
+    from ..test_one_reading_rates import LEAST, undecided
+
+    for frame, v, t in undecided():
+        assets, market, rf = _ranges(frame, [f"{d:%Y-%m-%d}" for d in frame.index])
+        for func, args in {"BETA_OLS": (assets, market, rf),
+                           "BETA_ESTIMATES": (assets, market, OMIT, OMIT, rf),
+                           "BETA_RECONCILE": (assets, market, [[0.5, 0.5]], OMIT, OMIT,
+                                              OMIT, rf)}.items():
+            with pytest.raises(BetaxlError, match=rf"^{func}: {LEAST.format(v=v, t=t)}"):
+                xl(func, *args)

@@ -534,8 +534,8 @@ def test_a_date_header_needs_real_dates(xl) -> None:
                            r"headed as dates but its row \d+ \(.+\) is not a date: give "
                            r"date cells, ISO text"):
             xl("BETA_OLS", _dated([word, "A", "B"], column_, assets), market)
-    with pytest.raises(BetaxlError, match=r"^BETA_OLS: asset_returns dates in column "
-                       r"'Quarter' must be oldest first and strictly increasing"):
+    with pytest.raises(BetaxlError, match=r"^BETA_OLS: asset_returns has the date Jan-21 = "
+                       r"2021-01-31 twice \(rows 1 and 2\); every period must appear once$"):
         xl("BETA_OLS", _dated(["Quarter", "A", "B"], ["Jan-21"] * n, assets), market)
     # real dates in each form, also as ISO text, under a date phrase: the same betas
     iso = [d.strftime("%Y-%m-%d") for d in DATES]

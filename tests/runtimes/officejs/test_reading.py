@@ -9,3 +9,5 @@ from ..reading_units import *  # noqa: F403
 from ..reading_rates import *  # noqa: F403
 
 from ..reading_dates import *  # noqa: F403
+
+from ..reading_order import *  # noqa: F403

@@ -1,0 +1,71 @@
+"""Excel serial numbers under a date header, through every door (issue 16).
+
+A CSV whose column headed ``date`` holds whole-number serials (43131 for 2018-01-31:
+what a date cell becomes when its format is lost) is read as 1900-system dates from
+1950 to 2099 by the command line and the Excel functions; the API reads the same
+numbers as an index named as dates (``pd.read_csv(index_col=0)``) by the same rule
+(:func:`betaxl.data.dates.code_dates_of`), with the frequency and the rate rule they
+imply.  The Excel functions get the same table in ``tests/runtimes/reading_dates.py``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import betaxl as bx
+from betaxl.errors import BetaxlError
+
+from . import reading_cases as cases
+from .test_one_reading import refused, run
+
+DASK = ("--engine", "dask", "--workers", "1")
+RATE = r"risk_free holds 0\.\d+ a period, which is \d+% a year over 12 periods a year"
+
+
+def serial_frame(percent_rf: bool = False) -> pd.DataFrame:
+    frame = cases.last_months(60)[[*cases.ASSETS, "Mkt", "RF"]].copy()
+    if percent_rf:
+        frame["RF"] = 100 * frame["RF"]
+    serials = (frame.index - pd.Timestamp("1899-12-30")).days
+    return frame.set_axis(pd.Index(serials, name="date"))
+
+
+def test_serials_under_a_date_header_are_dates_in_every_door(tmp_path: Path,
+                                                             capsys) -> None:
+    dated = cases.last_months(60)[[*cases.ASSETS, "Mkt", "RF"]]
+    want = bx.risk_table(dated[cases.ASSETS], dated["Mkt"], risk_free=dated["RF"]).to_frame()
+    beta = bx.ols_beta(dated[cases.ASSETS], dated["Mkt"], risk_free=dated["RF"]).beta
+    serial_frame().to_csv(tmp_path / "s.csv")
+    read = pd.read_csv(tmp_path / "s.csv", index_col=0)
+    assert read.index.dtype.kind == "i" and read.index[0] > 40_000
+    got = bx.risk_table(read[cases.ASSETS], read["Mkt"], risk_free=read["RF"]).to_frame()
+    np.testing.assert_allclose(got.to_numpy(), want.to_numpy(), rtol=1e-12)
+    np.testing.assert_allclose(bx.ols_beta(read[cases.ASSETS], read["Mkt"],
+                                           risk_free=read["RF"]).beta, beta, rtol=1e-12)
+    read.reset_index().to_parquet(tmp_path / "s.parquet", index=False)
+    for i, argv in enumerate(((tmp_path / "s.csv",), (tmp_path / "s.parquet", *DASK))):
+        code, _, err = run(capsys, "risk", *argv, "--benchmark", "Mkt", "--risk-free", "RF",
+                           "-o", tmp_path / f"r{i}.csv")
+        assert code == 0 and "12 periods a year" in err, err
+        out = pd.read_csv(tmp_path / f"r{i}.csv", index_col=0)
+        np.testing.assert_allclose(out[want.columns].to_numpy(), want.to_numpy(),
+                                   rtol=1e-12)
+    # French's RF in percent beside them: refused by the dated rate rule in every door
+    pct = serial_frame(percent_rf=True)
+    pct.to_csv(tmp_path / "p.csv")
+    read = pd.read_csv(tmp_path / "p.csv", index_col=0)
+    for func, call in {"ols_beta": lambda: bx.ols_beta(read[cases.ASSETS], read["Mkt"],
+                                                       risk_free=read["RF"]),
+                       "risk_table": lambda: bx.risk_table(read[cases.ASSETS], read["Mkt"],
+                                                           risk_free=read["RF"])}.items():
+        with pytest.raises(BetaxlError, match=rf"^{func}: {RATE}: an annual rate\?"):
+            call()
+    read.reset_index().to_parquet(tmp_path / "p.parquet", index=False)
+    for argv in ((tmp_path / "p.csv",), (tmp_path / "p.parquet", *DASK)):
+        err = refused(capsys, "betas", *argv, "--market", "Mkt", "--risk-free", "RF",
+                      "-o", tmp_path / "o.csv")
+        assert "risk-free holds" in err and "over 12 periods a year: an annual rate?" in err
