@@ -69,3 +69,25 @@ def test_serials_under_a_date_header_are_dates_in_every_door(tmp_path: Path,
         err = refused(capsys, "betas", *argv, "--market", "Mkt", "--risk-free", "RF",
                       "-o", tmp_path / "o.csv")
         assert "risk-free holds" in err and "over 12 periods a year: an annual rate?" in err
+
+
+def test_a_year_index_is_refused_by_the_api_as_the_command_line_refuses_the_column(
+        tmp_path: Path, capsys) -> None:
+    """Years under a date header are no dates in any door: the command line refuses the
+    column, the API the index (a RangeIndex, as read_csv gives consecutive years, too)."""
+    frame = cases.last_months(30)[[*cases.ASSETS, "Mkt"]]
+    years = frame.set_axis(pd.Index(np.arange(1990, 2020), name="Year"))
+    years.to_csv(tmp_path / "years.csv")
+    err = refused(capsys, "betas", tmp_path / "years.csv", "--market", "Mkt")
+    assert "column 'Year' is headed as dates but holds 1990 (not a date" in err
+    read = pd.read_csv(tmp_path / "years.csv", index_col=0)
+    assert isinstance(read.index, pd.RangeIndex)
+    for given in (read, years):
+        for call in (lambda g: bx.ols_beta(g[cases.ASSETS], g["Mkt"]),
+                     lambda g: bx.risk_table(g[cases.ASSETS], g["Mkt"], periods_per_year=1)):
+            with pytest.raises(BetaxlError, match=r"returns index 'Year' is named as dates "
+                               r"but holds 1990 \(not a date: years and month numbers"):
+                call(given)
+    plain = years.set_axis(pd.Index(np.arange(1990, 2020), name="row"))  # not a date name
+    np.testing.assert_allclose(bx.ols_beta(plain[cases.ASSETS], plain["Mkt"]).beta,
+                               bx.ols_beta(frame[cases.ASSETS], frame["Mkt"]).beta, rtol=1e-15)

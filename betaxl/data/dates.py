@@ -294,6 +294,13 @@ def check_rows(index: pd.Index | None, *, arg: str) -> None:
     caller's other arguments may be matched to these rows by position, and sorting one
     of them would silently pair the wrong rows.
     """
+    if index is not None and len(index) and pd.api.types.is_numeric_dtype(index.dtype) \
+            and index.name is not None and is_date_name(str(index.name)) \
+            and code_dates_of(index) is None:  # a Year column (a RangeIndex too)
+        raise problem("", arg, "index {c!r} is named as dates but holds {v} (not a date: "
+                      "years and month numbers are not dates, serials are read from 1950 "
+                      "to 2099); give dates (a DatetimeIndex), yyyymm or yyyymmdd codes, "
+                      "or rename the index", c=str(index.name), v=show_label(index[0]))
     if not labelled(index):
         return
     assert index is not None
