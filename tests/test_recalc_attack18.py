@@ -157,3 +157,52 @@ def test_numbers_with_signs_where_excel_does_not_document_them_are_listed(tmp_pa
     })
     assert missing == [f"S!A{i}" for i in range(1, 6)]
     assert [values[f"A{i}"] for i in range(6, 9)] == [XlError("#VALUE!")] * 3
+
+
+def test_moments_that_do_not_need_y_squared_do_not_overflow_on_it(tmp_path: Path) -> None:
+    # y near 1E+155: SLOPE, INTERCEPT and COVAR never square y (LibreOffice and by hand:
+    # 9.47368421052632E+154, -1.05263157894737E+155); STEYX needs y's squares: #NUM!
+    values, missing = recalc(tmp_path, {
+        "B1": 1e155, "B2": -1e155, "B3": 3e155, "C1": 1, "C2": 2, "C3": 3.5,
+        "D1": "=SLOPE(B1:B3,C1:C3)", "D2": "=INTERCEPT(B1:B3,C1:C3)",
+        "D3": "=COVAR(B1:B3,C1:C3)", "D4": "=_xlfn.COVARIANCE.S(B1:B3,C1:C3)",
+        "D5": "=STEYX(B1:B3,C1:C3)",
+    })
+    assert missing == []
+    y, x = [1e155, -1e155, 3e155], [1, 2, 3.5]
+    my, mx = sum(y) / 3, sum(x) / 3
+    sxy = math.fsum((a - mx) * (b - my) for a, b in zip(x, y))
+    sxx = math.fsum((a - mx) ** 2 for a in x)
+    assert values["D1"] == sxy / sxx and math.isclose(values["D1"], 9.47368421052632e154,
+                                                     rel_tol=1e-14)
+    assert values["D2"] == my - sxy / sxx * mx
+    assert (values["D3"], values["D4"]) == (sxy / 3, sxy / 2)
+    assert values["D5"] == XlError("#NUM!")
+
+
+def test_an_error_given_as_the_lookup_array_is_matchs_answer(tmp_path: Path) -> None:
+    values, missing = recalc(tmp_path, {"A1": "=MATCH(4,1/0,0)", "A2": "=MATCH(4,SQRT(-1),0)",
+                                        "A3": "=MATCH(4,NA(),0)", "A4": "=MATCH(4,4,0)"})
+    assert missing == []
+    assert [values[f"A{i}"] for i in range(1, 5)] == [
+        XlError("#DIV/0!"), XlError("#NUM!"), XlError("#N/A"), 1]
+
+
+def test_numbers_below_the_smallest_excel_holds_are_zero(tmp_path: Path) -> None:
+    # Microsoft, Excel specifications and limits: smallest positive number 2.2251E-308;
+    # LibreOffice gives 0 for each of these
+    values, missing = recalc(tmp_path, {
+        "A1": '="1E-310"+0', "A2": '="1E-310"*1E+300', "A3": "=2.2250738585072014E-308/2",
+        "A4": "=2.2250738585072014E-308*1", "A5": '=-"1E-310"', "A6": "=1E-300*1E-10",
+        "A7": "=SUM(1E-300*1E-10,1)",
+    })
+    assert missing == []
+    assert [values[f"A{i}"] for i in range(1, 8)] == [0, 0, 0, 2.2250738585072014e-308, 0,
+                                                      0, 1]
+
+
+def test_a_percent_in_parentheses_is_listed_as_its_neighbours_are(tmp_path: Path) -> None:
+    values, missing = recalc(tmp_path, {"A1": '="(5%)"+0', "A2": '="(5)"+0',
+                                        "A3": '="($5)"+0', "A4": '="5%"+0'})
+    assert missing == ["S!A1"]
+    assert [values[f"A{i}"] for i in range(2, 5)] == [-5, -5, 0.05]

@@ -104,25 +104,27 @@ def _pairs(ys: Any, xs: Any) -> tuple[list[float], list[float]]:
     return out_y, out_x
 
 
-def _moments(ys: Any, xs: Any) -> tuple[int, float, float, float, float, float]:
+def _moments(ys: Any, xs: Any, yy: bool = True) -> tuple[float, ...]:
+    """Count, means, sums of squares and cross products; ``yy=False`` skips y's squares
+    (NaN), which SLOPE, INTERCEPT and COVAR never use (y near 1E+155 overflows them)."""
     y, x = _pairs(ys, xs)
     n = len(y)
     my, mx = math.fsum(y) / n, math.fsum(x) / n
     sxx = math.fsum((v - mx) ** 2 for v in x)
-    syy = math.fsum((v - my) ** 2 for v in y)
+    syy = math.fsum((v - my) ** 2 for v in y) if yy else math.nan
     sxy = math.fsum((a - mx) * (b - my) for a, b in zip(x, y, strict=False))
     return n, my, mx, sxx, syy, sxy
 
 
 def _slope(ys: Any, xs: Any) -> float:
-    n, my, mx, sxx, syy, sxy = _moments(ys, xs)
+    n, my, mx, sxx, syy, sxy = _moments(ys, xs, yy=False)
     if sxx == 0:
         raise Raised(DIV0)
     return sxy / sxx
 
 
 def _intercept(ys: Any, xs: Any) -> float:
-    n, my, mx, sxx, syy, sxy = _moments(ys, xs)
+    n, my, mx, sxx, syy, sxy = _moments(ys, xs, yy=False)
     if sxx == 0:
         raise Raised(DIV0)
     return my - sxy / sxx * mx
@@ -144,7 +146,7 @@ def _steyx(ys: Any, xs: Any) -> float:
 
 def _covariance(ddof: int) -> Callable[[Any, Any], float]:
     def run(a: Any, b: Any) -> float:
-        n, my, mx, sxx, syy, sxy = _moments(a, b)
+        n, my, mx, sxx, syy, sxy = _moments(a, b, yy=False)
         if n - ddof <= 0:
             raise Raised(DIV0)
         return sxy / (n - ddof)
@@ -262,6 +264,8 @@ def _match(value: Any, array: Any, kind: Any = 1.0) -> float:
     target = scalar(value)
     if target is None:
         raise Raised(NA)
+    if isinstance(array, XlError):  # an error for the lookup array is the answer
+        raise Raised(array)
     if isinstance(array, Grid) and min(array.shape) > 1:
         raise Raised(NA)  # MATCH looks in one row or one column
     cells = array.flat() if isinstance(array, Grid) else [array]
@@ -414,10 +418,8 @@ NATIVES: dict[str, Callable[..., Any]] = {
     "SLOPE": _slope, "INTERCEPT": _intercept,
     "RSQ": lambda y, x: _correl(y, x) ** 2, "CORREL": _correl, "PEARSON": _correl,
     "STEYX": _steyx,
-    "STDEV.S": lambda *a: math.sqrt(_variance(1)(*a)), "STDEV": lambda *a: math.sqrt(
-        _variance(1)(*a)),
-    "STDEV.P": lambda *a: math.sqrt(_variance(0)(*a)), "STDEVP": lambda *a: math.sqrt(
-        _variance(0)(*a)),
+    **dict.fromkeys(("STDEV.S", "STDEV"), lambda *a: math.sqrt(_variance(1)(*a))),
+    **dict.fromkeys(("STDEV.P", "STDEVP"), lambda *a: math.sqrt(_variance(0)(*a))),
     "VAR.S": _variance(1), "VAR": _variance(1), "VAR.P": _variance(0), "VARP": _variance(0),
     "COVARIANCE.S": _covariance(1), "COVARIANCE.P": _covariance(0), "COVAR": _covariance(0),
     "LN": lifted(_ln), "EXP": lifted(_exp), "SQRT": lifted(_sqrt),

@@ -29,6 +29,7 @@ import functools
 import math
 import re
 import struct
+import sys
 from collections.abc import Callable, Iterable
 from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import Any
@@ -93,16 +94,17 @@ def number_of_text(text: str) -> float:
     sign = m["sign"] + (m["after"] or "")
     if (negative and sign) or len(sign) > 1:
         raise Raised(VALUE)
-    if m["cur"] and (m["pct"] or m["exp"]):  # LibreOffice: #VALUE!; Excel: not documented
-        raise Unsupported(f"the text {text[:30]!r} with a currency sign and a percent sign "
-                          "or an exponent")
+    if m["cur"] and (m["pct"] or m["exp"]) or negative and m["pct"]:  # LibreOffice:
+        # #VALUE!; Excel: not documented ("$5%", "$5e1", "(5%)")
+        raise Unsupported(f"the text {text[:30]!r} with a currency sign or parentheses and "
+                          "a percent sign, or a currency sign and an exponent")
     number = float(sign + (m["int"] or "0").replace(",", "") +
                    (m["frac"] or "") + (m["exp"] or ""))
     if m["pct"]:
         number /= 100
     if math.isinf(number):  # "1E400" is no number Excel holds: not one, #VALUE!
         raise Raised(VALUE)
-    return -number if negative else number
+    return -checked(number) if negative else checked(number)  # "1E-310" is 0
 
 
 def logical_of_text(text: str) -> bool:
@@ -228,9 +230,12 @@ def excel_sum(values: Iterable[float], start: float = 0.0) -> float:
 
 
 def checked(value: float) -> float:
+    """A computed number as Excel holds it: NaN and infinity ``#NUM!``, a number below
+    the smallest Excel holds (2.2251E-308, Microsoft's "Excel specifications and
+    limits") 0, as Excel and LibreOffice give ``=2.2250738585072014E-308/2``."""
     if math.isnan(value) or math.isinf(value):
         raise Raised(NUM)
-    return value
+    return 0.0 if abs(value) < sys.float_info.min else value
 
 
 def _divide(a: Any, b: Any) -> float:
