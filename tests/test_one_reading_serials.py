@@ -91,3 +91,35 @@ def test_a_year_index_is_refused_by_the_api_as_the_command_line_refuses_the_colu
     plain = years.set_axis(pd.Index(np.arange(1990, 2020), name="row"))  # not a date name
     np.testing.assert_allclose(bx.ols_beta(plain[cases.ASSETS], plain["Mkt"]).beta,
                                bx.ols_beta(frame[cases.ASSETS], frame["Mkt"]).beta, rtol=1e-15)
+
+
+def test_yyyymm_codes_as_text_in_the_index_are_dates_as_in_every_door(tmp_path: Path,
+                                                                       capsys) -> None:
+    """A Parquet string column of yyyymm codes set as the index (what
+    ``read_parquet(...).set_index("date")`` gives): the API reads the codes' months, as
+    the command line and the Excel functions read the same column; the order and rate
+    rules apply (they were skipped: a newest-first frame answered)."""
+    frame = cases.last_months(60)[[*cases.ASSETS, "Mkt"]]
+    codes = [f"{d:%Y%m}" for d in frame.index]
+    text = frame.set_axis(pd.Index(codes, name="date"))
+    text.reset_index().to_parquet(tmp_path / "codes.parquet", index=False)
+    read = pd.read_parquet(tmp_path / "codes.parquet").set_index("date")
+    assert read.index.dtype == object or pd.api.types.is_string_dtype(read.index.dtype)
+    want = bx.risk_table(frame[cases.ASSETS], frame["Mkt"]).to_frame()
+    got = bx.risk_table(read[cases.ASSETS], read["Mkt"]).to_frame()
+    pd.testing.assert_frame_equal(got, want, rtol=0, atol=0)
+    for engine in ((), DASK):
+        code, _, err = run(capsys, "risk", tmp_path / "codes.parquet", "--benchmark", "Mkt",
+                           *engine, "-o", tmp_path / f"r{len(engine)}.csv")
+        assert code == 0, err
+        cli = pd.read_csv(tmp_path / f"r{len(engine)}.csv", index_col=0)
+        np.testing.assert_allclose(cli.loc["annual_return", cases.ASSETS].to_numpy(float),
+                                   want.loc["annual_return"].to_numpy(float), rtol=1e-12)
+    with pytest.raises(BetaxlError, match="has dates newest first: row 2 "):
+        bx.rolling_beta(read.iloc[::-1][cases.ASSETS], read.iloc[::-1]["Mkt"], 12)
+    with pytest.raises(BetaxlError, match=RATE):
+        bx.ols_beta(read[cases.ASSETS], read["Mkt"], risk_free=0.05)
+    years = frame.set_axis(pd.Index([str(1950 + i) for i in range(60)], name="Year"))
+    with pytest.raises(BetaxlError, match="returns index 'Year' is named as dates but "
+                       "holds 1950"):
+        bx.ols_beta(years[cases.ASSETS], years["Mkt"])

@@ -104,7 +104,21 @@ def test_rolling_windows_never_look_ahead(gaps: bool) -> None:
 UK = DATES.strftime("%d/%m/%Y")
 
 
-@pytest.mark.parametrize("labels", [DATES.strftime("%Y%m%d"), DATES.strftime("%d %B %Y")])
+def test_yyyymmdd_codes_as_text_are_dates_as_in_every_door() -> None:
+    """'20200131' labels are yyyymmdd codes written as text (README, "Reading a table"):
+    read as their dates, as the command line and the Excel functions read them; newest
+    first refused by the order rule, naming the codes as read."""
+    labels = DATES.strftime("%Y%m%d")
+    r, m = R.set_axis(labels), M.set_axis(labels)
+    np.testing.assert_array_equal(bx.ols_beta(r, m).to_frame(), bx.ols_beta(R, M).to_frame())
+    np.testing.assert_array_equal(bx.risk_table(r, m).to_frame(),
+                                  bx.risk_table(R, M).to_frame())  # 12 a year, inferred
+    with pytest.raises(InputError, match=r"^ols_beta: returns has dates newest first: row "
+                       r"2 \(20200731 = 2020-07-31\) is older than row 1 \(20200831"):
+        bx.ols_beta(r[::-1], m[::-1])
+
+
+@pytest.mark.parametrize("labels", [DATES.strftime("%d %B %Y")])
 @pytest.mark.parametrize("order", ["oldest first", "newest first"])
 def test_non_iso_text_dates_are_refused_by_every_function(labels, order) -> None:
     # whichever order, never used: neither ISO, month labels nor numeric day and month
@@ -245,7 +259,7 @@ def test_sorted_dates_in_several_time_zones_are_in_time_order() -> None:
     ([True] * 8, "dates holds numbers where dates were expected"),
     (["x"] * 8, "dates has the row label x more than once"),
     ([f"p{i}" for i in range(8)], "dates must be dates, got 'p0'"),
-    (list(DATES.strftime("%Y%m%d")), "dates has dates written as text that are not ISO"),
+    (list(DATES.strftime("%d %B %Y")), "dates has dates written as text that are not ISO"),
     ("2020-01-31", "dates must be a list of 8 dates"),
     (DATES[:5], "dates has 5 dates but returns has 8 rows"),
 ])

@@ -210,7 +210,7 @@ BAD = [
                                                                         "v"]),
      r"portfolio_returns: dates must be dates, got 'x'"),
     (lambda: bx.portfolio_returns(R4.to_numpy(), [1, 1], rebalance="month",
-                                  dates=R4.index.strftime("%Y%m%d")),
+                                  dates=R4.index.strftime("%d %B %Y")),
      r"portfolio_returns: dates has dates written as text that are not ISO"),
     (lambda: bx.to_returns(R4 + 1, distributions=pd.DataFrame({"B": [True]},
                                                               index=[R4.index[2]])),

@@ -227,15 +227,28 @@ def code_dates_of(index: pd.Index) -> pd.DatetimeIndex | None:
     Timestamp('2018-02-28 00:00:00')
     >>> code_dates_of(pd.Index([43131, 43159])) is None  # unnamed: codes only
     True
+    >>> code_dates_of(pd.Index(["201501", "201502"], name="date"))[0]  # codes as text
+    Timestamp('2015-01-31 00:00:00')
     """
-    if index.dtype.kind not in "iuf":
-        return None
-    if index.name is not None and is_date_name(str(index.name)):
+    named = index.name is not None and is_date_name(str(index.name))
+    blank = index.name is None or str(index.name).strip() == "" \
+        or str(index.name).startswith("Unnamed: ")
+    if index.dtype.kind not in "iuf":  # text: codes only, never the serial it spells
+        digits = digit_labels(index)
+        return code_dates(digits) if digits is not None and (named or blank) else None
+    if named:
         return number_dates(index.to_numpy())
-    if index.name is None or str(index.name).strip() == "" \
-            or str(index.name).startswith("Unnamed: "):
-        return code_dates(index.to_numpy())
-    return None
+    return code_dates(index.to_numpy()) if blank else None
+
+
+def digit_labels(index: pd.Index) -> np.ndarray | None:
+    """Text labels that are all ASCII digits ('201501', as a Parquet string column set as
+    the index leaves yyyymm codes) as the whole numbers they spell; None otherwise."""
+    values = list(index)
+    if not values or not all(isinstance(v, str) and v.strip().isascii()
+                             and v.strip().isdigit() and len(v.strip()) <= 9 for v in values):
+        return None
+    return np.array([int(v) for v in values], dtype=np.int64)
 
 
 def months_of(index: pd.Index | None) -> bool:
@@ -294,13 +307,17 @@ def check_rows(index: pd.Index | None, *, arg: str) -> None:
     caller's other arguments may be matched to these rows by position, and sorting one
     of them would silently pair the wrong rows.
     """
-    if index is not None and len(index) and pd.api.types.is_numeric_dtype(index.dtype) \
-            and index.name is not None and is_date_name(str(index.name)) \
-            and code_dates_of(index) is None:  # a Year column (a RangeIndex too)
+    positions = isinstance(index, pd.RangeIndex) and index.start in (0, 1)
+    if index is not None and len(index) and index.name is not None and not positions \
+            and is_date_name(str(index.name)) and code_dates_of(index) is None and (
+                pd.api.types.is_numeric_dtype(index.dtype) or digit_labels(index) is not None
+            ):  # a Year column (a RangeIndex of years too; '1990' as text)
         raise problem("", arg, "index {c!r} is named as dates but holds {v} (not a date: "
-                      "years and month numbers are not dates, serials are read from 1950 "
-                      "to 2099); give dates (a DatetimeIndex), yyyymm or yyyymmdd codes, "
-                      "or rename the index", c=str(index.name), v=show_label(index[0]))
+                      "years and month numbers are not dates, {s}); give dates (a "
+                      "DatetimeIndex), yyyymm or yyyymmdd codes, or rename the index",
+                      c=str(index.name), v=show_label(index[0]), s="serials are read from "
+                      "1950 to 2099" if pd.api.types.is_numeric_dtype(index.dtype) else
+                      "and numbers written as text are dates only as yyyymm or yyyymmdd codes")
     if not labelled(index):
         return
     assert index is not None
@@ -318,7 +335,10 @@ def check_rows(index: pd.Index | None, *, arg: str) -> None:
         raise problem("", arg, "has the row label {v} more than once; every period must "
                       "appear once", v=show_label(twice))
     given = index
-    if _date_like(index):
+    codes = code_dates_of(index) if not pd.api.types.is_numeric_dtype(index.dtype) else None
+    if codes is not None:  # yyyymm or yyyymmdd codes as text: ordered as their dates
+        index = codes
+    elif _date_like(index):
         index = _zoned(index, arg)
     elif not pd.api.types.is_numeric_dtype(index.dtype):
         index = _text_rows(index, arg)  # dates written as text are in time order too
