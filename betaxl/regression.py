@@ -249,8 +249,9 @@ def read_pair(returns: ArrayLike, market: ArrayLike, risk_free: ArrayLike | None
     unit = read_units(units)
     returns, market, risk_free = (in_decimals(v, unit) for v in (returns, market, risk_free))
     panel = as_panel(returns, arg="returns")
-    check_returns(panel.values, panel.names, "returns")  # prices or percents as returns
-    no_total_loss(panel.values, "returns")
+    bounds = panel.bounds  # read once: each check would pass over the data again
+    check_returns(panel.values, panel.names, "returns", bounds=bounds)  # prices, percents
+    no_total_loss(panel.values, "returns", low=None if bounds is None else bounds[0])
     x = as_column(market, arg="market", n=panel.n, index=panel.index)
     check_returns(x[:, None], [getattr(market, "name", None) or "market"], "market")
     no_total_loss(x, "market")

@@ -245,9 +245,7 @@ def _rolling_complete(y: np.ndarray, x: np.ndarray, window: int, out: np.ndarray
         top = np.maximum(per_block.max(axis=1), -per_block.min(axis=1))
         s_y = window_sums(yc, window)[:n - window + 1]
         s_xy = window_sums(xy, window)[:n - window + 1]
-    x_top = _blocks(np.abs(xc)[:, None], window).max(axis=(1, 2))
-    # x's sums and sums of squares in one array (two columns; the same figures)
-    sx, raw_xx = window_sums(np.stack([xc, xc * xc], axis=1), window).T[:, :, None]
+    x_top, sx, raw_xx = _market_sums(xc, window)
     sxx = raw_xx - sx * sx / window
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         # beta = (S_xy - mean_x S_y) / S_xx for each row at once; elementwise, not a
@@ -259,6 +257,25 @@ def _rolling_complete(y: np.ndarray, x: np.ndarray, window: int, out: np.ndarray
     for row in np.flatnonzero(shaky):
         rows = slice(row, row + window)
         out[row] = fit_columns(y[rows], x[rows][:, None])["beta"]
+
+
+def _market_sums(xc: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each block's largest ``|xc|``, and the window sums of xc and of xc * xc as (rows,
+    1): :func:`window_sums`' figures, its block-local running sums taken along the
+    rows of one (2, blocks, window) array (the same additions in the same order)."""
+    n = xc.shape[0]
+    blocks = -(-n // window)
+    halves = np.zeros((2, blocks * window))  # zeros: the last block's padding
+    halves[0, :n] = xc
+    np.multiply(xc, xc, out=halves[1, :n])
+    x_top = np.abs(halves[0]).reshape(blocks, window).max(axis=1)
+    prefix = np.cumsum(halves.reshape(2, blocks, window), axis=2)
+    sums = np.empty(prefix.shape)
+    sums[:, 0] = prefix[:, 0]
+    np.subtract(prefix[:, 1:], prefix[:, :-1], out=sums[:, 1:])
+    sums[:, 1:] += prefix[:, :-1, -1:]
+    sx, raw_xx = sums.reshape(2, -1)[:, window - 1:n, None]
+    return x_top, sx, raw_xx
 
 
 def _run_major_sums(y: np.ndarray, xc: np.ndarray, mean: np.ndarray, window: int,

@@ -16,9 +16,13 @@ import pandas as pd
 from ..errors import count, problem
 from .dates import check_rows, labelled
 from .table import NAME_TWICE, repeated_name
-from .values import ArrayLike, holds_bool, no_total_loss, real_dtype, to_float
+from .values import ArrayLike, holds_bool, no_total_loss, read_floats, real_dtype, to_float
 
 __all__ = ["FieldTable", "Panel", "as_array", "as_panel", "as_returns", "index_of"]
+
+# The dtype pandas gives an Index of text (str, or object before pandas 3): given up
+# front, the names are not looked over again to infer it.
+_TEXT = pd.Index(["name"]).dtype
 
 
 @dataclass(frozen=True, eq=False)
@@ -29,11 +33,13 @@ class Panel:
     names: tuple[str, ...]
     index: pd.Index | None
     named: bool = False  #: the column names are the caller's labels, not made up
+    #: the values' least and largest when none is missing (read once, by :func:`as_panel`)
+    bounds: tuple[float, float] | None = None
 
     @cached_property
     def columns(self) -> pd.Index:
         """The asset names as a pandas Index, built once."""
-        return pd.Index(self.names)
+        return pd.Index(self.names, dtype=_TEXT if self.names else None)
 
     @property
     def n(self) -> int:
@@ -131,7 +137,7 @@ def as_panel(data: ArrayLike, *, arg: str, min_rows: int = 0) -> Panel:
     if twice is not None:
         raise problem("", arg, NAME_TWICE, name=twice)
     check_rows(index, arg=arg)
-    values = to_float(np.asarray(raw), arg, names if named else None)
+    values, bounds = read_floats(np.asarray(raw), arg, names if named else None)
     if values.ndim == 1:
         values = values.reshape(-1, 1)
     if values.shape[1] == 0:
@@ -139,7 +145,7 @@ def as_panel(data: ArrayLike, *, arg: str, min_rows: int = 0) -> Panel:
     if values.shape[0] < min_rows:
         raise problem("", arg, "has {n}; at least {m} are needed",
                       n=count(values.shape[0], "row"), m=min_rows)
-    return Panel(values, names, index, named)
+    return Panel(values, names, index, named, bounds)
 
 
 def as_array(data: ArrayLike, *, arg: str) -> np.ndarray:

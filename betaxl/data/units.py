@@ -163,13 +163,19 @@ def column_medians(values: np.ndarray | pd.DataFrame) -> np.ndarray:
     return out
 
 
-def _may_exceed(values: np.ndarray | pd.DataFrame, limit: float) -> np.ndarray:
+def _may_exceed(values: np.ndarray | pd.DataFrame, limit: float,
+                bounds: tuple[float, float] | None = None) -> np.ndarray:
     """The columns whose median absolute value can be above ``limit``: those
     with ``c - c // 2`` of their ``c`` values above it or more (a median of ``c`` sorted
-    values is at most the one at 1-based place ``c // 2 + 1``), a few MB at a time."""
+    values is at most the one at 1-based place ``c // 2 + 1``), a few MB at a time.
+    ``bounds``: the least and largest of ``values`` (an array), when known: they stand
+    for a block of every column."""
     n, k = values.shape
     keep = np.zeros(k, dtype=bool)
     step = max(1, (1 << 20) // max(n, 1))
+    if bounds is not None and n and step >= k and isinstance(values, np.ndarray) \
+            and -limit <= bounds[0] and bounds[1] <= limit:
+        return np.flatnonzero(keep)  # as the block's own check below: none over
     for start in range(0, k, step):
         cols = slice(start, start + step)
         block = (values.iloc[:, cols].to_numpy(dtype=float) if isinstance(values, pd.DataFrame)
@@ -185,7 +191,8 @@ def _may_exceed(values: np.ndarray | pd.DataFrame, limit: float) -> np.ndarray:
 
 def not_returns(values: np.ndarray | pd.DataFrame, names: Sequence[object],
                 how: str, *, periods_per_year: float | None = None,
-                units: str | None = None, units_how: str = _API_UNITS) -> str | None:
+                units: str | None = None, units_how: str = _API_UNITS,
+                bounds: tuple[float, float] | None = None) -> str | None:
     """The problem with the first column that cannot be returns (the module's rule), or
     None; ``how`` says how to be explicit in the caller's door, ``units_how`` how to
     declare the units (where ``periods_per_year`` is given and ``units`` is None, the
@@ -205,7 +212,7 @@ def not_returns(values: np.ndarray | pd.DataFrame, names: Sequence[object],
     root = float(np.sqrt(ppy)) if rule and ppy is not None else 0.0  # None: for mypy
     limit = (min(RETURNS_LIMIT, PERCENT_LIMIT / root * (1 - 1e-12)) if rule and root > 0
              else RETURNS_LIMIT)  # a little under: the rounding of median * root
-    maybe = _may_exceed(values, limit)  # a count first: medians only where one can be over
+    maybe = _may_exceed(values, limit, bounds)  # a count first: medians only where one can be over
     picked = values.iloc[:, maybe] if isinstance(values, pd.DataFrame) else values[:, maybe]
     medians = column_medians(picked)
     bad = np.flatnonzero(medians > RETURNS_LIMIT)
@@ -232,10 +239,12 @@ def not_returns(values: np.ndarray | pd.DataFrame, names: Sequence[object],
 
 def check_returns(values: np.ndarray, names: Sequence[object], arg: str,
                   how: str = API_HOW, *, periods_per_year: float | None = None,
-                  units: str | None = None) -> None:
-    """Refuse a column given as returns that cannot be returns (:func:`not_returns`)."""
+                  units: str | None = None, bounds: tuple[float, float] | None = None
+                  ) -> None:
+    """Refuse a column given as returns that cannot be returns (:func:`not_returns`;
+    ``bounds``: the values' least and largest, when known)."""
     message = not_returns(values, names, how, periods_per_year=periods_per_year,
-                          units=units)
+                          units=units, bounds=bounds)
     if message is not None:
         raise problem("", arg, "{m}", m=message)
 

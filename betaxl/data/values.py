@@ -20,8 +20,8 @@ import pandas as pd
 from ..errors import problem
 from .dates import text_dates
 
-__all__ = ["MAX_MAGNITUDE", "ArrayLike", "holds_bool", "no_total_loss", "real_dtype",
-           "to_float"]
+__all__ = ["MAX_MAGNITUDE", "ArrayLike", "holds_bool", "no_total_loss", "read_floats",
+           "real_dtype", "to_float"]
 
 
 #: Anything the core accepts as a table of numbers.
@@ -56,6 +56,13 @@ def _cell_float(cell: Any) -> float | None:
 
 def to_float(raw: np.ndarray, arg: str, names: Sequence[str] | None = None) -> np.ndarray:
     """Convert to float64, refusing text, booleans and infinities with the cell's place."""
+    return read_floats(raw, arg, names)[0]
+
+
+def read_floats(raw: np.ndarray, arg: str, names: Sequence[str] | None = None
+                ) -> tuple[np.ndarray, tuple[float, float] | None]:
+    """:func:`to_float`, and the values' least and largest when none is missing (else
+    None): found by its own check, they spare later checks a pass over the data."""
     if raw.dtype == bool:
         raise problem("", arg, "holds TRUE/FALSE values where numbers were expected")
     if raw.dtype == np.float64:
@@ -89,8 +96,12 @@ def to_float(raw: np.ndarray, arg: str, names: Sequence[str] | None = None) -> n
                     row=int(row) + 1, where=where,
                 )
             flat_out[pos] = value
-    if out.size and -MAX_MAGNITUDE <= out.min() and out.max() <= MAX_MAGNITUDE:
-        return out  # two passes without temporaries; a NaN fails both and is looked at
+    if out.size:  # two passes without temporaries; a NaN fails both and is looked at
+        low = out.min()
+        if -MAX_MAGNITUDE <= low:
+            high = out.max()
+            if high <= MAX_MAGNITUDE:
+                return out, (low, high)
     magnitude = np.abs(out)
     if (magnitude > MAX_MAGNITUDE).any():  # NaN compares False: missing values pass
         pos = int(np.flatnonzero(magnitude.reshape(-1) > MAX_MAGNITUDE)[0])
@@ -98,7 +109,7 @@ def to_float(raw: np.ndarray, arg: str, names: Sequence[str] | None = None) -> n
         what = "an infinite value" if np.isinf(out).any() else "a value beyond 1e100"
         raise problem("", arg, "has {what} at row {row}; betaxl accepts numbers up to "
                       "1e100 in size (their squares must fit a double)", what=what, row=row)
-    return out
+    return out, None
 
 
 def real_dtype(dtype: Any) -> bool:
@@ -120,10 +131,11 @@ def holds_bool(data: Any) -> bool:
 
 
 def no_total_loss(values: np.ndarray, arg: str,
-                  names: Sequence[str] | None = None) -> None:
+                  names: Sequence[str] | None = None, *, low: float | None = None) -> None:
     """Refuse simple returns below -100% (a loss larger than the whole investment); the
-    column is named by ``names`` when given, else by its number."""
-    if values.size == 0 or values.min() >= -1.0:  # one pass, no temporary; NaN: look
+    column is named by ``names`` when given, else by its number.  ``low``: the values'
+    least, when already known (:func:`read_floats`)."""
+    if values.size == 0 or (values.min() if low is None else low) >= -1.0:  # NaN: look
         return
     below = values < -1.0  # NaN compares False
     if below.any():
