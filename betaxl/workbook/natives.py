@@ -141,7 +141,7 @@ def _steyx(ys: Any, xs: Any) -> float:
     n, my, mx, sxx, syy, sxy = _moments(ys, xs)
     if n < 3 or sxx == 0:
         raise Raised(DIV0)
-    return math.sqrt(max(syy - sxy * sxy / sxx, 0.0) / (n - 2))
+    return math.sqrt(max(syy - sxy / sxx * sxy, 0.0) / (n - 2))  # an exact fit: 0
 
 
 def _covariance(ddof: int) -> Callable[[Any, Any], float]:
