@@ -63,6 +63,27 @@ def test_two_digit_years_out_of_order_are_refused_in_every_door(tmp_path: Path,
         assert re.search(rf": ff1926\.\w+: {BREAK}{how}", err), err
 
 
+def test_sort_dates_does_not_sort_two_digit_years_into_a_century_hole(tmp_path: Path,
+                                                                       capsys) -> None:
+    """--sort-dates on the Jul-26..Jun-31 export would give 1930-1931 then 2026-2029:
+    refused by the hole rule (a jump of 34,730 days), on both engines and every
+    command; a newest-first export is still sorted."""
+    _, text = old_export()
+    path = tmp_path / "ff1926.csv"
+    path.write_text(text)
+    pd.read_csv(path).to_parquet(tmp_path / "ff1926.parquet", index=False)
+    hole = (r"--sort-dates would put a hole in the dates: sorted, they jump 34730 days "
+            r"from 1931-06-30 to 2026-07-31 \(two-digit years read across the 1930-2029 "
+            r"window\?\); write four-digit years, or sort the rows yourself$")
+    for argv in (("betas", path, "--market", "Mkt"), ("rolling", path, "--market", "Mkt",
+                                                      "--window", "24"),
+                 ("resample", path, "--to", "year"), ("risk", path, "--benchmark", "Mkt"),
+                 ("betas", tmp_path / "ff1926.parquet", "--market", "Mkt", *DASK)):
+        err = refused(capsys, *argv, "--sort-dates", "-o", tmp_path / "o.csv")
+        assert re.search(rf": ff1926\.\w+: {hole}", err.strip()), err
+    assert not (tmp_path / "o.csv").exists()
+
+
 def test_newest_first_is_refused_and_sorted_only_on_request(tmp_path: Path,
                                                             capsys) -> None:
     frame = cases.last_months(120)[[*cases.ASSETS, "Mkt"]]

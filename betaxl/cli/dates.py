@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ..data.dates import order_problem
+from ..data.periods import FREQUENCIES, GAP_TIMES
 from ..data.table import (
     CODE_TEXT,
     DATE_NAME,
@@ -39,6 +40,27 @@ __all__ = ["CLI_FORMAT", "DATE_NAME", "SORT_HOW", "as_dates", "cli_format", "cor
 
 #: How to be explicit about the order of dates on the command line (both engines).
 SORT_HOW = "sort the rows oldest first, or pass --sort-dates to have betaxl sort them"
+
+
+def sorted_hole(dates: pd.DatetimeIndex) -> str | None:
+    """Why ``--sort-dates`` must not sort these dates, or None: sorted, they would jump
+    further than the hole rule allows (:data:`betaxl.data.periods.GAP_TIMES` times the
+    widest gap of their median's class), as two-digit years read across the 1930-2029
+    window do (``Jul-26 .. Jun-31``: 1930-1931, then 2026-2029)."""
+    ordered = dates.sort_values()
+    if len(ordered) < 3:
+        return None
+    days = np.asarray((ordered[1:] - ordered[:-1]).total_seconds()) / 86_400.0  # any unit
+    median = float(np.median(days))
+    widest = next((hi for _, _, lo, hi in FREQUENCIES if lo - 0.5 <= median <= hi + 0.5),
+                  None)
+    at = int(np.argmax(days))
+    if widest is None or days[at] <= GAP_TIMES * widest:
+        return None
+    return (f"--sort-dates would put a hole in the dates: sorted, they jump {days[at]:g} "
+            f"days from {ordered[at]:%Y-%m-%d} to {ordered[at + 1]:%Y-%m-%d} (two-digit "
+            "years read across the 1930-2029 window?); write four-digit years, or sort "
+            "the rows yourself")
 
 
 #: A first column without a header (Ken French's files, pandas' index) is looked at as
@@ -217,6 +239,9 @@ def files_in_order(args: argparse.Namespace, files: list[str], date: str) -> Non
         text = order_problem(dates.asi8, given.to_numpy(), dates, SORT_HOW)
         if text is not None and not (getattr(args, "sort_dates", False) and dates.is_unique):
             raise ReadError(f"{Path(path).name}: {text}")
+        hole = sorted_hole(dates) if text is not None else None
+        if hole is not None:
+            raise ReadError(f"{Path(path).name}: {hole}")
         if text is not None:
             print(f"note: dates sorted oldest first (--sort-dates): {Path(path).name} "
                   + text.split(":")[0], file=sys.stderr)

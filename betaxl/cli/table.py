@@ -25,7 +25,7 @@ from ..data.table import (
     resampled_rows,
     written_as_months,
 )
-from .dates import SORT_HOW, find_dates
+from .dates import SORT_HOW, find_dates, sorted_hole
 from .names import check_names
 from .sources import ReadError, ReadOptions, read_error, read_raw
 
@@ -205,6 +205,9 @@ def _in_order(frame: pd.DataFrame, given: list[Any] | None, opts: ReadOptions,
         return frame
     if not opts.sort_dates:
         raise read_error(name, text)
+    hole = sorted_hole(pd.DatetimeIndex(index))
+    if hole is not None:
+        raise read_error(name, hole)
     notes.append("dates sorted oldest first (--sort-dates): the file " + text.split(":")[0])
     return frame.sort_index()
 
