@@ -21,16 +21,19 @@ __all__ = ["CIRCULAR", "dependency_order"]
 CIRCULAR = "a circular reference"
 
 
-def dependency_order(formulas: list[Formula], refs: Callable[[Formula], Iterable[Ref]]
+def dependency_order(formulas: list[Formula], refs: Callable[[Formula], Iterable[Ref]],
+                     areas: dict[int, Ref] | None = None
                      ) -> tuple[list[Formula], dict[int, list[Formula]]]:
     """Formulas in an order where each comes after everything it reads (``refs``: the
     ranges a formula reads), and the formulas each reads (by ``id``); every formula on
-    a cycle gets its problem set."""
+    a cycle gets its problem set.  ``areas``: an array formula's area (by ``id``) where
+    it is not the saved one (a spill measured when computed)."""
+    areas = areas or {}
     per_sheet: dict[str, list[Formula]] = {}
     arrays: dict[str, list[Formula]] = {}
     for f in formulas:
         per_sheet.setdefault(f.sheet.upper(), []).append(f)
-        if f.area is not None:
+        if f.area is not None or id(f) in areas:
             arrays.setdefault(f.sheet.upper(), []).append(f)
     columns_of: dict[str, dict[int, tuple[list[int], list[Formula]]]] = {}
     for sheet, items in per_sheet.items():  # per column, the formulas by row
@@ -60,7 +63,7 @@ def dependency_order(formulas: list[Formula], refs: Callable[[Formula], Iterable
             found.extend(sorted(inside, key=lambda g: (g.row, g.col)) if
                          len(cols) > 1 else inside)  # row by row, as the sheet reads
             for g in arrays.get(key, ()):
-                area = g.area
+                area = areas.get(id(g), g.area)
                 assert area is not None
                 if area.r1 <= ref.r2 and ref.r1 <= area.r2 and area.c1 <= ref.c2 and \
                         ref.c1 <= area.c2:
