@@ -30,7 +30,7 @@ def _run(tmp_path: Path, numbers: dict[str, float], formulas: dict[str, str],
         ws.write_number(where, v)
     for where, text in formulas.items():
         ws.write_formula(where, text)
-    for where, (area, text) in dynamic.items():
+    for area, text in dynamic.values():
         ws.write_dynamic_array_formula(area, text)
     book.close()
     done = recalculate_file(path, tmp_path / "out.xlsx")

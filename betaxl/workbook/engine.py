@@ -35,8 +35,8 @@ from .cells import (
     serial_of,
 )
 from .evaluation import evaluate
-from .formula import Node, Unsupported, column_letters, parse, references
-from .order import dependency_order
+from .formula import Node, Unsupported, parse, references
+from .order import Inputs, dependency_order
 from .reads import Reads
 from .sheetxml import file_error, formula_cell
 from .spills import hidden_spill_readers, stale_spills, where
@@ -146,7 +146,7 @@ class Engine:
         self.new_areas: dict[tuple[str, int, int], Ref | None] = {}
         self.occupied: dict[tuple[str, int, int], tuple[int, int]] = {}
         self.reads = Reads()
-        self.inputs: dict[int, list[Formula]] = {}  # the formulas each reads (by id)
+        self.inputs = Inputs([])  # what each formula reads
         self.areas: dict[int, Ref] = {}  # spills ordered over their computed area
         self.original: dict[tuple[str, int, int], Any] = {}  # cells before a pass
 
@@ -309,8 +309,7 @@ class Engine:
         for done, f in enumerate(ordered, 1):
             cell = where(f)
             if f.problem is None:  # what reads a cell not computed is not computed
-                missing = next((g for g in self.inputs.get(id(f), ()) if
-                                g.problem is not None), None)
+                missing = self.inputs.missing(f)
                 if missing is not None:
                     f.problem = f"depends on {where(missing)}, not computed"
             if f.problem is None and f.tree is not None:

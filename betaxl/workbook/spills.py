@@ -57,7 +57,8 @@ def stale_spills(ordered: list[Formula], used: Callable[[Formula], Ref | None],
     return stale
 
 
-def _blank_inside(sheet: Sheet, ref: Ref, formula_at: Callable[[int, int], bool]) -> bool:
+def _blank_inside(sheet: Sheet, ref: Ref, formula_at: Callable[[Sheet, int, int], bool]
+                  ) -> bool:
     """Whether ``ref`` (clipped to the sheet) holds a cell with no value and no formula."""
     rows, cols = sheet.extent
     if ref.r2 > rows or ref.c2 > cols or (ref.r2 - ref.r1 + 1) * (ref.c2 - ref.c1 + 1) > \
@@ -66,7 +67,7 @@ def _blank_inside(sheet: Sheet, ref: Ref, formula_at: Callable[[int, int], bool]
         # too large to look at is taken as holding one (listing more is safe)
     for r in range(ref.r1, ref.r2 + 1):
         for c in range(ref.c1, ref.c2 + 1):
-            if sheet.get(r, c) is None and not formula_at(r, c):
+            if sheet.get(r, c) is None and not formula_at(sheet, r, c):
                 return True
     return False
 
@@ -92,7 +93,7 @@ def hidden_spill_readers(ordered: list[Formula], sheet_of: Callable[[str], Sheet
                 part = Ref(f.sheet, max(ref.r1, f.row), max(ref.c1, f.col), ref.r2, ref.c2)
                 if part.r1 == part.r2 == f.row and part.c1 == part.c2 == f.col:
                     continue  # the anchor itself: the dependency on it says so
-                if _blank_inside(sheet, part, lambda r, c: formula_at(sheet, r, c)):
+                if _blank_inside(sheet, part, formula_at):
                     found[id(g)] = f"depends on {where(f)}, not computed (its spill)"
                     break
             if id(g) in found:
