@@ -908,6 +908,46 @@ def bench_column_formulas(n: int = 3000) -> None:
               "the baseline")
 
 
+def bench_running_totals() -> None:
+    """Running totals ``=SUM(A$1:A{i-1})*0+1`` for 5,000 and 10,000 rows: the ratio of
+    the two (2 is linear, 4 the square of the rows) and the ratio to as many plain
+    ``=A{i-1}+1`` formulas."""
+    import tempfile
+
+    import xlsxwriter
+
+    from betaxl.workbook.recalc import recalculate_file
+
+    print("== betaxl recalc: running totals =SUM(A$1:A{i-1})*0+1 ==")
+    with tempfile.TemporaryDirectory() as folder:
+        def build(label: str, text: str, n: int) -> Path:
+            path = Path(folder) / f"{label}{n}.xlsx"
+            book = xlsxwriter.Workbook(str(path))
+            ws = book.add_worksheet("S")
+            ws.write_number(0, 0, 1)
+            for i in range(2, n + 1):
+                ws.write_formula(i - 1, 0, text.format(i=i - 1))
+            book.close()
+            return path
+
+        def run(path: Path, n: int) -> Callable[[], None]:
+            def go() -> None:
+                out = recalculate_file(path, path.with_name(f"out_{path.name}"))
+                assert out.report.computed == n - 1 and not out.report.unsupported
+            return go
+
+        times = {}
+        for n in (5_000, 10_000):
+            for label, text in (("plain", "=A{i}+1"), ("total", "=SUM(A$1:A{i})*0+1")):
+                times[label, n] = best(run(build(label, text, n), n), 3)
+        for n in (5_000, 10_000):
+            print(f"{n:,} running totals: {times['total', n] * 1000:.0f} ms = "
+                  f"{times['total', n] / times['plain', n]:.2f}x {n:,} plain formulas "
+                  f"({times['plain', n] * 1000:.0f} ms)")
+        print(f"10,000 rows / 5,000 rows: {times['total', 10_000] / times['total', 5_000]:.2f}"
+              f" (plain: {times['plain', 10_000] / times['plain', 5_000]:.2f})")
+
+
 SECTIONS: dict[str, Callable[[], None]] = {
     "core": bench_core,
     "udf": bench_udf,
@@ -922,6 +962,7 @@ SECTIONS: dict[str, Callable[[], None]] = {
     "engine_whole_columns": bench_recalc_whole_columns,
     "sparse": bench_sparse_recalc,
     "column_formulas": bench_column_formulas,
+    "running_totals": bench_running_totals,
     "sparse_arrays": bench_sparse_arrays,
     "far_cells": bench_far_cells,
     "gaps": bench_gaps,
