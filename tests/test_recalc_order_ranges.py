@@ -73,3 +73,35 @@ def test_a_column_read_as_slices_follows_the_cells_written(tmp_path: Path) -> No
                                                  [5.0]]
     assert sheet.block(Ref("S", 1, 2, 9, 2)) == [[2.0], [6.0]]
     assert sheet.block(Ref("S", 1, 1, 9, 2))[1] == [None, 6.0]
+
+
+def test_aggregates_over_a_sparse_block_cost_the_cells_that_exist(tmp_path: Path) -> None:
+    # 300 numbers at column XFD in rows 7, 3,507, ...: SUM and COUNT over the whole
+    # sheet read those cells (and their rows), not 300 rows of 16,384 cells each.
+    import xlsxwriter
+
+    from betaxl.workbook.book import Book
+    from betaxl.workbook.engine import Engine
+
+    path = tmp_path / "far.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    s, d = book.add_worksheet("S"), book.add_worksheet("D")
+    s.write_formula("A1", "=SUM(D!A1:XFD1048576)")
+    s.write_formula("A2", "=COUNT(D!A:XFD)+COUNTA(D!A:XFD)")
+    s.write_formula("A3", "=MAX(D!A:XFD)+MIN(D!B:XFD)+AVERAGE(D!A:XFD)")
+    for i in range(300):
+        d.write_number(6 + 3500 * i, 16383, 0.5 + i)
+    d.write_string(2, 16383, "text")
+    book.close()
+    opened = Book(path)
+    try:
+        engine = Engine(opened)
+        report = engine.run(opened.formulas())
+        sheet = opened.sheet("S")
+        values = [sheet.get(r, 1) for r in range(1, 4)]
+    finally:
+        opened.close()
+    total = sum(0.5 + i for i in range(300))
+    assert not report.unsupported
+    assert values == [total, 300 + 301, 299.5 + 0.5 + total / 300]
+    assert engine.cells_read < 20_000  # 6 x 300 rows x 16,384 cells: 29.5 million

@@ -34,6 +34,7 @@ from .cells import (
     datetime_of,
     serial_of,
 )
+from .columns import stored_cells
 from .evaluation import evaluate
 from .formula import Node, Unsupported, parse, references
 from .order import Inputs, dependency_order
@@ -175,6 +176,22 @@ class Engine:
         grid = Grid(block, (ref.r2 - ref.r1 + 1, ref.c2 - ref.c1 + 1), ref)
         self.reads.keep(ref, grid, cost)
         return grid
+
+    def cells_of(self, ref: Ref) -> Grid | None:
+        """A sparse block's cells that hold something, packed (an aggregate reading them
+        in any order: ``SUM(D!A:XFD)``), or None where the block is read as such."""
+        assert ref.sheet is not None
+        try:
+            sheet = self.book.sheet(ref.sheet)
+        except KeyError:
+            return None
+        rows, cols = sheet.extent
+        if max(min(ref.r2, rows) - ref.r1 + 1, 0) * max(min(ref.c2, cols) - ref.c1 + 1,
+                                                          0) <= MAX_ARRAY:
+            return None
+        block = stored_cells(sheet.values, ref, sheet.blank_text)
+        self.spend(len(block) + sum(map(len, block)))  # its rows and their cells
+        return Grid(block, (ref.r2 - ref.r1 + 1, ref.c2 - ref.c1 + 1))
 
     def memo(self, name: str, args: list[Any], native: Callable[..., Any]) -> Any:
         return self.reads.memo(name, args, native)
