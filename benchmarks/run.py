@@ -948,6 +948,47 @@ def bench_running_totals() -> None:
               f" (plain: {times['plain', 10_000] / times['plain', 5_000]:.2f})")
 
 
+def bench_far_column_block() -> None:
+    """``=SUM(D!A1:XFD1048576)`` and ``=COUNT(D!A:XFD)`` over 3,000 cells at column XFD
+    in random rows, against the same cells in column A (time, peak Python memory)."""
+    import random
+    import tempfile
+    import tracemalloc
+
+    import xlsxwriter
+
+    from betaxl.workbook.recalc import recalculate_file
+
+    print("== betaxl recalc: SUM/COUNT over a sparse block, 3,000 cells at column XFD ==")
+    rows = random.Random(18).sample(range(1_048_576), 3000)
+    with tempfile.TemporaryDirectory() as folder:
+        paths = {}
+        for label, col in (("column_a", 0), ("column_xfd", 16383)):
+            paths[label] = Path(folder) / f"{label}.xlsx"
+            book = xlsxwriter.Workbook(str(paths[label]))
+            s, d = book.add_worksheet("S"), book.add_worksheet("D")
+            s.write_formula("A1", "=SUM(D!A1:XFD1048576)")
+            s.write_formula("A2", "=COUNT(D!A:XFD)")
+            for r in rows:
+                d.write_number(r, col, 1.5)
+            book.close()
+
+        def run(label: str) -> Callable[[], None]:
+            def go() -> None:
+                out = recalculate_file(paths[label], Path(folder) / f"{label}_out.xlsx")
+                assert out.report.computed == 2 and not out.report.unsupported
+            return go
+
+        base, ours = best(run("column_a"), 3), best(run("column_xfd"), 3)
+        tracemalloc.start()
+        run("column_xfd")()
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        print(f"the 3,000 cells in column A: {base * 1000:.0f} ms (the baseline)")
+        print(f"the 3,000 cells at column XFD: {ours * 1000:.0f} ms = {ours / base:.2f}x "
+              f"the baseline, peak Python memory {peak / 1e6:.1f} MB")
+
+
 SECTIONS: dict[str, Callable[[], None]] = {
     "core": bench_core,
     "udf": bench_udf,
@@ -963,6 +1004,7 @@ SECTIONS: dict[str, Callable[[], None]] = {
     "sparse": bench_sparse_recalc,
     "column_formulas": bench_column_formulas,
     "running_totals": bench_running_totals,
+    "far_column_block": bench_far_column_block,
     "sparse_arrays": bench_sparse_arrays,
     "far_cells": bench_far_cells,
     "gaps": bench_gaps,
