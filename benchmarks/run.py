@@ -908,6 +908,87 @@ def bench_column_formulas(n: int = 3000) -> None:
               "the baseline")
 
 
+def bench_running_totals() -> None:
+    """Running totals ``=SUM(A$1:A{i-1})*0+1`` for 5,000 and 10,000 rows: the ratio of
+    the two (2 is linear, 4 the square of the rows) and the ratio to as many plain
+    ``=A{i-1}+1`` formulas."""
+    import tempfile
+
+    import xlsxwriter
+
+    from betaxl.workbook.recalc import recalculate_file
+
+    print("== betaxl recalc: running totals =SUM(A$1:A{i-1})*0+1 ==")
+    with tempfile.TemporaryDirectory() as folder:
+        def build(label: str, text: str, n: int) -> Path:
+            path = Path(folder) / f"{label}{n}.xlsx"
+            book = xlsxwriter.Workbook(str(path))
+            ws = book.add_worksheet("S")
+            ws.write_number(0, 0, 1)
+            for i in range(2, n + 1):
+                ws.write_formula(i - 1, 0, text.format(i=i - 1))
+            book.close()
+            return path
+
+        def run(path: Path, n: int) -> Callable[[], None]:
+            def go() -> None:
+                out = recalculate_file(path, path.with_name(f"out_{path.name}"))
+                assert out.report.computed == n - 1 and not out.report.unsupported
+            return go
+
+        times = {}
+        for n in (5_000, 10_000):
+            for label, text in (("plain", "=A{i}+1"), ("total", "=SUM(A$1:A{i})*0+1")):
+                times[label, n] = best(run(build(label, text, n), n), 3)
+        for n in (5_000, 10_000):
+            print(f"{n:,} running totals: {times['total', n] * 1000:.0f} ms = "
+                  f"{times['total', n] / times['plain', n]:.2f}x {n:,} plain formulas "
+                  f"({times['plain', n] * 1000:.0f} ms)")
+        print(f"10,000 rows / 5,000 rows: {times['total', 10_000] / times['total', 5_000]:.2f}"
+              f" (plain: {times['plain', 10_000] / times['plain', 5_000]:.2f})")
+
+
+def bench_far_column_block() -> None:
+    """``=SUM(D!A1:XFD1048576)`` and ``=COUNT(D!A:XFD)`` over 3,000 cells at column XFD
+    in random rows, against the same cells in column A (time, peak Python memory)."""
+    import random
+    import tempfile
+    import tracemalloc
+
+    import xlsxwriter
+
+    from betaxl.workbook.recalc import recalculate_file
+
+    print("== betaxl recalc: SUM/COUNT over a sparse block, 3,000 cells at column XFD ==")
+    rows = random.Random(18).sample(range(1_048_576), 3000)
+    with tempfile.TemporaryDirectory() as folder:
+        paths = {}
+        for label, col in (("column_a", 0), ("column_xfd", 16383)):
+            paths[label] = Path(folder) / f"{label}.xlsx"
+            book = xlsxwriter.Workbook(str(paths[label]))
+            s, d = book.add_worksheet("S"), book.add_worksheet("D")
+            s.write_formula("A1", "=SUM(D!A1:XFD1048576)")
+            s.write_formula("A2", "=COUNT(D!A:XFD)")
+            for r in rows:
+                d.write_number(r, col, 1.5)
+            book.close()
+
+        def run(label: str) -> Callable[[], None]:
+            def go() -> None:
+                out = recalculate_file(paths[label], Path(folder) / f"{label}_out.xlsx")
+                assert out.report.computed == 2 and not out.report.unsupported
+            return go
+
+        base, ours = best(run("column_a"), 3), best(run("column_xfd"), 3)
+        tracemalloc.start()
+        run("column_xfd")()
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        print(f"the 3,000 cells in column A: {base * 1000:.0f} ms (the baseline)")
+        print(f"the 3,000 cells at column XFD: {ours * 1000:.0f} ms = {ours / base:.2f}x "
+              f"the baseline, peak Python memory {peak / 1e6:.1f} MB")
+
+
 SECTIONS: dict[str, Callable[[], None]] = {
     "core": bench_core,
     "udf": bench_udf,
@@ -922,6 +1003,8 @@ SECTIONS: dict[str, Callable[[], None]] = {
     "engine_whole_columns": bench_recalc_whole_columns,
     "sparse": bench_sparse_recalc,
     "column_formulas": bench_column_formulas,
+    "running_totals": bench_running_totals,
+    "far_column_block": bench_far_column_block,
     "sparse_arrays": bench_sparse_arrays,
     "far_cells": bench_far_cells,
     "gaps": bench_gaps,

@@ -19,7 +19,7 @@ import math
 import operator
 import posixpath
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,7 @@ import defusedxml.ElementTree as SafeET
 import numpy as np
 
 from .cells import MAX_CELLS, Ref, Serial, serial_of
+from .columns import Columns
 from .formula import Node, column_letters, parse_area
 from .package import FileError, check_archive, snapshot
 from .rowscan import LazyRows, cell_box, may_hold_errors, may_hold_formulas, scan_sheet
@@ -59,8 +60,11 @@ class Sheet:
     #: "" only as a formula's empty text, which is not blank)
     blank_text: bool = False
     width: int = -1  # the widest row, once measured
+    columns: Columns = field(default_factory=Columns)  # one-column ranges: slices
 
     def block(self, ref: Ref) -> list[list[Any]]:
+        if ref.c1 == ref.c2:
+            return self.columns.block(self.values, ref, self.blank_text)
         out = []
         width = ref.c2 - ref.c1 + 1
         last = min(ref.r2, len(self.values))  # rows past the last with a cell in the
@@ -114,6 +118,7 @@ class Sheet:
         if len(row) < c:
             row.extend([None] * (c - len(row)))
         row[c - 1] = value
+        self.columns.put(r, c, value, self.blank_text)
         self.width = max(self.width, c) if self.width >= 0 else -1
 
     @property

@@ -34,11 +34,13 @@ from .cells import (
     datetime_of,
     serial_of,
 )
+from .columns import stored_cells
 from .evaluation import evaluate
-from .formula import Node, Unsupported, column_letters, parse, references
-from .order import dependency_order
+from .formula import Node, Unsupported, parse, references
+from .order import Inputs, dependency_order
 from .reads import Reads
 from .sheetxml import file_error, formula_cell
+from .spills import hidden_spill_readers, stale_spills, where
 
 __all__ = ["CellReport", "Engine", "Recalculation"]
 
@@ -49,6 +51,9 @@ _SPILL = XlError("#SPILL!")
 #: (a whole column or an empty block costs only the cells that exist), and seconds.
 MAX_WORK_CELLS = 200_000_000
 MAX_SECONDS = 1800
+#: Passes over the formulas while spills turn out larger than they were ordered over (a
+#: spill still growing after them is listed).
+MAX_PASSES = 4
 
 
 @dataclass(frozen=True)
@@ -142,7 +147,9 @@ class Engine:
         self.new_areas: dict[tuple[str, int, int], Ref | None] = {}
         self.occupied: dict[tuple[str, int, int], tuple[int, int]] = {}
         self.reads = Reads()
-        self.inputs: dict[int, list[Formula]] = {}  # the formulas each reads (by id)
+        self.inputs = Inputs([])  # what each formula reads
+        self.areas: dict[int, Ref] = {}  # spills ordered over their computed area
+        self.original: dict[tuple[str, int, int], Any] = {}  # cells before a pass
 
     # evaluation.Context
     def grid(self, ref: Ref) -> Grid:
@@ -169,6 +176,22 @@ class Engine:
         grid = Grid(block, (ref.r2 - ref.r1 + 1, ref.c2 - ref.c1 + 1), ref)
         self.reads.keep(ref, grid, cost)
         return grid
+
+    def cells_of(self, ref: Ref) -> Grid | None:
+        """A sparse block's cells that hold something, packed (an aggregate reading them
+        in any order: ``SUM(D!A:XFD)``), or None where the block is read as such."""
+        assert ref.sheet is not None
+        try:
+            sheet = self.book.sheet(ref.sheet)
+        except KeyError:
+            return None
+        rows, cols = sheet.extent
+        if max(min(ref.r2, rows) - ref.r1 + 1, 0) * max(min(ref.c2, cols) - ref.c1 + 1,
+                                                          0) <= MAX_ARRAY:
+            return None
+        block = stored_cells(sheet.values, ref, sheet.blank_text)
+        self.spend(len(block) + sum(map(len, block)))  # its rows and their cells
+        return Grid(block, (ref.r2 - ref.r1 + 1, ref.c2 - ref.c1 + 1))
 
     def memo(self, name: str, args: list[Any], native: Callable[..., Any]) -> Any:
         return self.reads.memo(name, args, native)
@@ -254,12 +277,10 @@ class Engine:
 
     def order(self, formulas: list[Formula]) -> list[Formula]:
         """Formulas in an order where each comes after everything it reads."""
-        ordered, self.inputs = dependency_order(formulas, self._refs)
+        ordered, self.inputs = dependency_order(formulas, self._refs, self.areas)
         return ordered
 
     def run(self, formulas: list[Formula]) -> Recalculation:
-        report = self.report
-        report.formulas = len(formulas)
         for f in formulas:
             if f.problem is None:
                 try:
@@ -268,28 +289,46 @@ class Engine:
                     f.problem = str(exc)
                 except RecursionError:
                     f.problem = "a formula nested too deeply"
-        ordered = self.order(formulas)
-        self._pass(ordered)
-        if self._stale(ordered):  # a spill grew into cells read before it was computed
-            for f in ordered:
-                if f.kind == "dynamic" and (f.sheet, f.row, f.col) in self.new_areas:
-                    f.area = self.new_areas[(f.sheet, f.row, f.col)] or Ref(
-                        f.sheet, f.row, f.col, f.row, f.col)
-            self.occupied = {}
-            self.report = report = Recalculation(formulas=len(formulas))
-            self._pass(ordered)
-        return report
+        first = {id(f): f.problem for f in formulas}
+        listed: dict[int, str] = {}  # readers of a spill not computed (its quadrant)
+        remeasured = 0
+        while True:
+            for f in formulas:
+                f.problem = first[id(f)] or listed.get(id(f))
+            ordered = self.order(formulas)
+            self._pass(ordered, formulas)
+            hidden = hidden_spill_readers(ordered, self.book.sheet, self._is_formula,
+                                          self._refs)
+            stale = stale_spills(ordered, lambda f: self.areas.get(id(f), f.area),
+                                 lambda f: self.new_areas.get((f.sheet, f.row, f.col)),
+                                 self._refs)
+            if not hidden and not stale:
+                break
+            listed.update(hidden)  # more listed each time: a pass per reader at most
+            remeasured += bool(stale)
+            if remeasured >= MAX_PASSES:  # its size changes as it is computed again
+                listed.update((k, "a spill whose size changed each time it was computed")
+                              for k in stale)
+            self.areas.update(stale)
+            self._restore()
+        return self.report
 
-    def _pass(self, ordered: list[Formula]) -> None:
+    def _restore(self) -> None:
+        """The sheets' cells as read, before the formulas are computed again."""
+        for (name, r, c), value in self.original.items():
+            self.book.sheet(name).put(r, c, value)
+        self.original, self.changed, self.new_areas, self.occupied = {}, {}, {}, {}
+        self.reads = Reads()
+
+    def _pass(self, ordered: list[Formula], formulas: list[Formula]) -> None:
         """Evaluate every formula once, in order, storing values and spills."""
-        report = self.report
+        report = self.report = Recalculation(formulas=len(formulas))
         for done, f in enumerate(ordered, 1):
-            where = _where(f)
+            cell = where(f)
             if f.problem is None:  # what reads a cell not computed is not computed
-                missing = next((g for g in self.inputs.get(id(f), ()) if
-                                g.problem is not None), None)
+                missing = self.inputs.missing(f)
                 if missing is not None:
-                    f.problem = f"depends on {_where(missing)}, not computed"
+                    f.problem = f"depends on {where(missing)}, not computed"
             if f.problem is None and f.tree is not None:
                 self.sheet, self.row, self.col = f.sheet, f.row, f.col
                 self.implicit = f.kind == "cell"
@@ -304,36 +343,18 @@ class Engine:
                     self._store(f, value)
                     report.computed += 1
                     for message in self.messages:
-                        report.errors.append(CellReport(where, message))
+                        report.errors.append(CellReport(cell, message))
             if f.problem is not None:
-                report.unsupported.append(CellReport(where, f.problem))
+                report.unsupported.append(CellReport(cell, f.problem))
             if self.progress is not None:
                 self.progress(done, len(ordered))
-
-    def _stale(self, ordered: list[Formula]) -> bool:
-        """Whether a formula read cells that a spill computed after it now covers."""
-        grown = []
-        for i, f in enumerate(ordered):
-            new = self.new_areas.get((f.sheet, f.row, f.col))
-            if f.kind == "dynamic" and new is not None and f.area is not None and (
-                    new.r2 > f.area.r2 or new.c2 > f.area.c2):
-                grown.append((i, new))
-        for i, g in enumerate(ordered):
-            if g.tree is None or g.problem is not None:
-                continue
-            for j, area in grown:
-                if i < j and any(ref.sheet is not None and ref.sheet.upper() ==
-                                 (area.sheet or "").upper() and ref.r1 <= area.r2 and
-                                 area.r1 <= ref.r2 and ref.c1 <= area.c2 and
-                                 area.c1 <= ref.c2 for ref in self._refs(g)):
-                    return True
-        return False
 
     def _store(self, f: Formula, value: Any) -> None:
         sheet = self.book.sheet(f.sheet)
         edits = self.changed.setdefault(sheet.name, {})
 
         def put(r: int, c: int, v: Any) -> None:
+            self.original.setdefault((sheet.name, r, c), sheet.get(r, c))
             sheet.put(r, c, v)
             edits[(r, c)] = v
 
@@ -400,15 +421,6 @@ class Engine:
 
 def _inside(ref: Ref, r: int, c: int) -> bool:
     return ref.r1 <= r <= ref.r2 and ref.c1 <= c <= ref.c2
-
-
-def _where(f: Formula) -> str:
-    return f"{_quote(f.sheet)}!{column_letters(f.col)}{f.row}"
-
-
-def _quote(sheet: str) -> str:
-    return sheet if sheet.replace("_", "").replace(".", "").isalnum() else \
-        "'" + sheet.replace("'", "''") + "'"
 
 
 def _plain(value: Any, blank: Any) -> Any:

@@ -10,8 +10,10 @@
 
 from __future__ import annotations
 
+import gc
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -92,13 +94,32 @@ class Recalculated:
     report: Recalculation
 
 
+#: Python's collector's thresholds while formulas are computed: every range read is a
+#: list of rows, and the kept ones made each young collection walk the older ones again
+#: (5,000 running totals: 17 s with the default thresholds, 3.5 s with these).
+COLLECTOR_THRESHOLDS = (50_000, 20, 100)
+
+
+@contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Python's cyclic collector run less often (reference counting frees the ranges
+    read; the collector's thresholds are restored after)."""
+    before = gc.get_threshold()
+    gc.set_threshold(*COLLECTOR_THRESHOLDS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
 def recalculate_package(source: Path, progress: Callable[[int, int], None] | None = None
                         ) -> tuple[Book, Recalculation, dict[str, bytes]]:
     """Read and recalculate ``source``: the book, the report and the new sheet parts."""
     book = Book(source)
     try:
         engine = Engine(book, progress)
-        report = engine.run(book.formulas())
+        with fewer_collections():
+            report = engine.run(book.formulas())
         parts: dict[str, bytes] = {}
         for name, edits in engine.changed.items():
             sheet = book.sheets[name]

@@ -1,0 +1,64 @@
+"""One column of a sheet as one list, kept while formulas write into it, so that a range
+of one column is a slice: running totals (``=SUM(A$1:A99)`` in A100) read each range
+at the cost of its cells, not of a row-by-row walk over the sheet's rows."""
+
+from __future__ import annotations
+
+from itertools import compress, repeat
+from operator import is_not
+from typing import Any
+
+import numpy as np
+
+from .cells import Ref
+
+__all__ = ["Columns", "stored_cells"]
+
+
+class Columns:
+    """The columns of a sheet's rows (``values``, None = blank) read so far."""
+
+    def __init__(self) -> None:
+        self.held: dict[int, list[Any]] = {}
+
+    def block(self, values: list[list[Any]], ref: Ref, blank_text: bool) -> list[list[Any]]:
+        """The rows of a one-column range, each a new list of one cell, the blank rows
+        after its last cell left out (as :meth:`.book.Sheet.block`)."""
+        column = self.held.get(ref.c1)
+        if column is None:
+            c = ref.c1 - 1
+            column = [row[c] if c < len(row) else None for row in values]
+            if blank_text:  # calamine's blank cells
+                column = [None if v == "" else v for v in column]
+            self.held[ref.c1] = column
+        last = min(ref.r2, len(column))
+        while last >= ref.r1 and column[last - 1] is None:
+            last -= 1
+        return [[v] for v in column[ref.r1 - 1:last]]
+
+    def put(self, r: int, c: int, value: Any, blank_text: bool) -> None:
+        """A cell written (the column's list follows it, if held)."""
+        column = self.held.get(c)
+        if column is None:
+            return
+        if len(column) < r:
+            column.extend([None] * (r - len(column)))
+        column[r - 1] = None if blank_text and value == "" else value
+
+
+def stored_cells(values: list[list[Any]], ref: Ref, blank_text: bool) -> list[list[Any]]:
+    """The cells of a range that hold something, row by row, each row's packed to the
+    left, the rows with none left out: what an aggregate that reads its cells in any
+    order (``SUM``, ``COUNT``) needs of a sparse block, at the cost of the cells that
+    exist rather than of rows times the widest column's cells."""
+    rows = values[ref.r1 - 1:ref.r2]
+    lengths = np.fromiter(map(len, rows), np.int64, len(rows))
+    out: list[list[Any]] = []
+    for i in np.flatnonzero(lengths >= ref.c1).tolist():  # the rows reaching the range
+        part = rows[i][ref.c1 - 1:ref.c2]
+        held = list(compress(part, map(is_not, part, repeat(None))))
+        if blank_text and "" in held:  # calamine's blank cells
+            held = [v for v in held if v != ""]
+        if held:
+            out.append(held)
+    return out
