@@ -179,7 +179,8 @@ def test_a_year_column_is_refused_as_a_date_column_not_read_as_an_asset(tmp_path
 
 
 @pytest.mark.parametrize(("make", "ppy"), [(cases.holed_monthly, None),
-                                           (cases.greek_daily, 252)])
+                                           (cases.greek_daily, 252),
+                                           (cases.cairo_daily, 252)])
 def test_a_hole_in_the_dates_is_refused_by_both_engines_a_closure_is_not(
         tmp_path: Path, capsys, make, ppy) -> None:
     import betaxl as bx
@@ -198,7 +199,8 @@ def test_a_hole_in_the_dates_is_refused_by_both_engines_a_closure_is_not(
             assert "its monthly dates jump 3684 days from 1958-12-31 to 1969-01-31" in err
             assert "(given, --periods-per-year reads the rows as consecutive periods)" in err
         ppy, extra = 12, ("--periods-per-year", "12")
-    else:  # the Athens exchange's 38-day closure of 2015: still business-daily
+    else:  # Athens' 38-day closure of 2015, Cairo's 55-day one of 2011 (Sunday to
+        # Thursday): still trading days
         extra = ()
     want = bx.risk_table(frame[cases.ASSETS], frame["Mkt"], periods_per_year=ppy).to_frame()
     if not extra:

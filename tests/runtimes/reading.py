@@ -85,6 +85,7 @@ def test_semiannual_dates_are_two_periods_a_year(xl) -> None:
 
 @pytest.mark.parametrize(("make", "why"), [
     (cases.calendar_daily, "the dates are daily including weekends"),
+    (cases.six_day_daily, "the dates are daily on 6 days of the week"),
     (cases.gapped_monthly, r"the dates are irregular \(only"),
     (cases.holed_monthly, "its monthly dates jump 3684 days from 1958-12-31 to 1969-01-31"),
 ])
@@ -95,6 +96,14 @@ def test_unclear_frequencies_are_refused(xl, make, why) -> None:
                        r"and " + why):
         _risk(xl, frame, dates)
     got = _risk(xl, frame, dates, periods_per_year=252)
+    np.testing.assert_allclose(got.to_numpy(float), _want(frame, 252).to_numpy(),
+                               rtol=1e-12)
+
+
+@pytest.mark.parametrize("make", [cases.greek_daily, cases.cairo_daily])
+def test_market_closures_and_sunday_to_thursday_weeks_are_trading_days(xl, make) -> None:
+    frame = make()
+    got = _risk(xl, frame, [f"{d:%Y-%m-%d}" for d in frame.index])
     np.testing.assert_allclose(got.to_numpy(float), _want(frame, 252).to_numpy(),
                                rtol=1e-12)
 
