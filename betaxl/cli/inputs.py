@@ -26,7 +26,8 @@ from .sources import Limits, ReadError, ReadOptions
 from .table import Table, read_table
 from .weighting import flag_pairs, read_weights_file, weight_pairs, weights_by_name
 
-__all__ = ["Inputs", "check_input_type", "check_window", "core_weights", "is_file",
+__all__ = ["Inputs", "check_input_type", "check_window", "core_weights", "declared",
+           "is_file",
            "periods_per_year", "read_dividends", "read_input", "read_weights",
            "rebalance_dates"]
 
@@ -216,6 +217,13 @@ def read_input(args: argparse.Namespace, *, resampling: bool = False) -> Table:
                        sort_dates=getattr(args, "sort_dates", False),
                        limits=Limits(max_cells=args.max_cells, max_bytes=args.max_bytes))
     return read_table(args.file, opts)
+
+
+def declared(args: argparse.Namespace) -> str | None:
+    """The units for the core: ``"decimal"`` where ``--units`` was given (read as decimals
+    by :class:`Inputs`; declared, which lifts the percent rule and the rates' annual rule),
+    else None."""
+    return None if getattr(args, "units", None) is None else "decimal"
 
 
 def periods_per_year(index: pd.Index | None, name: str) -> float:
