@@ -213,3 +213,19 @@ def test_a_hole_in_the_dates_is_refused_by_both_engines_a_closure_is_not(
         assert code == 0 and f"{ppy} periods a year" in err, err
         got = pd.read_csv(tmp_path / f"r{i}.csv", index_col=0)
         np.testing.assert_allclose(got[want.columns].to_numpy(), want.to_numpy(), rtol=1e-12)
+
+
+@pytest.mark.parametrize(("bad", "kind", "fmt"), [(192613, "yyyymm", "%Y%m"),
+                                                  (20150230, "yyyymmdd", "%Y%m%d")])
+def test_one_bad_code_is_named_with_its_row_and_cause(tmp_path: Path, capsys, bad, kind,
+                                                      fmt) -> None:
+    frame = cases.last_months(12)[[*cases.ASSETS, "Mkt"]]
+    codes = [int(f"{d:{fmt}}") for d in frame.index]
+    codes[5] = bad  # row 6: a thirteenth month, a 30 February
+    frame.reset_index(drop=True).assign(date=codes)[["date", *cases.ASSETS, "Mkt"]] \
+        .to_csv(tmp_path / "c.csv", index=False)
+    err = refused(capsys, "risk", tmp_path / "c.csv", "--benchmark", "Mkt")
+    assert err.strip() == (f"betaxl risk: c.csv: column 'date' holds {bad} (row 6), which "
+                           f"is not a valid {kind} code; give ISO dates (1990-12-31), yyyymm "
+                           "codes or yyyymmdd codes, or pass --date-column for another "
+                           "column"), err

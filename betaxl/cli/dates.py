@@ -111,6 +111,32 @@ def as_dates(col: pd.Series, named: bool, order: str | None = None,
     return pd.DatetimeIndex(parsed)
 
 
+def _number(value: float) -> str:
+    """A number as written: a whole one as an integer (20150230, not 2.01502e+07)."""
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def first_bad_code(values: np.ndarray) -> tuple[int, int, str] | None:
+    """In whole numbers all of six digits (yyyymm) or all of eight (yyyymmdd), the first
+    that is not a valid code (:func:`betaxl.data.table.code_dates`): its row (from 1),
+    the number and the kind of code; None when they are not such codes or all are valid.
+
+    >>> first_bad_code(np.array([192607, 192608, 192613]))
+    (3, 192613, 'yyyymm')
+    >>> first_bad_code(np.array([1990, 1991])) is None
+    True
+    """
+    numbers = np.asarray(values, dtype=float)
+    if numbers.size == 0 or not np.isfinite(numbers).all() or (numbers % 1 != 0).any():
+        return None
+    for digits, kind in ((6, "yyyymm"), (8, "yyyymmdd")):
+        if ((numbers >= 10 ** (digits - 1)) & (numbers < 10 ** digits)).all():
+            for i, v in enumerate(numbers.astype(np.int64)):
+                if code_dates([int(v)]) is None:
+                    return i + 1, int(v), kind
+    return None
+
+
 def find_dates(frame: pd.DataFrame, opts: ReadOptions, notes: list[str],
                name: str) -> pd.DataFrame:
     """The frame indexed by its date column: ``--date-column``, else the one column that
@@ -149,9 +175,15 @@ def find_dates(frame: pd.DataFrame, opts: ReadOptions, notes: list[str],
             found.append((col, dates))
         elif is_date_name(str(col)) and pd.api.types.is_numeric_dtype(kind):
             first = frame.iloc[:, j].dropna()  # a Year of 1990, 1991...: as in Excel
-            shown = first.iloc[0] if len(first) else "blank"
+            bad = first_bad_code(first.to_numpy())
+            if bad is not None:  # a column of codes with one that is not a date
+                raise read_error(name, f"column {str(col)!r} holds {bad[1]} (row {bad[0]}), "
+                                 f"which is not a valid {bad[2]} code; give ISO dates "
+                                 "(1990-12-31), yyyymm codes or yyyymmdd codes, or pass "
+                                 "--date-column for another column")
+            shown = _number(first.iloc[0]) if len(first) else "blank"
             raise read_error(name, f"column {str(col)!r} is headed as dates but holds "
-                             f"{shown:g} (not a date: years and month numbers are not "
+                             f"{shown} (not a date: years and month numbers are not "
                              "dates); give ISO dates (1990-12-31), yyyymm codes or "
                              "yyyymmdd codes, or pass --date-column for another column"
                              if len(first) else f"column {str(col)!r} is headed as dates "
