@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ..data.dates import order_problem
+from ..data.labels import first_bad_code
 from ..data.table import (
     CODE_TEXT,
     DATE_NAME,
@@ -114,27 +115,6 @@ def as_dates(col: pd.Series, named: bool, order: str | None = None,
 def _number(value: float) -> str:
     """A number as written: a whole one as an integer (20150230, not 2.01502e+07)."""
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
-
-
-def first_bad_code(values: np.ndarray) -> tuple[int, int, str] | None:
-    """In whole numbers all of six digits (yyyymm) or all of eight (yyyymmdd), the first
-    that is not a valid code (:func:`betaxl.data.table.code_dates`): its row (from 1),
-    the number and the kind of code; None when they are not such codes or all are valid.
-
-    >>> first_bad_code(np.array([192607, 192608, 192613]))
-    (3, 192613, 'yyyymm')
-    >>> first_bad_code(np.array([1990, 1991])) is None
-    True
-    """
-    numbers = np.asarray(values, dtype=float)
-    if numbers.size == 0 or not np.isfinite(numbers).all() or (numbers % 1 != 0).any():
-        return None
-    for digits, kind in ((6, "yyyymm"), (8, "yyyymmdd")):
-        if ((numbers >= 10 ** (digits - 1)) & (numbers < 10 ** digits)).all():
-            for i, v in enumerate(numbers.astype(np.int64)):
-                if code_dates([int(v)]) is None:
-                    return i + 1, int(v), kind
-    return None
 
 
 def find_dates(frame: pd.DataFrame, opts: ReadOptions, notes: list[str],

@@ -235,3 +235,16 @@ def test_a_french_range_with_its_title_is_refused_in_one_line(xl) -> None:
     assert names == cases.ASSETS
     np.testing.assert_allclose(betas, bx.ols_beta(numbers[cases.ASSETS],
                                                   numbers["Mkt"]).beta, rtol=1e-12)
+
+
+@pytest.mark.parametrize(("bad", "kind", "fmt"), [(192613, "yyyymm", "%Y%m"),
+                                                  (20150230, "yyyymmdd", "%Y%m%d")])
+def test_one_bad_code_is_named_with_its_row_and_cause(xl, bad, kind, fmt) -> None:
+    frame = cases.last_months(12)
+    codes = [float(f"{d:{fmt}}") for d in frame.index]
+    codes[5] = float(bad)  # row 6: a thirteenth month, a 30 February
+    with pytest.raises(BetaxlError, match=rf"^RISK_TABLE: returns column 'Date' is headed "
+                       rf"as dates but its row 6 \({bad}\) is not a valid {kind} code: give "
+                       r"date cells, ISO text \(2024-01-31\) or valid yyyymm or yyyymmdd "
+                       r"codes \(rename the header if the column is data\)$"):
+        _risk(xl, frame, codes)
