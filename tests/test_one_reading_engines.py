@@ -222,10 +222,13 @@ def test_one_bad_code_is_named_with_its_row_and_cause(tmp_path: Path, capsys, ba
     frame = cases.last_months(12)[[*cases.ASSETS, "Mkt"]]
     codes = [int(f"{d:{fmt}}") for d in frame.index]
     codes[5] = bad  # row 6: a thirteenth month, a 30 February
-    frame.reset_index(drop=True).assign(date=codes)[["date", *cases.ASSETS, "Mkt"]] \
-        .to_csv(tmp_path / "c.csv", index=False)
+    coded = frame.reset_index(drop=True).assign(date=codes)[["date", *cases.ASSETS, "Mkt"]]
+    coded.to_csv(tmp_path / "c.csv", index=False)
+    coded.to_parquet(tmp_path / "c.parquet", index=False)
+    why = (f"column 'date' holds {bad} (row 6), which is not a valid {kind} code; give ISO "
+           "dates (1990-12-31), yyyymm codes or yyyymmdd codes, or pass --date-column for "
+           "another column")
     err = refused(capsys, "risk", tmp_path / "c.csv", "--benchmark", "Mkt")
-    assert err.strip() == (f"betaxl risk: c.csv: column 'date' holds {bad} (row 6), which "
-                           f"is not a valid {kind} code; give ISO dates (1990-12-31), yyyymm "
-                           "codes or yyyymmdd codes, or pass --date-column for another "
-                           "column"), err
+    assert err.strip() == f"betaxl risk: c.csv: {why}", err
+    err = refused(capsys, "risk", tmp_path / "c.parquet", "--benchmark", "Mkt", *DASK)
+    assert err.strip() == f"betaxl risk: {why}", err

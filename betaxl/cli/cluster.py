@@ -41,7 +41,7 @@ from ..data.table import (
 from ..data.units import in_decimals, not_returns, trusted_returns
 from ..errors import BetaxlError, count, labels
 from .client import cluster, peak_rss
-from .dates import as_dates, cli_format, corner_column, files_in_order
+from .dates import as_dates, cli_format, corner_column, files_in_order, not_dates
 from .inputs import CLI_HOW, CLI_UNITS, check_window, declared, periods_per_year
 from .names import check_names, chosen_assets
 from .sources import ReadError, expand_paths
@@ -78,7 +78,7 @@ class Dataset:
             ignore_metadata=True)[self.date]
         dates = as_dates(column, named=True, order=self.date_order, fmt=self.date_format)
         if dates is None:
-            raise ReadError(f"column {self.date!r} does not hold dates")
+            raise ReadError(not_dates(column, self.date))
         return pd.DatetimeIndex(dates.unique()).sort_values()
 
     def read(self, columns: list[str]) -> pd.DataFrame:
