@@ -232,3 +232,14 @@ def test_one_bad_code_is_named_with_its_row_and_cause(tmp_path: Path, capsys, ba
     assert err.strip() == f"betaxl risk: c.csv: {why}", err
     err = refused(capsys, "risk", tmp_path / "c.parquet", "--benchmark", "Mkt", *DASK)
     assert err.strip() == f"betaxl risk: {why}", err
+
+
+def test_a_date_in_two_files_of_a_dask_dataset_is_named(tmp_path: Path, capsys) -> None:
+    frame = cases.last_months(24)[[*cases.ASSETS, "Mkt"]].rename_axis("date").reset_index()
+    (tmp_path / "ds").mkdir()
+    frame.iloc[:12].to_parquet(tmp_path / "ds" / "a.parquet", index=False)
+    frame.iloc[11:].to_parquet(tmp_path / "ds" / "b.parquet", index=False)  # row 12 twice
+    err = refused(capsys, "risk", tmp_path / "ds", "--benchmark", "Mkt", *DASK,
+                  "--periods-per-year", "12")
+    assert f"the dataset has the date {frame['date'][11]:%Y-%m-%d} twice; every period " \
+           "must appear once" in err, err

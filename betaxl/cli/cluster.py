@@ -111,7 +111,9 @@ class Dataset:
         frame.index = pd.DatetimeIndex(dates, name="date")
         frame.columns = [str(c) for c in frame.columns]
         if frame.index.has_duplicates:
-            raise ReadError("the dataset has a date twice")
+            twice = frame.index[frame.index.duplicated()][0]
+            raise ReadError(f"the dataset has the date {twice:%Y-%m-%d} twice; every period "
+                            "must appear once")
         return frame.sort_index().astype(float)
 
 
