@@ -243,3 +243,23 @@ def test_a_date_in_two_files_of_a_dask_dataset_is_named(tmp_path: Path, capsys) 
                   "--periods-per-year", "12")
     assert f"the dataset has the date {frame['date'][11]:%Y-%m-%d} twice; every period " \
            "must appear once" in err, err
+
+
+def test_serial_dates_under_a_blank_header_get_advice_about_dates(tmp_path: Path,
+                                                                  capsys) -> None:
+    frame = cases.last_months(24)[[*cases.ASSETS, "Mkt"]]
+    serials = (frame.index - pd.Timestamp("1899-12-30")).days
+    frame.set_axis(serials).rename_axis(None).to_csv(tmp_path / "s.csv")  # blank corner: 'Unnamed: 0'
+    err = refused(capsys, "risk", tmp_path / "s.csv", "--benchmark", "Mkt")
+    assert err.strip() == ("betaxl risk: s.csv: column 'Unnamed: 0' has no header and holds "
+                           "whole numbers that read as Excel serial dates (1950-2099), not "
+                           "returns: pass --date-column 'Unnamed: 0' to read them as dates, "
+                           "or head the column Date"), err
+    import betaxl as bx
+
+    want = bx.risk_table(frame[cases.ASSETS], frame["Mkt"]).to_frame()
+    code, _, err = run(capsys, "risk", tmp_path / "s.csv", "--benchmark", "Mkt",
+                       "--date-column", "Unnamed: 0", "-o", tmp_path / "r.csv")
+    assert code == 0, err
+    got = pd.read_csv(tmp_path / "r.csv", index_col=0)
+    np.testing.assert_allclose(got[want.columns].to_numpy(), want.to_numpy(), rtol=1e-12)

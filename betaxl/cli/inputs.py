@@ -35,6 +35,8 @@ __all__ = ["Inputs", "check_input_type", "check_window", "core_weights", "declar
 #: How the command line says to be explicit about prices given as returns.
 CLI_HOW = ("pass --input-type prices, or --trust-input-type if they really are returns; "
            "returns are decimals (0.025 for 2.5%): for percents pass --units percent")
+#: How the command line says to read serial dates under a blank header (pandas' 'Unnamed: 0').
+CLI_DATES = "pass --date-column {name} to read them as dates, or head the column Date"
 #: How the command line says to declare the units (:data:`betaxl.data.units.PERCENT_LIMIT`).
 CLI_UNITS = ("pass --units percent if they are percents (2.5 for 2.5%), or --units decimal "
              "if they are decimals")
@@ -60,7 +62,7 @@ def check_input_type(frame: pd.DataFrame, input_type: str, name: str, *,
         return
     if input_type in ("returns", "log_returns"):
         message = not_returns(frame, list(frame.columns), CLI_HOW, periods_per_year=periods,
-                              units=units, units_how=CLI_UNITS)
+                              units=units, units_how=CLI_UNITS, dates_how=CLI_DATES)
         if message is not None:
             raise ReadError(f"{name}: {message}")
         return

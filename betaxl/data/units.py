@@ -35,6 +35,7 @@ The rules, stated once (the README's "Reading a table" has the same rows):
 from __future__ import annotations
 
 import contextvars
+import re
 import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -192,11 +193,13 @@ def _may_exceed(values: np.ndarray | pd.DataFrame, limit: float) -> np.ndarray:
 
 def not_returns(values: np.ndarray | pd.DataFrame, names: Sequence[object],
                 how: str, *, periods_per_year: float | None = None,
-                units: str | None = None, units_how: str = _API_UNITS) -> str | None:
+                units: str | None = None, units_how: str = _API_UNITS,
+                dates_how: str | None = None) -> str | None:
     """The problem with the first column that cannot be returns (the module's rule), or
     None; ``how`` says how to be explicit in the caller's door, ``units_how`` how to
     declare the units (where ``periods_per_year`` is given and ``units`` is None, the
-    percent rule applies).
+    percent rule applies); ``dates_how`` (``{name}``: the column), how to read Excel
+    serial dates under pandas' name for a blank header (``Unnamed: 0``), the advice then.
 
     >>> print(not_returns(np.array([[101.0], [102.5], [99.0]]), ["SPX"], "give returns"))
     ... # doctest: +NORMALIZE_WHITESPACE
@@ -230,9 +233,14 @@ def not_returns(values: np.ndarray | pd.DataFrame, names: Sequence[object],
     col = (values.iloc[:, j].to_numpy(dtype=float) if isinstance(values, pd.DataFrame)
            else np.asarray(values[:, j], dtype=float))
     col = col[~np.isnan(col)]
+    serials = bool(col.size) and (col == np.round(col)).all() \
+        and col.min() >= _SERIALS[0] and col.max() <= _SERIALS[1]
+    if serials and dates_how and re.fullmatch(r"Unnamed: \d+", str(names[j])):
+        return (f"column {str(names[j])!r} has no header and holds whole numbers that read "
+                "as Excel serial dates (1950-2099), not returns: "
+                + dates_how.format(name=repr(str(names[j]))))
     hint = ("; it looks like dates: put them in the first column, oldest first, or head "
-            "the column Date" if (col == np.round(col)).all()
-            and col.min() >= _SERIALS[0] and col.max() <= _SERIALS[1] else "")
+            "the column Date" if serials else "")
     return (f"column {str(names[j])!r} does not look like returns (its median size is "
             f"{median:.6g}, a move of more than 100% a period): {how}{hint}")
 
