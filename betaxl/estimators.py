@@ -98,7 +98,8 @@ def _whole(value: object, arg: str, minimum: int) -> int:
 def beta_estimates(returns: ArrayLike, market: ArrayLike, *, lags: int = 1,
                    halflife: float | None = None,
                    risk_free: ArrayLike | None = None,
-                   date_format: str | None = None) -> BetaEstimates:
+                   date_format: str | None = None,
+                   units: str | None = None) -> BetaEstimates:
     """Eight estimates of each asset's beta, from plain OLS to lag-adjusted and weighted.
 
     OLS, Blume, Vasicek, Dimson, Scholes-Williams, bull, bear and EWMA.
@@ -118,6 +119,10 @@ def beta_estimates(returns: ArrayLike, market: ArrayLike, *, lags: int = 1,
     date_format : str, optional
         The strftime format of dates written as text in the row labels (and ``dates``),
         such as ``"%d/%m/%Y"``; needed when they read day first and month first.
+    units : {"decimal", "percent"}, optional
+        The units of the returns, the market and the risk-free rate (see
+        :mod:`betaxl.data.units`): ``"percent"`` divides them by 100; either, declared,
+        lifts the risk-free rate's annual-equivalent rule (a real 42% a year).
 
     Returns
     -------
@@ -174,7 +179,7 @@ def beta_estimates(returns: ArrayLike, market: ArrayLike, *, lags: int = 1,
     {'ols': 2.0, 'blume': 1.666666666667, 'vasicek': nan, 'dimson': 2.0, 'bull': 2.0,
      'bear': 2.0, 'ewma': nan}
     """
-    panel, y, x = read_pair(returns, market, risk_free)
+    panel, y, x = read_pair(returns, market, risk_free, units=units)
     lags = _whole(lags, "lags", 0)
     if 2 * lags + 3 > panel.n:  # before building 2 lags + 1 market columns
         raise problem("", "lags", "is {lags}: the Dimson regression needs at least "

@@ -351,7 +351,7 @@ def factor_betas(returns: ArrayLike, factors: ArrayLike, *,
         twice = next(name for name in names if names.count(name) > 1)
         raise problem("", "factors", "has two columns named {name!r} (or one named like "
                       "the intercept, 'alpha'); give each factor its own name", name=twice)
-    y = excess(panel.values, risk_free, panel.n, panel.index)
+    y = excess(panel.values, risk_free, panel.n, panel.index, declared=funit is not None)
     fit = fit_factors(y, fvalues)
     n = fit["n_obs"]
     _check_rows(fit, n, panel.names, fpanel.names)

@@ -30,7 +30,7 @@ from .data.dates import as_dates, row_named, takes_date_format
 from .data.labels import align_table, as_column, as_weights
 from .data.options import choice
 from .data.panel import as_panel, as_returns
-from .data.units import check_rate, dated_periods
+from .data.units import check_rate, dated_periods, in_decimals, read_units
 from .data.values import ArrayLike, no_total_loss
 from .errors import DataError, problem, public
 from .portfolio import HOLDINGS, Holdings, PortfolioPath, Rebalance, portfolio_returns
@@ -158,6 +158,7 @@ def beta_reconcile(
     prices: ArrayLike | None = None,
     risk_free: ArrayLike | None = None,
     date_format: str | None = None,
+    units: str | None = None,
 ) -> Reconciliation:
     """Explain why the portfolio's beta is not the weighted sum of its assets' betas.
 
@@ -176,6 +177,10 @@ def beta_reconcile(
     date_format : str, optional
         The strftime format of dates written as text in the row labels (and ``dates``),
         such as ``"%d/%m/%Y"``; needed when they read day first and month first.
+    units : {"decimal", "percent"}, optional
+        The units of the returns, the market and the risk-free rate (see
+        :mod:`betaxl.data.units`): ``"percent"`` divides them by 100 (not ``prices``);
+        either, declared, lifts the risk-free rate's annual-equivalent rule.
 
     Returns
     -------
@@ -212,6 +217,8 @@ def beta_reconcile(
     0.0
     """
     holdings = choice(holdings, HOLDINGS, arg="holdings")
+    unit = read_units(units)
+    returns, market, risk_free = (in_decimals(v, unit) for v in (returns, market, risk_free))
     panel = as_returns(returns, arg="returns")
     x_all = as_column(market, arg="market", n=panel.n, index=panel.index)
     rf_all = (np.zeros(panel.n) if risk_free is None
@@ -234,7 +241,7 @@ def beta_reconcile(
     stamps = as_dates(dates, panel.index, panel.n)
     if risk_free is not None:  # a percent or an annual rate per period: refused (data.units)
         periods, least = dated_periods(stamps)
-        check_rate(rf_all, "risk_free", periods, least=least)
+        check_rate(rf_all, "risk_free", periods, least=least, declared=unit is not None)
     sub_dates = None if stamps is None else stamps[rows]
     r = panel.values[rows]
     assets = panel.frame(r, pd.RangeIndex(len(r))) if schedule else r  # labels to align

@@ -227,15 +227,16 @@ def check_fit(stats: dict[str, np.ndarray], names: tuple[str, ...], *, arg: str 
 
 
 def excess(values: np.ndarray, risk_free: ArrayLike | None, n: int,
-           index: pd.Index | None = None) -> np.ndarray:
-    """Subtract a per-period risk-free rate (scalar or column for the n rows of ``index``)."""
+           index: pd.Index | None = None, *, declared: bool = False) -> np.ndarray:
+    """Subtract a per-period risk-free rate (scalar or column for the n rows of ``index``);
+    ``declared``: its units were declared (no annual-equivalent rule, data.units)."""
     if risk_free is None:
         return values
     rf = as_column(risk_free, arg="risk_free", n=n, scalar_ok=True, index=index)
     no_total_loss(rf, "risk_free")
     # 5 meaning 5%, or 0.27% a month as 0.27 on dated returns: refused (data.units)
     periods, least = dated_periods(index)
-    check_rate(rf, "risk_free", periods, least=least)
+    check_rate(rf, "risk_free", periods, least=least, declared=declared)
     return values - (rf[:, None] if values.ndim == 2 else rf)
 
 
@@ -255,8 +256,8 @@ def read_pair(returns: ArrayLike, market: ArrayLike, risk_free: ArrayLike | None
     x = as_column(market, arg="market", n=panel.n, index=panel.index)
     check_returns(x[:, None], [getattr(market, "name", None) or "market"], "market")
     no_total_loss(x, "market")
-    y = excess(panel.values, risk_free, panel.n, panel.index)
-    return panel, y, excess(x, risk_free, panel.n, panel.index)
+    y = excess(panel.values, risk_free, panel.n, panel.index, declared=unit is not None)
+    return panel, y, excess(x, risk_free, panel.n, panel.index, declared=unit is not None)
 
 
 @public("ols_beta")

@@ -280,8 +280,9 @@ def risk_table(
     no_total_loss(b, "benchmark")
     no_total_loss(f, "risk_free")
     mar = _per_period_mar(mar)
-    check_rate(f, "risk_free", t)  # a percent or an annual rate: refused (data.units)
-    check_rate(np.array([mar]), "mar", t)  # the same units as the risk-free rate
+    # a percent or an annual rate: refused, unless the units are declared (data.units)
+    check_rate(f, "risk_free", t, declared=unit is not None)
+    check_rate(np.array([mar]), "mar", t, declared=unit is not None)  # the rate's units
 
     valid, rr, bb, ff, stats = own_rows_fit(panel.values, b, f)
     check_fit(stats, panel.names, market="benchmark")

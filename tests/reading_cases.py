@@ -120,6 +120,25 @@ def holed_monthly() -> pd.DataFrame:
     return pd.concat([frame.iloc[:120], frame.iloc[240:360]])
 
 
+def cairo_daily() -> pd.DataFrame:
+    """Sunday-to-Thursday returns (Cairo's week, as Tel Aviv's and Riyadh's) from June 2010
+    to 2011 with the exchange's closure of 2011 (2011-01-27 to 2011-03-23: a 55-day gap),
+    which are trading days, 252 a year."""
+    days = pd.date_range("2010-06-01", "2011-12-29", name="Date")
+    days = days[np.isin(days.day_of_week, (6, 0, 1, 2, 3))]
+    days = days[(days < "2011-01-27") | (days > "2011-03-22")]
+    values = np.resize(french_monthly()[[*ASSETS, "Mkt"]].to_numpy(), (len(days), 3)) / 21
+    return with_dates(values, days, [*ASSETS, "Mkt"])
+
+
+def six_day_daily(n: int = 60) -> pd.DataFrame:
+    """Returns Monday to Saturday (a six-day trading week): neither 252 nor 365 a year."""
+    days = pd.date_range("2016-01-01", periods=n * 7 // 6 + 2, freq="D")
+    days = days[days.day_of_week != 6][:n]
+    values = last_months(n)[[*ASSETS, "Mkt"]].to_numpy() / 21
+    return with_dates(values, days, [*ASSETS, "Mkt"])
+
+
 def greek_daily() -> pd.DataFrame:
     """Business-daily returns of 2015 with the Athens exchange's closure (2015-06-29 to
     2015-07-31: a 38-day gap), which are still daily."""

@@ -158,6 +158,7 @@ def test_semiannual_dates_are_two_periods_a_year_in_every_door(tmp_path: Path,
 
 @pytest.mark.parametrize(("make", "why"), [
     (cases.calendar_daily, "the dates are daily including weekends"),
+    (cases.six_day_daily, "the dates are daily on 6 days of the week"),
     (cases.gapped_monthly, "the dates are irregular (only"),
     (cases.holed_monthly, "its monthly dates jump 3684 days from 1958-12-31 to 1969-01-31"),
 ])

@@ -179,7 +179,8 @@ def test_a_year_column_is_refused_as_a_date_column_not_read_as_an_asset(tmp_path
 
 
 @pytest.mark.parametrize(("make", "ppy"), [(cases.holed_monthly, None),
-                                           (cases.greek_daily, 252)])
+                                           (cases.greek_daily, 252),
+                                           (cases.cairo_daily, 252)])
 def test_a_hole_in_the_dates_is_refused_by_both_engines_a_closure_is_not(
         tmp_path: Path, capsys, make, ppy) -> None:
     import betaxl as bx
@@ -198,7 +199,8 @@ def test_a_hole_in_the_dates_is_refused_by_both_engines_a_closure_is_not(
             assert "its monthly dates jump 3684 days from 1958-12-31 to 1969-01-31" in err
             assert "(given, --periods-per-year reads the rows as consecutive periods)" in err
         ppy, extra = 12, ("--periods-per-year", "12")
-    else:  # the Athens exchange's 38-day closure of 2015: still business-daily
+    else:  # Athens' 38-day closure of 2015, Cairo's 55-day one of 2011 (Sunday to
+        # Thursday): still trading days
         extra = ()
     want = bx.risk_table(frame[cases.ASSETS], frame["Mkt"], periods_per_year=ppy).to_frame()
     if not extra:
@@ -211,3 +213,53 @@ def test_a_hole_in_the_dates_is_refused_by_both_engines_a_closure_is_not(
         assert code == 0 and f"{ppy} periods a year" in err, err
         got = pd.read_csv(tmp_path / f"r{i}.csv", index_col=0)
         np.testing.assert_allclose(got[want.columns].to_numpy(), want.to_numpy(), rtol=1e-12)
+
+
+@pytest.mark.parametrize(("bad", "kind", "fmt"), [(192613, "yyyymm", "%Y%m"),
+                                                  (20150230, "yyyymmdd", "%Y%m%d")])
+def test_one_bad_code_is_named_with_its_row_and_cause(tmp_path: Path, capsys, bad, kind,
+                                                      fmt) -> None:
+    frame = cases.last_months(12)[[*cases.ASSETS, "Mkt"]]
+    codes = [int(f"{d:{fmt}}") for d in frame.index]
+    codes[5] = bad  # row 6: a thirteenth month, a 30 February
+    coded = frame.reset_index(drop=True).assign(date=codes)[["date", *cases.ASSETS, "Mkt"]]
+    coded.to_csv(tmp_path / "c.csv", index=False)
+    coded.to_parquet(tmp_path / "c.parquet", index=False)
+    why = (f"column 'date' holds {bad} (row 6), which is not a valid {kind} code; give ISO "
+           "dates (1990-12-31), yyyymm codes or yyyymmdd codes, or pass --date-column for "
+           "another column")
+    err = refused(capsys, "risk", tmp_path / "c.csv", "--benchmark", "Mkt")
+    assert err.strip() == f"betaxl risk: c.csv: {why}", err
+    err = refused(capsys, "risk", tmp_path / "c.parquet", "--benchmark", "Mkt", *DASK)
+    assert err.strip() == f"betaxl risk: {why}", err
+
+
+def test_a_date_in_two_files_of_a_dask_dataset_is_named(tmp_path: Path, capsys) -> None:
+    frame = cases.last_months(24)[[*cases.ASSETS, "Mkt"]].rename_axis("date").reset_index()
+    (tmp_path / "ds").mkdir()
+    frame.iloc[:12].to_parquet(tmp_path / "ds" / "a.parquet", index=False)
+    frame.iloc[11:].to_parquet(tmp_path / "ds" / "b.parquet", index=False)  # row 12 twice
+    err = refused(capsys, "risk", tmp_path / "ds", "--benchmark", "Mkt", *DASK,
+                  "--periods-per-year", "12")
+    assert f"the dataset has the date {frame['date'][11]:%Y-%m-%d} twice; every period " \
+           "must appear once" in err, err
+
+
+def test_serial_dates_under_a_blank_header_get_advice_about_dates(tmp_path: Path,
+                                                                  capsys) -> None:
+    frame = cases.last_months(24)[[*cases.ASSETS, "Mkt"]]
+    serials = (frame.index - pd.Timestamp("1899-12-30")).days
+    frame.set_axis(serials).rename_axis(None).to_csv(tmp_path / "s.csv")  # blank corner: 'Unnamed: 0'
+    err = refused(capsys, "risk", tmp_path / "s.csv", "--benchmark", "Mkt")
+    assert err.strip() == ("betaxl risk: s.csv: column 'Unnamed: 0' has no header and holds "
+                           "whole numbers that read as Excel serial dates (1950-2099), not "
+                           "returns: pass --date-column 'Unnamed: 0' to read them as dates, "
+                           "or head the column Date"), err
+    import betaxl as bx
+
+    want = bx.risk_table(frame[cases.ASSETS], frame["Mkt"]).to_frame()
+    code, _, err = run(capsys, "risk", tmp_path / "s.csv", "--benchmark", "Mkt",
+                       "--date-column", "Unnamed: 0", "-o", tmp_path / "r.csv")
+    assert code == 0, err
+    got = pd.read_csv(tmp_path / "r.csv", index_col=0)
+    np.testing.assert_allclose(got[want.columns].to_numpy(), want.to_numpy(), rtol=1e-12)

@@ -20,7 +20,7 @@ from ..errors import count
 from .arguments import common_arguments, risk_free_arguments, se_arguments
 from .dates import cli_format
 from .helptext import epilog
-from .inputs import Inputs, read_input
+from .inputs import Inputs, declared, read_input
 from .names import check_names, chosen_assets, split_names
 from .output import finish, output_target
 from .sources import ReadError, ReadOptions
@@ -92,7 +92,8 @@ def _factors(args: argparse.Namespace) -> None:
                             f"{absent[0]:%Y-%m-%d} ({len(absent)} dates of {inputs.name})")
         rf = rf_other.loc[returns.index]
     fit = factor_betas(returns, given if other is not None else given.loc[returns.index],
-                       risk_free=rf, se=args.se, hac_lags=args.hac_lags)
+                       risk_free=rf, se=args.se, hac_lags=args.hac_lags,
+                       units=declared(args))
     out = fit.to_frame()
     out.index.name = "asset"
     finish(args, inputs, target, {"factors": out},
@@ -134,7 +135,8 @@ def _estimators(args: argparse.Namespace) -> None:
     returns, market = inputs.returns(), inputs.column("market")
     # one call, never chunked: Vasicek shrinks towards the mean over all the assets
     out = beta_estimates(returns, market, lags=args.lags, halflife=args.halflife,
-                         risk_free=inputs.column("risk_free")).to_frame()
+                         risk_free=inputs.column("risk_free"),
+                         units=declared(args)).to_frame()
     out.index.name = "asset"
     if args.halflife is None:
         inputs.notes.append("the ewma column is blank: EWMA beta needs --halflife N (in rows; "

@@ -32,6 +32,7 @@ from .inputs import (
     Inputs,
     check_window,
     core_weights,
+    declared,
     periods_per_year,
     read_dividends,
     read_input,
@@ -63,7 +64,8 @@ def _betas(args: argparse.Namespace) -> None:
     returns, market, rf = inputs.returns(), inputs.column("market"), inputs.column("risk_free")
     betas = chunked(returns, args, 2 if args.window else 1,
                     lambda part: ols_beta(part, market, risk_free=rf, se=args.se,
-                                          hac_lags=args.hac_lags).to_frame().T, axis=0)
+                                          hac_lags=args.hac_lags,
+                                          units=declared(args)).to_frame().T, axis=0)
     betas.index.name = "asset"
     sheets = {"betas": betas}
     if args.window:
@@ -134,7 +136,8 @@ def _reconcile(args: argparse.Namespace) -> None:
     dates = rebalance_dates(args, inputs, returns)
     result = beta_reconcile(returns, inputs.column("market"), core_weights(weights),
                             rebalance=args.rebalance, dates=dates, holdings=args.holdings,
-                            prices=inputs.prices, risk_free=inputs.column("risk_free"))
+                            prices=inputs.prices, risk_free=inputs.column("risk_free"),
+                            units=declared(args))
     assets = result.assets.copy()
     assets.index.name = "asset"
     summary = result.summary().to_frame()
@@ -156,7 +159,7 @@ def risk_options(args: argparse.Namespace, inputs: Inputs, returns: pd.DataFrame
                                   else periods_per_year(returns.index, inputs.name))
     inputs.check_percent(kwargs["periods_per_year"], "benchmark")  # daily percents
     if args.units is not None:
-        kwargs["units"] = "decimal"  # declared, and read as decimals (Inputs)
+        kwargs["units"] = declared(args)
     return kwargs
 
 

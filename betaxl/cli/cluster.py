@@ -41,8 +41,8 @@ from ..data.table import (
 from ..data.units import in_decimals, not_returns, trusted_returns
 from ..errors import BetaxlError, count, labels
 from .client import cluster, peak_rss
-from .dates import as_dates, cli_format, corner_column, files_in_order
-from .inputs import CLI_HOW, CLI_UNITS, check_window, periods_per_year
+from .dates import as_dates, cli_format, corner_column, files_in_order, not_dates
+from .inputs import CLI_HOW, CLI_UNITS, check_window, declared, periods_per_year
 from .names import check_names, chosen_assets
 from .sources import ReadError, expand_paths
 from .write import check_dataset_name, publish_dataset
@@ -78,7 +78,7 @@ class Dataset:
             ignore_metadata=True)[self.date]
         dates = as_dates(column, named=True, order=self.date_order, fmt=self.date_format)
         if dates is None:
-            raise ReadError(f"column {self.date!r} does not hold dates")
+            raise ReadError(not_dates(column, self.date))
         return pd.DatetimeIndex(dates.unique()).sort_values()
 
     def read(self, columns: list[str]) -> pd.DataFrame:
@@ -111,7 +111,9 @@ class Dataset:
         frame.index = pd.DatetimeIndex(dates, name="date")
         frame.columns = [str(c) for c in frame.columns]
         if frame.index.has_duplicates:
-            raise ReadError("the dataset has a date twice")
+            twice = frame.index[frame.index.duplicated()][0]
+            raise ReadError(f"the dataset has the date {twice:%Y-%m-%d} twice; every period "
+                            "must appear once")
         return frame.sort_index().astype(float)
 
 
@@ -353,9 +355,10 @@ def _small_output(args: argparse.Namespace, suffix: str, table: pd.DataFrame,
     print(f"wrote {written[0]} {line}")
 
 
-def _betas_work(se: str, lags: int | None) -> Any:
+def _betas_work(se: str, lags: int | None, units: str | None) -> Any:
     def work(returns: pd.DataFrame, market: pd.Series, rf: Any) -> pd.DataFrame:
-        return ols_beta(returns, market, risk_free=rf, se=se, hac_lags=lags).to_frame().T
+        return ols_beta(returns, market, risk_free=rf, se=se, hac_lags=lags,
+                        units=units).to_frame().T
     return work
 
 
@@ -364,7 +367,8 @@ def run_betas(args: argparse.Namespace) -> None:
     if args.window is not None:
         raise ReadError("--engine dask: run `betaxl rolling` for rolling betas (they are "
                         "written as a Parquet dataset)")
-    parts, market = _map(args, "market", _betas_work(args.se, args.hac_lags))
+    work = _betas_work(args.se, args.hac_lags, declared(args))
+    parts, market = _map(args, "market", work)
     table = pd.concat(parts)
     table.index.name = "asset"
     _small_output(args, "betas", table, "betas",
@@ -381,11 +385,11 @@ def run_risk(args: argparse.Namespace) -> None:
                                Path(args.file).name)
     mar = in_decimals(args.mar, args.units)
     args.percent_periods = ppy  # the percent rule needs them (cluster._special)
-    declared = None if args.units is None else "decimal"  # read as decimals (_task)
+    units = declared(args)  # read as decimals (_task)
 
     def work(returns: pd.DataFrame, bench: pd.Series, rf: Any) -> pd.DataFrame:
         return risk_table(returns, bench, risk_free=rf, periods_per_year=ppy,
-                          mar=mar, units=declared).to_frame()
+                          mar=mar, units=units).to_frame()
 
     args.market = args.benchmark
     parts, market = _map(args, "benchmark", work)

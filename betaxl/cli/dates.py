@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ..data.dates import order_problem
+from ..data.labels import first_bad_code
 from ..data.periods import FREQUENCIES, GAP_TIMES
 from ..data.table import (
     CODE_TEXT,
@@ -36,7 +37,7 @@ from .names import check_names
 from .sources import ReadError, ReadOptions, read_error
 
 __all__ = ["CLI_FORMAT", "DATE_NAME", "SORT_HOW", "as_dates", "cli_format", "corner_column",
-           "files_in_order", "find_dates"]
+           "files_in_order", "find_dates", "not_dates"]
 
 #: How to be explicit about the order of dates on the command line (both engines).
 SORT_HOW = "sort the rows oldest first, or pass --sort-dates to have betaxl sort them"
@@ -133,6 +134,30 @@ def as_dates(col: pd.Series, named: bool, order: str | None = None,
     return pd.DatetimeIndex(parsed)
 
 
+def _number(value: float) -> str:
+    """A number as written: a whole one as an integer (20150230, not 2.01502e+07)."""
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def not_dates(column: pd.Series, col: str) -> str:
+    """Why a column headed as dates (or named by ``--date-column``) is refused, in both
+    engines' words: a code that is not one (its row), a year, or no dates."""
+    if not pd.api.types.is_numeric_dtype(column.dtype):
+        return f"column {col!r} does not hold dates"
+    first = column.dropna()  # a Year of 1990, 1991...: as in Excel
+    bad = first_bad_code(first.to_numpy())
+    if bad is not None:  # a column of codes with one that is not a date
+        return (f"column {col!r} holds {bad[1]} (row {bad[0]}), which is not a valid "
+                f"{bad[2]} code; give ISO dates (1990-12-31), yyyymm codes or yyyymmdd "
+                "codes, or pass --date-column for another column")
+    if not len(first):
+        return f"column {col!r} is headed as dates but is blank; pass --date-column for " \
+               "another column"
+    return (f"column {col!r} is headed as dates but holds {_number(first.iloc[0])} (not a "
+            "date: years and month numbers are not dates); give ISO dates (1990-12-31), "
+            "yyyymm codes or yyyymmdd codes, or pass --date-column for another column")
+
+
 def find_dates(frame: pd.DataFrame, opts: ReadOptions, notes: list[str],
                name: str) -> pd.DataFrame:
     """The frame indexed by its date column: ``--date-column``, else the one column that
@@ -170,14 +195,7 @@ def find_dates(frame: pd.DataFrame, opts: ReadOptions, notes: list[str],
         if dates is not None:
             found.append((col, dates))
         elif is_date_name(str(col)) and pd.api.types.is_numeric_dtype(kind):
-            first = frame.iloc[:, j].dropna()  # a Year of 1990, 1991...: as in Excel
-            shown = first.iloc[0] if len(first) else "blank"
-            raise read_error(name, f"column {str(col)!r} is headed as dates but holds "
-                             f"{shown:g} (not a date: years and month numbers are not "
-                             "dates); give ISO dates (1990-12-31), yyyymm codes or "
-                             "yyyymmdd codes, or pass --date-column for another column"
-                             if len(first) else f"column {str(col)!r} is headed as dates "
-                             "but is blank; pass --date-column for another column")
+            raise read_error(name, not_dates(frame.iloc[:, j], str(col)))
     if len(found) > 1:
         named_ones = [f for f in found if is_date_name(str(f[0]))]
         if len(named_ones) == 1:

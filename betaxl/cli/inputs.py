@@ -26,7 +26,8 @@ from .sources import Limits, ReadError, ReadOptions
 from .table import Table, read_table
 from .weighting import flag_pairs, read_weights_file, weight_pairs, weights_by_name
 
-__all__ = ["Inputs", "check_input_type", "check_window", "core_weights", "is_file",
+__all__ = ["Inputs", "check_input_type", "check_window", "core_weights", "declared",
+           "is_file",
            "periods_per_year", "read_dividends", "read_input", "read_weights",
            "rebalance_dates"]
 
@@ -34,6 +35,8 @@ __all__ = ["Inputs", "check_input_type", "check_window", "core_weights", "is_fil
 #: How the command line says to be explicit about prices given as returns.
 CLI_HOW = ("pass --input-type prices, or --trust-input-type if they really are returns; "
            "returns are decimals (0.025 for 2.5%): for percents pass --units percent")
+#: How the command line says to read serial dates under a blank header (pandas' 'Unnamed: 0').
+CLI_DATES = "pass --date-column {name} to read them as dates, or head the column Date"
 #: How the command line says to declare the units (:data:`betaxl.data.units.PERCENT_LIMIT`).
 CLI_UNITS = ("pass --units percent if they are percents (2.5 for 2.5%), or --units decimal "
              "if they are decimals")
@@ -59,7 +62,7 @@ def check_input_type(frame: pd.DataFrame, input_type: str, name: str, *,
         return
     if input_type in ("returns", "log_returns"):
         message = not_returns(frame, list(frame.columns), CLI_HOW, periods_per_year=periods,
-                              units=units, units_how=CLI_UNITS)
+                              units=units, units_how=CLI_UNITS, dates_how=CLI_DATES)
         if message is not None:
             raise ReadError(f"{name}: {message}")
         return
@@ -216,6 +219,13 @@ def read_input(args: argparse.Namespace, *, resampling: bool = False) -> Table:
                        sort_dates=getattr(args, "sort_dates", False),
                        limits=Limits(max_cells=args.max_cells, max_bytes=args.max_bytes))
     return read_table(args.file, opts)
+
+
+def declared(args: argparse.Namespace) -> str | None:
+    """The units for the core: ``"decimal"`` where ``--units`` was given (read as decimals
+    by :class:`Inputs`; declared, which lifts the percent rule and the rates' annual rule),
+    else None."""
+    return None if getattr(args, "units", None) is None else "decimal"
 
 
 def periods_per_year(index: pd.Index | None, name: str) -> float:

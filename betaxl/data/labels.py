@@ -18,10 +18,11 @@ import pandas as pd
 from ..errors import Arg, count, problem
 from .dates import labelled, months_of, row_dates, show_label, text_dates
 from .panel import Panel, as_panel
-from .table import by_month
+from .table import by_month, code_dates
 from .values import ArrayLike, to_float
 
-__all__ = ["align_table", "as_column", "as_weights", "by_label", "row_positions"]
+__all__ = ["align_table", "as_column", "as_weights", "by_label", "first_bad_code",
+           "row_positions"]
 
 
 def _default(index: pd.Index) -> bool:
@@ -272,3 +273,24 @@ def align_table(data: ArrayLike, panel: Panel, *, arg: str, like: str = "returns
             frame = frame.iloc[pos]
         frame = frame.reset_index(drop=True)
     return frame
+
+
+def first_bad_code(values: np.ndarray) -> tuple[int, int, str] | None:
+    """In whole numbers all of six digits (yyyymm) or all of eight (yyyymmdd), the first
+    that is not a valid code (:func:`betaxl.data.table.code_dates`): its row (from 1),
+    the number and the kind of code; None when they are not such codes or all are valid.
+
+    >>> first_bad_code(np.array([192607, 192608, 192613]))
+    (3, 192613, 'yyyymm')
+    >>> first_bad_code(np.array([1990, 1991])) is None
+    True
+    """
+    numbers = np.asarray(values, dtype=float)
+    if numbers.size == 0 or not np.isfinite(numbers).all() or (numbers % 1 != 0).any():
+        return None
+    for digits, kind in ((6, "yyyymm"), (8, "yyyymmdd")):
+        if ((numbers >= 10 ** (digits - 1)) & (numbers < 10 ** digits)).all():
+            for i, v in enumerate(numbers.astype(np.int64)):
+                if code_dates([int(v)]) is None:
+                    return i + 1, int(v), kind
+    return None

@@ -10,23 +10,28 @@ import pandas as pd
 from ..errors import Arg, BetaxlError, problem
 from .dates import row_dates
 
-__all__ = ["FREQUENCIES", "GAP_TIMES", "REGULAR_SHARE", "WEEKEND_SHARE", "infer_periods_per_year",
-           "least_periods_per_year"]
+__all__ = ["FREQUENCIES", "GAP_TIMES", "REGULAR_SHARE", "TRADING_WEEKDAYS", "WEEKDAY_SHARE",
+           "infer_periods_per_year", "least_periods_per_year"]
 
 
 #: Periods per year by spacing of dates: (name, t, shortest and longest typical gap in days).
 FREQUENCIES = (("daily", 252, 1, 4), ("weekly", 52, 5, 9), ("monthly", 12, 27, 32),
                ("quarterly", 4, 88, 93), ("semiannual", 2, 180, 185),
                ("annual", 1, 364, 367))
-#: Daily dates count as trading days only if at most this share falls on a weekend.
-WEEKEND_SHARE = 0.02
+#: A day of the week counts as one the data trade on if it holds more than this share of
+#: the dates (a rare special session, a Saturday make-up day, does not count).
+WEEKDAY_SHARE = 0.02
+#: Daily dates on at most this many days of the week are trading days (252 a year): Monday
+#: to Friday, or Sunday to Thursday (Tel Aviv, Riyadh, Cairo, Kuwait, Doha); on 7 days
+#: they are calendar days, and on 6 (Saturday sessions) neither 252 nor 365: both refused.
+TRADING_WEEKDAYS = 5
 #: The share of the gaps that must fall in the class of the median gap.
 REGULAR_SHARE = 0.8
 #: A gap longer than this many times its class's widest gap is a hole in the data, not
-#: the frequency: 40 days for daily data (a market closure stays under it: New York's
-#: after 2001-09-11 made a 7-day gap, Athens' in 2015 a 38-day one), 320 for monthly
-#: (ten missing months), ten years for annual data.
-GAP_TIMES = 10
+#: the frequency: 80 days for daily data (a market closure stays under it: New York's
+#: after 2001-09-11 made a 7-day gap, Athens' in 2015 a 38-day one, Cairo's in 2011 a
+#: 55-day one), 640 for monthly (about 20 missing months), 20 years for annual data.
+GAP_TIMES = 20
 
 
 def infer_periods_per_year(index: pd.Index | None, *, arg: str = "periods_per_year",
@@ -38,9 +43,10 @@ def infer_periods_per_year(index: pd.Index | None, *, arg: str = "periods_per_ye
     (180-185) or annual (364-367), giving 252, 52, 12, 4, 2 or 1.  The median gap
     picks the class, and at least 80% of the gaps must fall in it, none longer than
     :data:`GAP_TIMES` times the class's widest gap (a hole: given, ``periods_per_year``
-    reads the rows as consecutive periods).  Daily data count as trading days (252) only
-    if at most 1 date in 50 falls on a weekend; calendar-day data (365 or 252?) are
-    refused.
+    reads the rows as consecutive periods).  Daily data count as trading days (252) if
+    they fall on at most 5 days of the week (:data:`TRADING_WEEKDAYS`; a day holding at
+    most 1 date in 50 is not counted): Monday to Friday or Sunday to Thursday alike;
+    on 7 days (calendar days: 365 or 252?) or 6 (Saturday sessions) they are refused.
     """
     def refuse(why: str, **values: Any) -> BetaxlError:
         return problem("", arg, "was not given and " + why + "; pass {ppy} "
@@ -62,9 +68,16 @@ def infer_periods_per_year(index: pd.Index | None, *, arg: str = "periods_per_ye
             if share < REGULAR_SHARE:
                 raise refuse("the dates are irregular (only {p:.0%} of the gaps "
                                      "are {name})", p=share, name=name)
-            if name == "daily" and float(np.mean(index.day_of_week >= 5)) > WEEKEND_SHARE:
-                raise refuse("the dates are daily including weekends (252 trading "
-                                     "or 365 calendar days a year?)")
+            if name == "daily":
+                per_day = np.bincount(local.day_of_week, minlength=7) / len(local)
+                weekdays = int(np.sum(per_day > WEEKDAY_SHARE))
+                if weekdays == 7:
+                    raise refuse("the dates are daily including weekends (252 trading "
+                                 "or 365 calendar days a year?)")
+                if weekdays > TRADING_WEEKDAYS:
+                    raise refuse("the dates are daily on {n} days of the week (a six-day "
+                                 "week: neither 252 trading nor 365 calendar days a year)",
+                                 n=weekdays)
             hole = int(np.argmax(days))
             if days[hole] > GAP_TIMES * hi:
                 raise refuse("its {name} dates jump {d:g} days from {a:%Y-%m-%d} to "

@@ -35,6 +35,7 @@ The rules, stated once (the README's "Reading a table" has the same rows):
 from __future__ import annotations
 
 import contextvars
+import re
 import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -45,7 +46,7 @@ import pandas as pd
 
 from ..errors import BetaxlError, problem
 
-__all__ = ["ANNUAL_LIMIT", "API_HOW", "PERCENT_LIMIT", "RATE_HOW", "RATE_LIMIT",
+__all__ = ["ANNUAL_LIMIT", "API_HOW", "DECLARE_HOW", "PERCENT_LIMIT", "RATE_HOW", "RATE_LIMIT",
            "RETURNS_LIMIT",
            "UNITS", "check_rate", "check_returns", "column_medians", "dated_periods",
            "in_decimals",
@@ -90,15 +91,21 @@ ANNUAL_LIMIT = 0.25
 RATE_HOW = ("give the rate per period as a decimal (5% a year over 12 periods is "
             "per_period_rate(0.05, 12), PER_PERIOD_RATE(0.05, 12) in Excel{cli}), or declare "
             'percents: units="percent", --units percent')
+#: How the API and the command line declare a rate per period above the annual rule.
+DECLARE_HOW = 'units="decimal" (--units decimal)'
 #: the command line's way to give an annual rate, for the rates that have one
 _ANNUAL_FLAG = {"risk_free": ", --risk-free-annual 0.05 on the command line"}
 
 
 def check_rate(values: np.ndarray, arg: str, periods_per_year: float | None = None,
-               how: str | None = None, *, least: bool = False) -> None:
+               how: str | None = None, *, least: bool = False, declared: bool = False,
+               declare: str = DECLARE_HOW) -> None:
     """Refuse a per-period rate that is a percent or an annual rate (the module's rule);
     ``how`` says how to be explicit in the caller's door; ``least``: the periods are the
-    fewest the dates could be (:func:`dated_periods`), not their frequency.
+    fewest the dates could be (:func:`dated_periods`), not their frequency; ``declared``:
+    the units were declared (``units="decimal"`` or ``"percent"``), which lifts the
+    annual-equivalent rule (a real 42% a year: Turkey's 0.035 a month), not the
+    100%-a-period one; ``declare``: how the caller's door declares them.
 
     >>> check_rate(np.array([0.0001]), "risk_free", 252)
     >>> try:
@@ -114,7 +121,7 @@ def check_rate(values: np.ndarray, arg: str, periods_per_year: float | None = No
     if big.size:
         raise problem("", arg, "holds {v:.6g}, more than 100% a period: {how}", how=how,
                       v=float(np.asarray(values, dtype=float).reshape(-1)[big[0]]))
-    if periods_per_year is None or not np.isfinite(periods_per_year):
+    if declared or periods_per_year is None or not np.isfinite(periods_per_year):
         return
     over = np.flatnonzero(size * periods_per_year > ANNUAL_LIMIT)
     if over.size:
@@ -122,8 +129,9 @@ def check_rate(values: np.ndarray, arg: str, periods_per_year: float | None = No
         over_t = ("at least {a:.0%} a year over the fewest periods a year the dates allow, "
                   "{t:.3g}" if least else "{a:.0%} a year over {t:g} periods a year")
         raise problem("", arg, "holds {v:.6g} a period, which is " + over_t + ": an annual "
-                      "rate? {how}", how=how, v=v, a=abs(v) * periods_per_year,
-                      t=periods_per_year)
+                      "rate? {how}; or, if it is the rate per period, declare {declare}",
+                      how=how, v=v, a=abs(v) * periods_per_year, t=periods_per_year,
+                      declare=declare)
 
 
 def dated_periods(index: pd.Index | None) -> tuple[float | None, bool]:
@@ -192,11 +200,13 @@ def _may_exceed(values: np.ndarray | pd.DataFrame, limit: float,
 def not_returns(values: np.ndarray | pd.DataFrame, names: Sequence[object],
                 how: str, *, periods_per_year: float | None = None,
                 units: str | None = None, units_how: str = _API_UNITS,
-                bounds: tuple[float, float] | None = None) -> str | None:
+                bounds: tuple[float, float] | None = None,
+                dates_how: str | None = None) -> str | None:
     """The problem with the first column that cannot be returns (the module's rule), or
     None; ``how`` says how to be explicit in the caller's door, ``units_how`` how to
     declare the units (where ``periods_per_year`` is given and ``units`` is None, the
-    percent rule applies).
+    percent rule applies); ``dates_how`` (``{name}``: the column), how to read Excel
+    serial dates under pandas' name for a blank header (``Unnamed: 0``), the advice then.
 
     >>> print(not_returns(np.array([[101.0], [102.5], [99.0]]), ["SPX"], "give returns"))
     ... # doctest: +NORMALIZE_WHITESPACE
@@ -230,9 +240,14 @@ def not_returns(values: np.ndarray | pd.DataFrame, names: Sequence[object],
     col = (values.iloc[:, j].to_numpy(dtype=float) if isinstance(values, pd.DataFrame)
            else np.asarray(values[:, j], dtype=float))
     col = col[~np.isnan(col)]
+    serials = bool(col.size) and (col == np.round(col)).all() \
+        and col.min() >= _SERIALS[0] and col.max() <= _SERIALS[1]
+    if serials and dates_how and re.fullmatch(r"Unnamed: \d+", str(names[j])):
+        return (f"column {str(names[j])!r} has no header and holds whole numbers that read "
+                "as Excel serial dates (1950-2099), not returns: "
+                + dates_how.format(name=repr(str(names[j]))))
     hint = ("; it looks like dates: put them in the first column, oldest first, or head "
-            "the column Date" if (col == np.round(col)).all()
-            and col.min() >= _SERIALS[0] and col.max() <= _SERIALS[1] else "")
+            "the column Date" if serials else "")
     return (f"column {str(names[j])!r} does not look like returns (its median size is "
             f"{median:.6g}, a move of more than 100% a period): {how}{hint}")
 

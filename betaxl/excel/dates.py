@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..data.dates import order_problem
+from ..data.labels import first_bad_code
 from ..data.table import (
     CODE_TEXT,
     NUMERIC_DATE,
@@ -191,6 +192,13 @@ def date_serials(numbers: np.ndarray, cells: Sequence[Any], arg: str,
     if codes is not None:
         col = np.array([excel_serial(s.to_pydatetime()) for s in codes])
         real[:] = True
+    wrong = None if real.any() or codes is not None else first_bad_code(col)
+    if wrong is not None:  # codes, one of them not a date: named, not row 1's valid one
+        r, v, kind = wrong
+        how = "give date cells, ISO text (2024-01-31) or valid yyyymm or yyyymmdd codes"
+        raise fail(arg, f"{where}row {r} ({v}) is not a valid {kind} code: {how} (rename "
+                   "the header if the column is data)" if where else
+                   f"row {r} is not a valid {kind} code ({v}); {how}")
     bad = ~(_plausible(col) | real & (col >= _SERIAL_MIN) & (col <= _SERIAL_MAX))
     if bad.any():
         i = int(np.argmax(bad))

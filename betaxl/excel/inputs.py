@@ -214,7 +214,7 @@ class Inputs:
             return None
         if not isinstance(value, (list, tuple)):
             rate = in_decimals(read_number(value, arg=arg_name), unit)
-            self._check_rate(np.array([rate], dtype=float), arg_name)
+            self._check_rate(np.array([rate], dtype=float), arg_name, unit)
             return rate
         if all(data_number(c) is None for row in rows_of(value, arg=arg_name) for c in row):
             raise fail(arg_name, "has no values (its cells are blank or not numbers)")
@@ -225,7 +225,7 @@ class Inputs:
         flat = in_decimals(values.reshape(-1), unit)
         if np.isnan(flat).all():
             raise fail(arg_name, "has no values (its cells are blank or not numbers)")
-        self._check_rate(flat, arg_name)
+        self._check_rate(flat, arg_name, unit)
         if flat.size == 1 and table.rows <= 1:
             return float(flat[0])
         n = len(self.returns)
@@ -240,14 +240,15 @@ class Inputs:
             raise fail(arg_name, f"has {count(flat.size, 'row')} but the data have {n} periods")
         return flat
 
-    def _check_rate(self, values: np.ndarray, arg_name: str) -> None:
+    def _check_rate(self, values: np.ndarray, arg_name: str, unit: str | None) -> None:
         """A percent or an annual rate given per period is refused, over the periods per
-        year given or implied by the data's dates (:func:`betaxl.data.units.check_rate`,
-        as in every door)."""
+        year given or implied by the data's dates, unless ``unit`` is declared
+        (:func:`betaxl.data.units.check_rate`, as in every door)."""
         periods, least = self.periods, False
         if periods is None and self.table.dates is not None:
             periods, least = dated_periods(pd.DatetimeIndex(self.table.dates))
-        check_rate(values, arg_name, periods, how=EXCEL_RATE, least=least)
+        check_rate(values, arg_name, periods, how=EXCEL_RATE, least=least,
+                   declared=unit is not None, declare='units "decimal"')
 
     def dates(self, value: Any) -> list[pd.Timestamp] | None:
         """Dates, one per data row (with prices the first, starting date is dropped).

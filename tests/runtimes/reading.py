@@ -85,6 +85,7 @@ def test_semiannual_dates_are_two_periods_a_year(xl) -> None:
 
 @pytest.mark.parametrize(("make", "why"), [
     (cases.calendar_daily, "the dates are daily including weekends"),
+    (cases.six_day_daily, "the dates are daily on 6 days of the week"),
     (cases.gapped_monthly, r"the dates are irregular \(only"),
     (cases.holed_monthly, "its monthly dates jump 3684 days from 1958-12-31 to 1969-01-31"),
 ])
@@ -95,6 +96,14 @@ def test_unclear_frequencies_are_refused(xl, make, why) -> None:
                        r"and " + why):
         _risk(xl, frame, dates)
     got = _risk(xl, frame, dates, periods_per_year=252)
+    np.testing.assert_allclose(got.to_numpy(float), _want(frame, 252).to_numpy(),
+                               rtol=1e-12)
+
+
+@pytest.mark.parametrize("make", [cases.greek_daily, cases.cairo_daily])
+def test_market_closures_and_sunday_to_thursday_weeks_are_trading_days(xl, make) -> None:
+    frame = make()
+    got = _risk(xl, frame, [f"{d:%Y-%m-%d}" for d in frame.index])
     np.testing.assert_allclose(got.to_numpy(float), _want(frame, 252).to_numpy(),
                                rtol=1e-12)
 
@@ -226,3 +235,16 @@ def test_a_french_range_with_its_title_is_refused_in_one_line(xl) -> None:
     assert names == cases.ASSETS
     np.testing.assert_allclose(betas, bx.ols_beta(numbers[cases.ASSETS],
                                                   numbers["Mkt"]).beta, rtol=1e-12)
+
+
+@pytest.mark.parametrize(("bad", "kind", "fmt"), [(192613, "yyyymm", "%Y%m"),
+                                                  (20150230, "yyyymmdd", "%Y%m%d")])
+def test_one_bad_code_is_named_with_its_row_and_cause(xl, bad, kind, fmt) -> None:
+    frame = cases.last_months(12)
+    codes = [float(f"{d:{fmt}}") for d in frame.index]
+    codes[5] = float(bad)  # row 6: a thirteenth month, a 30 February
+    with pytest.raises(BetaxlError, match=rf"^RISK_TABLE: returns column 'Date' is headed "
+                       rf"as dates but its row 6 \({bad}\) is not a valid {kind} code: give "
+                       r"date cells, ISO text \(2024-01-31\) or valid yyyymm or yyyymmdd "
+                       r"codes \(rename the header if the column is data\)$"):
+        _risk(xl, frame, codes)

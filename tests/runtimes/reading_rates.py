@@ -21,7 +21,8 @@ from .sheet import OMIT, result_value
 
 RATE = (r"risk_free holds 0\.\d+ a period, which is \d+% a year over 12 periods a year: an "
         r'annual rate\? give the rate per period as a decimal \(5% a year over 12 periods '
-        r'is PER_PERIOD_RATE\(0\.05, 12\)\), or declare percents: units "percent"$')
+        r'is PER_PERIOD_RATE\(0\.05, 12\)\), or declare percents: units "percent"; or, if it '
+        r'is the rate per period, declare units "decimal"$')
 
 
 def _ranges(frame: pd.DataFrame, dates: list) -> tuple[list[list], list[list], list[list]]:
@@ -92,3 +93,39 @@ def test_a_rate_is_checked_where_the_dates_do_not_decide_the_frequency(xl) -> No
                                               OMIT, rf)}.items():
             with pytest.raises(BetaxlError, match=rf"^{func}: {LEAST.format(v=v, t=t)}"):
                 xl(func, *args)
+
+
+def test_a_high_rate_is_refused_until_declared_decimal(xl) -> None:
+    """Turkey's 3.5% a month (42% a year): refused as an annual rate, answered with
+    ``units "decimal"`` as by the API (tests/test_one_reading_high_rates.py)."""
+    from ..test_one_reading_high_rates import turkish_monthly
+
+    frame = turkish_monthly()
+    assets, market, rf = _ranges(frame, [f"{d:%Y-%m-%d}" for d in frame.index])
+    a, m, f = frame[cases.ASSETS], frame["Mkt"], frame["RF"]
+    calls = {"BETA_OLS": ((assets, market, rf, OMIT, OMIT, OMIT, OMIT, OMIT),
+                          lambda: bx.ols_beta(a, m, risk_free=f, units="decimal").beta),
+             "RISK_TABLE": ((assets, market, rf, OMIT, OMIT, OMIT),
+                            lambda: bx.risk_table(a, m, risk_free=f,
+                                                  units="decimal").to_frame()),
+             "BETA_FACTORS": ((assets, market, rf, OMIT, OMIT, OMIT, OMIT),
+                              lambda: bx.factor_betas(a, frame[["Mkt"]], risk_free=f,
+                                                      units="decimal").to_frame()["Mkt"])}
+    for func, (args, api) in calls.items():
+        with pytest.raises(BetaxlError, match=rf"^{func}: {RATE}"):
+            xl(func, *args)
+        got = xl(func, *args, "decimal")
+        want = api()
+        if func == "BETA_OLS":
+            np.testing.assert_allclose(got[1], want, rtol=1e-12)
+        elif func == "RISK_TABLE":
+            table = pd.DataFrame([[result_value(v) for v in r[1:]] for r in got[1:]],
+                                 columns=got[0][1:])
+            np.testing.assert_allclose(table.to_numpy(float), want.to_numpy(), rtol=1e-12)
+        else:
+            col = got[0].index("Mkt")
+            np.testing.assert_allclose([result_value(r[col]) for r in got[1:]], want,
+                                       rtol=1e-12)
+    with pytest.raises(BetaxlError, match=r"^BETA_OLS: risk_free holds 5, more than 100% "
+                       r"a period"):
+        xl("BETA_OLS", assets, market, 5, OMIT, OMIT, OMIT, OMIT, OMIT, "decimal")

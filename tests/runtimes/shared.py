@@ -530,9 +530,10 @@ def test_a_date_header_needs_real_dates(xl) -> None:
            "Period": list(range(1, n + 1)), "Date": [202101 + i for i in range(n)]}
     assert n > 12  # so 202113 is no month: not yyyymm codes
     for word, column_ in bad.items():
+        why = (r"row 13 \(202113\) is not a valid yyyymm code" if word == "Date"  # one bad
+               else r"row \d+ \(.+\) is not a date")
         with pytest.raises(BetaxlError, match=rf"^BETA_OLS: asset_returns column '{word}' is "
-                           r"headed as dates but its row \d+ \(.+\) is not a date: give "
-                           r"date cells, ISO text"):
+                           rf"headed as dates but its {why}: give date cells, ISO text"):
             xl("BETA_OLS", _dated([word, "A", "B"], column_, assets), market)
     with pytest.raises(BetaxlError, match=r"^BETA_OLS: asset_returns has the date Jan-21 = "
                        r"2021-01-31 twice \(rows 1 and 2\); every period must appear once$"):
