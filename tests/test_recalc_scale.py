@@ -189,3 +189,30 @@ def test_the_cheap_look_at_bytes_finds_what_a_search_of_its_patterns_finds() -> 
     for data in cases:
         assert rowscan.may_hold_formulas(data) == any(p in data for p in patterns), data
         assert rowscan.may_hold_errors(data) == any(p in data for p in patterns[-2:]), data
+
+
+def test_sums_at_c_speed_are_the_left_to_right_doubles() -> None:
+    """excel_sum of a long array (numpy's accumulate) and excel_sum_repeated (a whole
+    column's fill, whole numbers shortcut) give the doubles of adding one by one, left
+    to right, as Excel's SUM shows them."""
+    import numpy as np
+
+    from betaxl.workbook.values import excel_sum, excel_sum_repeated
+
+    def one_by_one(values: list[float], start: float = 0.0) -> float:
+        total = start
+        for v in values:
+            total += v
+        return total
+
+    rng = np.random.default_rng(20261207)
+    for n in (257, 1000, 20_000):
+        for scale in (1e-3, 1.0, 1e16):
+            a = rng.normal(0, scale, n) * rng.choice([1, 1e10, 1e-10], n)
+            kept, start = a.copy(), float(rng.normal())
+            assert excel_sum(a, start) == one_by_one(a.tolist(), start)
+            assert (a == kept).all()  # the caller's array is not changed
+    for value in (0.1, 1.0, 1 / 3, 1e16, -2.5, 3.0, 2.0 ** 52):
+        for start in (0.7, 0.0, 5.0, 2.0 ** 53, 1e20):
+            for n in (0, 5, 256, 257, (1 << 20) + 7):
+                assert excel_sum_repeated(value, n, start) == one_by_one([value] * n, start)

@@ -8,7 +8,6 @@ where both cells are numbers, and an error anywhere in an argument is the result
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import math
 import re
 from collections.abc import Callable, Sequence
@@ -20,6 +19,7 @@ from .values import (
     checked,
     excel_round,
     excel_sum,
+    excel_sum_repeated,
     lifted,
     logical_of_text,
     number_of_text,
@@ -195,7 +195,7 @@ def _sumproduct(*args: Any) -> float:
     if last and rest > MAX_ARRAY:
         raise Unsupported(f"{rest:,} copies of one product in SUMPRODUCT (more than "
                           f"{MAX_ARRAY:,} added one by one)")
-    return excel_sum(itertools.repeat(last, rest), held_sum) if last else held_sum
+    return excel_sum_repeated(last, rest, held_sum) if last else held_sum
 
 
 def _ln(value: Any) -> float:
