@@ -33,6 +33,18 @@ def best(fn: Callable[[], Any], repeat: int = 5) -> float:
     return min(times)
 
 
+def peak_python_memory(fn: Callable[[], Any]) -> int:
+    """Peak Python memory (``tracemalloc``) of one call of ``fn``, in bytes."""
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        fn()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
 def paired(ours: Callable[[], Any], base: Callable[[], Any], rounds: int = 5,
            repeat: tuple[int, int] = (11, 3)) -> tuple[float, float]:
     """Least CPU time of ``ours`` and of ``base``, measured in turns (``rounds`` times
@@ -748,7 +760,6 @@ def bench_sparse_recalc() -> None:
     """A tiny workbook whose 40 aggregates read whole columns and a 20-million-cell block,
     against the same aggregates over only the cells that hold data."""
     import tempfile
-    import tracemalloc
 
     import openpyxl
 
@@ -775,10 +786,7 @@ def bench_sparse_recalc() -> None:
             return go
 
         base, ours = best(run("data"), 5), best(run("huge"), 5)
-        tracemalloc.start()
-        run("huge")()
-        peak = tracemalloc.get_traced_memory()[1]
-        tracemalloc.stop()
+        peak = peak_python_memory(run("huge"))
         print(f"aggregates over the data only: {base * 1000:.0f} ms (the baseline)")
         print(f"over whole columns and C1:V999999: {ours * 1000:.0f} ms = "
               f"{ours / base:.2f}x the baseline, peak Python memory {peak / 1e6:.1f} MB")
@@ -788,7 +796,6 @@ def bench_sparse_arrays() -> None:
     """A tiny workbook whose array arithmetic (``SUMPRODUCT((A:A>0)*B:B)`` ...) reads whole
     columns, against the same formulas over only the cells that hold data."""
     import tempfile
-    import tracemalloc
 
     import openpyxl
 
@@ -816,10 +823,7 @@ def bench_sparse_arrays() -> None:
             return go
 
         base, ours = best(run("data"), 5), best(run("whole"), 5)
-        tracemalloc.start()
-        run("whole")()
-        peak = tracemalloc.get_traced_memory()[1]
-        tracemalloc.stop()
+        peak = peak_python_memory(run("whole"))
         print(f"over the data only (A1:A5): {base * 1000:.0f} ms (the baseline)")
         print(f"over whole columns (A:A): {ours * 1000:.0f} ms = {ours / base:.2f}x the "
               f"baseline, peak Python memory {peak / 1e6:.1f} MB")
@@ -829,7 +833,6 @@ def bench_far_cells() -> None:
     """Two data cells at A1 and XFD1048576 read by one formula, and 40 IS/IFERROR
     aggregates over a whole column of 10 cells, against a tiny book (time, peak memory)."""
     import tempfile
-    import tracemalloc
 
     import openpyxl
 
@@ -867,10 +870,7 @@ def bench_far_cells() -> None:
         for label, what in (("far", "a data cell at XFD1048576"),
                             ("is_column", "40 ISNUMBER/IFERROR over D!A:A")):
             ours = best(run(label), 3)
-            tracemalloc.start()
-            run(label)()
-            peak = tracemalloc.get_traced_memory()[1]
-            tracemalloc.stop()
+            peak = peak_python_memory(run(label))
             print(f"{what}: {ours * 1000:.0f} ms = {ours / base:.2f}x the baseline, "
                   f"peak Python memory {peak / 1e6:.1f} MB")
 
@@ -953,7 +953,6 @@ def bench_far_column_block() -> None:
     in random rows, against the same cells in column A (time, peak Python memory)."""
     import random
     import tempfile
-    import tracemalloc
 
     import xlsxwriter
 
@@ -980,10 +979,7 @@ def bench_far_column_block() -> None:
             return go
 
         base, ours = best(run("column_a"), 3), best(run("column_xfd"), 3)
-        tracemalloc.start()
-        run("column_xfd")()
-        peak = tracemalloc.get_traced_memory()[1]
-        tracemalloc.stop()
+        peak = peak_python_memory(run("column_xfd"))
         print(f"the 3,000 cells in column A: {base * 1000:.0f} ms (the baseline)")
         print(f"the 3,000 cells at column XFD: {ours * 1000:.0f} ms = {ours / base:.2f}x "
               f"the baseline, peak Python memory {peak / 1e6:.1f} MB")
