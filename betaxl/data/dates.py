@@ -244,6 +244,8 @@ def code_dates_of(index: pd.Index) -> pd.DatetimeIndex | None:
 def digit_labels(index: pd.Index) -> np.ndarray | None:
     """Text labels that are all ASCII digits ('201501', as a Parquet string column set as
     the index leaves yyyymm codes) as the whole numbers they spell; None otherwise."""
+    if index.dtype.kind not in "OU" and not pd.api.types.is_string_dtype(index.dtype):
+        return None  # dates, numbers: no text to look at (a dated index is not listed)
     values = list(index)
     if not values or not all(isinstance(v, str) and v.strip().isascii()
                              and v.strip().isdigit() and len(v.strip()) <= 9 for v in values):
@@ -309,9 +311,9 @@ def check_rows(index: pd.Index | None, *, arg: str) -> None:
     """
     positions = isinstance(index, pd.RangeIndex) and index.start in (0, 1)
     if index is not None and len(index) and index.name is not None and not positions \
-            and is_date_name(str(index.name)) and code_dates_of(index) is None and (
+            and is_date_name(str(index.name)) and (
                 pd.api.types.is_numeric_dtype(index.dtype) or digit_labels(index) is not None
-            ):  # a Year column (a RangeIndex of years too; '1990' as text)
+            ) and code_dates_of(index) is None:  # a Year column (a RangeIndex of years too)
         raise problem("", arg, "index {c!r} is named as dates but holds {v} (not a date: "
                       "years and month numbers are not dates, {s}); give dates (a "
                       "DatetimeIndex), yyyymm or yyyymmdd codes, or rename the index",
