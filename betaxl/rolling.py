@@ -174,18 +174,23 @@ def rolling_beta(returns: ArrayLike, market: ArrayLike, window: int, *,
     if not MIN_OBS <= need <= window:
         raise problem("", "min_obs", "must be between {lo} and window ({w}), got {m}",
                       lo=MIN_OBS, w=window, m=need)
-    return panel.frame(rolling_columns(y, x, window, need))
+    # the returns' check found bounds only where none is missing: no second look
+    known = panel.bounds is not None and y is panel.values
+    return panel.frame(rolling_columns(y, x, window, need, complete=known or None))
 
 
-def rolling_columns(y: np.ndarray, x: np.ndarray, window: int, need: int) -> np.ndarray:
+def rolling_columns(y: np.ndarray, x: np.ndarray, window: int, need: int, *,
+                    complete: bool | None = None) -> np.ndarray:
     """The numbers of :func:`rolling_beta`: y (n, k) on x (n,), no validation (callers
     check the window, ``need`` and that the columns are returns); levels of any size
-    keep the accuracy stated there."""
+    keep the accuracy stated there.  ``complete=True``: the caller knows that y has
+    no NaN (x is looked at all the same)."""
     out = np.empty(y.shape)
     out[:window - 1] = np.nan
     # Columns in chunks of about 128k cells keep the temporaries in cache.
     step = max(8, (1 << 17) // max(y.shape[0], 1))
-    complete = not (np.isnan(y.min()) or np.isnan(x.min()))  # a NaN makes the min NaN
+    # a NaN makes the min NaN
+    complete = not ((complete is not True and np.isnan(y.min())) or np.isnan(x.min()))
     for start in range(0, y.shape[1], step):
         cols = slice(start, start + step)
         if complete:
@@ -222,9 +227,8 @@ def _rolling_complete(y: np.ndarray, x: np.ndarray, window: int, out: np.ndarray
     """Rolling betas of complete data into ``out`` (rows window-1..n-1): the lean path.
 
     The same block-local sums as :func:`window_sums`, for y and x*y together in one
-    array of two halves, whose memory then takes the running sums, the block
-    differences and the scaled S_xy: one array twice the data's size is allocated
-    besides the result (fresh memory costs page faults, more than the arithmetic here).
+    array of two halves (:func:`_run_major_betas`); one allocation besides the result
+    (fresh memory costs page faults, more than the arithmetic here).
     """
     n, k = y.shape
     size = _run_size(window)
@@ -232,26 +236,26 @@ def _rolling_complete(y: np.ndarray, x: np.ndarray, window: int, out: np.ndarray
     # y centred on each column's mean over the first window, as x: a level (prices,
     # 1e9 + noise) would otherwise cancel in S_xy - mean_x S_y and take the digits with
     # it.  The first window, not the whole series: no result depends on later rows.
-    mean = y[:window].mean(axis=0)
-    if size:
-        s_y, s_xy, top = _run_major_sums(y, xc, mean, window, size, out)
-    else:  # a prime window: the general block sums
-        blocks = -(-n // window)
-        halves = np.zeros((2, blocks * window, k))  # zeros: the last block's padding
-        yc, xy = halves[0], halves[1]
-        np.subtract(y, mean, out=yc[:n])
-        np.multiply(xc[:, None], yc[:n], out=xy[:n])
-        per_block = yc.reshape(blocks, -1)  # extremes of y per block, for the bound
-        top = np.maximum(per_block.max(axis=1), -per_block.min(axis=1))
-        s_y = window_sums(yc, window)[:n - window + 1]
-        s_xy = window_sums(xy, window)[:n - window + 1]
+    mean = np.add.reduce(y[:window], axis=0) / window  # np.mean's figures, less overhead
     x_top, sx, raw_xx = _market_sums(xc, window)
     sxx = raw_xx - sx * sx / window
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        # beta = (S_xy - mean_x S_y) / S_xx for each row at once; elementwise, not a
-        # BLAS product (whose kernels round differently)
-        np.multiply(s_y, -(sx / window) / sxx, out=out)
-        out += np.multiply(s_xy, 1.0 / sxx, out=s_xy)
+        # beta = (S_xy - mean_x S_y) / S_xx = S_y a + S_xy b row by row; elementwise,
+        # not a BLAS product (whose kernels round differently)
+        a, b = -(sx / window) / sxx, 1.0 / sxx
+        if size:
+            top = _run_major_betas(y, xc, mean, window, size, out, a, b)
+        else:  # a prime window: the general block sums
+            blocks = -(-n // window)
+            halves = np.zeros((2, blocks * window, k))  # zeros: the last block's padding
+            yc, xy = halves[0], halves[1]
+            np.subtract(y, mean, out=yc[:n])
+            np.multiply(xc[:, None], yc[:n], out=xy[:n])
+            per_block = yc.reshape(blocks, -1)  # extremes of y per block, for the bound
+            top = np.maximum(per_block.max(axis=1), -per_block.min(axis=1))
+            np.multiply(window_sums(yc, window)[:n - window + 1], a, out=out)
+            s_xy = window_sums(xy, window)[:n - window + 1]
+            out += np.multiply(s_xy, b, out=s_xy)
     shaky = _unstable(sx, sxx, _pair_max(top, window, n), _pair_max(x_top, window, n),
                       window)[:, 0]
     for row in np.flatnonzero(shaky):
@@ -278,39 +282,60 @@ def _market_sums(xc: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray, n
     return x_top, sx, raw_xx
 
 
-def _run_major_sums(y: np.ndarray, xc: np.ndarray, mean: np.ndarray, window: int,
-                    size: int, out: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The window sums of y - mean and of xc (y - mean) (rows window-1..n-1), y's into
-    ``out``, and each block's largest ``|y - mean|`` (for the error bound).
+#: Cells of y per step of :func:`_run_major_betas`: its arrays then stay in the CPU's
+#: second-level cache between the operations of a step (measured: 5 blocks of 252 x 50).
+_STEP_CELLS = 1 << 16
+
+
+def _run_major_betas(y: np.ndarray, xc: np.ndarray, mean: np.ndarray, window: int,
+                     size: int, out: np.ndarray, a: np.ndarray, b: np.ndarray
+                     ) -> np.ndarray:
+    """Betas ``S_y a + S_xy b`` into ``out`` (rows window-1..n-1, ``a`` and ``b`` one per
+    row), S_y and S_xy the window sums of y - mean and of xc (y - mean); returns each
+    block's largest ``|y - mean|`` (for the error bound).
 
     Rows are cut into runs of ``size`` (a divisor of the window) and held run-major,
-    (size, runs, k): row i of every run is one contiguous slab, so the running sums
+    (size, runs, k): row i of every run is one contiguous slab, so the running sums W
     within runs (one row added at a time to all runs, :func:`_run_sums`' order) are
-    long vector additions; in the data's own order each would touch every run's row
-    apart.  The runs' offsets are not added to every row but folded into the block
-    differences: P[b, i] - P[b-1, i] + P[b-1, last], with P = W + offset of i's run.
-    The differences are written back in the data's order: y's into ``out``, x*y's
-    into y's half (its running sums no longer needed).
+    long vector additions.  The runs' offsets o (their totals added up one after the
+    other within each block) are not added to every row but folded into the block
+    differences: ``(W_b - W_{b-1}) + ((o_b - o_{b-1}) + T_{b-1})``, T a block's total.
+    Two passes, a few blocks at a time (:data:`_STEP_CELLS`): centring, x*y and the
+    running sums; then, after the offsets, the differences and betas, written back
+    in the data's order.  The same additions in the same order as ever: the bytes do
+    not depend on the step.
     """
     n, k = y.shape
     blocks, groups = -(-n // window), window // size
     runs = blocks * groups
-    halves = np.empty((2, size, runs, k))
+    per = max(1, _STEP_CELLS // (window * k))  # blocks a step
+    cells = 2 * size * runs * k
+    memory = np.empty(cells + 2 * size * min(per, max(blocks - 1, 1)) * groups * k)
+    halves = memory[:cells].reshape(2, size, runs, k)
     yc = halves[0]
-    whole, rest = divmod(n, size)
-    np.subtract(y[:whole * size].reshape(whole, size, k).transpose(1, 0, 2), mean,
-                out=yc[:, :whole])
-    if rest:  # a run that the data fill in part, then zeros: the last block's padding
-        np.subtract(y[whole * size:], mean, out=yc[:rest, whole])
-        yc[rest:, whole] = 0.0
-    yc[:, whole + (rest > 0):] = 0.0
     x_run = np.zeros(runs * size)
     x_run[:n] = xc
-    np.multiply(x_run.reshape(runs, size).T[:, :, None], yc, out=halves[1])
-    per_block = yc.reshape(size, blocks, groups * k)  # extremes of y per block
-    top = np.maximum(per_block.max(axis=2).max(axis=0), -per_block.min(axis=2).min(axis=0))
-    for i in range(1, size):
-        np.add(halves[:, i], halves[:, i - 1], out=halves[:, i])
+    tile = np.tile(mean, per * groups)  # the means along a row of runs: long inner loops
+    top = np.empty(blocks)
+    for b0 in range(0, blocks, per):
+        r0, r1 = b0 * groups, min(b0 + per, blocks) * groups  # the step's runs
+        whole = min(r1, n // size)  # runs the data fill
+        if whole > r0:
+            np.copyto(yc[:, r0:whole],
+                      y[r0 * size:whole * size].reshape(-1, size, k).transpose(1, 0, 2))
+            body = yc.reshape(size, runs * k)[:, r0 * k:whole * k]
+            np.subtract(body, tile[:(whole - r0) * k], out=body)
+        if whole < r1:  # a run that the data fill in part, then zeros: the padding
+            yc[:, whole:r1] = 0.0
+            rest = n - whole * size
+            np.subtract(y[whole * size:], mean, out=yc[:rest, whole])
+        np.multiply(x_run.reshape(runs, size).T[:, r0:r1, None], yc[:, r0:r1],
+                    out=halves[1, :, r0:r1])
+        part = yc[:, r0:r1].reshape(size, -1, groups * k)  # extremes of y per block
+        top[r0 // groups:r1 // groups] = np.maximum(part.max(axis=2).max(axis=0),
+                                                    -part.min(axis=2).min(axis=0))
+        for i in range(1, size):
+            np.add(halves[:, i, r0:r1], halves[:, i - 1, r0:r1], out=halves[:, i, r0:r1])
     inner = halves.reshape(2, size, blocks, groups, k)
     # The runs' totals as (groups, 2, blocks, k), added up one run after the other for
     # all blocks at once (the order of cumsum, whose walk along a middle axis goes one
@@ -321,27 +346,36 @@ def _run_major_sums(y: np.ndarray, xc: np.ndarray, mean: np.ndarray, window: int
         np.add(offsets[g - 1], offsets[g], out=offsets[g])
     block_total = offsets[-1].copy()
     offsets -= totals
-    shift = offsets[:, :, 1:] - offsets[:, :, :-1]
-    shift += block_total[:, :-1]
-    shift = np.moveaxis(shift, 0, 2)[:, :, :, None, :]  # (2, blocks - 1, groups, 1, k)
     last = inner[:, -1, 0, -1] + offsets[-1, :, 0]  # block 0: its last row only
-    # y's: block b >= 1 into out's rows 1 + (b - 1) window ..; a last block that the
-    # data fill only in part through a block-sized scratch
-    full = n // window
-    s_y = out[1:1 + (full - 1) * window].reshape(full - 1, groups, size, k)
-    np.subtract(inner[0, :, 1:full], inner[0, :, :full - 1], out=s_y.transpose(2, 0, 1, 3))
-    s_y += shift[0, :full - 1]
-    if full < blocks:
-        tail = (inner[0, :, -1] - inner[0, :, -2]).transpose(1, 0, 2)
-        tail += shift[0, -1]
-        out[1 + (full - 1) * window:] = tail.reshape(window, k)[:n - full * window]
-    out[0] = last[0]
-    # x*y's: into y's half in the data's order
-    s_xy = halves[0].reshape(blocks, groups, size, k)
-    np.subtract(inner[1, :, 1:], inner[1, :, :-1], out=s_xy[1:].transpose(2, 0, 1, 3))
-    s_xy[1:] += shift[1]
-    s_xy[0, -1, -1] = last[1]
-    return out, s_xy.reshape(-1, k)[window - 1:n], top
+    np.multiply(last[0], a[0], out=out[0])
+    out[0] += last[1] * b[0]
+    shift = np.empty((2, blocks - 1, groups, k))  # contiguous: added over long rows
+    np.subtract(offsets[:, :, 1:], offsets[:, :, :-1], out=shift.transpose(2, 0, 1, 3))
+    shift += block_total[:, :-1, None]
+    # a and b for rows 1.., run-major as the differences: (size, blocks - 1, groups, 1)
+    coef = np.zeros((2, (blocks - 1) * window))
+    coef[0, :n - window], coef[1, :n - window] = a[1:, 0], b[1:, 0]
+    coef = np.ascontiguousarray(
+        coef.reshape(2, blocks - 1, groups, size).transpose(0, 3, 1, 2))[..., None]
+    rows = n - window + 1
+    for b0 in range(1, blocks, per):
+        b1 = min(b0 + per, blocks)
+        diff = memory[cells:cells + 2 * size * (b1 - b0) * groups * k].reshape(
+            2, size, b1 - b0, groups, k)
+        np.subtract(inner[:, :, b0:b1], inner[:, :, b0 - 1:b1 - 1], out=diff)
+        diff += shift[:, None, b0 - 1:b1 - 1]
+        np.multiply(diff[0], coef[0][:, b0 - 1:b1 - 1], out=diff[0])
+        np.multiply(diff[1], coef[1][:, b0 - 1:b1 - 1], out=diff[1])
+        diff[0] += diff[1]
+        start = 1 + (b0 - 1) * window
+        stop = min(start + (b1 - b0) * window, rows)
+        filled = (stop - start) // window  # blocks whose rows all hold windows
+        dest = out[start:start + filled * window].reshape(filled, groups, size, k)
+        np.copyto(dest, diff[0, :, :filled].transpose(1, 2, 0, 3))
+        if start + filled * window < stop:  # the data's last, partial block
+            tail = diff[0, :, filled].transpose(1, 0, 2).reshape(window, k)
+            out[start + filled * window:stop] = tail[:stop - start - filled * window]
+    return top
 
 
 def _start_centre(a: np.ndarray, valid: np.ndarray, window: int) -> np.ndarray:
