@@ -302,3 +302,15 @@ def test_two_default_indexes_of_different_lengths_are_a_length_error() -> None:
     y = pd.Series(np.linspace(-0.02, 0.03, 10))
     with pytest.raises(bx.InputError, match="^ols_beta: market has 9 rows but returns has 10$"):
         bx.ols_beta(y, pd.Series(np.linspace(-0.01, 0.02, 9)))
+
+
+def test_results_of_equal_names_do_not_share_a_mutable_index() -> None:
+    # the column Index of equal names is built once and handed out as views: a name set
+    # on one result's columns stays there
+    y = np.linspace(-0.02, 0.03, 30).reshape(10, 3)
+    x = np.linspace(-0.01, 0.02, 10)
+    first, second = bx.rolling_beta(y, x, 4), bx.rolling_beta(y, x, 4)
+    first.columns.name = "asset"
+    assert second.columns.name is None
+    assert bx.ols_beta(y, x).beta.index.name is None
+    assert list(second.columns) == ["returns_1", "returns_2", "returns_3"]

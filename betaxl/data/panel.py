@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import numpy as np
 import pandas as pd
@@ -25,6 +25,11 @@ __all__ = ["FieldTable", "Panel", "as_array", "as_panel", "as_returns", "index_o
 _TEXT = pd.Index(["name"]).dtype
 
 
+@lru_cache(maxsize=32)
+def _names_index(names: tuple[str, ...]) -> pd.Index:
+    return pd.Index(names, dtype=_TEXT if names else None)
+
+
 @dataclass(frozen=True, eq=False)
 class Panel:
     """A float table (rows = periods, oldest first; columns = assets) and its labels."""
@@ -38,8 +43,9 @@ class Panel:
 
     @cached_property
     def columns(self) -> pd.Index:
-        """The asset names as a pandas Index, built once."""
-        return pd.Index(self.names, dtype=_TEXT if self.names else None)
+        """The asset names as a pandas Index, built once: a view of one shared by equal
+        names (an Index's values cannot change; its ``name`` is the view's own)."""
+        return _names_index(self.names).view()
 
     @property
     def n(self) -> int:

@@ -223,6 +223,8 @@ def not_returns(values: np.ndarray | pd.DataFrame, names: Sequence[object],
     limit = (min(RETURNS_LIMIT, PERCENT_LIMIT / root * (1 - 1e-12)) if rule and root > 0
              else RETURNS_LIMIT)  # a little under: the rounding of median * root
     maybe = _may_exceed(values, limit, bounds)  # a count first: medians only where one can be over
+    if not maybe.size:  # none can be over the smaller limit: neither rule refuses
+        return None
     picked = values.iloc[:, maybe] if isinstance(values, pd.DataFrame) else values[:, maybe]
     medians = column_medians(picked)
     bad = np.flatnonzero(medians > RETURNS_LIMIT)
