@@ -39,6 +39,7 @@ from betaxl.safeio import (
     same_file,
     tmpfile,
 )
+from betaxl.workbook import package
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = ROOT / "workbook_template.xlsm"
@@ -496,16 +497,16 @@ def test_file_size_limit(book: Path, prices_csv: Path, tmp_path: Path) -> None:
 def test_out_of_memory_while_writing(book: Path, tmp_path: Path,
                                      monkeypatch: pytest.MonkeyPatch,
                                      capsys: pytest.CaptureFixture[str]) -> None:
-    real = zipfile.ZipFile.writestr
+    real = package.deflated
     count = [0]
 
-    def starved(self: zipfile.ZipFile, *args: object, **kwargs: object) -> None:
+    def starved(part: bytes) -> tuple[bytes, int]:
         count[0] += 1
         if count[0] == 2:  # recalc rewrites only the changed parts (others copied raw)
             raise MemoryError
-        real(self, *args, **kwargs)  # type: ignore[arg-type]
+        return real(part)
 
-    monkeypatch.setattr(zipfile.ZipFile, "writestr", starved)
+    monkeypatch.setattr(package, "deflated", starved)
     code, err = run(capsys, "recalc", str(book), "--in-place")
     assert code == 2
     one_line(err, "recalc", "book.xlsm: out of memory while writing; nothing was written")

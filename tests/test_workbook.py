@@ -18,6 +18,7 @@ import pytest
 import xlwings
 
 import betaxl as bx
+import betaxl.workbook.package as package
 from betaxl import udfs
 from betaxl.cli import main as cli
 from betaxl.workbook.book import Book
@@ -271,15 +272,15 @@ def test_a_crash_mid_write_leaves_no_partial_output(tmp_path: Path, monkeypatch)
     shutil.copy(TEMPLATE, source)
     before = source.read_bytes()
     calls = {"n": 0}
-    real = zipfile.ZipFile.writestr
+    real = package.deflated
 
-    def crash(self, *args, **kwargs):
+    def crash(part):
         calls["n"] += 1
         if calls["n"] == 2:  # the second part rewritten (unchanged ones are copied raw)
             raise RuntimeError("disk on fire")
-        return real(self, *args, **kwargs)
+        return real(part)
 
-    monkeypatch.setattr(zipfile.ZipFile, "writestr", crash)
+    monkeypatch.setattr(package, "deflated", crash)
     with pytest.raises(RuntimeError, match="disk on fire"):
         recalculate_file(source, tmp_path / "out.xlsm")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["book.xlsm"]

@@ -15,10 +15,16 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from pathlib import Path
 from typing import IO, Any
 
 import defusedxml.ElementTree as SafeET
+
+try:  # ISA-L's deflate (the workbook extra): a sheet of numbers 3.5x faster than zlib's
+    from isal import isal_zlib  # fastest level, and smaller; without it, zlib
+except ImportError:
+    isal_zlib = None
 
 from ..safeio import FileError, atomic_file
 
@@ -29,6 +35,7 @@ __all__ = [
     "FileError",
     "atomic_file",
     "check_archive",
+    "deflated",
     "has_vba",
     "write_package",
 ]
@@ -209,14 +216,34 @@ def write_package(source: Path, target: Path, parts: dict[str, bytes], *,
                 if part is None:
                     continue
                 copy = zipfile.ZipInfo(info.filename, date_time=info.date_time)
-                copy.compress_type = zipfile.ZIP_DEFLATED
                 copy.external_attr = info.external_attr
-                out.writestr(copy, part, compresslevel=1 if len(part) > _LARGE_PART else 3)
+                _write_deflated(out, copy, part)
 
 
-#: A part rewritten above this size is deflated at level 1 (twice as fast as level 3 on
-#: a sheet of numbers, about 7% larger).
+#: Without ISA-L, a part rewritten above this size is deflated by zlib at level 1 (twice
+#: as fast as level 3 on a sheet of numbers, about 7% larger).
 _LARGE_PART = 8 << 20
+#: ISA-L's level: on a 45 MB sheet of numbers 162 ms and 13.6 MB, where zlib's level 1
+#: takes 615 ms for 14.4 MB and its level 3 1.25 s for 13.7 MB.
+_ISAL_LEVEL = 2
+
+
+def deflated(part: bytes) -> tuple[bytes, int]:
+    """``part`` as a raw deflate stream (a zip member's body) and its CRC-32: ISA-L's
+    when installed, else zlib's; either inflates with any zip reader."""
+    if isal_zlib is not None:
+        packer = isal_zlib.compressobj(_ISAL_LEVEL, isal_zlib.DEFLATED, -15)
+        return packer.compress(part) + packer.flush(), isal_zlib.crc32(part)
+    packer = zlib.compressobj(1 if len(part) > _LARGE_PART else 3, zlib.DEFLATED, -15)
+    return packer.compress(part) + packer.flush(), zlib.crc32(part)
+
+
+def _write_deflated(out: zipfile.ZipFile, copy: zipfile.ZipInfo, part: bytes) -> None:
+    """Write a rewritten part, deflated by :func:`deflated`, as the member ``copy``."""
+    body, crc = deflated(part)
+    copy.compress_type = zipfile.ZIP_DEFLATED
+    copy.CRC, copy.compress_size, copy.file_size = crc, len(body), len(part)
+    _write_member(out, copy, body)
 
 
 def _may_strip(name: str) -> bool:
@@ -248,10 +275,16 @@ def _copy_compressed(raw: IO[bytes], info: zipfile.ZipInfo, out: zipfile.ZipFile
     copy.flag_bits = info.flag_bits & ~0x08  # sizes go in the header, no data descriptor
     copy.CRC, copy.compress_size, copy.file_size = info.CRC, info.compress_size, \
         info.file_size
+    _write_member(out, copy, body)
+
+
+def _write_member(out: zipfile.ZipFile, copy: zipfile.ZipInfo, body: bytes) -> None:
+    """Write a member's local header and compressed ``body`` (``copy`` says its CRC and
+    sizes) and register it, as ``ZipFile.write`` does."""
     fp: Any = out.fp
     copy.header_offset = fp.tell()
-    fp.write(copy.FileHeader(zip64=info.file_size > zipfile.ZIP64_LIMIT or
-                             info.compress_size > zipfile.ZIP64_LIMIT))
+    fp.write(copy.FileHeader(zip64=copy.file_size > zipfile.ZIP64_LIMIT or
+                             copy.compress_size > zipfile.ZIP64_LIMIT))
     fp.write(body)
     out.filelist.append(copy)
     out.NameToInfo[copy.filename] = copy
