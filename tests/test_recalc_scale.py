@@ -216,3 +216,26 @@ def test_sums_at_c_speed_are_the_left_to_right_doubles() -> None:
         for start in (0.7, 0.0, 5.0, 2.0 ** 53, 1e20):
             for n in (0, 5, 256, 257, (1 << 20) + 7):
                 assert excel_sum_repeated(value, n, start) == one_by_one([value] * n, start)
+
+
+def test_short_and_long_ranges_of_a_column_read_the_same_cells(tmp_path: Path) -> None:
+    # a range of a few rows is read from the rows, a longer one from the column held as a
+    # list; both see a formula's value written into the column, and a far cell elsewhere
+    book = openpyxl.Workbook()
+    data = book.active
+    data.title = "D"
+    for i in range(1, 101):
+        data.cell(i, 1, i)
+    data["A101"] = "=A1+1"  # written while the others are computed
+    data["A103"] = "text"
+    data["XFD1048576"] = 2
+    formulas = book.create_sheet("F")
+    formulas["A1"] = "=SUM(D!A99:A101)"  # 3 rows
+    formulas["A2"] = "=SUM(D!A1:A101)"  # 101 rows
+    formulas["A3"] = "=COUNTA(D!A99:A110)"  # 12 rows, a text cell and blanks
+    formulas["A4"] = "=COUNTA(D!A1:A1048576)"
+    formulas["A5"] = "=D!A101*D!XFD1048576"
+    formulas["A6"] = "=ROWS(D!A100:A104)"
+    values = _recalc(tmp_path, book)
+    sheet = values.sheet("F")
+    assert [sheet.get(r, 1) for r in range(1, 7)] == [201, 5052, 4, 102, 4, 5]

@@ -125,7 +125,7 @@ class Sheet:
     def extent(self) -> tuple[int, int]:
         """Rows and columns that may hold a cell (beyond them, every cell is blank)."""
         if self.width < 0:
-            self.width = max((len(r) for r in self.values), default=0)
+            self.width = max(map(len, self.values), default=0)
         return len(self.values), self.width
 
 

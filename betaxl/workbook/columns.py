@@ -14,6 +14,9 @@ from .cells import Ref
 
 __all__ = ["Columns", "stored_cells"]
 
+#: Ranges of fewer rows are read from the rows themselves; a longer one holds its column.
+_FEW = 64
+
 
 class Columns:
     """The columns of a sheet's rows (``values``, None = blank) read so far."""
@@ -25,8 +28,16 @@ class Columns:
         """The rows of a one-column range, each a new list of one cell, the blank rows
         after its last cell left out (as :meth:`.book.Sheet.block`)."""
         column = self.held.get(ref.c1)
-        if column is None:
-            c = ref.c1 - 1
+        c = ref.c1 - 1
+        if column is None and ref.r2 - ref.r1 < _FEW:  # a few cells: read where they are
+            rows = values[ref.r1 - 1:ref.r2]
+            cells = [row[c] if c < len(row) else None for row in rows]
+            if blank_text:
+                cells = [None if v == "" else v for v in cells]
+            while cells and cells[-1] is None:
+                cells.pop()
+            return [[v] for v in cells]
+        if column is None:  # the whole column once (a sheet's million rows: once)
             column = [row[c] if c < len(row) else None for row in values]
             if blank_text:  # calamine's blank cells
                 column = [None if v == "" else v for v in column]
