@@ -8,6 +8,11 @@ name every asset exactly once; unlabelled arrays are matched by position.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -305,8 +310,9 @@ def test_two_default_indexes_of_different_lengths_are_a_length_error() -> None:
 
 
 def test_results_of_equal_names_do_not_share_a_mutable_index() -> None:
-    # the column Index of equal names is built once and handed out as views: a name set
-    # on one result's columns stays there
+    # each result's column labels are its own: a name set on one result's columns, or a
+    # label written into its array (pandas without pyarrow hands out the Index's own
+    # object array; pandas 2 through .values too), stays with that result
     y = np.linspace(-0.02, 0.03, 30).reshape(10, 3)
     x = np.linspace(-0.01, 0.02, 10)
     first, second = bx.rolling_beta(y, x, 4), bx.rolling_beta(y, x, 4)
@@ -314,3 +320,20 @@ def test_results_of_equal_names_do_not_share_a_mutable_index() -> None:
     assert second.columns.name is None
     assert bx.ols_beta(y, x).beta.index.name is None
     assert list(second.columns) == ["returns_1", "returns_2", "returns_3"]
+    script = (
+        "import sys; sys.modules['pyarrow'] = None\n"
+        "import numpy as np, pandas as pd, betaxl\n"
+        "x = np.random.default_rng(0).normal(0, .01, 60)\n"
+        "y = pd.DataFrame({'A': 1.1 * x, 'B': 0.9 * x + 0.001})\n"
+        "for labels in (np.asarray(betaxl.rolling_beta(y, x, 20).columns),\n"
+        "               np.asarray(betaxl.rolling_beta(x[:, None] * [1, 2], x, 20).columns)):\n"
+        "    if labels.flags.writeable:\n"
+        "        labels[0] = 'Z'\n"
+        "print(list(betaxl.ols_beta(y, x).beta.index),\n"
+        "      list(betaxl.rolling_beta(x[:, None] * [1, 2], x, 20).columns))\n")
+    root = str(Path(__file__).resolve().parents[1])  # this tree's betaxl
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        filter(None, [root, os.environ.get("PYTHONPATH")]))}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          check=True, env=env)
+    assert done.stdout.split("\n")[0] == "['A', 'B'] ['returns_1', 'returns_2']"

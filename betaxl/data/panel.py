@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -25,11 +25,6 @@ __all__ = ["FieldTable", "Panel", "as_array", "as_panel", "as_returns", "index_o
 _TEXT = pd.Index(["name"]).dtype
 
 
-@lru_cache(maxsize=32)
-def _names_index(names: tuple[str, ...]) -> pd.Index:
-    return pd.Index(names, dtype=_TEXT if names else None)
-
-
 @dataclass(frozen=True, eq=False)
 class Panel:
     """A float table (rows = periods, oldest first; columns = assets) and its labels."""
@@ -43,9 +38,9 @@ class Panel:
 
     @cached_property
     def columns(self) -> pd.Index:
-        """The asset names as a pandas Index, built once: a view of one shared by equal
-        names (an Index's values cannot change; its ``name`` is the view's own)."""
-        return _names_index(self.names).view()
+        """The asset names as a pandas Index, built once (per panel: never shared between
+        results, whose labels a caller may write into)."""
+        return pd.Index(self.names, dtype=_TEXT if self.names else None)
 
     @property
     def n(self) -> int:
