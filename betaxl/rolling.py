@@ -175,22 +175,22 @@ def rolling_beta(returns: ArrayLike, market: ArrayLike, window: int, *,
         raise problem("", "min_obs", "must be between {lo} and window ({w}), got {m}",
                       lo=MIN_OBS, w=window, m=need)
     # the returns' check found bounds only where none is missing: no second look
-    known = panel.bounds is not None and y is panel.values
-    return panel.frame(rolling_columns(y, x, window, need, complete=known or None))
+    no_nan = panel.bounds is not None and y is panel.values
+    return panel.frame(rolling_columns(y, x, window, need, no_nan=no_nan))
 
 
 def rolling_columns(y: np.ndarray, x: np.ndarray, window: int, need: int, *,
-                    complete: bool | None = None) -> np.ndarray:
+                    no_nan: bool = False) -> np.ndarray:
     """The numbers of :func:`rolling_beta`: y (n, k) on x (n,), no validation (callers
     check the window, ``need`` and that the columns are returns); levels of any size
-    keep the accuracy stated there.  ``complete=True``: the caller knows that y has
-    no NaN (x is looked at all the same)."""
+    keep the accuracy stated there.  ``no_nan=True``: the caller knows that y holds no
+    NaN (else y is looked at; x always is)."""
     out = np.empty(y.shape)
     out[:window - 1] = np.nan
     # Columns in chunks of about 128k cells keep the temporaries in cache.
     step = max(8, (1 << 17) // max(y.shape[0], 1))
     # a NaN makes the min NaN
-    complete = not ((complete is not True and np.isnan(y.min())) or np.isnan(x.min()))
+    complete = not ((not no_nan and np.isnan(y.min())) or np.isnan(x.min()))
     for start in range(0, y.shape[1], step):
         cols = slice(start, start + step)
         if complete:
