@@ -299,3 +299,28 @@ def test_recalc_reads_the_units_argument_as_excel_does(tmp_path: Path) -> None:
     assert len(reasons) == 1 and reasons[0].startswith(
         "BETA_OLS: asset_returns column 'asset_1' does not look like returns") \
         and reasons[0].endswith('for percents give units "percent"'), reasons
+
+
+def test_the_returns_rule_looks_past_blanks() -> None:
+    # blanks are passed over when the values' bounds rule a column out (fmin/fmax), not
+    # read as a reason to count: prices with gaps are refused, returns with gaps and an
+    # all-blank column pass, in a table as in an array
+    from betaxl.data.units import not_returns
+
+    rng = np.random.default_rng(3)
+    returns = pd.DataFrame(rng.normal(0, 0.01, (60, 3)), columns=list("ABC"))
+    returns.iloc[::7, 1] = np.nan
+    market = pd.Series(rng.normal(0, 0.01, 60))
+    assert bx.ols_beta(returns, market).n_obs.tolist() == [60, 51, 60]
+    with_blank = returns.assign(D=np.nan)
+    for table in (with_blank, with_blank.to_numpy()):
+        assert not_returns(table, list("ABCD"), "give returns") is None
+        assert not_returns(table, list("ABCD"), "", periods_per_year=252) is None
+    prices = returns.copy()
+    prices["C"] = 100 + np.cumsum(rng.normal(0, 1, 60))
+    prices.iloc[3, 2] = np.nan
+    with pytest.raises(bx.InputError, match="column 'C' does not look like returns"):
+        bx.ols_beta(prices, market)
+    percents = with_blank.assign(B=with_blank["B"] * 100)
+    assert "column 'B' looks like percent returns" in not_returns(
+        percents, list("ABCD"), "", periods_per_year=252)

@@ -188,8 +188,12 @@ def _may_exceed(values: np.ndarray | pd.DataFrame, limit: float,
         cols = slice(start, start + step)
         block = (values.iloc[:, cols].to_numpy(dtype=float) if isinstance(values, pd.DataFrame)
                  else np.asarray(values[:, cols], dtype=float))
-        if n and -limit <= block.min() and block.max() <= limit:
-            continue  # no value above the limit, none blank (a NaN fails both): none over
+        # no value above the limit, blanks aside (fmin/fmax pass over NaN; all blank: NaN,
+        # which fails both): none over, as the counts would find (a blank column's median
+        # is NaN, never over)
+        if n and -limit <= np.fmin.reduce(block, axis=None) and \
+                np.fmax.reduce(block, axis=None) <= limit:
+            continue
         with np.errstate(invalid="ignore"):
             over = (np.abs(block) > limit).sum(axis=0)
         valid = (~np.isnan(block)).sum(axis=0)
