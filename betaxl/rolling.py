@@ -27,12 +27,11 @@ def _run_size(rows: int) -> int:
     return next((s for s in (8, 7, 9, 6, 10, 12, 5, 11, 13, 4, 3) if rows % s == 0), 0)
 
 
-def _run_sums(runs: np.ndarray, *, in_place: bool = False) -> np.ndarray:
+def _run_sums(runs: np.ndarray) -> np.ndarray:
     """Running sums along axis 1 of a (runs, rows, k) array: one row added at a time to
     all runs at once.  numpy's own additions, in one order, not a BLAS product: the sums
-    are the same on every machine and BLAS kernel (``OPENBLAS_CORETYPE``).  ``in_place``:
-    into ``runs`` itself (the same figures, no new memory)."""
-    out = runs if in_place else runs.copy()
+    are the same on every machine and BLAS kernel (``OPENBLAS_CORETYPE``)."""
+    out = runs.copy()
     for i in range(1, out.shape[1]):
         np.add(out[:, i], out[:, i - 1], out=out[:, i])
     return out
