@@ -26,26 +26,16 @@ class Columns:
 
     def block(self, values: list[list[Any]], ref: Ref, blank_text: bool) -> list[list[Any]]:
         """The rows of a one-column range, each a new list of one cell, the blank rows
-        after its last cell left out (as :meth:`.book.Sheet.block`)."""
+        after its last cell left out (as :meth:`.book.Sheet.block`).  A range of a few
+        rows is read from the rows; a longer one from the column, held once (a sheet's
+        million rows are walked once, not by every range)."""
         column = self.held.get(ref.c1)
-        c = ref.c1 - 1
-        if column is None and ref.r2 - ref.r1 < _FEW:  # a few cells: read where they are
-            rows = values[ref.r1 - 1:ref.r2]
-            cells = [row[c] if c < len(row) else None for row in rows]
-            if blank_text:
-                cells = [None if v == "" else v for v in cells]
-            while cells and cells[-1] is None:
-                cells.pop()
-            return [[v] for v in cells]
-        if column is None:  # the whole column once (a sheet's million rows: once)
-            column = [row[c] if c < len(row) else None for row in values]
-            if blank_text:  # calamine's blank cells
-                column = [None if v == "" else v for v in column]
-            self.held[ref.c1] = column
-        last = min(ref.r2, len(column))
-        while last >= ref.r1 and column[last - 1] is None:
-            last -= 1
-        return [[v] for v in column[ref.r1 - 1:last]]
+        if column is None and ref.r2 - ref.r1 < _FEW:
+            cells = _cells(values[ref.r1 - 1:ref.r2], ref.c1, blank_text)
+            return _kept(cells, 0, len(cells))
+        if column is None:
+            column = self.held[ref.c1] = _cells(values, ref.c1, blank_text)
+        return _kept(column, ref.r1 - 1, ref.r2)
 
     def put(self, r: int, c: int, value: Any, blank_text: bool) -> None:
         """A cell written (the column's list follows it, if held)."""
@@ -55,6 +45,23 @@ class Columns:
         if len(column) < r:
             column.extend([None] * (r - len(column)))
         column[r - 1] = None if blank_text and value == "" else value
+
+
+def _cells(rows: list[list[Any]], c1: int, blank_text: bool) -> list[Any]:
+    """Column ``c1`` of ``rows``, None where a row ends before it, and for "" where
+    ``blank_text`` (calamine's blank cells)."""
+    c = c1 - 1
+    column = [row[c] if c < len(row) else None for row in rows]
+    return [None if v == "" else v for v in column] if blank_text else column
+
+
+def _kept(column: list[Any], start: int, stop: int) -> list[list[Any]]:
+    """``column[start:stop]`` as rows of one cell, the blank ones after its last cell
+    left out."""
+    stop = min(stop, len(column))
+    while stop > start and column[stop - 1] is None:
+        stop -= 1
+    return [[v] for v in column[start:stop]]
 
 
 def stored_cells(values: list[list[Any]], ref: Ref, blank_text: bool) -> list[list[Any]]:
