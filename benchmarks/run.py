@@ -45,6 +45,21 @@ def peak_python_memory(fn: Callable[[], Any]) -> int:
         tracemalloc.stop()
 
 
+def recalc_runs(paths: dict[str, Path], folder: Path, computed: int | None = None
+                ) -> Callable[[str], Callable[[], None]]:
+    """``run(label)``: one ``betaxl recalc`` of ``paths[label]`` into ``folder``, checked:
+    nothing unsupported and, when given, ``computed`` formulas computed."""
+    from betaxl.workbook.recalc import recalculate_file
+
+    def run(label: str) -> Callable[[], None]:
+        def go() -> None:
+            report = recalculate_file(paths[label], folder / f"{label}_out.xlsx").report
+            assert not report.unsupported, report.unsupported
+            assert computed is None or report.computed == computed, report.computed
+        return go
+    return run
+
+
 def paired(ours: Callable[[], Any], base: Callable[[], Any], rounds: int = 5,
            repeat: tuple[int, int] = (11, 3)) -> tuple[float, float]:
     """Least CPU time of ``ours`` and of ``base``, measured in turns (``rounds`` times
@@ -244,8 +259,6 @@ def bench_recalc_whole_columns() -> None:
     import python_calamine
     import xlsxwriter
 
-    from betaxl.workbook.recalc import recalculate_file
-
     print("== betaxl recalc: whole-column BETA_OLS(Data!B:SG, Data!A:A, , TRUE), 2,520 x "
           "500, the data sheet holding a formula ==")
     n, k = 2520, 500
@@ -270,11 +283,7 @@ def bench_recalc_whole_columns() -> None:
             for name in workbook.sheet_names:
                 workbook.get_sheet_by_name(name).to_python()
 
-        def recalc(label: str) -> Callable[[], None]:
-            def go() -> None:
-                result = recalculate_file(sources[label], Path(folder) / "out.xlsx")
-                assert result.report.computed == 2 and not result.report.unsupported
-            return go
+        recalc = recalc_runs(sources, Path(folder), 2)
 
         for label, what in (("current", "the formula's saved value current, as Excel saves"),
                             ("stale", "its saved value stale: the data sheet rewritten")):
@@ -763,8 +772,6 @@ def bench_sparse_recalc() -> None:
 
     import openpyxl
 
-    from betaxl.workbook.recalc import recalculate_file
-
     print("== betaxl recalc: tiny workbook, 40 aggregates over whole columns and "
           "C1:V999999 ==")
     with tempfile.TemporaryDirectory() as folder:
@@ -779,11 +786,7 @@ def bench_sparse_recalc() -> None:
             paths[label] = Path(folder) / f"{label}.xlsx"
             book.save(paths[label])
 
-        def run(label: str) -> Callable[[], None]:
-            def go() -> None:
-                out = recalculate_file(paths[label], Path(folder) / f"{label}_out.xlsx")
-                assert out.report.computed == 40 and not out.report.unsupported
-            return go
+        run = recalc_runs(paths, Path(folder), 40)
 
         base, ours = best(run("data"), 5), best(run("huge"), 5)
         peak = peak_python_memory(run("huge"))
@@ -798,8 +801,6 @@ def bench_sparse_arrays() -> None:
     import tempfile
 
     import openpyxl
-
-    from betaxl.workbook.recalc import recalculate_file
 
     print("== betaxl recalc: tiny workbook, array arithmetic over whole columns ==")
     formulas = ["=SUMPRODUCT(({a}>0)*{b})", "=SUMPRODUCT(({a}=0)*1)", "=SUM(({a}>1)*{b})",
@@ -816,11 +817,7 @@ def bench_sparse_arrays() -> None:
             paths[label] = Path(folder) / f"{label}.xlsx"
             book.save(paths[label])
 
-        def run(label: str) -> Callable[[], None]:
-            def go() -> None:
-                out = recalculate_file(paths[label], Path(folder) / f"{label}_out.xlsx")
-                assert out.report.computed == len(formulas) and not out.report.unsupported
-            return go
+        run = recalc_runs(paths, Path(folder), len(formulas))
 
         base, ours = best(run("data"), 5), best(run("whole"), 5)
         peak = peak_python_memory(run("whole"))
@@ -835,8 +832,6 @@ def bench_far_cells() -> None:
     import tempfile
 
     import openpyxl
-
-    from betaxl.workbook.recalc import recalculate_file
 
     print("== betaxl recalc: a cell at XFD1048576; 40 ISNUMBER/IFERROR over D!A:A ==")
     with tempfile.TemporaryDirectory() as folder:
@@ -859,11 +854,7 @@ def bench_far_cells() -> None:
             paths[label] = Path(folder) / f"{label}.xlsx"
             book.save(paths[label])
 
-        def run(label: str) -> Callable[[], None]:
-            def go() -> None:
-                out = recalculate_file(paths[label], Path(folder) / f"{label}_out.xlsx")
-                assert not out.report.unsupported
-            return go
+        run = recalc_runs(paths, Path(folder))
 
         base = best(run("tiny"), 5)
         print(f"tiny book, one formula: {base * 1000:.0f} ms (the baseline)")
@@ -881,8 +872,6 @@ def bench_column_formulas(n: int = 3000) -> None:
 
     import openpyxl
 
-    from betaxl.workbook.recalc import recalculate_file
-
     print(f"== betaxl recalc: {n:,} formulas =SUM(C:C)+A{{i}} over one whole column ==")
     with tempfile.TemporaryDirectory() as folder:
         paths = {}
@@ -896,11 +885,7 @@ def bench_column_formulas(n: int = 3000) -> None:
             paths[label] = Path(folder) / f"{label}.xlsx"
             book.save(paths[label])
 
-        def run(label: str) -> Callable[[], None]:
-            def go() -> None:
-                out = recalculate_file(paths[label], Path(folder) / f"{label}_out.xlsx")
-                assert out.report.computed == n and not out.report.unsupported
-            return go
+        run = recalc_runs(paths, Path(folder), n)
 
         base, ours = best(run("cell"), 3), best(run("column"), 3)
         print(f"{n:,} formulas =C1+A{{i}}: {base * 1000:.0f} ms (the baseline)")
@@ -956,8 +941,6 @@ def bench_far_column_block() -> None:
 
     import xlsxwriter
 
-    from betaxl.workbook.recalc import recalculate_file
-
     print("== betaxl recalc: SUM/COUNT over a sparse block, 3,000 cells at column XFD ==")
     rows = random.Random(18).sample(range(1_048_576), 3000)
     with tempfile.TemporaryDirectory() as folder:
@@ -972,11 +955,7 @@ def bench_far_column_block() -> None:
                 d.write_number(r, col, 1.5)
             book.close()
 
-        def run(label: str) -> Callable[[], None]:
-            def go() -> None:
-                out = recalculate_file(paths[label], Path(folder) / f"{label}_out.xlsx")
-                assert out.report.computed == 2 and not out.report.unsupported
-            return go
+        run = recalc_runs(paths, Path(folder), 2)
 
         base, ours = best(run("column_a"), 3), best(run("column_xfd"), 3)
         peak = peak_python_memory(run("column_xfd"))
